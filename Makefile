@@ -1,0 +1,44 @@
+# The only entry points: `make run` and `make test` (plus lint, fmt, bench, e2e helpers).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint fmt bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "spinetrack needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install spinetrack with its tools
+
+run: setup ## migrate the database, load the demo clinic once, serve on http://127.0.0.1:8000
+	$(BIN)/spinetrack db upgrade
+	$(BIN)/spinetrack demo --if-empty
+	$(BIN)/spinetrack serve
+
+lint: setup ## ruff, formatting, mypy and the import-layer contracts
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint ## lint, then the whole test suite (PostgreSQL too when it answers on 127.0.0.1:5432)
+	$(BIN)/pytest
+
+fmt: setup ## format and auto-fix
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: setup ## run every benchmark script and print its figures
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean: ## remove the virtualenv, caches and the local database
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The pure clinical core: scoring, outcomes and triage, reading only the knowledge files."""
