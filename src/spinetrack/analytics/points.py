@@ -1,0 +1,62 @@
+"""Score points from a text table, checked as spinetrack.domain.outcomes.ScorePoint checks one: rows
+with an unknown instrument, a fractional day or a score off the scale are set aside with a reason."""
+
+import polars as pl
+
+from spinetrack.analytics.text_columns import loose_number
+from spinetrack.domain.instruments import instrument_ids
+from spinetrack.domain.outcomes.points import score_range
+
+POINT_COLUMNS = ("patient_id", "instrument", "days_after_surgery", "score")
+_INT64_LIMIT = 2.0**63
+
+
+def _scale_limits() -> tuple[pl.Expr, pl.Expr]:
+    ranges = {i: score_range(i) for i in instrument_ids()}
+    low = pl.col("instrument").replace_strict(
+        {i: r[0] for i, r in ranges.items()}, default=None, return_dtype=pl.Float64
+    )
+    high = pl.col("instrument").replace_strict(
+        {i: r[1] for i, r in ranges.items()}, default=None, return_dtype=pl.Float64
+    )
+    return low, high
+
+
+def _problem() -> pl.Expr:
+    days = pl.col("days_after_surgery")
+    score = pl.col("score")
+    low, high = _scale_limits()
+    whole_day = days.is_finite() & (days == days.floor()) & (days.abs() < _INT64_LIMIT)
+    return (
+        pl.when(pl.col("patient_id").is_null() | (pl.col("patient_id").str.strip_chars() == ""))
+        .then(pl.lit("no patient_id"))
+        .when(~pl.col("instrument").is_in(instrument_ids()))
+        .then(pl.lit("unknown instrument"))
+        .when(days.is_null() | ~whole_day)
+        .then(pl.lit("days_after_surgery is missing or not a whole number"))
+        .when(score.is_null() | ~(score.is_finite() & score.is_between(low, high)))
+        .then(pl.lit("score is missing, not a number or off the instrument's scale"))
+        .otherwise(None)
+        .alias("problem")
+    )
+
+
+def checked_points(text: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split a text table with POINT_COLUMNS into usable points (typed: instrument Enum, days
+    Int64, score Float64; input order kept) and the rejected rows (``row``: 0-based data row,
+    ``problem``)."""
+    parsed = text.select(
+        pl.col("patient_id"),
+        pl.col("instrument").str.strip_chars().str.to_lowercase(),
+        loose_number("days_after_surgery"),
+        loose_number("score"),
+    ).with_row_index("row")
+    judged = parsed.with_columns(_problem())
+    good = judged.filter(pl.col("problem").is_null()).select(
+        "patient_id",
+        pl.col("instrument").cast(pl.Enum(instrument_ids())),
+        pl.col("days_after_surgery").cast(pl.Int64),
+        "score",
+    )
+    bad = judged.filter(pl.col("problem").is_not_null()).select("row", "problem")
+    return good, bad

@@ -1,0 +1,148 @@
+"""Vectorised patient status (no_baseline, too_early, succeeding, relapsed, failing) for a whole
+cohort, with the rules of spinetrack.domain.outcomes.classify_patient, in the contract's order."""
+
+import polars as pl
+
+from spinetrack.analytics.exact import hundredths_value
+from spinetrack.analytics.outcomes import changes, counted, instrument_name, patient_names
+from spinetrack.domain.instruments import instrument_ids
+from spinetrack.domain.outcomes import schedule
+from spinetrack.domain.outcomes.rules import pain_instruments, status_rules
+from spinetrack.domain.outcomes.windows import rank
+
+PATIENT = "patient_id"
+OUTCOME_COLUMNS = (
+    "patient_id",
+    "status",
+    "latest_timepoint",
+    "disability_instrument",
+    "disability_improvement",
+    "pain_improvement",
+)
+_NUMERIC_ID = r"^[+-]?[0-9]{1,18}$"
+
+
+def _codes(names: tuple[str, ...]) -> list[int]:
+    return [instrument_ids().index(name) for name in names]
+
+
+def _disability(chosen: pl.LazyFrame) -> pl.LazyFrame:
+    """pid -> the code of the disability instrument that decides the status."""
+    preferred = _codes(status_rules().disability_instruments)
+    preference = {code: position for position, code in enumerate(preferred)}
+    position = pl.col("inst").replace_strict(preference, default=None, return_dtype=pl.Int64)
+    return (
+        chosen.select("pid", position.alias("preference"))
+        .drop_nulls("preference")
+        .group_by("pid")
+        .agg(pl.col("preference").min())
+        .select(
+            "pid",
+            pl.col("preference")
+            .replace_strict(dict(enumerate(preferred)), return_dtype=pl.Int64)
+            .alias("disability"),
+        )
+    )
+
+
+def _latest(chosen: pl.LazyFrame, disability: pl.LazyFrame) -> pl.LazyFrame:
+    candidates = chosen.filter(pl.col("inst").is_in(_codes(status_rules().disability_instruments)))
+    own = candidates.join(disability, on="pid").filter(pl.col("inst") == pl.col("disability"))
+    summary = own.group_by("pid").agg(
+        pl.col("rank").max().alias("latest"), (pl.col("rank") == 0).any().alias("has_baseline")
+    )
+    return summary.join(disability, on="pid")
+
+
+def _disability_changes(follow: pl.LazyFrame, latest: pl.LazyFrame) -> pl.LazyFrame:
+    own = follow.join(latest, on="pid").filter(pl.col("inst") == pl.col("disability"))
+    last = own.filter(pl.col("rank") == pl.col("latest")).select(
+        "pid",
+        pl.col("improvement_h").alias("disability_h"),
+        pl.col("change").alias("last_change"),
+        pl.col("within_pass").alias("last_pass"),
+    )
+    earlier = (
+        own.filter((pl.col("rank") < pl.col("latest")) & (pl.col("change") == "improved"))
+        .select("pid")
+        .unique()
+        .with_columns(pl.lit(True).alias("improved_before"))
+    )
+    return last.join(earlier, on="pid", how="left")
+
+
+def _pain(follow: pl.LazyFrame, latest: pl.LazyFrame) -> pl.LazyFrame:
+    # Highest baseline first, then the first pain instrument by name.
+    pain = follow.filter(pl.col("inst").is_in(_codes(pain_instruments())))
+    at_latest = pain.join(latest.select("pid", "latest"), on="pid").filter(
+        pl.col("rank") == pl.col("latest")
+    )
+    ordered = at_latest.sort(
+        ["pid", "base_units", instrument_name()], descending=[False, True, False]
+    )
+    return ordered.filter(pl.col("pid").is_first_distinct()).select(
+        "pid", pl.col("improvement_h").alias("pain_h")
+    )
+
+
+def _status() -> pl.Expr:
+    judged_from = rank(status_rules().judged_from.timepoint)
+    return (
+        pl.when(pl.col("disability").is_null() | ~pl.col("has_baseline"))
+        .then(pl.lit("no_baseline"))
+        .when(pl.col("latest") < judged_from)
+        .then(pl.lit("too_early"))
+        .when((pl.col("last_change") == "improved") | pl.col("last_pass").fill_null(False))
+        .then(pl.lit("succeeding"))
+        .when(pl.col("improved_before").fill_null(False))
+        .then(pl.lit("relapsed"))
+        .otherwise(pl.lit("failing"))
+    )
+
+
+def sort_patients(table: pl.DataFrame) -> pl.DataFrame:
+    """Order rows by patient_id: numerically when every id is a whole number, else as text."""
+    ids = table[PATIENT]
+    if ids.dtype == pl.String and ids.str.contains(_NUMERIC_ID).all():
+        return table.sort([pl.col(PATIENT).cast(pl.Int64), pl.col(PATIENT)])
+    return table.sort(PATIENT)
+
+
+def _classified(points: pl.LazyFrame) -> pl.LazyFrame:
+    # Materialised once: every later step reads them (a lazy plan would recompute them).
+    chosen = counted(points).collect().lazy()
+    follow = changes(chosen).collect().lazy()
+    latest = _latest(chosen, _disability(chosen)).collect().lazy()
+    timepoints = dict(enumerate(t.id for t in schedule()))
+    judged = pl.col("status") != "no_baseline"
+    return (
+        patient_names(points)
+        .join(latest, on="pid", how="left")
+        .join(_disability_changes(follow, latest), on="pid", how="left")
+        .join(_pain(follow, latest), on="pid", how="left")
+        .with_columns(_status().alias("status"))
+        .select(
+            PATIENT,
+            "status",
+            pl.col("latest")
+            .replace_strict(timepoints, default=None, return_dtype=pl.String)
+            .alias("latest_timepoint"),
+            instrument_name("disability").alias("disability_instrument"),
+            hundredths_value(pl.col("disability_h")).alias("disability_improvement"),
+            hundredths_value(pl.when(judged).then(pl.col("pain_h"))).alias("pain_improvement"),
+        )
+    )
+
+
+def classify_table(points: pl.DataFrame, patients: pl.Series | None = None) -> pl.DataFrame:
+    """One row per patient (every id in ``points``, plus any other in ``patients``), sorted by
+    patient_id, with the OUTCOME_COLUMNS. ``points`` are checked points (see analytics.points)."""
+    result = _classified(points.lazy()).collect()
+    if patients is not None:
+        others = pl.DataFrame({PATIENT: patients.unique()}).join(result, on=PATIENT, how="anti")
+        filler = others.with_columns(
+            pl.lit("no_baseline").alias("status"),
+            *(pl.lit(None, result.schema[c]).alias(c) for c in OUTCOME_COLUMNS[2:]),
+        )
+        result = pl.concat([result, filler.cast(result.schema)])
+    return sort_patients(result)

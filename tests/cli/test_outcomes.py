@@ -1,0 +1,132 @@
+"""`spinetrack outcomes`: one row per patient sorted by patient_id, the contract's columns to the
+character, unusable rows set aside (and counted) without stopping the run, exit 2 for bad files."""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spinetrack.cli.main import app
+
+runner = CliRunner()
+HEADER = "patient_id,instrument,days_after_surgery,score\n"
+OUTPUT_HEADER = "patient_id,status,latest_timepoint,disability_improvement,pain_improvement\n"
+
+
+def run(tmp_path: Path, rows: str) -> tuple[int, str, str]:
+    path = tmp_path / "scores.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    result = runner.invoke(app, ["outcomes", str(path)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_each_status_is_written_to_the_character(tmp_path: Path) -> None:
+    code, stdout, _ = run(
+        tmp_path,
+        # p1 succeeding: 41.15 -> 28.80 at 3m (12.35 >= 10); back pain 7 -> 4
+        "p1,odi,-10,41.15\np1,odi,91,28.8\np1,nrs_back,-5,7\np1,nrs_back,90,4\n"
+        # p2 relapsed: improved at 6w, 5 points better at 12m
+        "p2,odi,-3,50\np2,odi,42,30\np2,odi,365,45\n"
+        # p3 failing: worse at 24m; leg pain has the higher baseline (8 > 6)
+        "p3,ndi,-1,40\np3,ndi,700,48\np3,nrs_neck,-1,6\np3,nrs_neck,700,2\n"
+        "p3,nrs_arm,-1,8\np3,nrs_arm,700,9\n"
+        # p4 too early: latest score at 6w
+        "p4,odi,0,60\np4,odi,40,58\n"
+        # p5 no baseline
+        "p5,odi,91,20\n"
+        # p6 only pain scores
+        "p6,nrs_leg,-2,5\n",
+    )
+    assert code == 0
+    assert stdout == (
+        OUTPUT_HEADER + "p1,succeeding,3m,12.35,3.00\n"
+        "p2,relapsed,12m,5.00,\n"
+        "p3,failing,24m,-8.00,-1.00\n"
+        "p4,too_early,6w,2.00,\n"
+        "p5,no_baseline,3m,,\n"
+        "p6,no_baseline,,,\n"
+    )
+
+
+def test_numeric_patient_ids_are_sorted_as_numbers(tmp_path: Path) -> None:
+    _, stdout, _ = run(tmp_path, "10,odi,-1,50\n9,odi,-1,50\n100,odi,-1,50\n")
+    assert [line.split(",")[0] for line in stdout.splitlines()[1:]] == ["9", "10", "100"]
+
+
+def test_other_patient_ids_are_sorted_as_text(tmp_path: Path) -> None:
+    _, stdout, _ = run(tmp_path, "b,odi,-1,50\n10,odi,-1,50\nA,odi,-1,50\n9,odi,-1,50\n")
+    assert [line.split(",")[0] for line in stdout.splitlines()[1:]] == ["10", "9", "A", "b"]
+
+
+def test_improvements_are_rounded_half_up_to_two_decimals(tmp_path: Path) -> None:
+    # 50.005 - 40 = 10.005 -> 10.01; nrs 7.125 - 5 = 2.125 -> 2.13
+    _, stdout, _ = run(
+        tmp_path, "x,odi,-1,50.005\nx,odi,365,40\nx,nrs_back,-1,7.125\nx,nrs_back,365,5\n"
+    )
+    assert stdout == OUTPUT_HEADER + "x,succeeding,12m,10.01,2.13\n"
+
+
+def test_unusable_rows_are_set_aside_and_reported_without_stopping(tmp_path: Path) -> None:
+    code, stdout, stderr = run(
+        tmp_path,
+        "1,odi,-1,50\n"
+        "1,odi,365,20\n"
+        "1,eq5d,365,0.8\n"  # unknown instrument
+        "2,odi,1.5,20\n"  # fractional day
+        "2,odi,10,150\n"  # off the scale
+        "3,odi,,\n"  # nothing usable: the patient is still listed
+        ",odi,1,1\n",  # no patient: not listed
+    )
+    assert code == 0
+    assert stdout == (
+        OUTPUT_HEADER + "1,succeeding,12m,30.00,\n2,no_baseline,,,\n3,no_baseline,,,\n"
+    )
+    assert stderr == (
+        "classified 3 patients\n"
+        "warning: 5 rows ignored\n"
+        "  data row 3: unknown instrument\n"
+        "  data row 4: days_after_surgery is missing or not a whole number\n"
+        "  data row 5: score is missing, not a number or off the instrument's scale\n"
+        "  data row 6: days_after_surgery is missing or not a whole number\n"
+        "  data row 7: no patient_id\n"
+    )
+
+
+def test_instrument_ids_are_read_without_regard_to_case_or_spaces(tmp_path: Path) -> None:
+    _, stdout, _ = run(tmp_path, "1, ODI ,-1,50\n1,odi,365,20\n")
+    assert stdout == OUTPUT_HEADER + "1,succeeding,12m,30.00,\n"
+
+
+def test_a_file_with_only_a_header_writes_only_the_header(tmp_path: Path) -> None:
+    code, stdout, _ = run(tmp_path, "")
+    assert (code, stdout) == (0, OUTPUT_HEADER)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("patient_id,instrument,score\n1,odi,3\n", "missing column days_after_surgery"),
+        ("", "the file is empty"),
+        ('patient_id,instrument,days_after_surgery,score\n"1,odi\n', "not a readable CSV"),
+    ],
+)
+def test_an_unusable_file_exits_2_with_a_clear_message(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "scores.csv"
+    path.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["outcomes", str(path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ") and message in result.stderr
+
+
+def test_a_missing_file_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["outcomes", str(tmp_path / "absent.csv")])
+    assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_scores_can_be_read_from_stdin() -> None:
+    scores = HEADER + "7,nrs_leg,-3,6\n7,odi,-3,44\n7,odi,100,30\n7,nrs_leg,100,2\n"
+    result = runner.invoke(app, ["outcomes", "-"], input=scores)
+    assert result.stdout == OUTPUT_HEADER + "7,succeeding,3m,14.00,4.00\n"
