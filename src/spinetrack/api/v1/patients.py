@@ -1,0 +1,112 @@
+"""Patients and what is recorded about them: registration, surgeries, complications, responses."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from spinetrack.api.deps import ClinicScope, CurrentActor, SessionsDep
+from spinetrack.services.enrol_patient import NewPatient, list_patients, register_patient
+from spinetrack.services.patient_record import open_record
+from spinetrack.services.record_response import NewResponse, record_response
+from spinetrack.services.register_surgery import (
+    NewComplication,
+    NewSurgery,
+    record_complication,
+    register_surgery,
+)
+from spinetrack.services.views import (
+    ComplicationView,
+    PatientPage,
+    PatientRecord,
+    PatientView,
+    ResponseView,
+    SurgeryView,
+)
+
+router = APIRouter(prefix="/patients", tags=["patients"])
+
+
+@router.get("", response_model=PatientPage, summary="List the clinic's patients")
+def get_patients(
+    actor: CurrentActor,
+    sessions: SessionsDep,
+    clinic: ClinicScope,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> PatientPage:
+    return list_patients(
+        sessions=sessions, actor=actor, clinic_id=clinic, offset=offset, limit=limit
+    )
+
+
+@router.post(
+    "",
+    response_model=PatientView,
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a patient",
+)
+def post_patient(
+    body: NewPatient, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
+) -> PatientView:
+    return register_patient(sessions=sessions, actor=actor, clinic_id=clinic, patient=body)
+
+
+@router.get("/{patient_id}", response_model=PatientRecord, summary="Open a patient's whole record")
+def get_patient(
+    patient_id: int, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
+) -> PatientRecord:
+    return open_record(sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id)
+
+
+@router.post(
+    "/{patient_id}/surgeries",
+    response_model=SurgeryView,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a surgery or a revision",
+)
+def post_surgery(
+    patient_id: int,
+    body: NewSurgery,
+    actor: CurrentActor,
+    sessions: SessionsDep,
+    clinic: ClinicScope,
+) -> SurgeryView:
+    return register_surgery(
+        sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id, surgery=body
+    )
+
+
+@router.post(
+    "/{patient_id}/complications",
+    response_model=ComplicationView,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a complication as the surgeon or the patient reports it",
+)
+def post_complication(
+    patient_id: int,
+    body: NewComplication,
+    actor: CurrentActor,
+    sessions: SessionsDep,
+    clinic: ClinicScope,
+) -> ComplicationView:
+    return record_complication(
+        sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id, complication=body
+    )
+
+
+@router.post(
+    "/{patient_id}/responses",
+    response_model=ResponseView,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a completed questionnaire; it is scored and the status recomputed",
+)
+def post_response(
+    patient_id: int,
+    body: NewResponse,
+    actor: CurrentActor,
+    sessions: SessionsDep,
+    clinic: ClinicScope,
+) -> ResponseView:
+    return record_response(
+        sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id, response=body
+    )

@@ -1,0 +1,1 @@
+"""The `spinetrack` command line: one module per command, registered in main.py."""

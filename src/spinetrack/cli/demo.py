@@ -1,0 +1,70 @@
+"""`spinetrack demo`: load, or reset, the demo clinic (a synthetic cohort, reproducible by seed)."""
+
+import sys
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.config import get_settings
+from spinetrack.demo.load import DEMO_NAME, DEMO_SLUG, demo_logins, load_demo
+from spinetrack.services.actor import system_actor
+from spinetrack.services.clinic_overview import clinic_overview, find_clinic
+from spinetrack.services.database import open_database
+
+
+@explains_errors
+def demo(
+    patients: int = typer.Option(None, "--patients", "-n", help="How many patients (default 300)."),
+    seed: int = typer.Option(
+        None, "--seed", "-s", help="Random seed; the same seed, the same clinic."
+    ),
+    reset: bool = typer.Option(False, "--reset", help="Erase the demo clinic's patients first."),
+    if_empty: bool = typer.Option(
+        False, "--if-empty", help="Do nothing if the demo clinic exists."
+    ),
+) -> None:
+    """Load the demo clinic: surgeons, patients, surgeries and questionnaires over several years."""
+    settings = get_settings()
+    count = settings.demo_patients if patients is None else patients
+    if count < 1 or count > 2_000_000:
+        raise fail("--patients must be between 1 and 2,000,000")
+    database = open_database()
+    try:
+        database.upgrade()
+        existing = find_clinic(sessions=database.sessions, slug=DEMO_SLUG)
+        if existing is not None and if_empty:
+            typer.echo(f"{DEMO_NAME} is already loaded; use --reset to reload it")
+            return
+        if existing is not None and not reset:
+            raise fail("the demo clinic is already loaded; use --reset to reload it")
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            disable=not sys.stderr.isatty(),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("loading patients", total=count)
+            clinic_id = load_demo(
+                database,
+                patients=count,
+                seed=settings.demo_seed if seed is None else seed,
+                reset=reset,
+                progress=lambda n: bar.advance(task, n),
+            )
+        overview = clinic_overview(
+            sessions=database.sessions, actor=system_actor("cli"), clinic_id=clinic_id
+        )
+    finally:
+        database.close()
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(overview.statuses.items()))
+    typer.echo(f"{DEMO_NAME}: {overview.patients} patients ({statuses})")
+    typer.echo("demo logins (password for all: " + demo_logins()[0].password + "):")
+    for login in demo_logins():
+        typer.echo(f"  {login.role:<10} {login.email}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

@@ -1,0 +1,37 @@
+"""The `spinetrack` Typer application. Each command lives in its own module and registers itself."""
+
+import typer
+
+from spinetrack import __version__
+from spinetrack.cli import db, demo, instruments, outcomes, rules, score, serve, triage
+
+app = typer.Typer(
+    name="spinetrack",
+    help="Follow patients after spine surgery, find the failing ones, explain why.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"spinetrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """spinetrack command line."""
+
+
+for module in (db, demo, serve, score, outcomes, instruments, triage, rules):
+    module.register(app)
+
+
+def main() -> None:
+    app()

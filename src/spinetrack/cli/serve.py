@@ -1,0 +1,37 @@
+"""`spinetrack serve`: run the web application with uvicorn."""
+
+import typer
+import uvicorn
+
+from spinetrack.cli.errors import explains_errors
+from spinetrack.config import get_settings
+from spinetrack.demo.load import demo_logins
+from spinetrack.services.database import open_database
+
+
+@explains_errors
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (SPINETRACK_HOST, 127.0.0.1)."),
+    port: int = typer.Option(
+        None, min=1, max=65535, help="Port to listen on (SPINETRACK_PORT, 8000)."
+    ),
+    reload: bool = typer.Option(False, help="Restart on code changes (development)."),
+) -> None:
+    """Serve the web app and the API; migrates the database first."""
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    database = open_database()
+    try:
+        database.upgrade()
+    finally:
+        database.close()
+    typer.echo(f"spinetrack is serving at http://{host}:{port}  (API docs: /api/v1/docs)")
+    typer.echo(f"demo logins, password {demo_logins()[0].password}:")
+    for login in demo_logins():
+        typer.echo(f"  {login.role:<10} {login.email}")
+    uvicorn.run("spinetrack.app:create_app", factory=True, host=host, port=port, reload=reload)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

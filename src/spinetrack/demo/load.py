@@ -1,0 +1,177 @@
+"""Load the demo clinic through the services, so it obeys every rule real data obeys."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from spinetrack.demo.cohort import (
+    Cohort,
+    DemoComplication,
+    DemoPatient,
+    DemoSurgery,
+    generate_cohort,
+)
+from spinetrack.demo.names import SURGEONS
+from spinetrack.services.accounts import create_clinic, create_user, user_ids
+from spinetrack.services.actor import system_actor
+from spinetrack.services.clinic_overview import find_clinic
+from spinetrack.services.database import Database
+from spinetrack.services.enrol_patient import NewPatient
+from spinetrack.services.erase_clinic_data import erase_clinic_data
+from spinetrack.services.import_patients import (
+    ImportedComplication,
+    ImportedPatient,
+    ImportedSurgery,
+    Progress,
+    import_patients,
+)
+from spinetrack.services.record_response import NewResponse
+from spinetrack.services.register_surgery import NewComplication, NewSurgery
+
+DEMO_SLUG = "demo"
+DEMO_NAME = "Riverside Spine Centre (demo)"
+DEMO_PASSWORD = "spine-demo-2026"
+STAFF = (
+    ("admin@demo.spinetrack.example", "Clinic Administrator", "admin"),
+    ("staff@demo.spinetrack.example", "Front Desk", "staff"),
+    ("analyst@demo.spinetrack.example", "Registry Analyst", "analyst"),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    password: str = DEMO_PASSWORD
+
+
+def demo_logins() -> list[DemoLogin]:
+    logins = [DemoLogin(email, role) for email, _, role in STAFF]
+    logins += [
+        DemoLogin(f"{handle}@demo.spinetrack.example", "clinician") for _, handle in SURGEONS
+    ]
+    return logins
+
+
+def _accounts(database: Database, cohort: Cohort) -> tuple[int, list[int]]:
+    actor = system_actor("demo-loader")
+    clinic_id = find_clinic(sessions=database.sessions, slug=DEMO_SLUG)
+    if clinic_id is not None:
+        return clinic_id, user_ids(
+            sessions=database.sessions, emails=[s.email for s in cohort.surgeons]
+        )
+    clinic_id = create_clinic(
+        sessions=database.sessions, actor=actor, slug=DEMO_SLUG, name=DEMO_NAME
+    )
+    for email, name, role in STAFF:
+        create_user(
+            sessions=database.sessions,
+            actor=actor,
+            email=email,
+            full_name=name,
+            password=DEMO_PASSWORD,
+            clinic_id=clinic_id,
+            role=role,
+        )
+    surgeon_ids = [
+        create_user(
+            sessions=database.sessions,
+            actor=actor,
+            email=s.email,
+            full_name=s.full_name,
+            password=DEMO_PASSWORD,
+            clinic_id=clinic_id,
+            role="clinician",
+        )
+        for s in cohort.surgeons
+    ]
+    return clinic_id, surgeon_ids
+
+
+def _surgery(
+    surgery: DemoSurgery, surgeon_ids: list[int], position: dict[int, int]
+) -> ImportedSurgery:
+    revises = None if surgery.revision_of is None else position[surgery.revision_of]
+    return ImportedSurgery(
+        surgery=NewSurgery(
+            performed_on=surgery.performed_on,
+            region=surgery.region,
+            procedure=surgery.procedure,
+            approach=surgery.approach,
+            levels=list(surgery.levels),
+            instrumented=surgery.instrumented,
+            surgeon_id=surgeon_ids[surgery.surgeon],
+            revision_reason=surgery.revision_reason,
+        ),
+        revises=revises,
+    )
+
+
+def _complication(complication: DemoComplication, position: dict[int, int]) -> ImportedComplication:
+    return ImportedComplication(
+        surgery=position[complication.surgery],
+        complication=NewComplication(
+            surgery_id=0,
+            kind=complication.kind,
+            reported_by=complication.reported_by,
+            occurred_on=complication.occurred_on,
+        ),
+    )
+
+
+def _patient(patient: DemoPatient) -> NewPatient:
+    return NewPatient(
+        mrn=patient.mrn,
+        given_name=patient.given_name,
+        family_name=patient.family_name,
+        birth_date=patient.birth_date,
+        sex=patient.sex,
+        email=patient.email,
+        phone=patient.phone,
+    )
+
+
+def to_imports(cohort: Cohort, surgeon_ids: list[int]) -> list[ImportedPatient]:
+    """The generated cohort as import records, each patient with its own surgeries and answers."""
+    imports = [ImportedPatient(patient=_patient(p)) for p in cohort.patients]
+    position: dict[int, int] = {}
+    for s, surgery in enumerate(cohort.surgeries):
+        owner = imports[surgery.patient]
+        position[s] = len(owner.surgeries)
+        owner.surgeries.append(_surgery(surgery, surgeon_ids, position))
+    for complication in cohort.complications:
+        imports[complication.patient].complications.append(_complication(complication, position))
+    for r in cohort.responses:
+        imports[r.patient].responses.append(
+            NewResponse(
+                instrument=r.instrument,
+                completed_at=r.completed_at,
+                answers=dict(r.answers),
+                source="import",
+            )
+        )
+    return imports
+
+
+def load_demo(
+    database: Database,
+    *,
+    patients: int,
+    seed: int,
+    reset: bool = False,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Create (or with `reset`, refill) the demo clinic; returns its id."""
+    cohort = generate_cohort(patients, seed, today)
+    clinic_id, surgeon_ids = _accounts(database, cohort)
+    actor = system_actor("demo-loader")
+    if reset:
+        erase_clinic_data(sessions=database.sessions, actor=actor, clinic_id=clinic_id)
+    import_patients(
+        sessions=database.sessions,
+        actor=actor,
+        clinic_id=clinic_id,
+        patients=to_imports(cohort, surgeon_ids),
+        progress=progress,
+    )
+    return clinic_id

@@ -1,0 +1,228 @@
+"""Import many patients at once (the demo clinic, registry migrations): every record passes the same
+checks as a single entry, and the whole batch is one transaction, so a bad record stores nothing."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from spinetrack.domain.complications import check_kind, check_reporter
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.outcomes import ScorePoint, classify_patient
+from spinetrack.services.actor import Actor
+from spinetrack.services.audit_log import audited
+from spinetrack.services.enrol_patient import NewPatient
+from spinetrack.services.record_response import NewResponse, checked_score
+from spinetrack.services.register_surgery import NewComplication, NewSurgery, check_surgery
+from spinetrack.storage.repositories.patients import PatientRepository
+from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportedSurgery:
+    surgery: NewSurgery
+    revises: int | None = None
+    """Position, in the same patient's list, of the surgery this one revises."""
+
+
+@dataclass
+class ImportedComplication:
+    surgery: int
+    """Position of its surgery in the patient's list."""
+    complication: NewComplication
+
+
+@dataclass
+class ImportedPatient:
+    patient: NewPatient
+    surgeries: list[ImportedSurgery] = field(default_factory=list)
+    complications: list[ImportedComplication] = field(default_factory=list)
+    responses: list[NewResponse] = field(default_factory=list)
+
+
+@dataclass
+class _Checked:
+    """One patient's rows, validated and ready to insert (foreign keys filled in later)."""
+
+    patient: dict[str, Any]
+    surgeries: list[dict[str, Any]]
+    complications: list[tuple[int, dict[str, Any]]]
+    responses: list[dict[str, Any]]
+
+
+def _check_surgeries(item: ImportedPatient) -> list[dict[str, Any]]:
+    rows = []
+    for s, imported in enumerate(item.surgeries):
+        try:
+            levels = check_surgery(item.patient.birth_date, imported.surgery)
+        except InvalidInput as exc:
+            raise InvalidInput(f"surgeries.{s}.{exc.field}", exc.reason) from exc
+        if imported.revises is not None and not (
+            0 <= imported.revises < s
+            and item.surgeries[imported.revises].surgery.performed_on
+            < imported.surgery.performed_on
+        ):
+            raise InvalidInput(f"surgeries.{s}.revises", "must name an earlier surgery")
+        data = imported.surgery.model_dump(exclude={"levels", "revision_of_id"})
+        rows.append({**data, "levels": levels, "_revises": imported.revises})
+    return rows
+
+
+def _check_complications(item: ImportedPatient) -> list[tuple[int, dict[str, Any]]]:
+    rows = []
+    for c, imported in enumerate(item.complications):
+        if not 0 <= imported.surgery < len(item.surgeries):
+            raise InvalidInput(f"complications.{c}.surgery", "no such surgery for this patient")
+        check_kind(imported.complication.kind, f"complications.{c}.kind")
+        check_reporter(imported.complication.reported_by, f"complications.{c}.reported_by")
+        data = imported.complication.model_dump(exclude={"surgery_id"})
+        rows.append((imported.surgery, data))
+    return rows
+
+
+def _check_responses(item: ImportedPatient) -> list[dict[str, Any]]:
+    rows = []
+    for r, response in enumerate(item.responses):
+        try:
+            version, result = checked_score(response)
+        except InvalidInput as exc:
+            raise InvalidInput(f"responses.{r}.{exc.field}", exc.reason) from exc
+        completed = response.completed_at
+        rows.append(
+            {
+                "instrument": response.instrument,
+                "instrument_version": version,
+                "completed_at": completed if completed.tzinfo else completed.replace(tzinfo=UTC),
+                "source": response.source,
+                "answers": dict(response.answers),
+                "score_status": result.status,
+                "score_answered": result.answered,
+                "score_raw": result.raw,
+                "score_percent": result.percent,
+                "score_reason": result.reason,
+            }
+        )
+    return rows
+
+
+def _check(index: int, item: ImportedPatient, seen: set[str]) -> _Checked:
+    try:
+        if item.patient.mrn in seen:
+            raise InvalidInput("mrn", f"MRN {item.patient.mrn!r} appears twice")
+        seen.add(item.patient.mrn)
+        return _Checked(
+            patient=item.patient.model_dump(),
+            surgeries=_check_surgeries(item),
+            complications=_check_complications(item),
+            responses=_check_responses(item),
+        )
+    except InvalidInput as exc:
+        raise InvalidInput(f"patients.{index}.{exc.field}", exc.reason) from exc
+
+
+def _outcome(
+    patient_id: int, surgeries: list[dict[str, Any]], responses: list[dict[str, Any]]
+) -> dict[str, Any]:
+    points = []
+    if surgeries:
+        index_day: date = max(s["performed_on"] for s in surgeries)
+        for r in responses:
+            value = r["score_percent"] if r["score_percent"] is not None else r["score_raw"]
+            if r["score_status"] == "ok" and value is not None:
+                days = (r["completed_at"].date() - index_day).days
+                points.append(
+                    ScorePoint(instrument=r["instrument"], days_after_surgery=days, score=value)
+                )
+    result = classify_patient(points)
+    return {
+        "patient_id": patient_id,
+        "status": result.status,
+        "latest_timepoint": result.latest_timepoint,
+        "disability_instrument": result.disability_instrument,
+        "disability_improvement": result.disability_improvement,
+        "pain_improvement": result.pain_improvement,
+    }
+
+
+def _insert_returning_ids(
+    session: Session, table: type[Patient] | type[Surgery], rows: list[dict[str, Any]]
+) -> list[int]:
+    if not rows:
+        return []
+    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
+
+
+def _store(session: Session, repo: PatientRepository, batch: list[_Checked]) -> None:
+    patient_rows = [{**c.patient, "clinic_id": repo.clinic_id} for c in batch]
+    ids = _insert_returning_ids(session, Patient, patient_rows)
+    surgery_rows = [
+        {k: v for k, v in row.items() if k != "_revises"}
+        | {"patient_id": patient_id, "clinic_id": repo.clinic_id}
+        for patient_id, checked in zip(ids, batch, strict=True)
+        for row in checked.surgeries
+    ]
+    surgery_ids = _insert_returning_ids(session, Surgery, surgery_rows)
+    _link_revisions(session, batch, surgery_ids)
+    position = 0
+    complications, responses, outcomes = [], [], []
+    for patient_id, checked in zip(ids, batch, strict=True):
+        mine = surgery_ids[position : position + len(checked.surgeries)]
+        position += len(checked.surgeries)
+        complications += [
+            {**data, "surgery_id": mine[s], "patient_id": patient_id}
+            for s, data in checked.complications
+        ]
+        responses += [{**r, "patient_id": patient_id} for r in checked.responses]
+        outcomes.append(_outcome(patient_id, checked.surgeries, checked.responses))
+    repo.bulk_insert(Complication, complications)
+    repo.bulk_insert(PromResponse, responses)
+    repo.bulk_insert(PatientOutcome, outcomes)
+
+
+def _link_revisions(session: Session, batch: list[_Checked], surgery_ids: list[int]) -> None:
+    position = 0
+    links = []
+    for checked in batch:
+        for s, row in enumerate(checked.surgeries):
+            if row["_revises"] is not None:
+                links.append((surgery_ids[position + s], surgery_ids[position + row["_revises"]]))
+        position += len(checked.surgeries)
+    if links:
+        session.execute(
+            update(Surgery),
+            [{"id": surgery_id, "revision_of_id": revises} for surgery_id, revises in links],
+        )
+
+
+def import_patients(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    patients: Sequence[ImportedPatient],
+    chunk: int = 2000,
+    progress: Progress | None = None,
+) -> int:
+    """Check every patient, then store all of them; returns how many were imported."""
+    with audited(sessions, actor, "patients.import", clinic_id=clinic_id) as work:
+        actor.require(clinic_id)
+        repo = work.uow.patients(clinic_id)
+        seen: set[str] = set()
+        existing = repo.existing_mrns([p.patient.mrn for p in patients])
+        if existing:
+            raise InvalidInput("mrn", f"already registered: {', '.join(sorted(existing)[:5])}")
+        for start in range(0, len(patients), chunk):
+            batch = [
+                _check(start + i, p, seen) for i, p in enumerate(patients[start : start + chunk])
+            ]
+            _store(work.uow.session, repo, batch)
+            if progress:
+                progress(len(batch))
+        work.detail = f"imported {len(patients)} patients"
+        return len(patients)

@@ -1,0 +1,87 @@
+"""What services hand back: plain pydantic views of stored records, read from ORM rows."""
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class View(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PatientView(View):
+    id: int
+    clinic_id: int
+    mrn: str
+    given_name: str
+    family_name: str
+    birth_date: date
+    sex: str
+    email: str | None
+    phone: str | None
+
+
+class SurgeryView(View):
+    id: int
+    patient_id: int
+    performed_on: date
+    region: str
+    procedure: str
+    approach: str
+    levels: list[str]
+    instrumented: bool
+    surgeon_id: int | None
+    revision_of_id: int | None
+    revision_reason: str | None
+    notes: str | None
+
+
+class ComplicationView(View):
+    id: int
+    patient_id: int
+    surgery_id: int
+    kind: str
+    reported_by: str
+    occurred_on: date | None
+    notes: str | None
+
+
+class ResponseView(View):
+    id: int
+    patient_id: int
+    instrument: str
+    instrument_version: str
+    completed_at: datetime
+    source: str
+    answers: dict[str, Any]
+    score_status: str
+    score_answered: int
+    score_raw: float | None
+    score_percent: float | None
+    score_reason: str
+
+
+class OutcomeView(View):
+    status: str
+    latest_timepoint: str | None
+    disability_instrument: str | None
+    disability_improvement: float | None
+    pain_improvement: float | None
+
+
+class PatientRecord(BaseModel):
+    """Everything recorded about one patient, as a clinician opens it."""
+
+    patient: PatientView
+    surgeries: list[SurgeryView]
+    complications: list[ComplicationView]
+    responses: list[ResponseView]
+    outcome: OutcomeView | None
+
+
+class PatientPage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[PatientView]

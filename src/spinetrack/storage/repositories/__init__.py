@@ -1,0 +1,1 @@
+"""Repositories, one per aggregate. Patient data repositories require the clinic scope."""

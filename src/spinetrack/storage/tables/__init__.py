@@ -1,0 +1,26 @@
+"""ORM tables, one module per aggregate; `Base.metadata` is what the migrations describe."""
+
+from spinetrack.storage.tables.assessments import ClinicalFinding, TriageAssessment
+from spinetrack.storage.tables.audit import AuditEntry
+from spinetrack.storage.tables.base import Base
+from spinetrack.storage.tables.clinics import Clinic
+from spinetrack.storage.tables.complications import Complication
+from spinetrack.storage.tables.patients import Patient, PatientOutcome
+from spinetrack.storage.tables.responses import PromResponse
+from spinetrack.storage.tables.surgeries import Surgery
+from spinetrack.storage.tables.users import Membership, User
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Clinic",
+    "ClinicalFinding",
+    "Complication",
+    "Membership",
+    "Patient",
+    "PatientOutcome",
+    "PromResponse",
+    "Surgery",
+    "TriageAssessment",
+    "User",
+]

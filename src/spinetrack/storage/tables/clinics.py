@@ -1,0 +1,18 @@
+"""A clinic: the unit of data separation. Every patient belongs to exactly one."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spinetrack.storage.tables.base import Base, utcnow
+
+
+class Clinic(Base):
+    __tablename__ = "clinics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    date_format: Mapped[str] = mapped_column(String(32), default="%d %b %Y")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,42 @@
+"""Patients (clinic-scoped) and the cached outcome status the worklist sorts on."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spinetrack.storage.tables.base import Base, utcnow
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    __table_args__ = (UniqueConstraint("clinic_id", "mrn"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    mrn: Mapped[str] = mapped_column(String(64))
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PatientOutcome(Base):
+    """Latest PROM-based status; recomputed whenever a response or surgery is recorded."""
+
+    __tablename__ = "patient_outcomes"
+    __table_args__ = (Index("ix_patient_outcomes_clinic_status", "clinic_id", "status"),)
+
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
+    )
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    latest_timepoint: Mapped[str | None] = mapped_column(String(16))
+    disability_instrument: Mapped[str | None] = mapped_column(String(32))
+    disability_improvement: Mapped[float | None] = mapped_column(Float)
+    pain_improvement: Mapped[float | None] = mapped_column(Float)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

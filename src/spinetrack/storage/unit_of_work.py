@@ -1,0 +1,56 @@
+"""One transaction per use case: services open a unit of work, call repositories, then commit.
+
+Leaving the block without commit rolls everything back, so a failure half-way stores nothing.
+"""
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from spinetrack.storage.repositories.audit import AuditRepository
+from spinetrack.storage.repositories.clinics import ClinicRepository, UserRepository
+from spinetrack.storage.repositories.patients import PatientRepository
+
+
+class UnitOfWork:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return self._session
+
+    def __enter__(self) -> "UnitOfWork":
+        self._session = self._sessions()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+        self._session = None
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    @property
+    def clinics(self) -> ClinicRepository:
+        return ClinicRepository(self.session)
+
+    @property
+    def users(self) -> UserRepository:
+        return UserRepository(self.session)
+
+    @property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.session)
+
+    def patients(self, clinic_id: int) -> PatientRepository:
+        return PatientRepository(self.session, clinic_id)

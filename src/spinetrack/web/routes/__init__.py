@@ -1,0 +1,1 @@
+"""Page routes, one module per page family, named like their templates."""

@@ -1,0 +1,13 @@
+"""The home page: what spinetrack is, and where each kind of user goes from here."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from spinetrack.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    return templates.TemplateResponse(request, "home.html", {})

@@ -1,0 +1,112 @@
+"""Shared fixtures: a migrated database on SQLite always and on PostgreSQL when it answers.
+
+Set SPINETRACK_TEST_POSTGRES=required (CI does) to fail instead of skipping when PostgreSQL is down.
+"""
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import text
+from tests.support.world import World, build_world
+
+from spinetrack.services import accounts
+from spinetrack.services.database import Database, open_database
+from spinetrack.storage.tables import Base
+
+POSTGRES_URL = os.environ.get(
+    "SPINETRACK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _migrated_postgres() -> Database:
+    database = open_database(POSTGRES_URL)
+    with database.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    database.upgrade()
+    return database
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with its smallest cost, so tests are fast; production keeps the library defaults.
+
+    The verification code path is unchanged: argon2 reads the cost from each stored hash.
+    """
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[Database]:
+    if not _postgres_answers():
+        if os.environ.get("SPINETRACK_TEST_POSTGRES") == "required":
+            pytest.fail("PostgreSQL on 127.0.0.1:5432 does not answer and is required")
+        pytest.skip(
+            "PostgreSQL on 127.0.0.1:5432 does not answer; storage tests ran on SQLite only"
+        )
+    database = _migrated_postgres()
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    path: Path = tmp_path_factory.mktemp("db") / "spinetrack.sqlite3"
+    database = open_database(f"sqlite:///{path}")
+    database.upgrade()
+    yield database
+    database.close()
+
+
+def _empty(database: Database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with database.engine.begin() as connection:
+        if database.engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> Database:
+    """An empty, migrated database; every test that takes it runs on SQLite and on PostgreSQL."""
+    chosen: Database = request.getfixturevalue(f"{request.param}_database")
+    _empty(chosen)
+    return chosen
+
+
+@pytest.fixture
+def sqlite_only(sqlite_database: Database) -> Database:
+    """For tests that need a database but whose subject does not depend on which one."""
+    _empty(sqlite_database)
+    return sqlite_database
+
+
+def row_counts(database: Database) -> dict[str, int]:
+    """How many rows each table holds: the before/after check of 'a rejected request changes nothing'."""
+    with database.engine.connect() as connection:
+        return {
+            t.name: int(connection.execute(text(f"SELECT COUNT(*) FROM {t.name}")).scalar_one())
+            for t in Base.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def world(database: Database) -> World:
+    """Two clinics and one user per role, on each database."""
+    return build_world(database)

@@ -1,0 +1,64 @@
+"""A small world for service and API tests: two clinics, one user per role, a password for all."""
+
+from dataclasses import dataclass
+
+from spinetrack.services.accounts import authenticate, create_clinic, create_user
+from spinetrack.services.actor import Actor, system_actor
+from spinetrack.services.database import Database
+
+PASSWORD = "correct-horse-42"
+
+
+@dataclass
+class World:
+    database: Database
+    clinic: int
+    other_clinic: int
+    admin: Actor
+    clinician: Actor
+    staff: Actor
+    analyst: Actor
+    outsider: Actor
+    surgeon_id: int
+
+
+def build_world(database: Database) -> World:
+    system = system_actor("test")
+    sessions = database.sessions
+    clinic = create_clinic(sessions=sessions, actor=system, slug="north", name="North Spine")
+    other = create_clinic(sessions=sessions, actor=system, slug="south", name="South Spine")
+    ids = {}
+    for role in ("admin", "clinician", "staff", "analyst"):
+        ids[role] = create_user(
+            sessions=sessions,
+            actor=system,
+            email=f"{role}@north.example",
+            full_name=role.title(),
+            password=PASSWORD,
+            clinic_id=clinic,
+            role=role,
+        )
+    create_user(
+        sessions=sessions,
+        actor=system,
+        email="clinician@south.example",
+        full_name="Outsider",
+        password=PASSWORD,
+        clinic_id=other,
+        role="clinician",
+    )
+
+    def login(email: str) -> Actor:
+        return authenticate(sessions=sessions, email=email, password=PASSWORD)
+
+    return World(
+        database=database,
+        clinic=clinic,
+        other_clinic=other,
+        admin=login("admin@north.example"),
+        clinician=login("clinician@north.example"),
+        staff=login("staff@north.example"),
+        analyst=login("analyst@north.example"),
+        outsider=login("clinician@south.example"),
+        surgeon_id=ids["clinician"],
+    )
