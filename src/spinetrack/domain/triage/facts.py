@@ -1,0 +1,59 @@
+"""The facts of one case that rules read, derived once so every condition sees the same values.
+
+Months follow the contract: days since the index surgery / 30.4375 (a mean calendar month),
+rounded to one decimal, so a rule's time window and the month shown to the clinician agree.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spinetrack.domain.triage.case import Case
+
+DAYS_PER_MONTH = 30.4375
+
+
+def months_from_days(days: int) -> float:
+    return round(days / DAYS_PER_MONTH, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    region: str
+    findings: frozenset[str]
+    course: str | None
+    pain_free_interval_days: int | None
+    axial_pain: float | None
+    limb_pain: float | None
+    age: int | None
+    days_since_surgery: int
+    months_since_surgery: float
+    index_procedure: str
+    index_instrumented: bool
+    index_levels: tuple[str, ...]
+    procedures: frozenset[str]
+
+    def pain_scores(self) -> tuple[float, ...]:
+        """The pain scores the case reports (axial, limb), leaving out the ones it does not."""
+        return tuple(p for p in (self.axial_pain, self.limb_pain) if p is not None)
+
+
+def facts_of(case: Case, extra_findings: Iterable[str] = ()) -> Facts:
+    """The facts of a validated case; ``extra_findings`` are those read from its reports."""
+    index = case.index_surgery
+    days = (case.evaluation_date - index.date).days
+    pain = case.pain
+    return Facts(
+        region=case.region,
+        findings=frozenset(case.findings).union(extra_findings),
+        course=case.course,
+        pain_free_interval_days=case.pain_free_interval_days,
+        axial_pain=pain.axial if pain else None,
+        limb_pain=pain.limb if pain else None,
+        age=case.age,
+        days_since_surgery=days,
+        months_since_surgery=months_from_days(days),
+        index_procedure=index.procedure,
+        index_instrumented=index.instrumented,
+        index_levels=tuple(index.levels),
+        procedures=frozenset(s.procedure for s in case.surgeries),
+    )

@@ -1,0 +1,66 @@
+"""`spinetrack rules check`: passes on the shipped rules, fails with exit 2 on a broken copy."""
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from spinetrack.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    source = resources.files("spinetrack").joinpath("knowledge", "triage")
+    target = tmp_path / "triage"
+    with resources.as_file(source) as folder:
+        shutil.copytree(folder, target)
+    return target
+
+
+def test_the_shipped_rules_pass_with_a_summary() -> None:
+    result = runner.invoke(app, ["rules", "check"])
+    assert result.exit_code == 0, result.stderr
+    assert "OK" in result.stdout and "19 causes" in result.stdout
+
+
+def test_an_unchanged_copy_passes(rules_copy: Path) -> None:
+    result = runner.invoke(app, ["rules", "check", "--dir", str(rules_copy)])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_broken_copy_fails_with_exit_2_listing_the_problems(rules_copy: Path) -> None:
+    path = rules_copy / "red_flags.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["red_flags"][0]["criteria"] = {"type": "finding", "id": "saddle_anaesthesia"}
+    data["red_flags"][1]["sources"] = []
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", "--dir", str(rules_copy)])
+    assert result.exit_code == 2
+    assert "problem: red_flags.yaml: red_flags.1.sources:" in result.stderr
+    assert result.stderr.rstrip().endswith("problem(s) in the rules files")
+
+
+def test_an_unreachable_rule_fails_the_check(rules_copy: Path) -> None:
+    path = rules_copy / "red_flags.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["red_flags"][0]["criteria"] = {
+        "type": "all_of",
+        "of": [
+            {"type": "region", "one_of": ["cervical"]},
+            {"type": "region", "one_of": ["lumbar"]},
+        ],
+    }
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["rules", "check", "--dir", str(rules_copy)])
+    assert result.exit_code == 2
+    assert "red_flags.0.criteria: can never hold" in result.stderr
+
+
+def test_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["rules", "check", "--dir", str(tmp_path / "none")])
+    assert result.exit_code == 2

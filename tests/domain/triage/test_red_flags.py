@@ -1,0 +1,152 @@
+"""Red flags are raised by their criteria and by nothing else; emergencies lead."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from spinetrack.domain.triage import assess
+from spinetrack.domain.triage.facts import Facts
+from spinetrack.domain.triage.red_flags import raised_red_flags
+from spinetrack.domain.triage.rules_check import checked_rules
+
+CaseBuilder = Callable[..., dict[str, Any]]
+FactsBuilder = Callable[..., Facts]
+
+
+def flags(facts: Facts) -> list[str]:
+    rules = checked_rules()
+    return [f.id for f in raised_red_flags(rules.red_flags, rules.vocabulary.urgencies, facts)]
+
+
+RAISED: list[tuple[str, dict[str, Any], str]] = [
+    ("saddle anaesthesia", {"findings": {"saddle_anesthesia"}}, "cauda_equina"),
+    ("isolated urinary retention", {"findings": {"urinary_retention"}}, "cauda_equina"),
+    ("new bladder dysfunction", {"findings": {"bladder_dysfunction"}}, "cauda_equina"),
+    ("bowel dysfunction", {"findings": {"bowel_dysfunction"}}, "cauda_equina"),
+    (
+        "progressive weakness",
+        {"findings": {"progressive_weakness"}},
+        "progressive_neurological_deficit",
+    ),
+    (
+        "new weakness with a collection",
+        {"findings": {"new_weakness", "mri_epidural_collection"}},
+        "progressive_neurological_deficit",
+    ),
+    ("neck swelling", {"region": "cervical", "findings": {"neck_swelling"}}, "airway_compromise"),
+    (
+        "breathing difficulty",
+        {"region": "cervical", "findings": {"breathing_difficulty"}},
+        "airway_compromise",
+    ),
+    ("fever", {"findings": {"fever"}}, "infection"),
+    ("wound drainage", {"findings": {"wound_drainage"}}, "infection"),
+    ("wound erythema", {"findings": {"wound_erythema"}}, "infection"),
+    ("second CRP rise", {"findings": {"crp_second_rise"}}, "infection"),
+    ("discitis on MRI", {"findings": {"mri_discitis"}}, "infection"),
+    ("two raised markers", {"findings": {"crp_elevated", "esr_elevated"}}, "infection"),
+    ("hyperreflexia in any region", {"findings": {"hyperreflexia"}}, "myelopathy"),
+    (
+        "clumsy hands and gait",
+        {"region": "cervical", "findings": {"hand_clumsiness", "gait_disturbance"}},
+        "myelopathy",
+    ),
+    (
+        "sphincter sign in the neck",
+        {"region": "cervical", "findings": {"bladder_dysfunction"}},
+        "myelopathy",
+    ),
+    (
+        "broken hardware with weakness",
+        {"findings": {"hardware_breakage", "new_weakness"}},
+        "hardware_failure_with_deficit",
+    ),
+    (
+        "displaced hardware with hyperreflexia",
+        {"findings": {"hardware_displacement", "hyperreflexia"}},
+        "hardware_failure_with_deficit",
+    ),
+    ("unexplained weight loss", {"findings": {"unexplained_weight_loss"}}, "malignancy"),
+    (
+        "cancer history with night pain",
+        {"findings": {"history_of_cancer", "night_pain"}},
+        "malignancy",
+    ),
+    ("significant trauma", {"findings": {"significant_trauma"}}, "fracture"),
+]
+
+
+@pytest.mark.parametrize(("facts", "flag"), [r[1:] for r in RAISED], ids=[r[0] for r in RAISED])
+def test_the_criteria_raise_the_flag(
+    make_facts: FactsBuilder, facts: dict[str, Any], flag: str
+) -> None:
+    assert flag in flags(make_facts(**facts))
+
+
+QUIET: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "sphincter signs in the neck are cord signs",
+        {"region": "cervical", "findings": {"urinary_retention"}},
+        "cauda_equina",
+    ),
+    ("new weakness alone", {"findings": {"new_weakness"}}, "progressive_neurological_deficit"),
+    ("neck swelling after lumbar surgery", {"findings": {"neck_swelling"}}, "airway_compromise"),
+    ("dysphagia alone", {"region": "cervical", "findings": {"dysphagia"}}, "airway_compromise"),
+    ("one raised marker", {"findings": {"crp_elevated"}}, "infection"),
+    ("night sweats alone", {"findings": {"night_sweats"}}, "infection"),
+    ("gait and falls in a lumbar case", {"findings": {"gait_disturbance", "falls"}}, "myelopathy"),
+    (
+        "one cord sign in the neck",
+        {"region": "cervical", "findings": {"hand_clumsiness"}},
+        "myelopathy",
+    ),
+    (
+        "broken hardware without a deficit",
+        {"findings": {"hardware_breakage", "dermatomal_numbness"}},
+        "hardware_failure_with_deficit",
+    ),
+    ("past cancer alone", {"findings": {"history_of_cancer"}}, "malignancy"),
+    ("night pain without cancer", {"findings": {"night_pain"}}, "malignancy"),
+    ("new falls are not trauma", {"findings": {"falls"}}, "fracture"),
+]
+
+
+@pytest.mark.parametrize(("facts", "flag"), [q[1:] for q in QUIET], ids=[q[0] for q in QUIET])
+def test_near_misses_do_not_raise_the_flag(
+    make_facts: FactsBuilder, facts: dict[str, Any], flag: str
+) -> None:
+    assert flag not in flags(make_facts(**facts))
+
+
+def test_a_case_without_warning_signs_raises_nothing(make_facts: FactsBuilder) -> None:
+    findings = {
+        "mechanical_pain",
+        "smoker",
+        "diabetes",
+        "ct_no_bridging_bone",
+        "psychological_distress",
+    }
+    assert flags(make_facts(findings=findings)) == []
+
+
+def test_emergencies_come_before_urgent_flags(make_facts: FactsBuilder) -> None:
+    raised = flags(make_facts(findings={"fever", "significant_trauma", "urinary_retention"}))
+    assert raised == ["cauda_equina", "infection", "fracture"]
+
+
+def test_the_evidence_lists_the_findings_that_raised_the_flag(make_case: CaseBuilder) -> None:
+    case = make_case(
+        findings=["smoker", "crp_elevated", "fever", "esr_elevated", "mechanical_pain"]
+    )
+    (infection,) = assess(case).red_flags
+    assert infection.id == "infection" and infection.urgency == "urgent"
+    assert infection.evidence == ["fever", "crp_elevated", "esr_elevated"]
+    assert infection.action.startswith("Urgent") and infection.sources
+
+
+def test_every_vocabulary_red_flag_has_a_rule_with_an_action_and_sources() -> None:
+    rules = checked_rules()
+    assert {f.id for f in rules.red_flags.red_flags} == set(rules.vocabulary.red_flags)
+    for flag in rules.red_flags.red_flags:
+        assert flag.action and flag.sources
