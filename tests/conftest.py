@@ -15,6 +15,7 @@ from tests.support.world import World, build_world
 
 from spinetrack.services import accounts
 from spinetrack.services.database import Database, open_database
+from spinetrack.services.login_throttle import throttle
 from spinetrack.storage.tables import Base
 
 POSTGRES_URL = os.environ.get(
@@ -48,6 +49,12 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_throttle() -> None:
+    """The per-address throttle is process-wide; each test starts with a clean slate."""
+    throttle.reset()
 
 
 @pytest.fixture(scope="session")

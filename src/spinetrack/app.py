@@ -2,9 +2,10 @@
 
 from fastapi import FastAPI
 
-from spinetrack import __version__, web
+from spinetrack import __version__, hygiene, web
 from spinetrack.api import cds_hooks, docs, errors, health
 from spinetrack.api.v1 import router as api_v1
+from spinetrack.config import get_settings
 from spinetrack.services.database import Database, open_database
 
 
@@ -19,6 +20,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     )
     app.state.database = database or open_database()
     errors.install(app)
+    hygiene.install(app, get_settings().max_body_bytes)
     app.include_router(health.router)
     docs.mount(app)
     app.include_router(api_v1)

@@ -1,9 +1,14 @@
 """Settings read from the environment (prefix SPINETRACK_), so one build runs anywhere."""
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_FILE = "secret_key"
 
 
 class Settings(BaseSettings):
@@ -15,12 +20,36 @@ class Settings(BaseSettings):
     port: int = 8000
     demo_patients: int = 300
     demo_seed: int = 7
+    secret_key: SecretStr | None = None
+    """Signs patient links and keys de-identification; from the environment in production."""
+    session_hours: int = 12
+    max_body_bytes: int = 2 * 1024 * 1024
+    login_failures_before_lockout: int = 5
+    lockout_minutes: int = 15
 
     def resolved_database_url(self) -> str:
         """The configured database, or the embedded SQLite file under var_dir."""
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.var_dir / 'spinetrack.sqlite3').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """SPINETRACK_SECRET_KEY, else a local key kept in var_dir (created on first use).
+
+        The local key suits `make run` on one machine; a deployment sets the variable.
+        """
+        if self.secret_key is not None and self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value()
+        path = self.var_dir / SECRET_FILE
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process created it first: use theirs
+                return path.read_text().strip()
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
 
 
 @lru_cache(maxsize=1)

@@ -34,9 +34,11 @@ def _create(client: TestClient) -> int:
 def test_every_patient_route_requires_sign_in(client: TestClient) -> None:
     assert client.get("/api/v1/patients").status_code == 401
     assert client.post("/api/v1/patients", json=PATIENT).status_code == 401
-    wrong = client.get("/api/v1/patients", auth=("staff@north.example", "wrong-password-1"))
+    wrong = client.get("/api/v1/patients", headers={"Authorization": "Bearer st_made-up"})
     assert wrong.status_code == 401
-    assert wrong.headers["www-authenticate"].startswith("Basic")
+    assert wrong.headers["www-authenticate"].startswith("Bearer")
+    basic = client.get("/api/v1/patients", auth=("staff@north.example", "correct-horse-42"))
+    assert basic.status_code == 401
 
 
 def test_a_registered_patient_can_be_operated_and_followed(client: TestClient) -> None:

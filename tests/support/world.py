@@ -5,8 +5,11 @@ from dataclasses import dataclass
 from spinetrack.services.accounts import authenticate, create_clinic, create_user
 from spinetrack.services.actor import Actor, system_actor
 from spinetrack.services.database import Database
+from spinetrack.services.sign_in import create_token
 
 PASSWORD = "correct-horse-42"
+TOKENS: dict[str, str] = {}
+"""API token of each world user by e-mail, refreshed by every build_world."""
 
 
 @dataclass
@@ -27,6 +30,7 @@ def build_world(database: Database) -> World:
     sessions = database.sessions
     clinic = create_clinic(sessions=sessions, actor=system, slug="north", name="North Spine")
     other = create_clinic(sessions=sessions, actor=system, slug="south", name="South Spine")
+    TOKENS.clear()
     ids = {}
     for role in ("admin", "clinician", "staff", "analyst"):
         ids[role] = create_user(
@@ -49,7 +53,11 @@ def build_world(database: Database) -> World:
     )
 
     def login(email: str) -> Actor:
-        return authenticate(sessions=sessions, email=email, password=PASSWORD)
+        actor = authenticate(sessions=sessions, email=email, password=PASSWORD)
+        TOKENS[email] = create_token(
+            sessions=sessions, actor=system, name="tests", user_id=actor.user_id
+        )[1]
+        return actor
 
     return World(
         database=database,

@@ -1,16 +1,25 @@
-"""FastAPI dependencies with type names: the database, the signed-in actor, the clinic in scope."""
+"""FastAPI dependencies with type names: the database, the signed-in actor, the clinic in scope.
+
+API clients send `Authorization: Bearer st_...` (a per-user token that can be revoked). The web
+pages' own scripts may use the session cookie instead; then every write must also carry the
+session's CSRF token in the `X-CSRF-Token` header.
+"""
 
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
-from spinetrack.services.accounts import authenticate
 from spinetrack.services.actor import Actor
+from spinetrack.services.credentials import same
 from spinetrack.services.database import Database
+from spinetrack.services.errors import NotAuthenticated
+from spinetrack.services.sign_in import session_actor, token_actor
 
-_basic = HTTPBasic(description="E-mail and password of a spinetrack account")
+SESSION_COOKIE = "spinetrack_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_bearer = HTTPBearer(auto_error=False, description="A spinetrack API token (st_...)")
 
 
 def _database(request: Request) -> Database:
@@ -31,12 +40,19 @@ SessionsDep = Annotated[sessionmaker[Session], Depends(_sessions)]
 def _current_actor(
     request: Request,
     sessions: SessionsDep,
-    credentials: Annotated[HTTPBasicCredentials, Depends(_basic)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     remote = request.client.host if request.client else None
-    return authenticate(
-        sessions=sessions, email=credentials.username, password=credentials.password, remote=remote
-    )
+    if credentials is not None:
+        return token_actor(sessions=sessions, token=credentials.credentials, remote=remote)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        actor, csrf = session_actor(sessions=sessions, token=cookie, remote=remote)
+        sent = request.headers.get("x-csrf-token", "")
+        if request.method not in SAFE_METHODS and not same(sent, csrf):
+            raise NotAuthenticated("a write from the browser must carry the X-CSRF-Token header")
+        return actor
+    raise NotAuthenticated("sign in: send an API token as 'Authorization: Bearer st_...'")
 
 
 CurrentActor = Annotated[Actor, Depends(_current_actor)]

@@ -29,7 +29,7 @@ async def _denied(_: Request, exc: Exception) -> JSONResponse:
 
 async def _unauthenticated(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, NotAuthenticated)
-    headers = {"WWW-Authenticate": 'Basic realm="spinetrack"'}
+    headers = {"WWW-Authenticate": "Bearer"}
     return JSONResponse(_body(exc.message, None), status_code=401, headers=headers)
 
 

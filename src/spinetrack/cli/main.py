@@ -3,7 +3,19 @@
 import typer
 
 from spinetrack import __version__
-from spinetrack.cli import db, demo, instruments, outcomes, rules, score, serve, triage
+from spinetrack.cli import (
+    audit,
+    backup,
+    db,
+    demo,
+    instruments,
+    outcomes,
+    rules,
+    score,
+    serve,
+    triage,
+    users,
+)
 
 app = typer.Typer(
     name="spinetrack",
@@ -29,7 +41,7 @@ def _root(
     """spinetrack command line."""
 
 
-for module in (db, demo, serve, score, outcomes, instruments, triage, rules):
+for module in (db, demo, serve, users, audit, backup, score, outcomes, instruments, triage, rules):
     module.register(app)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
+import numpy.typing as npt
 
 from spinetrack.demo.names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, SURGEONS
 
@@ -431,7 +432,7 @@ class _Builder:
                 DemoResponse(pending.patient, pending.instrument, pending.completed_at, answers)
             )
 
-    def _items(self, levels: np.ndarray, instrument: str) -> list[list[int | None]]:
+    def _items(self, levels: npt.NDArray[np.float64], instrument: str) -> list[list[int | None]]:
         noise = self.np.normal(0.0, 0.7, size=(len(levels), 10))
         values = np.clip(np.rint(levels[:, None] * 5 + noise), 0, 5).astype(int)
         missing = self.np.random(size=(len(levels), 10)) < 0.01

@@ -25,6 +25,8 @@ class Work:
     patient_id: int | None = None
     target: str | None = None
     detail: str = ""
+    outcome: str = "ok"
+    """A use case that refuses without raising (to keep a counter it changed) sets "rejected"."""
 
 
 def _entry(actor: Actor, action: str, outcome: str, work: Work) -> AuditEntry:
@@ -53,7 +55,7 @@ def audited(
         work = Work(uow=uow, clinic_id=clinic_id, patient_id=patient_id)
         try:
             yield work
-            uow.audit.append(_entry(actor, action, "ok", work))
+            uow.audit.append(_entry(actor, action, work.outcome, work))
             uow.commit()
         except Exception as exc:
             uow.session.rollback()

@@ -7,6 +7,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from spinetrack.storage.repositories.access import AccessRepository
 from spinetrack.storage.repositories.audit import AuditRepository
 from spinetrack.storage.repositories.clinics import ClinicRepository, UserRepository
 from spinetrack.storage.repositories.patients import PatientRepository
@@ -47,6 +48,10 @@ class UnitOfWork:
     @property
     def users(self) -> UserRepository:
         return UserRepository(self.session)
+
+    @property
+    def access(self) -> AccessRepository:
+        return AccessRepository(self.session)
 
     @property
     def audit(self) -> AuditRepository:

@@ -1,11 +1,14 @@
 """Server-rendered pages for surgeons, patients and analysts (Jinja2, no JavaScript build)."""
 
 from pathlib import Path
+from urllib.parse import quote
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from spinetrack.web.routes import home
+from spinetrack.web.deps import BadForm, SignInRequired
+from spinetrack.web.routes import auth, home
 
 STATIC = Path(__file__).with_name("static")
 
@@ -13,3 +16,19 @@ STATIC = Path(__file__).with_name("static")
 def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(home.router)
+    app.include_router(auth.router)
+    app.add_exception_handler(SignInRequired, _to_login)
+    app.add_exception_handler(BadForm, _bad_form)
+
+
+async def _to_login(request: Request, _: Exception) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+
+async def _bad_form(request: Request, _: Exception) -> Response:
+    body = (
+        "<!doctype html><title>Form expired</title><p>This form has expired or did not come from "
+        "spinetrack. Go back, reload the page and try again.</p>"
+    )
+    return HTMLResponse(body, status_code=400)

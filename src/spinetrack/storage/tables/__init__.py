@@ -1,5 +1,6 @@
 """ORM tables, one module per aggregate; `Base.metadata` is what the migrations describe."""
 
+from spinetrack.storage.tables.access import ApiToken, AuditHead, PatientLink, WebSession
 from spinetrack.storage.tables.assessments import ClinicalFinding, TriageAssessment
 from spinetrack.storage.tables.audit import AuditEntry
 from spinetrack.storage.tables.base import Base
@@ -11,16 +12,20 @@ from spinetrack.storage.tables.surgeries import Surgery
 from spinetrack.storage.tables.users import Membership, User
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
+    "AuditHead",
     "Base",
     "Clinic",
     "ClinicalFinding",
     "Complication",
     "Membership",
     "Patient",
+    "PatientLink",
     "PatientOutcome",
     "PromResponse",
     "Surgery",
     "TriageAssessment",
     "User",
+    "WebSession",
 ]

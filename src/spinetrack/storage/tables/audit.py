@@ -9,9 +9,14 @@ from spinetrack.storage.tables.base import Base, utcnow
 
 
 class AuditEntry(Base):
+    """One audited event. `seq` orders the chain; `entry_hash` covers the fields and the previous hash."""
+
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     actor: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(64))

@@ -3,11 +3,12 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from spinetrack.web.deps import CurrentVisitor
 from spinetrack.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
-    return templates.TemplateResponse(request, "home.html", {})
+def home(request: Request, visitor: CurrentVisitor) -> HTMLResponse:
+    return templates.TemplateResponse(request, "home.html", {"visitor": visitor})

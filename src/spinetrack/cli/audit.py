@@ -1,0 +1,61 @@
+"""`spinetrack audit verify|show`: check the audit trail's hash chain; list who saw a patient."""
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from spinetrack.cli.errors import explains_errors
+from spinetrack.services.actor import system_actor
+from spinetrack.services.audit_trail import patient_access, verify_chain
+from spinetrack.services.database import open_database
+
+audit_app = typer.Typer(help="Check and read the audit trail.", no_args_is_help=True)
+
+
+@audit_app.command("verify")
+@explains_errors
+def verify() -> None:
+    """Walk the hash chain; exit 1 naming the first entry that was edited, removed or moved."""
+    database = open_database()
+    try:
+        report = verify_chain(sessions=database.sessions)
+    finally:
+        database.close()
+    if report.intact:
+        typer.echo(f"audit trail intact: {report.checked} entries verified")
+        return
+    where = f"entry {report.broken_at}" + (
+        f" (row id {report.entry_id})" if report.entry_id else ""
+    )
+    typer.echo(f"audit trail BROKEN at {where}: {report.reason}", err=True)
+    typer.echo(f"{report.checked} entries before it verified", err=True)
+    raise typer.Exit(1)
+
+
+@audit_app.command("show")
+@explains_errors
+def show(patient: int = typer.Option(..., "--patient", help="Patient id")) -> None:
+    """List every access to one patient's record: who, what, when, from where, outcome."""
+    database = open_database()
+    try:
+        records = patient_access(
+            sessions=database.sessions, actor=system_actor("cli"), patient_id=patient
+        )
+    finally:
+        database.close()
+    table = Table("#", "when (UTC)", "who", "what", "outcome", "from")
+    for r in records:
+        table.add_row(
+            str(r.seq),
+            r.at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.actor,
+            r.action,
+            r.outcome,
+            r.remote or "",
+        )
+    Console(width=140).print(table)
+    typer.echo(f"{len(records)} entries for patient {patient}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(audit_app, name="audit")

@@ -1,0 +1,307 @@
+"""Every route × every role × own clinic / other clinic / anonymous, with the expected allow or deny.
+
+The policy table below must name every route the application serves: a new route without a
+policy fails `test_every_route_has_a_policy`, so no page or endpoint can ship unreviewed.
+"""
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from tests.services.test_enrol_patient import new_patient
+from tests.services.test_register_surgery import fusion
+from tests.support.world import PASSWORD, TOKENS, World
+
+from spinetrack.app import create_app
+from spinetrack.services.assess_patient import AssessmentRequest, assess_patient
+from spinetrack.services.enrol_patient import register_patient
+from spinetrack.services.patient_links import NewLink, issue_link
+from spinetrack.services.register_surgery import register_surgery
+
+ROLES = ("admin", "clinician", "staff", "analyst")
+CLINICAL = frozenset({"admin", "clinician", "staff"})
+TRIAGE_EDITORS = frozenset({"admin", "clinician"})
+CASE = {
+    "evaluation_date": "2026-03-01",
+    "region": "lumbar",
+    "surgeries": [{"date": "2024-11-20", "procedure": "fusion", "levels": ["L4-L5"]}],
+    "findings": ["mechanical_pain"],
+}
+
+
+@dataclass
+class Target:
+    """One clinic's patient with a surgery, an assessment and a link, to aim requests at."""
+
+    clinic: int
+    patient: int
+    surgery: int
+    assessment: int
+    link: int
+
+
+@dataclass
+class Fixture:
+    world: World
+    app: FastAPI
+    own: Target
+    other: Target
+    counter: Iterator[int]
+
+    def fresh_link(self) -> str:
+        return issue_link(
+            sessions=self.world.database.sessions,
+            actor=self.world.staff,
+            clinic_id=self.world.clinic,
+            patient_id=self.own.patient,
+            link=NewLink(instruments=["nrs_back"]),
+        ).token
+
+
+Body = Callable[[Fixture, Target], Any]
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    """public | patient (clinical roles) | triage (clinicians) | account (any signed-in user)"""
+    body: Body | None = None
+
+
+def _mrn(f: Fixture, _: Target) -> dict[str, Any]:
+    return {
+        "mrn": f"M{next(f.counter)}",
+        "given_name": "Ann",
+        "family_name": "Lee",
+        "birth_date": "1970-01-01",
+        "sex": "female",
+    }
+
+
+POLICY: dict[tuple[str, str], Rule] = {
+    ("GET", "/"): Rule("public"),
+    ("GET", "/health"): Rule("public"),
+    ("GET", "/api/v1/openapi.json"): Rule("public"),
+    ("GET", "/api/v1/docs"): Rule("public"),
+    ("GET", "/login"): Rule("public"),
+    ("POST", "/login"): Rule("public"),
+    ("POST", "/api/v1/triage"): Rule("public", lambda f, t: CASE),
+    ("GET", "/cds-services"): Rule("public"),
+    ("POST", "/cds-services/spinetrack-triage"): Rule(
+        "public",
+        lambda f, t: {"hook": "patient-view", "hookInstance": "x", "context": {"case": CASE}},
+    ),
+    ("GET", "/api/v1/links/{token}"): Rule("public"),
+    ("POST", "/api/v1/links/{token}/responses"): Rule(
+        "public", lambda f, t: {"responses": [{"nrs_back": 4}]}
+    ),
+    ("GET", "/api/v1/patients"): Rule("patient"),
+    ("POST", "/api/v1/patients"): Rule("patient", _mrn),
+    ("GET", "/api/v1/patients/{patient_id}"): Rule("patient"),
+    ("POST", "/api/v1/patients/{patient_id}/surgeries"): Rule(
+        "patient",
+        lambda f, t: {
+            "performed_on": "2025-05-01",
+            "region": "lumbar",
+            "procedure": "discectomy",
+            "approach": "posterior",
+            "levels": ["L5-S1"],
+        },
+    ),
+    ("POST", "/api/v1/patients/{patient_id}/complications"): Rule(
+        "patient",
+        lambda f, t: {"surgery_id": t.surgery, "kind": "dural_tear", "reported_by": "surgeon"},
+    ),
+    ("POST", "/api/v1/patients/{patient_id}/responses"): Rule(
+        "patient",
+        lambda f, t: {
+            "instrument": "nrs_leg",
+            "completed_at": "2025-06-01T09:00:00Z",
+            "answers": {"nrs_leg": 3},
+        },
+    ),
+    ("POST", "/api/v1/patients/{patient_id}/links"): Rule(
+        "patient", lambda f, t: {"instruments": ["odi"]}
+    ),
+    ("DELETE", "/api/v1/patients/{patient_id}/links/{link_id}"): Rule("patient"),
+    ("GET", "/api/v1/patients/{patient_id}/assessments"): Rule("patient"),
+    ("POST", "/api/v1/patients/{patient_id}/findings"): Rule(
+        "triage", lambda f, t: {"finding": "smoker", "observed_on": "2025-06-01"}
+    ),
+    ("POST", "/api/v1/patients/{patient_id}/assessments"): Rule(
+        "triage", lambda f, t: {"evaluation_date": "2025-06-02"}
+    ),
+    ("PUT", "/api/v1/patients/{patient_id}/assessments/{assessment_id}/conclusion"): Rule(
+        "triage", lambda f, t: {"confirmed_cause": "pseudarthrosis"}
+    ),
+    ("GET", "/account"): Rule("account"),
+    ("POST", "/account/password"): Rule("account"),
+    ("POST", "/account/tokens"): Rule("account"),
+    ("POST", "/account/tokens/{token_id}/revoke"): Rule("account"),
+    ("POST", "/logout"): Rule("account"),
+}
+
+
+def served_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path) of every route, static file mounts aside."""
+    found = set()
+    for route in app.routes:
+        contexts = (
+            route.effective_route_contexts()
+            if hasattr(route, "effective_route_contexts")
+            else [route]
+        )
+        for context in contexts:
+            for method in getattr(context, "methods", None) or ():
+                if method != "HEAD":
+                    found.add((method, context.path))
+    return found
+
+
+def _target(world: World, clinic: int, actor_name: str) -> Target:
+    sessions = world.database.sessions
+    staff = world.staff if clinic == world.clinic else world.outsider
+    clinician = world.clinician if clinic == world.clinic else world.outsider
+    patient = register_patient(
+        sessions=sessions, actor=staff, clinic_id=clinic, patient=new_patient(f"T-{actor_name}")
+    ).id
+    surgery = register_surgery(
+        sessions=sessions,
+        actor=clinician,
+        clinic_id=clinic,
+        patient_id=patient,
+        surgery=fusion(performed_on=date(2024, 11, 20)),
+    ).id
+    assessment = assess_patient(
+        sessions=sessions,
+        actor=clinician,
+        clinic_id=clinic,
+        patient_id=patient,
+        request=AssessmentRequest(evaluation_date=date(2025, 6, 1)),
+    ).id
+    link = issue_link(
+        sessions=sessions,
+        actor=staff,
+        clinic_id=clinic,
+        patient_id=patient,
+        link=NewLink(instruments=["odi"]),
+    ).id
+    return Target(clinic, patient, surgery, assessment, link)
+
+
+@pytest.fixture
+def setup(world: World) -> Fixture:
+    return Fixture(
+        world=world,
+        app=create_app(world.database),
+        own=_target(world, world.clinic, "own"),
+        other=_target(world, world.other_clinic, "other"),
+        counter=itertools.count(1),
+    )
+
+
+def _path(template: str, f: Fixture, target: Target, token_id: int) -> str:
+    values = {
+        "patient_id": target.patient,
+        "assessment_id": target.assessment,
+        "link_id": target.link,
+        "token_id": token_id,
+        "token": f.fresh_link(),
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
+
+
+def _session_client(app: FastAPI, email: str) -> tuple[TestClient, str]:
+    client = TestClient(app, follow_redirects=False)
+    form = client.get("/login").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert csrf
+    client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf.group(1)})
+    page = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/account").text)
+    assert page
+    return client, page.group(1)
+
+
+def test_every_route_has_a_policy(setup: Fixture) -> None:
+    assert served_routes(setup.app) == set(POLICY)
+
+
+def _expected(kind: str, role: str | None, own: bool) -> str:
+    if kind == "public":
+        return "allow"
+    if role is None:
+        return "unauthenticated"
+    if not own:
+        return "not_found"
+    allowed = CLINICAL if kind == "patient" else TRIAGE_EDITORS
+    return "allow" if role in allowed else "forbidden"
+
+
+def _verdict(status: int) -> str:
+    return {401: "unauthenticated", 403: "forbidden", 404: "not_found"}.get(
+        status, "allow" if status < 400 else f"error {status}"
+    )
+
+
+API_RULES = [
+    (key, rule) for key, rule in POLICY.items() if rule.kind in {"public", "patient", "triage"}
+]
+
+
+@pytest.mark.parametrize(("key", "rule"), API_RULES, ids=[f"{m} {p}" for (m, p), _ in API_RULES])
+def test_api_routes_allow_and_deny_exactly_as_the_policy_says(
+    setup: Fixture, key: tuple[str, str], rule: Rule
+) -> None:
+    method, template = key
+    client = TestClient(setup.app, follow_redirects=False)
+    results = []
+    for role, own in [(None, True), *[(r, o) for r in ROLES for o in (True, False)]]:
+        target = setup.own if own else setup.other
+        headers = {"Authorization": f"Bearer {TOKENS[f'{role}@north.example']}"} if role else {}
+        body = rule.body(setup, target) if rule.body else None
+        path = _path(template, setup, target, 0)
+        if rule.kind != "public":
+            path += f"?clinic={target.clinic}"  # name the clinic, so a foreign one is really asked for
+        response = client.request(method, path, json=body, headers=headers)
+        if template == "/login" and method == "POST":
+            continue  # a form post, checked in the account part below
+        results.append((role, own, _verdict(response.status_code), _expected(rule.kind, role, own)))
+    wrong = [r for r in results if r[2] != r[3]]
+    assert wrong == [], f"(role, own clinic, got, expected): {wrong}"
+
+
+ACCOUNT_RULES = [key for key, rule in POLICY.items() if rule.kind == "account"]
+
+
+@pytest.mark.parametrize("key", ACCOUNT_RULES, ids=[f"{m} {p}" for m, p in ACCOUNT_RULES])
+def test_account_pages_need_a_session_and_serve_any_signed_in_role(
+    setup: Fixture, key: tuple[str, str]
+) -> None:
+    method, template = key
+    anonymous = TestClient(setup.app, follow_redirects=False)
+    response = anonymous.request(
+        method, _path(template, setup, setup.own, 1), data={"csrf_token": "x"}
+    )
+    assert response.status_code in {303, 400}
+    if response.status_code == 303:
+        assert response.headers["location"].startswith("/login")
+    for role in ROLES:
+        client, csrf = _session_client(setup.app, f"{role}@north.example")
+        data = {
+            "csrf_token": csrf,
+            "name": "matrix",
+            "current_password": "x",
+            "new_password": "y",
+            "repeat_password": "y",
+        }
+        response = client.request(method, _path(template, setup, setup.own, 1), data=data)
+        assert response.status_code in {200, 303, 404, 422}, (role, response.status_code)
+        assert not (
+            response.status_code == 303 and response.headers["location"].startswith("/login?next")
+        )
