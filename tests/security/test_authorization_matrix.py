@@ -266,8 +266,8 @@ def test_api_routes_allow_and_deny_exactly_as_the_policy_says(
         headers = {"Authorization": f"Bearer {TOKENS[f'{role}@north.example']}"} if role else {}
         body = rule.body(setup, target) if rule.body else None
         path = _path(template, setup, target, 0)
-        if rule.kind != "public":
-            path += f"?clinic={target.clinic}"  # name the clinic, so a foreign one is really asked for
+        if rule.kind != "public":  # name the clinic, so a foreign one is really asked for
+            path += f"?clinic={target.clinic}"
         response = client.request(method, path, json=body, headers=headers)
         if template == "/login" and method == "POST":
             continue  # a form post, checked in the account part below
