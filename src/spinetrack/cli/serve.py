@@ -21,6 +21,7 @@ def serve(
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    settings.resolved_secret_key()  # creates var/secret_key on first start when none is configured
     database = open_database()
     try:
         database.upgrade()
