@@ -27,7 +27,9 @@ def serve(
         database.upgrade()
     finally:
         database.close()
-    typer.echo(f"spinetrack is serving at http://{host}:{port}  (API docs: /api/v1/docs)")
+    typer.echo(
+        f"spinetrack is serving at http://{host}:{port}  (sign in: /login, API docs: /api/v1/docs)"
+    )
     typer.echo(f"demo logins, password {demo_logins()[0].password}:")
     for login in demo_logins():
         typer.echo(f"  {login.role:<10} {login.email}")
