@@ -90,6 +90,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/openapi.json"): Rule("public"),
     ("GET", "/api/v1/docs"): Rule("public"),
     ("GET", "/login"): Rule("public"),
+    ("GET", "/library"): Rule("public"),
+    ("GET", "/library/{entry_id}"): Rule("public"),
     ("POST", "/login"): Rule("public"),
     ("POST", "/api/v1/triage"): Rule("public", lambda f, t: CASE),
     ("GET", "/cds-services"): Rule("public"),
@@ -213,6 +215,7 @@ def _path(template: str, f: Fixture, target: Target, token_id: int) -> str:
         "link_id": target.link,
         "token_id": token_id,
         "token": f.fresh_link(),
+        "entry_id": "failed-fusion",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 

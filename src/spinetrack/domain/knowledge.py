@@ -89,11 +89,17 @@ def all_files() -> list[str]:
     return [path for path, _ in _walk(_root(), "")]
 
 
+NOT_RULES = ("education/",)
+"""Patient education text: editing it must not change the version stamped on assessments."""
+
+
 @cache
 def rules_version() -> str:
-    """A short hash of every knowledge file, stamped on each assessment so it can be reproduced."""
+    """A short hash of the rule files, stamped on each assessment so it can be reproduced."""
     digest = hashlib.sha256()
     for path, node in _walk(_root(), ""):
+        if path.startswith(NOT_RULES):
+            continue
         digest.update(path.encode())
         digest.update(node.read_bytes())
     return digest.hexdigest()[:12]

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from spinetrack.web.deps import BadForm, SignInRequired
-from spinetrack.web.routes import auth, home
+from spinetrack.web.routes import auth, home, library
 
 STATIC = Path(__file__).with_name("static")
 
@@ -16,6 +16,7 @@ STATIC = Path(__file__).with_name("static")
 def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(home.router)
+    app.include_router(library.router)
     app.include_router(auth.router)
     app.add_exception_handler(SignInRequired, _to_login)
     app.add_exception_handler(BadForm, _bad_form)

@@ -1,0 +1,11 @@
+"""The patient education library: glossary pages on spine conditions, causes, tests and treatments.
+
+Pages are Markdown with front matter in knowledge/education/; ``entries``, ``entry`` and ``search``
+read them, validated and rendered once.
+"""
+
+from spinetrack.domain.education.glossary import entries, entry, search
+from spinetrack.domain.education.page import Entry, Section
+from spinetrack.domain.education.urgent import UrgentCare, urgent_care
+
+__all__ = ["Entry", "Section", "UrgentCare", "entries", "entry", "search", "urgent_care"]

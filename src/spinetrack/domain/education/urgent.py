@@ -1,0 +1,37 @@
+"""When to seek care at once, in patients' words: the box every library page shows.
+
+The signs are the red flags of the triage vocabulary, said the way a patient would notice them, so
+they live as data with their sources like every other clinical statement.
+"""
+
+from functools import cache
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from spinetrack.domain.knowledge import KnowledgeModel, parse
+from spinetrack.domain.sources import Sources
+
+URGENT_FILE = "education/urgent-care.yaml"
+
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10)]
+Lines = Annotated[list[Line], Field(min_length=1)]
+
+
+class Advice(KnowledgeModel):
+    """One level of urgency: what to do, and the signs that call for it."""
+
+    action: Line
+    signs: Lines
+
+
+class UrgentCare(KnowledgeModel):
+    title: Line
+    emergency: Advice
+    same_day: Advice
+    sources: Sources
+
+
+@cache
+def urgent_care() -> UrgentCare:
+    return parse(URGENT_FILE, UrgentCare)

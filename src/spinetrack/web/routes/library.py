@@ -1,0 +1,76 @@
+"""The education library: a public glossary of spine conditions, causes, tests and treatments.
+
+No sign-in: patients arrive here from a link or a search engine. Pages are rendered from
+``spinetrack.domain.education``; search works as a plain GET form, so it needs no JavaScript.
+"""
+
+from itertools import groupby
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from spinetrack.domain import education
+from spinetrack.domain.education.search import MAX_QUERY
+from spinetrack.domain.errors import NotFound
+from spinetrack.web.deps import CurrentVisitor, Visitor
+from spinetrack.web.templating import templates
+
+router = APIRouter(prefix="/library", include_in_schema=False)
+
+KINDS = {
+    "condition": "Conditions",
+    "cause": "Causes of pain after surgery",
+    "test": "Tests",
+    "treatment": "Treatments",
+}
+KIND_OF_ENTRY = {
+    "condition": "Condition",
+    "cause": "Cause of pain after surgery",
+    "test": "Test",
+    "treatment": "Treatment",
+}
+REGIONS = {"cervical": "neck", "thoracic": "upper back", "lumbar": "low back"}
+
+
+def _groups() -> list[tuple[str, list[education.Entry]]]:
+    order = list(KINDS)
+    by_kind = sorted(education.entries(), key=lambda e: (order.index(e.kind), e.title.lower()))
+    return [(KINDS[kind], list(items)) for kind, items in groupby(by_kind, key=lambda e: e.kind)]
+
+
+def _common(visitor: Visitor) -> dict[str, object]:
+    return {
+        "visitor": visitor,
+        "urgent": education.urgent_care(),
+        "kind_label": KIND_OF_ENTRY,
+        "regions": REGIONS,
+    }
+
+
+@router.get("", response_class=HTMLResponse)
+def index(
+    request: Request, visitor: CurrentVisitor, q: Annotated[str, Query()] = ""
+) -> HTMLResponse:
+    query = q.strip()[:MAX_QUERY]
+    context = {
+        **_common(visitor),
+        "q": query,
+        "results": education.search(query) if query else None,
+        "groups": _groups(),
+        "count": len(education.entries()),
+    }
+    return templates.TemplateResponse(request, "library/index.html", context)
+
+
+@router.get("/{entry_id}", response_class=HTMLResponse)
+def page(request: Request, visitor: CurrentVisitor, entry_id: str) -> HTMLResponse:
+    try:
+        found = education.entry(entry_id)
+    except NotFound:
+        return templates.TemplateResponse(
+            request, "library/not_found.html", {**_common(visitor), "q": ""}, status_code=404
+        )
+    related = [education.entry(related_id) for related_id in found.meta.related]
+    context = {**_common(visitor), "entry": found, "related": related}
+    return templates.TemplateResponse(request, "library/entry.html", context)
