@@ -10,7 +10,7 @@ import pytest
 from spinetrack.domain.knowledge import rules_version
 from spinetrack.domain.triage import Assessment, assess, engine
 from spinetrack.domain.triage.assessment import ExtractedFinding
-from spinetrack.domain.triage.extraction import extract_findings
+from spinetrack.domain.triage.extraction import TextFindings, extract_findings
 
 CaseBuilder = Callable[..., dict[str, Any]]
 CASES = Path(__file__).parent / "cases"
@@ -92,17 +92,27 @@ def test_the_same_case_always_gives_the_same_json(make_case: CaseBuilder) -> Non
     assert len({assess(case).model_dump_json() for _ in range(5)}) == 1
 
 
-def test_report_text_is_not_read_until_the_extractor_exists(make_case: CaseBuilder) -> None:
-    assert extract_findings(["no bridging bone at L4-5; saddle anaesthesia"]) == []
-    assessment = assess(make_case(reports=["CT: no bridging bone at L4-5."]))
-    assert assessment.extracted_findings == []
+def test_findings_read_from_a_report_join_the_case_and_are_listed(make_case: CaseBuilder) -> None:
+    report = "CT L-spine: no bridging bone across L4-5. Lucency around the L5 screws."
+    assessment = assess(make_case(reports=[report]))
+    assert assessment.extracted_findings == [
+        ExtractedFinding(id="ct_no_bridging_bone", text="no bridging bone", report=0),
+        ExtractedFinding(id="screw_lucency", text="Lucency around the L5 screws", report=0),
+    ]
+    assert assessment.causes[0].id == "pseudarthrosis"
+    assert "ct_no_bridging_bone" in assessment.causes[0].evidence_for
+
+
+def test_a_case_without_reports_extracts_nothing() -> None:
+    assert extract_findings([]) == TextFindings(extracted=[], uncertain=frozenset())
 
 
 def test_findings_from_the_report_seam_join_the_case(
     make_case: CaseBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     found = [ExtractedFinding(id="saddle_anesthesia", text="saddle numbness", report=0)]
-    monkeypatch.setattr(engine, "extract_findings", lambda reports: found)
+    text = TextFindings(extracted=found, uncertain=frozenset())
+    monkeypatch.setattr(engine, "extract_findings", lambda reports: text)
     assessment = assess(make_case(reports=["Saddle numbness since yesterday."]))
     assert assessment.extracted_findings == found
     assert [f.id for f in assessment.red_flags] == ["cauda_equina"]

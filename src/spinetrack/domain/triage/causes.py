@@ -60,6 +60,7 @@ class Scoring(KnowledgeModel):
 
     listing_threshold: float = Field(gt=0)
     saturation: float = Field(gt=0)
+    uncertain_weight: float = Field(gt=0, le=1)
     likelihood: Likelihoods
     note: str
 
@@ -93,21 +94,31 @@ def _matched(evidence: list[Evidence], facts: Facts) -> list[Evidence]:
     return [e for e in evidence if e.when.holds(facts)]
 
 
-def _score(rule: CauseRule, facts: Facts) -> ScoredCause | None:
+def _weight(evidence: Evidence, facts: Facts, uncertain_weight: float) -> float:
+    """The evidence's weight, scaled down when only findings a report merely suggests hold it up."""
+    support = evidence.when.supporting_findings(facts)
+    if support and facts.uncertain_findings.issuperset(support):
+        return evidence.weight * uncertain_weight
+    return evidence.weight
+
+
+def _score(rule: CauseRule, facts: Facts, uncertain_weight: float) -> ScoredCause | None:
     if rule.requires is not None and not rule.requires.holds(facts):
         return None
     for_ = _matched(rule.evidence_for, facts)
     if not for_:
         return None
     against = _matched(rule.evidence_against, facts)
+    weight_for = sum(_weight(e, facts, uncertain_weight) for e in for_)
+    weight_against = sum(_weight(e, facts, uncertain_weight) for e in against)
     # Rounded so that sums of the same weights in another order compare equal.
-    net = round(sum(e.weight for e in for_) - sum(e.weight for e in against), 6)
+    net = round(weight_for - weight_against, 6)
     return ScoredCause(rule, net, [e.name for e in for_], [e.name for e in against])
 
 
 def rank_causes(rules: CauseRules, facts: Facts) -> list[ScoredCause]:
     """The listed causes, most likely first; ties keep the order of the rules file."""
-    scored = [_score(rule, facts) for rule in rules.causes]
+    scored = [_score(rule, facts, rules.scoring.uncertain_weight) for rule in rules.causes]
     listed = [s for s in scored if s is not None and s.net >= rules.scoring.listing_threshold]
     # sorted() is stable, so equal weights stay in file order.
     return sorted(listed, key=lambda s: -s.net)

@@ -37,8 +37,8 @@ def assess(case: Case | Mapping[str, object]) -> Assessment:
     """The assessment of one case; raises InvalidCase, naming the field, if the case is not valid."""
     checked = parse_case(case)
     rules = checked_rules()
-    extracted = extract_findings(checked.reports)
-    facts = facts_of(checked, [finding.id for finding in extracted])
+    text = extract_findings(checked.reports)
+    facts = facts_of(checked, [finding.id for finding in text.extracted], uncertain=text.uncertain)
     ranked = rank_causes(rules.causes, facts)
     cause_ids = [scored.rule.id for scored in ranked]
     return Assessment(
@@ -50,5 +50,5 @@ def assess(case: Case | Mapping[str, object]) -> Assessment:
         causes=[_likely(rules, scored, rank) for rank, scored in enumerate(ranked, start=1)],
         workup=assemble_workup(rules.workup, cause_ids),
         treatments=assemble_treatments(rules.treatments, cause_ids, facts),
-        extracted_findings=extracted,
+        extracted_findings=text.extracted,
     )

@@ -1,20 +1,37 @@
-"""Findings read from free-text reports: the one seam where issue 8's extractor plugs in.
+"""Findings read from free-text reports: the seam between triage and the report reader.
 
-Issue 8 implements ``extract_findings`` with medspaCy (negation aware, target phrases from
-knowledge/reports/); the engine already adds whatever it returns to the case's findings and lists
-it in ``extracted_findings``. Until then no finding is read from text: reports are validated and
-kept, and only the findings the case lists are used.
+``spinetrack.domain.reports`` reads the reports with medspaCy, negation aware; this module turns
+what it finds into the contract's ``extracted_findings`` items and tells triage which findings the
+reports only suggest ("possible", "cannot rule out"), so their evidence can weigh less.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from spinetrack.domain.reports import find_in_reports
 from spinetrack.domain.triage.assessment import ExtractedFinding
 
 
-def extract_findings(reports: Sequence[str]) -> list[ExtractedFinding]:
-    """The findings the reports affirm (never those they negate), with the words and report index.
+@dataclass(frozen=True, slots=True)
+class TextFindings:
+    """What the reports say: the contract's items (affirmed and uncertain findings, one per
+    finding and report, in report and text order) and the ids no report affirms."""
 
-    Returns no findings until the medspaCy extractor of issue 8 replaces this body.
-    """
-    del reports  # read by the issue 8 extractor; nothing reads free text before it exists
-    return []
+    extracted: list[ExtractedFinding]
+    uncertain: frozenset[str]
+
+
+NO_TEXT = TextFindings(extracted=[], uncertain=frozenset())
+
+
+def extract_findings(reports: Sequence[str]) -> TextFindings:
+    """The findings the reports affirm or suggest, never those they negate, with the words and the
+    report index; a case without reports does not load the report reader at all."""
+    if not reports:
+        return NO_TEXT
+    found = find_in_reports(reports)
+    affirmed = {m.id for m in found if m.status == "affirmed"}
+    return TextFindings(
+        extracted=[ExtractedFinding(id=m.id, text=m.text, report=m.report) for m in found],
+        uncertain=frozenset(m.id for m in found if m.id not in affirmed),
+    )

@@ -31,14 +31,19 @@ class Facts:
     index_instrumented: bool
     index_levels: tuple[str, ...]
     procedures: frozenset[str]
+    uncertain_findings: frozenset[str] = frozenset()
+    """Findings only a report suggests ("possible", "cannot rule out"): they count, weighing less."""
 
     def pain_scores(self) -> tuple[float, ...]:
         """The pain scores the case reports (axial, limb), leaving out the ones it does not."""
         return tuple(p for p in (self.axial_pain, self.limb_pain) if p is not None)
 
 
-def facts_of(case: Case, extra_findings: Iterable[str] = ()) -> Facts:
-    """The facts of a validated case; ``extra_findings`` are those read from its reports."""
+def facts_of(
+    case: Case, extra_findings: Iterable[str] = (), *, uncertain: Iterable[str] = ()
+) -> Facts:
+    """The facts of a validated case; ``extra_findings`` are those read from its reports, and
+    ``uncertain`` those of them the reports only suggest (a finding the case lists is certain)."""
     index = case.index_surgery
     days = (case.evaluation_date - index.date).days
     pain = case.pain
@@ -56,4 +61,5 @@ def facts_of(case: Case, extra_findings: Iterable[str] = ()) -> Facts:
         index_instrumented=index.instrumented,
         index_levels=tuple(index.levels),
         procedures=frozenset(s.procedure for s in case.surgeries),
+        uncertain_findings=frozenset(uncertain).difference(case.findings),
     )

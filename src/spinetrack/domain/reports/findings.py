@@ -1,0 +1,92 @@
+"""Findings read from report text, negation aware: which finding, where, and how it is asserted.
+
+Every mention of a finding term gets one status from its ConText modifiers. Only ``affirmed`` and
+``uncertain`` mentions become findings; negated, hypothetical, historical and family mentions never
+do. Each finding keeps its report index and character span so a clinician can see, and dismiss,
+the words it came from.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from spinetrack.domain.reports.pipeline import pipeline
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+Status = Literal["affirmed", "uncertain", "negated", "hypothetical", "historical", "family"]
+FINDING_STATUSES: frozenset[Status] = frozenset({"affirmed", "uncertain"})
+
+# When modifiers disagree the first that applies names the status. None of the first four is ever
+# a finding; their order only picks the clearest label ("fever after the first operation settled"
+# is historical before it is negated). "Possible" only lowers the weight of an affirmed mention.
+_PRECEDENCE: tuple[tuple[str, Status], ...] = (
+    ("is_family", "family"),
+    ("is_historical", "historical"),
+    ("is_negated", "negated"),
+    ("is_hypothetical", "hypothetical"),
+    ("is_uncertain", "uncertain"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One finding term in one report: ``text`` is ``report_text[start:end]``."""
+
+    id: str
+    text: str
+    report: int
+    start: int
+    end: int
+    status: Status
+
+    @property
+    def is_finding(self) -> bool:
+        return self.status in FINDING_STATUSES
+
+
+def _status(span: "Span") -> Status:
+    for attribute, status in _PRECEDENCE:
+        if getattr(span._, attribute):
+            return status
+    return "affirmed"
+
+
+def _mentions_of(doc_ents: "Sequence[Span]", report: int) -> list[Mention]:
+    return [
+        Mention(
+            id=span.label_,
+            text=span.text,
+            report=report,
+            start=span.start_char,
+            end=span.end_char,
+            status=_status(span),
+        )
+        for span in doc_ents
+    ]
+
+
+def read_mentions(reports: Sequence[str]) -> list[Mention]:
+    """Every finding term in the reports with its status, in report and text order."""
+    if not reports:
+        return []
+    nlp = pipeline()
+    mentions: list[Mention] = []
+    for index, doc in enumerate(nlp.pipe(reports)):
+        mentions += _mentions_of(doc.ents, index)
+    return mentions
+
+
+def find_in_reports(reports: Sequence[str]) -> list[Mention]:
+    """The findings the reports affirm or suggest: one per finding and report, the first affirmed
+    mention if there is one, else the first uncertain one."""
+    chosen: dict[tuple[int, str], Mention] = {}
+    for mention in read_mentions(reports):
+        if not mention.is_finding:
+            continue
+        key = (mention.report, mention.id)
+        held = chosen.get(key)
+        if held is None or (held.status == "uncertain" and mention.status == "affirmed"):
+            chosen[key] = mention
+    return sorted(chosen.values(), key=lambda m: (m.report, m.start))

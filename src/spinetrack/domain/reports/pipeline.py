@@ -1,0 +1,108 @@
+"""The medspaCy pipeline that reads reports: built once per process, quiet, with no model download.
+
+A blank spaCy English pipeline with medspaCy's tokenizer, sentence splitter (pysbd), target matcher
+and ConText, its rules built from knowledge/reports/. medspaCy is imported here, lazily, so a triage
+case without report text never pays its import and build time (about a second).
+"""
+
+import logging
+import warnings
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from spinetrack.domain.reports.rules import ModifierRule, modifier_rules, term_rules
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+TARGETS = "medspacy_target_matcher"
+CONTEXT = "medspacy_context"
+# medspaCy's pysbd splitter, not its default PyRuSH: PyRuSH measured ~20 ms per 1,000 characters
+# here (1,000 reports would take 10-20 s), pysbd ~3 ms, and pysbd splits report lines more cleanly.
+SENTENCES = "medspacy_pysbd"
+
+
+def _quiet() -> None:
+    """Keep the NLP libraries' logging away from the user: PyRuSH logs every token at DEBUG
+    through loguru, and spaCy logs through the standard logging module."""
+    from loguru import logger
+
+    logger.disable("PyRuSH")
+    logging.getLogger("spacy").setLevel(logging.ERROR)
+
+
+def _rule_dicts(
+    base: dict[str, Any], phrases: list[str], regexes: list[str], tokens: list[Any]
+) -> list[dict[str, Any]]:
+    """medspaCy rule dictionaries: phrases match lower-case tokens, a string pattern is a regex,
+    a list pattern is a spaCy token pattern (the literal is then only its name).
+
+    An entry's regexes are joined into one alternation: medspaCy's regex matcher rebuilds the
+    document text for every pattern, so one pattern per entry instead of one per regex roughly
+    halves the time spent matching.
+    """
+    rules = [{**base, "literal": phrase} for phrase in phrases]
+    if regexes:
+        joined = "|".join(f"(?:{regex})" for regex in regexes)
+        rules.append({**base, "literal": joined, "pattern": joined})
+    rules += [{**base, "literal": f"tokens {i}", "pattern": t} for i, t in enumerate(tokens)]
+    return rules
+
+
+def _modifier_base(rule: ModifierRule) -> dict[str, Any]:
+    base: dict[str, Any] = {"category": rule.category, "direction": rule.direction}
+    if rule.max_scope is not None:
+        base["max_scope"] = rule.max_scope
+    if rule.excluded_findings:
+        base["excluded_types"] = rule.excluded_findings
+    return base
+
+
+def target_dicts() -> list[dict[str, Any]]:
+    """Every target rule as medspaCy's ``TargetRule.from_dict`` reads it; the category is the
+    finding id."""
+    return [
+        rule
+        for terms in term_rules().terms
+        for rule in _rule_dicts(
+            {"category": terms.finding}, terms.phrases, terms.regexes, terms.tokens
+        )
+    ]
+
+
+def modifier_dicts() -> list[dict[str, Any]]:
+    """Every ConText modifier rule as medspaCy's ``ConTextRule.from_dict`` reads it."""
+    return [
+        rule
+        for modifier in modifier_rules().modifiers
+        for rule in _rule_dicts(
+            _modifier_base(modifier), modifier.phrases, modifier.regexes, modifier.tokens
+        )
+    ]
+
+
+@cache
+def pipeline() -> "Language":
+    """The report pipeline, built on first use and then shared by every caller in the process."""
+    _quiet()
+    # spaCy 3.7 imports a name click has deprecated; the warning is about spaCy's CLI, which we do
+    # not use, so it is kept from the user. Runs once, at first use.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import medspacy  # type: ignore[import-untyped]
+        from medspacy.context import ConTextRule  # type: ignore[import-untyped]
+        from medspacy.ner import TargetRule  # type: ignore[import-untyped]
+
+    nlp: Language = medspacy.load("default", medspacy_enable=["medspacy_tokenizer"])
+    nlp.add_pipe(SENTENCES)
+    # medspaCy's components are untyped; spaCy types them as plain doc -> doc callables.
+    targets: Any = nlp.add_pipe(TARGETS)
+    context: Any = nlp.add_pipe(
+        CONTEXT, config={"rules": None, "prune_on_target_overlap": True, "span_attrs": "default"}
+    )
+    # Literal phrases are tokenized through the pipeline; with the components off, only the
+    # tokenizer runs, so building the rules does not run the matchers on them.
+    with nlp.select_pipes(disable=nlp.pipe_names):
+        targets.add([TargetRule.from_dict(rule) for rule in target_dicts()])
+        context.add([ConTextRule.from_dict(rule) for rule in modifier_dicts()])
+    return nlp

@@ -1,0 +1,98 @@
+"""Reading findings from report text: status, span and report index of each mention."""
+
+import pytest
+
+from spinetrack.domain.reports import Mention, find_in_reports, read_mentions
+from spinetrack.domain.reports import findings as findings_module
+from spinetrack.domain.reports.pipeline import pipeline
+
+
+def _statuses(text: str) -> dict[str, str]:
+    return {m.id: m.status for m in read_mentions([text])}
+
+
+def test_cannot_rule_out_screw_loosening_is_uncertain_not_negated() -> None:
+    assert _statuses("Cannot rule out screw loosening.") == {"screw_lucency": "uncertain"}
+    assert _statuses("Screw loosening cannot be excluded.") == {"screw_lucency": "uncertain"}
+    assert _statuses("Can't rule out loosening of the S1 screws.") == {"screw_lucency": "uncertain"}
+
+
+def test_a_bare_rule_out_is_a_question_and_yields_no_finding() -> None:
+    assert _statuses("CT requested to rule out screw loosening.") == {
+        "screw_lucency": "hypothetical"
+    }
+    assert find_in_reports(["CT requested to rule out screw loosening."]) == []
+
+
+def test_a_negation_reaches_every_finding_in_its_list_and_stops_at_but() -> None:
+    assert _statuses("No fever, wound drainage or saddle numbness.") == {
+        "fever": "negated",
+        "wound_drainage": "negated",
+        "saddle_anesthesia": "negated",
+    }
+    assert _statuses("No fever but the wound is draining.") == {
+        "fever": "negated",
+        "wound_drainage": "affirmed",
+    }
+
+
+def test_a_negative_inside_the_finding_s_own_words_is_not_a_negation() -> None:
+    assert _statuses("There is no bridging bone at L4-5.") == {"ct_no_bridging_bone": "affirmed"}
+    assert _statuses("There is no non-union.") == {"ct_no_bridging_bone": "negated"}
+    assert _statuses("He is unable to void.") == {"urinary_retention": "affirmed"}
+
+
+def test_family_and_past_mentions_are_labelled_and_a_past_cancer_still_counts() -> None:
+    assert _statuses("Her mother had an epidural abscess.") == {"mri_epidural_collection": "family"}
+    assert _statuses("Previous discitis in 2019.") == {"mri_discitis": "historical"}
+    assert _statuses("History of prostate cancer in 2015.") == {"history_of_cancer": "affirmed"}
+
+
+def test_a_mention_keeps_its_words_offsets_and_report_index() -> None:
+    reports = ["Wound clean.", "CT L-spine: no bridging bone across L4-5."]
+    [mention] = read_mentions(reports)
+    assert mention == Mention(
+        id="ct_no_bridging_bone",
+        text="no bridging bone",
+        report=1,
+        start=12,
+        end=28,
+        status="affirmed",
+    )
+    assert reports[mention.report][mention.start : mention.end] == mention.text
+
+
+def test_each_finding_appears_once_per_report_preferring_an_affirmed_mention() -> None:
+    reports = [
+        "Possible screw loosening at L5. Impression: lucency around the L5 screws.",
+        "Cannot exclude screw loosening.",
+    ]
+    found = find_in_reports(reports)
+    assert [(m.id, m.report, m.status) for m in found] == [
+        ("screw_lucency", 0, "affirmed"),
+        ("screw_lucency", 1, "uncertain"),
+    ]
+    assert found[0].text == "lucency around the L5 screws"
+
+
+def test_negated_and_other_non_finding_mentions_are_left_out_of_the_findings() -> None:
+    reports = ["Denies fever.", "Father has diabetes.", "Return if the wound drains pus."]
+    assert [m.status for m in read_mentions(reports)] == ["negated", "family", "hypothetical"]
+    assert find_in_reports(reports) == []
+
+
+def test_no_report_means_no_pipeline_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> None:
+        raise AssertionError("the pipeline must not be built without report text")
+
+    monkeypatch.setattr(findings_module, "pipeline", refuse)
+    assert read_mentions([]) == []
+    assert find_in_reports([]) == []
+
+
+def test_the_pipeline_is_built_once_on_a_blank_english_model_without_a_download() -> None:
+    nlp = pipeline()
+    assert pipeline() is nlp
+    assert nlp.lang == "en"
+    assert nlp.pipe_names == ["medspacy_pysbd", "medspacy_target_matcher", "medspacy_context"]
+    assert not nlp.meta.get("vectors", {}).get("width")

@@ -1,0 +1,108 @@
+"""Report text in a triage case: findings join the case, uncertain ones weigh less, red flags from
+text add to the structured findings, and the vignettes read from text reach the same leading cause.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from spinetrack.domain.triage import assess
+from spinetrack.domain.triage.rules_check import checked_rules
+
+CASES = Path(__file__).resolve().parents[1] / "triage" / "cases"
+SENTENCES: dict[str, str] = yaml.safe_load(
+    (Path(__file__).parent / "vignette_sentences.yaml").read_text(encoding="utf-8")
+)
+
+
+def _case(**fields: Any) -> dict[str, Any]:
+    case: dict[str, Any] = {
+        "evaluation_date": "2026-03-01",
+        "region": "lumbar",
+        "surgeries": [
+            {"date": "2025-01-10", "procedure": "fusion", "levels": ["L4-L5"], "instrumented": True}
+        ],
+        "pain": {"axial": 7, "limb": 2},
+    }
+    case.update(fields)
+    return case
+
+
+def _score(case: dict[str, Any], cause: str) -> float:
+    return next(c.score for c in assess(case).causes if c.id == cause)
+
+
+def test_an_uncertain_finding_counts_but_weighs_less_than_an_affirmed_one() -> None:
+    affirmed = _score(_case(reports=["CT: pseudarthrosis at L4-5."]), "pseudarthrosis")
+    uncertain = _score(_case(reports=["CT: possible pseudarthrosis at L4-5."]), "pseudarthrosis")
+    listed = _score(_case(findings=["ct_no_bridging_bone"]), "pseudarthrosis")
+    assert uncertain < affirmed == listed
+
+
+def test_the_uncertain_weight_is_the_factor_in_the_rules_data() -> None:
+    assert checked_rules().causes.scoring.uncertain_weight == 0.5
+
+
+def test_a_finding_the_case_lists_is_certain_whatever_a_report_says_of_it() -> None:
+    both = _case(findings=["ct_no_bridging_bone"], reports=["Possible pseudarthrosis."])
+    assert _score(both, "pseudarthrosis") == _score(
+        _case(findings=["ct_no_bridging_bone"]), "pseudarthrosis"
+    )
+
+
+def test_an_affirmed_mention_in_any_report_outweighs_a_hedged_one_elsewhere() -> None:
+    reports = ["Possible pseudarthrosis.", "Fine-cut CT: established nonunion at L4-5."]
+    assert _score(_case(reports=reports), "pseudarthrosis") == _score(
+        _case(reports=["Nonunion at L4-5."]), "pseudarthrosis"
+    )
+
+
+def test_red_flags_from_text_add_to_the_structured_findings() -> None:
+    assessment = assess(_case(findings=["fever"], reports=["New saddle numbness since Monday."]))
+    assert [f.id for f in assessment.red_flags] == ["cauda_equina", "infection"]
+
+
+def test_a_report_that_denies_a_red_flag_never_removes_the_structured_one() -> None:
+    case = _case(findings=["saddle_anesthesia"], reports=["Denies saddle numbness."])
+    assessment = assess(case)
+    assert [f.id for f in assessment.red_flags] == ["cauda_equina"]
+    assert assessment.extracted_findings == []
+
+
+def test_a_possible_red_flag_finding_still_raises_the_flag() -> None:
+    assessment = assess(_case(reports=["Possible urinary retention, bladder scan pending."]))
+    assert [f.id for f in assessment.red_flags] == ["cauda_equina"]
+
+
+def _vignettes_in_text() -> list[str]:
+    names = []
+    for folder in sorted(CASES.iterdir()):
+        findings = json.loads((folder / "case.json").read_text(encoding="utf-8"))["findings"]
+        if findings and all(f in SENTENCES for f in findings):
+            names.append(folder.name)
+    return names
+
+
+VIGNETTES = _vignettes_in_text()
+
+
+def test_nearly_every_vignette_can_be_written_as_report_text() -> None:
+    # Left out: vignettes with no findings, and those relying on normal_imaging.
+    assert len(VIGNETTES) >= 45
+
+
+@pytest.mark.parametrize("name", VIGNETTES)
+def test_a_vignette_told_in_report_text_reaches_the_same_leading_cause(name: str) -> None:
+    case = json.loads((CASES / name / "case.json").read_text(encoding="utf-8"))
+    text_case = {
+        **case,
+        "findings": [],
+        "reports": [" ".join(SENTENCES[finding] for finding in case["findings"])],
+    }
+    from_ids, from_text = assess(case), assess(text_case)
+    assert sorted(e.id for e in from_text.extracted_findings) == sorted(case["findings"])
+    assert from_text.causes[0].id == from_ids.causes[0].id
+    assert [f.id for f in from_text.red_flags] == [f.id for f in from_ids.red_flags]
