@@ -8,7 +8,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
@@ -22,9 +22,17 @@ from spinetrack.app import create_app
 from spinetrack.services.assess_patient import AssessmentRequest, assess_patient
 from spinetrack.services.enrol_patient import register_patient
 from spinetrack.services.patient_links import NewLink, issue_link
+from spinetrack.services.record_response import NewResponse, record_response
 from spinetrack.services.register_surgery import register_surgery
 
 ROLES = ("admin", "clinician", "staff", "analyst")
+FHIR_PATIENT_DATA = (
+    "Procedure",
+    "QuestionnaireResponse",
+    "Observation",
+    "Condition",
+    "RiskAssessment",
+)
 CLINICAL = frozenset({"admin", "clinician", "staff"})
 TRIAGE_EDITORS = frozenset({"admin", "clinician"})
 CASE = {
@@ -70,7 +78,8 @@ Body = Callable[[Fixture, Target], Any]
 @dataclass(frozen=True)
 class Rule:
     kind: str
-    """public | patient (clinical roles) | triage (clinicians) | account (any signed-in user)"""
+    """public | signed_in (any role, no clinic data) | patient (clinical roles) | triage
+    (clinicians) | account (any signed-in user, browser pages)"""
     body: Body | None = None
 
 
@@ -142,6 +151,16 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/v1/patients/{patient_id}/assessments/{assessment_id}/conclusion"): Rule(
         "triage", lambda f, t: {"confirmed_cause": "pseudarthrosis"}
     ),
+    ("GET", "/api/v1/fhir/Questionnaire"): Rule("signed_in"),
+    ("GET", "/api/v1/fhir/Questionnaire/{resource_id}"): Rule("signed_in"),
+    ("GET", "/api/v1/fhir/Patient"): Rule("patient"),
+    ("GET", "/api/v1/fhir/Patient/{resource_id}"): Rule("patient"),
+    ("GET", "/api/v1/fhir/Patient/{resource_id}/$everything"): Rule("patient"),
+    **{("GET", f"/api/v1/fhir/{kind}"): Rule("patient") for kind in FHIR_PATIENT_DATA},
+    **{
+        ("GET", f"/api/v1/fhir/{kind}/{{resource_id}}"): Rule("patient")
+        for kind in FHIR_PATIENT_DATA
+    },
     ("GET", "/account"): Rule("account"),
     ("POST", "/account/password"): Rule("account"),
     ("POST", "/account/tokens"): Rule("account"),
@@ -194,6 +213,18 @@ def _target(world: World, clinic: int, actor_name: str) -> Target:
         patient_id=patient,
         link=NewLink(instruments=["odi"]),
     ).id
+    for day in (date(2024, 11, 15), date(2025, 2, 20)):  # unchanged ODI at baseline and 3 months
+        record_response(
+            sessions=sessions,
+            actor=staff,
+            clinic_id=clinic,
+            patient_id=patient,
+            response=NewResponse(
+                instrument="odi",
+                completed_at=datetime.combine(day, time(9), UTC),
+                answers={f"odi_{i}": 3 for i in range(1, 11)},
+            ),
+        )
     return Target(clinic, patient, surgery, assessment, link)
 
 
@@ -208,7 +239,25 @@ def setup(world: World) -> Fixture:
     )
 
 
+def _fhir_id(f: Fixture, template: str, target: Target) -> str:
+    """A real id of the template's resource type in the target's clinic (ids are derived strings)."""
+    kind = template.split("/")[4]
+    if kind == "Questionnaire":
+        return "odi"
+    email = "clinician@north.example" if target is f.own else "clinician@south.example"
+    bundle = (
+        TestClient(f.app)
+        .get(f"/api/v1/fhir/{kind}", headers={"Authorization": f"Bearer {TOKENS[email]}"})
+        .json()
+    )
+    ids = [entry["resource"]["id"] for entry in bundle.get("entry", [])]
+    assert ids, f"the target clinic has no {kind} to aim at"
+    return str(ids[0])
+
+
 def _path(template: str, f: Fixture, target: Target, token_id: int) -> str:
+    if "{resource_id}" in template:
+        template = template.replace("{resource_id}", _fhir_id(f, template, target))
     values = {
         "patient_id": target.patient,
         "assessment_id": target.assessment,
@@ -240,6 +289,8 @@ def _expected(kind: str, role: str | None, own: bool) -> str:
         return "allow"
     if role is None:
         return "unauthenticated"
+    if kind == "signed_in":
+        return "allow"
     if not own:
         return "not_found"
     allowed = CLINICAL if kind == "patient" else TRIAGE_EDITORS

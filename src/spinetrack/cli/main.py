@@ -8,6 +8,8 @@ from spinetrack.cli import (
     backup,
     db,
     demo,
+    export,
+    imports,
     instruments,
     outcomes,
     rules,
@@ -41,7 +43,21 @@ def _root(
     """spinetrack command line."""
 
 
-for module in (db, demo, serve, users, audit, backup, score, outcomes, instruments, triage, rules):
+for module in (
+    db,
+    demo,
+    serve,
+    users,
+    audit,
+    backup,
+    score,
+    outcomes,
+    instruments,
+    triage,
+    rules,
+    imports,
+    export,
+):
     module.register(app)
 
 

@@ -1,0 +1,148 @@
+"""FHIR R4 read endpoints under /api/v1/fhir: Patient (with $everything), Procedure, Questionnaire,
+QuestionnaireResponse, Observation, Condition and RiskAssessment, signed in and clinic-scoped."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fhir.resources.R4B.resource import Resource
+
+from spinetrack.api.deps import ClinicScope, CurrentActor, SessionsDep
+from spinetrack.domain.errors import InvalidInput, NotFound
+from spinetrack.interop.fhir.bundle_out import searchset
+from spinetrack.services.fhir_read import (
+    clinic_resources,
+    patient_by_mrn,
+    patient_resources,
+    questionnaires,
+)
+
+router = APIRouter(prefix="/fhir", tags=["fhir"])
+FHIR_JSON = "application/fhir+json"
+PATIENT_DATA = ("Procedure", "QuestionnaireResponse", "Observation", "Condition", "RiskAssessment")
+
+
+def _json(resource: Resource) -> Response:
+    return Response(content=resource.model_dump_json(), media_type=FHIR_JSON)
+
+
+def _base(request: Request) -> str:
+    return str(request.url_for("fhir_questionnaires")).removesuffix("Questionnaire")
+
+
+def _bundle(request: Request, resources: list[Resource]) -> Response:
+    return _json(searchset(resources, _base(request)))
+
+
+def _patient_reference(patient: str) -> str:
+    return patient.removeprefix("Patient/")
+
+
+@router.get(
+    "/Questionnaire", name="fhir_questionnaires", summary="Our instruments as Questionnaires"
+)
+def get_questionnaires(request: Request, actor: CurrentActor) -> Response:
+    return _bundle(request, questionnaires())
+
+
+@router.get("/Questionnaire/{resource_id}", summary="One instrument as a Questionnaire")
+def get_questionnaire(resource_id: str, actor: CurrentActor) -> Response:
+    for questionnaire in questionnaires():
+        if questionnaire.id == resource_id:
+            return _json(questionnaire)
+    raise NotFound("Questionnaire", resource_id)
+
+
+@router.get("/Patient", summary="Search patients by identifier (system|value), or list them")
+def search_patients(
+    request: Request,
+    actor: CurrentActor,
+    sessions: SessionsDep,
+    clinic: ClinicScope,
+    identifier: Annotated[str | None, Query(description="system|value, e.g. the MRN")] = None,
+) -> Response:
+    if identifier is None:
+        found = clinic_resources(
+            sessions=sessions, actor=actor, clinic_id=clinic, resource_type="Patient"
+        )
+        return _bundle(request, found)
+    system, bar, value = identifier.partition("|")
+    if not bar or not value:
+        raise InvalidInput("identifier", "expected system|value")
+    found = patient_by_mrn(
+        sessions=sessions, actor=actor, clinic_id=clinic, system=system, value=value
+    )
+    return _bundle(request, found)
+
+
+@router.get("/Patient/{resource_id}/$everything", summary="Everything recorded about a patient")
+def patient_everything(
+    resource_id: str,
+    request: Request,
+    actor: CurrentActor,
+    sessions: SessionsDep,
+    clinic: ClinicScope,
+) -> Response:
+    found = patient_resources(
+        sessions=sessions, actor=actor, clinic_id=clinic, resource_id=resource_id
+    )
+    return _bundle(request, found)
+
+
+@router.get("/Patient/{resource_id}", summary="Read a Patient")
+def read_patient(
+    resource_id: str, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
+) -> Response:
+    found = patient_resources(
+        sessions=sessions, actor=actor, clinic_id=clinic, resource_id=resource_id
+    )
+    return _json(found[0])
+
+
+def _search(resource_type: str) -> Callable[..., Response]:
+    def search(
+        request: Request,
+        actor: CurrentActor,
+        sessions: SessionsDep,
+        clinic: ClinicScope,
+        patient: Annotated[str | None, Query(description="Patient/{id} or the id")] = None,
+    ) -> Response:
+        if patient is None:
+            found = clinic_resources(
+                sessions=sessions, actor=actor, clinic_id=clinic, resource_type=resource_type
+            )
+        else:
+            every = patient_resources(
+                sessions=sessions,
+                actor=actor,
+                clinic_id=clinic,
+                resource_id=_patient_reference(patient),
+            )
+            found = [r for r in every if r.get_resource_type() == resource_type]
+        return _bundle(request, found)
+
+    return search
+
+
+def _read(resource_type: str) -> Callable[..., Response]:
+    def read(
+        resource_id: str, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
+    ) -> Response:
+        found = clinic_resources(
+            sessions=sessions, actor=actor, clinic_id=clinic, resource_type=resource_type
+        )
+        for resource in found:
+            if resource.id == resource_id:
+                return _json(resource)
+        raise NotFound(resource_type, resource_id)
+
+    return read
+
+
+for _type in PATIENT_DATA:
+    router.add_api_route(
+        f"/{_type}", _search(_type), methods=["GET"], summary=f"Search {_type} by patient"
+    )
+    router.add_api_route(
+        f"/{_type}/{{resource_id}}", _read(_type), methods=["GET"], summary=f"Read a {_type}"
+    )

@@ -1,0 +1,91 @@
+"""The registry as one FHIR Bundle (type collection), patient by patient, with the Questionnaires of
+the instruments it uses first; and search-set Bundles for the read endpoints."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from fhir.resources.R4B.bundle import Bundle, BundleEntry
+from fhir.resources.R4B.resource import Resource
+
+from spinetrack.interop.fhir.complication import to_complication
+from spinetrack.interop.fhir.ids import complication_id
+from spinetrack.interop.fhir.observation import to_observation
+from spinetrack.interop.fhir.patient import to_patient
+from spinetrack.interop.fhir.procedure import to_procedure
+from spinetrack.interop.fhir.psps2 import to_psps2
+from spinetrack.interop.fhir.questionnaire import to_questionnaire
+from spinetrack.interop.fhir.questionnaire_response import to_response
+from spinetrack.interop.fhir.risk_assessment import to_risk_assessment
+from spinetrack.interop.records import ComplicationRecord, Registry, SurgeryRef
+
+
+def _complication_ids(
+    complications: Iterable[ComplicationRecord],
+) -> dict[SurgeryRef, list[tuple[str, ComplicationRecord]]]:
+    """Complication Condition ids by surgery; identical reports of one surgery are numbered."""
+    by_surgery: dict[SurgeryRef, list[tuple[str, ComplicationRecord]]] = defaultdict(list)
+    for record in complications:
+        mine = by_surgery[record.surgery]
+        twins = sum(
+            1
+            for _, other in mine
+            if (other.kind, other.reported_by) == (record.kind, record.reported_by)
+        )
+        mine.append(
+            (complication_id(record.surgery, record.kind, record.reported_by, twins), record)
+        )
+    return by_surgery
+
+
+def _patient_resources(registry: Registry, today: date) -> dict[str, list[Resource]]:
+    resources: dict[str, list[Resource]] = defaultdict(list)
+    complications = _complication_ids(registry.complications)
+    for surgery in registry.surgeries:
+        mine = complications.get(surgery.ref, [])
+        resources[surgery.ref.mrn].append(
+            to_procedure(surgery, today=today, complications=[c for c, _ in mine])
+        )
+        resources[surgery.ref.mrn] += [to_complication(record, c) for c, record in mine]
+    for response in registry.responses:
+        resources[response.mrn].append(to_response(response))
+        observation = to_observation(response)
+        if observation is not None:
+            resources[response.mrn].append(observation)
+    for status in registry.statuses:
+        condition = to_psps2(status)
+        if condition is not None:
+            resources[status.mrn].append(condition)
+    for assessment in registry.assessments:
+        resources[assessment.mrn].append(to_risk_assessment(assessment))
+    return resources
+
+
+def registry_resources(registry: Registry, *, today: date) -> list[Resource]:
+    """Every resource of the registry in a stable order: Questionnaires, then patient by patient."""
+    resources: list[Resource] = [to_questionnaire(i) for i in registry.instruments]
+    children = _patient_resources(registry, today)
+    for patient in registry.patients:
+        resources.append(
+            to_patient(patient, clinic=registry.clinic, deidentified=registry.deidentified)
+        )
+        resources += children.get(patient.mrn, [])
+    return resources
+
+
+def collection(resources: Sequence[Resource]) -> Bundle:
+    entries = [
+        BundleEntry(fullUrl=f"urn:uuid:{resource.id}", resource=resource) for resource in resources
+    ]
+    return Bundle(type="collection", entry=entries or None)
+
+
+def searchset(resources: Sequence[Resource], base_url: str) -> Bundle:
+    """A search result: `base_url` is where the read endpoints live (ends with a slash)."""
+    entries = [
+        BundleEntry(
+            fullUrl=f"{base_url}{resource.get_resource_type()}/{resource.id}", resource=resource
+        )
+        for resource in resources
+    ]
+    return Bundle(type="searchset", total=len(entries), entry=entries or None)

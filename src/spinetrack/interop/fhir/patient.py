@@ -1,0 +1,80 @@
+"""Patient <-> PatientRecord. The MRN travels as an identifier in the clinic's MRN system; a
+de-identified patient carries only its pseudonym, sex and shifted birth date."""
+
+from datetime import date
+
+from fhir.resources.R4B.contactpoint import ContactPoint
+from fhir.resources.R4B.humanname import HumanName
+from fhir.resources.R4B.identifier import Identifier
+from fhir.resources.R4B.patient import Patient
+
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.interop.fhir.codes import (
+    PATIENT_GENDERS,
+    check_code,
+    mrn_system,
+    pseudonym_system,
+)
+from spinetrack.interop.fhir.ids import patient_id
+from spinetrack.interop.records import PatientRecord
+
+
+def to_patient(record: PatientRecord, *, clinic: str, deidentified: bool = False) -> Patient:
+    system = pseudonym_system(clinic) if deidentified else mrn_system(clinic)
+    names = []
+    if record.family_name or record.given_name:
+        names.append(
+            HumanName(
+                use="official",
+                family=record.family_name,
+                given=[record.given_name] if record.given_name else None,
+            )
+        )
+    telecom = []
+    if record.phone:
+        telecom.append(ContactPoint(system="phone", value=record.phone))
+    if record.email:
+        telecom.append(ContactPoint(system="email", value=record.email))
+    return Patient(
+        id=patient_id(record.mrn),
+        identifier=[Identifier(system=system, value=record.mrn)],
+        name=names or None,
+        telecom=telecom or None,
+        gender=record.sex,
+        birthDate=record.birth_date,
+    )
+
+
+def mrn_of(patient: Patient, clinic: str) -> str:
+    """The patient's MRN in this clinic's system; a patient without one cannot be matched."""
+    system = mrn_system(clinic)
+    for identifier in patient.identifier or []:
+        if identifier.system == system and identifier.value:
+            return str(identifier.value)
+    raise InvalidInput("identifier", f"no identifier in this clinic's MRN system {system}")
+
+
+def _telecom(patient: Patient, kind: str) -> str | None:
+    for point in patient.telecom or []:
+        if point.system == kind and point.value:
+            return str(point.value)
+    return None
+
+
+def from_patient(patient: Patient, clinic: str) -> PatientRecord:
+    mrn = mrn_of(patient, clinic)
+    names = [n for n in patient.name or [] if n.use in (None, "official", "usual")]
+    if not names:
+        raise InvalidInput("name", "a patient needs a name (family and given)")
+    name = names[0]
+    if not isinstance(patient.birthDate, date):
+        raise InvalidInput("birthDate", "a full date of birth (year, month and day) is needed")
+    return PatientRecord(
+        mrn=mrn,
+        given_name=" ".join(str(g) for g in name.given or []) or None,
+        family_name=str(name.family) if name.family else None,
+        birth_date=patient.birthDate,
+        sex=check_code(patient.gender, PATIENT_GENDERS, "gender"),
+        email=_telecom(patient, "email"),
+        phone=_telecom(patient, "phone"),
+    )

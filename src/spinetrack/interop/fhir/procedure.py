@@ -1,0 +1,156 @@
+"""Procedure <-> SurgeryRecord: the surgery with its region and levels as body sites, the approach,
+instrumentation and the surgery it revises as extensions, and the surgeon as the performer."""
+
+from datetime import date
+
+from fhir.resources.R4B.codeableconcept import CodeableConcept
+from fhir.resources.R4B.coding import Coding
+from fhir.resources.R4B.extension import Extension
+from fhir.resources.R4B.identifier import Identifier
+from fhir.resources.R4B.procedure import Procedure, ProcedurePerformer
+from fhir.resources.R4B.reference import Reference
+
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.surgery import surgery_matrix
+from spinetrack.domain.vocabulary import vocabulary
+from spinetrack.interop.fhir.codes import (
+    BASE,
+    STORED_PROCEDURE_STATUSES,
+    check_code,
+    code_system,
+    extension,
+)
+from spinetrack.interop.fhir.elements import (
+    as_day,
+    find_extension,
+    note,
+    note_text,
+    our_code,
+    ours,
+    reference,
+)
+from spinetrack.interop.fhir.ids import patient_id, procedure_id
+from spinetrack.interop.records import SurgeryRecord, SurgeryRef
+
+APPROACH = extension("surgical-approach")
+INSTRUMENTED = extension("instrumented")
+REVISION_OF = extension("revision-of")
+ACCOUNT = f"{BASE}/account"
+"""Identifier system of spinetrack accounts (their e-mail), naming the surgeon who operated."""
+
+
+def _body_sites(record: SurgeryRecord) -> list[CodeableConcept]:
+    sites = [ours("spinal-region", record.region, record.region)]
+    sites += [ours("spinal-level", level, level) for level in record.levels]
+    return sites
+
+
+def to_procedure(
+    record: SurgeryRecord, *, today: date, complications: list[str] | None = None
+) -> Procedure:
+    """`complications`: ids of the Conditions that record this surgery's complications."""
+    extensions = [
+        Extension(
+            url=APPROACH,
+            valueCoding=Coding(
+                system=code_system("surgical-approach"),
+                code=record.approach,
+                display=surgery_matrix().approaches.get(record.approach),
+            ),
+        ),
+        Extension(url=INSTRUMENTED, valueBoolean=record.instrumented),
+    ]
+    if record.revises is not None:
+        extensions.append(
+            Extension(
+                url=REVISION_OF, valueReference=reference("Procedure", procedure_id(record.revises))
+            )
+        )
+    performer = None
+    if record.surgeon:
+        performer = [
+            ProcedurePerformer(
+                actor=Reference(
+                    type="Practitioner",
+                    identifier=Identifier(system=ACCOUNT, value=record.surgeon),
+                    display=record.surgeon_name,
+                )
+            )
+        ]
+    return Procedure(
+        id=procedure_id(record.ref),
+        extension=extensions,
+        status="completed" if record.ref.performed_on <= today else "preparation",
+        subject=reference("Patient", patient_id(record.ref.mrn)),
+        code=ours("procedure", record.procedure, vocabulary().procedures.get(record.procedure)),
+        performedDateTime=record.ref.performed_on,
+        bodySite=_body_sites(record),
+        performer=performer,
+        reasonCode=[
+            ours("cause", record.revision_reason, vocabulary().causes.get(record.revision_reason))
+        ]
+        if record.revision_reason
+        else None,
+        complicationDetail=[reference("Condition", c) for c in complications]
+        if complications
+        else None,
+        note=note(record.notes),
+    )
+
+
+def _sites(procedure: Procedure, system: str) -> list[str]:
+    return [code for site in procedure.bodySite or [] if (code := our_code(site, system))]
+
+
+def _required(value: str | None, field: str, what: str) -> str:
+    if not value:
+        raise InvalidInput(field, f"needs {what} coded in {code_system(field)}")
+    return value
+
+
+def surgeon_of(procedure: Procedure) -> str | None:
+    for performer in procedure.performer or []:
+        identifier = performer.actor.identifier if performer.actor else None
+        if identifier is not None and identifier.system == ACCOUNT and identifier.value:
+            return str(identifier.value)
+    return None
+
+
+def from_procedure(procedure: Procedure, ref: SurgeryRef) -> SurgeryRecord:
+    """The surgery a Procedure records; the caller knows its patient and its order that day."""
+    check_code(procedure.status, STORED_PROCEDURE_STATUSES, "status")
+    regions = _sites(procedure, "spinal-region")
+    approach = find_extension(procedure.extension, APPROACH)
+    instrumented = find_extension(procedure.extension, INSTRUMENTED)
+    return SurgeryRecord(
+        ref=ref,
+        region=_required(regions[0] if regions else None, "spinal-region", "a body site region"),
+        procedure=_required(our_code(procedure.code, "procedure"), "procedure", "a code"),
+        approach=_required(
+            str(approach.valueCoding.code) if approach and approach.valueCoding else None,
+            "surgical-approach",
+            "an approach extension",
+        ),
+        levels=tuple(_sites(procedure, "spinal-level")),
+        instrumented=bool(instrumented.valueBoolean) if instrumented else False,
+        surgeon=surgeon_of(procedure),
+        revision_reason=our_code(procedure.reasonCode[0], "cause")
+        if procedure.reasonCode
+        else None,
+        notes=note_text(procedure.note),
+    )
+
+
+def performed_on(procedure: Procedure) -> date:
+    if procedure.performedDateTime is not None:
+        return as_day(procedure.performedDateTime, "performedDateTime")
+    if procedure.performedPeriod is not None and procedure.performedPeriod.start is not None:
+        return as_day(procedure.performedPeriod.start, "performedPeriod.start")
+    raise InvalidInput("performedDateTime", "a surgery needs the date it was performed")
+
+
+def revised_reference(procedure: Procedure) -> str | None:
+    ext = find_extension(procedure.extension, REVISION_OF)
+    if ext is None or ext.valueReference is None:
+        return None
+    return str(ext.valueReference.reference)

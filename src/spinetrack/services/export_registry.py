@@ -1,0 +1,73 @@
+"""Export a clinic's registry for analysts or another system: CSV or Parquet tables, or one FHIR
+Bundle; de-identified on request. Identified exports need a clinical role; an analyst may export
+de-identified data only. Every export is audited with its format and what it held."""
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from spinetrack.interop.fhir.bundle_out import collection, registry_resources
+from spinetrack.interop.records import Registry
+from spinetrack.interop.tabular import write_tables
+from spinetrack.services.actor import CLINICAL_ROLES, ROLES, Actor
+from spinetrack.services.audit_log import audited
+from spinetrack.services.deidentify import deidentify
+from spinetrack.services.registry_records import clinic_rows, registry_of
+
+ExportFormat = Literal["csv", "parquet", "fhir"]
+
+
+def read_clinic_registry(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    deidentified: bool = False,
+    secret_key: str | None = None,
+    purpose: str = "",
+) -> Registry:
+    """The clinic's records, de-identified when asked (with the clinic secret from `secret_key`)."""
+    with audited(sessions, actor, "registry.export", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, ROLES if deidentified else CLINICAL_ROLES)
+        registry = registry_of(work.uow, clinic_id, clinic_rows(work.uow, clinic_id))
+        if deidentified:
+            registry = deidentify(registry, secret_key=secret_key, clinic_id=clinic_id)
+        work.detail = (
+            f"{purpose}{' de-identified' if deidentified else ''}: {len(registry.patients)} patients, "
+            f"{len(registry.surgeries)} surgeries, {len(registry.responses)} responses"
+        )
+        return registry
+
+
+def write_export(registry: Registry, *, fmt: ExportFormat, out: Path, today: date) -> list[Path]:
+    """Write the export: a directory of tables for csv and parquet, one Bundle file for fhir."""
+    if fmt == "fhir":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        bundle = collection(registry_resources(registry, today=today))
+        out.write_text(bundle.model_dump_json(indent=1) + "\n", encoding="utf-8")
+        return [out]
+    return write_tables(registry, out, fmt)
+
+
+def export_registry(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    fmt: ExportFormat,
+    out: Path,
+    deidentified: bool = False,
+    secret_key: str | None = None,
+    today: date | None = None,
+) -> list[Path]:
+    registry = read_clinic_registry(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_id,
+        deidentified=deidentified,
+        secret_key=secret_key,
+        purpose=f"{fmt} to {out.name}",
+    )
+    return write_export(registry, fmt=fmt, out=out, today=today or date.today())

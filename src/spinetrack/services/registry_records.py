@@ -1,0 +1,215 @@
+"""A clinic's stored records as interop records (frozen copies, never ORM rows): what an export or
+a FHIR read hands to the formats. Surgeries get the cross-database SurgeryRef they are known by."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from spinetrack.domain.instruments import instrument_ids
+from spinetrack.interop.records import (
+    AssessmentRecord,
+    ComplicationRecord,
+    PatientRecord,
+    Registry,
+    ResponseRecord,
+    ScoreRecord,
+    StatusRecord,
+    SurgeryRecord,
+    SurgeryRef,
+)
+from spinetrack.storage.tables import (
+    Complication,
+    Patient,
+    PatientOutcome,
+    PromResponse,
+    Surgery,
+    TriageAssessment,
+    User,
+)
+from spinetrack.storage.unit_of_work import UnitOfWork
+
+
+def utc(moment: datetime) -> datetime:
+    """Stored moments as aware UTC (SQLite hands them back naive)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def surgery_refs(mrns: dict[int, str], surgeries: Iterable[Surgery]) -> dict[int, SurgeryRef]:
+    """SurgeryRef by surgery id: the patient, the date, and the order of entry that day."""
+    refs: dict[int, SurgeryRef] = {}
+    count: dict[tuple[int, object], int] = defaultdict(int)
+    for surgery in sorted(surgeries, key=lambda s: s.id):
+        key = (surgery.patient_id, surgery.performed_on)
+        refs[surgery.id] = SurgeryRef(mrns[surgery.patient_id], surgery.performed_on, count[key])
+        count[key] += 1
+    return refs
+
+
+def _patient(row: Patient) -> PatientRecord:
+    return PatientRecord(
+        mrn=row.mrn,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        birth_date=row.birth_date,
+        sex=row.sex,
+        email=row.email,
+        phone=row.phone,
+    )
+
+
+def _surgery(row: Surgery, refs: dict[int, SurgeryRef], surgeons: dict[int, User]) -> SurgeryRecord:
+    surgeon = surgeons.get(row.surgeon_id) if row.surgeon_id is not None else None
+    return SurgeryRecord(
+        ref=refs[row.id],
+        region=row.region,
+        procedure=row.procedure,
+        approach=row.approach,
+        levels=tuple(row.levels),
+        instrumented=row.instrumented,
+        surgeon=surgeon.email if surgeon else None,
+        surgeon_name=surgeon.full_name if surgeon else None,
+        revises=refs.get(row.revision_of_id) if row.revision_of_id is not None else None,
+        revision_reason=row.revision_reason,
+        notes=row.notes,
+    )
+
+
+def _response(row: PromResponse, mrn: str) -> ResponseRecord:
+    return ResponseRecord(
+        mrn=mrn,
+        instrument=row.instrument,
+        completed_at=utc(row.completed_at),
+        answers={k: v for k, v in row.answers.items() if v is not None},
+        instrument_version=row.instrument_version,
+        source=row.source,
+        score=ScoreRecord(
+            status=row.score_status,
+            answered=row.score_answered,
+            raw=row.score_raw,
+            percent=row.score_percent,
+            reason=row.score_reason,
+        ),
+    )
+
+
+def _status(row: PatientOutcome, mrn: str, region: str | None) -> StatusRecord:
+    return StatusRecord(
+        mrn=mrn,
+        status=row.status,
+        latest_timepoint=row.latest_timepoint,
+        disability_instrument=row.disability_instrument,
+        disability_improvement=row.disability_improvement,
+        pain_improvement=row.pain_improvement,
+        region=region,
+    )
+
+
+def _assessments(rows: list[TriageAssessment], mrns: dict[int, str]) -> list[AssessmentRecord]:
+    seen: dict[int, int] = defaultdict(int)
+    records = []
+    for row in sorted(rows, key=lambda r: r.id):
+        report: dict[str, Any] = row.assessment
+        records.append(
+            AssessmentRecord(
+                mrn=mrns[row.patient_id],
+                ordinal=seen[row.patient_id],
+                evaluation_date=row.evaluation_date,
+                rules_version=row.rules_version,
+                causes=tuple((c["id"], c["likelihood"]) for c in report.get("causes", [])),
+                red_flags=tuple((f["id"], f["urgency"]) for f in report.get("red_flags", [])),
+            )
+        )
+        seen[row.patient_id] += 1
+    return records
+
+
+def _index_regions(surgeries: list[Surgery]) -> dict[int, str]:
+    """The region of each patient's index (latest) surgery, which names the PSPS-2 condition."""
+    latest: dict[int, Surgery] = {}
+    for s in surgeries:
+        best = latest.get(s.patient_id)
+        if best is None or (s.performed_on, s.id) > (best.performed_on, best.id):
+            latest[s.patient_id] = s
+    return {pid: s.region for pid, s in latest.items()}
+
+
+@dataclass
+class Rows:
+    """The stored rows an export is made of."""
+
+    patients: list[Patient]
+    surgeries: list[Surgery]
+    complications: list[Complication]
+    responses: list[PromResponse]
+    outcomes: list[PatientOutcome]
+    assessments: list[TriageAssessment]
+
+
+def clinic_rows(uow: UnitOfWork, clinic_id: int) -> Rows:
+    repo = uow.patients(clinic_id)
+    # The repository's `every` orders by an `id` column, which patient_outcomes does not have.
+    outcomes = uow.session.scalars(
+        select(PatientOutcome).where(PatientOutcome.clinic_id == clinic_id)
+    )
+    return Rows(
+        patients=repo.every(Patient),
+        surgeries=repo.every(Surgery),
+        complications=repo.every(Complication),
+        responses=repo.every(PromResponse),
+        outcomes=list(outcomes),
+        assessments=repo.every(TriageAssessment),
+    )
+
+
+def patient_rows(uow: UnitOfWork, clinic_id: int, patient_id: int) -> Rows:
+    repo = uow.patients(clinic_id)
+    outcome = repo.outcome(patient_id)
+    return Rows(
+        patients=[repo.get(patient_id)],
+        surgeries=repo.surgeries(patient_id),
+        complications=repo.complications(patient_id),
+        responses=repo.responses(patient_id),
+        outcomes=[outcome] if outcome else [],
+        assessments=repo.assessments(patient_id),
+    )
+
+
+def _surgeons(uow: UnitOfWork, clinic_id: int, surgeries: list[Surgery]) -> dict[int, User]:
+    surgeons = {u.id: u for u in uow.users.members(clinic_id)}
+    for surgeon_id in {s.surgeon_id for s in surgeries} - surgeons.keys():
+        user = uow.users.get(surgeon_id) if surgeon_id is not None else None
+        if user is not None:
+            surgeons[user.id] = user
+    return surgeons
+
+
+def registry_of(uow: UnitOfWork, clinic_id: int, rows: Rows) -> Registry:
+    """The rows as records, ordered by MRN and then by date, so two exports can be compared."""
+    clinic = uow.clinics.get(clinic_id)
+    assert clinic is not None
+    mrns = {p.id: p.mrn for p in rows.patients}
+    refs = surgery_refs(mrns, rows.surgeries)
+    surgeons = _surgeons(uow, clinic_id, rows.surgeries)
+    regions = _index_regions(rows.surgeries)
+    surgeries = (_surgery(s, refs, surgeons) for s in rows.surgeries)
+    complications = (
+        ComplicationRecord(refs[c.surgery_id], c.kind, c.reported_by, c.occurred_on, c.notes)
+        for c in sorted(rows.complications, key=lambda c: c.id)
+    )
+    responses = (_response(r, mrns[r.patient_id]) for r in rows.responses)
+    statuses = (_status(o, mrns[o.patient_id], regions.get(o.patient_id)) for o in rows.outcomes)
+    used = {r.instrument for r in rows.responses}
+    return Registry(
+        clinic=clinic.slug,
+        patients=tuple(sorted((_patient(p) for p in rows.patients), key=lambda p: p.mrn)),
+        surgeries=tuple(sorted(surgeries, key=lambda s: s.ref)),
+        complications=tuple(sorted(complications, key=lambda c: c.surgery)),
+        responses=tuple(sorted(responses, key=lambda r: (r.mrn, r.completed_at, r.instrument))),
+        statuses=tuple(sorted(statuses, key=lambda s: s.mrn)),
+        assessments=tuple(_assessments(rows.assessments, mrns)),
+        instruments=tuple(i for i in instrument_ids() if i in used),
+    )
