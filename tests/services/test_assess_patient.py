@@ -5,8 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from tests.conftest import row_counts
-from tests.services.test_enrol_patient import new_patient
-from tests.services.test_register_surgery import fusion
+from tests.services.test_record_response import operated_patient
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput
@@ -19,10 +18,8 @@ from spinetrack.services.assess_patient import (
     list_assessments,
     record_finding,
 )
-from spinetrack.services.enrol_patient import register_patient
 from spinetrack.services.errors import AccessDenied
 from spinetrack.services.record_response import NewResponse, record_response
-from spinetrack.services.register_surgery import register_surgery
 
 SURGERY_DAY = date(2024, 6, 3)
 
@@ -42,19 +39,7 @@ def _answered(
 
 def _relapsed_fusion_patient(world: World) -> int:
     """Lumbar fusion; ODI 60 % before, 20 % at 3 months, back to 60 % at 12 months."""
-    patient_id = register_patient(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient=new_patient(),
-    ).id
-    register_surgery(
-        sessions=world.database.sessions,
-        actor=world.clinician,
-        clinic_id=world.clinic,
-        patient_id=patient_id,
-        surgery=fusion(performed_on=SURGERY_DAY),
-    )
+    patient_id = operated_patient(world, SURGERY_DAY)
     for day, level, back in ((-5, 3, 8), (91, 1, 2), (365, 3, 7)):
         _answered(world, patient_id, "odi", {f"odi_{i}": level for i in range(1, 11)}, day)
         _answered(world, patient_id, "nrs_back", {"nrs_back": back}, day)

@@ -25,7 +25,8 @@ def odi(level: int, *, day: int, missing: int = 0) -> NewResponse:
     return NewResponse(instrument="odi", completed_at=moment, answers=answers)
 
 
-def _operated_patient(world: World) -> int:
+def operated_patient(world: World, surgery_day: date = SURGERY_DAY) -> int:
+    """A registered patient with one lumbar fusion on `surgery_day`."""
     patient_id = register_patient(
         sessions=world.database.sessions,
         actor=world.staff,
@@ -37,7 +38,7 @@ def _operated_patient(world: World) -> int:
         actor=world.clinician,
         clinic_id=world.clinic,
         patient_id=patient_id,
-        surgery=fusion(performed_on=SURGERY_DAY),
+        surgery=fusion(performed_on=surgery_day),
     )
     return patient_id
 
@@ -64,7 +65,7 @@ def _status(world: World, patient_id: int) -> str:
 
 
 def test_a_response_is_stored_with_its_score(world: World) -> None:
-    patient_id = _operated_patient(world)
+    patient_id = operated_patient(world)
     # Ten ODI sections answered 3: sum 30 of a possible 50, so 60 %.
     view = record_response(
         sessions=world.database.sessions,
@@ -78,7 +79,7 @@ def test_a_response_is_stored_with_its_score(world: World) -> None:
 
 
 def test_the_status_follows_the_responses_as_they_arrive(world: World) -> None:
-    patient_id = _operated_patient(world)
+    patient_id = operated_patient(world)
     _record(world, patient_id, odi(3, day=-7))  # baseline 60 %
     assert _status(world, patient_id) == "too_early"
     _record(world, patient_id, odi(1, day=91))  # 20 % at 3 months: improved and within PASS
@@ -88,7 +89,7 @@ def test_the_status_follows_the_responses_as_they_arrive(world: World) -> None:
 
 
 def test_a_response_with_too_many_gaps_is_stored_as_insufficient(world: World) -> None:
-    patient_id = _operated_patient(world)
+    patient_id = operated_patient(world)
     _record(world, patient_id, odi(2, day=-3, missing=3))
     record = open_record(
         sessions=world.database.sessions,
@@ -113,7 +114,7 @@ def test_a_response_with_too_many_gaps_is_stored_as_insufficient(world: World) -
 def test_an_invalid_answer_is_refused_and_nothing_is_stored(
     world: World, answers: dict[str, int | float | None], field: str
 ) -> None:
-    patient_id = _operated_patient(world)
+    patient_id = operated_patient(world)
     response = odi(2, day=-3)
     response.answers.update(answers)
     before = row_counts(world.database)
@@ -126,7 +127,7 @@ def test_an_invalid_answer_is_refused_and_nothing_is_stored(
 
 
 def test_an_unknown_instrument_is_refused(world: World) -> None:
-    patient_id = _operated_patient(world)
+    patient_id = operated_patient(world)
     response = odi(2, day=-3).model_copy(update={"instrument": "sf36"})
     with pytest.raises(InvalidInput) as error:
         _record(world, patient_id, response)
@@ -134,7 +135,7 @@ def test_an_unknown_instrument_is_refused(world: World) -> None:
 
 
 def test_a_questionnaire_from_the_future_is_refused(world: World) -> None:
-    patient_id = _operated_patient(world)
+    patient_id = operated_patient(world)
     response = odi(2, day=-3).model_copy(
         update={"completed_at": datetime.now(UTC) + timedelta(days=2)}
     )
