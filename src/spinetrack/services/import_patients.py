@@ -3,7 +3,7 @@ checks as a single entry, and the whole batch is one transaction, so a bad recor
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -15,7 +15,8 @@ from spinetrack.domain.outcomes import ScorePoint, classify_patient
 from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
 from spinetrack.services.enrol_patient import NewPatient
-from spinetrack.services.record_response import NewResponse, checked_score
+from spinetrack.services.patient_status import outcome_row, score_point
+from spinetrack.services.record_response import NewResponse, checked_row
 from spinetrack.services.register_surgery import NewComplication, NewSurgery, check_surgery
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
@@ -89,24 +90,9 @@ def _check_responses(item: ImportedPatient) -> list[dict[str, Any]]:
     rows = []
     for r, response in enumerate(item.responses):
         try:
-            version, result = checked_score(response)
+            rows.append(checked_row(response))
         except InvalidInput as exc:
             raise InvalidInput(f"responses.{r}.{exc.field}", exc.reason) from exc
-        completed = response.completed_at
-        rows.append(
-            {
-                "instrument": response.instrument,
-                "instrument_version": version,
-                "completed_at": completed if completed.tzinfo else completed.replace(tzinfo=UTC),
-                "source": response.source,
-                "answers": dict(response.answers),
-                "score_status": result.status,
-                "score_answered": result.answered,
-                "score_raw": result.raw,
-                "score_percent": result.percent,
-                "score_reason": result.reason,
-            }
-        )
     return rows
 
 
@@ -128,25 +114,13 @@ def _check(index: int, item: ImportedPatient, seen: set[str]) -> _Checked:
 def _outcome(
     patient_id: int, surgeries: list[dict[str, Any]], responses: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    points = []
+    points: list[ScorePoint] = []
     if surgeries:
         index_day: date = max(s["performed_on"] for s in surgeries)
-        for r in responses:
-            value = r["score_percent"] if r["score_percent"] is not None else r["score_raw"]
-            if r["score_status"] == "ok" and value is not None:
-                days = (r["completed_at"].date() - index_day).days
-                points.append(
-                    ScorePoint(instrument=r["instrument"], days_after_surgery=days, score=value)
-                )
-    result = classify_patient(points)
-    return {
-        "patient_id": patient_id,
-        "status": result.status,
-        "latest_timepoint": result.latest_timepoint,
-        "disability_instrument": result.disability_instrument,
-        "disability_improvement": result.disability_improvement,
-        "pain_improvement": result.pain_improvement,
-    }
+        fields = ("instrument", "completed_at", "score_status", "score_raw", "score_percent")
+        found = (score_point(index_day, **{k: r[k] for k in fields}) for r in responses)
+        points = [p for p in found if p is not None]
+    return outcome_row(patient_id, classify_patient(points))
 
 
 def _insert_returning_ids(

@@ -1,5 +1,5 @@
 """The shared core of the CSV and FHIR imports: records are checked with the same rules as single
-entries (NewPatient, check_surgery, checked_score), matched with what the clinic already holds, and
+entries (NewPatient, check_surgery, checked_row), matched with what the clinic already holds, and
 stored. Matching makes an import idempotent: a patient is found by MRN (and its demographics
 updated), a surgery by patient, date and order that day, a response by patient, instrument and
 moment; a record already stored is left alone, and one that contradicts the stored one is rejected.
@@ -28,8 +28,8 @@ from spinetrack.interop.records import (
     SurgeryRef,
 )
 from spinetrack.services.enrol_patient import NewPatient
-from spinetrack.services.patient_status import score_points
-from spinetrack.services.record_response import CLOCK_SKEW, NewResponse, checked_score
+from spinetrack.services.patient_status import outcome_row, score_points
+from spinetrack.services.record_response import CLOCK_SKEW, NewResponse, checked_row
 from spinetrack.services.register_surgery import NewComplication, NewSurgery, check_surgery
 from spinetrack.services.registry_records import surgery_refs, utc
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
@@ -330,20 +330,9 @@ class _Upsert:
         )
         if record.completed_at > now + CLOCK_SKEW:
             raise InvalidInput("completed_at", "a questionnaire cannot be completed in the future")
-        version, result = checked_score(response)
-        return {
-            "patient_id": patient_id,
-            "instrument": record.instrument,
-            "instrument_version": version,
-            "completed_at": record.completed_at,
-            "source": "import",
-            "answers": {k: v for k, v in response.answers.items() if v is not None},
-            "score_status": result.status,
-            "score_answered": result.answered,
-            "score_raw": result.raw,
-            "score_percent": result.percent,
-            "score_reason": result.reason,
-        }
+        row = {"patient_id": patient_id, **checked_row(response)}
+        row["answers"] = {k: v for k, v in response.answers.items() if v is not None}
+        return row
 
     def responses(self, incoming: Sequence[Located[ResponseRecord]]) -> None:
         stored = {
@@ -397,16 +386,7 @@ class _Upsert:
         rows = []
         for patient_id in touched:
             result = classify_patient(score_points(surgeries[patient_id], responses[patient_id]))
-            rows.append(
-                {
-                    "patient_id": patient_id,
-                    "status": result.status,
-                    "latest_timepoint": result.latest_timepoint,
-                    "disability_instrument": result.disability_instrument,
-                    "disability_improvement": result.disability_improvement,
-                    "pain_improvement": result.pain_improvement,
-                }
-            )
+            rows.append(outcome_row(patient_id, result))
         self.repo.bulk_insert(PatientOutcome, rows)
 
 

@@ -15,7 +15,7 @@ from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
 from spinetrack.services.credentials import digest, new_secret, same, signature
 from spinetrack.services.patient_status import refresh_outcome
-from spinetrack.services.record_response import NewResponse, checked_score
+from spinetrack.services.record_response import NewResponse, checked_row
 from spinetrack.storage.tables import PatientLink, PromResponse
 from spinetrack.storage.unit_of_work import UnitOfWork
 
@@ -162,24 +162,10 @@ def answer_link(
                 instrument=instrument, completed_at=now, answers=given, source="patient_link"
             )
             try:
-                version, result = checked_score(response)
+                fields = checked_row(response)
             except InvalidInput as exc:
                 raise InvalidInput(f"responses.{i}.{exc.field}", exc.reason) from exc
-            repo.add_row(
-                PromResponse(
-                    patient_id=patient_id,
-                    instrument=instrument,
-                    instrument_version=version,
-                    completed_at=now,
-                    source="patient_link",
-                    answers=dict(given),
-                    score_status=result.status,
-                    score_answered=result.answered,
-                    score_raw=result.raw,
-                    score_percent=result.percent,
-                    score_reason=result.reason,
-                )
-            )
+            repo.add_row(PromResponse(patient_id=patient_id, **fields))
         link.used_at = now
         refresh_outcome(repo, patient_id)
         work.target = f"link:{link_id}"

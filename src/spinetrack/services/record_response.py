@@ -2,7 +2,7 @@
 recompute the patient's status, all in one audited transaction."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,6 +46,23 @@ def checked_score(response: NewResponse) -> tuple[str, Score]:
     return definition.version, result
 
 
+def checked_row(response: NewResponse) -> dict[str, Any]:
+    """The stored columns of a checked and scored response (every door stores the same shape)."""
+    version, result = checked_score(response)
+    return {
+        "instrument": response.instrument,
+        "instrument_version": version,
+        "completed_at": _aware(response.completed_at),
+        "source": response.source,
+        "answers": dict(response.answers),
+        "score_status": result.status,
+        "score_answered": result.answered,
+        "score_raw": result.raw,
+        "score_percent": result.percent,
+        "score_reason": result.reason,
+    }
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -67,20 +84,7 @@ def record_response(
         completed_at = _aware(response.completed_at)
         if completed_at > datetime.now(UTC) + CLOCK_SKEW:
             raise InvalidInput("completed_at", "a questionnaire cannot be completed in the future")
-        version, result = checked_score(response)
-        row = PromResponse(
-            patient_id=patient_id,
-            instrument=response.instrument,
-            instrument_version=version,
-            completed_at=completed_at,
-            source=response.source,
-            answers=dict(response.answers),
-            score_status=result.status,
-            score_answered=result.answered,
-            score_raw=result.raw,
-            score_percent=result.percent,
-            score_reason=result.reason,
-        )
+        row = PromResponse(patient_id=patient_id, **checked_row(response))
         repo.add_row(row)
         refresh_outcome(repo, patient_id)
         work.target = f"response:{row.id}"
