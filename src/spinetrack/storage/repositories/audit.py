@@ -14,14 +14,6 @@ class AuditRepository:
     def append(self, entry: AuditEntry) -> None:
         audit_chain.append(self._session, entry)
 
-    def for_patient(self, clinic_id: int, patient_id: int) -> list[AuditEntry]:
-        query = (
-            select(AuditEntry)
-            .where(AuditEntry.clinic_id == clinic_id, AuditEntry.patient_id == patient_id)
-            .order_by(AuditEntry.seq)
-        )
-        return list(self._session.scalars(query))
-
     def for_patient_anywhere(self, patient_id: int) -> list[AuditEntry]:
         """Entries naming a patient id in any clinic: for the command line's audit show."""
         query = (
