@@ -6,6 +6,7 @@ from spinetrack.storage.tables.audit import AuditEntry
 from spinetrack.storage.tables.base import Base
 from spinetrack.storage.tables.clinics import Clinic
 from spinetrack.storage.tables.complications import Complication
+from spinetrack.storage.tables.consultations import ConsultationRequest
 from spinetrack.storage.tables.patients import Patient, PatientOutcome
 from spinetrack.storage.tables.responses import PromResponse
 from spinetrack.storage.tables.surgeries import Surgery
@@ -19,6 +20,7 @@ __all__ = [
     "Clinic",
     "ClinicalFinding",
     "Complication",
+    "ConsultationRequest",
     "Membership",
     "Patient",
     "PatientLink",

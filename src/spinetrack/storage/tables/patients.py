@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spinetrack.storage.tables.base import Base, utcnow
@@ -28,7 +28,11 @@ class PatientOutcome(Base):
     """Latest PROM-based status; recomputed whenever a response or surgery is recorded."""
 
     __tablename__ = "patient_outcomes"
-    __table_args__ = (Index("ix_patient_outcomes_clinic_status", "clinic_id", "status"),)
+    __table_args__ = (
+        Index("ix_patient_outcomes_clinic_status", "clinic_id", "status"),
+        Index("ix_patient_outcomes_clinic_due", "clinic_id", "next_due_on"),
+        Index("ix_patient_outcomes_clinic_red_flag", "clinic_id", "red_flag"),
+    )
 
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
@@ -39,4 +43,18 @@ class PatientOutcome(Base):
     disability_instrument: Mapped[str | None] = mapped_column(String(32))
     disability_improvement: Mapped[float | None] = mapped_column(Float)
     pain_improvement: Mapped[float | None] = mapped_column(Float)
+    index_surgery_id: Mapped[int | None] = mapped_column(ForeignKey("surgeries.id"))
+    """The surgery the status is measured from (the latest one); its fields are copied below so
+    the worklist can filter and page without joining."""
+    region: Mapped[str | None] = mapped_column(String(16))
+    procedure: Mapped[str | None] = mapped_column(String(32))
+    surgeon_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    surgery_date: Mapped[date | None] = mapped_column(Date)
+    next_timepoint: Mapped[str | None] = mapped_column(String(16))
+    """The earliest follow-up time point still unanswered whose window has not closed."""
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+    next_window_closes_on: Mapped[date | None] = mapped_column(Date)
+    red_flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    """The latest triage assessment raised a red flag that nobody has confirmed a plan for yet."""
+    latest_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("triage_assessments.id"))
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
