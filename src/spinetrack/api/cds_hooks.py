@@ -10,9 +10,11 @@ likely causes, work-up and options.
 import uuid
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from spinetrack.api.deps import refuse_nul
+from spinetrack.api.errors import ERROR_RESPONSES
 from spinetrack.domain.errors import InvalidCase
 from spinetrack.domain.triage import Assessment, assess
 from spinetrack.domain.triage.assessment import LikelyCause, RedFlag
@@ -25,7 +27,12 @@ _INDICATOR: dict[str, Literal["critical", "warning"]] = {
     "urgent": "warning",
 }
 
-router = APIRouter(prefix="/cds-services", tags=["cds-hooks"])
+router = APIRouter(
+    prefix="/cds-services",
+    tags=["cds-hooks"],
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(refuse_nul)],
+)
 
 
 class CdsService(BaseModel):

@@ -5,12 +5,14 @@ pages' own scripts may use the session cookie instead; then every write must als
 session's CSRF token in the `X-CSRF-Token` header.
 """
 
+import re
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
+from spinetrack.domain.errors import InvalidInput
 from spinetrack.services.actor import Actor
 from spinetrack.services.credentials import same
 from spinetrack.services.database import Database
@@ -18,8 +20,27 @@ from spinetrack.services.errors import NotAuthenticated
 from spinetrack.services.sign_in import session_actor, token_actor
 
 SESSION_COOKIE = "spinetrack_session"
+MAX_ID = 2_147_483_647
+"""Row ids are 32-bit integers in PostgreSQL; a larger id cannot exist, and SQLite cannot even bind
+one above 2**63, so ids outside 1..MAX_ID are refused as invalid input before any query."""
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_NUL_IN_JSON = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+"""The JSON escape of NUL, not preceded by an escaped backslash (which would make it plain text)."""
 _bearer = HTTPBearer(auto_error=False, description="A spinetrack API token (st_...)")
+
+
+async def refuse_nul(request: Request) -> None:
+    """No text we keep may hold a NUL character: PostgreSQL cannot store one, and no clinical text
+    needs one. Refused here, for every field at once, before any query sees it."""
+    for values in (request.path_params, request.query_params):
+        for name, value in values.items():
+            if "\x00" in f"{name}{value}":
+                raise InvalidInput(name, "text may not contain NUL characters")
+    if request.method not in SAFE_METHODS:
+        body = await request.body()
+        if b"\x00" in body or _NUL_IN_JSON.search(body):
+            raise InvalidInput("body", "text may not contain NUL characters")
 
 
 def _database(request: Request) -> Database:
@@ -60,7 +81,9 @@ CurrentActor = Annotated[Actor, Depends(_current_actor)]
 
 def _clinic(
     actor: CurrentActor,
-    clinic: Annotated[int | None, Query(description="Clinic id; needed only with several")] = None,
+    clinic: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Clinic id; needed only with several")
+    ] = None,
 ) -> int:
     return clinic if clinic is not None else actor.default_clinic()
 

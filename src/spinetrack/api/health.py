@@ -10,7 +10,10 @@ from spinetrack.api.deps import DatabaseDep
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get(
+    "/health",
+    responses={503: {"description": "The database is unreachable or not migrated"}},
+)
 def health(database: DatabaseDep) -> JSONResponse:
     try:
         with database.engine.connect() as connection:

@@ -211,6 +211,14 @@ class Row:
 def read_csv(raw: bytes, kind: Kind) -> pl.DataFrame:
     """The CSV as text columns; a file that is not UTF-8 CSV with the kind's columns is unusable."""
     try:
+        raw.decode("utf-8")  # polars reads some other encodings (UTF-16) without complaint
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            "file", f"not UTF-8 text (byte {exc.start + 1}); save the file as UTF-8 CSV"
+        ) from exc
+    if b"\x00" in raw:
+        raise InvalidInput("file", "the file contains NUL bytes, so it is not a CSV text file")
+    try:
         frame = pl.read_csv(io.BytesIO(raw), infer_schema=False, encoding="utf8")
     except pl.exceptions.NoDataError as exc:
         raise InvalidInput("file", "the file is empty; expected a CSV with a header row") from exc

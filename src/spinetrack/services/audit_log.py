@@ -38,7 +38,9 @@ def _entry(actor: Actor, action: str, outcome: str, work: Work) -> AuditEntry:
         patient_id=work.patient_id,
         target=work.target,
         remote=actor.remote,
-        detail=work.detail[:2000],
+        # A refusal's message may quote the input; a NUL in it would make PostgreSQL refuse the
+        # audit entry itself.
+        detail=work.detail[:2000].replace("\x00", "\\0"),
     )
 
 

@@ -1,23 +1,37 @@
 """Record a completed questionnaire: check it against its instrument, score it, store both, and
-recompute the patient's status, all in one audited transaction."""
+recompute the patient's status, all in one audited transaction.
 
+A client may send an idempotency key: a retry with the same key and the same request gets the
+stored result back and writes nothing new, so a lost answer never turns into a duplicate response.
+The key is recorded in the same transaction as the response it stands for.
+"""
+
+import hashlib
+import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.instruments import Score, get_instrument, score
 from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
 from spinetrack.services.patient_status import refresh_outcome
 from spinetrack.services.views import ResponseView
-from spinetrack.storage.tables import PromResponse
+from spinetrack.storage.repositories.idempotency import IdempotencyRepository
+from spinetrack.storage.tables import Patient, PromResponse
 
 CLOCK_SKEW = timedelta(minutes=10)
+KEY_FIELD = "Idempotency-Key"
+_KEY_SHAPE = re.compile(r"[\x21-\x7e]{1,200}")
+"""Visible ASCII, 1 to 200 characters: a UUID, a ULID or any client-chosen token fits."""
 
-Answer = int | float | None
+Answer = StrictInt | StrictFloat | None
+"""Strict: `true` or `"2"` is not an answer on a scale, and must not be read as 1 or 2."""
 
 
 class NewResponse(BaseModel):
@@ -26,7 +40,7 @@ class NewResponse(BaseModel):
     instrument: str
     completed_at: datetime
     answers: dict[str, Answer] = Field(min_length=1, max_length=64)
-    source: Literal["clinic", "patient_link", "import"] = "clinic"
+    source: Literal["clinic", "paper", "patient_link", "import"] = "clinic"
 
 
 def checked_score(response: NewResponse) -> tuple[str, Score]:
@@ -67,6 +81,36 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def request_digest(patient_id: int, response: NewResponse) -> str:
+    """What a retry must repeat exactly: the patient and the submitted body."""
+    canonical = json.dumps(
+        {"patient_id": patient_id, "response": response.model_dump(mode="json")},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def checked_key(key: str | None) -> str | None:
+    if key is not None and not _KEY_SHAPE.fullmatch(key):
+        raise InvalidInput(KEY_FIELD, "expected 1 to 200 visible ASCII characters")
+    return key
+
+
+def _lock_patient(session: Session, clinic_id: int, patient_id: int) -> None:
+    """The clinic's patient, or NotFound; held until commit so concurrent submissions for one
+    patient queue (a row lock on PostgreSQL; SQLite has one writer anyway). Without it, two first
+    responses both insert the patient's outcome row, and two later ones each classify a history
+    that lacks the other's response."""
+    found = session.scalar(
+        select(Patient.id)
+        .where(Patient.id == patient_id, Patient.clinic_id == clinic_id)
+        .with_for_update()
+    )
+    if found is None:
+        raise NotFound("patient", patient_id)
+
+
 def record_response(
     *,
     sessions: sessionmaker[Session],
@@ -74,18 +118,38 @@ def record_response(
     clinic_id: int,
     patient_id: int,
     response: NewResponse,
+    idempotency_key: str | None = None,
 ) -> ResponseView:
     with audited(
         sessions, actor, "response.create", clinic_id=clinic_id, patient_id=patient_id
     ) as work:
         actor.require(clinic_id)
+        key = checked_key(idempotency_key)
         repo = work.uow.patients(clinic_id)
-        repo.get(patient_id)
+        _lock_patient(work.uow.session, clinic_id, patient_id)
+        keys = IdempotencyRepository(work.uow.session, clinic_id)
+        digest = request_digest(patient_id, response)
+        if key is not None:
+            keys.claim(key)
+            earlier = keys.find(key)
+            if earlier is not None:
+                if earlier.request_hash != digest:
+                    raise InvalidInput(
+                        KEY_FIELD,
+                        "this key was already used for a different submission; "
+                        "send a new key for a new questionnaire",
+                    )
+                stored = work.uow.session.get(PromResponse, earlier.response_id)
+                work.target = f"response:{earlier.response_id}"
+                work.detail = "replayed for a repeated Idempotency-Key; nothing written"
+                return ResponseView.model_validate(stored)
         completed_at = _aware(response.completed_at)
         if completed_at > datetime.now(UTC) + CLOCK_SKEW:
             raise InvalidInput("completed_at", "a questionnaire cannot be completed in the future")
         row = PromResponse(patient_id=patient_id, **checked_row(response))
         repo.add_row(row)
+        if key is not None:
+            keys.record(key, digest, row.id)
         refresh_outcome(repo, patient_id)
         work.target = f"response:{row.id}"
         return ResponseView.model_validate(row)

@@ -1,6 +1,7 @@
 """Record a surgery (or a revision of an earlier one) and a complication, each one audited transaction."""
 
 from datetime import date, timedelta
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +20,8 @@ from spinetrack.storage.tables import Complication, Surgery
 
 PLANNING_HORIZON = timedelta(days=366)
 """Surgeries may be registered ahead of the date, so the baseline questionnaire can be collected."""
+RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+"""An id that can exist (ids are 32-bit in PostgreSQL); a larger one would fail in the query."""
 
 
 class NewSurgery(BaseModel):
@@ -30,8 +33,8 @@ class NewSurgery(BaseModel):
     approach: str
     levels: list[str] = Field(default_factory=list, max_length=12)
     instrumented: bool = False
-    surgeon_id: int | None = None
-    revision_of_id: int | None = None
+    surgeon_id: RowId | None = None
+    revision_of_id: RowId | None = None
     revision_reason: str | None = None
     notes: str | None = Field(default=None, max_length=4000)
 
@@ -39,7 +42,7 @@ class NewSurgery(BaseModel):
 class NewComplication(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    surgery_id: int
+    surgery_id: RowId
     kind: str
     reported_by: str
     occurred_on: date | None = None

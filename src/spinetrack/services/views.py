@@ -1,13 +1,21 @@
 """What services hand back: plain pydantic views of stored records, read from ORM rows."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 
 class View(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        """Moments are stored in UTC; SQLite hands them back without their zone, so restore it."""
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class PatientView(View):

@@ -2,9 +2,10 @@
 QuestionnaireResponse, Observation, Condition and RiskAssessment, signed in and clinic-scoped."""
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from fhir.resources.R4B.resource import Resource
 
 from spinetrack.api.deps import ClinicScope, CurrentActor, SessionsDep
@@ -17,13 +18,25 @@ from spinetrack.services.fhir_read import (
     questionnaires,
 )
 
-router = APIRouter(prefix="/fhir", tags=["fhir"])
 FHIR_JSON = "application/fhir+json"
+
+
+class FhirResponse(JSONResponse):
+    """FHIR JSON as fhir.resources serialised it, under the FHIR media type; being a JSON response
+    class, the OpenAPI document describes these routes as answering a JSON document."""
+
+    media_type = FHIR_JSON
+
+    def render(self, content: Any) -> bytes:
+        return content.encode() if isinstance(content, str) else super().render(content)
+
+
+router = APIRouter(prefix="/fhir", tags=["fhir"], default_response_class=FhirResponse)
 PATIENT_DATA = ("Procedure", "QuestionnaireResponse", "Observation", "Condition", "RiskAssessment")
 
 
 def _json(resource: Resource) -> Response:
-    return Response(content=resource.model_dump_json(), media_type=FHIR_JSON)
+    return FhirResponse(content=resource.model_dump_json())
 
 
 def _base(request: Request) -> str:

@@ -6,7 +6,7 @@ The patient side needs no account: the link itself is the permission, for one pu
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
 
-from spinetrack.api.deps import ClinicScope, CurrentActor, SessionsDep
+from spinetrack.api.deps import ClinicScope, CurrentActor, RecordId, SessionsDep
 from spinetrack.services.patient_links import (
     LinkAnswers,
     NewLink,
@@ -42,7 +42,11 @@ class Answered(BaseModel):
     summary="Issue a questionnaire link for the patient (the token is shown only now)",
 )
 def post_link(
-    patient_id: int, body: NewLink, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
+    patient_id: RecordId,
+    body: NewLink,
+    actor: CurrentActor,
+    sessions: SessionsDep,
+    clinic: ClinicScope,
 ) -> IssuedLinkOut:
     issued = issue_link(
         sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id, link=body
@@ -61,7 +65,11 @@ def post_link(
     summary="Withdraw a patient link",
 )
 def delete_link(
-    patient_id: int, link_id: int, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
+    patient_id: RecordId,
+    link_id: RecordId,
+    actor: CurrentActor,
+    sessions: SessionsDep,
+    clinic: ClinicScope,
 ) -> None:
     revoke_link(
         sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id, link_id=link_id

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, status
 
-from spinetrack.api.deps import ClinicScope, CurrentActor, SessionsDep
+from spinetrack.api.deps import ClinicScope, CurrentActor, RecordId, SessionsDep
 from spinetrack.services.assess_patient import (
     AssessmentRequest,
     Conclusion,
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/patients/{patient_id}", tags=["patient triage"])
     summary="Record a clinical finding (symptom, sign, test result) in the triage vocabulary",
 )
 def post_finding(
-    patient_id: int,
+    patient_id: RecordId,
     body: NewFinding,
     actor: CurrentActor,
     sessions: SessionsDep,
@@ -43,7 +43,7 @@ def post_finding(
     summary="Assess the patient from the stored record (plus anything added here) and store it",
 )
 def post_assessment(
-    patient_id: int,
+    patient_id: RecordId,
     body: AssessmentRequest,
     actor: CurrentActor,
     sessions: SessionsDep,
@@ -60,7 +60,7 @@ def post_assessment(
     summary="Every stored assessment of the patient, oldest first",
 )
 def get_assessments(
-    patient_id: int, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
+    patient_id: RecordId, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
 ) -> list[StoredAssessment]:
     return list_assessments(sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id)
 
@@ -71,8 +71,8 @@ def get_assessments(
     summary="Record the confirmed cause and the chosen treatment",
 )
 def put_conclusion(
-    patient_id: int,
-    assessment_id: int,
+    patient_id: RecordId,
+    assessment_id: RecordId,
     body: Conclusion,
     actor: CurrentActor,
     sessions: SessionsDep,

@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, status
 
-from spinetrack.api.deps import ClinicScope, CurrentActor, SessionsDep
+from spinetrack.api.deps import MAX_ID, ClinicScope, CurrentActor, RecordId, SessionsDep
 from spinetrack.services.enrol_patient import NewPatient, list_patients, register_patient
 from spinetrack.services.patient_record import open_record
-from spinetrack.services.record_response import NewResponse, record_response
+from spinetrack.services.record_response import KEY_FIELD, NewResponse, record_response
 from spinetrack.services.register_surgery import (
     NewComplication,
     NewSurgery,
@@ -25,13 +25,25 @@ from spinetrack.services.views import (
 
 router = APIRouter(prefix="/patients", tags=["patients"])
 
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias=KEY_FIELD,
+        pattern=r"^[\x21-\x7e]{1,200}$",
+        description=(
+            "Any unique token (a UUID will do). A retry with the same key and body returns the "
+            "stored response and writes nothing; the same key with another body is refused (422)."
+        ),
+    ),
+]
+
 
 @router.get("", response_model=PatientPage, summary="List the clinic's patients")
 def get_patients(
     actor: CurrentActor,
     sessions: SessionsDep,
     clinic: ClinicScope,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> PatientPage:
     return list_patients(
@@ -53,7 +65,7 @@ def post_patient(
 
 @router.get("/{patient_id}", response_model=PatientRecord, summary="Open a patient's whole record")
 def get_patient(
-    patient_id: int, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
+    patient_id: RecordId, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
 ) -> PatientRecord:
     return open_record(sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id)
 
@@ -65,7 +77,7 @@ def get_patient(
     summary="Record a surgery or a revision",
 )
 def post_surgery(
-    patient_id: int,
+    patient_id: RecordId,
     body: NewSurgery,
     actor: CurrentActor,
     sessions: SessionsDep,
@@ -83,7 +95,7 @@ def post_surgery(
     summary="Record a complication as the surgeon or the patient reports it",
 )
 def post_complication(
-    patient_id: int,
+    patient_id: RecordId,
     body: NewComplication,
     actor: CurrentActor,
     sessions: SessionsDep,
@@ -101,12 +113,18 @@ def post_complication(
     summary="Record a completed questionnaire; it is scored and the status recomputed",
 )
 def post_response(
-    patient_id: int,
+    patient_id: RecordId,
     body: NewResponse,
     actor: CurrentActor,
     sessions: SessionsDep,
     clinic: ClinicScope,
+    idempotency_key: IdempotencyKey = None,
 ) -> ResponseView:
     return record_response(
-        sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id, response=body
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic,
+        patient_id=patient_id,
+        response=body,
+        idempotency_key=idempotency_key,
     )

@@ -1,0 +1,382 @@
+"""HTTP load: the response-submission endpoint against a trivial endpoint of the same app.
+
+The server runs as in production (`spinetrack serve`: uvicorn, one process) on 127.0.0.1; the load
+comes from a separate process (asyncio, one keep-alive connection per client, closed loop), so the
+generator does not share the server's interpreter. Each level runs the trivial endpoint
+(`GET /cds-services`: static JSON through the same middleware, no database) and the submission
+(`POST /api/v1/patients/{id}/responses`: validate, score, store, classify, audit) at 1, 8, 32 and
+128 concurrent clients, on SQLite and on PostgreSQL, and prints throughput, p50 and p99 latency
+and the ratio submission / trivial measured in the same run.
+
+Targets (issue 11): submission throughput >= 40 % of the trivial endpoint's; p99 < 50 ms at 32
+clients on PostgreSQL (2-core machine). The machine's load average is printed with the figures.
+
+Usage: python benchmarks/load.py [--seconds S] [--clients 1,8,32,128] [--databases sqlite,postgresql]
+       [--postgres-url URL]   (PostgreSQL is skipped with a note when it does not answer)
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from spinetrack.services.accounts import authenticate, create_clinic, create_user
+from spinetrack.services.actor import system_actor
+from spinetrack.services.database import open_database
+from spinetrack.services.enrol_patient import NewPatient, register_patient
+from spinetrack.services.register_surgery import NewSurgery, register_surgery
+from spinetrack.services.sign_in import create_token
+
+POSTGRES_URL = os.environ.get(
+    "SPINETRACK_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/spinetrack_bench"
+)
+"""A database of its own (created when missing, emptied on every run): never the tests' one."""
+PATIENTS = 300
+PASSWORD = "bench-password-2026"
+TRIVIAL = "trivial"
+SUBMIT = "submission"
+
+
+# --- the server under test ---------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _create_if_missing(url: str) -> None:
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).first()
+            if exists is None:
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        server.dispose()
+
+
+def prepare(url: str) -> tuple[str, list[int]]:
+    """A fresh, migrated database with one clinic, a staff token and operated patients."""
+    database = open_database(url)
+    if database.engine.dialect.name == "postgresql":
+        _create_if_missing(url)
+        with database.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    database.upgrade()
+    system, sessions = system_actor("benchmark"), database.sessions
+    clinic = create_clinic(sessions=sessions, actor=system, slug="bench", name="Bench")
+    actors = {}
+    for role in ("staff", "clinician"):
+        email = f"{role}@bench.example"
+        create_user(
+            sessions=sessions,
+            actor=system,
+            email=email,
+            full_name=f"Bench {role}",
+            password=PASSWORD,
+            clinic_id=clinic,
+            role=role,
+        )
+        actors[role] = authenticate(sessions=sessions, email=email, password=PASSWORD)
+    token = create_token(
+        sessions=sessions, actor=system, name="load", user_id=actors["staff"].user_id
+    )[1]
+    patients = []
+    for i in range(PATIENTS):
+        patient = register_patient(
+            sessions=sessions,
+            actor=actors["staff"],
+            clinic_id=clinic,
+            patient=NewPatient(
+                mrn=f"B-{i}",
+                given_name="Load",
+                family_name=f"Test{i}",
+                birth_date=date(1940, 1, 1) + timedelta(days=53 * i),
+                sex="female" if i % 2 else "male",
+            ),
+        ).id
+        register_surgery(
+            sessions=sessions,
+            actor=actors["clinician"],
+            clinic_id=clinic,
+            patient_id=patient,
+            surgery=NewSurgery(
+                performed_on=date(2025, 1, 6) + timedelta(days=i % 200),
+                region="lumbar",
+                procedure="fusion",
+                approach="posterior",
+                levels=["L4-L5"],
+                instrumented=True,
+            ),
+        )
+        patients.append(patient)
+    database.close()
+    return token, patients
+
+
+class Server:
+    """`spinetrack serve` in its own process, as production runs it."""
+
+    def __init__(self, url: str, folder: Path) -> None:
+        self.port = _free_port()
+        env = {
+            **os.environ,
+            "SPINETRACK_DATABASE_URL": url,
+            "SPINETRACK_VAR_DIR": str(folder),
+            "SPINETRACK_SECRET_KEY": "benchmark-secret-key-0123456789abcdef",
+        }
+        command = [str(Path(sys.executable).with_name("spinetrack")), "serve"]
+        self.log = (folder / "server.log").open("wb")
+        self.process = subprocess.Popen(
+            [*command, "--port", str(self.port)], env=env, stdout=self.log, stderr=self.log
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("the server did not start; see server.log") from None
+                time.sleep(0.2)
+        raise RuntimeError("the server did not open its port in time")
+
+    def rss_kib(self) -> int:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+# --- the load generator (runs in its own process) ----------------------------------------------
+
+
+@dataclass
+class Plan:
+    port: int
+    endpoint: str
+    clients: int
+    seconds: float
+    warmup: float
+    token: str
+    patients: list[int]
+    rate: float = 0.0
+    """Requests per second for all clients together (0: as fast as the server answers)."""
+
+
+def _request(plan: Plan, rng: random.Random, n: int) -> bytes:
+    if plan.endpoint == TRIVIAL:
+        return b"GET /cds-services HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    answers = {f"odi_{i}": rng.randint(0, 5) for i in range(1, 11)}
+    moment = f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:00Z"
+    body = json.dumps({"instrument": "odi", "completed_at": moment, "answers": answers}).encode()
+    head = (
+        f"POST /api/v1/patients/{rng.choice(plan.patients)}/responses HTTP/1.1\r\n"
+        f"Host: 127.0.0.1\r\nAuthorization: Bearer {plan.token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def _answer(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = 0
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return status
+
+
+async def _client(plan: Plan, number: int, start: float, results: dict[str, list[Any]]) -> None:
+    rng = random.Random(number)
+    stop, measure_from = start + plan.warmup + plan.seconds, start + plan.warmup
+    interval = plan.clients / plan.rate if plan.rate else 0.0
+    next_at = start + rng.uniform(0, interval) if interval else start
+    reader, writer = await asyncio.open_connection("127.0.0.1", plan.port)
+    n = number * 1_000_000
+    while (now := time.perf_counter()) < stop:
+        if interval:
+            if next_at > now:
+                await asyncio.sleep(next_at - now)
+            next_at += interval
+        began = time.perf_counter()
+        try:
+            writer.write(_request(plan, rng, n))
+            await writer.drain()
+            status = await _answer(reader)
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            results["failures"].append(type(exc).__name__)
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", plan.port)
+            continue
+        n += 1
+        if began >= measure_from:
+            results["latencies"].append(time.perf_counter() - began)
+            if not 200 <= status < 300:
+                results["failures"].append(str(status))
+    writer.close()
+
+
+async def _drive(plan: Plan) -> dict[str, Any]:
+    results: dict[str, list[Any]] = {"latencies": [], "failures": []}
+    start = time.perf_counter()
+    await asyncio.gather(*(_client(plan, i, start, results) for i in range(plan.clients)))
+    latencies = sorted(results["latencies"])
+    ms = [1000 * x for x in latencies]
+    return {
+        "endpoint": plan.endpoint,
+        "clients": plan.clients,
+        "requests": len(latencies),
+        "throughput": len(latencies) / plan.seconds,
+        "p50_ms": statistics.median(ms) if ms else float("nan"),
+        "p99_ms": ms[min(len(ms) - 1, int(0.99 * len(ms)))] if ms else float("nan"),
+        "failures": len(results["failures"]),
+        "failure_kinds": sorted(set(results["failures"]))[:5],
+    }
+
+
+def start_drive(plan: Plan) -> "subprocess.Popen[str]":
+    """Start the generator in a separate process; `finish` collects its figures."""
+    return subprocess.Popen(
+        [sys.executable, __file__, "--drive", json.dumps(plan.__dict__)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: "subprocess.Popen[str]") -> dict[str, Any]:
+    out, _ = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"the load generator failed with status {process.returncode}")
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def drive(plan: Plan) -> dict[str, Any]:
+    return finish(start_drive(plan))
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def _postgres_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def measure(name: str, url: str, folder: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+    token, patients = prepare(url)
+    server = Server(url, folder)
+    rows = []
+    try:
+        for clients in args.clients:
+            for endpoint in (TRIVIAL, SUBMIT):
+                plan = Plan(server.port, endpoint, clients, args.seconds, 1.0, token, patients)
+                row = {"database": name, **drive(plan)}
+                rows.append(row)
+                print(_line(row), flush=True)
+    finally:
+        server.stop()
+    return rows
+
+
+def _line(row: dict[str, Any]) -> str:
+    return (
+        f"{row['database']:<10} {row['endpoint']:<10} {row['clients']:>7} "
+        f"{row['throughput']:>9.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['failures']:>8}"
+    )
+
+
+def summary(rows: list[dict[str, Any]]) -> None:
+    print("\nratio submission / trivial (throughput, same run):")
+    for database in sorted({r["database"] for r in rows}):
+        mine = [r for r in rows if r["database"] == database]
+        for clients in sorted({r["clients"] for r in mine}):
+            pair = {r["endpoint"]: r for r in mine if r["clients"] == clients}
+            ratio = pair[SUBMIT]["throughput"] / pair[TRIVIAL]["throughput"]
+            print(f"  {database:<10} {clients:>4} clients: {ratio:6.1%}")
+        peak = {
+            e: max(r["throughput"] for r in mine if r["endpoint"] == e) for e in (SUBMIT, TRIVIAL)
+        }
+        print(
+            f"  {database:<10} peak: submission {peak[SUBMIT]:.0f}/s, trivial {peak[TRIVIAL]:.0f}/s,"
+            f" ratio {peak[SUBMIT] / peak[TRIVIAL]:.1%} (target >= 40 %)"
+        )
+    for row in rows:
+        if row["database"] == "postgresql" and row["endpoint"] == SUBMIT and row["clients"] == 32:
+            print(
+                f"  postgresql submission p99 at 32 clients: {row['p99_ms']:.1f} ms (target < 50 ms)"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--drive", help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per level")
+    parser.add_argument("--clients", default="1,8,32,128")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    args = parser.parse_args()
+    if args.drive:
+        print(json.dumps(asyncio.run(_drive(Plan(**json.loads(args.drive))))))
+        return
+    args.clients = [int(c) for c in args.clients.split(",")]
+    print(f"load average before: {_load_average()} on {os.cpu_count()} CPUs")
+    print(
+        f"{'database':<10} {'endpoint':<10} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'failures':>8}"
+    )
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for name in args.databases.split(","):
+            if name == "postgresql" and not _postgres_answers():
+                print("postgresql: not answering on 127.0.0.1:5432; skipped")
+                continue
+            url = args.postgres_url if name == "postgresql" else f"sqlite:///{folder}/load.sqlite3"
+            rows.extend(measure(name, url, Path(folder), args))
+    summary(rows)
+    print(f"load average after: {_load_average()}")
+
+
+if __name__ == "__main__":
+    main()
