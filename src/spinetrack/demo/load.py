@@ -11,6 +11,7 @@ from spinetrack.demo.cohort import (
     generate_cohort,
 )
 from spinetrack.demo.names import SURGEONS
+from spinetrack.demo.triage import triage_history
 from spinetrack.services.accounts import create_clinic, create_user, user_ids
 from spinetrack.services.actor import system_actor
 from spinetrack.services.clinic_overview import find_clinic
@@ -24,6 +25,7 @@ from spinetrack.services.import_patients import (
     Progress,
     import_patients,
 )
+from spinetrack.services.import_triage import import_triage
 from spinetrack.services.record_response import NewResponse
 from spinetrack.services.register_surgery import NewComplication, NewSurgery
 
@@ -110,7 +112,9 @@ def _complication(complication: DemoComplication, position: dict[int, int]) -> I
     return ImportedComplication(
         surgery=position[complication.surgery],
         complication=NewComplication(
-            surgery_id=0,
+            # Not stored: the import links the complication to `surgery` (its position) once
+            # that surgery has an id; any valid id fills the field meanwhile.
+            surgery_id=1,
             kind=complication.kind,
             reported_by=complication.reported_by,
             occurred_on=complication.occurred_on,
@@ -160,9 +164,12 @@ def load_demo(
     reset: bool = False,
     today: date | None = None,
     progress: Progress | None = None,
+    triage: bool = True,
 ) -> int:
-    """Create (or with `reset`, refill) the demo clinic; returns its id."""
-    cohort = generate_cohort(patients, seed, today)
+    """Create (or with `reset`, refill) the demo clinic; returns its id. With `triage`, struggling
+    patients also get findings, stored assessments and some confirmed plans (demo/triage.py)."""
+    day = today or date.today()
+    cohort = generate_cohort(patients, seed, day)
     clinic_id, surgeon_ids = _accounts(database, cohort)
     actor = system_actor("demo-loader")
     if reset:
@@ -173,5 +180,15 @@ def load_demo(
         clinic_id=clinic_id,
         patients=to_imports(cohort, surgeon_ids),
         progress=progress,
+        today=day,
+    )
+    if not triage:
+        return clinic_id
+    import_triage(
+        sessions=database.sessions,
+        actor=actor,
+        clinic_id=clinic_id,
+        items=triage_history(cohort, seed, day),
+        evaluation_date=day,
     )
     return clinic_id

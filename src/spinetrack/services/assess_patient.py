@@ -12,6 +12,7 @@ from spinetrack.domain.triage import assess
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
+from spinetrack.services.patient_status import refresh_outcome
 from spinetrack.services.triage_case import CaseInputs, build_case
 from spinetrack.services.views import View
 from spinetrack.storage.tables import ClinicalFinding, TriageAssessment
@@ -139,6 +140,7 @@ def assess_patient(
             assessed_by=actor.name,
         )
         repo.add_row(row)
+        refresh_outcome(repo, patient_id)
         work.target = f"assessment:{row.id}"
         return StoredAssessment.model_validate(row)
 
@@ -167,6 +169,7 @@ def conclude(
         row.confirmed_by = actor.name
         row.confirmed_at = datetime.now(UTC)
         work.uow.session.flush()
+        refresh_outcome(repo, patient_id)
         work.target = f"assessment:{row.id}"
         return StoredAssessment.model_validate(row)
 

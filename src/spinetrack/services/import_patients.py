@@ -11,14 +11,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.complications import check_kind, check_reporter
 from spinetrack.domain.errors import InvalidInput
-from spinetrack.domain.outcomes import ScorePoint, classify_patient
+from spinetrack.domain.outcomes import ScorePoint
 from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
 from spinetrack.services.enrol_patient import NewPatient
-from spinetrack.services.patient_status import outcome_row, score_point
+from spinetrack.services.patient_status import (
+    IndexSurgery,
+    assessment_columns,
+    outcome_row,
+    score_point,
+)
 from spinetrack.services.record_response import NewResponse, checked_row
 from spinetrack.services.register_surgery import NewComplication, NewSurgery, check_surgery
 from spinetrack.storage.repositories.patients import PatientRepository
+from spinetrack.storage.statistics import refresh_statistics
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
 
 Progress = Callable[[int], None]
@@ -112,15 +118,29 @@ def _check(index: int, item: ImportedPatient, seen: set[str]) -> _Checked:
 
 
 def _outcome(
-    patient_id: int, surgeries: list[dict[str, Any]], responses: list[dict[str, Any]]
+    patient_id: int,
+    surgeries: list[dict[str, Any]],
+    surgery_ids: list[int],
+    responses: list[dict[str, Any]],
+    today: date,
 ) -> dict[str, Any]:
+    """A new patient's outcome row (no assessment yet), as `refresh_outcome` would store it."""
     points: list[ScorePoint] = []
+    index = None
     if surgeries:
-        index_day: date = max(s["performed_on"] for s in surgeries)
+        position = max(range(len(surgeries)), key=lambda s: (surgeries[s]["performed_on"], s))
+        latest = surgeries[position]
+        index = IndexSurgery(
+            surgery_ids[position],
+            latest["performed_on"],
+            latest["region"],
+            latest["procedure"],
+            latest.get("surgeon_id"),
+        )
         fields = ("instrument", "completed_at", "score_status", "score_raw", "score_percent")
-        found = (score_point(index_day, **{k: r[k] for k in fields}) for r in responses)
+        found = (score_point(index.performed_on, **{k: r[k] for k in fields}) for r in responses)
         points = [p for p in found if p is not None]
-    return outcome_row(patient_id, classify_patient(points))
+    return outcome_row(patient_id, points, index, today) | assessment_columns(None, None, None)
 
 
 def _insert_returning_ids(
@@ -132,7 +152,7 @@ def _insert_returning_ids(
     return list(session.scalars(statement, rows))
 
 
-def _store(session: Session, repo: PatientRepository, batch: list[_Checked]) -> None:
+def _store(session: Session, repo: PatientRepository, batch: list[_Checked], today: date) -> None:
     patient_rows = [{**c.patient, "clinic_id": repo.clinic_id} for c in batch]
     ids = _insert_returning_ids(session, Patient, patient_rows)
     surgery_rows = [
@@ -153,7 +173,7 @@ def _store(session: Session, repo: PatientRepository, batch: list[_Checked]) -> 
             for s, data in checked.complications
         ]
         responses += [{**r, "patient_id": patient_id} for r in checked.responses]
-        outcomes.append(_outcome(patient_id, checked.surgeries, checked.responses))
+        outcomes.append(_outcome(patient_id, checked.surgeries, mine, checked.responses, today))
     repo.bulk_insert(Complication, complications)
     repo.bulk_insert(PromResponse, responses)
     repo.bulk_insert(PatientOutcome, outcomes)
@@ -182,8 +202,10 @@ def import_patients(
     patients: Sequence[ImportedPatient],
     chunk: int = 2000,
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> int:
-    """Check every patient, then store all of them; returns how many were imported."""
+    """Check every patient, then store all of them; returns how many were imported. `today` dates
+    the follow-ups due (the demo passes the day its cohort was generated for)."""
     with audited(sessions, actor, "patients.import", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
         repo = work.uow.patients(clinic_id)
@@ -195,8 +217,9 @@ def import_patients(
             batch = [
                 _check(start + i, p, seen) for i, p in enumerate(patients[start : start + chunk])
             ]
-            _store(work.uow.session, repo, batch)
+            _store(work.uow.session, repo, batch, today or date.today())
             if progress:
                 progress(len(batch))
+        refresh_statistics(work.uow.session)
         work.detail = f"imported {len(patients)} patients"
         return len(patients)

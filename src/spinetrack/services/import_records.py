@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from spinetrack.domain.complications import check_kind, check_reporter
 from spinetrack.domain.errors import InvalidInput, SpinetrackError
-from spinetrack.domain.outcomes import classify_patient
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.interop.fhir.bundle_in import Located, Note
 from spinetrack.interop.records import (
@@ -28,10 +27,16 @@ from spinetrack.interop.records import (
     SurgeryRef,
 )
 from spinetrack.services.enrol_patient import NewPatient
-from spinetrack.services.patient_status import outcome_row, score_points
+from spinetrack.services.patient_status import (
+    index_surgery,
+    latest_assessment_columns,
+    outcome_row,
+    score_points,
+)
 from spinetrack.services.record_response import CLOCK_SKEW, NewResponse, checked_row
 from spinetrack.services.register_surgery import NewComplication, NewSurgery, check_surgery
 from spinetrack.services.registry_records import surgery_refs, utc
+from spinetrack.storage.statistics import refresh_statistics
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
 from spinetrack.storage.unit_of_work import UnitOfWork
 
@@ -383,10 +388,13 @@ class _Upsert:
         for start in range(0, len(touched), 1000):
             chunk = touched[start : start + 1000]
             session.execute(delete(PatientOutcome).where(PatientOutcome.patient_id.in_(chunk)))
+        latest = self.repo.latest_assessments(touched)
+        today = date.today()
         rows = []
         for patient_id in touched:
-            result = classify_patient(score_points(surgeries[patient_id], responses[patient_id]))
-            rows.append(outcome_row(patient_id, result))
+            points = score_points(surgeries[patient_id], responses[patient_id])
+            row = outcome_row(patient_id, points, index_surgery(surgeries[patient_id]), today)
+            rows.append(row | latest_assessment_columns(latest.get(patient_id)))
         self.repo.bulk_insert(PatientOutcome, rows)
 
 
@@ -406,3 +414,4 @@ def upsert(
     if incoming.responses:
         work.responses(incoming.responses)
     work.refresh_statuses()
+    refresh_statistics(uow.session)

@@ -1,12 +1,42 @@
-"""Keep a patient's outcome status current: recomputed from the PROM history after every change."""
+"""Keep a patient's outcome status current: recomputed from the PROM history after every change.
 
-from datetime import date, datetime
+The stored row also carries what the worklist and the chase list sort and filter on, so they page
+without joins: the index surgery's region, procedure, surgeon and date, the next follow-up due, and
+whether the latest triage assessment raised a red flag nobody has answered with a plan yet. Every
+door that writes outcomes (single entries here, the bulk imports) builds the row with these helpers,
+so the columns mean the same whichever way the data came in.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
-from spinetrack.domain.outcomes import PatientOutcome as Outcome
-from spinetrack.domain.outcomes import ScorePoint, classify_patient
+from spinetrack.domain.outcomes import ScorePoint, classify_patient, timepoint_for
+from spinetrack.domain.outcomes.followup import next_followup
 from spinetrack.storage.repositories.patients import PatientRepository
-from spinetrack.storage.tables import PatientOutcome, PromResponse, Surgery
+from spinetrack.storage.tables import PatientOutcome, PromResponse, Surgery, TriageAssessment
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSurgery:
+    """The surgery a patient's status is measured from (the latest), as the outcome row copies it."""
+
+    id: int
+    performed_on: date
+    region: str
+    procedure: str
+    surgeon_id: int | None
+
+
+def index_surgery(surgeries: Sequence[Surgery]) -> IndexSurgery | None:
+    """The most recent surgery (ties: the later id), the one `score_points` counts days from."""
+    if not surgeries:
+        return None
+    latest = max(surgeries, key=lambda s: (s.performed_on, s.id))
+    return IndexSurgery(
+        latest.id, latest.performed_on, latest.region, latest.procedure, latest.surgeon_id
+    )
 
 
 def score_point(
@@ -45,8 +75,61 @@ def score_points(surgeries: list[Surgery], responses: list[PromResponse]) -> lis
     return [p for p in points if p is not None]
 
 
-def outcome_row(patient_id: int, result: Outcome) -> dict[str, Any]:
-    """The stored columns of a patient's outcome."""
+def followup_columns(
+    index: IndexSurgery | None, points: Sequence[ScorePoint], today: date
+) -> dict[str, Any]:
+    """The index surgery's copied fields and the next follow-up due (all None without surgery)."""
+    if index is None:
+        return dict.fromkeys(
+            (
+                "index_surgery_id",
+                "region",
+                "procedure",
+                "surgeon_id",
+                "surgery_date",
+                "next_timepoint",
+                "next_due_on",
+                "next_window_closes_on",
+            )
+        )
+    answered = {timepoint_for(p.days_after_surgery) for p in points}
+    following = next_followup(index.performed_on, {t for t in answered if t}, today)
+    return {
+        "index_surgery_id": index.id,
+        "region": index.region,
+        "procedure": index.procedure,
+        "surgeon_id": index.surgeon_id,
+        "surgery_date": index.performed_on,
+        "next_timepoint": following.timepoint if following else None,
+        "next_due_on": following.due_on if following else None,
+        "next_window_closes_on": following.window_closes_on if following else None,
+    }
+
+
+def assessment_columns(
+    latest_id: int | None, red_flags: Sequence[Any] | None, confirmed_at: datetime | None
+) -> dict[str, Any]:
+    """`red_flag` is set while the latest assessment raised one and no plan was confirmed on it."""
+    return {
+        "latest_assessment_id": latest_id,
+        "red_flag": bool(red_flags) and confirmed_at is None,
+    }
+
+
+def latest_assessment_columns(latest: TriageAssessment | None) -> dict[str, Any]:
+    if latest is None:
+        return assessment_columns(None, None, None)
+    return assessment_columns(latest.id, latest.red_flags, latest.confirmed_at)
+
+
+def outcome_row(
+    patient_id: int,
+    points: Sequence[ScorePoint],
+    index: IndexSurgery | None,
+    today: date,
+) -> dict[str, Any]:
+    """The stored columns of a patient's outcome (all but the assessment columns)."""
+    result = classify_patient(points)
     return {
         "patient_id": patient_id,
         "status": result.status,
@@ -54,11 +137,20 @@ def outcome_row(patient_id: int, result: Outcome) -> dict[str, Any]:
         "disability_instrument": result.disability_instrument,
         "disability_improvement": result.disability_improvement,
         "pain_improvement": result.pain_improvement,
+        **followup_columns(index, points, today),
+        "computed_at": datetime.now(UTC),
     }
 
 
-def refresh_outcome(repo: PatientRepository, patient_id: int) -> PatientOutcome:
-    points = score_points(repo.surgeries(patient_id), repo.responses(patient_id))
-    outcome = PatientOutcome(**outcome_row(patient_id, classify_patient(points)))
+def refresh_outcome(
+    repo: PatientRepository, patient_id: int, today: date | None = None
+) -> PatientOutcome:
+    """Recompute and store every column of the patient's outcome row (a full overwrite, so the
+    assessment columns are recomputed too rather than reset to their defaults)."""
+    surgeries = repo.surgeries(patient_id)
+    points = score_points(surgeries, repo.responses(patient_id))
+    row = outcome_row(patient_id, points, index_surgery(surgeries), today or date.today())
+    row |= latest_assessment_columns(repo.latest_assessment(patient_id))
+    outcome = PatientOutcome(**row)
     repo.save_outcome(outcome)
     return outcome

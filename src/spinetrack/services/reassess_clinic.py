@@ -13,6 +13,7 @@ from spinetrack.domain.triage import assess
 from spinetrack.services.actor import Actor
 from spinetrack.services.assess_patient import CLINICIANS
 from spinetrack.services.audit_log import audited
+from spinetrack.services.patient_status import latest_assessment_columns
 from spinetrack.services.triage_case import CaseInputs, build_case
 from spinetrack.storage.tables import (
     ClinicalFinding,
@@ -54,6 +55,11 @@ def reassess_clinic(
             if progress and len(rows) % 1000 == 0:
                 progress(1000)
         repo.bulk_insert(TriageAssessment, rows)
+        assessed = [row["patient_id"] for row in rows]
+        latest = repo.latest_assessments(assessed)
+        repo.set_assessment_columns(
+            {pid: latest_assessment_columns(latest.get(pid)) for pid in assessed}
+        )
         work.detail = f"assessed {len(rows)} patients on {evaluation_date.isoformat()}"
         return len(rows)
 

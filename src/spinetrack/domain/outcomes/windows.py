@@ -29,9 +29,20 @@ class TimePoint(KnowledgeModel):
         return self
 
 
+class FollowUpTiming(KnowledgeModel):
+    """When a time point counts as due and overdue (used by domain/outcomes/followup.py)."""
+
+    due_soon_days: int = Field(ge=0)
+    """A time point is due from this many days before its nominal day."""
+    overdue_after_days: int = Field(ge=0)
+    """...and overdue once this many days have passed after the nominal day."""
+    sources: Sources
+
+
 class Schedule(KnowledgeModel):
     sources: Sources
     timepoints: tuple[TimePoint, ...] = Field(min_length=2)
+    followup: FollowUpTiming
 
     @model_validator(mode="after")
     def _ordered_without_overlap(self) -> Self:
@@ -46,6 +57,11 @@ class Schedule(KnowledgeModel):
 @cache
 def _schedule() -> Schedule:
     return parse(WINDOWS_FILE, Schedule)
+
+
+def followup_timing() -> FollowUpTiming:
+    """The day counts that make a time point due or overdue."""
+    return _schedule().followup
 
 
 def schedule() -> list[TimePoint]:

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
@@ -127,6 +127,95 @@ class PatientRepository:
         if row is None:
             raise NotFound("assessment", assessment_id)
         return row
+
+    def latest_assessment(self, patient_id: int) -> TriageAssessment | None:
+        return self._session.scalar(
+            select(TriageAssessment)
+            .where(
+                TriageAssessment.clinic_id == self.clinic_id,
+                TriageAssessment.patient_id == patient_id,
+            )
+            .order_by(TriageAssessment.id.desc())
+            .limit(1)
+        )
+
+    def ids_by_mrn(self, mrns: Sequence[str]) -> dict[str, int]:
+        """Patient id of each listed MRN registered in this clinic."""
+        found: dict[str, int] = {}
+        for start in range(0, len(mrns), 1000):
+            chunk = list(mrns[start : start + 1000])
+            rows = self._session.execute(
+                select(Patient.mrn, Patient.id).where(
+                    Patient.clinic_id == self.clinic_id, Patient.mrn.in_(chunk)
+                )
+            )
+            found.update((mrn, patient_id) for mrn, patient_id in rows)
+        return found
+
+    def by_ids(self, patient_ids: Sequence[int]) -> list[Patient]:
+        """The listed patients of this clinic (others are silently absent)."""
+        found: list[Patient] = []
+        for start in range(0, len(patient_ids), 1000):
+            chunk = list(patient_ids[start : start + 1000])
+            query = select(Patient).where(
+                Patient.clinic_id == self.clinic_id, Patient.id.in_(chunk)
+            )
+            found.extend(self._session.scalars(query))
+        return found
+
+    def rows_of(self, table: type[Any], patient_ids: Sequence[int]) -> list[Any]:
+        """Rows of a patient-data table for the listed patients, oldest first (bulk work)."""
+        rows: list[Any] = []
+        for start in range(0, len(patient_ids), 1000):
+            chunk = list(patient_ids[start : start + 1000])
+            query = (
+                select(table)
+                .where(table.clinic_id == self.clinic_id, table.patient_id.in_(chunk))
+                .order_by(table.id)
+            )
+            rows.extend(self._session.scalars(query))
+        return rows
+
+    def latest_assessments(self, patient_ids: Sequence[int]) -> dict[int, TriageAssessment]:
+        """The latest assessment of each listed patient that has one (for bulk recomputation)."""
+        found: dict[int, TriageAssessment] = {}
+        for start in range(0, len(patient_ids), 1000):
+            chunk = list(patient_ids[start : start + 1000])
+            newest = (
+                select(func.max(TriageAssessment.id))
+                .where(
+                    TriageAssessment.clinic_id == self.clinic_id,
+                    TriageAssessment.patient_id.in_(chunk),
+                )
+                .group_by(TriageAssessment.patient_id)
+            )
+            rows = self._session.scalars(
+                select(TriageAssessment).where(TriageAssessment.id.in_(newest))
+            )
+            found.update((row.patient_id, row) for row in rows)
+        return found
+
+    def set_assessment_columns(self, columns: dict[int, dict[str, Any]]) -> None:
+        """Store `red_flag` / `latest_assessment_id` on many outcome rows (patient id -> values)."""
+        if not columns:
+            return
+        table = PatientOutcome.__table__
+        statement = (
+            update(PatientOutcome.__table__)  # type: ignore[arg-type]
+            .where(table.c.clinic_id == self.clinic_id, table.c.patient_id == bindparam("pid"))
+            .values(red_flag=bindparam("flag"), latest_assessment_id=bindparam("assessment_id"))
+        )
+        self._session.execute(
+            statement,
+            [
+                {
+                    "pid": pid,
+                    "flag": values["red_flag"],
+                    "assessment_id": values["latest_assessment_id"],
+                }
+                for pid, values in columns.items()
+            ],
+        )
 
     def outcome(self, patient_id: int) -> PatientOutcome | None:
         return self._session.scalar(

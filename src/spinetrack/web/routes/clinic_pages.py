@@ -1,0 +1,103 @@
+"""What the clinician's pages share: which clinic a page is about, how dates read, how service
+errors become field messages, and the not-found / not-allowed pages.
+
+Forms post to the same services as the API; a refused form is rendered again with what the user
+typed and one message per field, so nothing is lost and nothing is half-stored.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from spinetrack.domain.errors import InvalidInput, NotFound
+from spinetrack.services.actor import CLINICAL_ROLES, Actor
+from spinetrack.web.deps import Visitor
+from spinetrack.web.templating import templates
+
+STATUS_LABELS = {
+    "failing": "Failing",
+    "relapsed": "Relapsed",
+    "succeeding": "Succeeding",
+    "too_early": "Too early",
+    "no_baseline": "No baseline",
+}
+
+
+def clinical_clinics(actor: Actor) -> list[int]:
+    """Clinics where the user may see identified patients, in id order."""
+    return sorted(c for c, role in actor.roles.items() if role in CLINICAL_ROLES)
+
+
+def clinic_for(actor: Actor, requested: int | None) -> int:
+    """The clinic a page shows: the one asked for, else the user's only (or first) clinical one.
+
+    Another clinic is passed on to the service, whose `require` answers 'not found' for it."""
+    if requested is not None:
+        return requested
+    mine = clinical_clinics(actor)
+    if not mine:
+        raise NotFound("clinic", "(no clinic where you see patients)")
+    return mine[0]
+
+
+def date_shower(pattern: str) -> Callable[[date | datetime | None], str]:
+    """Format dates the clinic's way (its `date_format`, a strftime pattern)."""
+
+    def show(value: date | datetime | None) -> str:
+        if value is None:
+            return "—"
+        return value.strftime(pattern)
+
+    return show
+
+
+def humanize(identifier: str | None) -> str:
+    """A vocabulary id as words: `adjacent_segment_disease` -> `Adjacent segment disease`."""
+    if not identifier:
+        return ""
+    words = identifier.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def field_errors(exc: ValidationError | InvalidInput) -> dict[str, str]:
+    """One message per form field: pydantic locations and `InvalidInput.field` become names."""
+    if isinstance(exc, InvalidInput):
+        return {exc.field: exc.reason}
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        location = [str(part) for part in error["loc"]]
+        name = ".".join(location) or "form"
+        if error["type"] == "missing" or error.get("input", "") is None:
+            message = "required: please fill this in"
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+        errors.setdefault(name, message)
+    return errors
+
+
+def render(
+    request: Request, name: str, visitor: Visitor, status: int = 200, **context: Any
+) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            "visitor": visitor,
+            "status_labels": STATUS_LABELS,
+            "humanize": humanize,
+            **context,
+        },
+        status_code=status,
+    )
+
+
+def not_found(request: Request, visitor: Visitor, what: str) -> HTMLResponse:
+    return render(request, "clinic/problem.html", visitor, 404, title="Not found", message=what)
+
+
+def not_allowed(request: Request, visitor: Visitor, why: str) -> HTMLResponse:
+    return render(request, "clinic/problem.html", visitor, 403, title="Not allowed", message=why)
