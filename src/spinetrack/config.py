@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     login_failures_before_lockout: int = 5
     lockout_minutes: int = 15
+    smtp_url: SecretStr | None = None
+    """Where the outbox sends e-mail: smtp://[user:password@]host[:port], smtp+starttls://…,
+    or smtps://… (TLS from the start). Unset: messages stay queued."""
+    smtp_from: str = "spinetrack@localhost"
+    public_url: str | None = None
+    """The address patients reach this server at, for links in e-mails (default http://host:port)."""
 
     def resolved_database_url(self) -> str:
         """The configured database, or the embedded SQLite file under var_dir."""

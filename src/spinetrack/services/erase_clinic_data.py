@@ -11,7 +11,12 @@ from spinetrack.services.audit_log import audited
 from spinetrack.storage.tables import (
     ClinicalFinding,
     Complication,
+    ConsultationRequest,
+    ContactAttempt,
+    IdempotencyKey,
+    OutboxMessage,
     Patient,
+    PatientLink,
     PatientOutcome,
     PromResponse,
     Surgery,
@@ -20,9 +25,13 @@ from spinetrack.storage.tables import (
 
 # Children before parents, so no foreign key is ever left dangling.
 _ORDER = (
+    PatientOutcome,  # points at its latest assessment and index surgery
     TriageAssessment,
     ClinicalFinding,
-    PatientOutcome,
+    ContactAttempt,  # may point at an outbox message
+    OutboxMessage,  # may point at a patient link
+    PatientLink,
+    IdempotencyKey,  # points at the response it answered
     PromResponse,
     Complication,
     Surgery,
@@ -40,6 +49,11 @@ def erase_clinic_data(*, sessions: sessionmaker[Session], actor: Actor, clinic_i
         )
         session.execute(
             update(Surgery).where(Surgery.clinic_id == clinic_id).values(revision_of_id=None)
+        )
+        session.execute(
+            update(ConsultationRequest)
+            .where(ConsultationRequest.clinic_id == clinic_id)
+            .values(patient_id=None)
         )
         for table in _ORDER:
             session.execute(delete(table).where(table.clinic_id == clinic_id))

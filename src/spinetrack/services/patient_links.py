@@ -1,9 +1,13 @@
 """Patient links: a signed, expiring, single-purpose secret that lets one patient answer the
 questionnaires chosen for them, and nothing else. The link carries no internal id; it is revocable
-and stops working once the questionnaires are submitted."""
+and stops working once the questionnaires are submitted.
 
-from dataclasses import dataclass
+Answers given one screen at a time are kept on the link as a draft, so a patient who leaves and
+comes back with the same link finds them again; the draft is cleared when the answers are stored."""
+
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,7 +19,7 @@ from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
 from spinetrack.services.credentials import digest, new_secret, same, signature
 from spinetrack.services.patient_status import refresh_outcome
-from spinetrack.services.record_response import NewResponse, checked_row
+from spinetrack.services.record_response import Answer, NewResponse, checked_row
 from spinetrack.storage.tables import PatientLink, PromResponse
 from spinetrack.storage.unit_of_work import UnitOfWork
 
@@ -33,7 +37,7 @@ class NewLink(BaseModel):
 class LinkAnswers(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    responses: list[dict[str, int | float | None]] = Field(min_length=1, max_length=8)
+    responses: list[dict[str, Answer]] = Field(min_length=1, max_length=8)
     """One answer set per instrument of the link, in the link's order."""
 
 
@@ -42,6 +46,30 @@ class IssuedLink:
     id: int
     token: str
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class LinkForm:
+    """What the patient's questionnaire pages need: the questionnaires, the answers saved so far,
+    the clinic's name (so the patient knows who asks) and the expiry. Nothing about the patient."""
+
+    instruments: list[str]
+    expires_at: datetime
+    clinic_name: str
+    draft: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LinkSummary:
+    """A link as staff see it on the patient's follow-up page."""
+
+    id: int
+    instruments: list[str]
+    timepoint: str | None
+    created_at: datetime
+    expires_at: datetime
+    state: Literal["open", "answered", "expired", "withdrawn"]
+    started: bool
 
 
 @dataclass(frozen=True)
@@ -54,6 +82,15 @@ class LinkView:
 
 def _signed(secret: str) -> str:
     return f"{secret}.{signature(get_settings().resolved_secret_key(), PURPOSE + secret)}"
+
+
+def _seeded_secret(seed: str) -> str:
+    return signature(get_settings().resolved_secret_key(), "outbox-link:" + seed, length=43)
+
+
+def token_for_seed(seed: str) -> str:
+    """The link token of a link issued with `seed` (only with the server's key)."""
+    return _signed(_seeded_secret(seed))
 
 
 def _verified(token: str) -> str:
@@ -69,8 +106,39 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def seeded_link_row(
+    *,
+    clinic_id: int,
+    patient_id: int,
+    instruments: list[str],
+    valid_days: int,
+    created_by: str,
+    timepoint: str | None,
+    seed: str,
+) -> PatientLink:
+    """A link row whose secret derives from `seed` and the server key, for a caller that adds it
+    in its own transaction (the outbox); `token_for_seed(seed)` rebuilds the link at send time,
+    so the secret itself is never stored."""
+    return PatientLink(
+        token_hash=digest(_seeded_secret(seed)),
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        purpose=PURPOSE,
+        instruments=list(instruments),
+        created_by=created_by,
+        expires_at=datetime.now(UTC) + timedelta(days=valid_days),
+        timepoint=timepoint,
+    )
+
+
 def issue_link(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, patient_id: int, link: NewLink
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    patient_id: int,
+    link: NewLink,
+    timepoint: str | None = None,
 ) -> IssuedLink:
     for i, instrument in enumerate(link.instruments):
         try:
@@ -92,6 +160,7 @@ def issue_link(
             instruments=list(link.instruments),
             created_by=actor.name,
             expires_at=expires,
+            timepoint=timepoint,
         )
         work.uow.access.add(row)
         work.target = f"link:{row.id}"
@@ -158,6 +227,10 @@ def answer_link(
         repo = work.uow.patients(clinic_id)
         now = datetime.now(UTC)
         for i, (instrument, given) in enumerate(zip(instruments, answers.responses, strict=True)):
+            if not any(value is not None for value in given.values()):
+                raise InvalidInput(
+                    f"responses.{i}", "no question of this questionnaire is answered"
+                )
             response = NewResponse(
                 instrument=instrument, completed_at=now, answers=given, source="patient_link"
             )
@@ -167,6 +240,140 @@ def answer_link(
                 raise InvalidInput(f"responses.{i}.{exc.field}", exc.reason) from exc
             repo.add_row(PromResponse(patient_id=patient_id, **fields))
         link.used_at = now
+        link.draft = None
         refresh_outcome(repo, patient_id)
         work.target = f"link:{link_id}"
         return len(instruments)
+
+
+def _link_actor(link_id: int, remote: str | None) -> Actor:
+    return Actor(name=f"patient-link:{link_id}", remote=remote)
+
+
+def open_form(*, sessions: sessionmaker[Session], token: str, remote: str | None) -> LinkForm:
+    """The questionnaire pages of a live link (audited as an opening); NotFound otherwise."""
+    with UnitOfWork(sessions) as uow:
+        row = _live(uow, token)
+        clinic = uow.clinics.get(row.clinic_id)
+        form = LinkForm(
+            instruments=list(row.instruments),
+            expires_at=_aware(row.expires_at),
+            clinic_name=clinic.name if clinic else "",
+            draft=_draft_of(row),
+        )
+        link_id, clinic_id, patient_id = row.id, row.clinic_id, row.patient_id
+    with audited(
+        sessions,
+        _link_actor(link_id, remote),
+        "link.open",
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+    ):
+        pass
+    return form
+
+
+def _draft_of(row: PatientLink) -> dict[str, dict[str, int]]:
+    saved: dict[str, Any] = row.draft or {}
+    return {
+        instrument: {item: int(value) for item, value in (saved.get(instrument) or {}).items()}
+        for instrument in row.instruments
+    }
+
+
+def save_answer(
+    *,
+    sessions: sessionmaker[Session],
+    token: str,
+    instrument: str,
+    item: str,
+    value: int | None,
+    remote: str | None,
+) -> None:
+    """Keep one answer (or clear it, with None) in the link's draft; checked against the item."""
+    with UnitOfWork(sessions) as probe:
+        row = _live(probe, token)
+        link_id, clinic_id, patient_id = row.id, row.clinic_id, row.patient_id
+    with audited(
+        sessions,
+        _link_actor(link_id, remote),
+        "link.draft",
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+    ) as work:
+        link = _live(work.uow, token, lock=True)
+        if instrument not in link.instruments:
+            raise InvalidInput("instrument", "not a questionnaire of this link")
+        definition = get_instrument(instrument)
+        try:
+            question = definition.item(item)
+        except KeyError:
+            raise InvalidInput("item", f"not a question of {definition.id}") from None
+        if value is not None and not question.min <= value <= question.max:
+            raise InvalidInput("value", f"choose one of the answers {question.min}-{question.max}")
+        draft = _draft_of(link)
+        if value is None:
+            draft[instrument].pop(item, None)
+        else:
+            draft[instrument][item] = value
+        link.draft = draft
+        link.draft_saved_at = datetime.now(UTC)
+        work.target = f"link:{link_id}"
+        work.detail = f"{instrument}.{item}"
+
+
+def submit_draft(*, sessions: sessionmaker[Session], token: str, remote: str | None) -> int:
+    """Store the saved answers as responses (one per questionnaire) and close the link."""
+    with UnitOfWork(sessions) as probe:
+        row = _live(probe, token)
+        draft = _draft_of(row)
+        instruments = list(row.instruments)
+    given: list[dict[str, int | float | None]] = [dict(draft[i]) for i in instruments]
+    return answer_link(
+        sessions=sessions, token=token, answers=LinkAnswers(responses=given), remote=remote
+    )
+
+
+def link_answered(*, sessions: sessionmaker[Session], token: str) -> bool:
+    """Whether a genuine link has been answered (for the thank-you page after a submission).
+
+    A forged or unknown token answers False, exactly like a link that is merely open or gone."""
+    try:
+        secret = _verified(token)
+    except NotFound:
+        return False
+    with UnitOfWork(sessions) as uow:
+        row = uow.access.link_by_digest(digest(secret))
+        return row is not None and row.used_at is not None and row.revoked_at is None
+
+
+def _state(row: PatientLink, now: datetime) -> Literal["open", "answered", "expired", "withdrawn"]:
+    if row.used_at:
+        return "answered"
+    if row.revoked_at:
+        return "withdrawn"
+    return "expired" if _aware(row.expires_at) <= now else "open"
+
+
+def summarize_link(row: PatientLink, now: datetime) -> LinkSummary:
+    return LinkSummary(
+        id=row.id,
+        instruments=list(row.instruments),
+        timepoint=row.timepoint,
+        created_at=_aware(row.created_at),
+        expires_at=_aware(row.expires_at),
+        state=_state(row, now),
+        started=bool(row.draft and any(row.draft.values())),
+    )
+
+
+def list_links(
+    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, patient_id: int
+) -> list[LinkSummary]:
+    """The links issued to a patient, newest first, with what became of each."""
+    with audited(sessions, actor, "link.list", clinic_id=clinic_id, patient_id=patient_id) as work:
+        actor.require(clinic_id)
+        work.uow.patients(clinic_id).get(patient_id)
+        now = datetime.now(UTC)
+        rows = work.uow.access.links_of(clinic_id, patient_id)
+        return [summarize_link(row, now) for row in reversed(rows)]

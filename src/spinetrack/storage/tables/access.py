@@ -53,6 +53,11 @@ class PatientLink(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    timepoint: Mapped[str | None] = mapped_column(String(16))
+    """The follow-up time point the questionnaires are for, when the link was issued for one."""
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Answers saved so far ({instrument: {item: value}}), so a patient can leave and come back."""
+    draft_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditHead(Base):

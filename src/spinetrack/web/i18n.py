@@ -1,0 +1,115 @@
+"""Message catalogues for the pages: every `_()` and `{% trans %}` string, ready for translation.
+
+The catalogues are Babel `.po` files under `web/locale/<language>/LC_MESSAGES/messages.po`, read
+at start-up (no compile step, so a translator's edit shows after a restart). English ships; a new
+language is a copy of `messages.pot` with the `msgstr`s filled in. Patient-facing knowledge text
+(the consultation screening questions) is added to the template strings, so it is translated too.
+
+Refresh after changing templates: `python -m spinetrack.web.i18n` (writes messages.pot and merges
+new strings into every shipped catalogue).
+"""
+
+import sys
+from collections.abc import Iterable
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from babel.support import Translations
+from jinja2 import Environment
+
+from spinetrack.domain.consultations import screening
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+DOMAIN = "messages"
+DEFAULT_LANGUAGE = "en"
+EXTRACT_METHODS = [("**.html", "jinja2")]
+EXTRACT_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "false"}}
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalogue(language: str = DEFAULT_LANGUAGE) -> Catalog:
+    with po_path(language).open("rb") as handle:
+        return read_po(handle, locale=language, domain=DOMAIN)
+
+
+def translations(language: str = DEFAULT_LANGUAGE) -> Translations:
+    """The catalogue as gettext translations (compiled in memory)."""
+    buffer = BytesIO()
+    write_mo(buffer, read_catalogue(language))
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def install(env: Environment, language: str = DEFAULT_LANGUAGE) -> None:
+    """Make `_()` in every template answer from the shipped catalogue."""
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["language"] = language
+
+
+def knowledge_messages() -> list[str]:
+    """Patient-facing text that lives in knowledge files rather than templates."""
+    found = screening()
+    texts: list[str] = []
+    for instruction in found.instructions.values():
+        texts += [instruction.title, instruction.action]
+    for question in found.questions:
+        texts.append(question.text)
+        if question.hint:
+            texts.append(question.hint)
+    return texts
+
+
+def template_messages(folder: Path = TEMPLATES_DIR) -> Iterable[tuple[str, str | tuple[str, ...]]]:
+    """(file, message) of every translatable string in the templates under `folder`."""
+    for filename, _, message, _, _ in extract_from_dir(folder, EXTRACT_METHODS, EXTRACT_OPTIONS):
+        yield filename, message
+
+
+def extracted() -> Catalog:
+    """A template (.pot) of every message the pages and the knowledge files show."""
+    catalog = Catalog(domain=DOMAIN, project="spinetrack", charset="utf-8")
+    for filename, message in template_messages():
+        catalog.add(message, locations=[(f"templates/{filename}", 0)])
+    for text in knowledge_messages():
+        catalog.add(text, locations=[("knowledge/consultations/screening.yaml", 0)])
+    return catalog
+
+
+def refresh() -> None:
+    """Write messages.pot and bring every shipped catalogue up to date with it.
+
+    English, the source language, translates each message to itself."""
+    template = extracted()
+    with (LOCALE_DIR / f"{DOMAIN}.pot").open("wb") as handle:
+        write_po(handle, template, omit_header=False, sort_output=True, no_location=True)
+    languages = sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir()) or [DEFAULT_LANGUAGE]
+    for language in languages:
+        path = po_path(language)
+        if path.exists():
+            catalog = read_catalogue(language)
+            catalog.update(template, no_fuzzy_matching=True)
+            catalog.obsolete.clear()
+        else:
+            catalog = Catalog(locale=language, domain=DOMAIN, project="spinetrack")
+            catalog.update(template, no_fuzzy_matching=True)
+        if language == DEFAULT_LANGUAGE:
+            for message in catalog:
+                if message.id and not message.string:
+                    message.string = message.id
+        catalog.fuzzy = False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, catalog, sort_output=True, no_location=True)
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance command
+    refresh()
+    sys.stdout.write(f"catalogues refreshed under {LOCALE_DIR}\n")
