@@ -1,0 +1,113 @@
+"""`spinetrack report`: the registry report for a period as a self-contained HTML file (charts
+embedded, opens offline) and a PDF beside it for printing, with a progress bar on a terminal.
+`spinetrack letter`: one patient's summary letter for the referring doctor, as printable HTML."""
+
+from pathlib import Path
+
+import typer
+from sqlalchemy.orm import Session, sessionmaker
+
+from spinetrack.analytics.dashboard import Filters
+from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.cli.progress import progress
+from spinetrack.services.actor import system_actor
+from spinetrack.services.analytics_registry import sole_clinic
+from spinetrack.services.clinic_overview import find_clinic
+from spinetrack.services.database import open_database
+from spinetrack.services.patient_letter import letter_html, patient_letter
+from spinetrack.services.report_document import REPORT_STEPS, registry_report
+
+
+def _year(period: str | None) -> int | None:
+    if period is None or period == "all":
+        return None
+    if not (period.isdigit() and len(period) == 4):
+        raise fail(f"--period must be a year such as 2025 (or 'all'), not {period!r}")
+    return int(period)
+
+
+@explains_errors
+def report(
+    out: Path = typer.Option(..., "--out", help="The HTML file to write; the PDF goes beside it."),
+    period: str | None = typer.Option(
+        None, "--period", help="Year of the index operation, or all."
+    ),
+    clinic: str | None = typer.Option(
+        None, "--clinic", help="Clinic slug (needed when there are several)."
+    ),
+    region: str | None = typer.Option(None, "--region", help="Only this region."),
+    procedure: str | None = typer.Option(None, "--procedure", help="Only this procedure."),
+    surgeon: str | None = typer.Option(None, "--surgeon", help="Only this surgeon (full name)."),
+) -> None:
+    """Write the registry report (HTML and PDF) for a period."""
+    if out.suffix.lower() not in {".html", ".htm"}:
+        raise fail(f"{out}: --out must name an .html file (the PDF is written beside it)")
+    if out.is_dir():
+        raise fail(f"{out}: is a directory")
+    filters = Filters(_year(period), region, procedure, surgeon)
+    database = open_database()
+    try:
+        database.upgrade()
+        clinic_id = _clinic(database.sessions, clinic)
+        with progress("Building the report", REPORT_STEPS) as advance:
+            written = registry_report(
+                sessions=database.sessions,
+                actor=system_actor("cli"),
+                clinic_id=clinic_id,
+                filters=filters,
+                out=out,
+                advance=lambda _: advance(1),
+            )
+    finally:
+        database.close()
+    d = written.dashboard
+    typer.echo(f"{written.html}\n{written.pdf}")
+    typer.echo(
+        f"{d.patients:,} patients ({d.filters.describe()}); {d.judged:,} judged, "
+        f"{d.failed.k:,} not doing well",
+        err=True,
+    )
+
+
+def _clinic(sessions: sessionmaker[Session], slug: str | None) -> int:
+    if slug is None:
+        found = sole_clinic(sessions)
+        if found is None:
+            raise fail("the database holds several clinics (or none): name one with --clinic")
+        return found
+    found = find_clinic(sessions=sessions, slug=slug)
+    if found is None:
+        raise fail(f"no clinic {slug!r}")
+    return found
+
+
+@explains_errors
+def letter(
+    mrn: str = typer.Argument(..., help="The patient's record number."),
+    out: Path = typer.Option(..., "--out", help="The HTML file to write."),
+    clinic: str | None = typer.Option(
+        None, "--clinic", help="Clinic slug (needed when there are several)."
+    ),
+) -> None:
+    """Write a patient's summary letter (status, chart, plan) for the referring doctor."""
+    if out.is_dir():
+        raise fail(f"{out}: is a directory")
+    database = open_database()
+    try:
+        database.upgrade()
+        content = patient_letter(
+            sessions=database.sessions,
+            actor=system_actor("cli"),
+            clinic_id=_clinic(database.sessions, clinic),
+            mrn=mrn,
+        )
+    finally:
+        database.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(letter_html(content), encoding="utf-8")
+    typer.echo(str(out))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+    app.command("letter")(letter)
