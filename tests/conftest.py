@@ -11,12 +11,16 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text
+from tests.support.browser import browser, playwright
 from tests.support.world import World, build_world
 
 from spinetrack.services import accounts
 from spinetrack.services.database import Database, open_database
 from spinetrack.services.login_throttle import throttle
 from spinetrack.storage.tables import Base
+
+__all__ = ["browser", "playwright"]
+"""Session fixtures shared by tests/e2e and tests/interop (one Chromium per run)."""
 
 POSTGRES_URL = os.environ.get(
     "SPINETRACK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

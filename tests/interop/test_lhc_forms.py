@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from playwright.sync_api import Browser
 from tests.support.bundles import MRN, bundle, patient
 from tests.support.world import build_world
 
@@ -28,15 +29,6 @@ from spinetrack.storage.unit_of_work import UnitOfWork
 
 HERE = Path(__file__).parent / "lhc"
 LFORMS = HERE / "node_modules" / "lforms" / "dist" / "lforms"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _install_lforms() -> None:
@@ -61,8 +53,6 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def lforms_url() -> Iterator[str]:
     _install_lforms()
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium package")
     handler = functools.partial(_Quiet, directory=str(LFORMS))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -97,43 +87,42 @@ def _pick_second_option(page: Any, field: Any) -> None:
     pytest.fail("LHC-Forms did not take an answer")
 
 
-def _filled_response(base: str, questionnaire: dict[str, Any], answered: int) -> dict[str, Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.route(
-                f"{base}/page.html",
-                lambda route: route.fulfill(body=_page_html(base), content_type="text/html"),
-            )
-            page.goto(f"{base}/page.html")
-            page.wait_for_function(
-                "() => !!(window.LForms && LForms.Util && LForms.Util.addFormToPage)"
-            )
-            page.add_script_tag(content=(LFORMS / "fhir" / "R4" / "lformsFHIR.min.js").read_text())
-            page.evaluate("(q) => LForms.Util.addFormToPage(q, 'form')", questionnaire)
-            page.wait_for_selector("#form input")
-            shown = page.inner_text("#form")
-            for item in questionnaire["item"]:
-                assert item["text"] in shown
-            for field in page.query_selector_all("#form input")[:answered]:
-                _pick_second_option(page, field)
-            page.keyboard.press("Tab")
-            script = "() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))"
-            result: dict[str, Any] = page.evaluate(script)
-            return result
-        finally:
-            browser.close()
+def _filled_response(
+    browser: Browser, base: str, questionnaire: dict[str, Any], answered: int
+) -> dict[str, Any]:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route(
+            f"{base}/page.html",
+            lambda route: route.fulfill(body=_page_html(base), content_type="text/html"),
+        )
+        page.goto(f"{base}/page.html")
+        page.wait_for_function(
+            "() => !!(window.LForms && LForms.Util && LForms.Util.addFormToPage)"
+        )
+        page.add_script_tag(content=(LFORMS / "fhir" / "R4" / "lformsFHIR.min.js").read_text())
+        page.evaluate("(q) => LForms.Util.addFormToPage(q, 'form')", questionnaire)
+        page.wait_for_selector("#form input")
+        shown = page.inner_text("#form")
+        for item in questionnaire["item"]:
+            assert item["text"] in shown
+        for field in page.query_selector_all("#form input")[:answered]:
+            _pick_second_option(page, field)
+        page.keyboard.press("Tab")
+        script = "() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('form'))"
+        result: dict[str, Any] = page.evaluate(script)
+        return result
+    finally:
+        context.close()
 
 
 def test_lhc_forms_renders_our_odi_and_its_response_imports_and_scores(
-    lforms_url: str, sqlite_only: Database
+    lforms_url: str, sqlite_only: Database, browser: Browser
 ) -> None:
     world = build_world(sqlite_only)
     questionnaire = json.loads(to_questionnaire("odi").model_dump_json())
-    produced = _filled_response(lforms_url, questionnaire, answered=10)
+    produced = _filled_response(browser, lforms_url, questionnaire, answered=10)
     assert produced["questionnaire"] == "https://spinetrack.example/fhir/Questionnaire/odi|2.1a"
     response = QuestionnaireResponse.model_validate(produced)
     response.subject = reference("Patient", patient_id(MRN))

@@ -20,6 +20,7 @@ from tests.support.world import PASSWORD, TOKENS, World
 
 from spinetrack.app import create_app
 from spinetrack.services.assess_patient import AssessmentRequest, assess_patient
+from spinetrack.services.consultations import NewConsultation, submit_consultation
 from spinetrack.services.enrol_patient import register_patient
 from spinetrack.services.patient_links import NewLink, issue_link
 from spinetrack.services.record_response import NewResponse, record_response
@@ -108,6 +109,12 @@ POLICY: dict[tuple[str, str], Rule] = {
         "public",
         lambda f, t: {"hook": "patient-view", "hookInstance": "x", "context": {"case": CASE}},
     ),
+    ("GET", "/q/{token}"): Rule("public"),
+    ("GET", "/q/{token}/step/{number}"): Rule("public"),
+    ("POST", "/q/{token}/step/{number}"): Rule("public"),
+    ("GET", "/q/{token}/review"): Rule("public"),
+    ("POST", "/q/{token}/submit"): Rule("public"),
+    ("GET", "/q/{token}/thanks"): Rule("public"),
     ("GET", "/api/v1/links/{token}"): Rule("public"),
     ("POST", "/api/v1/links/{token}/responses"): Rule(
         "public", lambda f, t: {"responses": [{"nrs_back": 4}]}
@@ -166,6 +173,40 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/account/tokens"): Rule("account"),
     ("POST", "/account/tokens/{token_id}/revoke"): Rule("account"),
     ("POST", "/logout"): Rule("account"),
+    # The patient side (issue 7): public forms with a CSRF cookie, and staff pages of a clinic.
+    ("GET", "/consult"): Rule("public"),
+    ("GET", "/consult/{slug}"): Rule("public"),
+    ("POST", "/consult/{slug}/screening"): Rule("public_form"),
+    ("POST", "/consult/{slug}"): Rule("public_form"),
+    ("GET", "/consultations"): Rule("staff_page"),
+    ("GET", "/consultations/{request_id}"): Rule("staff_page"),
+    ("POST", "/consultations/{request_id}/status"): Rule("staff_page"),
+    ("POST", "/consultations/{request_id}/convert"): Rule("staff_page"),
+    ("GET", "/chase"): Rule("staff_page"),
+    ("GET", "/chase/{patient_id}"): Rule("staff_page"),
+    ("POST", "/chase/{patient_id}/contacts"): Rule("staff_page"),
+    ("POST", "/chase/{patient_id}/links"): Rule("staff_page"),
+    ("GET", "/chase/{patient_id}/paper/{instrument}"): Rule("staff_page"),
+    ("POST", "/chase/{patient_id}/paper/{instrument}"): Rule("staff_page"),
+    ("GET", "/paper/{instrument}"): Rule("staff_page"),
+    # Browser pages checked role by role in tests/web/test_analytics_access.py.
+    ("GET", "/analytics"): Rule("analytics_page"),
+    ("GET", "/patients/{patient_id}/letter"): Rule("patient_page"),
+    # The clinician's app (worklist, patient page, data entry): clinical roles of the clinic.
+    ("GET", "/worklist"): Rule("staff_page"),
+    ("GET", "/patients/new"): Rule("staff_page"),
+    ("POST", "/patients/new"): Rule("staff_page"),
+    ("GET", "/patients/{patient_id}"): Rule("staff_page"),
+    ("GET", "/patients/{patient_id}/surgeries/new"): Rule("staff_page"),
+    ("POST", "/patients/{patient_id}/surgeries/new"): Rule("staff_page"),
+    ("GET", "/patients/{patient_id}/responses/new"): Rule("staff_page"),
+    ("POST", "/patients/{patient_id}/responses/new"): Rule("staff_page"),
+    ("GET", "/patients/{patient_id}/complications/new"): Rule("staff_page"),
+    ("POST", "/patients/{patient_id}/complications/new"): Rule("staff_page"),
+    # Triage forms on the patient page: clinicians and admins only.
+    ("POST", "/patients/{patient_id}/findings"): Rule("triage_page"),
+    ("POST", "/patients/{patient_id}/assessments"): Rule("triage_page"),
+    ("POST", "/patients/{patient_id}/assessments/{assessment_id}/conclusion"): Rule("triage_page"),
 }
 
 
@@ -265,6 +306,9 @@ def _path(template: str, f: Fixture, target: Target, token_id: int) -> str:
         "token_id": token_id,
         "token": f.fresh_link(),
         "entry_id": "failed-fusion",
+        "number": 1,
+        "slug": "north",
+        "instrument": "odi",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 
@@ -359,3 +403,108 @@ def test_account_pages_need_a_session_and_serve_any_signed_in_role(
         assert not (
             response.status_code == 303 and response.headers["location"].startswith("/login?next")
         )
+
+
+STAFF_PAGES = [key for key, rule in POLICY.items() if rule.kind == "staff_page"]
+STAFF_FORM = {
+    "status": "contacted",
+    "channel": "phone",
+    "outcome": "no_answer",
+    "instruments": "nrs_back",
+    "valid_days": "7",
+    "completed_on": "2025-06-01",
+    "item_odi_1": "2",
+}
+
+
+def _consultation(f: Fixture, slug: str) -> int:
+    return submit_consultation(
+        sessions=f.world.database.sessions,
+        clinic_slug=slug,
+        remote=None,
+        request=NewConsultation(
+            region="back",
+            symptoms="leg pain again",
+            screening=dict.fromkeys(
+                ("bladder_bowel", "saddle_numbness", "worsening_weakness", "fever_wound"), False
+            ),
+            given_name="Ann",
+            family_name="Lee",
+            phone="0123 456",
+            consent=True,
+        ),
+    ).id
+
+
+@pytest.mark.parametrize("key", STAFF_PAGES, ids=[f"{m} {p}" for m, p in STAFF_PAGES])
+def test_staff_pages_serve_clinical_roles_of_their_own_clinic_only(
+    setup: Fixture, key: tuple[str, str]
+) -> None:
+    method, template = key
+    requests = {setup.own.clinic: _consultation(setup, "north")}
+    requests[setup.other.clinic] = _consultation(setup, "south")
+
+    def path(target: Target) -> str:
+        filled = _path(
+            template.replace("{request_id}", str(requests[target.clinic])), setup, target, 0
+        )
+        return f"{filled}?clinic={target.clinic}"
+
+    anonymous = TestClient(setup.app, follow_redirects=False)
+    response = anonymous.request(method, path(setup.own), data={"csrf_token": "x"})
+    assert response.status_code in {303, 400}
+    if response.status_code == 303:
+        assert response.headers["location"].startswith("/login")
+    for role in ROLES:
+        client, csrf = _session_client(setup.app, f"{role}@north.example")
+        data = {**STAFF_FORM, "csrf_token": csrf}
+        own = client.request(method, path(setup.own), data=data)
+        if role in CLINICAL:
+            assert own.status_code in {200, 303, 422}, (role, own.status_code)
+        else:
+            assert own.status_code == 403, (role, own.status_code)
+        other = client.request(method, path(setup.other), data=data)
+        assert other.status_code == 404, (role, "other clinic", other.status_code)
+
+
+TRIAGE_PAGES = [key for key, rule in POLICY.items() if rule.kind == "triage_page"]
+
+
+@pytest.mark.parametrize("key", TRIAGE_PAGES, ids=[f"{m} {p}" for m, p in TRIAGE_PAGES])
+def test_triage_forms_serve_clinicians_of_their_own_clinic_only(
+    setup: Fixture, key: tuple[str, str]
+) -> None:
+    method, template = key
+
+    def path(target: Target) -> str:
+        return f"{_path(template, setup, target, 0)}?clinic={target.clinic}"
+
+    anonymous = TestClient(setup.app, follow_redirects=False)
+    response = anonymous.request(method, path(setup.own), data={"csrf_token": "x"})
+    assert response.status_code in {303, 400}
+    for role in ROLES:
+        client, csrf = _session_client(setup.app, f"{role}@north.example")
+        data = {"csrf_token": csrf, "finding": "", "report_text": ""}
+        own = client.request(method, path(setup.own), data=data)
+        if role in TRIAGE_EDITORS:
+            assert own.status_code in {303, 422}, (role, own.status_code)
+        else:
+            assert own.status_code == 403, (role, own.status_code)
+        other = client.request(method, path(setup.other), data=data)
+        assert other.status_code == 404, (role, "other clinic", other.status_code)
+
+
+def test_public_forms_need_their_csrf_cookie_and_serve_anyone(setup: Fixture) -> None:
+    client = TestClient(setup.app, follow_redirects=False)
+    assert client.post("/consult/north/screening", data={"region": "back"}).status_code == 400
+    page = client.get("/consult/north")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf
+    answers = {"region": "back", "csrf_token": csrf.group(1)}
+    answers |= {f"flag_{q}": "no" for q in ("bladder_bowel", "saddle_numbness")}
+    answers |= {f"flag_{q}": "no" for q in ("worsening_weakness", "fever_wound")}
+    assert client.post("/consult/north/screening", data=answers).status_code == 200
+    details = {"symptoms": "pain", "given_name": "A", "family_name": "B", "phone": "01234 5678"}
+    sent = client.post("/consult/north", data={**answers, **details, "consent": "yes"})
+    assert sent.status_code == 200
+    assert "Your request was sent" in sent.text

@@ -11,7 +11,9 @@ from spinetrack.cli import (
     export,
     imports,
     instruments,
+    outbox,
     outcomes,
+    report,
     rules,
     score,
     serve,
@@ -57,6 +59,8 @@ for module in (
     rules,
     imports,
     export,
+    report,
+    outbox,
 ):
     module.register(app)
 

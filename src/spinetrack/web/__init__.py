@@ -7,8 +7,24 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from spinetrack.web import i18n
 from spinetrack.web.deps import BadForm, SignInRequired
-from spinetrack.web.routes import auth, home, library
+from spinetrack.web.routes import (
+    analytics,
+    auth,
+    chase,
+    consult,
+    consultations,
+    data_entry,
+    home,
+    letters,
+    library,
+    paper,
+    patients,
+    questionnaire,
+    worklist,
+)
+from spinetrack.web.templating import templates
 
 STATIC = Path(__file__).with_name("static")
 
@@ -18,6 +34,17 @@ def mount(app: FastAPI) -> None:
     app.include_router(home.router)
     app.include_router(library.router)
     app.include_router(auth.router)
+    app.include_router(analytics.router)
+    app.include_router(letters.router)
+    app.include_router(questionnaire.router)
+    app.include_router(consult.router)
+    app.include_router(consultations.router)
+    app.include_router(chase.router)
+    app.include_router(paper.router)
+    app.include_router(worklist.router)
+    app.include_router(data_entry.router)  # before patients: /patients/new is not an id
+    app.include_router(patients.router)
+    i18n.install(templates.env)
     app.add_exception_handler(SignInRequired, _to_login)
     app.add_exception_handler(BadForm, _bad_form)
 

@@ -7,6 +7,8 @@ from spinetrack.storage.tables.base import Base
 from spinetrack.storage.tables.clinics import Clinic
 from spinetrack.storage.tables.complications import Complication
 from spinetrack.storage.tables.consultations import ConsultationRequest
+from spinetrack.storage.tables.followup import ContactAttempt, OutboxMessage
+from spinetrack.storage.tables.idempotency import IdempotencyKey
 from spinetrack.storage.tables.patients import Patient, PatientOutcome
 from spinetrack.storage.tables.responses import PromResponse
 from spinetrack.storage.tables.surgeries import Surgery
@@ -21,7 +23,10 @@ __all__ = [
     "ClinicalFinding",
     "Complication",
     "ConsultationRequest",
+    "ContactAttempt",
+    "IdempotencyKey",
     "Membership",
+    "OutboxMessage",
     "Patient",
     "PatientLink",
     "PatientOutcome",
