@@ -7,30 +7,10 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import update
 from tests.e2e.conftest import PHONE, LiveServer, screenshot
-from tests.services.test_enrol_patient import new_patient
+from tests.support.links import issued_link
 
-from spinetrack.services.enrol_patient import register_patient
-from spinetrack.services.patient_links import NewLink, issue_link
 from spinetrack.services.patient_record import open_record
 from spinetrack.storage.tables import PatientLink
-
-
-def _link(server: LiveServer, instruments: list[str]) -> tuple[int, str]:
-    world = server.world
-    patient = register_patient(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient=new_patient(),
-    ).id
-    issued = issue_link(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient_id=patient,
-        link=NewLink(instruments=instruments),
-    )
-    return patient, issued.token
 
 
 def _choose(phone: Page, value: int) -> None:
@@ -44,7 +24,7 @@ def _next(phone: Page) -> None:
 def test_a_patient_answers_on_a_phone_leaves_and_comes_back(
     live_server: LiveServer, phone: Page, browser: Browser
 ) -> None:
-    patient, token = _link(live_server, ["nrs_back", "nrs_leg", "odi"])
+    patient, token = issued_link(live_server.world, ["nrs_back", "nrs_leg", "odi"])
     url = f"{live_server.url}/q/{token}"
     phone.goto(url)
     expect(phone.get_by_role("heading", name="Questions about how you are")).to_be_visible()
@@ -116,7 +96,7 @@ def test_a_patient_answers_on_a_phone_leaves_and_comes_back(
 def test_an_expired_or_forged_link_shows_a_kind_page_without_detail(
     live_server: LiveServer, phone: Page
 ) -> None:
-    _, token = _link(live_server, ["nrs_neck"])
+    _, token = issued_link(live_server.world, ["nrs_neck"])
     with live_server.database.sessions() as session:
         session.execute(
             update(PatientLink).values(expires_at=datetime.now(UTC) - timedelta(minutes=1))

@@ -2,14 +2,11 @@
 link, stored as responses on submission, and gone with the link afterwards."""
 
 import pytest
-from tests.services.test_enrol_patient import new_patient
+from tests.support.links import issued_link
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput, NotFound
-from spinetrack.services.enrol_patient import register_patient
 from spinetrack.services.patient_links import (
-    NewLink,
-    issue_link,
     link_answered,
     list_links,
     open_form,
@@ -17,24 +14,6 @@ from spinetrack.services.patient_links import (
     submit_draft,
 )
 from spinetrack.services.patient_record import open_record
-
-
-def _token(world: World, instruments: list[str]) -> tuple[int, str]:
-    patient = register_patient(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient=new_patient(),
-    ).id
-    issued = issue_link(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient_id=patient,
-        link=NewLink(instruments=instruments),
-        timepoint="3m",
-    )
-    return patient, issued.token
 
 
 def _save(world: World, token: str, instrument: str, item: str, value: int | None) -> None:
@@ -49,7 +28,7 @@ def _save(world: World, token: str, instrument: str, item: str, value: int | Non
 
 
 def test_answers_are_kept_between_visits_and_stored_on_submission(world: World) -> None:
-    patient, token = _token(world, ["nrs_back", "nrs_leg"])
+    patient, token = issued_link(world, ["nrs_back", "nrs_leg"], timepoint="3m")
     _save(world, token, "nrs_back", "nrs_back", 5)
     _save(world, token, "nrs_back", "nrs_back", 3)  # changed on the review screen
     form = open_form(sessions=world.database.sessions, token=token, remote=None)
@@ -96,7 +75,7 @@ def test_answers_are_kept_between_visits_and_stored_on_submission(world: World) 
 def test_an_answer_outside_the_link_or_the_scale_is_refused(
     world: World, instrument: str, item: str, value: int, field: str
 ) -> None:
-    _, token = _token(world, ["nrs_back"])
+    _, token = issued_link(world, ["nrs_back"], timepoint="3m")
     with pytest.raises(InvalidInput) as refused:
         _save(world, token, instrument, item, value)
     assert refused.value.field == field
@@ -106,7 +85,7 @@ def test_an_answer_outside_the_link_or_the_scale_is_refused(
 
 
 def test_clearing_an_answer_removes_it(world: World) -> None:
-    _, token = _token(world, ["nrs_back"])
+    _, token = issued_link(world, ["nrs_back"], timepoint="3m")
     _save(world, token, "nrs_back", "nrs_back", 4)
     _save(world, token, "nrs_back", "nrs_back", None)
     assert open_form(sessions=world.database.sessions, token=token, remote=None).draft == {
@@ -115,7 +94,7 @@ def test_clearing_an_answer_removes_it(world: World) -> None:
 
 
 def test_a_forged_token_is_not_answered_and_reveals_nothing(world: World) -> None:
-    _, token = _token(world, ["nrs_back"])
+    _, token = issued_link(world, ["nrs_back"], timepoint="3m")
     assert not link_answered(sessions=world.database.sessions, token=token)
     assert not link_answered(sessions=world.database.sessions, token="x" + token)
     assert not link_answered(sessions=world.database.sessions, token="no-dot")

@@ -5,11 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 from tests.conftest import row_counts
-from tests.services.test_enrol_patient import new_patient
+from tests.support.links import issued_link
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput, NotFound
-from spinetrack.services.enrol_patient import register_patient
 from spinetrack.services.patient_links import (
     LinkAnswers,
     NewLink,
@@ -24,25 +23,8 @@ from spinetrack.storage.tables import PatientLink
 ODI = {f"odi_{i}": 2 for i in range(1, 11)}
 
 
-def _issued(world: World, **link: object) -> tuple[int, str]:
-    patient_id = register_patient(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient=new_patient(),
-    ).id
-    issued = issue_link(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient_id=patient_id,
-        link=NewLink.model_validate({"instruments": ["odi", "nrs_back"], **link}),
-    )
-    return patient_id, issued.token
-
-
 def test_a_patient_answers_through_the_link_once(world: World) -> None:
-    patient_id, token = _issued(world)
+    patient_id, token = issued_link(world)
     view = open_link(sessions=world.database.sessions, token=token, remote="10.0.0.9")
     assert view.instruments == ["odi", "nrs_back"]
     assert set(view.__dataclass_fields__) == {"instruments", "expires_at"}  # nothing identifying
@@ -65,7 +47,7 @@ def test_a_patient_answers_through_the_link_once(world: World) -> None:
 
 
 def test_a_forged_or_altered_link_is_refused(world: World) -> None:
-    _, token = _issued(world)
+    _, token = issued_link(world)
     with pytest.raises(NotFound):
         open_link(
             sessions=world.database.sessions,
@@ -77,7 +59,7 @@ def test_a_forged_or_altered_link_is_refused(world: World) -> None:
 
 
 def test_an_expired_or_withdrawn_link_is_refused(world: World) -> None:
-    patient_id, expiring = _issued(world)
+    patient_id, expiring = issued_link(world)
     second = issue_link(
         sessions=world.database.sessions,
         actor=world.staff,
@@ -106,7 +88,7 @@ def test_an_expired_or_withdrawn_link_is_refused(world: World) -> None:
 
 
 def test_bad_answers_store_nothing_and_leave_the_link_open(world: World) -> None:
-    _, token = _issued(world)
+    _, token = issued_link(world)
     before = row_counts(world.database)
     with pytest.raises(InvalidInput) as error:
         answer_link(
@@ -122,5 +104,5 @@ def test_bad_answers_store_nothing_and_leave_the_link_open(world: World) -> None
 
 def test_a_link_for_an_unknown_questionnaire_cannot_be_issued(world: World) -> None:
     with pytest.raises(InvalidInput) as error:
-        _issued(world, instruments=["odi", "sf36"])
+        issued_link(world, ["odi", "sf36"])
     assert error.value.field == "instruments.1"

@@ -5,29 +5,15 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.services.test_enrol_patient import new_patient
+from tests.support.links import issued_link
 from tests.support.world import World
 
 from spinetrack.app import create_app
-from spinetrack.services.enrol_patient import register_patient
-from spinetrack.services.patient_links import NewLink, issue_link
 
 
 @pytest.fixture
 def link(world: World) -> tuple[TestClient, str]:
-    patient = register_patient(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient=new_patient(),
-    ).id
-    token = issue_link(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient_id=patient,
-        link=NewLink(instruments=["nrs_back", "nrs_leg"]),
-    ).token
+    _, token = issued_link(world, ["nrs_back", "nrs_leg"])
     return TestClient(create_app(world.database), follow_redirects=False), f"/q/{token}"
 
 
