@@ -55,12 +55,18 @@ def date_shower(pattern: str) -> Callable[[date | datetime | None], str]:
     return show
 
 
+ACRONYMS = frozenset({"mri", "ct", "emg", "ncs", "crp", "esr", "wbc", "si", "ssep", "psps"})
+"""Abbreviations clinicians write in capitals; vocabulary ids spell them in lower case."""
+
+
 def humanize(identifier: str | None) -> str:
-    """A vocabulary id as words: `adjacent_segment_disease` -> `Adjacent segment disease`."""
+    """A vocabulary id as words: `adjacent_segment_disease` -> `Adjacent segment disease`,
+    `mri_with_gadolinium` -> `MRI with gadolinium`."""
     if not identifier:
         return ""
-    words = identifier.replace("_", " ")
-    return words[:1].upper() + words[1:]
+    words = [w.upper() if w in ACRONYMS else w for w in identifier.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def field_errors(exc: ValidationError | InvalidInput) -> dict[str, str]:
