@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from tests.conftest import row_counts
 from tests.support.links import issued_link
 from tests.support.world import World
@@ -18,7 +18,7 @@ from spinetrack.services.patient_links import (
     revoke_link,
 )
 from spinetrack.services.patient_record import open_record
-from spinetrack.storage.tables import PatientLink
+from spinetrack.storage.tables import AuditEntry, PatientLink
 
 ODI = {f"odi_{i}": 2 for i in range(1, 11)}
 
@@ -56,6 +56,25 @@ def test_a_forged_or_altered_link_is_refused(world: World) -> None:
         )
     with pytest.raises(NotFound):
         open_link(sessions=world.database.sessions, token="made-up.0123456789abcdef", remote=None)
+
+
+def test_every_refused_link_leaves_a_rejected_audit_entry_naming_nobody(world: World) -> None:
+    """Someone guessing links must show up in the audit trail, and the trail must not say whose
+    link a near miss belonged to."""
+    _, token = issued_link(world)
+    before = row_counts(world.database)
+    for attempt in ("made-up.0123456789abcdef", token[:-1] + ("0" if token[-1] != "0" else "1")):
+        with pytest.raises(NotFound):
+            open_link(sessions=world.database.sessions, token=attempt, remote="203.0.113.9")
+    with world.database.sessions() as session:
+        refused = session.scalars(
+            select(AuditEntry).where(AuditEntry.remote == "203.0.113.9").order_by(AuditEntry.seq)
+        ).all()
+    assert [(e.action, e.outcome, e.clinic_id, e.patient_id) for e in refused] == [
+        ("link.open", "rejected", None, None)
+    ] * 2
+    after = row_counts(world.database)
+    assert after == before | {"audit_entries": before["audit_entries"] + 2}
 
 
 def test_an_expired_or_withdrawn_link_is_refused(world: World) -> None:

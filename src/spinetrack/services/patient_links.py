@@ -5,6 +5,8 @@ and stops working once the questionnaires are submitted.
 Answers given one screen at a time are kept on the link as a draft, so a patient who leaves and
 comes back with the same link finds them again; the draft is cleared when the answers are stored."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -191,9 +193,39 @@ def _live(uow: UnitOfWork, token: str, *, lock: bool = False) -> PatientLink:
     return row
 
 
-def open_link(*, sessions: sessionmaker[Session], token: str, remote: str | None) -> LinkView:
+def _audit_refusal(
+    sessions: sessionmaker[Session], action: str, remote: str | None, refusal: NotFound
+) -> None:
+    """A forged, used, withdrawn or expired token leaves a `rejected` audit entry, so that someone
+    guessing links shows up in the trail; the entry names no clinic or patient."""
+    try:
+        with audited(
+            sessions, Actor(name="patient-link:refused", remote=remote), action, clinic_id=None
+        ):
+            raise refusal
+    except NotFound:
+        pass
+
+
+@contextmanager
+def _probe(
+    sessions: sessionmaker[Session], token: str, action: str, remote: str | None
+) -> Iterator[tuple[UnitOfWork, PatientLink]]:
+    """Read the live link behind a token, or audit the refusal and raise NotFound."""
     with UnitOfWork(sessions) as uow:
-        row = _live(uow, token)
+        try:
+            row = _live(uow, token)
+        except NotFound as exc:
+            refusal = exc
+        else:
+            yield uow, row
+            return
+    _audit_refusal(sessions, action, remote, refusal)
+    raise refusal
+
+
+def open_link(*, sessions: sessionmaker[Session], token: str, remote: str | None) -> LinkView:
+    with _probe(sessions, token, "link.open", remote) as (_, row):
         view = LinkView(list(row.instruments), _aware(row.expires_at))
         link_id, clinic_id, patient_id = row.id, row.clinic_id, row.patient_id
     with audited(
@@ -211,8 +243,7 @@ def answer_link(
     *, sessions: sessionmaker[Session], token: str, answers: LinkAnswers, remote: str | None
 ) -> int:
     """Store the patient's answers (one transaction), close the link; returns how many were stored."""
-    with UnitOfWork(sessions) as probe:
-        row = _live(probe, token)
+    with _probe(sessions, token, "link.answer", remote) as (_, row):
         link_id, clinic_id, patient_id = row.id, row.clinic_id, row.patient_id
         instruments = list(row.instruments)
     if len(answers.responses) != len(instruments):
@@ -252,8 +283,7 @@ def _link_actor(link_id: int, remote: str | None) -> Actor:
 
 def open_form(*, sessions: sessionmaker[Session], token: str, remote: str | None) -> LinkForm:
     """The questionnaire pages of a live link (audited as an opening); NotFound otherwise."""
-    with UnitOfWork(sessions) as uow:
-        row = _live(uow, token)
+    with _probe(sessions, token, "link.open", remote) as (uow, row):
         clinic = uow.clinics.get(row.clinic_id)
         form = LinkForm(
             instruments=list(row.instruments),
@@ -291,8 +321,7 @@ def save_answer(
     remote: str | None,
 ) -> None:
     """Keep one answer (or clear it, with None) in the link's draft; checked against the item."""
-    with UnitOfWork(sessions) as probe:
-        row = _live(probe, token)
+    with _probe(sessions, token, "link.draft", remote) as (_, row):
         link_id, clinic_id, patient_id = row.id, row.clinic_id, row.patient_id
     with audited(
         sessions,
@@ -324,8 +353,7 @@ def save_answer(
 
 def submit_draft(*, sessions: sessionmaker[Session], token: str, remote: str | None) -> int:
     """Store the saved answers as responses (one per questionnaire) and close the link."""
-    with UnitOfWork(sessions) as probe:
-        row = _live(probe, token)
+    with _probe(sessions, token, "link.answer", remote) as (_, row):
         draft = _draft_of(row)
         instruments = list(row.instruments)
     given: list[dict[str, int | float | None]] = [dict(draft[i]) for i in instruments]
