@@ -6,7 +6,7 @@ typed and one message per field, so nothing is lost and nothing is half-stored.
 """
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from fastapi import Request
@@ -53,6 +53,17 @@ def date_shower(pattern: str) -> Callable[[date | datetime | None], str]:
         return value.strftime(pattern)
 
     return show
+
+
+def answered_at(day: date, now: datetime | None = None) -> datetime:
+    """When a questionnaire entered by staff was answered, from the day on the form.
+
+    The form gives only a day, stored as noon UTC; for today, before noon, that moment would lie in
+    the future and be refused, so today's answers are stored as 'now'. A future day stays in the
+    future and is refused by the service, as it should be."""
+    current = now or datetime.now(UTC)
+    noon = datetime.combine(day, time(12), UTC)
+    return current if day == current.date() and noon > current else noon
 
 
 ACRONYMS = frozenset({"mri", "ct", "emg", "ncs", "crp", "esr", "wbc", "si", "ssep", "psps"})

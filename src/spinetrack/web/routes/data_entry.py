@@ -7,7 +7,7 @@ what was typed kept; a saved one redirects to the patient page, which shows what
 questionnaire: its score, the updated chart and status).
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -35,6 +35,7 @@ from spinetrack.services.views import PatientRecord
 from spinetrack.services.worklist import clinic_surgeons
 from spinetrack.web.deps import CsrfChecked, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
+    answered_at,
     clinic_for,
     date_shower,
     field_errors,
@@ -373,7 +374,7 @@ async def new_response(
             day = date.fromisoformat(values["completed_on"])
         except ValueError:
             raise InvalidInput("completed_on", "enter the date it was answered") from None
-        moment = datetime.combine(day, time(12, 0), UTC)
+        moment = answered_at(day)
         saved = record_response(
             sessions=sessions,
             actor=actor,

@@ -6,7 +6,7 @@ descriptions, exactly as on the phone pages. Entered answers go through `record_
 paper answer is checked and scored like any other; a refused sheet is shown again as typed.
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -21,6 +21,7 @@ from spinetrack.services.questionnaire_text import questionnaire_text
 from spinetrack.services.record_response import NewResponse, record_response
 from spinetrack.web.deps import CsrfChecked, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
+    answered_at,
     clinic_for,
     field_errors,
     not_allowed,
@@ -144,7 +145,7 @@ async def enter(
         completed = date.fromisoformat(form.get("completed_on", ""))
         response = NewResponse(
             instrument=instrument,
-            completed_at=datetime.combine(completed, time(12), UTC),
+            completed_at=answered_at(completed),
             answers=_answers(form, [q.id for q in text.questions]),
             source="paper",
         )
