@@ -36,7 +36,8 @@ TODAY = date.today()
 
 
 def odi_on(level: int, day: date) -> NewResponse:
-    moment = datetime.combine(day, time(10, 0), UTC)
+    # Never later than now: a test run before 10:00 UTC must not answer "in the future".
+    moment = min(datetime.combine(day, time(10, 0), UTC), datetime.now(UTC))
     return NewResponse(
         instrument="odi", completed_at=moment, answers={f"odi_{i}": level for i in range(1, 11)}
     )
