@@ -25,7 +25,7 @@ class BadForm(Exception):
     """A form post without a valid CSRF token."""
 
 
-def _sessions(request: Request) -> sessionmaker[Session]:
+async def _sessions(request: Request) -> sessionmaker[Session]:
     database: Database = request.app.state.database
     return database.sessions
 
@@ -60,7 +60,7 @@ def _visitor(request: Request, sessions: PageSessions) -> Visitor:
 CurrentVisitor = Annotated[Visitor, Depends(_visitor)]
 
 
-def _signed_in(visitor: CurrentVisitor) -> Visitor:
+async def _signed_in(visitor: CurrentVisitor) -> Visitor:
     if visitor.actor is None:
         raise SignInRequired
     return visitor

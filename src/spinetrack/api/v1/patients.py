@@ -2,9 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, Header, Query, Request, status
+from starlette.concurrency import run_in_threadpool
 
-from spinetrack.api.deps import MAX_ID, ClinicScope, CurrentActor, RecordId, SessionsDep
+from spinetrack.api.deps import (
+    MAX_ID,
+    ClinicChoice,
+    ClinicScope,
+    Credentials,
+    CurrentActor,
+    RecordId,
+    SessionsDep,
+    actor_of,
+    clinic_of,
+)
 from spinetrack.services.enrol_patient import NewPatient, list_patients, register_patient
 from spinetrack.services.patient_record import open_record
 from spinetrack.services.record_response import KEY_FIELD, NewResponse, record_response
@@ -112,19 +123,25 @@ def post_complication(
     status_code=status.HTTP_201_CREATED,
     summary="Record a completed questionnaire; it is scored and the status recomputed",
 )
-def post_response(
+async def post_response(
     patient_id: RecordId,
     body: NewResponse,
-    actor: CurrentActor,
+    request: Request,
+    credentials: Credentials,
     sessions: SessionsDep,
-    clinic: ClinicScope,
+    clinic: ClinicChoice = None,
     idempotency_key: IdempotencyKey = None,
 ) -> ResponseView:
-    return record_response(
-        sessions=sessions,
-        actor=actor,
-        clinic_id=clinic,
-        patient_id=patient_id,
-        response=body,
-        idempotency_key=idempotency_key,
-    )
+    # The busiest write: signing in and recording share one worker thread (see `actor_of`).
+    def work() -> ResponseView:
+        actor = actor_of(request, sessions, credentials)
+        return record_response(
+            sessions=sessions,
+            actor=actor,
+            clinic_id=clinic_of(actor, clinic),
+            patient_id=patient_id,
+            response=body,
+            idempotency_key=idempotency_key,
+        )
+
+    return await run_in_threadpool(work)
