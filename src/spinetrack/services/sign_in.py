@@ -113,13 +113,13 @@ def token_actor(*, sessions: sessionmaker[Session], token: str, remote: str | No
     """The actor behind an API token, or NotAuthenticated (unknown, revoked, or account disabled)."""
     if not token.startswith(TOKEN_PREFIX):
         raise NotAuthenticated("unknown or revoked API token")
-    with UnitOfWork(sessions) as uow:
-        row = uow.access.token_by_digest(digest(token))
-        if row is None or row.revoked_at is not None:
+    with UnitOfWork(sessions, autocommit=True) as uow:
+        holder = uow.access.token_holder(digest(token))
+        if holder is None or holder.revoked_at is not None:
             raise NotAuthenticated("unknown or revoked API token")
-        actor = actor_for(uow=uow, user_id=row.user_id, remote=remote)
+        if not holder.active:
+            raise NotAuthenticated("this account is disabled")
         now = datetime.now(UTC)
-        if row.last_used_at is None or now - _aware(row.last_used_at) > TOUCH_EVERY:
-            row.last_used_at = now
-            uow.commit()
-        return actor
+        if holder.last_used_at is None or now - _aware(holder.last_used_at) > TOUCH_EVERY:
+            uow.access.touch_token(holder.token_id, now)
+        return Actor(name=holder.email, user_id=holder.user_id, roles=holder.roles, remote=remote)

@@ -14,9 +14,13 @@ from spinetrack.storage.repositories.patients import PatientRepository
 
 
 class UnitOfWork:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, autocommit: bool = False) -> None:
+        """`autocommit`: each statement commits on its own, with no transaction around them. For
+        lookups made on every request (who is signing in): they then cost no BEGIN and ROLLBACK
+        round trips. Only for work whose statements need not succeed or fail together."""
         self._sessions = sessions
         self._session: Session | None = None
+        self._autocommit = autocommit
 
     @property
     def session(self) -> Session:
@@ -26,6 +30,8 @@ class UnitOfWork:
 
     def __enter__(self) -> "UnitOfWork":
         self._session = self._sessions()
+        if self._autocommit:
+            self._session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         return self
 
     def __exit__(
