@@ -7,15 +7,15 @@ door that writes outcomes (single entries here, the bulk imports) builds the row
 so the columns mean the same whichever way the data came in.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from spinetrack.domain.outcomes import ScorePoint, classify_patient, timepoint_for
 from spinetrack.domain.outcomes.followup import next_followup
 from spinetrack.storage.repositories.patients import PatientRepository
-from spinetrack.storage.tables import PatientOutcome, PromResponse, Surgery, TriageAssessment
+from spinetrack.storage.tables import PatientOutcome, TriageAssessment
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,22 @@ class IndexSurgery:
     surgeon_id: int | None
 
 
-def index_surgery(surgeries: Sequence[Surgery]) -> IndexSurgery | None:
+class SurgeryFacts(Protocol):
+    """What a status needs of a surgery: a stored row, or just these columns of it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def performed_on(self) -> date: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def procedure(self) -> str: ...
+    @property
+    def surgeon_id(self) -> int | None: ...
+
+
+def index_surgery(surgeries: Sequence[SurgeryFacts]) -> IndexSurgery | None:
     """The most recent surgery (ties: the later id), the one `score_points` counts days from."""
     if not surgeries:
         return None
@@ -56,7 +71,24 @@ def score_point(
     return ScorePoint(instrument=instrument, days_after_surgery=days, score=value)
 
 
-def score_points(surgeries: list[Surgery], responses: list[PromResponse]) -> list[ScorePoint]:
+class Scored(Protocol):
+    """What a status needs of a response: a stored row, or just its scoring columns."""
+
+    @property
+    def instrument(self) -> str: ...
+    @property
+    def completed_at(self) -> datetime: ...
+    @property
+    def score_status(self) -> str: ...
+    @property
+    def score_raw(self) -> float | None: ...
+    @property
+    def score_percent(self) -> float | None: ...
+
+
+def score_points(
+    surgeries: Sequence[SurgeryFacts], responses: Iterable[Scored]
+) -> list[ScorePoint]:
     """Scored responses as days after the index surgery (the most recent one)."""
     if not surgeries:
         return []
@@ -147,10 +179,10 @@ def refresh_outcome(
 ) -> PatientOutcome:
     """Recompute and store every column of the patient's outcome row (a full overwrite, so the
     assessment columns are recomputed too rather than reset to their defaults)."""
-    surgeries = repo.surgeries(patient_id)
-    points = score_points(surgeries, repo.responses(patient_id))
+    surgeries = repo.surgery_facts(patient_id)
+    points = score_points(surgeries, repo.scored(patient_id))
     row = outcome_row(patient_id, points, index_surgery(surgeries), today or date.today())
-    row |= latest_assessment_columns(repo.latest_assessment(patient_id))
-    outcome = PatientOutcome(**row)
-    repo.save_outcome(outcome)
-    return outcome
+    latest = repo.latest_assessment_flags(patient_id)
+    row |= assessment_columns(*latest) if latest else assessment_columns(None, None, None)
+    repo.upsert_outcome(row)
+    return PatientOutcome(**row, clinic_id=repo.clinic_id)

@@ -13,17 +13,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from spinetrack.domain.errors import InvalidInput, NotFound
+from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments import Score, get_instrument, score
 from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
 from spinetrack.services.patient_status import refresh_outcome
 from spinetrack.services.views import ResponseView
 from spinetrack.storage.repositories.idempotency import IdempotencyRepository
-from spinetrack.storage.tables import Patient, PromResponse
+from spinetrack.storage.tables import PromResponse
 
 CLOCK_SKEW = timedelta(minutes=10)
 KEY_FIELD = "Idempotency-Key"
@@ -97,20 +96,6 @@ def checked_key(key: str | None) -> str | None:
     return key
 
 
-def _lock_patient(session: Session, clinic_id: int, patient_id: int) -> None:
-    """The clinic's patient, or NotFound; held until commit so concurrent submissions for one
-    patient queue (a row lock on PostgreSQL; SQLite has one writer anyway). Without it, two first
-    responses both insert the patient's outcome row, and two later ones each classify a history
-    that lacks the other's response."""
-    found = session.scalar(
-        select(Patient.id)
-        .where(Patient.id == patient_id, Patient.clinic_id == clinic_id)
-        .with_for_update()
-    )
-    if found is None:
-        raise NotFound("patient", patient_id)
-
-
 def record_response(
     *,
     sessions: sessionmaker[Session],
@@ -126,7 +111,10 @@ def record_response(
         actor.require(clinic_id)
         key = checked_key(idempotency_key)
         repo = work.uow.patients(clinic_id)
-        _lock_patient(work.uow.session, clinic_id, patient_id)
+        # Concurrent submissions for one patient queue here; without it, two first responses
+        # would both insert the outcome row, and two later ones would each classify a history
+        # that lacks the other's response.
+        repo.lock(patient_id)
         keys = IdempotencyRepository(work.uow.session, clinic_id)
         digest = request_digest(patient_id, response)
         if key is not None:
@@ -146,10 +134,10 @@ def record_response(
         completed_at = _aware(response.completed_at)
         if completed_at > datetime.now(UTC) + CLOCK_SKEW:
             raise InvalidInput("completed_at", "a questionnaire cannot be completed in the future")
-        row = PromResponse(patient_id=patient_id, **checked_row(response))
-        repo.add_row(row)
+        row = checked_row(response)
+        response_id = repo.insert_response({"patient_id": patient_id, **row})
         if key is not None:
-            keys.record(key, digest, row.id)
+            keys.record(key, digest, response_id)
         refresh_outcome(repo, patient_id)
-        work.target = f"response:{row.id}"
-        return ResponseView.model_validate(row)
+        work.target = f"response:{response_id}"
+        return ResponseView(id=response_id, patient_id=patient_id, **row)

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
@@ -16,6 +16,58 @@ from spinetrack.storage.tables import (
     Surgery,
     TriageAssessment,
 )
+
+# The statements every questionnaire submission runs, built once. Building a statement costs more
+# Python than running it, and the same SQL text lets the PostgreSQL driver prepare it once. They
+# run on the session's connection (SQLAlchemy Core), past the ORM's per-object bookkeeping.
+_outcomes = PatientOutcome.__table__
+_LOCK_PATIENT = (
+    select(Patient.id)
+    .where(Patient.id == bindparam("patient_id"), Patient.clinic_id == bindparam("clinic_id"))
+    .with_for_update()
+)
+_INSERT_RESPONSE = insert(PromResponse).returning(PromResponse.id)
+_SCORED = (
+    select(
+        PromResponse.instrument,
+        PromResponse.completed_at,
+        PromResponse.score_status,
+        PromResponse.score_raw,
+        PromResponse.score_percent,
+    )
+    .where(
+        PromResponse.clinic_id == bindparam("clinic_id"),
+        PromResponse.patient_id == bindparam("patient_id"),
+    )
+    .order_by(PromResponse.completed_at, PromResponse.id)
+)
+_SURGERY_FACTS = (
+    select(Surgery.id, Surgery.performed_on, Surgery.region, Surgery.procedure, Surgery.surgeon_id)
+    .where(
+        Surgery.clinic_id == bindparam("clinic_id"), Surgery.patient_id == bindparam("patient_id")
+    )
+    .order_by(Surgery.performed_on, Surgery.id)
+)
+_LATEST_ASSESSMENT_FLAGS = (
+    select(TriageAssessment.id, TriageAssessment.red_flags, TriageAssessment.confirmed_at)
+    .where(
+        TriageAssessment.clinic_id == bindparam("clinic_id"),
+        TriageAssessment.patient_id == bindparam("patient_id"),
+    )
+    .order_by(TriageAssessment.id.desc())
+    .limit(1)
+)
+
+
+_OUTCOME_COLUMNS = tuple(c.key for c in PatientOutcome.__table__.columns)
+_UPDATE_OUTCOME = (
+    update(PatientOutcome)
+    .where(PatientOutcome.patient_id == bindparam("row_patient_id"))
+    .values({key: bindparam(key) for key in _OUTCOME_COLUMNS if key != "patient_id"})
+)
+_INSERT_OUTCOME = insert(PatientOutcome).values({key: bindparam(key) for key in _OUTCOME_COLUMNS})
+"""An update, then an insert when no row was there: both are cached once compiled, where the
+dialects' INSERT .. ON CONFLICT form is compiled afresh every time."""
 
 
 class PatientRepository:
@@ -86,6 +138,34 @@ class PatientRepository:
         )
         return list(self._session.scalars(query))
 
+    def lock(self, patient_id: int) -> None:
+        """Hold the clinic's patient until commit (a row lock on PostgreSQL; SQLite has a single
+        writer anyway), or NotFound. Writers that recompute a patient's status take it first, so
+        two of them never each classify a history that lacks the other's change."""
+        found = self._session.connection().execute(
+            _LOCK_PATIENT, {"patient_id": patient_id, "clinic_id": self.clinic_id}
+        )
+        if found.first() is None:
+            raise NotFound("patient", patient_id)
+
+    def insert_response(self, values: dict[str, Any]) -> int:
+        """Store one scored response; returns its id."""
+        inserted = self._session.connection().execute(
+            _INSERT_RESPONSE, {**values, "clinic_id": self.clinic_id}
+        )
+        return int(inserted.scalar_one())
+
+    def scored(self, patient_id: int) -> Sequence[Row[Any]]:
+        """Just what the status is computed from (instrument, moment, score), oldest first: the
+        answers themselves are not read back for every recomputation."""
+        params = {"patient_id": patient_id, "clinic_id": self.clinic_id}
+        return self._session.connection().execute(_SCORED, params).all()
+
+    def surgery_facts(self, patient_id: int) -> Sequence[Row[Any]]:
+        """(id, performed on, region, procedure, surgeon) of each surgery, oldest first."""
+        params = {"patient_id": patient_id, "clinic_id": self.clinic_id}
+        return self._session.connection().execute(_SURGERY_FACTS, params).all()
+
     def complications(self, patient_id: int) -> list[Complication]:
         query = (
             select(Complication)
@@ -138,6 +218,12 @@ class PatientRepository:
             .order_by(TriageAssessment.id.desc())
             .limit(1)
         )
+
+    def latest_assessment_flags(self, patient_id: int) -> tuple[int, Any, Any] | None:
+        """(id, red flags, confirmed at) of the latest assessment: what the outcome row copies."""
+        params = {"patient_id": patient_id, "clinic_id": self.clinic_id}
+        found = self._session.connection().execute(_LATEST_ASSESSMENT_FLAGS, params).first()
+        return (found[0], found[1], found[2]) if found else None
 
     def ids_by_mrn(self, mrns: Sequence[str]) -> dict[str, int]:
         """Patient id of each listed MRN registered in this clinic."""
@@ -235,6 +321,24 @@ class PatientRepository:
         outcome.clinic_id = self.clinic_id
         self._session.merge(outcome)
         self._session.flush()
+
+    def upsert_outcome(self, values: dict[str, Any]) -> None:
+        """Insert or overwrite one patient's outcome row (every column must be given).
+
+        A copy of that row already loaded in this session is expired, so it is read afresh."""
+        connection = self._session.connection()
+        values = {**values, "clinic_id": self.clinic_id}
+        changes = {key: value for key, value in values.items() if key != "patient_id"}
+        updated = connection.execute(
+            _UPDATE_OUTCOME, {**changes, "row_patient_id": values["patient_id"]}
+        )
+        if updated.rowcount == 0:
+            connection.execute(_INSERT_OUTCOME, values)
+        loaded = self._session.identity_map.get(
+            self._session.identity_key(PatientOutcome, values["patient_id"])
+        )
+        if loaded is not None:
+            self._session.expire(loaded)
 
     def bulk_insert(self, table: type[Any], rows: list[dict[str, Any]]) -> None:
         """Insert many rows of a patient-data table in this clinic (used by imports and the demo)."""
