@@ -1,5 +1,9 @@
 """Composition root: builds the FastAPI application and wires api/ and web/ together."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import FastAPI
 
 from spinetrack import __version__, hygiene, web
@@ -7,6 +11,15 @@ from spinetrack.api import cds_hooks, docs, errors, health
 from spinetrack.api.v1 import router as api_v1
 from spinetrack.config import get_settings
 from spinetrack.services.database import Database, open_database
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # Route handlers that touch the database run on worker threads. Dozens of them at once only
+    # queue for the one interpreter lock, and a request that holds a database row lock waits its
+    # turn behind all of them: a few threads serve more requests, sooner (see benchmarks/load.py).
+    anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().threads
+    yield
 
 
 def create_app(database: Database | None = None) -> FastAPI:
@@ -17,6 +30,7 @@ def create_app(database: Database | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.database = database or open_database()
     errors.install(app)

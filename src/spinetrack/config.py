@@ -18,6 +18,12 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = 1
+    threads: int = 8
+    """Requests per server process that may be doing database work at once; the rest wait their
+    turn without holding a connection."""
+    """Server processes. One suits SQLite (it has a single writer anyway); on PostgreSQL one per
+    CPU core lets requests use every core rather than one interpreter's."""
     demo_patients: int = 300
     demo_seed: int = 7
     secret_key: SecretStr | None = None

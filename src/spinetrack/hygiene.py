@@ -5,9 +5,8 @@ Installed by the composition root (app.py), so no route can forget it.
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -94,17 +93,37 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=500, headers=HEADERS)
 
 
-def install(app: FastAPI, max_body_bytes: int) -> None:
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.scheme == "https":
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
+class SecurityHeaders:
+    """Add the headers above to every response that does not set its own.
 
+    A plain ASGI middleware, not `@app.middleware("http")`: that form wraps every request and
+    response body in extra tasks and queues, which cost more than many of our endpoints."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = _RAW_HTTPS_HEADERS if scope.get("scheme") == "https" else _RAW_HEADERS
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend((name, value) for name, value in extra if name not in present)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+_RAW_HEADERS = tuple((name.lower().encode(), value.encode()) for name, value in HEADERS.items())
+_RAW_HTTPS_HEADERS = (*_RAW_HEADERS, (b"strict-transport-security", b"max-age=31536000"))
+
+
+def install(app: FastAPI, max_body_bytes: int) -> None:
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(BodySizeLimit, limit=max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: a refused oversize body gets them too

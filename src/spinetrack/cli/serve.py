@@ -16,11 +16,18 @@ def serve(
         None, min=1, max=65535, help="Port to listen on (SPINETRACK_PORT, 8000)."
     ),
     reload: bool = typer.Option(False, help="Restart on code changes (development)."),
+    workers: int = typer.Option(
+        None,
+        min=1,
+        max=64,
+        help="Server processes (SPINETRACK_WORKERS, 1); one per core on PostgreSQL.",
+    ),
 ) -> None:
     """Serve the web app and the API; migrates the database first."""
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
+    workers = workers or settings.workers
     settings.resolved_secret_key()  # creates var/secret_key on first start when none is configured
     database = open_database()
     try:
@@ -33,7 +40,14 @@ def serve(
     typer.echo(f"demo logins, password {demo_logins()[0].password}:")
     for login in demo_logins():
         typer.echo(f"  {login.role:<10} {login.email}")
-    uvicorn.run("spinetrack.app:create_app", factory=True, host=host, port=port, reload=reload)
+    uvicorn.run(
+        "spinetrack.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        workers=None if reload else workers,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+POOL_SIZE = 16
+"""Connections kept open per process on PostgreSQL (as many again may open for bursts); the server
+default `max_connections` is 100."""
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -26,7 +31,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Each web request's database work runs on one of a few threads (SPINETRACK_THREADS), one
+    # transaction at a time. Connections beyond the kept pool are opened and closed per use, which
+    # costs more than a request itself, so the kept pool covers the threads with room to spare.
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
