@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--warmup-minutes", type=float, default=1.0)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = (
@@ -32,7 +33,7 @@ def main() -> None:
             else f"sqlite:///{folder}/soak.sqlite3"
         )
         token, patients = prepare(url)
-        server = Server(url, Path(folder))
+        server = Server(url, Path(folder), args.workers)
         try:
             peak = drive(Plan(server.port, SUBMIT, 32, 10.0, 2.0, token, patients))
             rate = peak["throughput"] / 2
