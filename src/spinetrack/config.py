@@ -5,7 +5,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
@@ -18,8 +18,8 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = 1
-    threads: int = 8
+    workers: int = Field(default=1, ge=1)
+    threads: int = Field(default=8, ge=1)
     """Requests per server process that may be doing database work at once; the rest wait their
     turn without holding a connection."""
     """Server processes. One suits SQLite (it has a single writer anyway); on PostgreSQL one per

@@ -1,0 +1,45 @@
+"""`spinetrack serve`: migrates, then hands uvicorn the app factory with the chosen processes."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from spinetrack.cli import serve as serve_module
+from spinetrack.cli.main import app
+from spinetrack.config import get_settings
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setenv("SPINETRACK_VAR_DIR", str(tmp_path))
+    monkeypatch.setattr(serve_module.uvicorn, "run", lambda *a, **k: calls.append({"args": a, **k}))
+    get_settings.cache_clear()
+    return calls
+
+
+def test_serve_runs_one_process_by_default(
+    cli_database: str, started: list[dict[str, Any]]
+) -> None:
+    result = CliRunner().invoke(app, ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    (call,) = started
+    assert call["args"] == ("spinetrack.app:create_app",) and call["factory"] is True
+    assert call["port"] == 8123 and call["workers"] == 1
+
+
+def test_serve_takes_workers_from_the_option_or_the_environment(
+    cli_database: str, started: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert CliRunner().invoke(app, ["serve", "--workers", "2"]).exit_code == 0
+    monkeypatch.setenv("SPINETRACK_WORKERS", "3")
+    get_settings.cache_clear()
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    assert [call["workers"] for call in started] == [2, 3]
+
+
+def test_serve_refuses_zero_workers(cli_database: str, started: list[dict[str, Any]]) -> None:
+    result = CliRunner().invoke(app, ["serve", "--workers", "0"])
+    assert result.exit_code == 2 and started == []
