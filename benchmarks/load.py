@@ -23,6 +23,7 @@ Usage: python benchmarks/load.py [--seconds S] [--clients 1,8,32,128] [--databas
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -193,12 +194,21 @@ class Server:
         return total
 
     def stop(self) -> None:
+        workers = _children(self.process.pid)
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        deadline = time.monotonic() + 15
+        while any(Path(f"/proc/{pid}").exists() for pid in workers):
+            if time.monotonic() > deadline:
+                for pid in workers:
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+                break
+            time.sleep(0.1)  # the next run drops the schema: no worker may still hold it
         self.log.close()
 
 
