@@ -335,6 +335,18 @@ def _postgres_answers() -> bool:
         return False
 
 
+def cpu_times() -> list[int]:
+    return [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+
+
+def steal_share(before: list[int], after: list[int]) -> float:
+    """The share of CPU time the hypervisor gave to other guests (`st` in top): on a shared
+    host it makes every figure here smaller, and it varies from run to run."""
+    spent = [b - a for a, b in zip(before, after, strict=False)]
+    total = sum(spent)
+    return spent[7] / total if len(spent) > 7 and total > 0 else 0.0
+
+
 def _load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -417,6 +429,7 @@ def main() -> None:
         f"{'database':<10} {'endpoint':<10} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'failures':>8}"
     )
     rows: list[dict[str, Any]] = []
+    cpu_before = cpu_times()
     with tempfile.TemporaryDirectory() as folder:
         for name in args.databases.split(","):
             if name == "postgresql" and not _postgres_answers():
@@ -425,7 +438,10 @@ def main() -> None:
             url = args.postgres_url if name == "postgresql" else f"sqlite:///{folder}/load.sqlite3"
             rows.extend(measure(name, url, Path(folder), args))
     summary(rows)
-    print(f"load average after: {_load_average()}")
+    print(
+        f"load average after: {_load_average()};"
+        f" CPU stolen by the hypervisor during the run: {steal_share(cpu_before, cpu_times()):.1%}"
+    )
 
 
 if __name__ == "__main__":

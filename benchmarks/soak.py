@@ -15,7 +15,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from load import POSTGRES_URL, SUBMIT, Plan, Server, drive, finish, prepare, start_drive
+from load import (
+    POSTGRES_URL,
+    SUBMIT,
+    Plan,
+    Server,
+    cpu_times,
+    drive,
+    finish,
+    prepare,
+    start_drive,
+    steal_share,
+)
 
 
 def main() -> None:
@@ -26,6 +37,7 @@ def main() -> None:
     parser.add_argument("--warmup-minutes", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
+    cpu_before = cpu_times()
     with tempfile.TemporaryDirectory() as folder:
         url = (
             args.postgres_url
@@ -62,6 +74,9 @@ def main() -> None:
         f"server RSS: {samples[0][1] / 1024:.1f} MiB at start, {settled[0] / 1024:.1f} MiB after "
         f"warm-up, {settled[-1] / 1024:.1f} MiB at the end (median {statistics.median(settled) / 1024:.1f}); "
         f"growth after warm-up {growth:+.1%} (target < 10 %)"
+    )
+    print(
+        f"CPU stolen by the hypervisor during the run: {steal_share(cpu_before, cpu_times()):.1%}"
     )
 
 
