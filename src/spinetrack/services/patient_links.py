@@ -256,6 +256,7 @@ def answer_link(
     ) as work:
         link = _live(work.uow, token, lock=True)
         repo = work.uow.patients(clinic_id)
+        repo.lock(patient_id)  # as a staff submission does: one status recompute at a time
         now = datetime.now(UTC)
         for i, (instrument, given) in enumerate(zip(instruments, answers.responses, strict=True)):
             if not any(value is not None for value in given.values()):

@@ -52,9 +52,6 @@ class AccessRepository:
     def session_by_digest(self, digest: str) -> WebSession | None:
         return self._session.scalar(select(WebSession).where(WebSession.token_hash == digest))
 
-    def token_by_digest(self, digest: str) -> ApiToken | None:
-        return self._session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
-
     def token_holder(self, digest: str) -> TokenHolder | None:
         rows = self._session.connection().execute(_TOKEN_HOLDER, {"digest": digest}).all()
         if not rows:

@@ -208,17 +208,6 @@ class PatientRepository:
             raise NotFound("assessment", assessment_id)
         return row
 
-    def latest_assessment(self, patient_id: int) -> TriageAssessment | None:
-        return self._session.scalar(
-            select(TriageAssessment)
-            .where(
-                TriageAssessment.clinic_id == self.clinic_id,
-                TriageAssessment.patient_id == patient_id,
-            )
-            .order_by(TriageAssessment.id.desc())
-            .limit(1)
-        )
-
     def latest_assessment_flags(self, patient_id: int) -> tuple[int, Any, Any] | None:
         """(id, red flags, confirmed at) of the latest assessment: what the outcome row copies."""
         params = {"patient_id": patient_id, "clinic_id": self.clinic_id}
@@ -315,11 +304,6 @@ class PatientRepository:
     ) -> None:
         row.clinic_id = self.clinic_id
         self._session.add(row)
-        self._session.flush()
-
-    def save_outcome(self, outcome: PatientOutcome) -> None:
-        outcome.clinic_id = self.clinic_id
-        self._session.merge(outcome)
         self._session.flush()
 
     def upsert_outcome(self, values: dict[str, Any]) -> None:
