@@ -14,6 +14,11 @@ if the server answers more than 640 requests a second. So the run also paces 32 
 together, half the submission peak it just measured (an open loop, as real clinics send), and prints
 the latency a request sees at that load.
 
+Beside each figure it prints the CPU time per request the server's processes and PostgreSQL's
+spent (from /proc), and the ratio of those costs: on a shared host the hypervisor takes a varying
+share of the CPU (printed at the end), which moves throughput from run to run but not the cost of a
+request.
+
 Targets (issue 11): submission throughput >= 40 % of the trivial endpoint's; p99 < 50 ms at 32
 clients on PostgreSQL (2-core machine). The machine's load average is printed with the figures.
 
@@ -347,6 +352,33 @@ def steal_share(before: list[int], after: list[int]) -> float:
     return spent[7] / total if len(spent) > 7 and total > 0 else 0.0
 
 
+def _process_seconds(pid: int) -> float:
+    """CPU seconds a process has used, with those of its reaped children."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_pids() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "cmdline").read_bytes().startswith(b"postgres"):
+                    found.append(int(entry.name))
+    return found
+
+
+def cpu_spent(server: "Server") -> tuple[float, float]:
+    """CPU seconds used so far by the server's processes and by PostgreSQL's."""
+    mine = sum(
+        _process_seconds(pid) for pid in [server.process.pid, *_children(server.process.pid)]
+    )
+    return mine, sum(_process_seconds(pid) for pid in _postgres_pids())
+
+
 def _load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -359,7 +391,15 @@ def measure(name: str, url: str, folder: Path, args: argparse.Namespace) -> list
         for clients in args.clients:
             for endpoint in (TRIVIAL, SUBMIT):
                 plan = Plan(server.port, endpoint, clients, args.seconds, 1.0, token, patients)
-                row = {"database": name, **drive(plan)}
+                process = start_drive(plan)
+                time.sleep(plan.warmup)
+                before, began = cpu_spent(server), time.monotonic()
+                time.sleep(plan.seconds * 0.9)
+                after, took = cpu_spent(server), time.monotonic() - began
+                row = {"database": name, **finish(process)}
+                served = row["throughput"] * took
+                row["server_cpu_ms"] = 1000 * (after[0] - before[0]) / served if served else 0.0
+                row["db_cpu_ms"] = 1000 * (after[1] - before[1]) / served if served else 0.0
                 rows.append(row)
                 print(_line(row), flush=True)
         peak = max(r["throughput"] for r in rows if r["endpoint"] == SUBMIT)
@@ -373,9 +413,13 @@ def measure(name: str, url: str, folder: Path, args: argparse.Namespace) -> list
 
 
 def _line(row: dict[str, Any]) -> str:
+    cpu = (
+        f" {row['server_cpu_ms']:>10.2f} {row['db_cpu_ms']:>8.2f}" if "server_cpu_ms" in row else ""
+    )
     return (
         f"{row['database']:<10} {row['endpoint']:<10} {row['clients']:>7} "
         f"{row['throughput']:>9.1f} {row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['failures']:>8}"
+        + cpu
     )
 
 
@@ -383,12 +427,19 @@ def summary(rows: list[dict[str, Any]]) -> None:
     print("\nratio submission / trivial (throughput, same run):")
     for database in sorted({r["database"] for r in rows}):
         mine = [r for r in rows if r["database"] == database]
-        for clients in sorted({r["clients"] for r in mine}):
+        for clients in sorted({r["clients"] for r in mine if "offered" not in r}):
             pair = {
                 r["endpoint"]: r for r in mine if r["clients"] == clients and "offered" not in r
             }
             ratio = pair[SUBMIT]["throughput"] / pair[TRIVIAL]["throughput"]
-            print(f"  {database:<10} {clients:>4} clients: {ratio:6.1%}")
+            cost = {
+                e: r["server_cpu_ms"] + r["db_cpu_ms"] for e, r in pair.items() if "db_cpu_ms" in r
+            }
+            by_cost = cost[TRIVIAL] / cost[SUBMIT] if cost.get(SUBMIT) else float("nan")
+            print(
+                f"  {database:<10} {clients:>4} clients: {ratio:6.1%}"
+                f"   (by CPU per request, server and database: {by_cost:6.1%})"
+            )
         peak = {
             e: max(r["throughput"] for r in mine if r["endpoint"] == e and "offered" not in r)
             for e in (SUBMIT, TRIVIAL)
@@ -426,7 +477,8 @@ def main() -> None:
         f" server processes: {args.workers}"
     )
     print(
-        f"{'database':<10} {'endpoint':<10} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'failures':>8}"
+        f"{'database':<10} {'endpoint':<10} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
+        f" {'failures':>8} {'server CPU':>10} {'DB CPU':>8}   (CPU: ms per request)"
     )
     rows: list[dict[str, Any]] = []
     cpu_before = cpu_times()
