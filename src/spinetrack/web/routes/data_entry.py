@@ -138,6 +138,15 @@ async def new_patient(
 # Records of one patient ---------------------------------------------------------------------------
 
 
+def _surgery_choices(record: PatientRecord) -> list[tuple[str, str]]:
+    """The patient's surgeries as a select's options: date, procedure and region."""
+    show = date_shower("%Y-%m-%d")
+    return [
+        (str(s.id), f"{show(s.performed_on)} · {humanize(s.procedure)}, {s.region}")
+        for s in record.surgeries
+    ]
+
+
 def _record(
     actor: Actor, sessions: PageSessions, clinic: int | None, patient_id: int
 ) -> PatientRecord:
@@ -174,7 +183,6 @@ def _surgery_form(
     words = vocabulary()
     matrix = surgery_matrix()
     clinic_id = clinic_for(actor, clinic)
-    show = date_shower("%Y-%m-%d")
     return render(
         request,
         "clinic/surgery_form.html",
@@ -191,10 +199,7 @@ def _surgery_form(
                 (str(i), name)
                 for i, name in clinic_surgeons(sessions=sessions, actor=actor, clinic_id=clinic_id)
             ],
-            "revision_of_id": [
-                (str(s.id), f"{show(s.performed_on)} · {humanize(s.procedure)}, {s.region}")
-                for s in record.surgeries
-            ],
+            "revision_of_id": _surgery_choices(record),
             "revision_reason": [(c, humanize(c)) for c in words.causes],
         },
         action=_with_clinic(f"/patients/{record.patient.id}/surgeries/new", clinic),
@@ -411,7 +416,6 @@ def _complication_form(
     errors: dict[str, str],
     status: int = 200,
 ) -> HTMLResponse:
-    show = date_shower("%Y-%m-%d")
     kinds = catalogue()
     return render(
         request,
@@ -422,10 +426,7 @@ def _complication_form(
         values=values,
         errors=errors,
         options={
-            "surgery_id": [
-                (str(s.id), f"{show(s.performed_on)} · {humanize(s.procedure)}, {s.region}")
-                for s in record.surgeries
-            ],
+            "surgery_id": _surgery_choices(record),
             "kind": [(k, humanize(k)) for k in kinds.kinds],
             "reported_by": [(r, humanize(r)) for r in kinds.reporters],
         },
