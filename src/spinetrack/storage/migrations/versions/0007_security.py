@@ -1,0 +1,24 @@
+"""security hardening: atomic counters, rate limits, clinic settings (issue 22)
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-06 02:10:00
+
+Reserved in advance so that work landing in parallel keeps one linear chain; an empty
+revision changes nothing.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

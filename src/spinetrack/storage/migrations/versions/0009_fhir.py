@@ -1,0 +1,24 @@
+"""FHIR interop: clinic identifier systems, bulk export jobs (issue 19)
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-06 02:10:00
+
+Reserved in advance so that work landing in parallel keeps one linear chain; an empty
+revision changes nothing.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

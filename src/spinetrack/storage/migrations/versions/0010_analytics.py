@@ -1,0 +1,24 @@
+"""analytics: data version per clinic, disclosure settings (issue 20)
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-06 02:10:00
+
+Reserved in advance so that work landing in parallel keeps one linear chain; an empty
+revision changes nothing.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

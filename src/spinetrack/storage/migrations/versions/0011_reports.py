@@ -1,0 +1,24 @@
+"""report reading: stored report text and extracted findings (issue 16)
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-06 02:10:00
+
+Reserved in advance so that work landing in parallel keeps one linear chain; an empty
+revision changes nothing.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
