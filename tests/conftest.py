@@ -14,6 +14,7 @@ from sqlalchemy import text
 from tests.support.browser import browser, playwright
 from tests.support.world import World, build_world
 
+from spinetrack.config import get_settings
 from spinetrack.services import accounts
 from spinetrack.services.database import Database, open_database
 from spinetrack.services.login_throttle import throttle
@@ -53,6 +54,17 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     )
+
+
+@pytest.fixture(autouse=True)
+def audit_key_and_checkpoints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """One audit key for the test and any server it starts; checkpoints of its own, since the
+    databases are emptied between tests and an earlier test's head would read as a cut chain."""
+    monkeypatch.setenv("SPINETRACK_AUDIT_KEY", "test-audit-key-0123456789abcdef")
+    monkeypatch.setenv("SPINETRACK_AUDIT_CHECKPOINT", str(tmp_path / "audit_checkpoints.jsonl"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(autouse=True)

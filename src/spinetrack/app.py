@@ -10,16 +10,24 @@ from spinetrack import __version__, hygiene, web
 from spinetrack.api import cds_hooks, docs, errors, health
 from spinetrack.api.v1 import router as api_v1
 from spinetrack.config import get_settings
+from spinetrack.services.audit_log import sealer
 from spinetrack.services.database import Database, open_database
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Route handlers that touch the database run on worker threads. Dozens of them at once only
     # queue for the one interpreter lock, and a request that holds a database row lock waits its
     # turn behind all of them: a few threads serve more requests, sooner (see benchmarks/load.py).
     anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().threads
+    # A server seals audit entries in batches off the request path; one built around a
+    # caller's database (tests) seals after each commit, as the command line does.
+    chain = sealer(app.state.database.sessions) if app.state.owns_database else None
+    if chain is not None:
+        chain.start_background(get_settings().audit_seal_ms / 1000)
     yield
+    if chain is not None:
+        chain.close()
 
 
 def create_app(database: Database | None = None) -> FastAPI:
@@ -33,6 +41,7 @@ def create_app(database: Database | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.database = database or open_database()
+    app.state.owns_database = database is None
     errors.install(app)
     hygiene.install(app, get_settings().max_body_bytes)
     app.include_router(health.router)

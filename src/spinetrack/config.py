@@ -9,6 +9,8 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
+AUDIT_KEY_FILE = "audit_key"
+AUDIT_CHECKPOINT_FILE = "audit_checkpoints.jsonl"
 
 
 class Settings(BaseSettings):
@@ -38,12 +40,30 @@ class Settings(BaseSettings):
     smtp_from: str = "spinetrack@localhost"
     public_url: str | None = None
     """The address patients reach this server at, for links in e-mails (default http://host:port)."""
+    audit_key: SecretStr | None = None
+    """Keys the audit chain's and the backups' HMACs; kept outside the database (see
+    `resolved_audit_key`). A deployment sets it and keeps a copy with its backups."""
+    audit_checkpoint: Path | None = None
+    """Where the audit chain's head is appended after each seal (default var_dir/audit_checkpoints
+    .jsonl); ship it off the machine (log shipping, a write-once store) for it to prove much."""
+    audit_seal_ms: int = Field(default=100, ge=0)
+    """How long a server gathers audit entries before sealing them into the chain; 0 seals after
+    every commit, on the committing thread (the command line and the tests)."""
 
     def resolved_database_url(self) -> str:
         """The configured database, or the embedded SQLite file under var_dir."""
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.var_dir / 'spinetrack.sqlite3').resolve()}"
+
+    def resolved_audit_key(self) -> bytes:
+        """SPINETRACK_AUDIT_KEY, else a key kept in var_dir/audit_key (created 0600 on first use)."""
+        if self.audit_key is not None and self.audit_key.get_secret_value():
+            return self.audit_key.get_secret_value().encode()
+        return _local_key(self.var_dir / AUDIT_KEY_FILE).encode()
+
+    def resolved_audit_checkpoint(self) -> Path:
+        return self.audit_checkpoint or self.var_dir / AUDIT_CHECKPOINT_FILE
 
     def resolved_secret_key(self) -> str:
         """SPINETRACK_SECRET_KEY, else a local key kept in var_dir (created on first use).
@@ -52,16 +72,20 @@ class Settings(BaseSettings):
         """
         if self.secret_key is not None and self.secret_key.get_secret_value():
             return self.secret_key.get_secret_value()
-        path = self.var_dir / SECRET_FILE
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another process created it first: use theirs
-                return path.read_text().strip()
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-        return path.read_text().strip()
+        return _local_key(self.var_dir / SECRET_FILE)
+
+
+def _local_key(path: Path) -> str:
+    """A random key in a file only its owner may read, created on first use."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first: use theirs
+            return path.read_text().strip()
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 @lru_cache(maxsize=1)

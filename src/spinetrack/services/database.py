@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, SpinetrackError
+from spinetrack.services.audit_log import close_audit
 from spinetrack.storage.engine import make_engine, session_factory
 from spinetrack.storage.migrate import current_revision, head_revision, upgrade
 
@@ -40,6 +41,7 @@ class Database:
             raise DatabaseUnavailable(self.url, exc) from exc
 
     def close(self) -> None:
+        close_audit(self.sessions)  # seal what this process wrote before letting go
         self.engine.dispose()
 
 

@@ -9,14 +9,15 @@ from spinetrack.storage.tables.base import Base, utcnow
 
 
 class AuditEntry(Base):
-    """One audited event. `seq` orders the chain; `entry_hash` covers the fields and the previous hash."""
+    """One audited event. A request stores it unsealed; the sealer then gives it `seq` (its place in
+    the chain) and `entry_hash`, an HMAC over its fields, `patients` and the previous hash."""
 
     __tablename__ = "audit_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, unique=True)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    entry_hash: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     actor: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(64))
@@ -26,3 +27,5 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(64))
     remote: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
+    patients: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """Patient ids a read returned beyond `patient_id`, as ranges ("3-7,12"): who saw whom."""

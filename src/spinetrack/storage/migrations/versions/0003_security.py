@@ -142,7 +142,7 @@ def _chain_existing_entries() -> None:
     for row in bind.execute(sa.select(entries).order_by(entries.c.id)).mappings().all():
         seq += 1
         entry = SimpleNamespace(**{**row, "seq": seq})
-        digest = entry_digest(entry, prev)  # type: ignore[arg-type]
+        digest = entry_digest(entry, prev)
         bind.execute(
             entries.update()
             .where(entries.c.id == row["id"])
