@@ -2,12 +2,18 @@
 
 A backup is gzip-compressed JSON lines: a manifest, one line per row (tables in foreign-key order,
 read in one transaction so the copy is consistent), and a last line with the SHA-256 of everything
-before it. Restore refuses a file whose checksum fails, and only writes into an empty database.
+before it and an HMAC-SHA256 of the same under the audit key (which is kept outside the database
+and is needed anyway to check the restored audit trail). Anyone can recompute a checksum after
+editing a backup, say to plant an API token; no one without the key can recompute the HMAC.
+Restore refuses a file whose checksum or HMAC fails, and only writes into an empty database. The
+file is created readable by its owner only: it holds every patient's record.
 """
 
 import gzip
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,8 +22,11 @@ from typing import Any
 from sqlalchemy import Connection, Date, DateTime, func, insert, select, text
 
 from spinetrack import __version__
+from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, SpinetrackError
+from spinetrack.services.audit_log import sealer
 from spinetrack.services.database import Database
+from spinetrack.storage.audit_chain import write_checkpoint
 from spinetrack.storage.migrate import current_revision
 from spinetrack.storage.tables import Base
 
@@ -27,6 +36,13 @@ Progress = Callable[[int], None]
 
 class BackupRejected(SpinetrackError):
     pass
+
+
+def _mac(key: bytes) -> "hmac.HMAC":
+    """The backups' own key, derived from the audit key (the chain derives another)."""
+    return hmac.new(
+        hmac.new(key, b"spinetrack backup", hashlib.sha256).digest(), digestmod=hashlib.sha256
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -58,7 +74,8 @@ def _lines(connection: Connection, revision: str) -> Iterator[str]:
 def backup(database: Database, path: Path, progress: Progress | None = None) -> int:
     """Write a consistent copy of every table to `path`; returns the number of rows."""
     revision = current_revision(database.engine) or ""
-    digest, rows = hashlib.sha256(), -1
+    sealer(database.sessions).seal_now()  # the copy carries a chain with nothing left to seal
+    digest, mac, rows = hashlib.sha256(), _mac(get_settings().resolved_audit_key()), -1
     engine = database.engine
     if engine.dialect.name == "postgresql":  # one snapshot for every table
         engine = engine.execution_options(
@@ -67,18 +84,20 @@ def backup(database: Database, path: Path, progress: Progress | None = None) -> 
     with (
         engine.connect() as connection,
         connection.begin(),
-        gzip.open(path, "wt", encoding="utf-8") as out,
+        os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw,
+        gzip.open(raw, "wt", encoding="utf-8") as out,
     ):
         if connection.dialect.name == "sqlite":
             # pysqlite opens transactions only for writes; BEGIN makes every read share one snapshot.
             connection.exec_driver_sql("BEGIN")
         for line in _lines(connection, revision):
             digest.update(line.encode("utf-8") + b"\n")
+            mac.update(line.encode("utf-8") + b"\n")
             out.write(line + "\n")
             rows += 1
             if progress and rows % 10_000 == 0:
                 progress(10_000)
-        out.write(json.dumps({"sha256": digest.hexdigest()}) + "\n")
+        out.write(json.dumps({"sha256": digest.hexdigest(), "hmac_sha256": mac.hexdigest()}) + "\n")
     return rows
 
 
@@ -91,14 +110,24 @@ def _read(path: Path) -> tuple[dict[str, Any], list[str]]:
     if len(lines) < 2:
         raise BackupRejected(f"{path} is empty or cut short")
     body, last = lines[:-1], lines[-1]
-    digest = hashlib.sha256("".join(line + "\n" for line in body).encode("utf-8")).hexdigest()
+    content = "".join(line + "\n" for line in body).encode("utf-8")
+    digest = hashlib.sha256(content).hexdigest()
     try:
-        expected = json.loads(last).get("sha256")
+        seal = json.loads(last)
+        expected, keyed = seal.get("sha256"), seal.get("hmac_sha256")
         manifest = json.loads(body[0])
     except (json.JSONDecodeError, AttributeError) as exc:
         raise BackupRejected(f"{path} is damaged: its last line is not a checksum") from exc
     if expected != digest:
         raise BackupRejected(f"{path} fails its checksum: the file was changed or damaged")
+    mac = _mac(get_settings().resolved_audit_key())
+    mac.update(content)
+    if not isinstance(keyed, str) or not hmac.compare_digest(keyed, mac.hexdigest()):
+        raise BackupRejected(
+            f"{path} fails its keyed checksum: it was changed after it was written, or written "
+            "with another audit key (set SPINETRACK_AUDIT_KEY to the key of the installation "
+            "that made it)"
+        )
     if manifest.get("format") != FORMAT:
         raise BackupRejected(f"{path} is not a spinetrack backup")
     return manifest, body[1:]
@@ -148,7 +177,30 @@ def restore(database: Database, path: Path, progress: Progress | None = None) ->
                     progress(len(rows[start : start + 5000]))
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection)
+    _restart_checkpoints(database)
     return len(lines)
+
+
+def _restart_checkpoints(database: Database) -> None:
+    """The restored chain is the new truth for this database: a restore line tells `audit verify`
+    to ignore older checkpoints (entries after the backup are gone, knowingly); then seal."""
+    head = database.engine.connect()
+    try:
+        row = (
+            head.execute(select(Base.metadata.tables["audit_head"]).where(text("id = 1")))
+            .mappings()
+            .first()
+        )
+    finally:
+        head.close()
+    write_checkpoint(
+        get_settings().resolved_audit_checkpoint(),
+        database.engine,
+        int(row["seq"]) if row else 0,
+        str(row["entry_hash"]) if row else "",
+        event="restore",
+    )
+    sealer(database.sessions).seal_now()
 
 
 def _reset_sequences(connection: Connection) -> None:

@@ -74,6 +74,7 @@ def chase_list(
             )
         rows.sort(key=lambda r: (r.state != "overdue", -r.days_late, r.patient_id))
         work.detail = f"returned={len(rows)}"
+        work.saw(row.patient_id for row in rows)
         return rows
 
 

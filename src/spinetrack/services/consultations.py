@@ -180,6 +180,7 @@ def inbox(
             open_only=open_only, limit=INBOX_LIMIT
         )
         work.detail = f"returned={len(rows)}"
+        work.saw(row.patient_id for row in rows if row.patient_id is not None)
         return [ConsultationView.model_validate(row) for row in rows]
 
 

@@ -58,4 +58,5 @@ def list_patients(
         repo = work.uow.patients(clinic_id)
         items = [PatientView.model_validate(p) for p in repo.page(offset=offset, limit=limit)]
         work.detail = f"offset={offset} limit={limit} returned={len(items)}"
+        work.saw(item.id for item in items)
         return PatientPage(total=repo.count(), offset=offset, limit=limit, items=items)

@@ -2,6 +2,7 @@
 Bundle; de-identified on request. Identified exports need a clinical role; an analyst may export
 de-identified data only. Every export is audited with its format and what it held."""
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -31,7 +32,9 @@ def read_clinic_registry(
     """The clinic's records, de-identified when asked (with the clinic secret from `secret_key`)."""
     with audited(sessions, actor, "registry.export", clinic_id=clinic_id) as work:
         actor.require(clinic_id, ROLES if deidentified else CLINICAL_ROLES)
-        registry = registry_of(work.uow, clinic_id, clinic_rows(work.uow, clinic_id))
+        rows = clinic_rows(work.uow, clinic_id)
+        work.saw(patient.id for patient in rows.patients)
+        registry = registry_of(work.uow, clinic_id, rows)
         if deidentified:
             registry = deidentify(registry, secret_key=secret_key, clinic_id=clinic_id)
         work.detail = (
@@ -42,13 +45,23 @@ def read_clinic_registry(
 
 
 def write_export(registry: Registry, *, fmt: ExportFormat, out: Path, today: date) -> list[Path]:
-    """Write the export: a directory of tables for csv and parquet, one Bundle file for fhir."""
+    """Write the export: a directory of tables for csv and parquet, one Bundle file for fhir.
+
+    Files and a new directory are readable by their owner only (0600, 0700): they hold patients'
+    records (a de-identified export too, until someone has checked it)."""
     if fmt == "fhir":
         out.parent.mkdir(parents=True, exist_ok=True)
         bundle = collection(registry_resources(registry, today=today))
-        out.write_text(bundle.model_dump_json(indent=1) + "\n", encoding="utf-8")
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(bundle.model_dump_json(indent=1) + "\n")
         return [out]
-    return write_tables(registry, out, fmt)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    written = write_tables(registry, out, fmt)
+    for path in written:
+        path.chmod(0o600)
+    return written
 
 
 def export_registry(

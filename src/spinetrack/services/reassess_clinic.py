@@ -56,6 +56,7 @@ def reassess_clinic(
                 progress(1000)
         repo.bulk_insert(TriageAssessment, rows)
         assessed = [row["patient_id"] for row in rows]
+        work.saw(assessed)
         latest = repo.latest_assessments(assessed)
         repo.set_assessment_columns(
             {pid: latest_assessment_columns(latest.get(pid)) for pid in assessed}

@@ -155,6 +155,8 @@ def open_worklist(
             )
         waiting, newest = repo.new_consultations(CONSULTATIONS_SHOWN)
         work.detail = f"sections={[s.total for s in sections]} advanced={len(stale)}"
+        work.saw(item.patient_id for s in sections for item in s.items)
+        work.saw(c.patient_id for c in newest if c.patient_id is not None)
         words = vocabulary()
         return Worklist(
             today=today,

@@ -198,14 +198,19 @@ def database_id(engine: Engine) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
-def write_checkpoint(path: Path, engine: Engine, seq: int, entry_hash: str) -> None:
-    """Append the head to the checkpoint file (created 0600), one JSON line per seal."""
+def write_checkpoint(
+    path: Path, engine: Engine, seq: int, entry_hash: str, event: str = "seal"
+) -> None:
+    """Append the head to the checkpoint file (created 0600), one JSON line per seal.
+
+    A "restore" line starts the database afresh: earlier lines no longer bind it."""
     line = json.dumps(
         {
             "database": database_id(engine),
             "seq": seq,
             "entry_hash": entry_hash,
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "event": event,
         }
     )
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -215,7 +220,7 @@ def write_checkpoint(path: Path, engine: Engine, seq: int, entry_hash: str) -> N
 
 
 def last_checkpoint(path: Path, engine: Engine) -> Checkpoint | None:
-    """The furthest head this database's sealers wrote to `path`, if any."""
+    """The furthest head this database's sealers wrote to `path` since its last restore, if any."""
     if not path.exists():
         return None
     mine, best = database_id(engine), None
@@ -230,7 +235,9 @@ def last_checkpoint(path: Path, engine: Engine) -> Checkpoint | None:
             )
         except (ValueError, KeyError, TypeError):
             continue  # a torn last line after a crash
-        if point.database == mine and (best is None or point.seq > best.seq):
+        if point.database != mine:
+            continue
+        if record.get("event") == "restore" or best is None or point.seq > best.seq:
             best = point
     return best
 
