@@ -15,7 +15,7 @@ from tests.support.browser import browser, playwright
 from tests.support.world import World, build_world
 
 from spinetrack.config import get_settings
-from spinetrack.services import accounts
+from spinetrack.services import accounts, audit_log
 from spinetrack.services.database import Database, open_database
 from spinetrack.services.login_throttle import throttle
 from spinetrack.storage.tables import Base
@@ -63,6 +63,7 @@ def audit_key_and_checkpoints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("SPINETRACK_AUDIT_KEY", "test-audit-key-0123456789abcdef")
     monkeypatch.setenv("SPINETRACK_AUDIT_CHECKPOINT", str(tmp_path / "audit_checkpoints.jsonl"))
     get_settings.cache_clear()
+    audit_log._folders.clear()  # refusal counts of an earlier test belong to its emptied database
     yield
     get_settings.cache_clear()
 
