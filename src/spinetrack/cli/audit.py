@@ -1,10 +1,12 @@
 """`spinetrack audit verify|show`: check the audit trail's hash chain; list who saw a patient."""
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from spinetrack.cli.errors import explains_errors
+from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.services.actor import system_actor
 from spinetrack.services.audit_trail import patient_access, verify_chain
 from spinetrack.services.database import open_database
@@ -14,11 +16,20 @@ audit_app = typer.Typer(help="Check and read the audit trail.", no_args_is_help=
 
 @audit_app.command("verify")
 @explains_errors
-def verify() -> None:
-    """Walk the hash chain; exit 1 naming the first entry that was edited, removed or moved."""
+def verify(
+    checkpoints: Path | None = typer.Option(
+        None,
+        "--checkpoints",
+        help="A copy of the checkpoint file kept elsewhere (default: this machine's)",
+    ),
+) -> None:
+    """Seal waiting entries, then walk the keyed chain; exit 1 naming the first entry that was
+    edited, removed or moved, or saying the chain was cut short or deleted."""
+    if checkpoints is not None and not checkpoints.is_file():
+        raise fail(f"no such file {checkpoints}")
     database = open_database()
     try:
-        report = verify_chain(sessions=database.sessions)
+        report = verify_chain(sessions=database.sessions, checkpoints=checkpoints)
     finally:
         database.close()
     if report.intact:
