@@ -327,12 +327,18 @@ async def _drive(plan: Plan) -> dict[str, Any]:
 
 
 def start_drive(plan: Plan) -> "subprocess.Popen[str]":
-    """Start the generator in a separate process; `finish` collects its figures."""
-    return subprocess.Popen(
+    """Start the generator in a separate process and return once it starts sending (its start-up
+    takes seconds on a loaded host, and CPU counted before then would be no one's); `finish`
+    collects its figures."""
+    process = subprocess.Popen(
         [sys.executable, __file__, "--drive", json.dumps(plan.__dict__)],
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert process.stdout is not None
+    if process.stdout.readline().strip() != "sending":
+        raise RuntimeError("the load generator did not start")
+    return process
 
 
 def finish(process: "subprocess.Popen[str]") -> dict[str, Any]:
@@ -379,22 +385,27 @@ def _process_seconds(pid: int) -> float:
     return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def _postgres_pids() -> list[int]:
+def _postgres_pids(database: str | None) -> list[int]:
+    """PostgreSQL's processes serving `database` (the backends' titles name it): on a shared host
+    other people's sessions would count too. All of PostgreSQL's when no name is given."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
-                if (entry / "cmdline").read_bytes().startswith(b"postgres"):
+                title = (entry / "cmdline").read_bytes()
+                if title.startswith(b"postgres") and (
+                    database is None or f" {database} ".encode() in title.replace(b"\0", b" ")
+                ):
                     found.append(int(entry.name))
     return found
 
 
-def cpu_spent(server: "Server") -> tuple[float, float]:
-    """CPU seconds used so far by the server's processes and by PostgreSQL's."""
+def cpu_spent(server: "Server", database: str | None) -> tuple[float, float]:
+    """CPU seconds used so far by the server's processes and by PostgreSQL's for `database`."""
     mine = sum(
         _process_seconds(pid) for pid in [server.process.pid, *_children(server.process.pid)]
     )
-    return mine, sum(_process_seconds(pid) for pid in _postgres_pids())
+    return mine, sum(_process_seconds(pid) for pid in _postgres_pids(database))
 
 
 def _load_average() -> str:
@@ -404,6 +415,7 @@ def _load_average() -> str:
 def measure(name: str, url: str, folder: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
     tokens, patients = prepare(url, args.clinics)
     server = Server(url, folder, args.workers)
+    database = make_url(url).database if name == "postgresql" else "(sqlite: in the server)"
     rows = []
     try:
         for clients in args.clients:
@@ -411,9 +423,9 @@ def measure(name: str, url: str, folder: Path, args: argparse.Namespace) -> list
                 plan = Plan(server.port, endpoint, clients, args.seconds, 1.0, tokens, patients)
                 process = start_drive(plan)
                 time.sleep(plan.warmup)
-                before, began = cpu_spent(server), time.monotonic()
+                before, began = cpu_spent(server, database), time.monotonic()
                 time.sleep(plan.seconds * 0.9)
-                after, took = cpu_spent(server), time.monotonic() - began
+                after, took = cpu_spent(server, database), time.monotonic() - began
                 row = {"database": name, **finish(process)}
                 served = row["throughput"] * took
                 row["server_cpu_ms"] = 1000 * (after[0] - before[0]) / served if served else 0.0
@@ -517,6 +529,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.drive:
+        print("sending", flush=True)
         print(json.dumps(asyncio.run(_drive(Plan(**json.loads(args.drive))))))
         return
     args.clients = [int(c) for c in args.clients.split(",")]

@@ -14,6 +14,7 @@ keeps one order for the whole trail; its price is that an entry is only tamper-e
 (a fraction of a second later, or at the next write or `audit verify` after a crash).
 """
 
+import functools
 import hashlib
 import hmac
 import json
@@ -89,6 +90,7 @@ def sealed_digest(entry: _Fields, patients: str, prev_hash: str, key: bytes) -> 
     return hmac.new(_chain_key(key), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+@functools.lru_cache(maxsize=4)
 def _chain_key(key: bytes) -> bytes:
     """The chain's own key, derived so that the same secret can key the backups' HMAC too."""
     return hmac.new(key, b"spinetrack audit chain", hashlib.sha256).digest()

@@ -44,7 +44,12 @@ def make_engine(url: str) -> Engine:
     # Each web request's database work runs on one of a few threads (SPINETRACK_THREADS), one
     # transaction at a time. Connections beyond the kept pool are opened and closed per use, which
     # costs more than a request itself, so the kept pool covers the threads with room to spare.
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
+    # No pre-ping: it costs a round trip on every checkout (two per submission, one for signing
+    # in and one for the work). After a database restart the first statement on a stale
+    # connection fails instead; SQLAlchemy then discards every pooled connection at once, so each
+    # process answers one request with an error and recovers (clients resend submissions with
+    # their Idempotency-Key).
+    return create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
