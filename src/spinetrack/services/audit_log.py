@@ -7,6 +7,7 @@ exports and searches. After commit the entry is handed to the database's sealer,
 into one counted entry per window, so a flood of guesses neither fills the trail nor slows writes.
 """
 
+import logging
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
@@ -24,6 +25,8 @@ from spinetrack.storage.audit_chain import Sealer
 from spinetrack.storage.id_ranges import encode_ids
 from spinetrack.storage.tables import AuditEntry
 from spinetrack.storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger("spinetrack.audit")
 
 
 @dataclass
@@ -162,6 +165,15 @@ class RefusalFolder:
             self._next_due = min((t.started for t in self._tallies.values()), default=None)
         if not counted:
             return
+        try:
+            self._write(sessions, counted, now)
+        except Exception:  # the caller's own work is done; the counts are lost, not its answer
+            log.exception("writing %d folded refusal counts failed", len(counted))
+
+    @staticmethod
+    def _write(
+        sessions: sessionmaker[Session], counted: list[tuple[_Key, _Tally]], now: datetime
+    ) -> None:
         with UnitOfWork(sessions) as uow:
             for (actor, action, outcome, clinic_id, remote, detail), tally in counted:
                 uow.audit.append(

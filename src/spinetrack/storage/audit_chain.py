@@ -272,7 +272,10 @@ class Sealer:
         """An audited transaction committed an entry."""
         self._pending.set()
         if self._thread is None:
-            self.seal_now(wait=False)
+            try:
+                self.seal_now(wait=False)
+            except Exception:  # the work is committed; its entry waits for the next seal
+                log.exception("sealing the audit trail failed; the next seal takes the entry")
 
     def seal_now(self, wait: bool = True) -> int:
         """Seal what is pending; returns how many entries this call sealed.
