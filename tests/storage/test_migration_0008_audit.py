@@ -47,7 +47,7 @@ def test_down_to_the_unkeyed_chain_and_up_again_keeps_every_entry_in_order(
             prev = GENESIS
             for row in rows:
                 assert row.prev_hash == prev
-                assert row.entry_hash == entry_digest(row, prev)  # type: ignore[arg-type]
+                assert row.entry_hash == entry_digest(row, prev)
                 prev = row.entry_hash
             head = connection.execute(text("SELECT seq, entry_hash FROM audit_head")).one()
         assert (head.seq, head.entry_hash) == (len(before), prev)
