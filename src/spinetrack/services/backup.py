@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Date, DateTime, func, insert, select, text
 from spinetrack import __version__
 from spinetrack.domain.errors import InvalidInput, SpinetrackError
 from spinetrack.services.database import Database
+from spinetrack.storage.engine import READ_ONLY
 from spinetrack.storage.migrate import current_revision
 from spinetrack.storage.tables import Base
 
@@ -59,8 +60,9 @@ def backup(database: Database, path: Path, progress: Progress | None = None) -> 
     """Write a consistent copy of every table to `path`; returns the number of rows."""
     revision = current_revision(database.engine) or ""
     digest, rows = hashlib.sha256(), -1
-    engine = database.engine
-    if engine.dialect.name == "postgresql":  # one snapshot for every table
+    # One snapshot for every table; on SQLite a deferred BEGIN, so writers go on meanwhile.
+    engine = database.engine.execution_options(**{READ_ONLY: True})
+    if engine.dialect.name == "postgresql":
         engine = engine.execution_options(
             isolation_level="REPEATABLE READ", postgresql_readonly=True
         )
@@ -69,9 +71,6 @@ def backup(database: Database, path: Path, progress: Progress | None = None) -> 
         connection.begin(),
         gzip.open(path, "wt", encoding="utf-8") as out,
     ):
-        if connection.dialect.name == "sqlite":
-            # pysqlite opens transactions only for writes; BEGIN makes every read share one snapshot.
-            connection.exec_driver_sql("BEGIN")
         for line in _lines(connection, revision):
             digest.update(line.encode("utf-8") + b"\n")
             out.write(line + "\n")

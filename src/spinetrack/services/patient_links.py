@@ -212,7 +212,7 @@ def _probe(
     sessions: sessionmaker[Session], token: str, action: str, remote: str | None
 ) -> Iterator[tuple[UnitOfWork, PatientLink]]:
     """Read the live link behind a token, or audit the refusal and raise NotFound."""
-    with UnitOfWork(sessions) as uow:
+    with UnitOfWork(sessions, read_only=True) as uow:
         try:
             row = _live(uow, token)
         except NotFound as exc:
@@ -371,7 +371,7 @@ def link_answered(*, sessions: sessionmaker[Session], token: str) -> bool:
         secret = _verified(token)
     except NotFound:
         return False
-    with UnitOfWork(sessions) as uow:
+    with UnitOfWork(sessions, read_only=True) as uow:
         row = uow.access.link_by_digest(digest(secret))
         return row is not None and row.used_at is not None and row.revoked_at is None
 

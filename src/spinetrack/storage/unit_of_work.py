@@ -7,6 +7,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from spinetrack.storage.engine import READ_ONLY
 from spinetrack.storage.repositories.access import AccessRepository
 from spinetrack.storage.repositories.audit import AuditRepository
 from spinetrack.storage.repositories.clinics import ClinicRepository, UserRepository
@@ -14,13 +15,19 @@ from spinetrack.storage.repositories.patients import PatientRepository
 
 
 class UnitOfWork:
-    def __init__(self, sessions: sessionmaker[Session], *, autocommit: bool = False) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], *, autocommit: bool = False, read_only: bool = False
+    ) -> None:
         """`autocommit`: each statement commits on its own, with no transaction around them. For
         lookups made on every request (who is signing in): they then cost no BEGIN and ROLLBACK
-        round trips. Only for work whose statements need not succeed or fail together."""
+        round trips. Only for work whose statements need not succeed or fail together.
+
+        `read_only`: the work only reads, so on SQLite it need not take the write lock that every
+        other transaction takes at its start (see `storage.engine`)."""
         self._sessions = sessions
         self._session: Session | None = None
         self._autocommit = autocommit
+        self._read_only = read_only
 
     @property
     def session(self) -> Session:
@@ -32,6 +39,8 @@ class UnitOfWork:
         self._session = self._sessions()
         if self._autocommit:
             self._session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        elif self._read_only:
+            self._session.connection(execution_options={READ_ONLY: True})
         return self
 
     def __exit__(

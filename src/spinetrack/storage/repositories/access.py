@@ -98,3 +98,11 @@ class AccessRepository:
             .where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
             .values(revoked_at=datetime.now(UTC))
         )
+
+    def revoke_tokens(self, user_id: int) -> None:
+        """Every API token of the user stops working (a password reset assumes a compromise)."""
+        self._session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=datetime.now(UTC))
+        )
