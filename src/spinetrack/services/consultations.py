@@ -228,9 +228,10 @@ def convert_consultation(
     One transaction: either the patient exists and the request says so, or neither changed."""
     with audited(sessions, actor, "consultation.convert", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
-        row = ConsultationRepository(work.uow.session, clinic_id).get(request_id, lock=True)
+        requests = ConsultationRepository(work.uow.session, clinic_id)
+        row = requests.get(request_id, lock=True)
         work.target = f"consultation:{row.id}"
-        if row.status == "converted":
+        if row.status == "converted" or not requests.claim_conversion(row.id):
             raise InvalidInput("status", "this request already became a patient record")
         repo = work.uow.patients(clinic_id)
         if repo.by_mrn(patient.mrn) is not None:

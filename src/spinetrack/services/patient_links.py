@@ -254,10 +254,12 @@ def answer_link(
     with audited(
         sessions, actor, "link.answer", clinic_id=clinic_id, patient_id=patient_id
     ) as work:
-        link = _live(work.uow, token, lock=True)
+        _live(work.uow, token, lock=True)
+        now = datetime.now(UTC)
+        if not work.uow.access.close_link(link_id, now):
+            raise NotFound("link", "(already used)")
         repo = work.uow.patients(clinic_id)
         repo.lock(patient_id)  # as a staff submission does: one status recompute at a time
-        now = datetime.now(UTC)
         for i, (instrument, given) in enumerate(zip(instruments, answers.responses, strict=True)):
             if not any(value is not None for value in given.values()):
                 raise InvalidInput(
@@ -271,8 +273,6 @@ def answer_link(
             except InvalidInput as exc:
                 raise InvalidInput(f"responses.{i}.{exc.field}", exc.reason) from exc
             repo.add_row(PromResponse(patient_id=patient_id, **fields))
-        link.used_at = now
-        link.draft = None
         refresh_outcome(repo, patient_id)
         work.target = f"link:{link_id}"
         return len(instruments)

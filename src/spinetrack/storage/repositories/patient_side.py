@@ -7,7 +7,7 @@ across clinics and says so in its method names.
 
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
@@ -52,6 +52,22 @@ class ConsultationRepository:
         if row is None:
             raise NotFound("consultation request", request_id)
         return row
+
+    def claim_conversion(self, request_id: int) -> bool:
+        """Mark a request converted unless it already is: whether this call did (a conditional
+        update, so two staff registering the same requester at once make one patient)."""
+        claimed = self._session.execute(
+            update(ConsultationRequest)
+            .where(
+                ConsultationRequest.id == request_id,
+                ConsultationRequest.clinic_id == self.clinic_id,
+                ConsultationRequest.status != "converted",
+            )
+            .values(status="converted")
+            .returning(ConsultationRequest.id)
+            .execution_options(synchronize_session=False)
+        )
+        return claimed.scalar_one_or_none() is not None
 
     def inbox(self, *, open_only: bool, limit: int) -> list[ConsultationRequest]:
         """Urgent first, then the newest."""
