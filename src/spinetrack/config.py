@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     login_failures_before_lockout: int = 5
     lockout_minutes: int = 15
+    consultations_per_hour: int = Field(default=10, ge=1)
+    """Consultation requests one address may send per hour (the public form)."""
+    link_requests_per_minute: int = Field(default=120, ge=1)
+    """Requests one address may make per minute to patient-link pages and their API."""
     smtp_url: SecretStr | None = None
     """Where the outbox sends e-mail: smtp://[user:password@]host[:port], smtp+starttls://…,
     or smtps://… (TLS from the start). Unset: messages stay queued."""

@@ -21,6 +21,7 @@ from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
 from spinetrack.services.credentials import digest, new_secret, same, signature
 from spinetrack.services.patient_status import refresh_outcome
+from spinetrack.services.rate_limits import check_rate, link_limit
 from spinetrack.services.record_response import Answer, NewResponse, checked_row
 from spinetrack.storage.tables import PatientLink, PromResponse
 from spinetrack.storage.unit_of_work import UnitOfWork
@@ -211,7 +212,10 @@ def _audit_refusal(
 def _probe(
     sessions: sessionmaker[Session], token: str, action: str, remote: str | None
 ) -> Iterator[tuple[UnitOfWork, PatientLink]]:
-    """Read the live link behind a token, or audit the refusal and raise NotFound."""
+    """Read the live link behind a token, or audit the refusal and raise NotFound.
+
+    Every use of a link passes here, so here each address's requests are counted and limited."""
+    check_rate(sessions, link_limit(), remote)
     with UnitOfWork(sessions, read_only=True) as uow:
         try:
             row = _live(uow, token)

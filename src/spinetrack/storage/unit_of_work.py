@@ -12,6 +12,7 @@ from spinetrack.storage.repositories.access import AccessRepository
 from spinetrack.storage.repositories.audit import AuditRepository
 from spinetrack.storage.repositories.clinics import ClinicRepository, UserRepository
 from spinetrack.storage.repositories.patients import PatientRepository
+from spinetrack.storage.repositories.rate_limits import RateRepository
 
 
 class UnitOfWork:
@@ -67,6 +68,10 @@ class UnitOfWork:
     @property
     def access(self) -> AccessRepository:
         return AccessRepository(self.session)
+
+    @property
+    def rates(self) -> RateRepository:
+        return RateRepository(self.session)
 
     @property
     def audit(self) -> AuditRepository:

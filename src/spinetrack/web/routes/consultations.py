@@ -17,9 +17,11 @@ from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.consultations import (
     StaffUpdate,
     convert_consultation,
-    inbox,
     open_consultation,
     update_consultation,
+)
+from spinetrack.services.consultations import (
+    inbox_page as list_inbox,
 )
 from spinetrack.services.enrol_patient import NewPatient
 from spinetrack.services.errors import AccessDenied
@@ -57,12 +59,17 @@ def inbox_page(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
     show: Annotated[str, Query(pattern="^(open|all)$")] = "open",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     assert visitor.actor is not None
     try:
         clinic_id = clinic_for(visitor.actor, clinic)
-        rows = inbox(
-            sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, open_only=show == "open"
+        found = list_inbox(
+            sessions=sessions,
+            actor=visitor.actor,
+            clinic_id=clinic_id,
+            open_only=show == "open",
+            page=page,
         )
     except (NotFound, AccessDenied) as exc:
         refused = _refusal(request, visitor, exc)
@@ -72,7 +79,7 @@ def inbox_page(
         request,
         "staff/consultations.html",
         visitor,
-        rows=rows,
+        inbox=found,
         show=show,
         clinic_query=_query(clinic),
         labels=_flag_labels(),
