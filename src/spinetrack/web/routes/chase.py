@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import ValidationError
@@ -24,7 +24,7 @@ from spinetrack.services.chase_list import chase_detail, chase_list
 from spinetrack.services.contact_history import CHANNELS, OUTCOMES, NewContact, record_contact
 from spinetrack.services.errors import AccessDenied
 from spinetrack.services.patient_links import NewLink, issue_link
-from spinetrack.web.deps import CsrfChecked, PageSessions, SignedIn, Visitor
+from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     clinic_for,
     field_errors,
@@ -35,7 +35,6 @@ from spinetrack.web.routes.clinic_pages import (
 )
 
 router = APIRouter(prefix="/chase", include_in_schema=False)
-ClinicQuery = Annotated[int | None, Query()]
 NOT_ALLOWED = "Chasing follow-up is for the clinic's admin, clinicians and staff."
 
 
@@ -92,7 +91,7 @@ def _detail(
     visitor: Visitor,
     sessions: PageSessions,
     clinic: int | None,
-    patient_id: int,
+    patient_id: PageId,
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
@@ -125,7 +124,7 @@ def _detail(
 @router.get("/{patient_id}", response_class=HTMLResponse)
 def patient_page(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -136,7 +135,7 @@ def patient_page(
 @router.post("/{patient_id}/contacts", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def add_contact(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -186,7 +185,7 @@ def _patient_url(request: Request, token: str) -> str:
 @router.post("/{patient_id}/links", response_class=HTMLResponse, dependencies=[CsrfChecked])
 async def new_link(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,

@@ -25,7 +25,7 @@ from spinetrack.services.consultations import (
 )
 from spinetrack.services.enrol_patient import NewPatient
 from spinetrack.services.errors import AccessDenied
-from spinetrack.web.deps import CsrfChecked, PageSessions, SignedIn, Visitor
+from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     clinic_for,
     field_errors,
@@ -35,7 +35,6 @@ from spinetrack.web.routes.clinic_pages import (
 )
 
 router = APIRouter(prefix="/consultations", include_in_schema=False)
-ClinicQuery = Annotated[int | None, Query()]
 Text = Annotated[str, Form(max_length=2000)]
 NOT_ALLOWED = "Consultation requests are for the clinic's admin, clinicians and staff."
 
@@ -95,7 +94,7 @@ def _detail(
     visitor: Visitor,
     sessions: PageSessions,
     clinic: int | None,
-    request_id: int,
+    request_id: PageId,
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
@@ -134,7 +133,7 @@ def _detail(
 @router.get("/{request_id}", response_class=HTMLResponse)
 def detail_page(
     request: Request,
-    request_id: int,
+    request_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -145,7 +144,7 @@ def detail_page(
 @router.post("/{request_id}/status", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def set_status(
     request: Request,
-    request_id: int,
+    request_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -180,7 +179,7 @@ def set_status(
 @router.post("/{request_id}/convert", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def convert(
     request: Request,
-    request_id: int,
+    request_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
