@@ -41,7 +41,18 @@ class Settings(BaseSettings):
     or smtps://… (TLS from the start). Unset: messages stay queued."""
     smtp_from: str = "spinetrack@localhost"
     public_url: str | None = None
-    """The address patients reach this server at, for links in e-mails (default http://host:port)."""
+    """The address patients reach this server at, for links in e-mails and on screen (default
+    http://host:port); never taken from a request's Host header, which its sender chooses."""
+    trusted_proxies: str = ""
+    """Addresses of reverse proxies whose X-Forwarded-For / -Proto are believed (comma-separated;
+    default none: the client is whoever connected)."""
+    request_read_seconds: float = Field(default=30.0, gt=0)
+    """A connection must deliver each whole request within this long, or it is closed."""
+    keep_alive_seconds: int = Field(default=5, ge=1)
+    """An idle connection between requests is closed after this long."""
+
+    def resolved_public_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def resolved_database_url(self) -> str:
         """The configured database, or the embedded SQLite file under var_dir."""

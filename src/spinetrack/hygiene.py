@@ -109,6 +109,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         extra = _RAW_HTTPS_HEADERS if scope.get("scheme") == "https" else _RAW_HEADERS
+        if not scope.get("path", "").startswith(CACHEABLE):
+            extra = (*extra, _NO_STORE)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -121,6 +123,11 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+CACHEABLE = ("/static/",)
+"""The only paths a browser or proxy may keep a copy of. Everything else may carry patient data
+(pages, API answers, exports, errors that quote input), so it is `no-store` unless the route
+chose its own Cache-Control: a shared computer's back button or a proxy cache must not keep it."""
+_NO_STORE = (b"cache-control", b"no-store")
 _RAW_HEADERS = tuple((name.lower().encode(), value.encode()) for name, value in HEADERS.items())
 _RAW_HTTPS_HEADERS = (*_RAW_HEADERS, (b"strict-transport-security", b"max-age=31536000"))
 

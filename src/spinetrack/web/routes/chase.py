@@ -177,9 +177,10 @@ def add_contact(
     )
 
 
-def _patient_url(request: Request, token: str) -> str:
-    base = get_settings().public_url or str(request.base_url)
-    return f"{base.rstrip('/')}/q/{token}"
+def _patient_url(token: str) -> str:
+    """Built from the configured public address only: a request's Host header is chosen by its
+    sender, and a link sent to a patient must not point wherever that sender likes."""
+    return f"{get_settings().resolved_public_url()}/q/{token}"
 
 
 @router.post("/{patient_id}/links", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -214,7 +215,7 @@ async def new_link(
         return _detail(
             request, visitor, sessions, clinic, patient_id, 422, errors=field_errors(exc)
         )
-    url = _patient_url(request, issued.token)
+    url = _patient_url(issued.token)
     qr = segno.make(url, error="m").svg_inline(scale=4, title="QR code of the questionnaire link")
     # segno writes the SVG itself from the URL; nothing typed by a user reaches it unescaped.
     shown = Issued(url=url, qr_svg=Markup(qr), expires_at=issued.expires_at.date())
