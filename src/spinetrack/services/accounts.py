@@ -1,6 +1,7 @@
 """Clinics and user accounts: argon2-hashed passwords, a role per clinic, lock-out after repeated
 failures, and the management commands an administrator needs."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +14,7 @@ from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.actor import ROLES, Actor
 from spinetrack.services.audit_log import audited
-from spinetrack.services.errors import NotAuthenticated
+from spinetrack.services.errors import AccessDenied, NotAuthenticated
 from spinetrack.services.login_throttle import throttle
 from spinetrack.storage.tables import Clinic, Membership, User
 from spinetrack.storage.unit_of_work import UnitOfWork
@@ -71,6 +72,64 @@ def create_clinic(*, sessions: sessionmaker[Session], actor: Actor, slug: str, n
         clinic = work.uow.clinics.add(Clinic(slug=slug, name=name))
         work.clinic_id = clinic.id
         return clinic.id
+
+
+@dataclass(frozen=True)
+class ClinicSummary:
+    id: int
+    slug: str
+    name: str
+    members: int
+
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def create_clinic_checked(
+    *, sessions: sessionmaker[Session], actor: Actor, slug: str, name: str
+) -> int:
+    """A new clinic, for the CLI: the slug is the public form's address, so it is checked."""
+    slug, name = slug.strip().lower(), name.strip()
+    if not SLUG.match(slug):
+        raise InvalidInput("slug", "use 2-63 lower-case letters, digits and hyphens")
+    if not 1 <= len(name) <= 200:
+        raise InvalidInput("name", "give the clinic a name of 1 to 200 characters")
+    if not actor.system:
+        raise AccessDenied("clinics are created from the command line")
+    return create_clinic(sessions=sessions, actor=actor, slug=slug, name=name)
+
+
+def list_clinics(*, sessions: sessionmaker[Session], actor: Actor) -> list[ClinicSummary]:
+    """Every clinic for the system; a user sees the clinics they belong to."""
+    with audited(sessions, actor, "clinic.list", clinic_id=None) as work:
+        return [
+            ClinicSummary(clinic.id, clinic.slug, clinic.name, members)
+            for clinic, members in work.uow.clinics.with_member_counts()
+            if actor.system or clinic.id in actor.roles
+        ]
+
+
+def add_member(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    email: str,
+    clinic_id: int,
+    role: str,
+) -> None:
+    """Give an existing account a role in one more clinic (its password and other roles stay)."""
+    with audited(sessions, actor, "user.add_to_clinic", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, ADMINS)
+        if role not in ROLES:
+            raise InvalidInput("role", "expected one of " + ", ".join(sorted(ROLES)))
+        user = work.uow.users.by_email(email.strip().lower())
+        if user is None:
+            raise InvalidInput("email", f"no account for {email.strip().lower()}")
+        if clinic_id in work.uow.users.memberships(user.id):
+            raise InvalidInput("email", f"{user.email} already has a role in this clinic")
+        work.uow.users.add_membership(Membership(user_id=user.id, clinic_id=clinic_id, role=role))
+        work.target = f"user:{user.id}"
+        work.detail = role
 
 
 def create_user(

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.storage.tables import Clinic, Membership, User
@@ -22,6 +22,16 @@ class ClinicRepository:
         self._session.add(clinic)
         self._session.flush()
         return clinic
+
+    def with_member_counts(self) -> list[tuple[Clinic, int]]:
+        """Every clinic by slug, with how many accounts have a role in it."""
+        query = (
+            select(Clinic, func.count(Membership.user_id))
+            .outerjoin(Membership, Membership.clinic_id == Clinic.id)
+            .group_by(Clinic.id)
+            .order_by(Clinic.slug)
+        )
+        return [(clinic, int(count)) for clinic, count in self._session.execute(query)]
 
 
 class UserRepository:
