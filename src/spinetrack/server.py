@@ -12,7 +12,7 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from spinetrack.config import Settings
+from spinetrack.config import Settings, get_settings
 
 MAX_HEADER_BYTES = 16 * 1024
 """Request line and headers beyond this are refused (uvicorn's h11 limit, set explicitly)."""
@@ -46,13 +46,11 @@ def install_log_redaction() -> None:
 
 class DeadlineProtocol(H11Protocol):
     """uvicorn's HTTP/1.1 protocol with one more rule: each request, head and body, must arrive
-    within `request_read_seconds` of the connection opening or the previous response ending.
+    within `SPINETRACK_REQUEST_READ_SECONDS` of the connection opening or the previous response ending.
 
     uvicorn's own keep-alive timer only runs between requests and restarts on every byte, so a
     client sending one byte every few seconds (or opening a socket and sending nothing) holds a
     connection for ever; enough of them exhaust the server's sockets."""
-
-    read_seconds: float = 30.0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -61,7 +59,10 @@ class DeadlineProtocol(H11Protocol):
 
     def _arm(self) -> None:
         self._disarm()
-        self._deadline = self.loop.call_later(self.read_seconds, self._too_slow)
+        # Read here, not passed in: with several workers uvicorn starts fresh processes, which
+        # read the settings from the environment again.
+        seconds = get_settings().request_read_seconds
+        self._deadline = self.loop.call_later(seconds, self._too_slow)
 
     def _disarm(self) -> None:
         deadline = getattr(self, "_deadline", None)
@@ -94,7 +95,6 @@ class DeadlineProtocol(H11Protocol):
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """The server settings `spinetrack serve` passes to uvicorn, besides host, port and workers."""
-    DeadlineProtocol.read_seconds = settings.request_read_seconds
     trusted = ",".join(a.strip() for a in settings.trusted_proxies.split(",") if a.strip())
     return {
         "http": DeadlineProtocol,
