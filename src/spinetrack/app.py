@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import FastAPI
 
-from spinetrack import __version__, hygiene, web
+from spinetrack import __version__, hygiene, server, web
 from spinetrack.api import cds_hooks, docs, errors, health
 from spinetrack.api.v1 import router as api_v1
 from spinetrack.config import get_settings
@@ -42,6 +42,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     )
     app.state.database = database or open_database()
     app.state.owns_database = database is None
+    server.install_log_redaction()
     errors.install(app)
     hygiene.install(app, get_settings().max_body_bytes)
     app.include_router(health.router)

@@ -34,12 +34,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2 * 1024 * 1024
     login_failures_before_lockout: int = 5
     lockout_minutes: int = 15
+    consultations_per_hour: int = Field(default=10, ge=1)
+    """Consultation requests one address may send per hour (the public form)."""
+    link_requests_per_minute: int = Field(default=120, ge=1)
+    """Requests one address may make per minute to patient-link pages and their API."""
     smtp_url: SecretStr | None = None
     """Where the outbox sends e-mail: smtp://[user:password@]host[:port], smtp+starttls://…,
     or smtps://… (TLS from the start). Unset: messages stay queued."""
     smtp_from: str = "spinetrack@localhost"
     public_url: str | None = None
-    """The address patients reach this server at, for links in e-mails (default http://host:port)."""
+    """The address patients reach this server at, for links in e-mails and on screen (default
+    http://host:port); never taken from a request's Host header, which its sender chooses."""
     audit_key: SecretStr | None = None
     """Keys the audit chain's and the backups' HMACs; kept outside the database (see
     `resolved_audit_key`). A deployment sets it and keeps a copy with its backups."""
@@ -49,6 +54,16 @@ class Settings(BaseSettings):
     audit_seal_ms: int = Field(default=100, ge=0)
     """How long a server gathers audit entries before sealing them into the chain; 0 seals after
     every commit, on the committing thread (the command line and the tests)."""
+    trusted_proxies: str = ""
+    """Addresses of reverse proxies whose X-Forwarded-For / -Proto are believed (comma-separated;
+    default none: the client is whoever connected)."""
+    request_read_seconds: float = Field(default=30.0, gt=0)
+    """A connection must deliver each whole request within this long, or it is closed."""
+    keep_alive_seconds: int = Field(default=5, ge=1)
+    """An idle connection between requests is closed after this long."""
+
+    def resolved_public_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def resolved_database_url(self) -> str:
         """The configured database, or the embedded SQLite file under var_dir."""

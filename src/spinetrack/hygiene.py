@@ -7,8 +7,10 @@ import logging
 import uuid
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from spinetrack.services.errors import TooManyRequests
 
 log = logging.getLogger("spinetrack")
 
@@ -107,6 +109,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         extra = _RAW_HTTPS_HEADERS if scope.get("scheme") == "https" else _RAW_HEADERS
+        if not scope.get("path", "").startswith(CACHEABLE):
+            extra = (*extra, _NO_STORE)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -119,11 +123,33 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+CACHEABLE = ("/static/",)
+"""The only paths a browser or proxy may keep a copy of. Everything else may carry patient data
+(pages, API answers, exports, errors that quote input), so it is `no-store` unless the route
+chose its own Cache-Control: a shared computer's back button or a proxy cache must not keep it."""
+_NO_STORE = (b"cache-control", b"no-store")
 _RAW_HEADERS = tuple((name.lower().encode(), value.encode()) for name, value in HEADERS.items())
 _RAW_HTTPS_HEADERS = (*_RAW_HEADERS, (b"strict-transport-security", b"max-age=31536000"))
 
 
+async def _too_many(request: Request, exc: Exception) -> Response:
+    """429 for an anonymous door used too often: JSON for the API, a short page for people."""
+    assert isinstance(exc, TooManyRequests)
+    headers = {**HEADERS, "Retry-After": str(exc.retry_after), "Cache-Control": "no-store"}
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(
+            {"detail": exc.message, "field": None}, status_code=429, headers=headers
+        )
+    body = (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Please wait</title>"
+        "<h1>Please wait a moment</h1><p>We received too many requests from your connection. "
+        f"Please try again in {exc.retry_after} seconds.</p></html>"
+    )
+    return HTMLResponse(body, status_code=429, headers=headers)
+
+
 def install(app: FastAPI, max_body_bytes: int) -> None:
     app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(TooManyRequests, _too_many)
     app.add_middleware(BodySizeLimit, limit=max_body_bytes)
     app.add_middleware(SecurityHeaders)  # outermost: a refused oversize body gets them too

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from spinetrack.cli import serve as serve_module
 from spinetrack.cli.main import app
 from spinetrack.config import get_settings
+from spinetrack.server import DeadlineProtocol
 
 
 @pytest.fixture
@@ -43,3 +44,27 @@ def test_serve_takes_workers_from_the_option_or_the_environment(
 def test_serve_refuses_zero_workers(cli_database: str, started: list[dict[str, Any]]) -> None:
     result = CliRunner().invoke(app, ["serve", "--workers", "0"])
     assert result.exit_code == 2 and started == []
+
+
+def test_serve_trusts_proxy_headers_only_from_configured_addresses(
+    cli_database: str, started: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    monkeypatch.setenv("SPINETRACK_TRUSTED_PROXIES", "10.0.0.5, 10.0.0.6")
+    get_settings.cache_clear()
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    default, configured = started
+    assert (default["proxy_headers"], default["forwarded_allow_ips"]) == (False, "")
+    assert (configured["proxy_headers"], configured["forwarded_allow_ips"]) == (
+        True,
+        "10.0.0.5,10.0.0.6",
+    )
+
+
+def test_serve_cuts_slow_and_idle_connections(
+    cli_database: str, started: list[dict[str, Any]]
+) -> None:
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    (call,) = started
+    assert call["http"] is DeadlineProtocol and call["timeout_keep_alive"] == 5
+    assert call["h11_max_incomplete_event_size"] == 16 * 1024

@@ -13,6 +13,8 @@ from spinetrack.services.database import Database
 from spinetrack.storage.tables import AuditEntry
 
 AUDIT_TABLES = frozenset({"audit_entries", "audit_head"})
+RATE_TABLES = frozenset({"rate_windows"})
+"""Per-address request counts: a refused request is meant to count toward its address's limit."""
 INJECTIONS = (
     "'; DROP TABLE patients; --",
     "Robert'); DELETE FROM prom_responses WHERE ('1'='1",
@@ -27,7 +29,7 @@ INJECTIONS = (
 
 
 def data_counts(database: Database) -> dict[str, int]:
-    return {t: n for t, n in row_counts(database).items() if t not in AUDIT_TABLES}
+    return {t: n for t, n in row_counts(database).items() if t not in AUDIT_TABLES | RATE_TABLES}
 
 
 def _last_seq(database: Database) -> int:

@@ -34,6 +34,7 @@ _REASONS = {
     409: "The request conflicts with an earlier one",
     413: "The request body is too large",
     422: "The input is invalid; `field` names what to fix",
+    429: "Too many requests from this address; retry after `Retry-After` seconds",
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": reason, "content": {"application/json": {}}}

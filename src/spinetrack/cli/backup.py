@@ -5,6 +5,7 @@ from pathlib import Path
 
 import typer
 from rich.progress import Progress
+from sqlalchemy.exc import SQLAlchemyError
 
 from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.services.backup import backup, restore
@@ -40,6 +41,17 @@ def restore_command(
         with Progress(disable=not sys.stderr.isatty(), transient=True) as bar:
             task = bar.add_task("restoring", total=None)
             rows = restore(database, file, progress=lambda n: bar.advance(task, n))
+    except SQLAlchemyError as exc:
+        # A value this database cannot hold (an id beyond PostgreSQL's integer, text too long):
+        # the restore ran in one transaction, so nothing was written.
+        cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise fail(
+            f"{file} cannot be restored into this database ({cause}); nothing was restored"
+        ) from exc
+    except (KeyError, ValueError, TypeError) as exc:
+        raise fail(
+            f"{file} holds a row this spinetrack cannot read ({exc!r}); nothing was restored"
+        ) from exc
     finally:
         database.close()
     typer.echo(

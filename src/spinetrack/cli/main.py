@@ -6,6 +6,7 @@ from spinetrack import __version__
 from spinetrack.cli import (
     audit,
     backup,
+    clinics,
     db,
     demo,
     export,
@@ -46,6 +47,7 @@ def _root(
 
 
 for module in (
+    clinics,
     db,
     demo,
     serve,

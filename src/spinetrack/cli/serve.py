@@ -6,6 +6,7 @@ import uvicorn
 from spinetrack.cli.errors import explains_errors
 from spinetrack.config import get_settings
 from spinetrack.demo.load import demo_logins
+from spinetrack.server import uvicorn_options
 from spinetrack.services.database import open_database
 
 
@@ -47,6 +48,7 @@ def serve(
         port=port,
         reload=reload,
         workers=None if reload else workers,
+        **uvicorn_options(settings),
     )
 
 

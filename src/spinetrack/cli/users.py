@@ -8,6 +8,7 @@ from rich.table import Table
 
 from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.services.accounts import (
+    add_member,
     create_user,
     disable_user,
     list_users,
@@ -63,6 +64,28 @@ def create(
     typer.echo(f"created user {user_id} {email.lower()} as {role} in {clinic}")
     if not password:
         typer.echo(f"initial password (shown once): {chosen}")
+
+
+@users_app.command("add-to-clinic")
+@explains_errors
+def add_to_clinic(
+    email: str = typer.Argument(..., help="An existing account"),
+    clinic: str = typer.Option(..., "--clinic", help="Clinic slug"),
+    role: str = typer.Option(..., "--role", help="admin, clinician, staff or analyst"),
+) -> None:
+    """Give an existing account a role in another clinic (same password, same sign-in)."""
+    database = open_database()
+    try:
+        add_member(
+            sessions=database.sessions,
+            actor=CLI,
+            email=email,
+            clinic_id=_clinic(database, clinic),
+            role=role,
+        )
+    finally:
+        database.close()
+    typer.echo(f"{email.strip().lower()} is now {role} in {clinic}")
 
 
 @users_app.command("list")

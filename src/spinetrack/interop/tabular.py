@@ -180,6 +180,36 @@ def tables(registry: Registry) -> dict[str, pl.DataFrame]:
     return frames
 
 
+FORMULA_START = r"^[=+\-@\t\r]"
+"""Cells starting with these are formulas to a spreadsheet (OWASP, "CSV Injection"): a name typed
+as `=HYPERLINK(...)` on the public form would run when a clinician opens the export."""
+
+
+def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that a spreadsheet would read as a formula get a leading apostrophe, which makes
+    the spreadsheet show them as text (OWASP's advice for CSV files); `read_csv` removes it."""
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(FORMULA_START))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+def _restored(frame: pl.DataFrame) -> pl.DataFrame:
+    """Undo `neutralised`, so an exported table reads back as it was."""
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(r"^'[=+\-@\t\r]"))
+        .then(pl.col(name).str.slice(1))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
 def write_tables(registry: Registry, directory: Path, fmt: Format) -> list[Path]:
     """Write one file per table into `directory` (created if needed); returns the paths."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -187,7 +217,9 @@ def write_tables(registry: Registry, directory: Path, fmt: Format) -> list[Path]
     for name, frame in tables(registry).items():
         path = directory / f"{name}.{fmt}"
         if fmt == "csv":
-            frame.write_csv(path, datetime_format=DATETIME_FORMAT, float_precision=None)
+            neutralised(frame).write_csv(
+                path, datetime_format=DATETIME_FORMAT, float_precision=None
+            )
         else:
             frame.write_parquet(path)
         written.append(path)
@@ -225,7 +257,7 @@ def read_csv(raw: bytes, kind: Kind) -> pl.DataFrame:
     except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidInput("file", f"not a readable UTF-8 CSV file ({detail})") from exc
-    frame = frame.rename({c: c.strip() for c in frame.columns})
+    frame = _restored(frame.rename({c: c.strip() for c in frame.columns}))
     missing = [c for c in REQUIRED[kind] if c not in frame.columns]
     if missing:
         hint = ""
@@ -392,4 +424,4 @@ def problems_csv(problems: list[RowProblem]) -> bytes:
         },
         schema={"line": pl.Int64, "field": pl.String, "reason": pl.String},
     )
-    return frame.write_csv().encode()
+    return neutralised(frame).write_csv().encode()

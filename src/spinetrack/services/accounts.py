@@ -1,27 +1,32 @@
 """Clinics and user accounts: argon2-hashed passwords, a role per clinic, lock-out after repeated
 failures, and the management commands an administrator needs."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session, sessionmaker
+from zxcvbn import zxcvbn
 
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.actor import ROLES, Actor
 from spinetrack.services.audit_log import audited
-from spinetrack.services.errors import NotAuthenticated
+from spinetrack.services.errors import AccessDenied, NotAuthenticated
 from spinetrack.services.login_throttle import throttle
 from spinetrack.storage.tables import Clinic, Membership, User
 from spinetrack.storage.unit_of_work import UnitOfWork
 
 MIN_PASSWORD = 10
+MIN_STRENGTH = 3
+"""zxcvbn's score 3: "safely unguessable", about 10^8 guesses (0-2 fall to online guessing)."""
 ADMINS = frozenset({"admin"})
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("spinetrack-timing-equaliser")
-WRONG = "wrong e-mail or password"
+CURRENT_WRONG = "the current password is not right, or too many failed attempts: try again later"
+WRONG = "wrong e-mail or password, or too many failed attempts: try again later"
 
 
 @dataclass(frozen=True)
@@ -34,13 +39,26 @@ class UserSummary:
     locked_until: datetime | None
 
 
-def check_password_strength(password: str, field: str = "password") -> None:
+def check_password_strength(password: str, field: str = "password", email: str = "") -> None:
+    """Refuse passwords a guesser tries early: too short or too uniform, built on the account's own
+    e-mail, or rated below "safely unguessable" by zxcvbn, whose lists of common passwords, words
+    and names (from leaked-password corpora and word frequencies) catch "password123" and
+    "Password1!" alike."""
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(field, f"use at least {MIN_PASSWORD} characters")
     if password.isdigit() or password.isalpha():
         raise InvalidInput(field, "mix letters with digits or symbols")
     if len(set(password)) < 5:
         raise InvalidInput(field, "use more different characters")
+    email = email.strip().lower()
+    own = [part for part in (email, email.partition("@")[0]) if len(part) >= 3]
+    if any(part in password.lower() for part in own):
+        raise InvalidInput(field, "do not build the password from your e-mail address")
+    # zxcvbn's own cut-off is 72 characters (longer input is not rated, and costs time).
+    if zxcvbn(password[:72], user_inputs=own)["score"] < MIN_STRENGTH:
+        raise InvalidInput(
+            field, "this password is too common or easy to guess; try a few unrelated words"
+        )
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -54,6 +72,64 @@ def create_clinic(*, sessions: sessionmaker[Session], actor: Actor, slug: str, n
         clinic = work.uow.clinics.add(Clinic(slug=slug, name=name))
         work.clinic_id = clinic.id
         return clinic.id
+
+
+@dataclass(frozen=True)
+class ClinicSummary:
+    id: int
+    slug: str
+    name: str
+    members: int
+
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def create_clinic_checked(
+    *, sessions: sessionmaker[Session], actor: Actor, slug: str, name: str
+) -> int:
+    """A new clinic, for the CLI: the slug is the public form's address, so it is checked."""
+    slug, name = slug.strip().lower(), name.strip()
+    if not SLUG.match(slug):
+        raise InvalidInput("slug", "use 2-63 lower-case letters, digits and hyphens")
+    if not 1 <= len(name) <= 200:
+        raise InvalidInput("name", "give the clinic a name of 1 to 200 characters")
+    if not actor.system:
+        raise AccessDenied("clinics are created from the command line")
+    return create_clinic(sessions=sessions, actor=actor, slug=slug, name=name)
+
+
+def list_clinics(*, sessions: sessionmaker[Session], actor: Actor) -> list[ClinicSummary]:
+    """Every clinic for the system; a user sees the clinics they belong to."""
+    with audited(sessions, actor, "clinic.list", clinic_id=None) as work:
+        return [
+            ClinicSummary(clinic.id, clinic.slug, clinic.name, members)
+            for clinic, members in work.uow.clinics.with_member_counts()
+            if actor.system or clinic.id in actor.roles
+        ]
+
+
+def add_member(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    email: str,
+    clinic_id: int,
+    role: str,
+) -> None:
+    """Give an existing account a role in one more clinic (its password and other roles stay)."""
+    with audited(sessions, actor, "user.add_to_clinic", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, ADMINS)
+        if role not in ROLES:
+            raise InvalidInput("role", "expected one of " + ", ".join(sorted(ROLES)))
+        user = work.uow.users.by_email(email.strip().lower())
+        if user is None:
+            raise InvalidInput("email", f"no account for {email.strip().lower()}")
+        if clinic_id in work.uow.users.memberships(user.id):
+            raise InvalidInput("email", f"{user.email} already has a role in this clinic")
+        work.uow.users.add_membership(Membership(user_id=user.id, clinic_id=clinic_id, role=role))
+        work.target = f"user:{user.id}"
+        work.detail = role
 
 
 def create_user(
@@ -70,10 +146,10 @@ def create_user(
         actor.require(clinic_id, ADMINS)
         if role not in ROLES:
             raise InvalidInput("role", "expected one of " + ", ".join(sorted(ROLES)))
-        check_password_strength(password)
         email = email.strip().lower()
         if "@" not in email:
             raise InvalidInput("email", f"{email!r} is not an e-mail address")
+        check_password_strength(password, email=email)
         existing = work.uow.users.by_email(email)
         if existing is not None:
             if clinic_id in work.uow.users.memberships(existing.id):
@@ -87,16 +163,6 @@ def create_user(
         return user.id
 
 
-def _failed(user: User | None, now: datetime) -> None:
-    if user is None:
-        return
-    settings = get_settings()
-    user.failed_logins += 1
-    if user.failed_logins >= settings.login_failures_before_lockout:
-        user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-        user.failed_logins = 0
-
-
 def _password_matches(user: User | None, password: str) -> bool:
     stored = user.password_hash if user and user.is_active else _DUMMY_HASH
     try:
@@ -105,28 +171,62 @@ def _password_matches(user: User | None, password: str) -> bool:
         return False
 
 
+def _matched_hash(
+    sessions: sessionmaker[Session], password: str, *, email: str = "", user_id: int = 0
+) -> str | None:
+    """The stored hash the password matches, or None (unknown, disabled or wrong).
+
+    Checked before the write transaction that counts the attempt: the hash costs the better part
+    of a second by design, and on SQLite the write lock is shared by every writer. An unknown
+    account costs the same check as a real one, so timing tells nothing."""
+    with UnitOfWork(sessions, read_only=True) as uow:
+        user = uow.users.by_email(email) if email else uow.users.get(user_id)
+        return user.password_hash if _password_matches(user, password) and user else None
+
+
+def _counted(uow: UnitOfWork, user: User | None, matched: str | None) -> bool:
+    """Count one password attempt toward the account's lock-out; whether it signs in.
+
+    The attempt is counted in the database (`claim_attempt`), so concurrent guesses cannot all
+    read "4 failures so far": once the count reaches the limit the account is locked, and every
+    attempt counted after that fails whatever its password. A password changed since it was
+    checked does not count as right."""
+    if user is None:
+        return False
+    settings = get_settings()
+    now = datetime.now(UTC)
+    limit = settings.login_failures_before_lockout
+    attempts = uow.users.claim_attempt(user.id, now)
+    if attempts is None:
+        return False
+    if attempts <= limit and matched is not None and matched == user.password_hash:
+        uow.users.clear_attempts(user.id)
+        return True
+    if attempts >= limit:
+        uow.users.lock(user.id, now + timedelta(minutes=settings.lockout_minutes))
+    return False
+
+
 def authenticate(
     *, sessions: sessionmaker[Session], email: str, password: str, remote: str | None = None
 ) -> Actor:
     """Check a password sign-in. The attempt is audited with its address, and a failure still
-    commits the account's failure count, so lock-out survives the rejected request."""
+    commits the account's failure count, so lock-out survives the rejected request. An unknown
+    account, a wrong password and a locked account get the same answer, so the answer neither
+    confirms that an e-mail has an account nor tells a guesser when to stop."""
     email = email.strip().lower()[:254]
     failure: str | None = None
+    allowed = throttle.allow(remote)
+    matched = _matched_hash(sessions, password, email=email) if allowed else None
     with audited(sessions, Actor(name=email, remote=remote), "login", clinic_id=None) as work:
         user = work.uow.users.by_email(email)
-        now = datetime.now(UTC)
-        locked = user is not None and (_aware(user.locked_until) or now) > now
-        if not throttle.allow(remote):
+        if not allowed:
             failure = "too many sign-in attempts from this address; wait a few minutes"
-        elif locked:
-            failure = "too many failed attempts on this account; try again later"
-        elif not _password_matches(user, password):
-            _failed(user, now)
+        elif not _counted(work.uow, user, matched):
             failure = WRONG
         if failure or user is None:
             work.outcome, work.detail = "rejected", failure or WRONG
         else:
-            user.failed_logins, user.locked_until = 0, None
             work.target = f"user:{user.id}"
             signed_in = Actor(
                 name=user.email,
@@ -190,10 +290,11 @@ def reset_password(
 ) -> None:
     with audited(sessions, actor, "user.reset_password", clinic_id=None) as work:
         user = _member(work.uow, actor, email)
-        check_password_strength(new_password)
+        check_password_strength(new_password, email=user.email)
         user.password_hash = _hasher.hash(new_password)
         user.failed_logins, user.locked_until = 0, None
         work.uow.access.revoke_sessions(user.id)
+        work.uow.access.revoke_tokens(user.id)
         work.target = f"user:{user.id}"
 
 
@@ -201,16 +302,26 @@ def change_password(
     *, sessions: sessionmaker[Session], actor: Actor, current: str, new_password: str
 ) -> None:
     """The signed-in user changes their own password; other sessions are signed out."""
+    refused = False
+    matched = _matched_hash(sessions, current, user_id=actor.user_id or 0)
     with audited(sessions, actor, "user.change_password", clinic_id=None) as work:
         user = work.uow.users.get(actor.user_id or 0)
-        if user is None or not _password_matches(user, current):
-            raise InvalidInput("current_password", "the current password is not right")
-        check_password_strength(new_password, "new_password")
-        if new_password == current:
-            raise InvalidInput("new_password", "choose a password different from the current one")
-        user.password_hash = _hasher.hash(new_password)
-        work.uow.access.revoke_sessions(user.id)
-        work.target = f"user:{user.id}"
+        # Checked and counted like a sign-in: a stolen session must not become a way to guess the
+        # password without limit. The refusal is recorded without raising, so the count commits.
+        if not _counted(work.uow, user, matched):
+            refused, work.outcome, work.detail = True, "rejected", CURRENT_WRONG
+        else:
+            assert user is not None
+            check_password_strength(new_password, "new_password", user.email)
+            if new_password == current:
+                raise InvalidInput(
+                    "new_password", "choose a password different from the current one"
+                )
+            user.password_hash = _hasher.hash(new_password)
+            work.uow.access.revoke_sessions(user.id)
+            work.target = f"user:{user.id}"
+    if refused:
+        raise InvalidInput("current_password", CURRENT_WRONG)
 
 
 def user_ids(*, sessions: sessionmaker[Session], emails: list[str]) -> list[int]:

@@ -176,6 +176,6 @@ def registry_dashboard(
 
 def sole_clinic(sessions: sessionmaker[Session]) -> int | None:
     """The clinic's id when the database holds exactly one (the usual single-practice install)."""
-    with UnitOfWork(sessions) as uow:
+    with UnitOfWork(sessions, read_only=True) as uow:
         ids = uow.session.scalars(select(Clinic.id).limit(2)).all()
         return ids[0] if len(ids) == 1 else None

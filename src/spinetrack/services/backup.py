@@ -27,6 +27,7 @@ from spinetrack.domain.errors import InvalidInput, SpinetrackError
 from spinetrack.services.audit_log import sealer
 from spinetrack.services.database import Database
 from spinetrack.storage.audit_chain import write_checkpoint
+from spinetrack.storage.engine import READ_ONLY
 from spinetrack.storage.migrate import current_revision
 from spinetrack.storage.tables import Base
 
@@ -76,8 +77,9 @@ def backup(database: Database, path: Path, progress: Progress | None = None) -> 
     revision = current_revision(database.engine) or ""
     sealer(database.sessions).seal_now()  # the copy carries a chain with nothing left to seal
     digest, mac, rows = hashlib.sha256(), _mac(get_settings().resolved_audit_key()), -1
-    engine = database.engine
-    if engine.dialect.name == "postgresql":  # one snapshot for every table
+    # One snapshot for every table; on SQLite a deferred BEGIN, so writers go on meanwhile.
+    engine = database.engine.execution_options(**{READ_ONLY: True})
+    if engine.dialect.name == "postgresql":
         engine = engine.execution_options(
             isolation_level="REPEATABLE READ", postgresql_readonly=True
         )
@@ -87,9 +89,6 @@ def backup(database: Database, path: Path, progress: Progress | None = None) -> 
         os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw,
         gzip.open(raw, "wt", encoding="utf-8") as out,
     ):
-        if connection.dialect.name == "sqlite":
-            # pysqlite opens transactions only for writes; BEGIN makes every read share one snapshot.
-            connection.exec_driver_sql("BEGIN")
         for line in _lines(connection, revision):
             digest.update(line.encode("utf-8") + b"\n")
             mac.update(line.encode("utf-8") + b"\n")

@@ -19,7 +19,7 @@ class ClinicOverview:
 
 
 def find_clinic(*, sessions: sessionmaker[Session], slug: str) -> int | None:
-    with UnitOfWork(sessions) as uow:
+    with UnitOfWork(sessions, read_only=True) as uow:
         clinic = uow.clinics.by_slug(slug)
         return clinic.id if clinic else None
 

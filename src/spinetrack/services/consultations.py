@@ -7,7 +7,7 @@ without JavaScript or by a script is marked urgent exactly like one sent from th
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -18,12 +18,18 @@ from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
 from spinetrack.services.enrol_patient import NewPatient
+from spinetrack.services.rate_limits import check_rate, consultation_limit
 from spinetrack.storage.repositories.patient_side import ConsultationRepository, all_clinics
 from spinetrack.storage.tables import ConsultationRequest, Patient
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """No 0/O or 1/I, so a reference read out over the phone is not misheard."""
-INBOX_LIMIT = 200
+INBOX_PAGE = 50
+"""Requests without a warning sign shown per inbox page (urgent ones are never paged)."""
+FOLD_WINDOW = timedelta(hours=1)
+"""Requests from one address this close together are grouped in the inbox (a burst)."""
+CONTACT_WINDOW = timedelta(days=1)
+"""Requests with the same e-mail or phone this close together are grouped (one person)."""
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -122,6 +128,7 @@ def submit_consultation(
     remote: str | None,
 ) -> Received:
     """Store a request in the clinic's inbox (one audited transaction) and say how urgent it is."""
+    check_rate(sessions, consultation_limit(), remote)
     hits = check_screening(request)
     actor = Actor(name="consultation-form", remote=remote)
     with sessions() as session:
@@ -138,6 +145,7 @@ def submit_consultation(
                 red_flags=[q.id for q in hits],
                 consent_at=datetime.now(UTC),
                 status="new",
+                sender=(remote or "")[:64] or None,
                 **fields,
             )
         )
@@ -166,22 +174,102 @@ class ConsultationView(BaseModel):
     contact_preference: str
     status: str
     patient_id: int | None
+    sender: str | None = None
     handled_by: str | None
     handled_at: datetime | None
     staff_note: str | None
 
 
+@dataclass(frozen=True)
+class InboxRow:
+    """A request as the inbox lists it, with the requests folded under it: the same contact
+    details, or the same sending address within `FOLD_WINDOW` (a burst, or a person who wrote
+    twice). Folded requests are still listed by reference; nothing is hidden, only grouped."""
+
+    request: ConsultationView
+    folded: list[ConsultationView]
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    urgent: list[InboxRow]
+    """Every urgent request, oldest first, never paged."""
+    others: list[InboxRow]
+    """One page of the other requests, newest first."""
+    page: int
+    pages: int
+    others_total: int
+
+
+def _contact(row: ConsultationView) -> str | None:
+    if row.email:
+        return "email:" + row.email.strip().lower()
+    digits = "".join(ch for ch in row.phone or "" if ch.isdigit())
+    return "phone:" + digits if len(digits) >= 5 else None
+
+
+def fold(rows: list[ConsultationView]) -> list[InboxRow]:
+    """Group requests from the same person or the same burst under the first of them (in the
+    order given): same contact details within a day, or the same address within an hour."""
+    groups: list[InboxRow] = []
+    by_contact: dict[str, tuple[InboxRow, datetime]] = {}
+    by_sender: dict[str, tuple[InboxRow, datetime]] = {}
+    for row in rows:
+        contact, sender = _contact(row), row.sender
+        group = None
+        for key, known, window in (
+            (contact, by_contact, CONTACT_WINDOW),
+            (sender, by_sender, FOLD_WINDOW),
+        ):
+            seen = known.get(key) if key else None
+            if seen and abs(row.received_at - seen[1]) <= window:
+                group = seen[0]
+                break
+        if group is None:
+            group = InboxRow(row, [])
+            groups.append(group)
+        else:
+            group.folded.append(row)
+        if contact:
+            by_contact[contact] = (group, row.received_at)
+        if sender:
+            by_sender[sender] = (group, row.received_at)
+    return groups
+
+
+def inbox_page(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    open_only: bool = True,
+    page: int = 1,
+) -> InboxPage:
+    """The clinic's inbox: every urgent request first (oldest first), then a page of the rest."""
+    with audited(sessions, actor, "consultation.list", clinic_id=clinic_id) as work:
+        actor.require(clinic_id)
+        repo = ConsultationRepository(work.uow.session, clinic_id)
+        urgent = [ConsultationView.model_validate(r) for r in repo.urgent(open_only=open_only)]
+        total = repo.count_others(open_only=open_only)
+        pages = max(1, -(-total // INBOX_PAGE))
+        page = min(max(1, page), pages)
+        others = [
+            ConsultationView.model_validate(r)
+            for r in repo.others(
+                open_only=open_only, offset=(page - 1) * INBOX_PAGE, limit=INBOX_PAGE
+            )
+        ]
+        work.detail = f"returned={len(urgent) + len(others)}"
+        work.saw(row.patient_id for row in [*urgent, *others] if row.patient_id is not None)
+        return InboxPage(fold(urgent), fold(others), page, pages, total)
+
+
 def inbox(
     *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, open_only: bool = True
 ) -> list[ConsultationView]:
-    with audited(sessions, actor, "consultation.list", clinic_id=clinic_id) as work:
-        actor.require(clinic_id)
-        rows = ConsultationRepository(work.uow.session, clinic_id).inbox(
-            open_only=open_only, limit=INBOX_LIMIT
-        )
-        work.detail = f"returned={len(rows)}"
-        work.saw(row.patient_id for row in rows if row.patient_id is not None)
-        return [ConsultationView.model_validate(row) for row in rows]
+    """The first page of the inbox as one list (urgent first), folded requests left out."""
+    found = inbox_page(sessions=sessions, actor=actor, clinic_id=clinic_id, open_only=open_only)
+    return [row.request for row in found.urgent + found.others]
 
 
 def open_consultation(
@@ -229,9 +317,10 @@ def convert_consultation(
     One transaction: either the patient exists and the request says so, or neither changed."""
     with audited(sessions, actor, "consultation.convert", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
-        row = ConsultationRepository(work.uow.session, clinic_id).get(request_id, lock=True)
+        requests = ConsultationRepository(work.uow.session, clinic_id)
+        row = requests.get(request_id, lock=True)
         work.target = f"consultation:{row.id}"
-        if row.status == "converted":
+        if row.status == "converted" or not requests.claim_conversion(row.id):
             raise InvalidInput("status", "this request already became a patient record")
         repo = work.uow.patients(clinic_id)
         if repo.by_mrn(patient.mrn) is not None:

@@ -78,7 +78,7 @@ def parse_smtp_url(url: str) -> SmtpTarget:
 
 def _public_url() -> str:
     settings = get_settings()
-    return (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    return settings.resolved_public_url()
 
 
 def _wording(kind: str, clinic: str, expires: date) -> tuple[str, str]:

@@ -21,6 +21,7 @@ from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
 from spinetrack.services.credentials import digest, new_secret, same, signature
 from spinetrack.services.patient_status import refresh_outcome
+from spinetrack.services.rate_limits import check_rate, link_limit
 from spinetrack.services.record_response import Answer, NewResponse, checked_row
 from spinetrack.storage.tables import PatientLink, PromResponse
 from spinetrack.storage.unit_of_work import UnitOfWork
@@ -211,8 +212,11 @@ def _audit_refusal(
 def _probe(
     sessions: sessionmaker[Session], token: str, action: str, remote: str | None
 ) -> Iterator[tuple[UnitOfWork, PatientLink]]:
-    """Read the live link behind a token, or audit the refusal and raise NotFound."""
-    with UnitOfWork(sessions) as uow:
+    """Read the live link behind a token, or audit the refusal and raise NotFound.
+
+    Every use of a link passes here, so here each address's requests are counted and limited."""
+    check_rate(sessions, link_limit(), remote)
+    with UnitOfWork(sessions, read_only=True) as uow:
         try:
             row = _live(uow, token)
         except NotFound as exc:
@@ -254,10 +258,12 @@ def answer_link(
     with audited(
         sessions, actor, "link.answer", clinic_id=clinic_id, patient_id=patient_id
     ) as work:
-        link = _live(work.uow, token, lock=True)
+        _live(work.uow, token, lock=True)
+        now = datetime.now(UTC)
+        if not work.uow.access.close_link(link_id, now):
+            raise NotFound("link", "(already used)")
         repo = work.uow.patients(clinic_id)
         repo.lock(patient_id)  # as a staff submission does: one status recompute at a time
-        now = datetime.now(UTC)
         for i, (instrument, given) in enumerate(zip(instruments, answers.responses, strict=True)):
             if not any(value is not None for value in given.values()):
                 raise InvalidInput(
@@ -271,8 +277,6 @@ def answer_link(
             except InvalidInput as exc:
                 raise InvalidInput(f"responses.{i}.{exc.field}", exc.reason) from exc
             repo.add_row(PromResponse(patient_id=patient_id, **fields))
-        link.used_at = now
-        link.draft = None
         refresh_outcome(repo, patient_id)
         work.target = f"link:{link_id}"
         return len(instruments)
@@ -371,7 +375,7 @@ def link_answered(*, sessions: sessionmaker[Session], token: str) -> bool:
         secret = _verified(token)
     except NotFound:
         return False
-    with UnitOfWork(sessions) as uow:
+    with UnitOfWork(sessions, read_only=True) as uow:
         row = uow.access.link_by_digest(digest(secret))
         return row is not None and row.used_at is not None and row.revoked_at is None
 

@@ -57,7 +57,7 @@ def session_actor(
     *, sessions: sessionmaker[Session], token: str, remote: str | None
 ) -> tuple[Actor, str]:
     """The actor and CSRF token of a live session, or NotAuthenticated."""
-    with UnitOfWork(sessions) as uow:
+    with UnitOfWork(sessions, read_only=True) as uow:
         row = uow.access.session_by_digest(digest(token))
         now = datetime.now(UTC)
         if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
@@ -102,7 +102,7 @@ def revoke_token(*, sessions: sessionmaker[Session], actor: Actor, token_id: int
 
 
 def list_tokens(*, sessions: sessionmaker[Session], actor: Actor) -> list[TokenSummary]:
-    with UnitOfWork(sessions) as uow:
+    with UnitOfWork(sessions, read_only=True) as uow:
         return [
             TokenSummary(t.id, t.name, t.created_at, t.last_used_at, t.revoked_at is not None)
             for t in uow.access.tokens_of(actor.user_id or 0)

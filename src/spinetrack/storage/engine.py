@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +18,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    # The driver would open its transaction lazily, at the first write; we emit our own BEGIN.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """Start SQLite transactions with BEGIN IMMEDIATE (SQLAlchemy's documented pysqlite recipe).
+
+    A deferred transaction reads a snapshot and only asks for the write lock at its first write,
+    so two requests could both see a link unused (or a counter at 4) and both act on it: SQLite
+    ignores FOR UPDATE. Taking the write lock at BEGIN makes read-then-write work serialise like
+    PostgreSQL's row locks; readers are unaffected in WAL mode. Connections in autocommit mode
+    (per-request sign-in lookups) open no transaction at all, and work that only reads may ask
+    for a deferred one (`READ_ONLY`), so a long read such as a backup never holds up writers."""
+    options = connection.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    connection.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "spinetrack_read_only"
+"""Execution option: this connection's transaction only reads (SQLite then begins it deferred)."""
 
 
 def _private_file(path: Path) -> None:
@@ -40,6 +61,7 @@ def make_engine(url: str) -> Engine:
             _private_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     # Each web request's database work runs on one of a few threads (SPINETRACK_THREADS), one
     # transaction at a time. Connections beyond the kept pool are opened and closed per use, which

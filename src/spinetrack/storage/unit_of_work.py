@@ -7,20 +7,28 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from spinetrack.storage.engine import READ_ONLY
 from spinetrack.storage.repositories.access import AccessRepository
 from spinetrack.storage.repositories.audit import AuditRepository
 from spinetrack.storage.repositories.clinics import ClinicRepository, UserRepository
 from spinetrack.storage.repositories.patients import PatientRepository
+from spinetrack.storage.repositories.rate_limits import RateRepository
 
 
 class UnitOfWork:
-    def __init__(self, sessions: sessionmaker[Session], *, autocommit: bool = False) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], *, autocommit: bool = False, read_only: bool = False
+    ) -> None:
         """`autocommit`: each statement commits on its own, with no transaction around them. For
         lookups made on every request (who is signing in): they then cost no BEGIN and ROLLBACK
-        round trips. Only for work whose statements need not succeed or fail together."""
+        round trips. Only for work whose statements need not succeed or fail together.
+
+        `read_only`: the work only reads, so on SQLite it need not take the write lock that every
+        other transaction takes at its start (see `storage.engine`)."""
         self._sessions = sessions
         self._session: Session | None = None
         self._autocommit = autocommit
+        self._read_only = read_only
 
     @property
     def session(self) -> Session:
@@ -32,6 +40,8 @@ class UnitOfWork:
         self._session = self._sessions()
         if self._autocommit:
             self._session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        elif self._read_only:
+            self._session.connection(execution_options={READ_ONLY: True})
         return self
 
     def __exit__(
@@ -58,6 +68,10 @@ class UnitOfWork:
     @property
     def access(self) -> AccessRepository:
         return AccessRepository(self.session)
+
+    @property
+    def rates(self) -> RateRepository:
+        return RateRepository(self.session)
 
     @property
     def audit(self) -> AuditRepository:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.services.actor import Actor
@@ -13,6 +13,12 @@ from spinetrack.services.errors import NotAuthenticated
 from spinetrack.services.sign_in import session_actor
 
 SESSION_COOKIE = "spinetrack_session"
+MAX_ID = 2_147_483_647
+"""The API's id bound (`api/deps.MAX_ID`): a row id is a 32-bit integer in PostgreSQL, and SQLite
+cannot bind one above 2**63, so a page asked for a larger id answers "not found" before any query
+(see `web.not_found_for_bad_ids`) instead of failing or writing the id into the audit."""
+PageId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ClinicQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 FORM_COOKIE = "spinetrack_form"
 """Double-submit token for forms shown before sign-in (the login form)."""
 

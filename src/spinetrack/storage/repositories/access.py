@@ -77,6 +77,24 @@ class AccessRepository:
         query = select(PatientLink).where(PatientLink.token_hash == digest)
         return self._session.scalar(query.with_for_update() if lock else query)
 
+    def close_link(self, link_id: int, at: datetime) -> bool:
+        """Mark a live link used, only if nothing else did first: whether this call closed it.
+
+        A conditional update, so two submissions racing for one link cannot both succeed on
+        either database, whatever each read before."""
+        closed = self._session.execute(
+            update(PatientLink)
+            .where(
+                PatientLink.id == link_id,
+                PatientLink.used_at.is_(None),
+                PatientLink.revoked_at.is_(None),
+            )
+            .values(used_at=at, draft=None)
+            .returning(PatientLink.id)
+            .execution_options(synchronize_session=False)
+        )
+        return closed.scalar_one_or_none() is not None
+
     def token(self, token_id: int) -> ApiToken | None:
         return self._session.get(ApiToken, token_id)
 
@@ -96,5 +114,13 @@ class AccessRepository:
         self._session.execute(
             update(WebSession)
             .where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
+            .values(revoked_at=datetime.now(UTC))
+        )
+
+    def revoke_tokens(self, user_id: int) -> None:
+        """Every API token of the user stops working (a password reset assumes a compromise)."""
+        self._session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
             .values(revoked_at=datetime.now(UTC))
         )

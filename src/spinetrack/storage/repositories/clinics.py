@@ -1,6 +1,8 @@
 """Clinics and their people: looked up by slug and by e-mail, never scoped (they define the scope)."""
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.storage.tables import Clinic, Membership, User
@@ -21,6 +23,16 @@ class ClinicRepository:
         self._session.flush()
         return clinic
 
+    def with_member_counts(self) -> list[tuple[Clinic, int]]:
+        """Every clinic by slug, with how many accounts have a role in it."""
+        query = (
+            select(Clinic, func.count(Membership.user_id))
+            .outerjoin(Membership, Membership.clinic_id == Clinic.id)
+            .group_by(Clinic.id)
+            .order_by(Clinic.slug)
+        )
+        return [(clinic, int(count)) for clinic, count in self._session.execute(query)]
+
 
 class UserRepository:
     def __init__(self, session: Session) -> None:
@@ -36,6 +48,36 @@ class UserRepository:
         self._session.add(user)
         self._session.flush()
         return user
+
+    def claim_attempt(self, user_id: int, now: datetime) -> int | None:
+        """Count one password attempt on an account that is not locked, in the database: the new
+        count, or None while it is locked. The row stays locked until commit (PostgreSQL; SQLite
+        holds its write lock from BEGIN), so concurrent guesses are counted one after another
+        instead of all reading the same count."""
+        statement = (
+            update(User)
+            .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+            .values(failed_logins=User.failed_logins + 1)
+            .returning(User.failed_logins)
+            .execution_options(synchronize_session=False)
+        )
+        return self._session.execute(statement).scalar_one_or_none()
+
+    def lock(self, user_id: int, until: datetime) -> None:
+        self._session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(locked_until=until, failed_logins=0)
+            .execution_options(synchronize_session=False)
+        )
+
+    def clear_attempts(self, user_id: int) -> None:
+        self._session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(locked_until=None, failed_logins=0)
+            .execution_options(synchronize_session=False)
+        )
 
     def add_membership(self, membership: Membership) -> None:
         self._session.add(membership)

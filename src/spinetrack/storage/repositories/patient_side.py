@@ -7,7 +7,7 @@ across clinics and says so in its method names.
 
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
@@ -53,17 +53,49 @@ class ConsultationRepository:
             raise NotFound("consultation request", request_id)
         return row
 
-    def inbox(self, *, open_only: bool, limit: int) -> list[ConsultationRequest]:
-        """Urgent first, then the newest."""
-        query = select(ConsultationRequest).where(ConsultationRequest.clinic_id == self.clinic_id)
+    def claim_conversion(self, request_id: int) -> bool:
+        """Mark a request converted unless it already is: whether this call did (a conditional
+        update, so two staff registering the same requester at once make one patient)."""
+        claimed = self._session.execute(
+            update(ConsultationRequest)
+            .where(
+                ConsultationRequest.id == request_id,
+                ConsultationRequest.clinic_id == self.clinic_id,
+                ConsultationRequest.status != "converted",
+            )
+            .values(status="converted")
+            .returning(ConsultationRequest.id)
+            .execution_options(synchronize_session=False)
+        )
+        return claimed.scalar_one_or_none() is not None
+
+    def _listed(self, *, open_only: bool, urgent: bool) -> Select[tuple[ConsultationRequest]]:
+        query = select(ConsultationRequest).where(
+            ConsultationRequest.clinic_id == self.clinic_id,
+            ConsultationRequest.urgent.is_(urgent),
+        )
         if open_only:
             query = query.where(ConsultationRequest.status.in_(OPEN_STATUSES))
-        query = query.order_by(
-            ConsultationRequest.urgent.desc(),
-            ConsultationRequest.received_at.desc(),
-            ConsultationRequest.id.desc(),
+        return query
+
+    def urgent(self, *, open_only: bool) -> list[ConsultationRequest]:
+        """Every urgent request, oldest first: the one waiting longest is called first, and no
+        number of newer requests can push one out of sight."""
+        query = self._listed(open_only=open_only, urgent=True).order_by(
+            ConsultationRequest.received_at, ConsultationRequest.id
         )
-        return list(self._session.scalars(query.limit(limit)))
+        return list(self._session.scalars(query))
+
+    def others(self, *, open_only: bool, offset: int, limit: int) -> list[ConsultationRequest]:
+        """One page of the requests without a warning sign, newest first."""
+        query = self._listed(open_only=open_only, urgent=False).order_by(
+            ConsultationRequest.received_at.desc(), ConsultationRequest.id.desc()
+        )
+        return list(self._session.scalars(query.offset(offset).limit(limit)))
+
+    def count_others(self, *, open_only: bool) -> int:
+        query = self._listed(open_only=open_only, urgent=False).with_only_columns(func.count())
+        return int(self._session.scalar(query) or 0)
 
     def count_open(self) -> int:
         query = (

@@ -10,6 +10,7 @@ from spinetrack.storage.tables.consultations import ConsultationRequest
 from spinetrack.storage.tables.followup import ContactAttempt, OutboxMessage
 from spinetrack.storage.tables.idempotency import IdempotencyKey
 from spinetrack.storage.tables.patients import Patient, PatientOutcome
+from spinetrack.storage.tables.rate_limits import RateWindow
 from spinetrack.storage.tables.responses import PromResponse
 from spinetrack.storage.tables.surgeries import Surgery
 from spinetrack.storage.tables.users import Membership, User
@@ -31,6 +32,7 @@ __all__ = [
     "PatientLink",
     "PatientOutcome",
     "PromResponse",
+    "RateWindow",
     "Surgery",
     "TriageAssessment",
     "User",

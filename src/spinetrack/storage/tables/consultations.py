@@ -44,5 +44,7 @@ class ConsultationRequest(Base):
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
     handled_by: Mapped[str | None] = mapped_column(String(254))
     handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sender: Mapped[str | None] = mapped_column(String(64))
+    """The address the request came from: the inbox folds a burst from one address into one row."""
     staff_note: Mapped[str | None] = mapped_column(Text)
     """What staff noted when they last handled the request (a call, an appointment)."""

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.services.errors import AccessDenied
-from spinetrack.web.deps import PageSessions, SignedIn
+from spinetrack.web.deps import ClinicQuery, PageSessions, SignedIn
 from spinetrack.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +32,7 @@ def dashboard_page(
     procedure: str | None = None,
     surgeon: str | None = None,
     comparison: str = "unadjusted",
-    clinic: int | None = None,
+    clinic: ClinicQuery = None,
 ) -> HTMLResponse:
     # Imported on first use: statsmodels and matplotlib take seconds to load, and every start of
     # the server (and of the crash tests' server) would otherwise pay for them.

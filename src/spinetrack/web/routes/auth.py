@@ -22,6 +22,7 @@ from spinetrack.web.deps import (
     SESSION_COOKIE,
     CsrfChecked,
     CurrentVisitor,
+    PageId,
     PageSessions,
     SignedIn,
     Visitor,
@@ -182,7 +183,7 @@ def new_token(
     "/account/tokens/{token_id}/revoke", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
 def revoke(
-    request: Request, token_id: int, visitor: SignedIn, sessions: PageSessions
+    request: Request, token_id: PageId, visitor: SignedIn, sessions: PageSessions
 ) -> HTMLResponse:
     assert visitor.actor is not None
     try:

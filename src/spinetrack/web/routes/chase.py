@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import ValidationError
@@ -24,7 +24,7 @@ from spinetrack.services.chase_list import chase_detail, chase_list
 from spinetrack.services.contact_history import CHANNELS, OUTCOMES, NewContact, record_contact
 from spinetrack.services.errors import AccessDenied
 from spinetrack.services.patient_links import NewLink, issue_link
-from spinetrack.web.deps import CsrfChecked, PageSessions, SignedIn, Visitor
+from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     clinic_for,
     field_errors,
@@ -35,7 +35,6 @@ from spinetrack.web.routes.clinic_pages import (
 )
 
 router = APIRouter(prefix="/chase", include_in_schema=False)
-ClinicQuery = Annotated[int | None, Query()]
 NOT_ALLOWED = "Chasing follow-up is for the clinic's admin, clinicians and staff."
 
 
@@ -92,7 +91,7 @@ def _detail(
     visitor: Visitor,
     sessions: PageSessions,
     clinic: int | None,
-    patient_id: int,
+    patient_id: PageId,
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
@@ -125,7 +124,7 @@ def _detail(
 @router.get("/{patient_id}", response_class=HTMLResponse)
 def patient_page(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -136,7 +135,7 @@ def patient_page(
 @router.post("/{patient_id}/contacts", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def add_contact(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -178,15 +177,16 @@ def add_contact(
     )
 
 
-def _patient_url(request: Request, token: str) -> str:
-    base = get_settings().public_url or str(request.base_url)
-    return f"{base.rstrip('/')}/q/{token}"
+def _patient_url(token: str) -> str:
+    """Built from the configured public address only: a request's Host header is chosen by its
+    sender, and a link sent to a patient must not point wherever that sender likes."""
+    return f"{get_settings().resolved_public_url()}/q/{token}"
 
 
 @router.post("/{patient_id}/links", response_class=HTMLResponse, dependencies=[CsrfChecked])
 async def new_link(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -215,7 +215,7 @@ async def new_link(
         return _detail(
             request, visitor, sessions, clinic, patient_id, 422, errors=field_errors(exc)
         )
-    url = _patient_url(request, issued.token)
+    url = _patient_url(issued.token)
     qr = segno.make(url, error="m").svg_inline(scale=4, title="QR code of the questionnaire link")
     # segno writes the SVG itself from the URL; nothing typed by a user reaches it unescaped.
     shown = Issued(url=url, qr_svg=Markup(qr), expires_at=issued.expires_at.date())

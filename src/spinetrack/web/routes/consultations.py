@@ -17,13 +17,15 @@ from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.consultations import (
     StaffUpdate,
     convert_consultation,
-    inbox,
     open_consultation,
     update_consultation,
 )
+from spinetrack.services.consultations import (
+    inbox_page as list_inbox,
+)
 from spinetrack.services.enrol_patient import NewPatient
 from spinetrack.services.errors import AccessDenied
-from spinetrack.web.deps import CsrfChecked, PageSessions, SignedIn, Visitor
+from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     clinic_for,
     field_errors,
@@ -33,7 +35,6 @@ from spinetrack.web.routes.clinic_pages import (
 )
 
 router = APIRouter(prefix="/consultations", include_in_schema=False)
-ClinicQuery = Annotated[int | None, Query()]
 Text = Annotated[str, Form(max_length=2000)]
 NOT_ALLOWED = "Consultation requests are for the clinic's admin, clinicians and staff."
 
@@ -57,12 +58,17 @@ def inbox_page(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
     show: Annotated[str, Query(pattern="^(open|all)$")] = "open",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     assert visitor.actor is not None
     try:
         clinic_id = clinic_for(visitor.actor, clinic)
-        rows = inbox(
-            sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, open_only=show == "open"
+        found = list_inbox(
+            sessions=sessions,
+            actor=visitor.actor,
+            clinic_id=clinic_id,
+            open_only=show == "open",
+            page=page,
         )
     except (NotFound, AccessDenied) as exc:
         refused = _refusal(request, visitor, exc)
@@ -72,7 +78,7 @@ def inbox_page(
         request,
         "staff/consultations.html",
         visitor,
-        rows=rows,
+        inbox=found,
         show=show,
         clinic_query=_query(clinic),
         labels=_flag_labels(),
@@ -88,7 +94,7 @@ def _detail(
     visitor: Visitor,
     sessions: PageSessions,
     clinic: int | None,
-    request_id: int,
+    request_id: PageId,
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
@@ -127,7 +133,7 @@ def _detail(
 @router.get("/{request_id}", response_class=HTMLResponse)
 def detail_page(
     request: Request,
-    request_id: int,
+    request_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -138,7 +144,7 @@ def detail_page(
 @router.post("/{request_id}/status", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def set_status(
     request: Request,
-    request_id: int,
+    request_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -173,7 +179,7 @@ def set_status(
 @router.post("/{request_id}/convert", response_class=HTMLResponse, dependencies=[CsrfChecked])
 def convert(
     request: Request,
-    request_id: int,
+    request_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,

@@ -33,7 +33,7 @@ from spinetrack.services.register_surgery import (
 )
 from spinetrack.services.views import PatientRecord
 from spinetrack.services.worklist import clinic_surgeons
-from spinetrack.web.deps import CsrfChecked, PageSessions, SignedIn, Visitor
+from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     answered_at,
     clinic_for,
@@ -46,7 +46,6 @@ from spinetrack.web.routes.clinic_pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-ClinicQuery = Annotated[int | None, Query()]
 TEXT_LIMIT = 4000
 
 
@@ -210,7 +209,7 @@ def _surgery_form(
 @router.get("/patients/{patient_id}/surgeries/new", response_class=HTMLResponse)
 def new_surgery_form(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -250,7 +249,7 @@ def _surgery_input(values: dict[str, str]) -> NewSurgery:
 )
 async def new_surgery(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -316,7 +315,7 @@ def _response_form(
 @router.get("/patients/{patient_id}/responses/new", response_class=HTMLResponse)
 def new_response_form(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -353,7 +352,7 @@ def _answer(raw: str, name: str) -> int | float | None:
 )
 async def new_response(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -438,7 +437,7 @@ def _complication_form(
 @router.get("/patients/{patient_id}/complications/new", response_class=HTMLResponse)
 def new_complication_form(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -459,7 +458,7 @@ def new_complication_form(
 )
 async def new_complication(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,

@@ -6,7 +6,7 @@ from fastapi.responses import HTMLResponse
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.services.errors import AccessDenied
-from spinetrack.web.deps import PageSessions, SignedIn
+from spinetrack.web.deps import ClinicQuery, PageId, PageSessions, SignedIn
 
 router = APIRouter(include_in_schema=False)
 
@@ -14,10 +14,10 @@ router = APIRouter(include_in_schema=False)
 @router.get("/patients/{patient_id}/letter", response_class=HTMLResponse)
 def letter_page(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
-    clinic: int | None = None,
+    clinic: ClinicQuery = None,
 ) -> HTMLResponse:
     # Imported on first use, like the dashboard: matplotlib is slow to load.
     from spinetrack.services.patient_letter import letter_html, patient_letter

@@ -7,9 +7,9 @@ paper answer is checked and scored like any other; a refused sheet is shown agai
 """
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -19,7 +19,7 @@ from spinetrack.services.errors import AccessDenied
 from spinetrack.services.patient_record import open_record
 from spinetrack.services.questionnaire_text import questionnaire_text
 from spinetrack.services.record_response import NewResponse, record_response
-from spinetrack.web.deps import CsrfChecked, PageSessions, SignedIn, Visitor
+from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     answered_at,
     clinic_for,
@@ -30,7 +30,6 @@ from spinetrack.web.routes.clinic_pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-ClinicQuery = Annotated[int | None, Query()]
 
 
 def _query(clinic: int | None) -> str:
@@ -64,7 +63,7 @@ def _entry(
     visitor: Visitor,
     sessions: PageSessions,
     clinic: int | None,
-    patient_id: int,
+    patient_id: PageId,
     instrument: str,
     status: int = 200,
     typed: dict[str, str] | None = None,
@@ -100,7 +99,7 @@ def _entry(
 @router.get("/chase/{patient_id}/paper/{instrument}", response_class=HTMLResponse)
 def entry_form(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     instrument: str,
     visitor: SignedIn,
     sessions: PageSessions,
@@ -131,7 +130,7 @@ def _answers(form: dict[str, str], item_ids: list[str]) -> dict[str, int | float
 )
 async def enter(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     instrument: str,
     visitor: SignedIn,
     sessions: PageSessions,

@@ -9,7 +9,7 @@ the field and what the user typed kept.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -28,7 +28,7 @@ from spinetrack.services.assess_patient import (
 from spinetrack.services.errors import AccessDenied
 from spinetrack.services.patient_page import open_patient_page
 from spinetrack.web.charts import timepoint_label, trajectory
-from spinetrack.web.deps import CsrfChecked, PageSessions, SignedIn, Visitor
+from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     clinic_for,
     date_shower,
@@ -39,7 +39,6 @@ from spinetrack.web.routes.clinic_pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-ClinicQuery = Annotated[int | None, Query()]
 REPORT_BYTES = 200_000
 """An uploaded report is plain text; anything larger is not a radiology or lab report."""
 
@@ -59,7 +58,7 @@ def page_response(
     visitor: Visitor,
     sessions: PageSessions,
     clinic: int | None,
-    patient_id: int,
+    patient_id: PageId,
     *,
     status: int = 200,
     errors: dict[str, str] | None = None,
@@ -101,7 +100,7 @@ def page_response(
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
 def patient_page(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -119,7 +118,7 @@ def _refused(
     visitor: Visitor,
     sessions: PageSessions,
     clinic: int | None,
-    patient_id: int,
+    patient_id: PageId,
     exc: Exception,
     values: dict[str, Any],
     form: str,
@@ -152,7 +151,7 @@ def _actor(visitor: Visitor) -> Actor:
 )
 def add_finding(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -194,7 +193,7 @@ def add_finding(
 )
 async def add_assessment(
     request: Request,
-    patient_id: int,
+    patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
@@ -237,8 +236,8 @@ async def add_assessment(
 )
 def add_conclusion(
     request: Request,
-    patient_id: int,
-    assessment_id: int,
+    patient_id: PageId,
+    assessment_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,

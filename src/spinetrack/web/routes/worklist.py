@@ -14,7 +14,7 @@ from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.errors import AccessDenied
 from spinetrack.services.worklist import SECTIONS, Filters, open_worklist
 from spinetrack.web.charts import timepoint_label
-from spinetrack.web.deps import PageSessions, SignedIn
+from spinetrack.web.deps import ClinicQuery, PageSessions, SignedIn
 from spinetrack.web.routes.clinic_pages import (
     STATUS_LABELS,
     clinic_for,
@@ -53,7 +53,7 @@ def worklist(
     request: Request,
     visitor: SignedIn,
     sessions: PageSessions,
-    clinic: Annotated[int | None, Query()] = None,
+    clinic: ClinicQuery = None,
     surgeon: Choice = "",
     region: Choice = "",
     procedure: Choice = "",

@@ -1,0 +1,49 @@
+"""`spinetrack clinics create|list`: a second practice or registry site in the same installation."""
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from spinetrack.cli.errors import explains_errors
+from spinetrack.services.accounts import create_clinic_checked, list_clinics
+from spinetrack.services.actor import system_actor
+from spinetrack.services.database import open_database
+
+clinics_app = typer.Typer(help="Create and list clinics.", no_args_is_help=True)
+CLI = system_actor("cli")
+
+
+@clinics_app.command("create")
+@explains_errors
+def create(
+    slug: str = typer.Argument(..., help="Short name used in addresses, e.g. north"),
+    name: str = typer.Option(..., "--name", help="The clinic's name as patients see it"),
+) -> None:
+    """Create a clinic; then add its first admin with `spinetrack users create --role admin`."""
+    database = open_database()
+    try:
+        clinic_id = create_clinic_checked(
+            sessions=database.sessions, actor=CLI, slug=slug, name=name
+        )
+    finally:
+        database.close()
+    typer.echo(f"created clinic {clinic_id} {slug.strip().lower()}")
+
+
+@clinics_app.command("list")
+@explains_errors
+def list_() -> None:
+    """List the clinics with how many accounts each has."""
+    database = open_database()
+    try:
+        clinics = list_clinics(sessions=database.sessions, actor=CLI)
+    finally:
+        database.close()
+    table = Table("id", "slug", "name", "accounts")
+    for clinic in clinics:
+        table.add_row(str(clinic.id), clinic.slug, clinic.name, str(clinic.members))
+    Console(width=120).print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(clinics_app, name="clinics")
