@@ -8,8 +8,9 @@ from spinetrack.cli.errors import stderr_console
 
 
 @contextmanager
-def progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
-    """Yield ``advance(n)``; draws a bar only on an interactive stderr."""
+def progress(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """Yield ``advance(n)``; draws a bar only on an interactive stderr (a count without a bar when
+    the total is not known in advance, as for a file read in batches)."""
     if not sys.stderr.isatty():
         yield lambda _: None
         return
