@@ -11,6 +11,7 @@ from spinetrack.api import cds_hooks, docs, errors, health
 from spinetrack.api.v1 import router as api_v1
 from spinetrack.config import get_settings
 from spinetrack.services.database import Database, open_database
+from spinetrack.web.routes import library
 
 
 @asynccontextmanager
@@ -19,6 +20,7 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # queue for the one interpreter lock, and a request that holds a database row lock waits its
     # turn behind all of them: a few threads serve more requests, sooner (see benchmarks/load.py).
     anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().threads
+    library.warm_up()  # the education library's pages and search index, off the request path
     yield
 
 
