@@ -1,5 +1,6 @@
 """Load the demo clinic through the services, so it obeys every rule real data obeys."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -165,15 +166,23 @@ def load_demo(
     today: date | None = None,
     progress: Progress | None = None,
     triage: bool = True,
+    stage: Callable[[str], None] | None = None,
 ) -> int:
     """Create (or with `reset`, refill) the demo clinic; returns its id. With `triage`, struggling
-    patients also get findings, stored assessments and some confirmed plans (demo/triage.py)."""
+    patients also get findings, stored assessments and some confirmed plans (demo/triage.py).
+    ``stage`` hears what is being done as each step starts, ``progress`` how many patients are
+    stored."""
+    say = stage or (lambda _: None)
     day = today or date.today()
+    say(f"generating {patients:,} patients")
     cohort = generate_cohort(patients, seed, day)
+    say("creating the clinic and its accounts")
     clinic_id, surgeon_ids = _accounts(database, cohort)
     actor = system_actor("demo-loader")
     if reset:
+        say("erasing the demo clinic's patients")
         erase_clinic_data(sessions=database.sessions, actor=actor, clinic_id=clinic_id)
+    say("storing patients")
     import_patients(
         sessions=database.sessions,
         actor=actor,
@@ -184,6 +193,7 @@ def load_demo(
     )
     if not triage:
         return clinic_id
+    say("storing the triage history")
     import_triage(
         sessions=database.sessions,
         actor=actor,
