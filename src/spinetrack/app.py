@@ -20,7 +20,8 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # queue for the one interpreter lock, and a request that holds a database row lock waits its
     # turn behind all of them: a few threads serve more requests, sooner (see benchmarks/load.py).
     anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().threads
-    library.warm_up()  # the education library's pages and search index, off the request path
+    # The education library's pages and search index, built before the first request arrives.
+    await anyio.to_thread.run_sync(library.warm_up)
     yield
 
 

@@ -13,7 +13,7 @@ from spinetrack.demo.cohort import (
 )
 from spinetrack.demo.names import SURGEONS
 from spinetrack.demo.triage import triage_history
-from spinetrack.services.accounts import create_clinic, create_user, user_ids
+from spinetrack.services.accounts import create_clinic, create_user, hash_password, user_ids
 from spinetrack.services.actor import system_actor
 from spinetrack.services.clinic_overview import find_clinic
 from spinetrack.services.database import Database
@@ -65,6 +65,7 @@ def _accounts(database: Database, cohort: Cohort) -> tuple[int, list[int]]:
     clinic_id = create_clinic(
         sessions=database.sessions, actor=actor, slug=DEMO_SLUG, name=DEMO_NAME
     )
+    shared = hash_password(DEMO_PASSWORD)  # every demo account has this published password
     for email, name, role in STAFF:
         create_user(
             sessions=database.sessions,
@@ -74,6 +75,7 @@ def _accounts(database: Database, cohort: Cohort) -> tuple[int, list[int]]:
             password=DEMO_PASSWORD,
             clinic_id=clinic_id,
             role=role,
+            password_hash=shared,
         )
     surgeon_ids = [
         create_user(
@@ -84,6 +86,7 @@ def _accounts(database: Database, cohort: Cohort) -> tuple[int, list[int]]:
             password=DEMO_PASSWORD,
             clinic_id=clinic_id,
             role="clinician",
+            password_hash=shared,
         )
         for s in cohort.surgeons
     ]

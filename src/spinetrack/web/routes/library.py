@@ -35,17 +35,20 @@ REGIONS = {"cervical": "neck", "thoracic": "upper back", "lumbar": "low back"}
 
 
 _warming: list[threading.Thread] = []
+_starting = threading.Lock()
 
 
 def warm_up() -> None:
-    """Build the library (parse every page, stem its words into the search index) on a thread of
-    its own, once, at start-up: it takes about a second, which the first visitor would otherwise
-    wait for."""
-    if _warming:
-        return
-    thread = threading.Thread(target=_build, name="library-warm-up", daemon=True)
-    _warming.append(thread)
-    thread.start()
+    """Build the library (parse every page, stem its words into the search index) once, at
+    start-up, and return when it is built: it takes a good part of a second, which the first
+    visitor would otherwise wait for. Requests arriving meanwhile (another start-up) wait for
+    this build instead of starting a second one."""
+    with _starting:
+        if not _warming:
+            thread = threading.Thread(target=_build, name="library-warm-up", daemon=True)
+            _warming.append(thread)
+            thread.start()
+    _ready()
 
 
 def _build() -> None:
