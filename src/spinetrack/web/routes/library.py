@@ -54,6 +54,8 @@ def warm_up() -> None:
 def _build() -> None:
     education.entries()
     education.urgent_care()
+    for name in ("library/index.html", "library/entry.html", "library/not_found.html"):
+        templates.env.get_template(name)  # compiled once, here, rather than on a first visit
 
 
 def _ready() -> None:
