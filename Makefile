@@ -5,7 +5,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint fmt bench clean
+.PHONY: help setup run test test-tools lint fmt bench clean
+
+# Test workers (pytest-xdist); each has a PostgreSQL database of its own (see tests/conftest.py).
+TEST_WORKERS ?= auto
+CHROMIUM     := /usr/bin/chromium
+LHC          := tests/interop/lhc
+LHC_STAMP    := $(LHC)/node_modules/.installed-stamp
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -30,8 +36,17 @@ lint: setup ## ruff, formatting, mypy and the import-layer contracts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint ## lint, then the whole test suite (PostgreSQL too when it answers on 127.0.0.1:5432)
-	$(BIN)/pytest
+test: lint test-tools ## lint, then the whole test suite in parallel (PostgreSQL too when it answers)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
+
+$(LHC_STAMP): $(LHC)/package-lock.json
+	@command -v npm >/dev/null || { echo "make test: npm is needed to install LHC-Forms for tests/interop (apt-get install npm)"; exit 1; }
+	@echo "make test: installing LHC-Forms for the interoperability check (npm ci in $(LHC), once)"
+	cd $(LHC) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test-tools: setup $(LHC_STAMP) ## check Chromium and install LHC-Forms (npm ci) for the browser tests
+	@test -x $(CHROMIUM) || { echo "make test: the browser tests need Chromium at $(CHROMIUM); install it with 'apt-get install chromium' (.ci/run does)"; exit 1; }
 
 fmt: setup ## format and auto-fix
 	$(BIN)/ruff format src tests benchmarks

@@ -1,6 +1,9 @@
 """Shared fixtures: a migrated database on SQLite always and on PostgreSQL when it answers.
 
 Set SPINETRACK_TEST_POSTGRES=required (CI does) to fail instead of skipping when PostgreSQL is down.
+Under pytest-xdist (`make test` runs workers in parallel) every worker has a PostgreSQL database
+of its own, named after the configured one plus the worker id (test_gw0, test_gw1, ...), created by
+the session that needs it, so workers never truncate each other's tables.
 """
 
 import os
@@ -10,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from tests.support.browser import browser, playwright
 from tests.support.world import World, build_world
 
@@ -23,9 +26,21 @@ from spinetrack.storage.tables import Base
 __all__ = ["browser", "playwright"]
 """Session fixtures shared by tests/e2e and tests/interop (one Chromium per run)."""
 
-POSTGRES_URL = os.environ.get(
+BASE_POSTGRES_URL = os.environ.get(
     "SPINETRACK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+
+
+def worker_postgres_url(base: str, worker: str | None) -> str:
+    """The database this test process uses: the configured one, or under xdist the configured
+    one's name plus ``_<worker id>``."""
+    if not worker:
+        return base
+    server, name = base.rsplit("/", 1)
+    return f"{server}/{name}_{worker}"
+
+
+POSTGRES_URL = worker_postgres_url(BASE_POSTGRES_URL, os.environ.get("PYTEST_XDIST_WORKER"))
 
 
 def _postgres_answers() -> bool:
@@ -36,13 +51,48 @@ def _postgres_answers() -> bool:
         return False
 
 
+def _create_worker_database() -> None:
+    """Create this worker's database from the configured one when it does not exist yet."""
+    if POSTGRES_URL == BASE_POSTGRES_URL:
+        return
+    name = POSTGRES_URL.rsplit("/", 1)[1]
+    admin = create_engine(BASE_POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if exists is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
 def _migrated_postgres() -> Database:
+    _create_worker_database()
     database = open_database(POSTGRES_URL)
     with database.engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     database.upgrade()
     return database
+
+
+LONG_MARKERS = frozenset({"fuzz", "crash", "slow"})
+
+
+def _start_order(item: pytest.Item) -> int:
+    """0 for the long tests (fuzzing, crash, slow), 1 for those driving Chromium, 2 for the rest."""
+    if LONG_MARKERS.intersection(marker.name for marker in item.iter_markers()):
+        return 0
+    return 1 if "browser" in getattr(item, "fixturenames", ()) else 2
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the long tests first: with parallel workers the short ones then fill the gaps around
+    them instead of one long test running alone at the end (the sort is stable, so modules stay
+    together within each group)."""
+    items.sort(key=_start_order)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from spinetrack.api.v1 import router as api_v1
 from spinetrack.config import get_settings
 from spinetrack.services.audit_log import sealer
 from spinetrack.services.database import Database, open_database
+from spinetrack.web.routes import library
 
 
 @asynccontextmanager
@@ -25,6 +26,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     chain = sealer(app.state.database.sessions) if app.state.owns_database else None
     if chain is not None:
         chain.start_background(get_settings().audit_seal_ms / 1000)
+    # The education library's pages and search index, built before the first request arrives.
+    await anyio.to_thread.run_sync(library.warm_up)
     yield
     if chain is not None:
         chain.close()

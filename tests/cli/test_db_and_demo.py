@@ -28,6 +28,13 @@ def test_demo_loads_once_then_refuses_unless_reset(cli_database: str) -> None:
     first = runner.invoke(app, ["demo", "--patients", "40", "--seed", "3"])
     assert first.exit_code == 0, first.output
     assert "40 patients" in first.stdout and "admin@demo.spinetrack.example" in first.stdout
+    # Without a terminal for the bar, each step is a line as it starts.
+    assert first.stderr.splitlines() == [
+        "generating 40 patients…",
+        "creating the clinic and its accounts…",
+        "storing patients…",
+        "storing the triage history…",
+    ]
     again = runner.invoke(app, ["demo", "--patients", "40"])
     assert again.exit_code == 2 and "--reset" in again.stderr
     skipped = runner.invoke(app, ["demo", "--if-empty"])

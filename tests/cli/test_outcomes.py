@@ -3,6 +3,7 @@ character, unusable rows set aside (and counted) without stopping the run, exit 
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -130,3 +131,30 @@ def test_scores_can_be_read_from_stdin() -> None:
     scores = HEADER + "7,nrs_leg,-3,6\n7,odi,-3,44\n7,odi,100,30\n7,nrs_leg,100,2\n"
     result = runner.invoke(app, ["outcomes", "-"], input=scores)
     assert result.stdout == OUTPUT_HEADER + "7,succeeding,3m,14.00,4.00\n"
+
+
+def test_parquet_in_and_out_give_the_csv_results(tmp_path: Path) -> None:
+    rows = (
+        "p1,odi,-10,41.15\np1,odi,91,28.8\np1,nrs_back,-5,7\np1,nrs_back,90,4\n"
+        "p2,odi,-3,50\np2,odi,42,30\np2,odi,365,45\np3,odi,91,20\np4,odi,1.5,20\n"
+    )
+    _, as_csv, _ = run(tmp_path, rows)
+    # Numbers typed as numbers in Parquet mean what their text means in CSV.
+    typed = pl.read_csv(tmp_path / "scores.csv", schema_overrides={"patient_id": pl.String})
+    source = tmp_path / "scores.parquet"
+    typed.write_parquet(source)
+    out = tmp_path / "statuses.parquet"
+    result = runner.invoke(app, ["outcomes", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "1 rows ignored" in result.stderr
+    assert pl.read_parquet(out).write_csv(float_precision=2) == as_csv
+
+
+def test_an_unreadable_file_leaves_no_output_file(tmp_path: Path) -> None:
+    path = tmp_path / "scores.csv"
+    path.write_text(HEADER + '"p1,odi\n', encoding="utf-8")
+    out = tmp_path / "statuses.csv"
+    result = runner.invoke(app, ["outcomes", str(path), "--out", str(out)])
+    assert result.exit_code == 2
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [path]

@@ -3,6 +3,7 @@ rows scored as invalid without stopping the run, and exit 2 for a file that cann
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -100,7 +101,7 @@ def test_a_byte_order_mark_does_not_hide_the_first_column(tmp_path: Path) -> Non
 
 
 def test_output_matches_scoring_one_row_at_a_time_for_a_thousand_rows(tmp_path: Path) -> None:
-    # The chunked command path against the domain, including chunk borders.
+    # The streaming command path against the domain.
     lines = [ODI_HEADER]
     expected = ["response_id,status,answered,raw,percent"]
     for n in range(1000):
@@ -113,10 +114,46 @@ def test_output_matches_scoring_one_row_at_a_time_for_a_thousand_rows(tmp_path: 
         percent = "" if s.percent is None else f"{s.percent:.2f}"
         expected.append(f"r{n},{s.status},{s.answered},{raw},{percent}")
     source = write(tmp_path, "\n".join(lines) + "\n")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(score_module, "CHUNK_ROWS", 128)
-        result = runner.invoke(app, ["score", "-i", "odi", source])
+    result = runner.invoke(app, ["score", "-i", "odi", source])
     assert result.stdout == "\n".join(expected) + "\n"
+
+
+def test_batches_are_scored_as_the_whole_table_is() -> None:
+    # The engine hands the scoring function batches of its own size; rows are independent.
+    rows = [
+        {"response_id": f"r{n}", **{f"odi_{i}": str((n + i) % 7) for i in range(1, 11)}}
+        for n in range(500)
+    ]
+    table = pl.DataFrame(rows)
+    whole = score_module.score_rows(table, "odi")
+    pieces = pl.concat(score_module.score_rows(part, "odi") for part in table.iter_slices(37))
+    assert pieces.equals(whole)
+
+
+def test_parquet_in_and_out_give_the_csv_results(tmp_path: Path) -> None:
+    csv_source = write(
+        tmp_path, f"{ODI_HEADER}\nr1,1,2,3,4,5,0,1,2,3,4\nr2,2,2,2,2,2,2,2,2,,0\nr3,1,1,1,,,,,,,\n"
+    )
+    as_csv = runner.invoke(app, ["score", "-i", "odi", csv_source]).stdout
+    # Numbers typed as numbers in Parquet mean what their text means in CSV.
+    typed = pl.read_csv(csv_source).with_columns(pl.col("^odi_.*$").cast(pl.Float64))
+    parquet_source = tmp_path / "responses.parquet"
+    typed.write_parquet(parquet_source)
+    out = tmp_path / "scores.parquet"
+    result = runner.invoke(app, ["score", "-i", "odi", str(parquet_source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert pl.read_parquet(out).write_csv() == as_csv
+    csv_out = tmp_path / "scores.csv"
+    runner.invoke(app, ["score", "-i", "odi", str(parquet_source), "-o", str(csv_out)])
+    assert csv_out.read_text(encoding="utf-8") == as_csv
+
+
+def test_a_file_that_is_not_parquet_exits_2(tmp_path: Path) -> None:
+    source = write(tmp_path, "not parquet at all", "responses.parquet")
+    result = runner.invoke(app, ["score", "-i", "odi", source])
+    assert result.exit_code == 2
+    assert "not a readable Parquet file" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,8 @@ LFORMS = HERE / "node_modules" / "lforms" / "dist" / "lforms"
 
 
 def _install_lforms() -> None:
-    """npm ci from the lock file, once; the package ships the built renderer in dist/."""
+    """npm ci from the lock file, once; the package ships the built renderer in dist/. `make test`
+    installs it before starting parallel workers, so they never run npm at the same time."""
     if LFORMS.is_dir():
         return
     npm = shutil.which("npm")

@@ -10,6 +10,7 @@ from spinetrack.services.accounts import (
     check_password_strength,
     create_user,
     disable_user,
+    hash_password,
     reset_password,
 )
 from spinetrack.services.actor import system_actor
@@ -98,3 +99,22 @@ def test_a_revoked_token_stops_working(world: World) -> None:
     revoke_token(sessions=sessions, actor=world.clinician, token_id=token_id)
     with pytest.raises(NotAuthenticated):
         token_actor(sessions=sessions, token=token, remote=None)
+
+
+def test_accounts_sharing_one_hash_each_sign_in_with_the_password(world: World) -> None:
+    sessions = world.database.sessions
+    shared = hash_password("shared-demo-pass-1")
+    for email in ("one@north.example", "two@north.example"):
+        create_user(
+            sessions=sessions,
+            actor=system_actor("test"),
+            email=email,
+            full_name="Shared",
+            password="shared-demo-pass-1",
+            clinic_id=world.clinic,
+            role="staff",
+            password_hash=shared,
+        )
+        assert authenticate(sessions=sessions, email=email, password="shared-demo-pass-1")
+        with pytest.raises(NotAuthenticated):
+            authenticate(sessions=sessions, email=email, password="shared-demo-pass-2")

@@ -15,7 +15,8 @@ from spinetrack.services.backup import backup, restore
 from spinetrack.services.database import Database, open_database
 from spinetrack.services.enrol_patient import register_patient
 
-SCRATCH = "spinetrack_restore_check"
+# One scratch database per test database, so parallel workers (and people) do not share it.
+SCRATCH = POSTGRES_URL.rsplit("/", 1)[1] + "_restore_check"
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """One headless Chromium for the whole test session, shared by the end-to-end tests and the
-LHC-Forms interoperability check.
+LHC-Forms interoperability check. Under pytest-xdist each worker is its own session, so each
+worker starts one Chromium (only if it runs a browser test).
 
 Playwright's sync API refuses to start while another sync session is running in the same process,
 so there must be exactly one: these fixtures are session-scoped and registered in the root conftest.
@@ -27,7 +28,9 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing; install Debian's chromium package (.ci/run does)")
+        pytest.fail(
+            f"{CHROMIUM} is missing; install Debian's chromium package (`make test` checks, .ci/run installs it)"
+        )
     with sync_playwright() as running:
         yield running
 

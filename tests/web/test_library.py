@@ -152,3 +152,19 @@ def test_library_pages_carry_no_inline_script_or_style(client: TestClient, path:
     page = client.get(path).text
     assert "<script" not in page and "<style" not in page and " style=" not in page
     assert re.search(r"<[^>]+\son[a-z]+=", page) is None, "no inline event handlers"
+
+
+def test_the_library_is_built_at_start_up_and_search_stems(
+    sqlite_only: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spinetrack.domain.education import glossary
+    from spinetrack.web.routes import library
+
+    monkeypatch.setattr(library, "_warming", [])
+    glossary._library.cache_clear()
+    with TestClient(create_app(sqlite_only)) as started:  # runs the application's start-up
+        assert [t.name for t in library._warming] == ["library-warm-up"]
+        assert not library._warming[0].is_alive()  # start-up waited for the build
+        assert glossary._library.cache_info().currsize == 1  # built before any request
+        page = unescape(started.get("/library", params={"q": "stenoses"}).text)
+    assert '<a href="/library/spinal-stenosis">' in page

@@ -41,22 +41,36 @@ def _problem() -> pl.Expr:
     )
 
 
-def checked_points(text: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split a text table with POINT_COLUMNS into usable points (typed: instrument Enum, days
-    Int64, score Float64; input order kept) and the rejected rows (``row``: 0-based data row,
-    ``problem``)."""
+def judged_points(text: pl.LazyFrame) -> pl.LazyFrame:
+    """A lazy text table with POINT_COLUMNS, typed and judged: ``row`` (0-based data row), the
+    parsed columns and ``problem`` (null for a usable point)."""
     parsed = text.select(
         pl.col("patient_id"),
         pl.col("instrument").str.strip_chars().str.to_lowercase(),
         loose_number("days_after_surgery"),
         loose_number("score"),
     ).with_row_index("row")
-    judged = parsed.with_columns(_problem())
-    good = judged.filter(pl.col("problem").is_null()).select(
+    return parsed.with_columns(_problem())
+
+
+def usable(judged: pl.LazyFrame) -> pl.LazyFrame:
+    """The usable points of ``judged_points``: instrument Enum, days Int64, score Float64."""
+    return judged.filter(pl.col("problem").is_null()).select(
         "patient_id",
         pl.col("instrument").cast(pl.Enum(instrument_ids())),
         pl.col("days_after_surgery").cast(pl.Int64),
         "score",
     )
-    bad = judged.filter(pl.col("problem").is_not_null()).select("row", "problem")
-    return good, bad
+
+
+def rejected(judged: pl.LazyFrame) -> pl.LazyFrame:
+    """The rows of ``judged_points`` set aside: ``row``, ``problem`` and the row's patient_id."""
+    return judged.filter(pl.col("problem").is_not_null()).select("row", "problem", "patient_id")
+
+
+def checked_points(text: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split a text table with POINT_COLUMNS into usable points (typed: instrument Enum, days
+    Int64, score Float64; input order kept) and the rejected rows (``row``: 0-based data row,
+    ``problem``)."""
+    judged = judged_points(text.lazy()).collect().lazy()
+    return usable(judged).collect(), rejected(judged).select("row", "problem").collect()

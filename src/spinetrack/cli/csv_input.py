@@ -1,17 +1,24 @@
-"""Reading a user's CSV for a command: every column as text, the needed columns checked, and every
-way a file can be unusable (missing, empty, not CSV, columns absent) turned into one clear exit 2."""
+"""Reading a user's CSV or Parquet file for a command: every column as text, the needed columns
+checked, and every way a file can be unusable (missing, empty, not CSV, columns absent) turned into
+one clear exit 2. Tables are scanned lazily and written by polars' streaming engine, so memory
+stays flat however long the file is."""
 
 import io
+import os
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 import polars as pl
+from typer import Exit
 
 from spinetrack.cli.errors import fail
 
 STDIN = "-"
+_COPY_BYTES = 1 << 20
 
 
 Source = Path | io.BytesIO
@@ -52,20 +59,84 @@ def _parse(name: str, source: Source, columns: Sequence[str] | None = None) -> p
         raise fail(f"{name}: not a readable CSV file ({detail})") from exc
 
 
-def read_table(name: str, required: Sequence[str]) -> pl.DataFrame:
-    """The needed columns of the CSV at ``name`` (``-`` = stdin) as text; exits 2 when unusable.
+def _is_parquet(name: str) -> bool:
+    return name.lower().endswith(".parquet")
 
-    Header names are matched without surrounding spaces; other columns are not read."""
+
+def _missing(name: str, required: Sequence[str], found: Iterable[str]) -> Exit:
+    missing = [column for column in required if column not in set(found)]
+    return fail(
+        f"{name}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+        f"(the header must name {', '.join(required)})"
+    )
+
+
+def _scan_parquet(name: str, required: Sequence[str]) -> pl.LazyFrame:
+    """The needed columns of a Parquet file, each as text so a cell means what it would in CSV."""
+    path = _open(name)
+    try:
+        schema = pl.read_parquet_schema(path)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise fail(f"{name}: not a readable Parquet file ({detail})") from exc
+    if any(column not in schema for column in required):
+        raise _missing(name, required, schema)
+    return pl.scan_parquet(path).select(pl.col(column).cast(pl.String) for column in required)
+
+
+def scan_table(name: str, required: Sequence[str]) -> pl.LazyFrame:
+    """The needed columns of the CSV or Parquet file at ``name`` (``-`` = CSV on stdin) as text, to
+    be read in batches by polars' streaming engine; exits 2 when the header is unusable.
+
+    CSV header names are matched without surrounding spaces; other columns are not read. A file
+    is chosen as Parquet by its ``.parquet`` suffix."""
+    if _is_parquet(name):
+        return _scan_parquet(name, required)
     source = _open(name)
     header = {column.strip(): column for column in _parse(name, source, ()).columns}
-    missing = [column for column in required if column not in header]
-    if missing:
-        raise fail(
-            f"{name}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"(the header must name {', '.join(required)})"
-        )
-    table = _parse(name, source, [header[column] for column in required])
-    return table.rename({header[column]: column for column in required})
+    if any(column not in header for column in required):
+        raise _missing(name, required, header)
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+    scan = pl.scan_csv(
+        source,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        encoding="utf8-lossy",
+    )
+    return scan.select(pl.col(header[column]).alias(column) for column in required)
+
+
+def write_table(
+    frame: pl.LazyFrame, name: str, out: str | None, sink: BinaryIO, float_precision: int | None
+) -> None:
+    """Run ``frame`` on the streaming engine into ``out`` (Parquet when it ends in ``.parquet``,
+    else CSV) or, without ``out``, as CSV into ``sink``.
+
+    The rows go to a temporary file first, renamed onto ``out`` or copied to ``sink`` only when
+    the whole input was read: an input that turns out unreadable half way (``name``) exits 2 and
+    leaves no partial output behind."""
+    parquet = out is not None and _is_parquet(out)
+    folder = Path(out).resolve().parent if out is not None else None
+    handle, partial = tempfile.mkstemp(suffix=".partial", dir=folder)
+    os.close(handle)
+    try:
+        if parquet:
+            frame.sink_parquet(partial, engine="streaming")
+        else:
+            frame.sink_csv(partial, float_precision=float_precision, engine="streaming")
+        if out is not None:
+            os.replace(partial, out)
+        else:
+            with open(partial, "rb") as written:
+                shutil.copyfileobj(written, sink, _COPY_BYTES)
+            sink.flush()
+    except pl.exceptions.PolarsError as exc:
+        kind = "Parquet" if _is_parquet(name) else "CSV"
+        detail = str(exc).strip().splitlines()[0]
+        raise fail(f"{name}: not a readable {kind} file ({detail})") from exc
+    finally:
+        Path(partial).unlink(missing_ok=True)
 
 
 def output_stream() -> BinaryIO:

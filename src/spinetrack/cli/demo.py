@@ -46,13 +46,20 @@ def demo(
             disable=not sys.stderr.isatty(),
             transient=True,
         ) as bar:
-            task = bar.add_task("loading patients", total=count)
+            task = bar.add_task("starting", total=count)
+
+            def stage(text: str) -> None:
+                bar.update(task, description=text)
+                if bar.disable:  # no bar on a pipe or a log: one line per step instead
+                    typer.echo(f"{text}…", err=True)
+
             clinic_id = load_demo(
                 database,
                 patients=count,
                 seed=settings.demo_seed if seed is None else seed,
                 reset=reset,
                 progress=lambda n: bar.advance(task, n),
+                stage=stage,
             )
         overview = clinic_overview(
             sessions=database.sessions, actor=system_actor("cli"), clinic_id=clinic_id

@@ -2,18 +2,37 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
-from typing import ParamSpec, TypeVar
+from functools import cache, wraps
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from spinetrack.domain.errors import SpinetrackError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+@cache
+def stderr_console() -> "Console":
+    """The rich console on stderr, made on first use: importing rich costs a tenth of a second
+    that a command printing nothing on stderr need not pay."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Stderr:
+    """``stderr.print(...)`` for every command, forwarding to the console made on first use."""
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        stderr_console().print(*objects, **options)
+
+
+stderr = _Stderr()
 
 EXIT_INVALID = 2
 

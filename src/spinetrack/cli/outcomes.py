@@ -1,16 +1,16 @@
-"""`spinetrack outcomes FILE`: classify every patient of a scores CSV on the vectorised path, one row
-per patient sorted by patient_id: patient_id,status,latest_timepoint,disability_improvement,
-pain_improvement. Unusable rows are set aside and counted on stderr; they never stop the run."""
+"""`spinetrack outcomes FILE`: classify every patient of a scores CSV or Parquet file on the
+vectorised path, one row per patient sorted by patient_id: patient_id,status,latest_timepoint,
+disability_improvement,pain_improvement. Unusable rows are set aside and counted on stderr; they never stop the run."""
 
 from typing import BinaryIO
 
 import polars as pl
 import typer
 
-from spinetrack.analytics.points import POINT_COLUMNS, checked_points
+from spinetrack.analytics.points import POINT_COLUMNS, judged_points, rejected, usable
 from spinetrack.analytics.status import classify_table
-from spinetrack.cli.csv_input import output_stream, read_table
-from spinetrack.cli.errors import explains_errors, stderr
+from spinetrack.cli.csv_input import output_stream, scan_table, write_table
+from spinetrack.cli.errors import explains_errors, fail, stderr
 from spinetrack.cli.progress import progress
 
 OUTPUT_COLUMNS = (
@@ -23,22 +23,33 @@ OUTPUT_COLUMNS = (
 _SHOWN_PROBLEMS = 5
 
 
-def classify_csv(source: str, sink: BinaryIO) -> tuple[int, pl.DataFrame]:
-    """Classify the CSV at ``source`` (``-`` = stdin), write the status CSV to ``sink``; returns
-    the number of patients and the rejected rows (``row``, ``problem``)."""
-    table = read_table(source, POINT_COLUMNS).select(POINT_COLUMNS)
+def classify_csv(source: str, sink: BinaryIO, out: str | None = None) -> tuple[int, pl.DataFrame]:
+    """Classify the CSV or Parquet file at ``source`` (``-`` = CSV on stdin), write the statuses
+    to ``out`` (CSV or Parquet) or as CSV to ``sink``; returns the number of patients and the
+    rejected rows (``row``, ``problem``).
+
+    The file is read on the streaming engine straight into typed points (the text of the cells
+    is never held whole); classifying needs every point of a patient, so the points are."""
+    judged = judged_points(scan_table(source, POINT_COLUMNS))
     with progress("classifying patients", 3) as advance:
-        points, rejected = checked_points(table)
+        try:
+            points, set_aside = pl.collect_all(
+                [usable(judged), rejected(judged)], engine="streaming"
+            )
+        except pl.exceptions.PolarsError as exc:
+            detail = str(exc).strip().splitlines()[0]
+            kind = "Parquet" if source.lower().endswith(".parquet") else "CSV"
+            raise fail(f"{source}: not a readable {kind} file ({detail})") from exc
         # A patient whose every row was set aside is still listed (as no_baseline).
-        others = table[rejected["row"]]["patient_id"]
+        others = set_aside["patient_id"]
         others = others.filter(others.is_not_null() & (others.str.strip_chars() != ""))
-        del table  # the text is no longer needed; free it before the heavy part
         advance(1)
         result = classify_table(points, others)
+        del points
         advance(1)
-        result.select(OUTPUT_COLUMNS).write_csv(sink, float_precision=2)
+        write_table(result.lazy().select(OUTPUT_COLUMNS), source, out, sink, float_precision=2)
         advance(1)
-    return result.height, rejected
+    return result.height, set_aside.select("row", "problem")
 
 
 def _report(patients: int, rejected: pl.DataFrame) -> None:
@@ -57,12 +68,15 @@ def outcomes(
     file: str = typer.Argument(
         ...,
         metavar="FILE",
-        help="CSV with patient_id,instrument,days_after_surgery,score; - reads stdin.",
+        help="CSV or .parquet with patient_id,instrument,days_after_surgery,score; - reads stdin.",
+    ),
+    out: str | None = typer.Option(
+        None, "--out", "-o", help="Write here (.parquet or CSV) instead of CSV on stdout."
     ),
 ) -> None:
     """Classify each patient's outcome from scores; the statuses go to stdout as CSV."""
-    patients, rejected = classify_csv(file, output_stream())
-    _report(patients, rejected)
+    patients, set_aside = classify_csv(file, output_stream(), out)
+    _report(patients, set_aside)
 
 
 def register(app: typer.Typer) -> None:

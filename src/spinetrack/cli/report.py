@@ -1,21 +1,23 @@
 """`spinetrack report`: the registry report for a period as a self-contained HTML file (charts
 embedded, opens offline) and a PDF beside it for printing, with a progress bar on a terminal.
-`spinetrack letter`: one patient's summary letter for the referring doctor, as printable HTML."""
+`spinetrack letter`: one patient's summary letter for the referring doctor, as printable HTML.
+
+Each command imports its service inside its body: the report needs the statistics libraries,
+the letter does not, and `spinetrack letter` should not wait for them."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy.orm import Session, sessionmaker
 
-from spinetrack.analytics.dashboard import Filters
 from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.cli.progress import progress
 from spinetrack.services.actor import system_actor
-from spinetrack.services.analytics_registry import sole_clinic
 from spinetrack.services.clinic_overview import find_clinic
 from spinetrack.services.database import open_database
-from spinetrack.services.patient_letter import letter_html, patient_letter
-from spinetrack.services.report_document import REPORT_STEPS, registry_report
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 def _year(period: str | None) -> int | None:
@@ -40,6 +42,9 @@ def report(
     surgeon: str | None = typer.Option(None, "--surgeon", help="Only this surgeon (full name)."),
 ) -> None:
     """Write the registry report (HTML and PDF) for a period."""
+    from spinetrack.analytics.dashboard import Filters
+    from spinetrack.services.report_document import REPORT_STEPS, registry_report
+
     if out.suffix.lower() not in {".html", ".htm"}:
         raise fail(f"{out}: --out must name an .html file (the PDF is written beside it)")
     if out.is_dir():
@@ -69,7 +74,9 @@ def report(
     )
 
 
-def _clinic(sessions: sessionmaker[Session], slug: str | None) -> int:
+def _clinic(sessions: "sessionmaker[Session]", slug: str | None) -> int:
+    from spinetrack.services.analytics_registry import sole_clinic
+
     if slug is None:
         found = sole_clinic(sessions)
         if found is None:
@@ -90,6 +97,8 @@ def letter(
     ),
 ) -> None:
     """Write a patient's summary letter (status, chart, plan) for the referring doctor."""
+    from spinetrack.services.patient_letter import letter_html, patient_letter
+
     if out.is_dir():
         raise fail(f"{out}: is a directory")
     database = open_database()

@@ -1,7 +1,10 @@
-"""`spinetrack score --instrument NAME FILE`: score a CSV of responses on the vectorised path, one
-output row per input row in input order: response_id,status,answered,raw,percent."""
+"""`spinetrack score --instrument NAME FILE`: score a CSV or Parquet file of responses on the
+vectorised path, one output row per input row in input order:
+response_id,status,answered,raw,percent. The file is read and written in batches on polars'
+streaming engine, so memory does not grow with the number of responses."""
 
 from collections import Counter
+from threading import Lock
 from typing import BinaryIO
 
 import polars as pl
@@ -9,14 +12,20 @@ import typer
 
 from spinetrack.analytics.scoring import item_ids, score_table
 from spinetrack.analytics.text_columns import number
-from spinetrack.cli.csv_input import output_stream, read_table
+from spinetrack.cli.csv_input import output_stream, scan_table, write_table
 from spinetrack.cli.errors import explains_errors, fail, stderr
 from spinetrack.cli.progress import progress
 from spinetrack.domain.errors import UnknownInstrument
 from spinetrack.domain.instruments import instrument_ids
 
 OUTPUT_COLUMNS = ("response_id", "status", "answered", "raw", "percent")
-CHUNK_ROWS = 250_000
+OUTPUT_SCHEMA = {
+    "response_id": pl.String,
+    "status": pl.String,
+    "answered": pl.Int64,
+    "raw": pl.String,
+    "percent": pl.String,
+}
 
 
 def score_rows(table: pl.DataFrame, instrument: str) -> pl.DataFrame:
@@ -34,38 +43,47 @@ def score_rows(table: pl.DataFrame, instrument: str) -> pl.DataFrame:
     )
 
 
-def score_csv(source: str, instrument: str, sink: BinaryIO) -> Counter[str]:
-    """Score the CSV at ``source`` (``-`` = stdin) and write the scores CSV to ``sink``."""
+def score_csv(source: str, instrument: str, sink: BinaryIO, out: str | None = None) -> Counter[str]:
+    """Score the CSV or Parquet file at ``source`` (``-`` = CSV on stdin) batch by batch on the
+    streaming engine, and write the scores to ``out`` (CSV or Parquet) or as CSV to ``sink``."""
     try:
         items = item_ids(instrument)
     except UnknownInstrument as exc:
         choices = ", ".join(instrument_ids())
         raise fail(f"unknown instrument {instrument!r}; choose one of {choices}") from exc
-    table = read_table(source, ["response_id", *items])
+    table = scan_table(source, ["response_id", *items])
     counts: Counter[str] = Counter()
-    if table.height == 0:
-        pl.DataFrame(schema=dict.fromkeys(OUTPUT_COLUMNS, pl.String)).write_csv(sink)
-        return counts
-    with progress(f"scoring {instrument}", table.height) as advance:
-        for position, chunk in enumerate(table.iter_slices(CHUNK_ROWS)):
+    counting = Lock()  # the engine may hand batches to the function from several threads
+    with progress(f"scoring {instrument}", None) as advance:
+
+        def scored(chunk: pl.DataFrame) -> pl.DataFrame:
             rows = score_rows(chunk, instrument)
-            rows.write_csv(sink, include_header=position == 0)
-            counts.update(dict(rows["status"].value_counts().iter_rows()))
-            advance(chunk.height)
+            with counting:
+                counts.update(dict(rows["status"].value_counts().iter_rows()))
+                advance(chunk.height)
+            return rows
+
+        frame = table.map_batches(scored, schema=OUTPUT_SCHEMA, streamable=True)
+        write_table(frame, source, out, sink, float_precision=None)
     return counts
 
 
 @explains_errors
 def score(
     file: str = typer.Argument(
-        ..., metavar="FILE", help="CSV with response_id and the item columns; - reads stdin."
+        ...,
+        metavar="FILE",
+        help="CSV or .parquet with response_id and the item columns; - reads CSV from stdin.",
+    ),
+    out: str | None = typer.Option(
+        None, "--out", "-o", help="Write here (.parquet or CSV) instead of CSV on stdout."
     ),
     instrument: str = typer.Option(
         ..., "--instrument", "-i", help="Instrument id (see `spinetrack instruments list`)."
     ),
 ) -> None:
     """Score questionnaire responses from a CSV file; the scores go to stdout as CSV."""
-    counts = score_csv(file, instrument, output_stream())
+    counts = score_csv(file, instrument, output_stream(), out)
     total = sum(counts.values())
     detail = ", ".join(f"{counts[s]} {s}" for s in ("ok", "insufficient", "invalid"))
     stderr.print(f"scored {total} {instrument} responses: {detail}", markup=False)

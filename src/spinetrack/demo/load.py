@@ -1,5 +1,6 @@
 """Load the demo clinic through the services, so it obeys every rule real data obeys."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,7 +13,7 @@ from spinetrack.demo.cohort import (
 )
 from spinetrack.demo.names import SURGEONS
 from spinetrack.demo.triage import triage_history
-from spinetrack.services.accounts import create_clinic, create_user, user_ids
+from spinetrack.services.accounts import create_clinic, create_user, hash_password, user_ids
 from spinetrack.services.actor import system_actor
 from spinetrack.services.clinic_overview import find_clinic
 from spinetrack.services.database import Database
@@ -64,6 +65,7 @@ def _accounts(database: Database, cohort: Cohort) -> tuple[int, list[int]]:
     clinic_id = create_clinic(
         sessions=database.sessions, actor=actor, slug=DEMO_SLUG, name=DEMO_NAME
     )
+    shared = hash_password(DEMO_PASSWORD)  # every demo account has this published password
     for email, name, role in STAFF:
         create_user(
             sessions=database.sessions,
@@ -73,6 +75,7 @@ def _accounts(database: Database, cohort: Cohort) -> tuple[int, list[int]]:
             password=DEMO_PASSWORD,
             clinic_id=clinic_id,
             role=role,
+            password_hash=shared,
         )
     surgeon_ids = [
         create_user(
@@ -83,6 +86,7 @@ def _accounts(database: Database, cohort: Cohort) -> tuple[int, list[int]]:
             password=DEMO_PASSWORD,
             clinic_id=clinic_id,
             role="clinician",
+            password_hash=shared,
         )
         for s in cohort.surgeons
     ]
@@ -165,15 +169,23 @@ def load_demo(
     today: date | None = None,
     progress: Progress | None = None,
     triage: bool = True,
+    stage: Callable[[str], None] | None = None,
 ) -> int:
     """Create (or with `reset`, refill) the demo clinic; returns its id. With `triage`, struggling
-    patients also get findings, stored assessments and some confirmed plans (demo/triage.py)."""
+    patients also get findings, stored assessments and some confirmed plans (demo/triage.py).
+    ``stage`` hears what is being done as each step starts, ``progress`` how many patients are
+    stored."""
+    say = stage or (lambda _: None)
     day = today or date.today()
+    say(f"generating {patients:,} patients")
     cohort = generate_cohort(patients, seed, day)
+    say("creating the clinic and its accounts")
     clinic_id, surgeon_ids = _accounts(database, cohort)
     actor = system_actor("demo-loader")
     if reset:
+        say("erasing the demo clinic's patients")
         erase_clinic_data(sessions=database.sessions, actor=actor, clinic_id=clinic_id)
+    say("storing patients")
     import_patients(
         sessions=database.sessions,
         actor=actor,
@@ -184,6 +196,7 @@ def load_demo(
     )
     if not triage:
         return clinic_id
+    say("storing the triage history")
     import_triage(
         sessions=database.sessions,
         actor=actor,

@@ -19,6 +19,10 @@ from spinetrack.domain.errors import KnowledgeError
 
 M = TypeVar("M", bound=BaseModel)
 
+# libyaml's parser reads the rule files about ten times faster than the pure-Python one, which
+# dominated a one-case `spinetrack triage`; both accept the same safe subset of YAML.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class KnowledgeModel(BaseModel):
     """Base for every model parsed from knowledge/: strict keys, immutable."""
@@ -49,7 +53,7 @@ def read_text(relpath: str) -> str:
 def load_yaml(relpath: str) -> Any:
     """Parsed YAML of a knowledge file (cached; treat the result as read-only)."""
     try:
-        return yaml.safe_load(read_text(relpath))
+        return yaml.load(read_text(relpath), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise KnowledgeError(relpath, "", f"not valid YAML: {exc}") from exc
 

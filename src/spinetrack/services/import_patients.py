@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.complications import check_kind, check_reporter
@@ -23,6 +23,7 @@ from spinetrack.services.patient_status import (
 )
 from spinetrack.services.record_response import NewResponse, checked_row
 from spinetrack.services.register_surgery import NewComplication, NewSurgery, check_surgery
+from spinetrack.storage.bulk_rows import batched_insert, uniform_rows
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.statistics import refresh_statistics
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
@@ -148,8 +149,8 @@ def _insert_returning_ids(
 ) -> list[int]:
     if not rows:
         return []
-    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, rows))
+    statement = batched_insert(table).returning(table.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, uniform_rows(table, rows)))
 
 
 def _store(session: Session, repo: PatientRepository, batch: list[_Checked], today: date) -> None:

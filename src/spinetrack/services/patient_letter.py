@@ -5,18 +5,50 @@ is an audited read of that patient."""
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from importlib import resources
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack import __version__
-from spinetrack.analytics.plots import patient_chart, svg_data_uri
 from spinetrack.domain.errors import NotFound
+from spinetrack.domain.instruments import get_instrument
 from spinetrack.domain.outcomes import schedule
+from spinetrack.domain.outcomes.rules import status_rules
 from spinetrack.services.actor import CLINICAL_ROLES, Actor
 from spinetrack.services.audit_log import audited
+from spinetrack.services.letter_chart import data_uri, letter_chart
 from spinetrack.services.patient_status import score_points
-from spinetrack.services.report_document import STYLE, environment, pass_values
 from spinetrack.storage.tables import User
+
+# The letter is rendered like the registry report (same templates folder and stylesheet) but
+# without importing the report's module, which loads the statistics and plotting libraries.
+TEMPLATES = resources.files("spinetrack").joinpath("web", "templates")
+STYLE = resources.files("spinetrack").joinpath("web", "static", "css", "analytics.css")
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja environment for the letter (compiled templates are kept)."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+@cache
+def pass_values() -> dict[str, float]:
+    """Each disability instrument's PASS score (at most), for the chart's PASS lines."""
+    values = {}
+    for instrument in status_rules().disability_instruments:
+        threshold = get_instrument(instrument).outcome.pass_
+        if threshold is not None:
+            values[instrument] = float(threshold.at_most)
+    return values
 
 
 @dataclass(frozen=True)
@@ -98,7 +130,7 @@ def patient_letter(
         points = score_points(surgeries, repo.responses(patient_id))
         scores = [(p.days_after_surgery, p.instrument, p.score) for p in points]
         nominal = {t.id: t.nominal for t in schedule()}
-        chart = svg_data_uri(patient_chart(scores, pass_values(), nominal))
+        chart = data_uri(letter_chart(scores, pass_values(), nominal))
         outcome = repo.outcome(patient_id)
         assessments = repo.assessments(patient_id)
         confirmed = next((a for a in reversed(assessments) if a.confirmed_cause), None)

@@ -6,7 +6,7 @@ import pytest
 
 from spinetrack.domain.education import search
 from spinetrack.domain.education.page import Entry, parse_page
-from spinetrack.domain.education.search import SearchIndex
+from spinetrack.domain.education.search import SearchIndex, stem
 
 FIXTURES = Path(__file__).with_name("fixtures")
 
@@ -116,3 +116,29 @@ def test_equal_scores_are_ordered_by_title() -> None:
         _page("first", "Eta page", "A summary that mentions kyphoplasty once.", "Nothing."),
     ]
     assert [e.id for e in SearchIndex(pages).search("kyphoplasty")] == ["first", "second"]
+
+
+@pytest.mark.parametrize(
+    ("plural", "singular"),
+    [
+        ("stenoses", "stenosis"),
+        ("radiculopathies", "radiculopathy"),
+        ("pseudarthroses", "pseudarthrosis"),
+        ("herniations", "herniation"),
+    ],
+)
+def test_other_forms_of_a_word_find_the_pages_that_use_it(plural: str, singular: str) -> None:
+    found = search(plural)
+    assert found, f"{plural!r} finds nothing"
+    assert found == search(singular)
+    first = found[0]
+    text = " ".join([first.title, *first.meta.also_called, first.meta.summary, first.body_text])
+    assert singular in text.lower()
+
+
+def test_stems_are_snowball_english() -> None:
+    assert [stem(w) for w in ("stenoses", "injections", "injection")] == [
+        "stenos",
+        "inject",
+        "inject",
+    ]

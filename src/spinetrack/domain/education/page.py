@@ -15,7 +15,7 @@ from pydantic import Field, StringConstraints
 
 from spinetrack.domain.education import markdown
 from spinetrack.domain.errors import KnowledgeError
-from spinetrack.domain.knowledge import KnowledgeModel, parse
+from spinetrack.domain.knowledge import SAFE_LOADER, KnowledgeModel, parse
 from spinetrack.domain.sources import Sources
 
 Kind = Literal["condition", "cause", "test", "treatment"]
@@ -122,7 +122,7 @@ def _front_matter(file: str, text: str) -> tuple[dict[str, object], str]:
         raise KnowledgeError(file, "front matter", "a page starts with YAML between two --- lines")
     end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == _FENCE)
     try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
+        data = yaml.load("\n".join(lines[1:end]), Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise KnowledgeError(file, "front matter", f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

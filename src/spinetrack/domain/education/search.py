@@ -1,12 +1,18 @@
 """Full-text search over the glossary: every word of the query must appear, titles weigh most.
 
-Small enough to rank in pure Python on each request; a word matches any word it begins, so "stenos"
-finds stenosis and "injection" finds injections.
+Small enough to rank in pure Python on each request. Words are compared by their Snowball
+(Porter 2) stems, on both sides, so a plural or another form of a word finds the page ("stenoses"
+finds stenosis, "radiculopathies" radiculopathy, "injection" injections); a query word also
+matches any stem it begins, so "stenos" still finds stenosis.
 """
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer  # type: ignore[import-untyped]
 
 from spinetrack.domain.education.page import Entry
 
@@ -49,17 +55,29 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER_LOCK = threading.Lock()  # a Snowball stemmer keeps state while it works on a word
+
+
+@lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """The Snowball English stem of a lower-case word ("stenoses" -> "stenos")."""
+    with _STEMMER_LOCK:
+        return str(_STEMMER.stemWord(word))
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in words(text))
+
+
 def _terms(query: str) -> list[str]:
     found = []
     for word in words(query[:MAX_QUERY]):
         if word in _STOP_WORDS:
             continue
-        # Plural queries should still find the singular ("scans" finds "scan").
-        stem = (
-            word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
-        )
-        if stem not in found:
-            found.append(stem)
+        term = stem(word)
+        if term not in found:
+            found.append(term)
     return found
 
 
@@ -75,10 +93,10 @@ class _Fields:
 def _fields(entry: Entry) -> _Fields:
     meta = entry.meta
     return _Fields(
-        title=tuple(words(meta.title)),
-        also_called=tuple(words(" ".join(meta.also_called))),
-        summary=tuple(words(meta.summary)),
-        body=tuple(words(entry.body_text)),
+        title=_stems(meta.title),
+        also_called=_stems(" ".join(meta.also_called)),
+        summary=_stems(meta.summary),
+        body=_stems(entry.body_text),
         names=tuple(" ".join(words(name)) for name in [meta.title, *meta.also_called]),
     )
 
@@ -108,7 +126,7 @@ def _score(fields: _Fields, terms: list[str], phrase: str) -> float:
 
 
 class SearchIndex:
-    """The glossary's words, tokenized once, so each query only compares."""
+    """The glossary's words, tokenized and stemmed once, so each query only compares."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self._indexed = [(_fields(entry), entry) for entry in entries]

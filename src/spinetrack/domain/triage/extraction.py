@@ -8,7 +8,6 @@ reports only suggest ("possible", "cannot rule out"), so their evidence can weig
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spinetrack.domain.reports import find_in_reports
 from spinetrack.domain.triage.assessment import ExtractedFinding
 
 
@@ -29,6 +28,8 @@ def extract_findings(reports: Sequence[str]) -> TextFindings:
     report index; a case without reports does not load the report reader at all."""
     if not reports:
         return NO_TEXT
+    from spinetrack.domain.reports import find_in_reports  # the reader loads only when needed
+
     found = find_in_reports(reports)
     affirmed = {m.id for m in found if m.status == "affirmed"}
     return TextFindings(

@@ -7,6 +7,7 @@ from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
+from spinetrack.storage.bulk_rows import batched_insert, uniform_rows
 from spinetrack.storage.tables import (
     ClinicalFinding,
     Complication,
@@ -329,7 +330,7 @@ class PatientRepository:
         if rows:
             for row in rows:
                 row["clinic_id"] = self.clinic_id
-            self._session.execute(insert(table), rows)
+            self._session.execute(batched_insert(table), uniform_rows(table, rows))
 
     def every(self, table: type[Any]) -> list[Any]:
         """Every row of a patient-data table in this clinic, oldest first (for whole-clinic work)."""

@@ -6,6 +6,7 @@ from fastapi.responses import HTMLResponse
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.services.errors import AccessDenied
+from spinetrack.services.patient_letter import letter_html, patient_letter
 from spinetrack.web.deps import ClinicQuery, PageId, PageSessions, SignedIn
 
 router = APIRouter(include_in_schema=False)
@@ -19,9 +20,6 @@ def letter_page(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
 ) -> HTMLResponse:
-    # Imported on first use, like the dashboard: matplotlib is slow to load.
-    from spinetrack.services.patient_letter import letter_html, patient_letter
-
     actor = visitor.actor
     assert actor is not None
     try:

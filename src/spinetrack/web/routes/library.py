@@ -4,6 +4,7 @@ No sign-in: patients arrive here from a link or a search engine. Pages are rende
 ``spinetrack.domain.education``; search works as a plain GET form, so it needs no JavaScript.
 """
 
+import threading
 from itertools import groupby
 from typing import Annotated
 
@@ -33,6 +34,36 @@ KIND_OF_ENTRY = {
 REGIONS = {"cervical": "neck", "thoracic": "upper back", "lumbar": "low back"}
 
 
+_warming: list[threading.Thread] = []
+_starting = threading.Lock()
+
+
+def warm_up() -> None:
+    """Build the library (parse every page, stem its words into the search index) once, at
+    start-up, and return when it is built: it takes a good part of a second, which the first
+    visitor would otherwise wait for. Requests arriving meanwhile (another start-up) wait for
+    this build instead of starting a second one."""
+    with _starting:
+        if not _warming:
+            thread = threading.Thread(target=_build, name="library-warm-up", daemon=True)
+            _warming.append(thread)
+            thread.start()
+    _ready()
+
+
+def _build() -> None:
+    education.entries()
+    education.urgent_care()
+    for name in ("library/index.html", "library/entry.html", "library/not_found.html"):
+        templates.env.get_template(name)  # compiled once, here, rather than on a first visit
+
+
+def _ready() -> None:
+    """Wait for the start-up build if it is still running, rather than build a second copy."""
+    for thread in _warming:
+        thread.join()
+
+
 def _groups() -> list[tuple[str, list[education.Entry]]]:
     order = list(KINDS)
     by_kind = sorted(education.entries(), key=lambda e: (order.index(e.kind), e.title.lower()))
@@ -52,6 +83,7 @@ def _common(visitor: Visitor) -> dict[str, object]:
 def index(
     request: Request, visitor: CurrentVisitor, q: Annotated[str, Query()] = ""
 ) -> HTMLResponse:
+    _ready()
     query = q.strip()[:MAX_QUERY]
     context = {
         **_common(visitor),
@@ -65,6 +97,7 @@ def index(
 
 @router.get("/{entry_id}", response_class=HTMLResponse)
 def page(request: Request, visitor: CurrentVisitor, entry_id: str) -> HTMLResponse:
+    _ready()
     try:
         found = education.entry(entry_id)
     except NotFound:
