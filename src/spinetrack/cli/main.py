@@ -9,6 +9,7 @@ from spinetrack.cli import (
     db,
     demo,
     export,
+    fhir_settings,
     imports,
     instruments,
     outbox,
@@ -59,6 +60,7 @@ for module in (
     rules,
     imports,
     export,
+    fhir_settings,
     report,
     outbox,
 ):

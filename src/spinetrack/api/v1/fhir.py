@@ -1,14 +1,19 @@
-"""FHIR R4 read endpoints under /api/v1/fhir: Patient (with $everything), Procedure, Questionnaire,
-QuestionnaireResponse, Observation, Condition and RiskAssessment, signed in and clinic-scoped."""
+"""FHIR R4 endpoints under /api/v1/fhir: reads of Patient (with $everything), Procedure,
+Questionnaire, QuestionnaireResponse, Observation, Condition and RiskAssessment, and the import of
+a batch or transaction Bundle (POST to the base), signed in and clinic-scoped."""
 
+import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fhir.resources.R4B.resource import Resource
+from starlette.concurrency import run_in_threadpool
 
 from spinetrack.api.deps import ClinicScope, CurrentActor, SessionsDep
+from spinetrack.api.errors import ERROR_RESPONSES
+from spinetrack.api.v1.fhir_import import import_answer, rejected_outcome
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.interop.fhir.bundle_out import searchset
 from spinetrack.services.fhir_read import (
@@ -17,6 +22,8 @@ from spinetrack.services.fhir_read import (
     patient_resources,
     questionnaires,
 )
+from spinetrack.services.import_fhir import import_fhir
+from spinetrack.services.import_records import ImportRejected
 
 FHIR_JSON = "application/fhir+json"
 
@@ -159,3 +166,68 @@ for _type in PATIENT_DATA:
     router.add_api_route(
         f"/{_type}/{{resource_id}}", _read(_type), methods=["GET"], summary=f"Read a {_type}"
     )
+
+
+IMPORT_MODES = {"transaction": "all-or-nothing", "batch": "accept-valid"}
+BUNDLE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "A FHIR R4 Bundle of type transaction (all or nothing) or batch",
+        "content": {FHIR_JSON: {"schema": {"type": "object"}}, "application/json": {}},
+    }
+}
+FHIR_OUTCOME = {"content": {FHIR_JSON: {"schema": {"type": "object"}}}}
+
+
+@router.post(
+    "",
+    summary="Import a batch or transaction Bundle",
+    description=(
+        "Patients are matched by the clinic's MRN identifier systems; what the registry does not "
+        "keep is skipped and listed in the answer. A transaction stores nothing when any resource "
+        "is rejected (answer 422 with an OperationOutcome); a batch stores what passed."
+    ),
+    openapi_extra=BUNDLE_BODY,
+    responses={
+        **ERROR_RESPONSES,
+        200: {"description": "A transaction-response or batch-response Bundle", **FHIR_OUTCOME},
+        422: {
+            "description": "The Bundle is not usable, or a transaction had rejected resources",
+            "content": {
+                FHIR_JSON: {"schema": {"type": "object"}},
+                "application/json": {"schema": ERROR_RESPONSES[422]["model"].model_json_schema()},
+            },
+        },
+    },
+)
+async def post_bundle(
+    request: Request, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
+) -> Response:
+    raw = await request.body()
+    kind = _bundle_type(raw)
+    try:
+        report = await run_in_threadpool(
+            import_fhir,
+            sessions=sessions,
+            actor=actor,
+            clinic_id=clinic,
+            bundle=raw,
+            mode="all-or-nothing" if kind == "transaction" else "accept-valid",
+        )
+    except ImportRejected as exc:
+        return FhirResponse(content=rejected_outcome(exc.report).model_dump_json(), status_code=422)
+    return _json(import_answer(raw, report, kind))
+
+
+def _bundle_type(raw: bytes) -> str:
+    """The Bundle's type, which must be batch or transaction for a POST to the base."""
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput("bundle", f"not JSON ({exc})") from exc
+    kind = data.get("type") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
+        raise InvalidInput("resourceType", "POST to the FHIR base takes a Bundle")
+    if kind not in IMPORT_MODES:
+        raise InvalidInput("type", "POST to the FHIR base takes a batch or transaction Bundle")
+    return str(kind)
