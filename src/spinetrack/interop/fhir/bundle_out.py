@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from fhir.resources.R4B.bundle import Bundle, BundleEntry
+from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntrySearch, BundleLink
 from fhir.resources.R4B.resource import Resource
 
 from spinetrack.interop.fhir.complication import to_complication
@@ -80,12 +80,26 @@ def collection(resources: Sequence[Resource]) -> Bundle:
     return Bundle(type="collection", entry=entries or None)
 
 
-def searchset(resources: Sequence[Resource], base_url: str) -> Bundle:
-    """A search result: `base_url` is where the read endpoints live (ends with a slash)."""
+def searchset(
+    resources: Sequence[Resource],
+    base_url: str,
+    *,
+    total: int | None = None,
+    links: Sequence[tuple[str, str]] = (),
+) -> Bundle:
+    """A search result: `base_url` is where the read endpoints live (ends with a slash); `total`
+    counts every match when the resources are one page of them; `links` are (relation, url)."""
     entries = [
         BundleEntry(
-            fullUrl=f"{base_url}{resource.get_resource_type()}/{resource.id}", resource=resource
+            fullUrl=f"{base_url}{resource.get_resource_type()}/{resource.id}",
+            resource=resource,
+            search=BundleEntrySearch(mode="match"),
         )
         for resource in resources
     ]
-    return Bundle(type="searchset", total=len(entries), entry=entries or None)
+    return Bundle(
+        type="searchset",
+        total=len(entries) if total is None else total,
+        link=[BundleLink(relation=r, url=u) for r, u in links] or None,
+        entry=entries or None,
+    )
