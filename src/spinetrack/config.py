@@ -5,10 +5,19 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
+
+
+class CdsIssuer(BaseModel):
+    """An EHR allowed to call our CDS Hooks service: its JWT issuer, where its public keys are
+    (a JWKS URL), and the clinic whose stored records its calls may read (none: prefetch only)."""
+
+    iss: str
+    jwks_url: str
+    clinic: str | None = None
 
 
 class Settings(BaseSettings):
@@ -38,6 +47,10 @@ class Settings(BaseSettings):
     smtp_from: str = "spinetrack@localhost"
     public_url: str | None = None
     """The address patients reach this server at, for links in e-mails (default http://host:port)."""
+    cds_issuers: list[CdsIssuer] = Field(default_factory=list)
+    """EHRs whose CDS Hooks JWTs are accepted (JSON in SPINETRACK_CDS_ISSUERS)."""
+    cds_development: bool = False
+    """Development only: accept CDS Hooks JWTs without checking their signature."""
 
     def resolved_database_url(self) -> str:
         """The configured database, or the embedded SQLite file under var_dir."""
