@@ -58,6 +58,14 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.var_dir / 'spinetrack.sqlite3').resolve()}"
 
+    def configured_secret_key(self) -> str | None:
+        """SPINETRACK_SECRET_KEY, else the local key if one was already made; never creates one
+        (a de-identified export refuses without a key rather than inventing one)."""
+        if self.secret_key is not None and self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value()
+        path = self.var_dir / SECRET_FILE
+        return path.read_text().strip() or None if path.exists() else None
+
     def resolved_secret_key(self) -> str:
         """SPINETRACK_SECRET_KEY, else a local key kept in var_dir (created on first use).
 

@@ -4,7 +4,7 @@ a FHIR read hands to the formats. Surgeries get the cross-database SurgeryRef th
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -75,6 +75,7 @@ def _surgery(row: Surgery, refs: dict[int, SurgeryRef], surgeons: dict[int, User
         revises=refs.get(row.revision_of_id) if row.revision_of_id is not None else None,
         revision_reason=row.revision_reason,
         notes=row.notes,
+        planned=row.performed_on > date.today(),
     )
 
 
