@@ -111,3 +111,25 @@ def map_complication(system: str, code: str) -> str | None:
     """Our complication kind for one outside coding, or None when the table does not know it."""
     table = _table_of(system)
     return outside_codes().complications.get(table, {}).get(code) if table else None
+
+
+def standard_procedure_codes(procedure: str, region: str, approach: str) -> list[tuple[str, str]]:
+    """(system URL, code) of the table's codes whose whole meaning fits a surgery we record: a code
+    fixing procedure, region and approach must match all three; one fixing only the procedure (a
+    SNOMED CT concept) goes beside any. ICD-10-PCS codes need a device and qualifier we do not
+    record, so none is given."""
+    codes = outside_codes()
+    found: list[tuple[str, str]] = []
+    for table, entries in codes.procedures.items():
+        if table == "icd10pcs":
+            continue
+        matching = [
+            code
+            for code, m in entries.items()
+            if m.procedure == procedure
+            and m.region in (None, region)
+            and m.approach in (None, approach)
+        ]
+        if len(matching) == 1:
+            found.append((codes.systems[table], matching[0]))
+    return found

@@ -11,6 +11,7 @@ from fhir.resources.R4B.procedure import Procedure, ProcedurePerformer
 from fhir.resources.R4B.reference import Reference
 
 from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.outside_codes import standard_procedure_codes
 from spinetrack.domain.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.interop.fhir.codes import (
@@ -39,6 +40,15 @@ PLANNED_FOR = extension("planned-for")
 """The date a planned surgery is booked for: a Procedure in preparation has no performed date."""
 ACCOUNT = f"{BASE}/account"
 """Identifier system of spinetrack accounts (their e-mail), naming the surgeon who operated."""
+
+
+def _code(record: SurgeryRecord) -> CodeableConcept:
+    """Our procedure code, and beside it each standard code of the mapping table whose whole
+    meaning fits (knowledge/interop/procedure_codes.yaml, with its sources)."""
+    concept = ours("procedure", record.procedure, vocabulary().procedures.get(record.procedure))
+    standard = standard_procedure_codes(record.procedure, record.region, record.approach)
+    codings = [Coding(system=system, code=code) for system, code in standard]
+    return CodeableConcept(coding=[*(concept.coding or []), *codings], text=concept.text)
 
 
 def _body_sites(record: SurgeryRecord) -> list[CodeableConcept]:
@@ -87,7 +97,7 @@ def to_procedure(
         extension=extensions,
         status="preparation" if planned else "completed",
         subject=reference("Patient", patient_id(record.ref.mrn)),
-        code=ours("procedure", record.procedure, vocabulary().procedures.get(record.procedure)),
+        code=_code(record),
         performedDateTime=None if planned else record.ref.performed_on,
         bodySite=_body_sites(record),
         performer=performer,
