@@ -262,10 +262,10 @@ def triage_cards(body: CdsRequest, request: Request, sessions: SessionsDep) -> C
     """Cards for the patient (or the case in ``context.case``): red flags first, then causes."""
     if body.hook != HOOK:
         raise WrongHook(f"this service answers the {HOOK} hook, not {body.hook!r}")
-    issuer = calling_issuer(request)
-    if "case" in body.context:
+    if "case" in body.context:  # stateless: computed from the request alone, whoever sends it
         assessment = _assess_context(body.context)
     else:
+        issuer = calling_issuer(request)
         assessment = assess(_patient_case(body, issuer, sessions, date.today()))
     cards = [_red_flag_card(body, flag) for flag in assessment.red_flags]
     cards.append(_causes_card(body, assessment))
