@@ -160,3 +160,30 @@ def test_reads_by_id_find_the_resource_or_answer_404(client: TestClient, three: 
     assert missing.status_code == 404
     other = client.get(f"/api/v1/fhir/Patient/{three[0]}", auth=auth("clinician", "south"))
     assert other.status_code == 404
+
+
+def test_conditions_are_found_by_code_and_read_by_id(client: TestClient, world: World) -> None:
+    from tests.support.outside_bundles import HOSPITAL_MRN_SYSTEM, hospital_bundle
+
+    from spinetrack.services.fhir_settings import add_mrn_system
+
+    add_mrn_system(
+        sessions=world.database.sessions,
+        actor=world.admin,
+        clinic_id=world.clinic,
+        system=HOSPITAL_MRN_SYSTEM,
+    )
+    import_fhir(
+        sessions=world.database.sessions,
+        actor=world.staff,
+        clinic_id=world.clinic,
+        bundle=hospital_bundle(),
+    )
+    [entry] = _search(client, "Condition", code="dural_tear")["entry"]
+    assert _search(client, "Condition", code="wrong_site")["total"] == 0
+    assert _search(client, "Condition", **{"onset-date": "2025-01-14"})["total"] == 1
+    read = client.get(f"/api/v1/fhir/Condition/{entry['resource']['id']}", auth=auth("clinician"))
+    assert read.json() == entry["resource"]
+    [procedure] = _search(client, "Procedure")["entry"]
+    details = [d["reference"] for d in procedure["resource"]["complicationDetail"]]
+    assert details == [f"Condition/{entry['resource']['id']}"]
