@@ -52,5 +52,6 @@ def create_app(database: Database | None = None) -> FastAPI:
     docs.mount(app)
     app.include_router(api_v1)
     app.include_router(cds_hooks.router)
+    cds_hooks.install(app)
     web.mount(app)
     return app

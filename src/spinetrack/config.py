@@ -5,12 +5,21 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
 AUDIT_KEY_FILE = "audit_key"
 AUDIT_CHECKPOINT_FILE = "audit_checkpoints.jsonl"
+
+
+class CdsIssuer(BaseModel):
+    """An EHR allowed to call our CDS Hooks service: its JWT issuer, where its public keys are
+    (a JWKS URL), and the clinic whose stored records its calls may read (none: prefetch only)."""
+
+    iss: str
+    jwks_url: str
+    clinic: str | None = None
 
 
 class Settings(BaseSettings):
@@ -61,6 +70,10 @@ class Settings(BaseSettings):
     """A connection must deliver each whole request within this long, or it is closed."""
     keep_alive_seconds: int = Field(default=5, ge=1)
     """An idle connection between requests is closed after this long."""
+    cds_issuers: list[CdsIssuer] = Field(default_factory=list)
+    """EHRs whose CDS Hooks JWTs are accepted (JSON in SPINETRACK_CDS_ISSUERS)."""
+    cds_development: bool = False
+    """Development only: accept CDS Hooks JWTs without checking their signature."""
 
     def resolved_public_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
@@ -79,6 +92,14 @@ class Settings(BaseSettings):
 
     def resolved_audit_checkpoint(self) -> Path:
         return self.audit_checkpoint or self.var_dir / AUDIT_CHECKPOINT_FILE
+
+    def configured_secret_key(self) -> str | None:
+        """SPINETRACK_SECRET_KEY, else the local key if one was already made; never creates one
+        (a de-identified export refuses without a key rather than inventing one)."""
+        if self.secret_key is not None and self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value()
+        path = self.var_dir / SECRET_FILE
+        return path.read_text().strip() or None if path.exists() else None
 
     def resolved_secret_key(self) -> str:
         """SPINETRACK_SECRET_KEY, else a local key kept in var_dir (created on first use).

@@ -80,7 +80,8 @@ Body = Callable[[Fixture, Target], Any]
 class Rule:
     kind: str
     """public | signed_in (any role, no clinic data) | patient (clinical roles) | triage
-    (clinicians) | account (any signed-in user, browser pages)"""
+    (clinicians) | account (any signed-in user, browser pages) | ehr (only an EHR's CDS Hooks JWT:
+    no user of ours, signed in or not)"""
     body: Body | None = None
 
 
@@ -105,6 +106,26 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/login"): Rule("public"),
     ("POST", "/api/v1/triage"): Rule("public", lambda f, t: CASE),
     ("GET", "/cds-services"): Rule("public"),
+    ("POST", "/cds-services/spinetrack-triage/feedback"): Rule(
+        "ehr",
+        lambda f, t: {
+            "feedback": [{"card": "c", "outcome": "accepted", "outcomeTimestamp": "2026-01-01"}]
+        },
+    ),
+    ("GET", "/api/v1/fhir/metadata"): Rule("public"),
+    ("POST", "/api/v1/fhir"): Rule(
+        "patient",
+        lambda f, t: {
+            "resourceType": "Bundle",
+            "type": "batch",
+            "entry": [
+                {
+                    "resource": {"resourceType": "Organization", "name": "x"},
+                    "request": {"method": "POST", "url": "Organization"},
+                }
+            ],
+        },
+    ),
     ("POST", "/cds-services/spinetrack-triage"): Rule(
         "public",
         lambda f, t: {"hook": "patient-view", "hookInstance": "x", "context": {"case": CASE}},
@@ -331,6 +352,8 @@ def test_every_route_has_a_policy(setup: Fixture) -> None:
 def _expected(kind: str, role: str | None, own: bool) -> str:
     if kind == "public":
         return "allow"
+    if kind == "ehr":
+        return "unauthenticated"
     if role is None:
         return "unauthenticated"
     if kind == "signed_in":
@@ -348,7 +371,9 @@ def _verdict(status: int) -> str:
 
 
 API_RULES = [
-    (key, rule) for key, rule in POLICY.items() if rule.kind in {"public", "patient", "triage"}
+    (key, rule)
+    for key, rule in POLICY.items()
+    if rule.kind in {"public", "patient", "triage", "ehr"}
 ]
 
 

@@ -1,26 +1,55 @@
 """CDS Hooks: the triage assessment as cards an EHR can show beside the patient's chart.
 
 Discovery at GET /cds-services; one service, POST /cds-services/spinetrack-triage, on the
-``patient-view`` hook. The case travels in the request's ``context.case``, exactly as the triage
-contract defines it; ``prefetch`` is not used, because the case is not a FHIR resource. One card per
-red flag (``critical`` for emergencies, ``warning`` for urgent), then one ``info`` card with the
-likely causes, work-up and options.
+``patient-view`` hook (any other hook is refused), and its feedback endpoint. The case comes from
+either
+- ``context.patientId`` and ``prefetch`` (templates for the Patient, Conditions, Procedures and
+  Observations are declared): the case is built from the prefetched resources and, when the calling
+  EHR's clinic holds the patient, from our record with the prefetched Conditions added as reports;
+- or ``context.case``, the triage contract's case as it is (stateless; nothing stored is read).
+The EHR's JWT is verified (api/cds_auth.py); only a verified EHR whose issuer is configured with
+a clinic has our record read, so an anonymous call gets what its own data shows and nothing stored.
+Responses carry CORS headers and preflight requests
+are answered, as the specification asks. One card per red flag (``critical`` for emergencies,
+``warning`` for urgent), then one ``info`` card with the likely causes, work-up and options.
 """
 
 import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from spinetrack.api.deps import refuse_nul
+from spinetrack.api.cds_auth import calling_issuer
+from spinetrack.api.deps import SessionsDep, refuse_nul
 from spinetrack.api.errors import ERROR_RESPONSES
-from spinetrack.domain.errors import InvalidCase
+from spinetrack.config import CdsIssuer, get_settings
+from spinetrack.domain.errors import InvalidCase, InvalidInput, SpinetrackError
 from spinetrack.domain.triage import Assessment, assess
 from spinetrack.domain.triage.assessment import LikelyCause, RedFlag
 from spinetrack.domain.vocabulary import vocabulary
+from spinetrack.interop.fhir.cds_prefetch import prefetch_case, prefetch_reports, resources_of
+from spinetrack.services.actor import system_actor
+from spinetrack.services.audit_log import audited
+from spinetrack.services.cds_case import stored_case
+from spinetrack.services.errors import NotAuthenticated
 
 SERVICE_ID = "spinetrack-triage"
+HOOK = "patient-view"
+PREFETCH = {
+    "patient": "Patient/{{context.patientId}}",
+    "conditions": "Condition?patient={{context.patientId}}",
+    "procedures": "Procedure?patient={{context.patientId}}",
+    "observations": "Observation?patient={{context.patientId}}",
+}
+CORS_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type",
+    "Access-Control-Expose-Headers": "Origin, Accept, Content-Location, Location, X-Requested-With",
+    "Access-Control-Max-Age": "600",
+}
 SUMMARY_LIMIT = 140
 _INDICATOR: dict[str, Literal["critical", "warning"]] = {
     "emergency": "critical",
@@ -48,12 +77,30 @@ class Discovery(BaseModel):
 
 
 class CdsRequest(BaseModel):
-    # fhirServer, fhirAuthorization and prefetch are part of CDS Hooks; accepted, not used.
+    # fhirServer and fhirAuthorization are part of CDS Hooks; accepted, not used (we never call
+    # back into the EHR: what is not prefetched is not read).
     model_config = ConfigDict(extra="allow")
 
     hook: str
     hookInstance: str  # noqa: N815 (the CDS Hooks field name)
     context: dict[str, Any]
+    prefetch: dict[str, Any] | None = None
+
+
+class FeedbackItem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    card: str
+    outcome: Literal["accepted", "overridden"]
+    outcomeTimestamp: str  # noqa: N815 (the CDS Hooks field name)
+
+
+class Feedback(BaseModel):
+    feedback: list[FeedbackItem] = Field(min_length=1, max_length=100)
+
+
+class WrongHook(SpinetrackError):
+    """The service answers the patient-view hook only."""
 
 
 class Source(BaseModel):
@@ -152,24 +199,105 @@ def _assess_context(context: dict[str, Any]) -> Assessment:
         raise InvalidCase(f"context.case.{exc.field}", exc.reason) from exc
 
 
+def _identifiers(prefetch: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (str(i.get("system")), str(i.get("value")))
+        for key in prefetch
+        for patient in resources_of(prefetch[key], "Patient")
+        for i in patient.get("identifier") or []
+        if isinstance(i, dict) and i.get("system") and i.get("value")
+    ]
+
+
+def _patient_case(
+    body: CdsRequest, issuer: CdsIssuer | None, sessions: Any, today: date
+) -> dict[str, Any]:
+    patient = body.context.get("patientId")
+    if not isinstance(patient, str) or not patient:
+        raise InvalidCase("context.patientId", "required field is missing (or send context.case)")
+    prefetch = body.prefetch or {}
+    if issuer is not None and issuer.clinic is not None:  # only a verified EHR reads our record
+        stored = stored_case(
+            sessions=sessions,
+            actor=system_actor(f"cds-hooks:{issuer.iss}"),
+            clinic=issuer.clinic,
+            patient=patient,
+            identifiers=_identifiers(prefetch),
+            reports=prefetch_reports(prefetch),
+            on=today,
+        )
+        if stored is not None:
+            return stored
+    if not prefetch:
+        raise InvalidCase(
+            "context.case",
+            "required field is missing; or send context.patientId with the prefetch the "
+            "discovery document declares",
+        )
+    try:
+        return prefetch_case(prefetch, today)
+    except InvalidInput as exc:
+        raise InvalidCase(exc.field, exc.reason) from exc
+
+
 @router.get("", response_model=Discovery)
 def discovery() -> Discovery:
     service = CdsService(
-        hook="patient-view",
+        hook=HOOK,
         id=SERVICE_ID,
         title="spinetrack triage after spine surgery",
         description=(
             "Red flags, likely causes of persisting pain, work-up and treatment options, with "
-            "sources, for a case sent in context.case (spinetrack triage contract, version 1)."
+            "sources, for the patient in context.patientId (from the prefetched Patient, "
+            "Conditions, Procedures and Observations, and our record when the clinic holds the "
+            "patient), or for a case sent in context.case (spinetrack triage contract, version 1)."
         ),
+        prefetch=PREFETCH,
     )
     return Discovery(services=[service])
 
 
 @router.post(f"/{SERVICE_ID}", response_model=CdsResponse, response_model_exclude_none=True)
-def triage_cards(request: CdsRequest) -> CdsResponse:
-    """Cards for the case in ``context.case``: red flags first, then the likely causes."""
-    assessment = _assess_context(request.context)
-    cards = [_red_flag_card(request, flag) for flag in assessment.red_flags]
-    cards.append(_causes_card(request, assessment))
+def triage_cards(body: CdsRequest, request: Request, sessions: SessionsDep) -> CdsResponse:
+    """Cards for the patient (or the case in ``context.case``): red flags first, then causes."""
+    if body.hook != HOOK:
+        raise WrongHook(f"this service answers the {HOOK} hook, not {body.hook!r}")
+    if "case" in body.context:  # stateless: computed from the request alone, whoever sends it
+        assessment = _assess_context(body.context)
+    else:
+        issuer = calling_issuer(request)
+        assessment = assess(_patient_case(body, issuer, sessions, date.today()))
+    cards = [_red_flag_card(body, flag) for flag in assessment.red_flags]
+    cards.append(_causes_card(body, assessment))
     return CdsResponse(cards=cards)
+
+
+@router.post(f"/{SERVICE_ID}/feedback", status_code=200)
+def feedback(body: Feedback, request: Request, sessions: SessionsDep) -> dict[str, str]:
+    """What the clinician did with our cards (accepted, overridden), kept in the audit trail."""
+    issuer = calling_issuer(request)
+    if issuer is None and not get_settings().cds_development:
+        raise NotAuthenticated("feedback needs the EHR's JWT")
+    name = f"cds-hooks:{issuer.iss if issuer else 'development'}"
+    with audited(sessions, system_actor(name), "cds.feedback", clinic_id=None) as work:
+        work.detail = "; ".join(f"{item.card}: {item.outcome}" for item in body.feedback)[:500]
+    return {}
+
+
+def install(app: FastAPI) -> None:
+    """CORS as CDS Hooks asks: any origin may call the services (the JWT says who it is), and a
+    preflight OPTIONS is answered without a body."""
+
+    @app.middleware("http")
+    async def cors(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if not request.url.path.startswith(router.prefix):
+            return await call_next(request)
+        origin = request.headers.get("origin", "*")
+        allow = {"Access-Control-Allow-Origin": origin, "Vary": "Origin", **CORS_HEADERS}
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=allow)
+        response = await call_next(request)
+        response.headers.update(allow)
+        return response

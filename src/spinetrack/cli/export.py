@@ -36,7 +36,7 @@ def export(
         raise fail(f"{out}: is a directory; a FHIR export is one file")
     if fmt != "fhir" and out.exists() and not out.is_dir():
         raise fail(f"{out}: is a file; csv and parquet exports write a directory of tables")
-    secret = get_settings().resolved_secret_key() if deidentify else None
+    secret = get_settings().configured_secret_key() if deidentify else None
     database = open_database()
     try:
         database.upgrade()

@@ -1,6 +1,7 @@
 """`spinetrack import csv|fhir`: bring a clinic's spreadsheets or an EHR's FHIR Bundle into the
 registry, every record checked like a single entry; rejected records are listed with their reasons."""
 
+import json
 from pathlib import Path
 from typing import cast
 
@@ -13,6 +14,7 @@ from spinetrack.services.actor import system_actor
 from spinetrack.services.clinic_overview import find_clinic
 from spinetrack.services.database import Database, open_database
 from spinetrack.services.import_csv import Mode, import_csv
+from spinetrack.services.import_fhir import Mode as FhirMode
 from spinetrack.services.import_fhir import import_fhir
 from spinetrack.services.import_records import ImportRejected, ImportReport
 
@@ -49,6 +51,11 @@ def _report(report: ImportReport, rejects: Path | None) -> None:
     if rejects is not None:
         problems = [RowProblem(n.entry, n.field, n.reason) for n in report.rejected]
         rejects.write_bytes(problems_csv(problems))
+
+
+def _write_report(report: ImportReport, path: Path | None) -> None:
+    if path is not None:
+        path.write_text(json.dumps(report.as_json(), indent=1), encoding="utf-8")
 
 
 @import_app.command("csv")
@@ -101,8 +108,17 @@ def csv(
 def fhir(
     file: Path = typer.Argument(..., metavar="FILE", help="A FHIR R4 Bundle (JSON)."),
     clinic: str = typer.Option(..., "--clinic", help="Slug of the clinic to import into."),
+    mode: str = typer.Option("all-or-nothing", "--mode", help="all-or-nothing or accept-valid."),
+    report_file: Path | None = typer.Option(
+        None, "--report", help="Write the whole report (JSON: counts, rejected, skipped) here."
+    ),
 ) -> None:
-    """Import a FHIR Bundle; patients are matched by the clinic's MRN identifier system."""
+    """Import any FHIR R4 Bundle: what is understood is stored, the rest listed as skipped.
+
+    Patients are matched by the clinic's MRN identifier systems (`spinetrack fhir add-mrn-system`).
+    """
+    if mode not in MODES:
+        raise fail(f"unknown --mode {mode!r}; choose one of {', '.join(MODES)}")
     data = _read(file)
     database = open_database()
     try:
@@ -114,17 +130,20 @@ def fhir(
                 actor=system_actor("cli"),
                 clinic_id=clinic_id,
                 bundle=data,
+                mode=cast(FhirMode, mode),
             )
         except ImportRejected as exc:
             _report(exc.report, None)
+            _write_report(exc.report, report_file)
             raise
     finally:
         database.close()
-    for note in report.skipped[:1]:
-        stderr.print(
-            f"skipped {len(report.skipped)} derived resources (e.g. {note.resource}: {note.reason})",
-            markup=False,
-        )
+    _report(report, None)
+    _write_report(report, report_file)
+    for note in report.skipped[:SHOWN]:
+        stderr.print(f"skipped {note.resource}: {note.field}: {note.reason}", markup=False)
+    if len(report.skipped) > SHOWN:
+        stderr.print(f"... and {len(report.skipped) - SHOWN} more skipped", markup=False)
     typer.echo(report.summary())
 
 

@@ -62,6 +62,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "rules": LazyCommand("rules", "Inspect the clinical rules."),
     "import": LazyCommand("imports", "Import patients, surgeries and responses from CSV or FHIR."),
+    "fhir": LazyCommand("fhir_settings", "FHIR import settings of a clinic."),
     "reminders": LazyCommand("outbox", "Queue follow-up invitations and reminders."),
     "outbox": LazyCommand("outbox", "Send the queued e-mails."),
 }

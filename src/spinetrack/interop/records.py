@@ -46,6 +46,9 @@ class SurgeryRecord:
     revises: SurgeryRef | None = None
     revision_reason: str | None = None
     notes: str | None = None
+    planned: bool | None = None
+    """Not yet performed on the day the record was read; decided before any date shift, so a
+    de-identified export keeps every status. None: judged from the date on the export day."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from spinetrack.interop.records import (
 )
 
 MAX_SHIFT_DAYS = 182
-"""Dates move by 1 to 182 days, earlier or later, never by zero."""
+"""Dates move 1 to 182 days earlier, never by zero. Always earlier: a date moved later could pass
+the export day, and a date in the future would give away the direction of that patient's shift."""
 
 
 class Pseudonymizer:
@@ -46,8 +47,7 @@ class Pseudonymizer:
     def shift(self, mrn: str) -> timedelta:
         if mrn not in self._shifts:
             number = int.from_bytes(self._mac("shift", mrn)[:4], "big")
-            days = number % MAX_SHIFT_DAYS + 1
-            self._shifts[mrn] = timedelta(days=days if number & 1 << 31 else -days)
+            self._shifts[mrn] = timedelta(days=-(number % MAX_SHIFT_DAYS + 1))
         return self._shifts[mrn]
 
     def patient(self, mrn: str) -> str:

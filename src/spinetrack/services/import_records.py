@@ -71,6 +71,24 @@ class ImportReport:
         parts.append(f"{len(self.rejected)} rejected, {len(self.skipped)} skipped")
         return "; ".join(parts)
 
+    def as_json(self) -> dict[str, Any]:
+        """The whole report, for a file or an API answer."""
+
+        def notes(found: list[Note]) -> list[dict[str, Any]]:
+            return [
+                {"entry": n.entry, "resource": n.resource, "field": n.field, "reason": n.reason}
+                for n in found
+            ]
+
+        return {
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
+            "rejected": notes(self.rejected),
+            "skipped": notes(self.skipped),
+            "summary": self.summary(),
+        }
+
 
 class ImportRejected(SpinetrackError):
     """Some records were rejected and the mode stores nothing then; the report lists every one."""

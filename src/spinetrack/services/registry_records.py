@@ -4,7 +4,7 @@ a FHIR read hands to the formats. Surgeries get the cross-database SurgeryRef th
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -49,7 +49,7 @@ def surgery_refs(mrns: dict[int, str], surgeries: Iterable[Surgery]) -> dict[int
     return refs
 
 
-def _patient(row: Patient) -> PatientRecord:
+def patient_record(row: Patient) -> PatientRecord:
     return PatientRecord(
         mrn=row.mrn,
         given_name=row.given_name,
@@ -75,6 +75,7 @@ def _surgery(row: Surgery, refs: dict[int, SurgeryRef], surgeons: dict[int, User
         revises=refs.get(row.revision_of_id) if row.revision_of_id is not None else None,
         revision_reason=row.revision_reason,
         notes=row.notes,
+        planned=row.performed_on > date.today(),
     )
 
 
@@ -205,7 +206,7 @@ def registry_of(uow: UnitOfWork, clinic_id: int, rows: Rows) -> Registry:
     used = {r.instrument for r in rows.responses}
     return Registry(
         clinic=clinic.slug,
-        patients=tuple(sorted((_patient(p) for p in rows.patients), key=lambda p: p.mrn)),
+        patients=tuple(sorted((patient_record(p) for p in rows.patients), key=lambda p: p.mrn)),
         surgeries=tuple(sorted(surgeries, key=lambda s: s.ref)),
         complications=tuple(sorted(complications, key=lambda c: c.surgery)),
         responses=tuple(sorted(responses, key=lambda r: (r.mrn, r.completed_at, r.instrument))),

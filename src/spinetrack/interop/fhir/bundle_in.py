@@ -1,6 +1,8 @@
-"""Read a Bundle into registry records, resource by resource: each resource that cannot be read is
-reported with where it is and why, and derived resources (scores, the PSPS-2 flag, triage, our own
-Questionnaires) are skipped with the reason, because the registry computes them itself."""
+"""Read any R4 Bundle into registry records, resource by resource: what is understood is read (our
+own dialect, or an outside system's codes by the mapping tables), a resource that is understood but
+cannot be stored is *rejected* with where it is and why, and everything else (resource types the
+registry does not keep, unknown types, derived resources it computes itself, procedures and
+conditions outside its scope) is *skipped* with the reason. Nothing in a Bundle raises past here."""
 
 import json
 from collections import defaultdict
@@ -8,8 +10,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.adverseevent import AdverseEvent
 from fhir.resources.R4B.condition import Condition
-from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -19,10 +21,29 @@ from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
 from spinetrack.domain.errors import InvalidInput
-from spinetrack.interop.fhir.codes import BASE, BUNDLE_TYPES, check_code, mrn_system
+from spinetrack.interop.fhir.codes import (
+    BASE,
+    BUNDLE_TYPES,
+    STORED_PROCEDURE_STATUSES,
+    STORED_RESPONSE_STATUSES,
+    check_code,
+)
 from spinetrack.interop.fhir.complication import from_complication, is_complication
-from spinetrack.interop.fhir.elements import our_code
-from spinetrack.interop.fhir.patient import from_patient, mrn_of
+from spinetrack.interop.fhir.elements import as_moment, our_code
+from spinetrack.interop.fhir.outside_answers import (
+    QuestionnaireMap,
+    canonical_url,
+    loinc_map,
+    outside_answers,
+)
+from spinetrack.interop.fhir.outside_procedure import (
+    complication_kind,
+    from_adverse_event,
+    from_outside_condition,
+    from_outside_procedure,
+    mapped_codes,
+)
+from spinetrack.interop.fhir.patient import from_patient, mrn_of, mrn_systems
 from spinetrack.interop.fhir.procedure import from_procedure, performed_on, revised_reference
 from spinetrack.interop.fhir.psps2 import OUTCOME_FLAG
 from spinetrack.interop.fhir.questionnaire_response import from_response
@@ -37,11 +58,33 @@ from spinetrack.interop.records import (
 T = TypeVar("T")
 
 PSPS2_SKIPPED = "the PSPS-2 flag is computed here from the scores"
+READ = (
+    "Patient",
+    "Procedure",
+    "Condition",
+    "AdverseEvent",
+    "QuestionnaireResponse",
+    "Questionnaire",
+)
+"""Resource types parsed; every other type is skipped by name, unparsed."""
 DERIVED = {
-    "Observation": "scores are computed here from the QuestionnaireResponse",
+    "Observation": "observations are not imported: scores are computed here from the answers",
     "RiskAssessment": "triage assessments are made here from the record, not imported",
-    "Questionnaire": "our instrument definitions are built in",
+    "Questionnaire": "instrument definitions are built in; an outside one only helps read answers",
 }
+STORED_WRITES = ("POST", "PUT")
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    """What a clinic configured for FHIR import."""
+
+    clinic: str
+    """The clinic's slug: its own MRN system is always accepted."""
+    mrn_systems: tuple[str, ...] = ()
+    """Further identifier systems its MRNs arrive in from outside systems."""
+    questionnaires: dict[str, QuestionnaireMap] = field(default_factory=dict)
+    """Outside Questionnaire canonical URL -> how it maps onto one of our instruments."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +135,19 @@ def load_bundle(raw: bytes) -> dict[str, Any]:
     return data
 
 
+def _label(position: int, entry: Any, data: Any) -> str:
+    """How a report names an entry: Type/id, else Type and its fullUrl, else its position."""
+    kind = data.get("resourceType") if isinstance(data, dict) else None
+    kind = kind if isinstance(kind, str) else "entry"
+    resource_id = data.get("id") if isinstance(data, dict) else None
+    full_url = entry.get("fullUrl") if isinstance(entry, dict) else None
+    if isinstance(resource_id, str) and resource_id:
+        return f"{kind}/{resource_id}"
+    if isinstance(full_url, str) and full_url:
+        return f"{kind} {full_url}"
+    return f"{kind} (entry {position})"
+
+
 def _first_error(exc: ValidationError) -> tuple[str, str]:
     error = exc.errors()[0]
     where = ".".join(str(p) for p in error.get("loc", ()))
@@ -99,8 +155,9 @@ def _first_error(exc: ValidationError) -> tuple[str, str]:
 
 
 class _Reader:
-    def __init__(self, clinic: str) -> None:
-        self.clinic = clinic
+    def __init__(self, settings: ImportSettings) -> None:
+        self.settings = settings
+        self.systems = mrn_systems(settings.clinic, settings.mrn_systems)
         self.out = ReadBundle()
         self.parsed: list[_Parsed] = []
         self.index: dict[str, _Parsed] = {}
@@ -109,27 +166,33 @@ class _Reader:
         entry, label = (item.entry, item.label) if isinstance(item, _Parsed) else item
         self.out.rejected.append(Note(entry, label, where, reason))
 
+    def skip(self, item: _Parsed | tuple[int, str], where: str, reason: str) -> None:
+        entry, label = (item.entry, item.label) if isinstance(item, _Parsed) else item
+        self.out.skipped.append(Note(entry, label, where, reason))
+
     def parse(self, position: int, entry: Any) -> None:
         data = entry.get("resource") if isinstance(entry, dict) else None
         kind = data.get("resourceType") if isinstance(data, dict) else None
-        label = f"{kind or 'entry'}/{data.get('id') if isinstance(data, dict) else '?'}"
+        label = _label(position, entry, data)
         if not isinstance(data, dict) or not isinstance(kind, str):
-            self.reject(
+            self.skip(
                 (position, label), "resource", "an entry needs a resource with a resourceType"
             )
             return
-        try:
-            model = get_fhir_model_class(kind)
-            resource = model.model_validate(data)
-        except KeyError:
-            self.reject((position, label), "resourceType", f"{kind} is not a FHIR R4 resource")
+        request = entry.get("request")
+        method = request.get("method") if isinstance(request, dict) else None
+        if method is not None and method not in STORED_WRITES:
+            self.skip((position, label), "request.method", f"{method} entries are not imported")
             return
+        if kind not in READ:
+            self.skip((position, label), "resourceType", _not_read(kind))
+            return
+        try:
+            resource = get_fhir_model_class(kind).model_validate(data)
         except ValidationError as exc:
             self.reject((position, label), *_first_error(exc))
             return
-        if not isinstance(resource, Resource):
-            self.reject((position, label), "resourceType", f"{kind} is a data type, not a resource")
-            return
+        assert isinstance(resource, Resource)
         parsed = _Parsed(position, label, resource)
         self.parsed.append(parsed)
         if resource.id:
@@ -142,16 +205,12 @@ class _Reader:
         if subject is None:
             raise InvalidInput("subject", "no subject: the patient is not named")
         identifier = subject.identifier
-        if (
-            identifier is not None
-            and identifier.system == mrn_system(self.clinic)
-            and identifier.value
-        ):
+        if identifier is not None and identifier.system in self.systems and identifier.value:
             return str(identifier.value)
         target = self.index.get(str(subject.reference or ""))
         if target is None or not isinstance(target.resource, Patient):
             raise InvalidInput("subject", f"{subject.reference!r} is not a Patient in the Bundle")
-        return mrn_of(target.resource, self.clinic)
+        return mrn_of(target.resource, self.systems)
 
     def each(self, kind: type[T]) -> list[tuple[_Parsed, T]]:
         return [(p, p.resource) for p in self.parsed if isinstance(p.resource, kind)]
@@ -160,11 +219,39 @@ class _Reader:
 def _patients(reader: _Reader) -> None:
     for item, patient in reader.each(Patient):
         try:
-            record = from_patient(patient, reader.clinic)
+            record = from_patient(patient, reader.systems)
         except InvalidInput as exc:
             reader.reject(item, exc.field, exc.reason)
             continue
         reader.out.patients.append(Located(item.entry, item.label, record))
+
+
+def _not_read(kind: str) -> str:
+    if kind in DERIVED:
+        return DERIVED[kind]
+    try:
+        get_fhir_model_class(kind)
+    except (KeyError, ValueError):
+        return f"{kind} is not a FHIR R4 resource type known here (R4B)"
+    return f"{kind} is not a resource this registry imports"
+
+
+def _read_procedure(reader: _Reader, item: _Parsed, procedure: Procedure) -> SurgeryRecord | None:
+    """The surgery of one Procedure, or None when it is out of scope (skipped)."""
+    ours = our_code(procedure.code, "procedure") is not None
+    mapped = [] if ours else mapped_codes(procedure.code)
+    if not ours and not mapped:
+        reader.skip(item, "code", "no code in the procedure mapping (knowledge/interop)")
+        return None
+    if procedure.status not in STORED_PROCEDURE_STATUSES:
+        reader.skip(item, "status", f"a {procedure.status} procedure is not a surgery to record")
+        return None
+    mrn = reader.patient_mrn(procedure.subject)
+    day = performed_on(procedure)
+    ref = SurgeryRef(mrn, day, 0)
+    return (
+        from_procedure(procedure, ref) if ours else from_outside_procedure(procedure, ref, mapped)
+    )
 
 
 def _surgeries(reader: _Reader) -> dict[str, SurgeryRef]:
@@ -174,15 +261,16 @@ def _surgeries(reader: _Reader) -> dict[str, SurgeryRef]:
     read: list[tuple[_Parsed, Procedure, SurgeryRecord]] = []
     for item, procedure in reader.each(Procedure):
         try:
-            mrn = reader.patient_mrn(procedure.subject)
-            day = performed_on(procedure)
-            ref = SurgeryRef(mrn, day, count[(mrn, day)])
-            record = from_procedure(procedure, ref)
+            record = _read_procedure(reader, item, procedure)
         except InvalidInput as exc:
             reader.reject(item, exc.field, exc.reason)
             continue
-        count[(mrn, day)] += 1
-        read.append((item, procedure, record))
+        if record is None:
+            continue
+        key = (record.ref.mrn, record.ref.performed_on)
+        ref = replace(record.ref, ordinal=count[key])
+        count[key] += 1
+        read.append((item, procedure, replace(record, ref=ref)))
         refs[f"Procedure/{procedure.id}"] = ref
         refs.update({key: ref for key, p in reader.index.items() if p is item})
     for item, procedure, record in read:
@@ -195,7 +283,8 @@ def _surgeries(reader: _Reader) -> dict[str, SurgeryRef]:
     return refs
 
 
-def _conditions(reader: _Reader, surgeries: dict[str, SurgeryRef]) -> None:
+def _owners(reader: _Reader, surgeries: dict[str, SurgeryRef]) -> dict[str, SurgeryRef]:
+    """Label of each Condition a stored Procedure lists in complicationDetail -> its surgery."""
     owner: dict[str, SurgeryRef] = {}
     for _, procedure in reader.each(Procedure):
         ref = surgeries.get(f"Procedure/{procedure.id}")
@@ -203,14 +292,21 @@ def _conditions(reader: _Reader, surgeries: dict[str, SurgeryRef]) -> None:
             target = reader.index.get(str(detail.reference or ""))
             if ref is not None and target is not None:
                 owner[target.label] = ref
+    return owner
+
+
+def _conditions(reader: _Reader, surgeries: dict[str, SurgeryRef]) -> None:
+    owner = _owners(reader, surgeries)
     for item, condition in reader.each(Condition):
-        if not is_complication(condition):
+        ours = is_complication(condition)
+        kind = None if ours else complication_kind(condition.code)
+        if not ours and kind is None:
             if any(
                 our_code(c, "condition-category") == OUTCOME_FLAG for c in condition.category or []
             ):
-                reader.out.skipped.append(Note(item.entry, item.label, "category", PSPS2_SKIPPED))
+                reader.skip(item, "category", PSPS2_SKIPPED)
             else:
-                reader.reject(item, "category", "only complications of a surgery are imported")
+                reader.skip(item, "code", "not a complication of a surgery this registry records")
             continue
         if item.label not in owner:
             reader.reject(
@@ -218,58 +314,108 @@ def _conditions(reader: _Reader, surgeries: dict[str, SurgeryRef]) -> None:
             )
             continue
         try:
-            record = from_complication(condition, owner[item.label])
+            record = (
+                from_complication(condition, owner[item.label])
+                if kind is None
+                else from_outside_condition(condition, kind, owner[item.label])
+            )
         except InvalidInput as exc:
             reader.reject(item, exc.field, exc.reason)
             continue
         reader.out.complications.append(Located(item.entry, item.label, record))
 
 
-def _responses(reader: _Reader) -> None:
-    for item, response in reader.each(QuestionnaireResponse):
+def _adverse_events(reader: _Reader, surgeries: dict[str, SurgeryRef]) -> None:
+    for item, event in reader.each(AdverseEvent):
+        kind = complication_kind(event.event)
+        if kind is None:
+            reader.skip(item, "event", "not a complication of a surgery this registry records")
+            continue
+        suspects = [
+            surgeries.get(str(e.instance.reference or "")) for e in event.suspectEntity or []
+        ]
+        found = [ref for ref in suspects if ref is not None]
+        if not found:
+            reader.reject(item, "suspectEntity", "names no Procedure of the Bundle")
+            continue
         try:
-            record = from_response(response, reader.patient_mrn(response.subject))
+            record = from_adverse_event(event, kind, found[0])
         except InvalidInput as exc:
             reader.reject(item, exc.field, exc.reason)
             continue
-        reader.out.responses.append(Located(item.entry, item.label, record))
+        reader.out.complications.append(Located(item.entry, item.label, record))
 
 
-def _has_answers(reader: _Reader, observation: Observation) -> bool:
-    sources = [reader.index.get(str(d.reference or "")) for d in observation.derivedFrom or []]
-    return any(s is not None and isinstance(s.resource, QuestionnaireResponse) for s in sources)
+def _questionnaire_map(
+    reader: _Reader, response: QuestionnaireResponse
+) -> tuple[QuestionnaireMap, Questionnaire | None] | None:
+    url = canonical_url(response.questionnaire)
+    definitions = [q for _, q in reader.each(Questionnaire) if str(q.url or "") == url]
+    definition = definitions[0] if definitions else None
+    configured = reader.settings.questionnaires.get(url)
+    if configured is not None:
+        return configured, definition
+    mapping = loinc_map(definition) if definition is not None else None
+    return (mapping, definition) if mapping is not None else None
+
+
+def _outside_response(
+    reader: _Reader, item: _Parsed, response: QuestionnaireResponse
+) -> ResponseRecord | None:
+    found = _questionnaire_map(reader, response)
+    if found is None:
+        reader.skip(
+            item,
+            "questionnaire",
+            f"{response.questionnaire!r} is not a questionnaire configured or coded (LOINC) here",
+        )
+        return None
+    mapping, definition = found
+    check_code(response.status, STORED_RESPONSE_STATUSES, "status")
+    if response.authored is None:
+        raise InvalidInput("authored", "a response needs the date and time it was completed")
+    return ResponseRecord(
+        mrn=reader.patient_mrn(response.subject),
+        instrument=mapping.instrument,
+        completed_at=as_moment(response.authored, "authored"),
+        answers=outside_answers(response, mapping, definition),
+    )
+
+
+def _responses(reader: _Reader) -> None:
+    for item, response in reader.each(QuestionnaireResponse):
+        try:
+            if canonical_url(response.questionnaire).startswith(f"{BASE}/Questionnaire/"):
+                record: ResponseRecord | None = from_response(
+                    response, reader.patient_mrn(response.subject)
+                )
+            else:
+                record = _outside_response(reader, item, response)
+        except InvalidInput as exc:
+            reader.reject(item, exc.field, exc.reason)
+            continue
+        if record is not None:
+            reader.out.responses.append(Located(item.entry, item.label, record))
 
 
 def _derived(reader: _Reader) -> None:
-    handled = (Patient, Procedure, Condition, QuestionnaireResponse)
     for item in reader.parsed:
-        resource = item.resource
-        if isinstance(resource, handled):
-            continue
-        kind = resource.get_resource_type()
-        if isinstance(resource, Observation) and not _has_answers(reader, resource):
-            reader.reject(
-                item, "derivedFrom", "a score without its QuestionnaireResponse cannot be stored"
-            )
-        elif isinstance(resource, Questionnaire) and not str(resource.url or "").startswith(
-            f"{BASE}/Questionnaire/"
-        ):
-            reader.reject(item, "url", "only our own instruments' Questionnaires are known here")
-        elif kind in DERIVED:
-            reader.out.skipped.append(Note(item.entry, item.label, "resourceType", DERIVED[kind]))
-        else:
-            reader.reject(item, "resourceType", f"{kind} is not a resource this registry imports")
+        kind = item.resource.get_resource_type()
+        if kind in DERIVED:
+            reader.skip(item, "resourceType", DERIVED[kind])
 
 
-def read_bundle(data: dict[str, Any], *, clinic: str) -> ReadBundle:
-    """The records of a Bundle (see `load_bundle`) for the clinic whose MRN system it uses."""
-    reader = _Reader(clinic)
+def read_bundle(data: dict[str, Any], *, settings: ImportSettings) -> ReadBundle:
+    """The records of a Bundle (see `load_bundle`) for the clinic the settings describe."""
+    reader = _Reader(settings)
     for position, entry in enumerate(data.get("entry") or []):
         reader.parse(position, entry)
     _patients(reader)
     surgeries = _surgeries(reader)
     _conditions(reader, surgeries)
+    _adverse_events(reader, surgeries)
     _responses(reader)
     _derived(reader)
     reader.out.rejected.sort(key=lambda note: note.entry)
+    reader.out.skipped.sort(key=lambda note: note.entry)
     return reader.out

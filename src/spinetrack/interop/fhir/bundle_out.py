@@ -4,8 +4,10 @@ the instruments it uses first; and search-set Bundles for the read endpoints."""
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
-from fhir.resources.R4B.bundle import Bundle, BundleEntry
+from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntrySearch, BundleLink
+from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.resource import Resource
 
 from spinetrack.interop.fhir.complication import to_complication
@@ -73,19 +75,58 @@ def registry_resources(registry: Registry, *, today: date) -> list[Resource]:
     return resources
 
 
+def full_url(resource: Resource) -> str:
+    """Where a resource of a collection lives: `urn:uuid:` of its id (a UUID), or for our
+    Questionnaires (ids like `odi`, which are no UUIDs) their canonical URL."""
+    if isinstance(resource, Questionnaire) and resource.url:
+        return str(resource.url)
+    return f"urn:uuid:{resource.id}"
+
+
+def _pointed(value: Any, targets: dict[str, str]) -> Any:
+    """The JSON with every reference to a resource of the Bundle replaced by that entry's fullUrl,
+    which is how R4 resolves references inside a Bundle whose fullUrls are urn:uuid."""
+    if isinstance(value, dict):
+        found = {k: _pointed(v, targets) for k, v in value.items()}
+        reference = found.get("reference")
+        if isinstance(reference, str) and reference in targets:
+            found["reference"] = targets[reference]
+        return found
+    if isinstance(value, list):
+        return [_pointed(v, targets) for v in value]
+    return value
+
+
 def collection(resources: Sequence[Resource]) -> Bundle:
+    """The resources as a collection Bundle whose references all resolve inside it."""
+    targets = {f"{r.get_resource_type()}/{r.id}": full_url(r) for r in resources}
     entries = [
-        BundleEntry(fullUrl=f"urn:uuid:{resource.id}", resource=resource) for resource in resources
+        {"fullUrl": full_url(r), "resource": _pointed(r.model_dump(mode="json"), targets)}
+        for r in resources
     ]
-    return Bundle(type="collection", entry=entries or None)
+    return Bundle.model_validate({"type": "collection", "entry": entries or None})
 
 
-def searchset(resources: Sequence[Resource], base_url: str) -> Bundle:
-    """A search result: `base_url` is where the read endpoints live (ends with a slash)."""
+def searchset(
+    resources: Sequence[Resource],
+    base_url: str,
+    *,
+    total: int | None = None,
+    links: Sequence[tuple[str, str]] = (),
+) -> Bundle:
+    """A search result: `base_url` is where the read endpoints live (ends with a slash); `total`
+    counts every match when the resources are one page of them; `links` are (relation, url)."""
     entries = [
         BundleEntry(
-            fullUrl=f"{base_url}{resource.get_resource_type()}/{resource.id}", resource=resource
+            fullUrl=f"{base_url}{resource.get_resource_type()}/{resource.id}",
+            resource=resource,
+            search=BundleEntrySearch(mode="match"),
         )
         for resource in resources
     ]
-    return Bundle(type="searchset", total=len(entries), entry=entries or None)
+    return Bundle(
+        type="searchset",
+        total=len(entries) if total is None else total,
+        link=[BundleLink(relation=r, url=u) for r, u in links] or None,
+        entry=entries or None,
+    )

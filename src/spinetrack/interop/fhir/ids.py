@@ -1,6 +1,7 @@
 """Resource ids derived from what identifies a record (MRN, date, instrument), never from row ids,
 so the same records give the same ids in every database and an export can be compared with another."""
 
+import hashlib
 import uuid
 from datetime import datetime
 
@@ -9,8 +10,17 @@ from spinetrack.interop.records import SurgeryRef
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://spinetrack.example/fhir")
 
 
+_PREFIX = _NAMESPACE.bytes
+
+
 def _id(*parts: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, "|".join(parts)))
+    """uuid5(_NAMESPACE, "a|b|..."), computed without the UUID object: reads by id compute one
+    per stored row of a type, so this is the hot path (about a fifth of uuid.uuid5's cost)."""
+    raw = bytearray(hashlib.sha1(_PREFIX + "|".join(parts).encode()).digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x50
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def patient_id(mrn: str) -> str:

@@ -1,6 +1,7 @@
 """Patient <-> PatientRecord. The MRN travels as an identifier in the clinic's MRN system; a
 de-identified patient carries only its pseudonym, sex and shifted birth date."""
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from fhir.resources.R4B.contactpoint import ContactPoint
@@ -45,13 +46,22 @@ def to_patient(record: PatientRecord, *, clinic: str, deidentified: bool = False
     )
 
 
-def mrn_of(patient: Patient, clinic: str) -> str:
-    """The patient's MRN in this clinic's system; a patient without one cannot be matched."""
-    system = mrn_system(clinic)
-    for identifier in patient.identifier or []:
-        if identifier.system == system and identifier.value:
-            return str(identifier.value)
-    raise InvalidInput("identifier", f"no identifier in this clinic's MRN system {system}")
+def mrn_systems(clinic: str, configured: Iterable[str] = ()) -> tuple[str, ...]:
+    """The identifier systems a clinic's MRNs are matched in: its own, then those it configured
+    for outside systems (a hospital's OID, an EHR's URL)."""
+    return (mrn_system(clinic), *configured)
+
+
+def mrn_of(patient: Patient, systems: Sequence[str]) -> str:
+    """The patient's MRN in the first of the clinic's systems it carries; a patient without one
+    cannot be matched."""
+    for system in systems:
+        for identifier in patient.identifier or []:
+            if identifier.system == system and identifier.value:
+                return str(identifier.value)
+    raise InvalidInput(
+        "identifier", f"no identifier in this clinic's MRN systems ({', '.join(systems)})"
+    )
 
 
 def _telecom(patient: Patient, kind: str) -> str | None:
@@ -61,8 +71,8 @@ def _telecom(patient: Patient, kind: str) -> str | None:
     return None
 
 
-def from_patient(patient: Patient, clinic: str) -> PatientRecord:
-    mrn = mrn_of(patient, clinic)
+def from_patient(patient: Patient, systems: Sequence[str]) -> PatientRecord:
+    mrn = mrn_of(patient, systems)
     names = [n for n in patient.name or [] if n.use in (None, "official", "usual")]
     if not names:
         raise InvalidInput("name", "a patient needs a name (family and given)")

@@ -11,6 +11,7 @@ from fhir.resources.R4B.procedure import Procedure, ProcedurePerformer
 from fhir.resources.R4B.reference import Reference
 
 from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.outside_codes import standard_procedure_codes
 from spinetrack.domain.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.interop.fhir.codes import (
@@ -35,8 +36,19 @@ from spinetrack.interop.records import SurgeryRecord, SurgeryRef
 APPROACH = extension("surgical-approach")
 INSTRUMENTED = extension("instrumented")
 REVISION_OF = extension("revision-of")
+PLANNED_FOR = extension("planned-for")
+"""The date a planned surgery is booked for: a Procedure in preparation has no performed date."""
 ACCOUNT = f"{BASE}/account"
 """Identifier system of spinetrack accounts (their e-mail), naming the surgeon who operated."""
+
+
+def _code(record: SurgeryRecord) -> CodeableConcept:
+    """Our procedure code, and beside it each standard code of the mapping table whose whole
+    meaning fits (knowledge/interop/procedure_codes.yaml, with its sources)."""
+    concept = ours("procedure", record.procedure, vocabulary().procedures.get(record.procedure))
+    standard = standard_procedure_codes(record.procedure, record.region, record.approach)
+    codings = [Coding(system=system, code=code) for system, code in standard]
+    return CodeableConcept(coding=[*(concept.coding or []), *codings], text=concept.text)
 
 
 def _body_sites(record: SurgeryRecord) -> list[CodeableConcept]:
@@ -60,6 +72,9 @@ def to_procedure(
         ),
         Extension(url=INSTRUMENTED, valueBoolean=record.instrumented),
     ]
+    planned = record.planned if record.planned is not None else record.ref.performed_on > today
+    if planned:
+        extensions.append(Extension(url=PLANNED_FOR, valueDate=record.ref.performed_on))
     if record.revises is not None:
         extensions.append(
             Extension(
@@ -80,10 +95,10 @@ def to_procedure(
     return Procedure(
         id=procedure_id(record.ref),
         extension=extensions,
-        status="completed" if record.ref.performed_on <= today else "preparation",
+        status="preparation" if planned else "completed",
         subject=reference("Patient", patient_id(record.ref.mrn)),
-        code=ours("procedure", record.procedure, vocabulary().procedures.get(record.procedure)),
-        performedDateTime=record.ref.performed_on,
+        code=_code(record),
+        performedDateTime=None if planned else record.ref.performed_on,
         bodySite=_body_sites(record),
         performer=performer,
         reasonCode=[
@@ -146,6 +161,9 @@ def performed_on(procedure: Procedure) -> date:
         return as_day(procedure.performedDateTime, "performedDateTime")
     if procedure.performedPeriod is not None and procedure.performedPeriod.start is not None:
         return as_day(procedure.performedPeriod.start, "performedPeriod.start")
+    booked = find_extension(procedure.extension, PLANNED_FOR)
+    if procedure.status == "preparation" and booked is not None and booked.valueDate is not None:
+        return as_day(booked.valueDate, "planned-for")
     raise InvalidInput("performedDateTime", "a surgery needs the date it was performed")
 
 

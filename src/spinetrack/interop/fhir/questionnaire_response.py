@@ -56,6 +56,11 @@ def to_response(record: ResponseRecord) -> QuestionnaireResponse:
         status="completed",
         subject=reference("Patient", patient_id(record.mrn)),
         authored=record.completed_at,
+        # The patient answered (source) in every case; entered it themselves only by a link.
+        source=reference("Patient", patient_id(record.mrn)),
+        author=reference("Patient", patient_id(record.mrn))
+        if record.source == "patient_link"
+        else None,
         item=items or None,
     )
 

@@ -7,6 +7,7 @@ from spinetrack.storage.tables.base import Base
 from spinetrack.storage.tables.clinics import Clinic
 from spinetrack.storage.tables.complications import Complication
 from spinetrack.storage.tables.consultations import ConsultationRequest
+from spinetrack.storage.tables.fhir_settings import ClinicMrnSystem, ClinicQuestionnaireMap
 from spinetrack.storage.tables.followup import ContactAttempt, OutboxMessage
 from spinetrack.storage.tables.idempotency import IdempotencyKey
 from spinetrack.storage.tables.patients import Patient, PatientOutcome
@@ -21,6 +22,8 @@ __all__ = [
     "AuditHead",
     "Base",
     "Clinic",
+    "ClinicMrnSystem",
+    "ClinicQuestionnaireMap",
     "ClinicalFinding",
     "Complication",
     "ConsultationRequest",

@@ -1,0 +1,66 @@
+"""`spinetrack export --deidentify` refuses without a key (never inventing one), and `spinetrack
+import fhir` with `spinetrack fhir add-mrn-system` imports a hospital's Bundle, listing the skipped
+resources and writing the whole report."""
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.support.outside_bundles import HOSPITAL_MRN_SYSTEM, hospital_bundle
+from typer.testing import CliRunner
+
+from spinetrack.cli.main import app
+from spinetrack.config import get_settings
+from spinetrack.services.accounts import create_clinic
+from spinetrack.services.actor import system_actor
+from spinetrack.services.database import open_database
+
+runner = CliRunner()
+
+
+def _clinic(url: str) -> None:
+    database = open_database(url)
+    database.upgrade()
+    create_clinic(sessions=database.sessions, actor=system_actor("test"), slug="west", name="W")
+    database.close()
+
+
+def test_deidentify_refuses_without_a_key_and_creates_none(
+    cli_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _clinic(cli_database)
+    var = tmp_path / "var"
+    monkeypatch.setenv("SPINETRACK_VAR_DIR", str(var))
+    monkeypatch.delenv("SPINETRACK_SECRET_KEY", raising=False)
+    get_settings.cache_clear()
+    out = tmp_path / "export.json"
+    args = ["export", "--format", "fhir", "--clinic", "west", "--out", str(out), "--deidentify"]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2
+    assert "SPINETRACK_SECRET_KEY" in refused.output
+    assert not out.exists() and not (var / "secret_key").exists()
+    monkeypatch.setenv("SPINETRACK_SECRET_KEY", "a key for this test")
+    get_settings.cache_clear()
+    assert runner.invoke(app, args).exit_code == 0 and out.exists()
+
+
+def test_import_fhir_with_a_configured_mrn_system_reports_what_it_skipped(
+    cli_database: str, tmp_path: Path
+) -> None:
+    _clinic(cli_database)
+    bundle = tmp_path / "hospital.json"
+    bundle.write_bytes(hospital_bundle(extra=[{"resourceType": "Foo"}]))
+    refused = runner.invoke(app, ["import", "fhir", str(bundle), "--clinic", "west"])
+    assert refused.exit_code == 2 and "MRN systems" in refused.output
+    added = runner.invoke(app, ["fhir", "add-mrn-system", HOSPITAL_MRN_SYSTEM, "--clinic", "west"])
+    assert added.exit_code == 0
+    listed = runner.invoke(app, ["fhir", "mrn-systems", "--clinic", "west"])
+    assert HOSPITAL_MRN_SYSTEM in listed.output
+    report = tmp_path / "report.json"
+    args = ["import", "fhir", str(bundle), "--clinic", "west", "--report", str(report)]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert "responses: 2 new" in done.output and "skipped Foo" in done.output
+    written = json.loads(report.read_text())
+    assert written["created"]["surgeries"] == 1
+    assert {n["resource"].split(" ")[0] for n in written["skipped"]} >= {"Foo", "Location"}

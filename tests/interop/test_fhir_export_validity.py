@@ -1,0 +1,150 @@
+"""CI check of the FHIR export with rules independent of how we build it: every resource parses
+strictly as R4(B) JSON, every fullUrl is a valid urn:uuid or an absolute URL, every reference
+resolves by the R4 Bundle rules (https://hl7.org/fhir/R4/bundle.html#references: an absolute
+reference must equal an entry's fullUrl; a relative one resolves only against a RESTful fullUrl),
+every response names a Questionnaire in the Bundle, planned surgeries carry no performed date, and
+a de-identified export keeps every status and has no date after the export day.
+
+(No Python package ships the official R4 JSON schema; fhir.resources strict parsing stands in for it,
+as the issue allows.)"""
+
+import json
+import re
+import uuid
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from tests.services.test_register_surgery import fusion
+from tests.support.seeded import seed
+from tests.support.world import World
+
+from spinetrack.services.export_registry import export_registry
+from spinetrack.services.register_surgery import register_surgery
+
+TODAY = date.today()
+RESTFUL = re.compile(r"^(https?://.+/)([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/.+)?$")
+DATE_FIELDS = (
+    "birthDate",
+    "performedDateTime",
+    "authored",
+    "effectiveDateTime",
+    "onsetDateTime",
+    "occurrenceDateTime",
+    "valueDate",
+)
+
+
+def _export(world: World, tmp_path: Path, deidentified: bool) -> dict[str, Any]:
+    out = tmp_path / f"export-{deidentified}.json"
+    export_registry(
+        sessions=world.database.sessions,
+        actor=world.admin,
+        clinic_id=world.clinic,
+        fmt="fhir",
+        out=out,
+        deidentified=deidentified,
+        secret_key="a test key" if deidentified else None,
+    )
+    data: dict[str, Any] = json.loads(out.read_text())
+    return data
+
+
+@pytest.fixture
+def registry(world: World) -> World:
+    """The seeded patient (surgery, two answers, an assessment) and a surgery booked for later."""
+    seeded = seed(world)
+    register_surgery(
+        sessions=world.database.sessions,
+        actor=world.clinician,
+        clinic_id=world.clinic,
+        patient_id=seeded.patient,
+        surgery=fusion(performed_on=TODAY + timedelta(days=20)),
+    )
+    return world
+
+
+def _references(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        found = [value["reference"]] if isinstance(value.get("reference"), str) else []
+        return found + [r for v in value.values() for r in _references(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in _references(v)]
+    return []
+
+
+def _resolves(reference: str, full_url: str, full_urls: set[str]) -> bool:
+    if reference.startswith("#"):
+        return False  # we write no contained resources
+    if reference.startswith(("urn:uuid:", "urn:oid:", "http://", "https://")):
+        return reference in full_urls
+    restful = RESTFUL.match(full_url)
+    return restful is not None and f"{restful[1]}{reference}" in full_urls
+
+
+def _check_bundle(data: dict[str, Any]) -> list[dict[str, Any]]:
+    Bundle.model_validate(data)  # strict: unknown elements and bad values are errors
+    entries = data["entry"]
+    full_urls = [e["fullUrl"] for e in entries]
+    assert len(set(full_urls)) == len(full_urls)
+    for url in full_urls:
+        if url.startswith("urn:uuid:"):
+            text = url.removeprefix("urn:uuid:")
+            assert str(uuid.UUID(text)) == text, url
+        else:
+            assert RESTFUL.match(url), url
+    unresolved = [
+        (e["fullUrl"], r)
+        for e in entries
+        for r in _references(e["resource"])
+        if not _resolves(r, e["fullUrl"], set(full_urls))
+    ]
+    assert not unresolved
+    resources: list[dict[str, Any]] = [e["resource"] for e in entries]
+    canonicals = {
+        f"{r['url']}|{r['version']}" for r in resources if r["resourceType"] == "Questionnaire"
+    }
+    for r in resources:
+        if r["resourceType"] == "QuestionnaireResponse":
+            assert r["questionnaire"] in canonicals
+    return resources
+
+
+def _procedures(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in resources if r["resourceType"] == "Procedure"]
+
+
+def test_the_export_is_valid_and_every_reference_resolves(registry: World, tmp_path: Path) -> None:
+    resources = _check_bundle(_export(registry, tmp_path, deidentified=False))
+    kinds = Counter(r["resourceType"] for r in resources)
+    assert kinds["Procedure"] == 2 and kinds["QuestionnaireResponse"] == 2
+    planned = [p for p in _procedures(resources) if p["status"] == "preparation"]
+    [booked] = planned
+    assert "performedDateTime" not in booked and "performedPeriod" not in booked
+    done = [p for p in _procedures(resources) if p["status"] == "completed"]
+    assert all(date.fromisoformat(p["performedDateTime"][:10]) <= TODAY for p in done)
+
+
+def test_a_deidentified_export_keeps_statuses_and_stays_before_the_export_day(
+    registry: World, tmp_path: Path
+) -> None:
+    plain = _check_bundle(_export(registry, tmp_path, deidentified=False))
+    hidden = _check_bundle(_export(registry, tmp_path, deidentified=True))
+    assert Counter(p["status"] for p in _procedures(hidden)) == Counter(
+        p["status"] for p in _procedures(plain)
+    )
+    for resource in hidden:
+        for name in DATE_FIELDS:
+            if isinstance(resource.get(name), str):
+                assert date.fromisoformat(resource[name][:10]) <= TODAY, (resource, name)
+
+
+def test_an_unresolvable_reference_is_caught(registry: World, tmp_path: Path) -> None:
+    data = _export(registry, tmp_path, deidentified=False)
+    procedure = next(e for e in data["entry"] if e["resource"]["resourceType"] == "Procedure")
+    procedure["resource"]["subject"]["reference"] = "Patient/" + str(uuid.uuid4())
+    with pytest.raises(AssertionError):
+        _check_bundle(data)
