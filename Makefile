@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || echo "note: the PDF report needs Pango for WeasyPrint: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install spinetrack with its tools

@@ -173,7 +173,7 @@ def write_report(prepared: PreparedRegistry, folder: Path) -> None:
     moment = datetime(2026, 11, 21, tzinfo=UTC)
     html = report_html(dashboard, clinic="Benchmark clinic", generated=moment)
     (folder / "report.html").write_text(html, encoding="utf-8")
-    report_pdf(dashboard, folder / "report.pdf", clinic="Benchmark clinic", generated=moment)
+    report_pdf(html, folder / "report.pdf")
 
 
 def domain_baseline(frames: RegistryFrames, patients: int) -> float:

@@ -1,6 +1,8 @@
 """Wilson intervals and funnel-plot limits against figures computed by hand (and, for Wilson,
 against statsmodels' independent implementation)."""
 
+import math
+
 import numpy as np
 import pytest
 from statsmodels.stats.proportion import proportion_confint  # type: ignore[import-untyped]
@@ -14,6 +16,28 @@ def test_z_values_are_the_two_sided_normal_quantiles() -> None:
     assert z_value(0.998) == pytest.approx(3.090232, abs=1e-6)
     with pytest.raises(ValueError):
         z_value(1.0)
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "low", "high"),
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
+def test_wilson_matches_newcombes_published_examples(
+    k: int, n: int, low: float, high: float
+) -> None:
+    # Newcombe RG. Stat Med 1998;17:857-872, table II, method 3 (score interval without correction).
+    p = proportion(k, n)
+    assert (round(p.low or 0.0, 4), round(p.high or 0.0, 4)) == (low, high)
+
+
+def test_a_withheld_count_gives_a_withheld_share() -> None:
+    assert proportion(None, 40).withheld and proportion(None, 40).share is None
+    assert proportion(3, None).withheld
 
 
 def test_wilson_interval_of_8_of_10_by_hand() -> None:
@@ -53,26 +77,68 @@ def test_wilson_refuses_impossible_counts() -> None:
         wilson_bounds([11], [10])
 
 
-def test_funnel_limits_for_a_rate_of_20_percent_at_100_cases_by_hand() -> None:
-    # standard error sqrt(0.2 * 0.8 / 100) = 0.04
-    low, high = control_limits(0.2, [100], WARNING)
-    assert (low[0], high[0]) == pytest.approx((0.2 - 1.959964 * 0.04, 0.2 + 1.959964 * 0.04))
-    low, high = control_limits(0.2, [100], ALARM)
-    assert (low[0], high[0]) == pytest.approx((0.076391, 0.323609), abs=1e-6)
+def _limit_from_scratch(p0: float, n: int, p: float) -> float:
+    """Spiegelhalter 2005, appendix A.1.1, with the binomial sums written out (no scipy)."""
+    cumulative, below, r = 0.0, 0.0, -1
+    while cumulative < p:
+        r += 1
+        below = cumulative
+        cumulative += math.comb(n, r) * p0**r * (1 - p0) ** (n - r)
+    alpha = (cumulative - p) / (cumulative - below)
+    return min(max((r - alpha) / n, 0.0), 1.0)
 
 
-def test_funnel_limits_narrow_with_more_cases_and_are_clipped_at_zero() -> None:
+def test_exact_limit_for_four_cases_at_a_half_by_hand() -> None:
+    # P(R <= 3) = 15/16 < 0.975 <= P(R <= 4) = 1, so r = 4 and alpha = (1 - 0.975) / (1/16) = 0.4:
+    # the upper 95 % limit is (4 - 0.4) / 4 = 0.9. Below: r = 0, alpha = 0.6, (0 - 0.6) / 4 -> 0.
+    low, high = control_limits(0.5, [4], WARNING)
+    assert high[0] == pytest.approx(0.9)
+    assert low[0] == 0.0
+
+
+@pytest.mark.parametrize("p0", [0.05, 0.12, 0.2, 0.5, 0.8])
+@pytest.mark.parametrize("n", [1, 11, 12, 37, 80, 250])
+def test_exact_limits_match_the_interpolation_written_out(p0: float, n: int) -> None:
+    for confidence in (WARNING, ALARM):
+        tail = (1 - confidence) / 2
+        low, high = control_limits(p0, [n], confidence)
+        assert low[0] == pytest.approx(_limit_from_scratch(p0, n, tail), abs=1e-9)
+        assert high[0] == pytest.approx(_limit_from_scratch(p0, n, 1 - tail), abs=1e-9)
+
+
+def test_exact_limits_approach_the_normal_ones_for_large_n() -> None:
+    # Spiegelhalter 2005 section 3.1: for large n the binomial limits are p0 +- z sqrt(p0 q0 / n).
+    n = 1_000_000
+    for confidence in (WARNING, ALARM):
+        low, high = control_limits(0.2, [n], confidence)
+        half = z_value(confidence) * math.sqrt(0.2 * 0.8 / n)
+        assert low[0] == pytest.approx(0.2 - half, abs=2e-5)
+        assert high[0] == pytest.approx(0.2 + half, abs=2e-5)
+
+
+def test_two_of_twelve_at_five_percent_is_above_the_exact_limit() -> None:
+    # The normal approximation puts 0.05 + 1.96 * sqrt(0.05 * 0.95 / 12) = 0.173 above 2/12 =
+    # 0.167 ("within"); the exact 97.5 % limit is 0.162, so 2 of 12 is above it.
+    _, high = control_limits(0.05, [12], WARNING)
+    assert high[0] == pytest.approx(0.16208, abs=1e-5)
+    assert classify(0.05, "a", 2, 12).position == "above 95 %"
+
+
+def test_funnel_limits_narrow_with_more_cases_and_stay_inside_0_and_1() -> None:
     low, high = control_limits(0.05, [4, 100, 10_000], WARNING)
-    assert low[0] == 0.0  # 0.05 - 1.96 * 0.109 would be negative
+    assert low[0] == 0.0
     assert list(high) == sorted(high, reverse=True)
-    assert high[2] - low[2] == pytest.approx(2 * 1.959964 * np.sqrt(0.05 * 0.95 / 10_000))
+    assert list(low) == sorted(low)
+    low, high = control_limits(0.97, [3, 30], ALARM)
+    assert np.all(high <= 1.0) and np.all(low >= 0.0)
 
 
 def test_units_are_placed_against_both_limits() -> None:
+    # p0 0.2, n 100: exact 95 % limits 0.1197-0.2765, 99.8 % limits 0.0810-0.3268.
     assert classify(0.2, "a", 20, 100).position == "within"
-    assert classify(0.2, "b", 30, 100).position == "above 95 %"  # 0.300 > 0.2784, < 0.3236
+    assert classify(0.2, "b", 30, 100).position == "above 95 %"
     assert classify(0.2, "c", 35, 100).position == "above 99.8 %"
-    assert classify(0.2, "d", 12, 100).position == "below 95 %"  # 0.120 < 0.1216, > 0.0764
+    assert classify(0.2, "d", 11, 100).position == "below 95 %"
     assert classify(0.2, "e", 5, 100).position == "below 99.8 %"
     assert classify(0.2, "f", 35, 100, rate=0.21).position == "within"  # an adjusted rate
 

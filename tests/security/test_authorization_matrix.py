@@ -212,6 +212,10 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/paper/{instrument}"): Rule("staff_page"),
     # Browser pages checked role by role in tests/web/test_analytics_access.py.
     ("GET", "/analytics"): Rule("analytics_page"),
+    ("GET", "/analytics/report.{fmt}"): Rule("analytics_page"),
+    ("GET", "/analytics/tables.{fmt}.zip"): Rule("analytics_page"),
+    ("GET", "/analytics/deidentified.zip"): Rule("analytics_page"),
+    ("GET", "/analytics/chart/{name}.svg"): Rule("analytics_page"),
     ("GET", "/patients/{patient_id}/letter"): Rule("patient_page"),
     # The clinician's app (worklist, patient page, data entry): clinical roles of the clinic.
     ("GET", "/worklist"): Rule("staff_page"),

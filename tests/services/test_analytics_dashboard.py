@@ -4,7 +4,7 @@ only for admins, clinicians and analysts of that clinic, audits every look, and 
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from tests.services.test_enrol_patient import new_patient
 from tests.services.test_register_surgery import fusion
 from tests.support.world import World
@@ -16,7 +16,7 @@ from spinetrack.services.enrol_patient import register_patient
 from spinetrack.services.errors import AccessDenied
 from spinetrack.services.record_response import NewResponse, record_response
 from spinetrack.services.register_surgery import register_surgery
-from spinetrack.storage.tables import AuditEntry
+from spinetrack.storage.tables import AuditEntry, Clinic
 from spinetrack.storage.unit_of_work import UnitOfWork
 
 OPERATED = date(2025, 3, 4)
@@ -54,6 +54,18 @@ def operated_patient(world: World, mrn: str, odi_items: dict[int, int]) -> int:
 @pytest.fixture(autouse=True)
 def forget_prepared() -> None:
     PREPARED.clear()
+
+
+@pytest.fixture(autouse=True)
+def every_count_shown(world: World) -> None:
+    """The figures of two or three patients are the subject here, so the clinic publishes every
+    count (a threshold of 1, set below the floor a clinic may choose, by hand): disclosure
+    control itself is tested in tests/analytics/test_disclosure.py."""
+    with UnitOfWork(world.database.sessions) as uow:
+        uow.session.execute(
+            update(Clinic).where(Clinic.id == world.clinic).values(disclosure_threshold=1)
+        )
+        uow.commit()
 
 
 def test_stored_records_give_the_expected_figures(world: World) -> None:
@@ -110,7 +122,7 @@ def test_a_new_response_is_seen_at_the_next_look(world: World) -> None:
     patient = operated_patient(world, "S4", {-3: 3})
     sessions = world.database.sessions
 
-    def judged() -> int:
+    def judged() -> int | None:
         return registry_dashboard(
             sessions=sessions,
             actor=world.analyst,

@@ -3,24 +3,35 @@ MCID and PASS shares with Wilson intervals, failing and relapsed shares, the PRO
 (median and interquartile range), the surgeon funnel, revision-free survival and the leading
 confirmed causes, for one selection of period, region, procedure and surgeon.
 
-Rates over fewer than MIN_CELL patients are withheld: the US Centers for Medicare & Medicaid
-Services' cell size suppression policy displays no count of 10 or less, a rule many registries
-follow so that a small cell cannot point at a person, and because such rates are mostly noise.
+``summarise`` computes the true figures (for tests and for the disclosure checks); what pages,
+reports and downloads show comes from ``publish``, which reads every count through the disclosure
+cube (analytics/disclosure.py): counts below the clinic's threshold, and the counts that would give
+them away, are withheld (None), the funnel and the survival curves keep only what may be shown.
+MIN_CELL is the default threshold (knowledge/analytics/disclosure.yaml, after the US Centers for
+Medicare & Medicaid Services' cell size suppression policy).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import polars as pl
 
 from spinetrack.analytics.casemix import CaseMixModel, NoModel, adjusted_rates
 from spinetrack.analytics.cohort import PreparedRegistry
+from spinetrack.analytics.disclosure import (
+    DisclosureCube,
+    answered_with,
+    cause_measure,
+    survival_measure,
+    timepoint_measure,
+)
 from spinetrack.analytics.funnel import ALARM, WARNING, FunnelPoint, classify
 from spinetrack.analytics.intervals import Proportion, proportion
 from spinetrack.analytics.survival import SurvivalCurve, revision_free
+from spinetrack.domain.disclosure import disclosure_rule
 from spinetrack.domain.outcomes import schedule
 
-MIN_CELL = 11
+MIN_CELL = disclosure_rule().threshold
 FAILED = ("failing", "relapsed")
 """Not doing well: pain that persists (failing) or returns (relapsed), as PSPS-2 is defined."""
 JUDGED = ("succeeding", *FAILED)
@@ -48,7 +59,7 @@ class Filters:
 @dataclass(frozen=True, slots=True)
 class TimepointRow:
     timepoint: str
-    eligible: int
+    eligible: int | None
     responded: Proportion
     mcid: Proportion
     passed: Proportion
@@ -68,8 +79,8 @@ class TrajectoryRow:
 @dataclass(frozen=True, slots=True)
 class CauseRow:
     cause: str
-    patients: int
-    share: float
+    patients: int | None
+    share: float | None
 
 
 @dataclass(frozen=True)
@@ -78,16 +89,18 @@ class Funnel:
     judged: int
     points: list[FunnelPoint]
     withheld: list[str]
-    """Surgeons with fewer than MIN_CELL judged patients, left off the plot."""
+    """Surgeons whose figures are withheld, left off the plot (not named once published)."""
+    hidden: int = 0
+    """How many surgeons are left off (published figures only)."""
 
 
 @dataclass(frozen=True)
 class Dashboard:
     filters: Filters
     read_on: str
-    patients: int
+    patients: int | None
     statuses: dict[str, int]
-    judged: int
+    judged: int | None
     failing: Proportion
     relapsed: Proportion
     failed: Proportion
@@ -96,9 +109,14 @@ class Dashboard:
     funnel: Funnel
     survival: list[SurvivalCurve]
     causes: list[CauseRow]
-    causes_confirmed: int
+    causes_confirmed: int | None
     adjusted: CaseMixModel | NoModel | None = None
     options: dict[str, list[str]] = field(default_factory=dict)
+    threshold: int = MIN_CELL
+    """Counts below this are withheld on the published dashboard."""
+    withheld_causes: bool = False
+    withheld_curves: bool = False
+    """Some causes or survival groups are left out because their counts are withheld."""
 
 
 def select(prepared: PreparedRegistry, filters: Filters) -> pl.DataFrame:
@@ -262,4 +280,124 @@ def summarise(prepared: PreparedRegistry, filters: Filters, *, adjust: bool = Fa
     )
 
 
-__all__ = ["ALARM", "WARNING", "Dashboard", "Filters", "summarise"]
+def _published_funnel(
+    cube: DisclosureCube, filters: Filters, model: CaseMixModel | NoModel | None
+) -> tuple[Funnel, CaseMixModel | NoModel | None]:
+    """The surgeons whose judged and failed counts may both be shown, against the peers' rate."""
+    peers = (filters.period, filters.region, filters.procedure, None)
+    peer_judged = cube.shown("judged", peers)
+    peer_failed = cube.shown("failed", peers)
+    p0 = peer_failed / peer_judged if peer_judged and peer_failed is not None else None
+    points = []
+    hidden = 0
+    for surgeon in cube.dimension_values("surgeon"):
+        at = (filters.period, filters.region, filters.procedure, surgeon)
+        if cube.true_count("judged", at) == 0:
+            continue
+        n, events = cube.shown("judged", at), cube.shown("failed", at)
+        if p0 is None or not n or events is None:
+            hidden += 1
+            continue
+        points.append(classify(p0, str(surgeon), events, n))
+    if isinstance(model, CaseMixModel) and peer_judged is None:
+        model = NoModel("the comparison group is too small to publish")
+    if isinstance(model, CaseMixModel):
+        kept = {p.unit for p in points}
+        model = replace(model, rates=[r for r in model.rates if r.surgeon in kept])
+    return Funnel(p0, peer_judged or 0, points, [], hidden), model
+
+
+def _published_causes(
+    cube: DisclosureCube, where: tuple[object | None, ...]
+) -> tuple[list[CauseRow], bool]:
+    """The confirmed causes whose counts may be shown (largest first); and whether any is not."""
+    confirmed = cube.shown("confirmed", where)
+    names = sorted(m.removeprefix("cause:") for m in cube.measures if m.startswith("cause:"))
+    causes = []
+    withheld = confirmed is None
+    for cause in names:
+        count = cube.shown(cause_measure(cause), where)
+        withheld = withheld or count is None
+        if count:
+            causes.append(CauseRow(cause, count, count / confirmed if confirmed else None))
+    causes.sort(key=lambda c: (-(c.patients or 0), c.cause))
+    return causes, withheld
+
+
+def publish(
+    prepared: PreparedRegistry,
+    cube: DisclosureCube,
+    filters: Filters,
+    *,
+    adjust: bool = False,
+) -> Dashboard:
+    """The figures of one selection as they may be shown: every count comes from ``cube``, so a
+    withheld count is None here and everything computed from it is withheld with it."""
+    raw = summarise(prepared, filters, adjust=adjust)
+    where = (filters.period, filters.region, filters.procedure, filters.surgeon)
+
+    def shown(measure: str, at: tuple[object | None, ...] = where) -> int | None:
+        return cube.shown(measure, at)
+
+    judged = shown("judged")
+    timepoints = [
+        TimepointRow(
+            row.timepoint,
+            shown(timepoint_measure("due", rank)),
+            proportion(
+                shown(timepoint_measure("responded", rank)), shown(timepoint_measure("due", rank))
+            ),
+            proportion(
+                shown(timepoint_measure("mcid", rank)), shown(timepoint_measure("baseline", rank))
+            ),
+            proportion(
+                shown(timepoint_measure("passed", rank)),
+                shown(timepoint_measure("answered", rank)),
+            ),
+        )
+        for rank, row in enumerate(raw.timepoints)
+    ]
+    ranks = {point.id: rank for rank, point in enumerate(schedule())}
+    trajectory = [
+        replace(row, patients=count)
+        for row in raw.trajectory
+        if (count := shown(answered_with(row.instrument, ranks[row.timepoint])))
+    ]
+    funnel, model = _published_funnel(cube, filters, raw.adjusted)
+    causes, withheld_causes = _published_causes(cube, where)
+    confirmed = shown("confirmed")
+    curves = []
+    for curve in raw.survival:
+        followed = shown(survival_measure("followed", curve.group))
+        revised = shown(survival_measure("revised", curve.group))
+        if followed and revised is not None:
+            curves.append(replace(curve, patients=followed).stopped_below(cube.threshold))
+    failing, relapsed, failed = shown("failing"), shown("relapsed"), shown("failed")
+    return Dashboard(
+        filters=filters,
+        read_on=raw.read_on,
+        patients=shown("patients"),
+        statuses={
+            name: count
+            for name in ("failing", "relapsed", "succeeding")
+            if (count := shown(name)) is not None
+        },
+        judged=judged,
+        failing=proportion(failing, judged),
+        relapsed=proportion(relapsed, judged),
+        failed=proportion(failed, judged),
+        timepoints=timepoints,
+        trajectory=trajectory,
+        funnel=funnel,
+        survival=curves,
+        causes=causes,
+        causes_confirmed=confirmed,
+        adjusted=model,
+        options=raw.options,
+        threshold=cube.threshold,
+        withheld_causes=withheld_causes,
+        withheld_curves=len(curves) < len(raw.survival),
+    )
+
+
+__all__ = ["ALARM", "WARNING", "Dashboard", "Filters", "publish", "summarise"]

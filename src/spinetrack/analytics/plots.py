@@ -33,6 +33,13 @@ def _figure(width: float = WIDTH, height: float = HEIGHT) -> Figure:
     return figure
 
 
+def svg_bytes(figure: Figure) -> bytes:
+    """The figure as a standalone SVG document."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
 def svg_data_uri(figure: Figure) -> str:
     """The figure as an SVG data URI for an <img>: a page's Content-Security-Policy forbids the
     inline styles matplotlib's SVG uses, but an image is its own document, and a data URI keeps a

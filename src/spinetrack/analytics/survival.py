@@ -28,6 +28,8 @@ class SurvivalCurve:
     survival: list[float]
     low: list[float]
     high: list[float]
+    at_risk: list[int]
+    """Patients still followed and unrevised just before each day."""
 
     def at(self, day: float) -> float | None:
         """Revision-free share on a day (the step function), None beyond the last follow-up."""
@@ -35,6 +37,21 @@ class SurvivalCurve:
             return None
         position = int(np.searchsorted(np.asarray(self.days), day, side="right")) - 1
         return self.survival[max(position, 0)]
+
+    def stopped_below(self, threshold: int) -> "SurvivalCurve":
+        """The curve up to the last day on which at least ``threshold`` patients were at risk:
+        a step taken among fewer would show what happened to a handful of people."""
+        keep = sum(1 for n in self.at_risk if n >= threshold)
+        return SurvivalCurve(
+            self.group,
+            self.patients,
+            self.revisions,
+            self.days[:keep],
+            self.survival[:keep],
+            self.low[:keep],
+            self.high[:keep],
+            self.at_risk[:keep],
+        )
 
 
 def fit_curve(
@@ -54,6 +71,7 @@ def fit_curve(
         survival=[float(s) for s in fitter.survival_function_.iloc[:, 0]],
         low=[float(v) for v in band.iloc[:, 0]],
         high=[float(v) for v in band.iloc[:, 1]],
+        at_risk=[round(float(v)) for v in fitter.event_table["at_risk"]],
     )
 
 

@@ -68,10 +68,15 @@ def report(
     d = written.dashboard
     typer.echo(f"{written.html}\n{written.pdf}")
     typer.echo(
-        f"{d.patients:,} patients ({d.filters.describe()}); {d.judged:,} judged, "
-        f"{d.failed.k:,} not doing well",
+        f"{_count(d.patients)} patients ({d.filters.describe()}); {_count(d.judged)} judged, "
+        f"{_count(d.failed.k)} not doing well",
         err=True,
     )
+
+
+def _count(value: int | None) -> str:
+    """A published count, or "withheld" where disclosure control keeps it back."""
+    return "withheld" if value is None else f"{value:,}"
 
 
 def _clinic(sessions: "sessionmaker[Session]", slug: str | None) -> int:
@@ -117,6 +122,33 @@ def letter(
     typer.echo(str(out))
 
 
+@explains_errors
+def disclosure(
+    threshold: int | None = typer.Argument(
+        None, help="Smallest count of patients the analytics may publish; omit for the default."
+    ),
+    clinic: str | None = typer.Option(
+        None, "--clinic", help="Clinic slug (needed when there are several)."
+    ),
+) -> None:
+    """Set the clinic's disclosure threshold for the dashboard, reports and downloads."""
+    from spinetrack.services.analytics_registry import set_disclosure_threshold
+
+    database = open_database()
+    try:
+        database.upgrade()
+        now = set_disclosure_threshold(
+            sessions=database.sessions,
+            actor=system_actor("cli"),
+            clinic_id=_clinic(database.sessions, clinic),
+            threshold=threshold,
+        )
+    finally:
+        database.close()
+    typer.echo(f"counts below {now} are withheld")
+
+
 def register(app: typer.Typer) -> None:
     app.command("report")(report)
     app.command("letter")(letter)
+    app.command("disclosure")(disclosure)

@@ -2,15 +2,21 @@
 record numbers leave this module), prepare them once with the vectorised outcome path, and answer
 each selection from the prepared tables.
 
-Preparing classifies every patient, so it is kept per clinic until the records change (a cheap
-fingerprint of row counts, last ids and last confirmation); redrawing the page for another period
-or surgeon then only filters and sums. Admins, clinicians and analysts may look; every look is
-audited with the selection it asked for.
+Preparing classifies every patient and counts every selection for disclosure control, so it is
+kept per clinic until the clinic's data version changes (bumped in the transaction of every write
+of its data: storage/data_version.py); redrawing the page for another period or surgeon then only
+filters and sums. Admins, clinicians and analysts may look; every look is audited with the
+selection it asked for. Every figure that leaves here has passed disclosure control.
 """
 
+import io
 import threading
+import zipfile
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar, cast
 
 import polars as pl
 from sqlalchemy import func, select
@@ -25,9 +31,17 @@ from spinetrack.analytics.cohort import (
     RegistryFrames,
     prepare,
 )
-from spinetrack.analytics.dashboard import Dashboard, Filters, summarise
+from spinetrack.analytics.dashboard import Dashboard, Filters, publish
+from spinetrack.analytics.dashboard import select as select_patients
+from spinetrack.analytics.disclosure import DisclosureCube, build
+from spinetrack.analytics.tables import TableFormat, tables_zip
+from spinetrack.domain.disclosure import disclosure_rule
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.interop.tabular import DATETIME_FORMAT, tables
 from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
+from spinetrack.services.deidentify import deidentify
+from spinetrack.services.registry_records import Rows, clinic_rows, registry_of
 from spinetrack.storage.tables import (
     Clinic,
     Patient,
@@ -42,6 +56,15 @@ DASHBOARD_ROLES = frozenset({"admin", "clinician", "analyst"})
 _KEPT = 4  # prepared registries kept in memory (clinics x days)
 
 Fingerprint = tuple[object, ...]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Analysable:
+    """A clinic's prepared registry and its disclosure cube, computed together and kept together."""
+
+    registry: PreparedRegistry
+    cube: DisclosureCube
 
 
 class _Prepared:
@@ -49,11 +72,9 @@ class _Prepared:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[int, date], tuple[Fingerprint, PreparedRegistry]] = (
-            OrderedDict()
-        )
+        self._items: OrderedDict[tuple[int, date], tuple[Fingerprint, Analysable]] = OrderedDict()
 
-    def get(self, key: tuple[int, date], fingerprint: Fingerprint) -> PreparedRegistry | None:
+    def get(self, key: tuple[int, date], fingerprint: Fingerprint) -> Analysable | None:
         with self._lock:
             found = self._items.get(key)
             if found is None or found[0] != fingerprint:
@@ -61,7 +82,7 @@ class _Prepared:
             self._items.move_to_end(key)
             return found[1]
 
-    def put(self, key: tuple[int, date], fingerprint: Fingerprint, value: PreparedRegistry) -> None:
+    def put(self, key: tuple[int, date], fingerprint: Fingerprint, value: Analysable) -> None:
         with self._lock:
             self._items[key] = (fingerprint, value)
             self._items.move_to_end(key)
@@ -71,26 +92,20 @@ class _Prepared:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+        VIEWS.clear()
 
 
 PREPARED = _Prepared()
 
 
 def fingerprint(session: Session, clinic_id: int) -> Fingerprint:
-    """Changes whenever a patient, operation, response or triage conclusion is added or changed."""
-    parts: list[object] = []
-    for table in (Patient, Surgery, PromResponse, TriageAssessment):
-        row = session.execute(
-            select(func.count(), func.max(table.id)).where(table.clinic_id == clinic_id)
-        ).one()
-        parts.extend(row)
-    confirmed = session.execute(
-        select(
-            func.count(TriageAssessment.confirmed_cause), func.max(TriageAssessment.confirmed_at)
-        ).where(TriageAssessment.clinic_id == clinic_id)
-    ).one()
-    parts.extend(confirmed)
-    return tuple(parts)
+    """The clinic's data version and disclosure threshold: either changing makes a new entry."""
+    row = session.execute(
+        select(Clinic.data_version, Clinic.disclosure_threshold).where(Clinic.id == clinic_id)
+    ).one_or_none()
+    if row is None:
+        return (None, disclosure_rule().threshold)
+    return (row[0], row[1] or disclosure_rule().threshold)
 
 
 def read_frames(session: Session, clinic_id: int, read_on: date) -> RegistryFrames:
@@ -146,15 +161,23 @@ def read_frames(session: Session, clinic_id: int, read_on: date) -> RegistryFram
     )
 
 
-def prepared_registry(uow: UnitOfWork, clinic_id: int, read_on: date) -> PreparedRegistry:
-    """The clinic's prepared registry, from memory when its records have not changed."""
+def analysable(uow: UnitOfWork, clinic_id: int, read_on: date) -> Analysable:
+    """The clinic's prepared registry and disclosure cube, from memory when its data version and
+    threshold are unchanged."""
     key = (clinic_id, read_on)
     mark = fingerprint(uow.session, clinic_id)
     found = PREPARED.get(key, mark)
     if found is None:
-        found = prepare(read_frames(uow.session, clinic_id, read_on))
+        registry = prepare(read_frames(uow.session, clinic_id, read_on))
+        threshold = mark[1]
+        assert isinstance(threshold, int)
+        found = Analysable(registry, build(registry, threshold))
         PREPARED.put(key, mark, found)
     return found
+
+
+def prepared_registry(uow: UnitOfWork, clinic_id: int, read_on: date) -> PreparedRegistry:
+    return analysable(uow, clinic_id, read_on).registry
 
 
 def registry_dashboard(
@@ -166,12 +189,80 @@ def registry_dashboard(
     adjust: bool = False,
     read_on: date | None = None,
 ) -> Dashboard:
-    """Aggregate figures only: no row in the answer describes fewer than one patient group."""
+    """Aggregate figures only, every one through disclosure control."""
+    return registry_view(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_id,
+        filters=filters,
+        adjust=adjust,
+        read_on=read_on,
+        render=lambda dashboard: dashboard,
+    )
+
+
+class _Views:
+    """Rendered views of a selection (the published figures and their charts), kept while the
+    clinic's data version and threshold stand: a redrawn or revisited selection costs a lookup."""
+
+    def __init__(self, kept: int = 64) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._kept = kept
+
+    def get(self, key: Hashable) -> object | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: object) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._kept:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+VIEWS = _Views()
+
+
+def registry_view(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    filters: Filters,
+    adjust: bool,
+    render: Callable[[Dashboard], T],
+    read_on: date | None = None,
+    name: str = "",
+) -> T:
+    """``render`` of the selection's published dashboard, audited as a look at the dashboard, and
+    kept (under ``name``) until the clinic's data change."""
     with audited(sessions, actor, "analytics.dashboard", clinic_id=clinic_id) as work:
         actor.require(clinic_id, DASHBOARD_ROLES)
-        prepared = prepared_registry(work.uow, clinic_id, read_on or date.today())
+        day = read_on or date.today()
         work.detail = f"{filters.describe()}{'; case-mix adjusted' if adjust else ''}"
-        return summarise(prepared, filters, adjust=adjust)
+        selection = (clinic_id, day, fingerprint(work.uow.session, clinic_id), filters, adjust)
+        if name:
+            kept = VIEWS.get((name, *selection))
+            if kept is not None:
+                return cast(T, kept)
+        published = VIEWS.get(("published", *selection))
+        if not isinstance(published, Dashboard):
+            found = analysable(work.uow, clinic_id, day)
+            published = publish(found.registry, found.cube, filters, adjust=adjust)
+            VIEWS.put(("published", *selection), published)
+        value = render(published)
+        if name:
+            VIEWS.put((name, *selection), value)
+        return value
 
 
 def sole_clinic(sessions: sessionmaker[Session]) -> int | None:
@@ -179,3 +270,91 @@ def sole_clinic(sessions: sessionmaker[Session]) -> int | None:
     with UnitOfWork(sessions, read_only=True) as uow:
         ids = uow.session.scalars(select(Clinic.id).limit(2)).all()
         return ids[0] if len(ids) == 1 else None
+
+
+def dashboard_tables(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    filters: Filters,
+    fmt: TableFormat,
+    read_on: date | None = None,
+) -> bytes:
+    """The published dashboard's tables (CSV or Parquet files in one zip), audited as a download."""
+    with audited(sessions, actor, "analytics.tables", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, DASHBOARD_ROLES)
+        found = analysable(work.uow, clinic_id, read_on or date.today())
+        work.detail = f"{fmt} tables: {filters.describe()}"
+        return tables_zip(publish(found.registry, found.cube, filters), fmt)
+
+
+def deidentified_selection(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    filters: Filters,
+    secret_key: str | None,
+    read_on: date | None = None,
+) -> bytes:
+    """The de-identified records (CSV tables in one zip) of the patients in a selection: keyed
+    pseudonyms, shifted dates, no names or free text (services/deidentify.py). A selection of
+    fewer patients than the disclosure threshold is refused: a handful of records picked out by
+    surgeon, year and procedure is too close to naming them."""
+    with audited(sessions, actor, "registry.export", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, DASHBOARD_ROLES)
+        found = analysable(work.uow, clinic_id, read_on or date.today())
+        ids = set(select_patients(found.registry, filters)["patient_id"].to_list())
+        if len(ids) < found.cube.threshold:
+            raise InvalidInput(
+                "selection",
+                f"a de-identified export needs at least {found.cube.threshold} patients in the "
+                "selection; widen the filters",
+            )
+        rows = clinic_rows(work.uow, clinic_id)
+        chosen = Rows(
+            patients=[r for r in rows.patients if r.id in ids],
+            surgeries=[r for r in rows.surgeries if r.patient_id in ids],
+            complications=[r for r in rows.complications if r.patient_id in ids],
+            responses=[r for r in rows.responses if r.patient_id in ids],
+            outcomes=[r for r in rows.outcomes if r.patient_id in ids],
+            assessments=[r for r in rows.assessments if r.patient_id in ids],
+        )
+        registry = deidentify(
+            registry_of(work.uow, clinic_id, chosen), secret_key=secret_key, clinic_id=clinic_id
+        )
+        work.detail = (
+            f"de-identified csv from analytics ({filters.describe()}): "
+            f"{len(registry.patients)} patients, {len(registry.surgeries)} surgeries, "
+            f"{len(registry.responses)} responses"
+        )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, frame in tables(registry).items():
+                data = io.BytesIO()
+                frame.write_csv(data, datetime_format=DATETIME_FORMAT)
+                archive.writestr(f"{name}.csv", data.getvalue())
+        return buffer.getvalue()
+
+
+def set_disclosure_threshold(
+    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, threshold: int | None
+) -> int:
+    """Set the clinic's smallest published count (None: back to the default); admins only,
+    never below the floor in knowledge/analytics/disclosure.yaml. Returns the threshold now
+    in force. The dashboard's kept figures are dropped with the change of fingerprint."""
+    rule = disclosure_rule()
+    with audited(sessions, actor, "analytics.threshold", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, frozenset({"admin"}))
+        if threshold is not None:
+            try:
+                rule.check(threshold)
+            except ValueError as refused:
+                raise InvalidInput("threshold", str(refused)) from refused
+        clinic = work.uow.clinics.get(clinic_id)
+        if clinic is None:
+            raise InvalidInput("clinic", "no such clinic")
+        clinic.disclosure_threshold = threshold
+        work.detail = f"disclosure threshold {threshold or f'default ({rule.threshold})'}"
+        return threshold or rule.threshold

@@ -75,4 +75,8 @@ def make_engine(url: str) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    from spinetrack.storage.data_version import track_data_versions
+
+    sessions = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+    track_data_versions(sessions)
+    return sessions

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import BigInteger, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spinetrack.storage.tables.base import Base, utcnow
@@ -16,3 +16,8 @@ class Clinic(Base):
     name: Mapped[str] = mapped_column(String(200))
     date_format: Mapped[str] = mapped_column(String(32), default="%d %b %Y")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """Bumped with every write of the clinic's data (storage/data_version.py): a cache key."""
+    disclosure_threshold: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Smallest count the analytics may publish; None for the default in
+    knowledge/analytics/disclosure.yaml."""
