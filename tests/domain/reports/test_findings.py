@@ -94,5 +94,11 @@ def test_the_pipeline_is_built_once_on_a_blank_english_model_without_a_download(
     nlp = pipeline()
     assert pipeline() is nlp
     assert nlp.lang == "en"
-    assert nlp.pipe_names == ["medspacy_pysbd", "medspacy_target_matcher", "medspacy_context"]
+    assert nlp.pipe_names == [
+        "medspacy_pysbd",
+        "spinetrack_sections",
+        "medspacy_target_matcher",
+        "spinetrack_values",
+        "medspacy_context",
+    ]
     assert not nlp.meta.get("vectors", {}).get("width")

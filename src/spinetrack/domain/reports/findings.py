@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from spinetrack.domain.reports.pipeline import pipeline
+from spinetrack.domain.reports.pipeline import SPANS, pipeline
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -45,6 +45,11 @@ class Mention:
     def is_finding(self) -> bool:
         return self.status in FINDING_STATUSES
 
+    @property
+    def certainty(self) -> Literal["affirmed", "uncertain"]:
+        """How a finding is stated: ``uncertain`` when hedged, else ``affirmed``."""
+        return "uncertain" if self.status == "uncertain" else "affirmed"
+
 
 def _status(span: "Span") -> Status:
     for attribute, status in _PRECEDENCE:
@@ -53,7 +58,17 @@ def _status(span: "Span") -> Status:
     return "affirmed"
 
 
-def _mentions_of(doc_ents: "Sequence[Span]", report: int) -> list[Mention]:
+def _mentions_of(spans: "Sequence[Span]", report: int) -> list[Mention]:
+    """One mention per finding and span of text: overlapping spans of different findings all
+    stay ("progressive weakness of both legs" is progressive and bilateral), and a finding matched
+    twice over the same words (a phrase and a regex) counts once."""
+    seen: set[tuple[str, int, int]] = set()
+    unique = []
+    for span in sorted(spans, key=lambda s: (s.start_char, -s.end_char)):
+        key = (span.label_, span.start_char, span.end_char)
+        if key not in seen:
+            seen.add(key)
+            unique.append(span)
     return [
         Mention(
             id=span.label_,
@@ -63,7 +78,7 @@ def _mentions_of(doc_ents: "Sequence[Span]", report: int) -> list[Mention]:
             end=span.end_char,
             status=_status(span),
         )
-        for span in doc_ents
+        for span in unique
     ]
 
 
@@ -74,7 +89,7 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
     nlp = pipeline()
     mentions: list[Mention] = []
     for index, doc in enumerate(nlp.pipe(reports)):
-        mentions += _mentions_of(doc.ents, index)
+        mentions += _mentions_of(list(doc.spans.get(SPANS, [])), index)
     return mentions
 
 

@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 
 TARGETS = "medspacy_target_matcher"
 CONTEXT = "medspacy_context"
+SECTIONS = "spinetrack_sections"
+VALUES = "spinetrack_values"
+SPANS = "medspacy_spans"
+"""The span group every finding mention goes to: overlapping mentions all stay, so one stretch of
+text can give several findings ("progressive weakness of both legs")."""
 # medspaCy's pysbd splitter, not its default PyRuSH: PyRuSH measured ~20 ms per 1,000 characters
 # here (1,000 reports would take 10-20 s), pysbd ~3 ms, and pysbd splits report lines more cleanly.
 SENTENCES = "medspacy_pysbd"
@@ -93,12 +98,25 @@ def pipeline() -> "Language":
         from medspacy.context import ConTextRule  # type: ignore[import-untyped]
         from medspacy.ner import TargetRule  # type: ignore[import-untyped]
 
+    from spinetrack.domain.reports import sections, values  # registers the components
+
     nlp: Language = medspacy.load("default", medspacy_enable=["medspacy_tokenizer"])
     nlp.add_pipe(SENTENCES)
+    nlp.add_pipe(sections.COMPONENT, name=SECTIONS)
     # medspaCy's components are untyped; spaCy types them as plain doc -> doc callables.
-    targets: Any = nlp.add_pipe(TARGETS)
+    targets: Any = nlp.add_pipe(
+        TARGETS, config={"result_type": "group", "span_group_name": SPANS, "prune": False}
+    )
+    nlp.add_pipe(values.COMPONENT, name=VALUES, config={"span_group_name": SPANS})
     context: Any = nlp.add_pipe(
-        CONTEXT, config={"rules": None, "prune_on_target_overlap": True, "span_attrs": "default"}
+        CONTEXT,
+        config={
+            "rules": None,
+            "prune_on_target_overlap": True,
+            "span_attrs": "default",
+            "input_span_type": "group",
+            "span_group_name": SPANS,
+        },
     )
     # Literal phrases are tokenized through the pipeline; with the components off, only the
     # tokenizer runs, so building the rules does not run the matchers on them.
