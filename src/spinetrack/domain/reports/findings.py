@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
+from spinetrack.domain.reports.resolution import resolved_ranges
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
 
-Status = Literal["affirmed", "uncertain", "negated", "hypothetical", "historical", "family"]
+Status = Literal[
+    "affirmed", "uncertain", "negated", "hypothetical", "historical", "family", "resolved"
+]
 FINDING_STATUSES: frozenset[Status] = frozenset({"affirmed", "uncertain"})
 
 # When modifiers disagree the first that applies names the status. None of the first four is ever
@@ -51,20 +54,23 @@ class Mention:
         return "uncertain" if self.status == "uncertain" else "affirmed"
 
 
-def _status(span: "Span") -> Status:
+def _status(span: "Span", resolved: "Sequence[tuple[int, int]]") -> Status:
     for attribute, status in _PRECEDENCE:
         if getattr(span._, attribute):
             return status
+    if any(start <= span.start_char and span.end_char <= end for start, end in resolved):
+        return "resolved"
     return "affirmed"
 
 
-def _mentions_of(spans: "Sequence[Span]", report: int) -> list[Mention]:
+def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
     """One mention per finding and span of text: overlapping spans of different findings all
     stay ("progressive weakness of both legs" is progressive and bilateral), and a finding matched
     twice over the same words (a phrase and a regex) counts once."""
+    resolved = resolved_ranges([(sent.start_char, sent.text) for sent in doc.sents])
     seen: set[tuple[str, int, int]] = set()
     unique = []
-    for span in sorted(spans, key=lambda s: (s.start_char, -s.end_char)):
+    for span in sorted(doc.spans.get(SPANS, []), key=lambda s: (s.start_char, -s.end_char)):
         key = (span.label_, span.start_char, span.end_char)
         if key not in seen:
             seen.add(key)
@@ -76,7 +82,7 @@ def _mentions_of(spans: "Sequence[Span]", report: int) -> list[Mention]:
             report=report,
             start=span.start_char,
             end=span.end_char,
-            status=_status(span),
+            status=_status(span, resolved),
         )
         for span in unique
     ]
@@ -89,7 +95,7 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
     nlp = pipeline()
     mentions: list[Mention] = []
     for index, doc in enumerate(nlp.pipe(reports)):
-        mentions += _mentions_of(list(doc.spans.get(SPANS, [])), index)
+        mentions += _mentions_of(doc, index)
     return mentions
 
 

@@ -5,7 +5,10 @@ and ConText, its rules built from knowledge/reports/. medspaCy is imported here,
 case without report text never pays its import and build time (about a second).
 """
 
+import importlib.util
 import logging
+import sys
+import types
 import warnings
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -34,6 +37,27 @@ def _quiet() -> None:
 
     logger.disable("PyRuSH")
     logging.getLogger("spacy").setLevel(logging.ERROR)
+
+
+def _defer_nltk() -> None:
+    """Load NLTK only if something uses it. medspaCy imports QuickUMLS at import time, and
+    QuickUMLS imports NLTK (2-3 s here) though it only touches it inside a QuickUMLS matcher,
+    which this pipeline never builds. A stand-in module takes NLTK's place in ``sys.modules``; the
+    first attribute anyone asks of it imports the real NLTK and hands over (PEP 562 module
+    ``__getattr__``). The standard library's LazyLoader cannot do this on Python 3.11: the import
+    system reads ``__spec__`` of a module already imported, which would load it at once."""
+    if "nltk" in sys.modules or importlib.util.find_spec("nltk") is None:
+        return
+    stand_in = types.ModuleType("nltk", "Stand-in that imports NLTK on first use.")
+
+    def load(name: str) -> Any:
+        del sys.modules["nltk"]
+        real = importlib.import_module("nltk")
+        stand_in.__dict__.update(real.__dict__)
+        return getattr(real, name)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]
+    sys.modules["nltk"] = stand_in
 
 
 def _rule_dicts(
@@ -90,6 +114,7 @@ def modifier_dicts() -> list[dict[str, Any]]:
 def pipeline() -> "Language":
     """The report pipeline, built on first use and then shared by every caller in the process."""
     _quiet()
+    _defer_nltk()
     # spaCy 3.7 imports a name click has deprecated; the warning is about spaCy's CLI, which we do
     # not use, so it is kept from the user. Runs once, at first use.
     with warnings.catch_warnings():
