@@ -7,11 +7,12 @@ the words it came from.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import resolved_ranges
+from spinetrack.domain.reports.spelling import Corrected, correct
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -93,10 +94,21 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
     if not reports:
         return []
     nlp = pipeline()
+    corrected = [correct(report) for report in reports]
     mentions: list[Mention] = []
-    for index, doc in enumerate(nlp.pipe(reports)):
-        mentions += _mentions_of(doc, index)
+    for index, doc in enumerate(nlp.pipe(c.text for c in corrected)):
+        mentions += [
+            _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
+        ]
     return mentions
+
+
+def _in_report(mention: Mention, report: str, corrected: Corrected) -> Mention:
+    """The mention with the report's own span and words (the reader saw the corrected text)."""
+    if not corrected.origin:
+        return mention
+    start, end = corrected.original_span(mention.start, mention.end)
+    return replace(mention, start=start, end=end, text=report[start:end])
 
 
 def find_in_reports(reports: Sequence[str]) -> list[Mention]:

@@ -123,7 +123,7 @@ def pipeline() -> "Language":
         from medspacy.context import ConTextRule  # type: ignore[import-untyped]
         from medspacy.ner import TargetRule  # type: ignore[import-untyped]
 
-    from spinetrack.domain.reports import sections, values  # registers the components
+    from spinetrack.domain.reports import sections, value_component  # registers the components
 
     nlp: Language = medspacy.load("default", medspacy_enable=["medspacy_tokenizer"])
     nlp.add_pipe(SENTENCES)
@@ -132,7 +132,7 @@ def pipeline() -> "Language":
     targets: Any = nlp.add_pipe(
         TARGETS, config={"result_type": "group", "span_group_name": SPANS, "prune": False}
     )
-    nlp.add_pipe(values.COMPONENT, name=VALUES, config={"span_group_name": SPANS})
+    nlp.add_pipe(value_component.COMPONENT, name=VALUES, config={"span_group_name": SPANS})
     context: Any = nlp.add_pipe(
         CONTEXT,
         config={

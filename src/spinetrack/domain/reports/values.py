@@ -14,14 +14,11 @@ from functools import cache
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
-from spacy.language import Language
-from spacy.tokens import Doc
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
 from spinetrack.domain.reports.rules import _check_ids, _compiles
 from spinetrack.domain.sources import Sources
 
-COMPONENT = "spinetrack_values"
 VALUES_FILE = "reports/value_rules.yaml"
 
 _NUMBER = re.compile(
@@ -284,31 +281,3 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
             else:
                 readings += _weight_drop(rule, sentence, offset)
     return readings
-
-
-@Language.factory(COMPONENT, default_config={"span_group_name": "medspacy_spans"})
-def make_value_reader(nlp: Language, name: str, span_group_name: str) -> "ValueReader":
-    return ValueReader(span_group_name)
-
-
-class ValueReader:
-    """The spaCy component: adds a span per value finding to the span group ConText reads."""
-
-    def __init__(self, span_group_name: str) -> None:
-        self.group = span_group_name
-        value_rules()  # parse and check the rules when the pipeline is built, not on first use
-
-    def __call__(self, doc: Doc) -> Doc:
-        sentences = [(sent.start_char, sent.text) for sent in doc.sents]
-        spans = list(doc.spans[self.group]) if self.group in doc.spans else []
-        for reading in read_values(sentences):
-            span = doc.char_span(
-                reading.start, reading.end, label=reading.finding, alignment_mode="expand"
-            )
-            if span is None:
-                continue
-            if reading.uncertain:
-                span._.is_uncertain = True
-            spans.append(span)
-        doc.spans[self.group] = spans
-        return doc
