@@ -18,11 +18,11 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[3] / "benchmarks" / "report_reader.py"
 FLOORS = {
     "recall": 0.93,
-    "precision": 0.93,
-    "red_flag_recall": 0.85,
+    "precision": 0.945,
+    "red_flag_recall": 0.86,
     "certainty_agreement": 0.93,
 }
-CEILINGS = {"leak_rate": 0.04, "false_raise_rate": 0.04}
+CEILINGS = {"leak_rate": 0.025, "false_raise_rate": 0.03}
 
 
 def _load_script() -> ModuleType:

@@ -84,6 +84,8 @@ def _modifier_base(rule: ModifierRule) -> dict[str, Any]:
         base["max_scope"] = rule.max_scope
     if rule.excluded_findings:
         base["excluded_types"] = rule.excluded_findings
+    if rule.allowed_findings:
+        base["allowed_types"] = rule.allowed_findings
     return base
 
 

@@ -22,7 +22,7 @@ from spinetrack.domain.sources import Sources
 VALUES_FILE = "reports/value_rules.yaml"
 
 _NUMBER = re.compile(
-    r"(?<![\d/.:])(?!(?:19|20)\d\d\b)(?<!day\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*(?:x|×)\s*\d)",
+    r"(?<![\d/.:A-Za-z])(?!(?:19|20)\d\d\b)(?<!day\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*(?:x|×)\s*\d)",
     re.I,
 )
 _UNIT = re.compile(r"\s*(mg/dl|mg/l|mm/h(?:r)?|ml|mls|cc|mm|cm|kg|%)", re.I)
@@ -110,6 +110,12 @@ class _Value:
     number: float
     start: int
     end: int
+    unit: str | None = None
+
+
+MEASURED = {"mm": {"mm"}, "cm": {"cm", "mm"}, "ml": {"ml", "mls", "cc"}}
+"""Rules on a length or a volume read only numbers written with a unit of theirs: in "subsidence
+1 mm, unchanged from 6 weeks" the 6 is not a length."""
 
 
 def _segments(
@@ -137,7 +143,14 @@ def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list
         unit = _UNIT.match(text, match.end())
         if unit is not None:
             number *= factors.get(unit.group(1).lower(), 1.0)
-        values.append(_Value(number, match.start(), unit.end() if unit else match.end()))
+        values.append(
+            _Value(
+                number,
+                match.start(),
+                unit.end() if unit else match.end(),
+                unit.group(1).lower() if unit else None,
+            )
+        )
     return values
 
 
@@ -161,6 +174,9 @@ def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]
     limit = _limit(rule, sentence)
     for start, stop in _segments(sentence, analyte, until):
         values = _values(sentence, start, stop, factors)
+        accepted = MEASURED.get((rule.unit or "").lower())
+        if accepted is not None:
+            values = [v for v in values if v.unit in accepted]
         if rule.reading == "first":
             values = values[:1]
         for value in values:
