@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import resolved_ranges
 from spinetrack.domain.reports.spelling import Corrected, correct
+from spinetrack.domain.reports.values import TREND
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -56,7 +57,10 @@ class Mention:
 
 
 def _status(span: "Span", resolved: "Sequence[tuple[int, int]]") -> Status:
+    trend = span.id_ == TREND
     for attribute, status in _PRECEDENCE:
+        if attribute == "is_historical" and trend:
+            continue  # "was 71 kg 18 months ago" dates the earlier value, not the finding
         if getattr(span._, attribute):
             return status
     if any(start <= span.start_char and span.end_char <= end for start, end in resolved):

@@ -4,7 +4,7 @@ ConText reads. Kept apart from values.py so reading the value rules never import
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from spinetrack.domain.reports.values import read_values, value_rules
+from spinetrack.domain.reports.values import TREND, read_values, value_rules
 
 COMPONENT = "spinetrack_values"
 
@@ -26,7 +26,11 @@ class ValueReader:
         spans = list(doc.spans[self.group]) if self.group in doc.spans else []
         for reading in read_values(sentences):
             span = doc.char_span(
-                reading.start, reading.end, label=reading.finding, alignment_mode="expand"
+                reading.start,
+                reading.end,
+                label=reading.finding,
+                alignment_mode="expand",
+                span_id=TREND if reading.trend else 0,
             )
             if span is None:
                 continue

@@ -20,6 +20,8 @@ from spinetrack.domain.reports.rules import _check_ids, _compiles
 from spinetrack.domain.sources import Sources
 
 VALUES_FILE = "reports/value_rules.yaml"
+TREND = "value_trend"
+"""The span id of a finding read from a value now against an earlier one."""
 
 _NUMBER = re.compile(
     r"(?<![\d/.:A-Za-z])(?!(?:19|20)\d\d\b)(?<!day\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*(?:x|×)\s*\d)",
@@ -103,6 +105,9 @@ class Reading:
     start: int
     end: int
     uncertain: bool = False
+    trend: bool = False
+    """Read from a value now against one before: the earlier value's date ("was 71 kg 18 months
+    ago") dates the comparison, not the finding, so historical markers do not apply."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +125,9 @@ MEASURED = {"mm": {"mm"}, "cm": {"cm", "mm"}, "ml": {"ml", "mls", "cc"}}
 
 def _segments(
     text: str, analyte: re.Pattern[str], until: re.Pattern[str] | None
-) -> Iterator[tuple[int, int]]:
-    """Each stretch of ``text`` from an analyte's name to the next other analyte or the end."""
+) -> Iterator[tuple[int, int, int]]:
+    """Each stretch of ``text`` from an analyte's name to the next other analyte or the end, as
+    (start of the name, end of the name, end of the stretch)."""
     for match in analyte.finditer(text):
         stop = len(text)
         if until is not None:
@@ -131,7 +137,7 @@ def _segments(
         following = analyte.search(text, match.end())
         if following is not None and following.start() < stop and following.start() > match.end():
             stop = min(stop, following.start())
-        yield match.start(), stop
+        yield match.start(), match.end(), stop
 
 
 def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list[_Value]:
@@ -172,8 +178,8 @@ def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]
     until = re.compile(rule.until, re.I) if rule.until else None
     factors = {unit.lower(): factor for unit, factor in rule.units.items()}
     limit = _limit(rule, sentence)
-    for start, stop in _segments(sentence, analyte, until):
-        values = _values(sentence, start, stop, factors)
+    for start, named, stop in _segments(sentence, analyte, until):
+        values = _values(sentence, named, stop, factors)
         accepted = MEASURED.get((rule.unit or "").lower())
         if accepted is not None:
             values = [v for v in values if v.unit in accepted]
@@ -191,8 +197,8 @@ def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]
 def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
     analyte = re.compile(rule.analyte, re.I)
     until = re.compile(rule.until, re.I) if rule.until else None
-    for start, stop in _segments(sentence, analyte, until):
-        series = [v.number for v in _values(sentence, start, stop, {"mg/dl": 10.0})]
+    for start, named, stop in _segments(sentence, analyte, until):
+        series = [v.number for v in _values(sentence, named, stop, {"mg/dl": 10.0})]
         fell = False
         for before, after in itertools.pairwise(series):
             if after < before:
@@ -202,14 +208,20 @@ def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Re
                 return
 
 
-def _is_earlier(sentence: str, grades: list[re.Match[str]], index: int) -> bool:
-    """Whether a grade is a past one: "was 5/5", "(5/5 yesterday)", "5/5 pre-op", "at 2 weeks".
-    Only the words between it and the grades either side of it count."""
+def _own_words(sentence: str, grades: list[re.Match[str]], index: int) -> tuple[str, str]:
+    """The words that belong to one grade: before it back to the previous grade (at most 20
+    characters), and after it up to the next separator or grade."""
     match = grades[index]
     stop = grades[index + 1].start() if index + 1 < len(grades) else len(sentence)
     begin = grades[index - 1].end() if index > 0 else max(0, match.start() - 20)
     after = re.split(r"[,;(]|\s[-–]\s", sentence[match.end() : stop], maxsplit=1)[0]
-    before = sentence[begin : match.start()][-20:]
+    before = re.split(r"[,;]|\s[-–]\s", sentence[begin : match.start()])[-1][-20:]
+    return before, after
+
+
+def _is_earlier(sentence: str, grades: list[re.Match[str]], index: int) -> bool:
+    """Whether a grade is a past one: "was 5/5", "(5/5 yesterday)", "5/5 pre-op", "at 2 weeks"."""
+    before, after = _own_words(sentence, grades, index)
     if _CURRENT.search(after[:20]) or re.search(
         r"\b(?:now|is|today)\s*[A-Za-z ]{0,10}$", before, re.I
     ):
@@ -231,16 +243,14 @@ def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
         return
     start = min(g.start() for g in grades)
     end = max(g.end() for g in grades)
-    yield Reading("new_weakness", offset + start, offset + end)
+    yield Reading("new_weakness", offset + start, offset + end, trend=True)
     after_surgery = [
         g
         for g in higher
-        if not _PREOP.search(
-            sentence[g.end() : g.end() + 12] + sentence[max(0, g.start() - 12) : g.start()]
-        )
+        if not _PREOP.search("".join(_own_words(sentence, grades, grades.index(g))))
     ]
     if after_surgery:
-        yield Reading("progressive_weakness", offset + start, offset + end)
+        yield Reading("progressive_weakness", offset + start, offset + end, trend=True)
 
 
 def _relief(sentence: str) -> float | None:
@@ -277,7 +287,7 @@ def _weight_drop(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
     for match in _WEIGHT.finditer(sentence):
         now, before = float(match.group(1)), float(match.group(2))
         if before > 0 and (before - now) / before * 100 > rule.above:
-            yield Reading(rule.finding, offset + match.start(), offset + match.end())
+            yield Reading(rule.finding, offset + match.start(), offset + match.end(), trend=True)
 
 
 def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = None) -> list[Reading]:
