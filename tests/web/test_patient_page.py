@@ -111,6 +111,21 @@ def test_pasted_report_text_is_read_into_the_assessment(
     assert "Read from the reports" in page.text
 
 
+def test_a_hedged_finding_from_report_text_is_shown_as_uncertain(
+    world: World, clinician: TestClient
+) -> None:
+    patient = failing(world, "PP5U")
+    token = csrf(clinician.get(f"/patients/{patient}").text)
+    report = "CT lumbar spine: solid fusion. Possible lucency around the S1 screws."
+    sent = clinician.post(
+        f"/patients/{patient}/assessments", data={"csrf_token": token, "report_text": report}
+    )
+    assert sent.status_code == 303
+    page = clinician.get(sent.headers["location"]).text
+    assert "uncertain: the report only suggests it" in page
+    assert "lucency around the S1 screws" in page
+
+
 def test_a_questionnaire_is_scored_on_save_and_bad_answers_are_refused(
     world: World, clinician: TestClient
 ) -> None:

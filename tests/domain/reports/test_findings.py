@@ -94,5 +94,41 @@ def test_the_pipeline_is_built_once_on_a_blank_english_model_without_a_download(
     nlp = pipeline()
     assert pipeline() is nlp
     assert nlp.lang == "en"
-    assert nlp.pipe_names == ["medspacy_pysbd", "medspacy_target_matcher", "medspacy_context"]
+    assert nlp.pipe_names == [
+        "medspacy_pysbd",
+        "spinetrack_sections",
+        "medspacy_target_matcher",
+        "spinetrack_values",
+        "medspacy_context",
+    ]
     assert not nlp.meta.get("vectors", {}).get("width")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("XR: no screw loosening.", {}),
+        ("Impression: no recurrent disc herniation.", {}),
+        ("We have ruled out an epidural abscess.", {}),
+        (
+            "Ruled out: cauda equina syndrome. Right S1 sciatica, same as pre-op.",
+            {"same_distribution_radicular": "affirmed"},
+        ),
+        ("New weakness of ankle dorsiflexion, not present pre-op.", {"new_weakness": "affirmed"}),
+        ("He had retention after surgery. This has resolved.", {}),
+        ("Retention on day 1, which settled once he was mobilising.", {}),
+        (
+            "Progressive weakness of both legs.",
+            {"progressive_weakness": "affirmed", "bilateral_limb_symptoms": "affirmed"},
+        ),
+        (
+            "No bridging bone. Possible\nlucency around the L5 screws.",
+            {"ct_no_bridging_bone": "affirmed", "screw_lucency": "uncertain"},
+        ),
+        ("Enhancing scar in the lateral recess, not involving the nerve root.", {}),
+    ],
+)
+def test_scope_labels_resolution_and_overlapping_findings(
+    text: str, expected: dict[str, str]
+) -> None:
+    assert {m.id: m.status for m in find_in_reports([text])} == expected

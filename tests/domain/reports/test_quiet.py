@@ -32,8 +32,13 @@ def test_triage_of_a_case_with_reports_prints_nothing_on_stderr(tmp_path: Path) 
     assert result.stderr == ""
     extracted = json.loads(result.stdout)["extracted_findings"]
     assert extracted == [
-        {"id": "ct_no_bridging_bone", "text": "no bridging bone", "report": 0},
-        {"id": "screw_lucency", "text": "screw loosening", "report": 0},
+        {
+            "id": "ct_no_bridging_bone",
+            "text": "no bridging bone",
+            "report": 0,
+            "certainty": "affirmed",
+        },
+        {"id": "screw_lucency", "text": "screw loosening", "report": 0, "certainty": "uncertain"},
     ]
 
 

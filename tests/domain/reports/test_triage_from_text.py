@@ -106,3 +106,45 @@ def test_a_vignette_told_in_report_text_reaches_the_same_leading_cause(name: str
     assert sorted(e.id for e in from_text.extracted_findings) == sorted(case["findings"])
     assert from_text.causes[0].id == from_ids.causes[0].id
     assert [f.id for f in from_text.red_flags] == [f.id for f in from_ids.red_flags]
+
+
+def _flags(case: dict[str, Any]) -> list[str]:
+    return sorted(f.id for f in assess(case).red_flags)
+
+
+def test_cord_compression_above_the_conus_is_myelopathy_not_cauda_equina() -> None:
+    thoracic = _case(
+        region="thoracic",
+        surgeries=[{"date": "2026-02-20", "procedure": "decompression", "levels": ["T9-T10"]}],
+        reports=[
+            "Bladder urgency. Sustained ankle clonus, upgoing plantars. Saddle sensation normal."
+        ],
+    )
+    assert _flags(thoracic) == ["myelopathy"]
+
+
+def test_the_same_bladder_sign_in_a_lumbar_case_is_cauda_equina() -> None:
+    assert "cauda_equina" in _flags(_case(reports=["New urinary incontinence since Monday."]))
+
+
+def test_retention_that_has_settled_raises_no_cauda_equina() -> None:
+    report = "Catheterised on day 1 for retention, which settled once he was mobilising."
+    assert _flags(_case(reports=[report])) == []
+
+
+def test_psychological_distress_is_no_cause_in_the_first_days_after_surgery() -> None:
+    case = _case(
+        region="cervical",
+        evaluation_date="2026-03-01",
+        surgeries=[{"date": "2026-02-28", "procedure": "fusion", "levels": ["C5-C6"]}],
+        reports=["Very anxious. Neck visibly swollen, audible stridor."],
+    )
+    assessment = assess(case)
+    assert [f.id for f in assessment.red_flags] == ["airway_compromise"]
+    assert "psychosocial_factors" not in [c.id for c in assessment.causes]
+
+
+def test_extracted_findings_carry_their_certainty() -> None:
+    report = "No bridging bone at L4-5. Possible lucency around the L5 screws."
+    extracted = {f.id: f.certainty for f in assess(_case(reports=[report])).extracted_findings}
+    assert extracted == {"ct_no_bridging_bone": "affirmed", "screw_lucency": "uncertain"}

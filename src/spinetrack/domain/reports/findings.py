@@ -7,15 +7,20 @@ the words it came from.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from spinetrack.domain.reports.pipeline import pipeline
+from spinetrack.domain.reports.pipeline import SPANS, pipeline
+from spinetrack.domain.reports.resolution import resolved_ranges
+from spinetrack.domain.reports.spelling import Corrected, correct
+from spinetrack.domain.reports.values import TREND
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
 
-Status = Literal["affirmed", "uncertain", "negated", "hypothetical", "historical", "family"]
+Status = Literal[
+    "affirmed", "uncertain", "negated", "hypothetical", "historical", "family", "resolved"
+]
 FINDING_STATUSES: frozenset[Status] = frozenset({"affirmed", "uncertain"})
 
 # When modifiers disagree the first that applies names the status. None of the first four is ever
@@ -45,15 +50,36 @@ class Mention:
     def is_finding(self) -> bool:
         return self.status in FINDING_STATUSES
 
+    @property
+    def certainty(self) -> Literal["affirmed", "uncertain"]:
+        """How a finding is stated: ``uncertain`` when hedged, else ``affirmed``."""
+        return "uncertain" if self.status == "uncertain" else "affirmed"
 
-def _status(span: "Span") -> Status:
+
+def _status(span: "Span", resolved: "Sequence[tuple[int, int]]") -> Status:
+    trend = span.id_ == TREND
     for attribute, status in _PRECEDENCE:
+        if attribute == "is_historical" and trend:
+            continue  # "was 71 kg 18 months ago" dates the earlier value, not the finding
         if getattr(span._, attribute):
             return status
+    if any(start <= span.start_char and span.end_char <= end for start, end in resolved):
+        return "resolved"
     return "affirmed"
 
 
-def _mentions_of(doc_ents: "Sequence[Span]", report: int) -> list[Mention]:
+def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
+    """One mention per finding and span of text: overlapping spans of different findings all
+    stay ("progressive weakness of both legs" is progressive and bilateral), and a finding matched
+    twice over the same words (a phrase and a regex) counts once."""
+    resolved = resolved_ranges([(sent.start_char, sent.text) for sent in doc.sents])
+    seen: set[tuple[str, int, int]] = set()
+    unique = []
+    for span in sorted(doc.spans.get(SPANS, []), key=lambda s: (s.start_char, -s.end_char)):
+        key = (span.label_, span.start_char, span.end_char)
+        if key not in seen:
+            seen.add(key)
+            unique.append(span)
     return [
         Mention(
             id=span.label_,
@@ -61,9 +87,9 @@ def _mentions_of(doc_ents: "Sequence[Span]", report: int) -> list[Mention]:
             report=report,
             start=span.start_char,
             end=span.end_char,
-            status=_status(span),
+            status=_status(span, resolved),
         )
-        for span in doc_ents
+        for span in unique
     ]
 
 
@@ -72,10 +98,21 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
     if not reports:
         return []
     nlp = pipeline()
+    corrected = [correct(report) for report in reports]
     mentions: list[Mention] = []
-    for index, doc in enumerate(nlp.pipe(reports)):
-        mentions += _mentions_of(doc.ents, index)
+    for index, doc in enumerate(nlp.pipe(c.text for c in corrected)):
+        mentions += [
+            _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
+        ]
     return mentions
+
+
+def _in_report(mention: Mention, report: str, corrected: Corrected) -> Mention:
+    """The mention with the report's own span and words (the reader saw the corrected text)."""
+    if not corrected.origin:
+        return mention
+    start, end = corrected.original_span(mention.start, mention.end)
+    return replace(mention, start=start, end=end, text=report[start:end])
 
 
 def find_in_reports(reports: Sequence[str]) -> list[Mention]:

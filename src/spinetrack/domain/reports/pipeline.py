@@ -5,7 +5,10 @@ and ConText, its rules built from knowledge/reports/. medspaCy is imported here,
 case without report text never pays its import and build time (about a second).
 """
 
+import importlib.util
 import logging
+import sys
+import types
 import warnings
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -17,6 +20,11 @@ if TYPE_CHECKING:
 
 TARGETS = "medspacy_target_matcher"
 CONTEXT = "medspacy_context"
+SECTIONS = "spinetrack_sections"
+VALUES = "spinetrack_values"
+SPANS = "medspacy_spans"
+"""The span group every finding mention goes to: overlapping mentions all stay, so one stretch of
+text can give several findings ("progressive weakness of both legs")."""
 # medspaCy's pysbd splitter, not its default PyRuSH: PyRuSH measured ~20 ms per 1,000 characters
 # here (1,000 reports would take 10-20 s), pysbd ~3 ms, and pysbd splits report lines more cleanly.
 SENTENCES = "medspacy_pysbd"
@@ -29,6 +37,27 @@ def _quiet() -> None:
 
     logger.disable("PyRuSH")
     logging.getLogger("spacy").setLevel(logging.ERROR)
+
+
+def _defer_nltk() -> None:
+    """Load NLTK only if something uses it. medspaCy imports QuickUMLS at import time, and
+    QuickUMLS imports NLTK (2-3 s here) though it only touches it inside a QuickUMLS matcher,
+    which this pipeline never builds. A stand-in module takes NLTK's place in ``sys.modules``; the
+    first attribute anyone asks of it imports the real NLTK and hands over (PEP 562 module
+    ``__getattr__``). The standard library's LazyLoader cannot do this on Python 3.11: the import
+    system reads ``__spec__`` of a module already imported, which would load it at once."""
+    if "nltk" in sys.modules or importlib.util.find_spec("nltk") is None:
+        return
+    stand_in = types.ModuleType("nltk", "Stand-in that imports NLTK on first use.")
+
+    def load(name: str) -> Any:
+        del sys.modules["nltk"]
+        real = importlib.import_module("nltk")
+        stand_in.__dict__.update(real.__dict__)
+        return getattr(real, name)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]
+    sys.modules["nltk"] = stand_in
 
 
 def _rule_dicts(
@@ -55,6 +84,8 @@ def _modifier_base(rule: ModifierRule) -> dict[str, Any]:
         base["max_scope"] = rule.max_scope
     if rule.excluded_findings:
         base["excluded_types"] = rule.excluded_findings
+    if rule.allowed_findings:
+        base["allowed_types"] = rule.allowed_findings
     return base
 
 
@@ -85,6 +116,7 @@ def modifier_dicts() -> list[dict[str, Any]]:
 def pipeline() -> "Language":
     """The report pipeline, built on first use and then shared by every caller in the process."""
     _quiet()
+    _defer_nltk()
     # spaCy 3.7 imports a name click has deprecated; the warning is about spaCy's CLI, which we do
     # not use, so it is kept from the user. Runs once, at first use.
     with warnings.catch_warnings():
@@ -93,12 +125,25 @@ def pipeline() -> "Language":
         from medspacy.context import ConTextRule  # type: ignore[import-untyped]
         from medspacy.ner import TargetRule  # type: ignore[import-untyped]
 
+    from spinetrack.domain.reports import sections, value_component  # registers the components
+
     nlp: Language = medspacy.load("default", medspacy_enable=["medspacy_tokenizer"])
     nlp.add_pipe(SENTENCES)
+    nlp.add_pipe(sections.COMPONENT, name=SECTIONS)
     # medspaCy's components are untyped; spaCy types them as plain doc -> doc callables.
-    targets: Any = nlp.add_pipe(TARGETS)
+    targets: Any = nlp.add_pipe(
+        TARGETS, config={"result_type": "group", "span_group_name": SPANS, "prune": False}
+    )
+    nlp.add_pipe(value_component.COMPONENT, name=VALUES, config={"span_group_name": SPANS})
     context: Any = nlp.add_pipe(
-        CONTEXT, config={"rules": None, "prune_on_target_overlap": True, "span_attrs": "default"}
+        CONTEXT,
+        config={
+            "rules": None,
+            "prune_on_target_overlap": True,
+            "span_attrs": "default",
+            "input_span_type": "group",
+            "span_group_name": SPANS,
+        },
     )
     # Literal phrases are tokenized through the pipeline; with the components off, only the
     # tokenizer runs, so building the rules does not run the matchers on them.

@@ -75,6 +75,9 @@ class ModifierRule(_Wording):
     direction: Direction
     max_scope: int | None = Field(default=None, ge=1)
     excluded_findings: list[str] = Field(default_factory=list)
+    allowed_findings: list[str] = Field(default_factory=list)
+    """When given, the modifier changes only these findings (a reason for weight loss says nothing
+    of the other findings of its sentence)."""
     note: str | None = None
 
 
@@ -107,6 +110,11 @@ def parse_modifiers(data: Any | None = None) -> ModifierRules:
         (f"modifiers.{i}.excluded_findings.{j}", finding)
         for i, rule in enumerate(rules.modifiers)
         for j, finding in enumerate(rule.excluded_findings)
+    ]
+    named += [
+        (f"modifiers.{i}.allowed_findings.{j}", finding)
+        for i, rule in enumerate(rules.modifiers)
+        for j, finding in enumerate(rule.allowed_findings)
     ]
     _check_ids(MODIFIERS_FILE, named)
     return rules

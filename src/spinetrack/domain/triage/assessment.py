@@ -62,11 +62,13 @@ class TreatmentOption(_Output):
 
 
 class ExtractedFinding(_Output):
-    """A finding read from a report: its id, the words that gave it, and which report (0-based)."""
+    """A finding read from a report: its id, the words that gave it, which report (0-based), and
+    whether the report states it (``affirmed``) or only suggests it (``uncertain``)."""
 
     id: str
     text: str
     report: int = Field(ge=0)
+    certainty: Literal["affirmed", "uncertain"] = "affirmed"
 
 
 class Assessment(_Output):

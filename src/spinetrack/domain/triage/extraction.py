@@ -33,6 +33,9 @@ def extract_findings(reports: Sequence[str]) -> TextFindings:
     found = find_in_reports(reports)
     affirmed = {m.id for m in found if m.status == "affirmed"}
     return TextFindings(
-        extracted=[ExtractedFinding(id=m.id, text=m.text, report=m.report) for m in found],
+        extracted=[
+            ExtractedFinding(id=m.id, text=m.text, report=m.report, certainty=m.certainty)
+            for m in found
+        ],
         uncertain=frozenset(m.id for m in found if m.id not in affirmed),
     )

@@ -1,0 +1,57 @@
+"""Resolution told after the finding: "retention, which settled", "afebrile since", "These have resolved".
+
+ConText's scope ends at a clause boundary ("which", ";") and at the sentence end, which is right for
+"no" and "possible" but misses a resolution stated in a later clause or by a pronoun in the next
+sentence. The cues are in knowledge/reports/resolution_cues.yaml; this module says which character
+offsets of a document they declare resolved.
+"""
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from spinetrack.domain.knowledge import KnowledgeModel, parse
+from spinetrack.domain.reports.rules import _compiles
+from spinetrack.domain.sources import Sources
+
+CUES_FILE = "reports/resolution_cues.yaml"
+_NOT_BEFORE = re.compile(r"\b(?:not|never|n't)\s+(?:yet\s+|fully\s+|completely\s+)?$", re.I)
+
+
+class ResolutionCues(KnowledgeModel):
+    note: str
+    sources: Sources
+    cues: list[str] = Field(min_length=1)
+    pronoun_openers: list[str] = Field(min_length=1)
+
+    _check = field_validator("cues", "pronoun_openers")(_compiles)
+
+
+def parse_cues(data: Any | None = None) -> ResolutionCues:
+    return parse(CUES_FILE, ResolutionCues, data)
+
+
+@cache
+def _compiled() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    cues = parse_cues()
+    joined = "|".join(f"(?:{c})" for c in cues.cues)
+    openers = "|".join(f"(?:{c})" for c in cues.pronoun_openers)
+    return re.compile(joined, re.I), re.compile(openers, re.I)
+
+
+def resolved_ranges(sentences: Sequence[tuple[int, str]]) -> list[tuple[int, int]]:
+    """Character ranges (start, end) of the document whose findings a later cue says are over."""
+    cue, opener = _compiled()
+    ranges: list[tuple[int, int]] = []
+    for index, (offset, sentence) in enumerate(sentences):
+        for match in cue.finditer(sentence):
+            if _NOT_BEFORE.search(sentence[: match.start()]):
+                continue
+            ranges.append((offset, offset + match.start()))
+            if index > 0 and opener.match(sentence[: match.start()] or sentence):
+                previous_offset, previous = sentences[index - 1]
+                ranges.append((previous_offset, previous_offset + len(previous)))
+    return ranges

@@ -1,0 +1,54 @@
+"""Section-aware sentence starts: a numbered item, a bullet or a ``Label:`` line starts a sentence.
+
+Reports wrap their lines in the middle of sentences, so a line break alone says nothing; but a line
+that opens with "1.", "2)", "-", or a header such as "Impression:" or "XR:" begins a new statement,
+and a negation or hedge on the line before must not reach into it. pysbd splits the rest.
+"""
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+COMPONENT = "spinetrack_sections"
+
+_ITEM_START = re.compile(
+    r"(?m)^[ \t]*(?:\d{1,2}[.)]\s|[-•*]\s|\(?[a-z]\)\s|[A-Za-z][A-Za-z /&-]{0,30}:)"
+)
+
+
+_SENTENCE_END = frozenset(".!?:;")
+
+
+def _is_header(line: str) -> bool:
+    """An all-capitals line ("CT LUMBAR SPINE", "IMPRESSION") heads what follows."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+@Language.component(COMPONENT)
+def mark_section_starts(doc: Doc) -> Doc:
+    """Start a sentence at every line that opens a list item or a labelled section, and join a
+    line that only continues a wrapped sentence to the line before it."""
+    text = doc.text
+    starts = {
+        match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+        for match in _ITEM_START.finditer(text)
+    }
+    for token in doc[1:]:
+        if token.is_space:
+            continue
+        if token.idx in starts:
+            token.is_sent_start = True
+            continue
+        line_start = text.rfind("\n", 0, token.idx)
+        if line_start < 0 or text[line_start + 1 : token.idx].strip():
+            continue  # not the first word of a line
+        previous_line = text[:line_start].rstrip().rsplit("\n", 1)[-1]
+        if (
+            previous_line
+            and previous_line[-1] not in _SENTENCE_END
+            and not _is_header(previous_line)
+        ):
+            token.is_sent_start = False
+    return doc

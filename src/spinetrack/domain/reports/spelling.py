@@ -1,0 +1,126 @@
+"""Misspelt clinical words put right before the rules read them ("incontinance", "psuedarthrosis").
+
+The lexicon is every long word the wording rules use (knowledge/reports/: finding phrases, the
+words inside their regexes, and ConText triggers). A word of the report that is not in it, is not an
+English word (pyspellchecker's dictionary), and is one edit (two for long words) from a lexicon word
+by rapidfuzz's Levenshtein distance, with the same first two letters and the same last letter, is
+taken as that word. So "impression" never becomes "compression", "apyrexial" never "pyrexial", and
+a word that only differs from a lexicon word in its ending ("decompressed", "fusions") is another
+form of it, not a typo. The corrected text keeps a map back to
+the report's own characters, so a finding always quotes what the report says.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from spinetrack.domain.reports.rules import modifier_rules, term_rules
+from spinetrack.domain.reports.values import value_rules
+
+if TYPE_CHECKING:
+    from spellchecker import SpellChecker
+
+MIN_LENGTH = 7
+"""Shorter words are left alone: one edit turns too many short words into other real words."""
+LONG_WORD = 12
+"""From this length two edits are allowed."""
+_WORD = re.compile(r"[A-Za-z]+")
+_LEXICON_WORD = re.compile(rf"[a-z]{{{MIN_LENGTH},}}")
+_REGEX_ESCAPE = re.compile(r"\\[a-zA-Z]")
+
+
+@cache
+def lexicon() -> tuple[str, ...]:
+    """Every word of at least MIN_LENGTH letters that the wording rules use, sorted."""
+    sources: list[str] = []
+    for terms in term_rules().terms:
+        sources += terms.phrases + terms.regexes
+    for modifier in modifier_rules().modifiers:
+        sources += modifier.phrases + modifier.regexes
+    sources += [rule.analyte for rule in value_rules().rules]
+    words = {w for s in sources for w in _LEXICON_WORD.findall(_REGEX_ESCAPE.sub(" ", s).lower())}
+    return tuple(sorted(words))
+
+
+@cache
+def _known() -> frozenset[str]:
+    return frozenset(lexicon())
+
+
+def _common_prefix(a: str, b: str) -> int:
+    size = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        size += 1
+    return size
+
+
+@cache
+def _english() -> "SpellChecker":
+    """pyspellchecker's English dictionary, loaded the first time a word looks misspelt."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
+
+
+@cache
+def correction(word: str) -> str | None:
+    """The lexicon word a misspelt ``word`` stands for, or None when it is not a misspelling."""
+    lower = word.lower()
+    if len(lower) < MIN_LENGTH or lower in _known():
+        return None
+    limit = 2 if len(lower) >= LONG_WORD else 1
+    found = process.extract(
+        lower, lexicon(), scorer=Levenshtein.distance, score_cutoff=limit, limit=5
+    )
+    if not found:
+        return None
+    if any(_common_prefix(lower, m) >= min(len(lower), len(m)) - 2 for m, _, _ in found):
+        return None  # another form of a lexicon word, not a typo
+    match = found[0][0]
+    if match[:2] != lower[:2] or match[-1] != lower[-1] or _english().known([lower]):
+        return None
+    return match
+
+
+@dataclass(frozen=True, slots=True)
+class Corrected:
+    """Text with misspellings put right, and where each of its characters came from."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The report's own characters for ``text[start:end]``."""
+        if not self.origin:
+            return start, end
+        return self.origin[start], self.origin[max(start, end - 1)] + 1
+
+
+def correct(text: str) -> Corrected:
+    """``text`` with every misspelt lexicon word replaced (lower case), mapped to ``text``."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    done = 0
+    changed = False
+    for match in _WORD.finditer(text):
+        fixed = correction(match.group(0))
+        if fixed is None:
+            continue
+        changed = True
+        pieces.append(text[done : match.start()])
+        origin += range(done, match.start())
+        pieces.append(fixed)
+        last = match.end() - 1
+        origin += [min(match.start() + i, last) for i in range(len(fixed))]
+        done = match.end()
+    if not changed:
+        return Corrected(text, ())
+    pieces.append(text[done:])
+    origin += range(done, len(text))
+    return Corrected("".join(pieces), tuple(origin))

@@ -1,0 +1,309 @@
+"""Numbers in reports read as findings: a value with its unit against a threshold with a source.
+
+"CRP 46 mg/L", "PVR 620 mL", "PHQ-9 = 21", "EHL 4/5, was 5/5", "MBB ... 8/10 -> 1/10": the rules and
+their thresholds are in knowledge/reports/value_rules.yaml; this module finds the numbers, compares
+them, and adds a finding span to the document's span group, where ConText then reads its context
+as for any other mention ("no longer", "was", "if").
+"""
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from spinetrack.domain.knowledge import KnowledgeModel, parse
+from spinetrack.domain.reports.rules import _check_ids, _compiles
+from spinetrack.domain.sources import Sources
+
+VALUES_FILE = "reports/value_rules.yaml"
+TREND = "value_trend"
+"""The span id of a finding read from a value now against an earlier one."""
+
+_NUMBER = re.compile(
+    r"(?<![\d/.:A-Za-z])(?!(?:19|20)\d\d\b)(?<!day\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*(?:x|×)\s*\d)",
+    re.I,
+)
+_UNIT = re.compile(r"\s*(mg/dl|mg/l|mm/h(?:r)?|ml|mls|cc|mm|cm|kg|%)", re.I)
+_DAY = re.compile(r"\b(?:day|pod|d)\s?(\d{1,3})\b", re.I)
+_BELOW_MARK = re.compile(
+    r"(?:<|≤|under|below|less\s+than|ref(?:erence)?|normal|uln|upper\s+limit)\s*$", re.I
+)
+_GRADE = re.compile(r"\b([0-5])[+-]?/5\b")
+_PAIN = re.compile(r"\b(\d{1,2})/10\b")
+_PERCENT = re.compile(r"(\d{1,3})\s?%")
+_EARLIER_AFTER = re.compile(
+    r"^[^,;.]{0,25}?\b(?:pre-?op(?:erative(?:ly)?)?|before|yesterday|post[\s-]?op|last\s+week|"
+    r"at\s+\d+\s*(?:weeks?|wks?|months?|pm|am|h)|at\s+\d|in\s+clinic|earlier|previously)\b",
+    re.I,
+)
+_EARLIER_BEFORE = re.compile(
+    r"(?:\bwas|\bpre-?op(?:erative(?:ly)?)?|\(|\bfrom)\s*[A-Za-z ]{0,12}$", re.I
+)
+_PREOP = re.compile(r"pre-?op|before\s+(?:the\s+)?(?:surgery|operation)", re.I)
+_CURRENT = re.compile(
+    r"^[^,;.]{0,12}\b(?:today|now|currently)\b|\b(?:now|is|today)\s*[A-Za-z ]{0,10}$", re.I
+)
+
+
+class _Window(KnowledgeModel):
+    until: int = Field(ge=1)
+    above: float
+
+
+class ValueRule(KnowledgeModel):
+    """One way a number becomes a finding (see the file's header for the kinds)."""
+
+    finding: str
+    kind: Literal["threshold", "rise_after_fall", "grade_trend", "relief", "weight_drop"]
+    analyte: str
+    until: str | None = None
+    reading: Literal["first", "any"] = "any"
+    above: float = 0
+    uncertain_above: float | None = None
+    unit: str | None = None
+    units: dict[str, float] = Field(default_factory=dict)
+    early_days: _Window | None = None
+    early_days_mid: _Window | None = None
+    note: str | None = None
+    sources: Sources
+
+    @field_validator("analyte", "until")
+    @classmethod
+    def _regex_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            _compiles([value])
+        return value
+
+
+class ValueRules(KnowledgeModel):
+    note: str
+    sources: Sources
+    rules: list[ValueRule] = Field(min_length=1)
+
+
+def parse_values(data: Any | None = None) -> ValueRules:
+    """The value rules (the shipped file, or ``data`` shaped like it); finding ids must be known."""
+    rules = parse(VALUES_FILE, ValueRules, data)
+    _check_ids(VALUES_FILE, [(f"rules.{i}.finding", r.finding) for i, r in enumerate(rules.rules)])
+    return rules
+
+
+@cache
+def value_rules() -> ValueRules:
+    return parse_values()
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A finding read from numbers: its id, the characters it covers, and whether it is hedged."""
+
+    finding: str
+    start: int
+    end: int
+    uncertain: bool = False
+    trend: bool = False
+    """Read from a value now against one before: the earlier value's date ("was 71 kg 18 months
+    ago") dates the comparison, not the finding, so historical markers do not apply."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    number: float
+    start: int
+    end: int
+    unit: str | None = None
+
+
+MEASURED = {"mm": {"mm"}, "cm": {"cm", "mm"}, "ml": {"ml", "mls", "cc"}}
+"""Rules on a length or a volume read only numbers written with a unit of theirs: in "subsidence
+1 mm, unchanged from 6 weeks" the 6 is not a length."""
+
+
+def _segments(
+    text: str, analyte: re.Pattern[str], until: re.Pattern[str] | None
+) -> Iterator[tuple[int, int, int]]:
+    """Each stretch of ``text`` from an analyte's name to the next other analyte or the end, as
+    (start of the name, end of the name, end of the stretch)."""
+    for match in analyte.finditer(text):
+        stop = len(text)
+        if until is not None:
+            other = until.search(text, match.end())
+            if other is not None:
+                stop = other.start()
+        following = analyte.search(text, match.end())
+        if following is not None and following.start() < stop and following.start() > match.end():
+            stop = min(stop, following.start())
+        yield match.start(), match.end(), stop
+
+
+def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list[_Value]:
+    values = []
+    for match in _NUMBER.finditer(text, start, stop):
+        if _BELOW_MARK.search(text[max(start, match.start() - 14) : match.start()]):
+            continue
+        number = float(match.group(1))
+        unit = _UNIT.match(text, match.end())
+        if unit is not None:
+            number *= factors.get(unit.group(1).lower(), 1.0)
+        values.append(
+            _Value(
+                number,
+                match.start(),
+                unit.end() if unit else match.end(),
+                unit.group(1).lower() if unit else None,
+            )
+        )
+    return values
+
+
+def _latest_day(sentence: str) -> int | None:
+    days = [int(match.group(1)) for match in _DAY.finditer(sentence)]
+    return max(days) if days else None
+
+
+def _limit(rule: ValueRule, sentence: str) -> float:
+    day = _latest_day(sentence)
+    for window in (rule.early_days, rule.early_days_mid):
+        if window is not None and day is not None and day < window.until:
+            return window.above
+    return rule.above
+
+
+def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+    analyte = re.compile(rule.analyte, re.I)
+    until = re.compile(rule.until, re.I) if rule.until else None
+    factors = {unit.lower(): factor for unit, factor in rule.units.items()}
+    limit = _limit(rule, sentence)
+    for start, named, stop in _segments(sentence, analyte, until):
+        values = _values(sentence, named, stop, factors)
+        accepted = MEASURED.get((rule.unit or "").lower())
+        if accepted is not None:
+            values = [v for v in values if v.unit in accepted]
+        if rule.reading == "first":
+            values = values[:1]
+        for value in values:
+            if value.number > limit:
+                yield Reading(rule.finding, offset + start, offset + value.end)
+                break
+            if rule.uncertain_above is not None and value.number > rule.uncertain_above:
+                yield Reading(rule.finding, offset + start, offset + value.end, uncertain=True)
+                break
+
+
+def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+    analyte = re.compile(rule.analyte, re.I)
+    until = re.compile(rule.until, re.I) if rule.until else None
+    for start, named, stop in _segments(sentence, analyte, until):
+        series = [v.number for v in _values(sentence, named, stop, {"mg/dl": 10.0})]
+        fell = False
+        for before, after in itertools.pairwise(series):
+            if after < before:
+                fell = True
+            elif fell and after > before:
+                yield Reading(rule.finding, offset + start, offset + stop)
+                return
+
+
+def _own_words(sentence: str, grades: list[re.Match[str]], index: int) -> tuple[str, str]:
+    """The words that belong to one grade: before it back to the previous grade (at most 20
+    characters), and after it up to the next separator or grade."""
+    match = grades[index]
+    stop = grades[index + 1].start() if index + 1 < len(grades) else len(sentence)
+    begin = grades[index - 1].end() if index > 0 else max(0, match.start() - 20)
+    after = re.split(r"[,;(]|\s[-–]\s", sentence[match.end() : stop], maxsplit=1)[0]
+    before = re.split(r"[,;]|\s[-–]\s", sentence[begin : match.start()])[-1][-20:]
+    return before, after
+
+
+def _is_earlier(sentence: str, grades: list[re.Match[str]], index: int) -> bool:
+    """Whether a grade is a past one: "was 5/5", "(5/5 yesterday)", "5/5 pre-op", "at 2 weeks"."""
+    before, after = _own_words(sentence, grades, index)
+    if _CURRENT.search(after[:20]) or re.search(
+        r"\b(?:now|is|today)\s*[A-Za-z ]{0,10}$", before, re.I
+    ):
+        return False
+    return bool(_EARLIER_AFTER.search(after) or _EARLIER_BEFORE.search(before))
+
+
+def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+    grades = list(_GRADE.finditer(sentence))
+    if len(grades) < 2:
+        return
+    earlier = [g for i, g in enumerate(grades) if _is_earlier(sentence, grades, i)]
+    current = [g for g in grades if g not in earlier]
+    if not earlier or not current:
+        return
+    now = int(current[-1].group(1))
+    higher = [g for g in earlier if int(g.group(1)) > now]
+    if not higher:
+        return
+    start = min(g.start() for g in grades)
+    end = max(g.end() for g in grades)
+    yield Reading("new_weakness", offset + start, offset + end, trend=True)
+    after_surgery = [
+        g
+        for g in higher
+        if not _PREOP.search("".join(_own_words(sentence, grades, grades.index(g))))
+    ]
+    if after_surgery:
+        yield Reading("progressive_weakness", offset + start, offset + end, trend=True)
+
+
+def _relief(sentence: str) -> float | None:
+    percents = [float(m.group(1)) for m in _PERCENT.finditer(sentence)]
+    if percents:
+        return max(percents)
+    scores = [int(m.group(1)) for m in _PAIN.finditer(sentence)]
+    if len(scores) >= 2 and scores[0] > 0:
+        return max((scores[0] - after) / scores[0] * 100 for after in scores[1:])
+    return None
+
+
+def _relief_rule(
+    rule: ValueRule, sentences: list[tuple[int, str]], index: int
+) -> Iterator[Reading]:
+    """The block is named in this sentence or the one before it; the relief is in this one."""
+    offset, sentence = sentences[index]
+    analyte = re.compile(rule.analyte, re.I)
+    named = analyte.search(sentence)
+    if named is None and not (index > 0 and analyte.search(sentences[index - 1][1])):
+        return
+    relief = _relief(sentence)
+    if relief is not None and relief > rule.above:
+        start = named.start() if named is not None else 0
+        yield Reading(rule.finding, offset + start, offset + len(sentence.rstrip()))
+
+
+_WEIGHT = re.compile(
+    r"\bweight\s+(\d+(?:\.\d+)?)\s*kg\b[^.;]{0,10}?\b(?:was|from)\s+(\d+(?:\.\d+)?)\s*kg", re.I
+)
+
+
+def _weight_drop(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+    for match in _WEIGHT.finditer(sentence):
+        now, before = float(match.group(1)), float(match.group(2))
+        if before > 0 and (before - now) / before * 100 > rule.above:
+            yield Reading(rule.finding, offset + match.start(), offset + match.end(), trend=True)
+
+
+def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = None) -> list[Reading]:
+    """Every finding the numbers in the sentences give; ``sentences`` are (offset, text) pairs."""
+    rules = rules or value_rules()
+    readings: list[Reading] = []
+    for index, (offset, sentence) in enumerate(sentences):
+        for rule in rules.rules:
+            if rule.kind == "threshold":
+                readings += _threshold(rule, sentence, offset)
+            elif rule.kind == "rise_after_fall":
+                readings += _rise_after_fall(rule, sentence, offset)
+            elif rule.kind == "grade_trend":
+                readings += _grade_trend(rule, sentence, offset)
+            elif rule.kind == "relief":
+                readings += _relief_rule(rule, sentences, index)
+            else:
+                readings += _weight_drop(rule, sentence, offset)
+    return readings

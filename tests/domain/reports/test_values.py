@@ -1,0 +1,69 @@
+"""Numbers read as findings against the sourced thresholds of knowledge/reports/value_rules.yaml."""
+
+import pytest
+
+from spinetrack.domain.errors import KnowledgeError
+from spinetrack.domain.knowledge import load_yaml
+from spinetrack.domain.reports import find_in_reports
+from spinetrack.domain.reports.values import VALUES_FILE, parse_values, value_rules
+
+
+def _read(text: str) -> dict[str, str]:
+    return {m.id: m.status for m in find_in_reports([text])}
+
+
+def test_every_value_rule_cites_a_source_and_names_a_known_finding() -> None:
+    assert all(rule.sources for rule in value_rules().rules)
+    data = load_yaml(VALUES_FILE)
+    data["rules"][0]["finding"] = "crp_elevatd"
+    with pytest.raises(KnowledgeError, match="crp_elevatd"):
+        parse_values(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ESR 78 mm/hr. CRP 46 mg/L. WCC 9.1 (normal).", {"crp_elevated", "esr_elevated"}),
+        ("CRP 8.9 mg/dL (normal < 1.0). White count 15.6.", {"crp_elevated", "wbc_elevated"}),
+        ("Bloods: CRP 3 mg/L (ref <5), ESR 12 mm/h, WBC 7.2.", set()),
+        ("Day 3 CRP 186 mg/L - expected post-operative peak.", set()),
+        ("CRP: 140 -> 62 -> 18 mg/L.", {"crp_elevated"}),
+        ("CRP day 3 168, day 10 31, day 21 94 mg/L.", {"crp_elevated", "crp_second_rise"}),
+        ("Raised ESR in 2021 was put down to polymyalgia.", set()),
+    ],
+)
+def test_inflammatory_markers_are_read_against_their_limits(text: str, expected: set[str]) -> None:
+    assert set(_read(text)) == expected
+
+
+def test_a_post_void_residual_is_retention_above_500_ml_and_uncertain_above_200() -> None:
+    assert _read("Bladder scan: PVR 620 mL.") == {"urinary_retention": "affirmed"}
+    assert _read("PVR 350 mL, repeat after the next void.") == {"urinary_retention": "uncertain"}
+    assert _read("PVR 60 mL.") == {}
+
+
+def test_muscle_grades_over_time_give_new_and_progressive_weakness() -> None:
+    worse = "Power L EHL: 5/5 pre-op, 4/5 at 2 weeks, 2/5 today."
+    assert _read(worse) == {"new_weakness": "affirmed", "progressive_weakness": "affirmed"}
+    assert _read("EHL 4/5 - pre-op 5/5.") == {"new_weakness": "affirmed"}
+    assert _read("Plantarflexion: 3/5 pre-op, 4/5 at 6 weeks, 5/5 today.") == {}
+
+
+def test_block_relief_is_read_from_a_percentage_or_pain_scores() -> None:
+    assert _read("Left L4/5 MBB gave 85% relief for 6 hours.") == {"mbb_positive": "affirmed"}
+    assert _read("MBB L3/4 R: 30% relief only.") == {}
+    sij = "Left SIJ block: pain 8/10 before, 1/10 after."
+    assert _read(sij) == {"sij_block_positive": "affirmed"}
+
+
+def test_lengths_need_their_unit_and_a_level_name_is_not_a_number() -> None:
+    assert _read("Cage subsidence: 1 mm, no change from 6 weeks.") == {}
+    assert _read("Screw halo measurements all <1 mm (max 0.6 mm at L5 left).") == {}
+    assert _read("Peri-screw radiolucency: L5 right 2.5 mm.") == {"screw_lucency": "affirmed"}
+
+
+def test_scores_and_weight() -> None:
+    assert _read("PHQ-9 = 21. GAD-7 = 17.") == {"psychological_distress": "affirmed"}
+    assert _read("PHQ-9 4/27, GAD-7 3/21.") == {}
+    weight = "Weight 64 kg (was 71 kg at pre-op assessment 18 months ago)."
+    assert _read(weight) == {"unexplained_weight_loss": "affirmed"}
