@@ -17,6 +17,7 @@ from spinetrack.web.routes import (
     consultations,
     data_entry,
     home,
+    language,
     letters,
     library,
     paper,
@@ -37,6 +38,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(analytics.router)
     app.include_router(letters.router)
     app.include_router(questionnaire.router)
+    app.include_router(language.router)
     app.include_router(consult.router)
     app.include_router(consultations.router)
     app.include_router(chase.router)

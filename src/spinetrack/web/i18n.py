@@ -22,6 +22,11 @@ from babel.support import Translations
 from jinja2 import Environment
 
 from spinetrack.domain.consultations import screening
+from spinetrack.domain.education import urgent_care
+from spinetrack.domain.instruments import get_instrument
+from spinetrack.domain.instruments.registry import instrument_ids
+from spinetrack.domain.outcomes.recovery import recovery_words
+from spinetrack.services.questionnaire_text import questionnaire_text
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -55,7 +60,9 @@ def install(env: Environment, language: str = DEFAULT_LANGUAGE) -> None:
 
 
 def knowledge_messages() -> list[str]:
-    """Patient-facing text that lives in knowledge files rather than templates."""
+    """Patient-facing text that lives in knowledge files rather than templates: the consultation
+    screening, the urgent-care advice, the course of recovery on the results page, and
+    spinetrack's own neutral descriptions of each questionnaire (never licensed wording)."""
     found = screening()
     texts: list[str] = []
     for instruction in found.instructions.values():
@@ -64,7 +71,16 @@ def knowledge_messages() -> list[str]:
         texts.append(question.text)
         if question.hint:
             texts.append(question.hint)
-    return texts
+    urgent = urgent_care()
+    texts += [urgent.title, urgent.emergency.action, *urgent.emergency.signs]
+    texts += [urgent.same_day.action, *urgent.same_day.signs]
+    texts += recovery_words().texts()
+    for instrument in instrument_ids():
+        texts.append(get_instrument(instrument).title)
+        for question in questionnaire_text(instrument).questions:
+            texts += [question.title, question.when]
+            texts += [option.label for option in question.options if option.label]
+    return list(dict.fromkeys(texts))
 
 
 def template_messages(folder: Path = TEMPLATES_DIR) -> Iterable[tuple[str, str | tuple[str, ...]]]:
@@ -79,7 +95,7 @@ def extracted() -> Catalog:
     for filename, message in template_messages():
         catalog.add(message, locations=[(f"templates/{filename}", 0)])
     for text in knowledge_messages():
-        catalog.add(text, locations=[("knowledge/consultations/screening.yaml", 0)])
+        catalog.add(text, locations=[("knowledge", 0)])
     return catalog
 
 

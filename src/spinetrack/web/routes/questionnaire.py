@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from spinetrack.domain.education import urgent_care
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.instruments import get_instrument, score
 from spinetrack.services.patient_links import (
@@ -21,7 +22,9 @@ from spinetrack.services.patient_links import (
     save_answer,
     submit_draft,
 )
+from spinetrack.services.patient_results import open_results
 from spinetrack.services.questionnaire_text import Question, QuestionnaireText, questionnaire_text
+from spinetrack.web.charts import trajectory
 from spinetrack.web.deps import PageSessions
 from spinetrack.web.templating import templates
 
@@ -258,4 +261,22 @@ def submit(request: Request, token: str, sessions: PageSessions) -> Response:
 def thanks(request: Request, token: str, sessions: PageSessions) -> Response:
     if not link_answered(sessions=sessions, token=token):
         return _redirect(f"/q/{token}")
-    return _page(request, "patient/q_thanks.html", clinic_name="")
+    return _page(request, "patient/q_thanks.html", clinic_name="", base=f"/q/{token}")
+
+
+@router.get("/{token}/results", response_class=HTMLResponse)
+def results(request: Request, token: str, sessions: PageSessions) -> Response:
+    """The patient's own scores over time, on the link they answered, until it would expire."""
+    try:
+        found = open_results(sessions=sessions, token=token, remote=_remote(request))
+    except NotFound:
+        return _gone(request)
+    return _page(
+        request,
+        "patient/results.html",
+        clinic_name=found.clinic_name,
+        results=found,
+        charts={s.instrument: trajectory(s.chart) for s in found.series},
+        urgent=urgent_care(),
+        expires=found.expires_at.date(),
+    )
