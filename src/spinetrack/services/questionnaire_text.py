@@ -39,8 +39,13 @@ class Question:
     @property
     def when(self) -> str:
         """The recall period in a patient's words: "today" when the instrument asks about the day
-        of completion, otherwise the period without the definition's note in brackets."""
-        return "today" if '"today"' in self.recall else self.recall.split(" (")[0]
+        of completion, otherwise the period without the definition's note in brackets; "" when the
+        built-in definition does not know it."""
+        if '"today"' in self.recall:
+            return "today"
+        if self.recall.startswith("not stated"):
+            return ""  # the period is in the clinic's licensed text; never show our note
+        return self.recall.split(" (")[0]
 
     @property
     def scale(self) -> bool:

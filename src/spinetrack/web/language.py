@@ -20,6 +20,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.requests import Request
 
+from spinetrack.services import catalogues
 from spinetrack.web import i18n
 
 LANGUAGE_COOKIE = "spinetrack_language"
@@ -28,12 +29,9 @@ PATIENT_PATHS = ("/q/", "/consult", "/r/")
 library's pages are written in English only for now: their text is knowledge, not catalogue.)"""
 
 
-@cache
 def available() -> tuple[str, ...]:
     """The shipped catalogues, source language first."""
-    found = sorted(p.name for p in i18n.LOCALE_DIR.iterdir() if i18n.po_path(p.name).exists())
-    rest = [code for code in found if code != i18n.DEFAULT_LANGUAGE]
-    return (i18n.DEFAULT_LANGUAGE, *rest)
+    return catalogues.languages()
 
 
 @cache
@@ -77,9 +75,8 @@ def is_patient_page(path: str) -> bool:
     return path.startswith(PATIENT_PATHS)
 
 
-@cache
 def _translations(language: str) -> Translations:
-    return i18n.translations(language)
+    return catalogues.cached_translations(language)
 
 
 def gettext_for(language: str) -> Callable[[str], str]:
@@ -115,7 +112,7 @@ def _newstyle_plural(translate: Callable[[str, str, int], str]) -> Callable[...,
 
 def long_date(on: date, language: str) -> str:
     """A date as people write it in `language` ("6 December 2026", "6 de diciembre de 2026")."""
-    return format_date(on, format="long", locale=language)
+    return format_date(on, format="long", locale=catalogues.date_locale(language))
 
 
 @cache

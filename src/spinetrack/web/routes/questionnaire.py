@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from spinetrack.domain.education import urgent_care
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.instruments import get_instrument, score
+from spinetrack.services.patient_language import remember_language
 from spinetrack.services.patient_links import (
     LinkForm,
     link_answered,
@@ -26,6 +27,7 @@ from spinetrack.services.patient_results import open_results
 from spinetrack.services.questionnaire_text import Question, QuestionnaireText, questionnaire_text
 from spinetrack.web.charts import trajectory
 from spinetrack.web.deps import PageSessions
+from spinetrack.web.language import choose
 from spinetrack.web.templating import templates
 
 router = APIRouter(prefix="/q", include_in_schema=False)
@@ -254,6 +256,9 @@ def submit(request: Request, token: str, sessions: PageSessions) -> Response:
         return _gone(request)
     except InvalidInput:
         return _review_page(request, token, form, error="refused", status=422)
+    remember_language(
+        sessions=sessions, token=token, language=choose(request), remote=_remote(request)
+    )
     return _redirect(f"/q/{token}/thanks")
 
 
