@@ -67,9 +67,9 @@ def knowledge_messages() -> list[str]:
     texts += recovery_words().texts()
     for instrument in instrument_ids():
         texts.append(get_instrument(instrument).title)
-        for question in questionnaire_text(instrument).questions:
-            texts += [question.title, *([question.when] if question.when else [])]
-            texts += [option.label for option in question.options if option.label]
+        for item in questionnaire_text(instrument).questions:
+            texts += [item.title, *([item.when] if item.when else [])]
+            texts += [option.label for option in item.options if option.label]
     return list(dict.fromkeys(texts))
 
 
