@@ -4,11 +4,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from spinetrack.web import i18n
 from spinetrack.web.deps import BadForm, SignInRequired
+from spinetrack.web.language import is_patient_page
 from spinetrack.web.routes import (
     analytics,
     auth,
@@ -57,8 +58,12 @@ async def _to_login(request: Request, _: Exception) -> Response:
 
 
 async def _bad_form(request: Request, _: Exception) -> Response:
-    body = (
-        "<!doctype html><title>Form expired</title><p>This form has expired or did not come from "
-        "spinetrack. Go back, reload the page and try again.</p>"
+    """A form post without a valid CSRF token: a page in the site's (or the patient's) layout that
+    says nothing was saved and offers the form again."""
+    path = request.url.path
+    name = "patient/form_expired.html" if is_patient_page(path) else "form_expired.html"
+    response = templates.TemplateResponse(
+        request, name, {"visitor": None, "back": path, "clinic_name": ""}, status_code=400
     )
-    return HTMLResponse(body, status_code=400)
+    response.headers["Cache-Control"] = "no-store"
+    return response
