@@ -123,6 +123,9 @@ def template_globals(language: str) -> dict[str, object]:
         "ngettext": _newstyle_plural(translations.ngettext),
         "language": language,
         "long_date": lambda on: long_date(on, language),
+        "short_date": lambda on: format_date(
+            on, format="medium", locale=catalogues.date_locale(language)
+        ),
     }
 
 

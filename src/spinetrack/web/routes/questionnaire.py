@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from spinetrack.domain.education import urgent_care
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.instruments import get_instrument, score
+from spinetrack.domain.outcomes import schedule
 from spinetrack.services.patient_language import remember_language
 from spinetrack.services.patient_links import (
     LinkForm,
@@ -282,6 +283,7 @@ def results(request: Request, token: str, sessions: PageSessions) -> Response:
         clinic_name=found.clinic_name,
         results=found,
         charts={s.instrument: trajectory(s.chart) for s in found.series},
+        timepoints=[t.id for t in schedule()],
         urgent=urgent_care(),
         expires=found.expires_at.date(),
     )
