@@ -49,10 +49,10 @@ class Step:
     question: Question
 
 
-def _steps(form: LinkForm) -> list[Step]:
+def _steps(form: LinkForm, language: str | None = None) -> list[Step]:
     steps: list[Step] = []
     for part, instrument in enumerate(form.instruments, start=1):
-        text = questionnaire_text(instrument)
+        text = questionnaire_text(instrument, language)
         for question in text.questions:
             steps.append(Step(len(steps) + 1, part, text, question))
     return steps
@@ -109,7 +109,7 @@ def intro(request: Request, token: str, sessions: PageSessions) -> Response:
 def _step_page(
     request: Request, token: str, form: LinkForm, number: int, error: str | None = None
 ) -> Response:
-    steps = _steps(form)
+    steps = _steps(form, choose(request))
     if not 1 <= number <= len(steps):
         return _redirect(f"/q/{token}")
     step = steps[number - 1]
@@ -194,8 +194,8 @@ class ReviewPart:
     """How many more answers the questionnaire needs before it can be scored (0 when enough)."""
 
 
-def _review_parts(form: LinkForm) -> list[ReviewPart]:
-    steps = _steps(form)
+def _review_parts(form: LinkForm, language: str | None = None) -> list[ReviewPart]:
+    steps = _steps(form, language)
     parts = []
     for instrument in form.instruments:
         answers = form.draft[instrument]
@@ -230,7 +230,7 @@ def _review_page(
         status,
         clinic_name=form.clinic_name,
         base=f"/q/{token}",
-        parts=_review_parts(form),
+        parts=_review_parts(form, choose(request)),
         total=len(_steps(form)),
         error=error,
     )
