@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
 from spinetrack.config import get_settings
+from spinetrack.services.questionnaire_text import questionnaire_text
 
 runner = CliRunner()
 
@@ -101,3 +102,24 @@ def test_a_file_that_is_not_json_exits_2(tmp_path: Path, var_dir: Path) -> None:
 def test_a_missing_file_exits_2(tmp_path: Path, var_dir: Path) -> None:
     result = runner.invoke(app, ["instruments", "load", str(tmp_path / "none.json")])
     assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_a_licensed_translation_is_kept_per_language_and_shown_only_in_it(
+    tmp_path: Path, var_dir: Path
+) -> None:
+    spanish = nrs_questionnaire()
+    spanish["item"][0]["text"] = "Pregunta licenciada de la clínica sobre el dolor de pierna"
+    source = tmp_path / "nrs_leg.es.json"
+    source.write_text(json.dumps(spanish), encoding="utf-8")
+    result = runner.invoke(app, ["instruments", "load", str(source), "--language", "es"])
+    assert result.exit_code == 0, result.output
+    assert (var_dir / "instruments" / "nrs_leg.es.json").is_file()
+    assert not (var_dir / "instruments" / "nrs_leg.json").exists()
+    listed = runner.invoke(app, ["instruments", "list"]).stdout
+    assert "licensed (es)" in next(
+        line for line in listed.splitlines() if line.startswith("nrs_leg")
+    )
+    assert questionnaire_text("nrs_leg", "es").questions[0].prompt == spanish["item"][0]["text"]
+    assert questionnaire_text("nrs_leg").questions[0].prompt is None  # no English licence loaded
+    refused = runner.invoke(app, ["instruments", "load", str(source), "--language", "../x"])
+    assert refused.exit_code == 2

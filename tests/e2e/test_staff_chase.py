@@ -96,3 +96,33 @@ def test_a_refused_paper_entry_keeps_what_was_typed(live_server: LiveServer, pag
     expect(page.get_by_text("cannot be completed in the future")).to_be_visible()
     expect(page.locator("#completed_on")).to_have_value("2999-01-01")
     expect(page.locator("input[name='item_odi_2'][value='4']")).to_be_checked()
+
+
+def test_a_refused_link_says_why_in_plain_words_and_takes_the_focus(
+    live_server: LiveServer, page: Page
+) -> None:
+    late = _patient(live_server, "L-2", "Lindqvist", 62)
+    sign_in(page, live_server, "staff@north.example")
+    page.goto(f"{live_server.url}/chase/{late}")
+    for box in page.locator("input[name=instruments]").all():
+        box.uncheck()
+    page.get_by_role("button", name="Create a link and QR code").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_attribute("role", "alert")
+    expect(summary).to_contain_text("Choose at least one questionnaire")
+    assert "List should have" not in page.content()  # no validator wording
+
+
+def test_a_refused_password_change_is_announced_and_focused(
+    live_server: LiveServer, page: Page
+) -> None:
+    sign_in(page, live_server, "staff@north.example")
+    page.goto(f"{live_server.url}/account")
+    page.get_by_label("Current password").fill("not my password at all")
+    page.get_by_label("New password (at least").fill("another-long-pass-42")
+    page.get_by_label("New password again").fill("another-long-pass-42")
+    page.get_by_role("button", name="Change password").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_attribute("role", "alert")

@@ -23,7 +23,7 @@ from spinetrack.services.enrol_patient import register_patient
 from spinetrack.services.outbox import parse_smtp_url, queue_messages, send_pending
 from spinetrack.services.patient_links import open_form
 from spinetrack.services.register_surgery import register_surgery
-from spinetrack.storage.tables import OutboxMessage, PatientLink
+from spinetrack.storage.tables import OutboxMessage, Patient, PatientLink
 
 SYSTEM = system_actor("test:outbox")
 
@@ -203,3 +203,17 @@ def test_smtp_urls_are_read_with_their_security_and_credentials(
 def test_a_wrong_smtp_url_is_refused_clearly(url: str) -> None:
     with pytest.raises(InvalidInput, match="SPINETRACK_SMTP_URL"):
         parse_smtp_url(url)
+
+
+def test_a_patient_who_answered_in_spanish_is_written_to_in_spanish(world: World) -> None:
+    patient_id = _due_patient(world, "ES1")
+    with world.database.sessions.begin() as session:
+        session.execute(update(Patient).where(Patient.id == patient_id).values(language="es"))
+    _due_patient(world, "EN1", email="other@example.org")
+    queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=date.today())
+    by_patient = {m.patient_id: m for m in _messages(world)}
+    spanish = by_patient[patient_id]
+    assert spanish.subject == "North Spine: unas preguntas sobre cómo se encuentra"
+    assert spanish.body.startswith("Hola:") and "{link}" in spanish.body
+    english = next(m for p, m in by_patient.items() if p != patient_id)
+    assert english.body.startswith("Hello,")

@@ -11,12 +11,18 @@ from spinetrack.config import get_settings
 from spinetrack.domain.errors import SpinetrackError
 from spinetrack.domain.instruments import get_instrument, instrument_ids
 from spinetrack.domain.instruments.licensed_text import check_questionnaire
+from spinetrack.services.questionnaire_text import licensed_path
 
 instruments_app = typer.Typer(help="List instruments; load licensed questionnaire text.")
 
 
 def licensed_dir() -> Path:
     return get_settings().var_dir / "instruments"
+
+
+def _licensed_files(instrument_id: str) -> list[Path]:
+    folder = licensed_dir()
+    return [*folder.glob(f"{instrument_id}.json"), *folder.glob(f"{instrument_id}.*.json")]
 
 
 @instruments_app.command("list")
@@ -26,7 +32,8 @@ def list_instruments() -> None:
     rows = [("id", "kind", "region", "items", "version", "text", "title")]
     for instrument_id in instrument_ids():
         d = get_instrument(instrument_id)
-        text = "licensed" if (licensed_dir() / f"{d.id}.json").is_file() else "neutral"
+        loaded = sorted(p.stem.partition(".")[2] or "source" for p in _licensed_files(d.id))
+        text = f"licensed ({', '.join(loaded)})" if loaded else "neutral"
         rows.append((d.id, d.kind, d.region, str(len(d.items)), d.version, text, d.title))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
@@ -50,14 +57,22 @@ def load(
     instrument: str | None = typer.Option(
         None, "--instrument", "-i", help="Instrument id, when the items alone do not tell."
     ),
+    language: str | None = typer.Option(
+        None,
+        "--language",
+        "-l",
+        help="The language of this licensed translation (e.g. es); default: the source language.",
+    ),
 ) -> None:
     """Check a licensed Questionnaire against the built-in definition, then store it."""
+    if language is not None and not language.replace("_", "").isalpha():
+        raise fail(f"--language {language!r}: give a language code such as es or pt_BR")
     document = _read_json(file)
     try:
         definition = check_questionnaire(document, instrument)
     except SpinetrackError as exc:
         raise fail(f"{file}: rejected: {exc.message}") from exc
-    target = licensed_dir() / f"{definition.id}.json"
+    target = licensed_path(definition.id, language)
     target.parent.mkdir(parents=True, exist_ok=True)
     replaced = target.exists()
     target.write_bytes(file.read_bytes())

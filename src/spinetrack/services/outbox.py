@@ -23,6 +23,7 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.reminders import invitation_due, reminder_due, timing
 from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
+from spinetrack.services.email_wording import Kind, follow_up_email
 from spinetrack.services.patient_links import seeded_link_row, token_for_seed
 from spinetrack.storage.repositories.patient_side import (
     FollowupRepository,
@@ -81,26 +82,10 @@ def _public_url() -> str:
     return settings.resolved_public_url()
 
 
-def _wording(kind: str, clinic: str, expires: date) -> tuple[str, str]:
-    until = expires.strftime("%d %B %Y").lstrip("0")
-    if kind == "invitation":
-        subject = f"{clinic}: a few questions about how you are"
-        opening = (
-            f"{clinic} follows how patients are doing after their treatment, and it is time for "
-            "your next short set of questions. It takes about ten minutes on a phone or computer."
-        )
-    else:
-        subject = f"Reminder from {clinic}: a few questions about how you are"
-        opening = (
-            f"A short reminder from {clinic}: your questions are still waiting. Any answers you "
-            "have already given are kept, so you can carry on where you stopped."
-        )
-    body = (
-        f"Hello,\n\n{opening}\n\nOpen this link to answer:\n{LINK_PLACEHOLDER}\n\n"
-        f"The link works until {until}. If you prefer a paper form or have questions, please call "
-        f"the clinic.\n\nPlease do not reply to this e-mail: replies are not read.\n"
+def _wording(kind: Kind, clinic: str, expires: date, language: str | None) -> tuple[str, str]:
+    return follow_up_email(
+        kind, clinic=clinic, expires=expires, link=LINK_PLACEHOLDER, language=language
     )
-    return subject, body
 
 
 @dataclass(frozen=True)
@@ -176,7 +161,7 @@ def _invite(
         )
         work.uow.access.add(link)
         subject, body = _wording(
-            "invitation", clinic.name if clinic else "", link.expires_at.date()
+            "invitation", clinic.name if clinic else "", link.expires_at.date(), patient.language
         )
         message = repo.add_message(
             OutboxMessage(
@@ -232,7 +217,10 @@ def _remind(
             row for row in work.uow.access.links_of(clinic_id, patient_id) if row.id == link_id
         )
         clinic = work.uow.clinics.get(clinic_id)
-        subject, body = _wording("reminder", clinic.name if clinic else "", link.expires_at.date())
+        patient = work.uow.patients(clinic_id).get(patient_id)
+        subject, body = _wording(
+            "reminder", clinic.name if clinic else "", link.expires_at.date(), patient.language
+        )
         message = FollowupRepository(work.uow.session, clinic_id).add_message(
             OutboxMessage(
                 patient_id=patient_id,

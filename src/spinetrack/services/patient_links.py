@@ -410,3 +410,15 @@ def list_links(
         now = datetime.now(UTC)
         rows = work.uow.access.links_of(clinic_id, patient_id)
         return [summarize_link(row, now) for row in reversed(rows)]
+
+
+def answered_link(uow: UnitOfWork, token: str) -> PatientLink:
+    """The link behind a token once its questionnaires are sent, while it has not expired or been
+    withdrawn: the patient's own results are shown on it for as long as the link would have lived.
+    NotFound for anything else, exactly like an unusable questionnaire link."""
+    row = uow.access.link_by_digest(digest(_verified(token)))
+    if row is None or row.purpose != PURPOSE or row.revoked_at or not row.used_at:
+        raise NotFound("link", "(not answered)")
+    if _aware(row.expires_at) <= datetime.now(UTC):
+        raise NotFound("link", "(expired)")
+    return row

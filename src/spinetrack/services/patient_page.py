@@ -265,3 +265,9 @@ def open_patient_page(
             red_flag=bool(outcome and outcome.red_flag),
             may_assess=role in CLINICIANS,
         )
+
+
+def prom_series(surgery_day: date, responses: list[ResponseView]) -> list[Series]:
+    """The counted PROM series of one index surgery, as the patient page charts them (also what
+    the patient's own results page shows)."""
+    return _build_series(_points(surgery_day, responses))

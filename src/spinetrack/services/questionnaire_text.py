@@ -15,6 +15,7 @@ from spinetrack.config import get_settings
 from spinetrack.domain.errors import SpinetrackError
 from spinetrack.domain.instruments import InstrumentDefinition, get_instrument
 from spinetrack.domain.instruments.licensed_text import check_questionnaire
+from spinetrack.services.catalogues import DEFAULT_LANGUAGE
 
 LICENSED_FOLDER = "instruments"
 """Under SPINETRACK_VAR_DIR, where `spinetrack instruments load` keeps a clinic's licensed text."""
@@ -39,8 +40,13 @@ class Question:
     @property
     def when(self) -> str:
         """The recall period in a patient's words: "today" when the instrument asks about the day
-        of completion, otherwise the period without the definition's note in brackets."""
-        return "today" if '"today"' in self.recall else self.recall.split(" (")[0]
+        of completion, otherwise the period without the definition's note in brackets; "" when the
+        built-in definition does not know it."""
+        if '"today"' in self.recall:
+            return "today"
+        if self.recall.startswith("not stated"):
+            return ""  # the period is in the clinic's licensed text; never show our note
+        return self.recall.split(" (")[0]
 
     @property
     def scale(self) -> bool:
@@ -56,12 +62,17 @@ class QuestionnaireText:
     questions: tuple[Question, ...]
 
 
-def licensed_path(instrument_id: str) -> Path:
-    return get_settings().var_dir / LICENSED_FOLDER / f"{instrument_id}.json"
+def licensed_path(instrument_id: str, language: str | None = None) -> Path:
+    """Where a clinic's licensed text is kept: `<id>.json` in the source language, `<id>.<lang>.json`
+    for a licensed translation (loaded with `spinetrack instruments load --language`)."""
+    suffix = f".{language}" if language and language != DEFAULT_LANGUAGE else ""
+    return get_settings().var_dir / LICENSED_FOLDER / f"{instrument_id}{suffix}.json"
 
 
-def _licensed_items(definition: InstrumentDefinition) -> dict[str, dict[str, Any]] | None:
-    path = licensed_path(definition.id)
+def _licensed_items(
+    definition: InstrumentDefinition, language: str | None
+) -> dict[str, dict[str, Any]] | None:
+    path = licensed_path(definition.id, language)
     if not path.is_file():
         return None
     try:
@@ -96,10 +107,14 @@ def _option_label(option: dict[str, Any]) -> tuple[int | None, str]:
     return (int(text) if text.strip().lstrip("-").isdigit() else None), text
 
 
-def questionnaire_text(instrument_id: str) -> QuestionnaireText:
-    """The questions of an instrument in the words to show; raises UnknownInstrument."""
+def questionnaire_text(instrument_id: str, language: str | None = None) -> QuestionnaireText:
+    """The questions of an instrument in the words to show; raises UnknownInstrument.
+
+    Licensed wording is used only in the language it was licensed in: a patient reading another
+    language gets spinetrack's own neutral descriptions, which the catalogue translates, rather
+    than the clinic's text in a language they did not choose."""
     definition = get_instrument(instrument_id)
-    licensed = _licensed_items(definition)
+    licensed = _licensed_items(definition, language)
     questions = []
     for item in definition.items:
         neutral = definition.levels_of(item)

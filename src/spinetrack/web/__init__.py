@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from spinetrack.web import i18n
 from spinetrack.web.deps import BadForm, SignInRequired
+from spinetrack.web.language import is_patient_page
 from spinetrack.web.routes import (
     analytics,
     auth,
@@ -19,6 +20,7 @@ from spinetrack.web.routes import (
     consultations,
     data_entry,
     home,
+    language,
     letters,
     library,
     paper,
@@ -39,6 +41,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(analytics.router)
     app.include_router(letters.router)
     app.include_router(questionnaire.router)
+    app.include_router(language.router)
     app.include_router(consult.router)
     app.include_router(consultations.router)
     app.include_router(chase.router)
@@ -88,8 +91,12 @@ async def _to_login(request: Request, _: Exception) -> Response:
 
 
 async def _bad_form(request: Request, _: Exception) -> Response:
-    body = (
-        "<!doctype html><title>Form expired</title><p>This form has expired or did not come from "
-        "spinetrack. Go back, reload the page and try again.</p>"
+    """A form post without a valid CSRF token: a page in the site's (or the patient's) layout that
+    says nothing was saved and offers the form again."""
+    path = request.url.path
+    name = "patient/form_expired.html" if is_patient_page(path) else "form_expired.html"
+    response = templates.TemplateResponse(
+        request, name, {"visitor": None, "back": path, "clinic_name": ""}, status_code=400
     )
-    return HTMLResponse(body, status_code=400)
+    response.headers["Cache-Control"] = "no-store"
+    return response

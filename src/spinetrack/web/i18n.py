@@ -11,41 +11,36 @@ new strings into every shipped catalogue).
 
 import sys
 from collections.abc import Iterable
-from io import BytesIO
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
-from babel.support import Translations
+from babel.messages.pofile import write_po
 from jinja2 import Environment
 
 from spinetrack.domain.consultations import screening
+from spinetrack.domain.education import urgent_care
+from spinetrack.domain.instruments import get_instrument
+from spinetrack.domain.instruments.registry import instrument_ids
+from spinetrack.domain.outcomes.recovery import recovery_words
+from spinetrack.services.catalogues import (
+    DEFAULT_LANGUAGE,
+    DOMAIN,
+    LOCALE_DIR,
+    po_path,
+    read_catalogue,
+    translations,
+)
+from spinetrack.services.questionnaire_text import questionnaire_text
 
-LOCALE_DIR = Path(__file__).with_name("locale")
+__all__ = ["DEFAULT_LANGUAGE", "LOCALE_DIR", "po_path", "read_catalogue", "translations"]
+
 TEMPLATES_DIR = Path(__file__).with_name("templates")
-DOMAIN = "messages"
-DEFAULT_LANGUAGE = "en"
-EXTRACT_METHODS = [("**.html", "jinja2")]
-EXTRACT_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "false"}}
-
-
-def po_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-def read_catalogue(language: str = DEFAULT_LANGUAGE) -> Catalog:
-    with po_path(language).open("rb") as handle:
-        return read_po(handle, locale=language, domain=DOMAIN)
-
-
-def translations(language: str = DEFAULT_LANGUAGE) -> Translations:
-    """The catalogue as gettext translations (compiled in memory)."""
-    buffer = BytesIO()
-    write_mo(buffer, read_catalogue(language))
-    buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN)
+EXTRACT_METHODS = [("**.html", "jinja2"), ("**.txt", "jinja2")]
+EXTRACT_OPTIONS = {
+    pattern: {"extensions": "jinja2.ext.i18n", "trim_blocks": "false"}
+    for pattern in ("**.html", "**.txt")
+}
 
 
 def install(env: Environment, language: str = DEFAULT_LANGUAGE) -> None:
@@ -55,7 +50,9 @@ def install(env: Environment, language: str = DEFAULT_LANGUAGE) -> None:
 
 
 def knowledge_messages() -> list[str]:
-    """Patient-facing text that lives in knowledge files rather than templates."""
+    """Patient-facing text that lives in knowledge files rather than templates: the consultation
+    screening, the urgent-care advice, the course of recovery on the results page, and
+    spinetrack's own neutral descriptions of each questionnaire (never licensed wording)."""
     found = screening()
     texts: list[str] = []
     for instruction in found.instructions.values():
@@ -64,7 +61,16 @@ def knowledge_messages() -> list[str]:
         texts.append(question.text)
         if question.hint:
             texts.append(question.hint)
-    return texts
+    urgent = urgent_care()
+    texts += [urgent.title, urgent.emergency.action, *urgent.emergency.signs]
+    texts += [urgent.same_day.action, *urgent.same_day.signs]
+    texts += recovery_words().texts()
+    for instrument in instrument_ids():
+        texts.append(get_instrument(instrument).title)
+        for item in questionnaire_text(instrument).questions:
+            texts += [item.title, *([item.when] if item.when else [])]
+            texts += [option.label for option in item.options if option.label]
+    return list(dict.fromkeys(texts))
 
 
 def template_messages(folder: Path = TEMPLATES_DIR) -> Iterable[tuple[str, str | tuple[str, ...]]]:
@@ -79,7 +85,7 @@ def extracted() -> Catalog:
     for filename, message in template_messages():
         catalog.add(message, locations=[(f"templates/{filename}", 0)])
     for text in knowledge_messages():
-        catalog.add(text, locations=[("knowledge/consultations/screening.yaml", 0)])
+        catalog.add(text, locations=[("knowledge", 0)])
     return catalog
 
 

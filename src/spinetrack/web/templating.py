@@ -1,7 +1,8 @@
 """The one Jinja2 environment every page renders with.
 
 The i18n extension is always on, so every template can mark text with `_()` or `{% trans %}`;
-`spinetrack.web.i18n` installs the shipped message catalogues over the null translations.
+`spinetrack.web.i18n` installs the shipped message catalogues over the null translations, and
+`spinetrack.web.language` swaps in the visitor's language on patient-facing pages, per request.
 """
 
 from pathlib import Path
@@ -9,8 +10,11 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 from spinetrack import __version__
+from spinetrack.web.language import page_language
 
-templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+templates = Jinja2Templates(
+    directory=Path(__file__).with_name("templates"), context_processors=[page_language]
+)
 templates.env.add_extension("jinja2.ext.i18n")
 templates.env.globals["version"] = __version__
 templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]

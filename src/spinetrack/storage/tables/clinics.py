@@ -15,6 +15,8 @@ class Clinic(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     date_format: Mapped[str] = mapped_column(String(32), default="%d %b %Y")
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    """The number patients are told to call (their results page, e-mails); optional."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     """Bumped with every write of the clinic's data (storage/data_version.py): a cache key."""

@@ -183,6 +183,21 @@ def _patient_url(token: str) -> str:
     return f"{get_settings().resolved_public_url()}/q/{token}"
 
 
+LINK_MESSAGES = {
+    "instruments": "Choose at least one questionnaire (at most 8).",
+    "valid_days": "Give the number of days the link works: a whole number from 1 to 60.",
+}
+"""The link form's problems in the words of its labels, not the validator's."""
+
+
+def _link_errors(exc: ValidationError | InvalidInput) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for field, message in field_errors(exc).items():
+        name = field.split(".")[0]
+        found.setdefault(name, LINK_MESSAGES.get(name, message))
+    return found
+
+
 @router.post("/{patient_id}/links", response_class=HTMLResponse, dependencies=[CsrfChecked])
 async def new_link(
     request: Request,
@@ -213,7 +228,7 @@ async def new_link(
         return _refusal(request, visitor, exc)
     except (ValidationError, InvalidInput) as exc:
         return _detail(
-            request, visitor, sessions, clinic, patient_id, 422, errors=field_errors(exc)
+            request, visitor, sessions, clinic, patient_id, 422, errors=_link_errors(exc)
         )
     url = _patient_url(issued.token)
     qr = segno.make(url, error="m").svg_inline(scale=4, title="QR code of the questionnaire link")

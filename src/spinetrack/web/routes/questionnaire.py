@@ -12,8 +12,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from spinetrack.domain.education import urgent_care
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.instruments import get_instrument, score
+from spinetrack.domain.outcomes import schedule
+from spinetrack.services.patient_language import remember_language
 from spinetrack.services.patient_links import (
     LinkForm,
     link_answered,
@@ -21,8 +24,11 @@ from spinetrack.services.patient_links import (
     save_answer,
     submit_draft,
 )
+from spinetrack.services.patient_results import open_results
 from spinetrack.services.questionnaire_text import Question, QuestionnaireText, questionnaire_text
+from spinetrack.web.charts import trajectory
 from spinetrack.web.deps import PageSessions
+from spinetrack.web.language import choose
 from spinetrack.web.templating import templates
 
 router = APIRouter(prefix="/q", include_in_schema=False)
@@ -43,10 +49,10 @@ class Step:
     question: Question
 
 
-def _steps(form: LinkForm) -> list[Step]:
+def _steps(form: LinkForm, language: str | None = None) -> list[Step]:
     steps: list[Step] = []
     for part, instrument in enumerate(form.instruments, start=1):
-        text = questionnaire_text(instrument)
+        text = questionnaire_text(instrument, language)
         for question in text.questions:
             steps.append(Step(len(steps) + 1, part, text, question))
     return steps
@@ -103,7 +109,7 @@ def intro(request: Request, token: str, sessions: PageSessions) -> Response:
 def _step_page(
     request: Request, token: str, form: LinkForm, number: int, error: str | None = None
 ) -> Response:
-    steps = _steps(form)
+    steps = _steps(form, choose(request))
     if not 1 <= number <= len(steps):
         return _redirect(f"/q/{token}")
     step = steps[number - 1]
@@ -188,8 +194,8 @@ class ReviewPart:
     """How many more answers the questionnaire needs before it can be scored (0 when enough)."""
 
 
-def _review_parts(form: LinkForm) -> list[ReviewPart]:
-    steps = _steps(form)
+def _review_parts(form: LinkForm, language: str | None = None) -> list[ReviewPart]:
+    steps = _steps(form, language)
     parts = []
     for instrument in form.instruments:
         answers = form.draft[instrument]
@@ -224,7 +230,7 @@ def _review_page(
         status,
         clinic_name=form.clinic_name,
         base=f"/q/{token}",
-        parts=_review_parts(form),
+        parts=_review_parts(form, choose(request)),
         total=len(_steps(form)),
         error=error,
     )
@@ -251,6 +257,9 @@ def submit(request: Request, token: str, sessions: PageSessions) -> Response:
         return _gone(request)
     except InvalidInput:
         return _review_page(request, token, form, error="refused", status=422)
+    remember_language(
+        sessions=sessions, token=token, language=choose(request), remote=_remote(request)
+    )
     return _redirect(f"/q/{token}/thanks")
 
 
@@ -258,4 +267,23 @@ def submit(request: Request, token: str, sessions: PageSessions) -> Response:
 def thanks(request: Request, token: str, sessions: PageSessions) -> Response:
     if not link_answered(sessions=sessions, token=token):
         return _redirect(f"/q/{token}")
-    return _page(request, "patient/q_thanks.html", clinic_name="")
+    return _page(request, "patient/q_thanks.html", clinic_name="", base=f"/q/{token}")
+
+
+@router.get("/{token}/results", response_class=HTMLResponse)
+def results(request: Request, token: str, sessions: PageSessions) -> Response:
+    """The patient's own scores over time, on the link they answered, until it would expire."""
+    try:
+        found = open_results(sessions=sessions, token=token, remote=_remote(request))
+    except NotFound:
+        return _gone(request)
+    return _page(
+        request,
+        "patient/results.html",
+        clinic_name=found.clinic_name,
+        results=found,
+        charts={s.instrument: trajectory(s.chart) for s in found.series},
+        timepoints=[t.id for t in schedule()],
+        urgent=urgent_care(),
+        expires=found.expires_at.date(),
+    )

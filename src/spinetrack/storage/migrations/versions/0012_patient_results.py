@@ -1,14 +1,17 @@
-"""patient side: language preference, results access (issue 26)
+"""patient side: the patient's language, the clinic's contact number (issue 26)
 
 Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-06 02:10:00
 
-Reserved in advance so that work landing in parallel keeps one linear chain; an empty
-revision changes nothing.
+The language a patient answered in decides the language of their e-mails; the clinic's number is
+what their results page tells them to call.
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0012"
 down_revision: str | None = "0011"
@@ -17,8 +20,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("patients") as batch:
+        batch.add_column(sa.Column("language", sa.String(length=16), nullable=True))
+    with op.batch_alter_table("clinics") as batch:
+        batch.add_column(sa.Column("contact_phone", sa.String(length=40), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("clinics") as batch:
+        batch.drop_column("contact_phone")
+    with op.batch_alter_table("patients") as batch:
+        batch.drop_column("language")
