@@ -31,6 +31,13 @@ KIND_OF_ENTRY = {
     "treatment": "Treatment",
 }
 REGIONS = {"cervical": "neck", "thoracic": "upper back", "lumbar": "low back"}
+EVIDENCE = {
+    "guideline": "Guideline",
+    "systematic_review": "Systematic review",
+    "trial": "Trial",
+    "cohort": "Cohort study",
+    "other": "Other source",
+}
 
 
 def _groups() -> list[tuple[str, list[education.Entry]]]:
@@ -45,6 +52,7 @@ def _common(visitor: Visitor) -> dict[str, object]:
         "urgent": education.urgent_care(),
         "kind_label": KIND_OF_ENTRY,
         "regions": REGIONS,
+        "evidence_label": EVIDENCE,
     }
 
 
@@ -61,6 +69,13 @@ def index(
         "count": len(education.entries()),
     }
     return templates.TemplateResponse(request, "library/index.html", context)
+
+
+@router.get("/glossary", response_class=HTMLResponse)
+def glossary(request: Request, visitor: CurrentVisitor) -> HTMLResponse:
+    """Every word the pages link, with its meaning: the pages' definitions in one place."""
+    context = {**_common(visitor), "words": education.words()}
+    return templates.TemplateResponse(request, "library/glossary.html", context)
 
 
 @router.get("/{entry_id}", response_class=HTMLResponse)
