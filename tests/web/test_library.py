@@ -57,6 +57,7 @@ def test_an_entry_page_shows_its_sections_contents_related_entries_and_sources(
     toc = page[toc_start : page.index("</nav>", toc_start)]
     for section in found.sections:
         assert f'<h2 id="{section.slug}">{section.title}</h2>' in page
+    for section in found.body_sections:
         assert f'<a href="#{section.slug}">{section.title}</a>' in toc
     for related in found.meta.related:
         assert f'<a href="/library/{related}">{entry(related).title}</a>' in page
