@@ -137,7 +137,7 @@ _NAMES_WITH_DIGITS = re.compile(
 that citation is on the same line anyway; the year itself is not a claim."""
 
 _CLAIM = re.compile(
-    r"\b(?:works?|worked|effective|benefit\w*|improv\w*|reduc\w*|relie(?:f|ve[sd]?)|"
+    r"\b(?:works|worked|effective|benefit\w*|improv\w*|reduc\w*|relie(?:f|ve[sd]?)|"
     r"helps|helped|harm\w*|risks?|riskier|side[- ]effects?|complications?|safer|"
     r"better than|worse than|no better|lowers?|raises?|increases?|doubles?|slows|slowed)\b",
     re.IGNORECASE,
