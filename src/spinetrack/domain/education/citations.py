@@ -128,7 +128,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NAMES_WITH_DIGITS = re.compile(
-    r"\btype [12]\b|\b[CTLS]\d(?:[-–/][CTLS]?\d)?\b|\b\d+ ?°C\b|\b\d+ ?°F\b|\b999\b|\b911\b|\b988\b|"
+    r"\btype [12]\b|\b3D\b|\b[CTLS]\d(?:[-–/][CTLS]?\d)?\b|\b\d+ ?°C\b|\b\d+ ?°F\b|\b999\b|\b911\b|\b988\b|"
     r"\b111\b|\bNG\d+\b|\b\d{4}\b(?= (?:review|guideline|warning|trial|study))",
     re.IGNORECASE,
 )
