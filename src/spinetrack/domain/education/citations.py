@@ -144,6 +144,9 @@ _CLAIM = re.compile(
 )
 
 
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
 @dataclass(frozen=True)
 class Uncited:
     """A paragraph (or list item) that states a number or a claim and cites nothing."""
@@ -181,7 +184,8 @@ def uncited(markdown: str) -> list[Uncited]:
             lead_by_depth.pop()
         elif token.type == "inline" and not heading:
             cites = bool(CITATION.search(token.content))
-            text = strip_citations(token.content)
+            # The words a reader sees: link targets ("pain-relief-medicines") are not claims.
+            text = _LINK_TARGET.sub("]", strip_citations(token.content))
             covered = cites or (list_depth > 0 and any(lead_by_depth))
             if not covered:
                 if _has_number(text):
