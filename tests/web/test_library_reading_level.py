@@ -60,3 +60,14 @@ def test_rewritten_pages_read_at_grade_six_or_below_and_none_above_eight(
     assert over == {}
     assert statistics.median(f.flesch_kincaid_grade for f in figures.values()) <= MEDIAN_CEILING
     assert statistics.median(f.smog for f in figures.values()) <= SMOG_MEDIAN_CEILING
+
+
+def test_the_shared_urgent_box_and_the_glossary_read_at_grade_six_or_below(
+    client: TestClient,
+) -> None:
+    page = client.get("/library/glossary").text
+    box = page[page.index('<aside class="urgent"') : page.index("</aside>") + len("</aside>")]
+    urgent = measure(served_prose(f"<article>{box}</article>"))
+    words = measure(served_prose(page))
+    assert urgent.words > 100 and urgent.flesch_kincaid_grade <= MEDIAN_CEILING
+    assert words.words > 300 and words.flesch_kincaid_grade <= MEDIAN_CEILING
