@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from spinetrack.app import create_app
-from spinetrack.domain.education import entries, entry, urgent_care
+from spinetrack.domain.education import entries, entry, urgent_care, words
 from spinetrack.services.database import Database
 
 IDS = [e.id for e in entries()]
@@ -57,13 +57,20 @@ def test_an_entry_page_shows_its_sections_contents_related_entries_and_sources(
     toc = page[toc_start : page.index("</nav>", toc_start)]
     for section in found.sections:
         assert f'<h2 id="{section.slug}">{section.title}</h2>' in page
+    for section in found.body_sections:
         assert f'<a href="#{section.slug}">{section.title}</a>' in toc
     for related in found.meta.related:
         assert f'<a href="/library/{related}">{entry(related).title}</a>' in page
     sources = page[page.index('<h2 id="sources">') :]
-    for source in found.meta.sources:
-        assert f"<li>{source}</li>" in sources
+    if found.referenced:
+        for number, reference in enumerate(found.references, start=1):
+            assert f'<li id="ref-{reference.key}">{reference.authors} ({reference.year})' in sources
+            assert f'href="#ref-{reference.key}" aria-label="source {number}">{number}</a>' in page
+    else:
+        for source in found.meta.sources or []:
+            assert f"<li>{source}</li>" in sources
     assert f'datetime="{found.meta.last_reviewed.isoformat()}"' in page
+    assert f"Reviewed by: {found.meta.reviewed_by}." in page
     assert page.count('<a href="/library">Back to the index</a>') == 2
 
 
@@ -73,6 +80,43 @@ def test_every_page_shows_when_to_get_help_straight_away(client: TestClient) -> 
         page = unescape(client.get(path).text)
         assert box.title in page
         assert box.emergency.signs[0] in page and box.same_day.signs[-1] in page
+
+
+def test_a_rewritten_page_shows_its_own_urgent_signs_before_the_shared_box(
+    client: TestClient,
+) -> None:
+    for found in entries():
+        if not found.referenced:
+            continue
+        page = unescape(client.get(f"/library/{found.id}").text)
+        assert found.urgent is not None
+        own = page.index(f'<h2 id="{found.urgent.slug}">When to get help</h2>')
+        assert own < page.index('<h2 id="urgent-title">') < page.index('class="entry-toc"')
+        for word in found.words:
+            assert f'href="#word-{word.id}"' in page and f'<div id="word-{word.id}">' in page
+
+
+def test_the_shared_box_names_clot_meningitis_and_crisis_signs(client: TestClient) -> None:
+    page = unescape(client.get("/library/mri").text)
+    box = page[page.index('<aside class="urgent"') : page.index("</aside>")]
+    for sign in (
+        "blood clot in the lungs",
+        "calf",
+        "both legs",
+        "problems with sex",
+        "meningitis",
+        "988",
+        "116 123",
+    ):
+        assert sign in box
+
+
+def test_the_glossary_page_defines_every_word_with_an_anchor(client: TestClient) -> None:
+    response = client.get("/library/glossary")
+    assert response.status_code == 200
+    page = unescape(response.text)
+    for word in words():
+        assert f'<div id="word-{word.id}">' in page and f"<dt>{word.term}</dt>" in page
 
 
 def test_every_link_reachable_from_the_library_resolves(client: TestClient) -> None:

@@ -10,6 +10,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from spinetrack.domain.education import entries
+from spinetrack.domain.education.citations import strip_citations
 
 PAGE_LIMIT = 9.0
 LIBRARY_LIMIT = 7.0
@@ -48,7 +49,8 @@ def grade(markdown: str) -> float:
 
 
 def _body(entry_id: str) -> str:
-    return "\n\n".join(s.markdown for s in next(e for e in entries() if e.id == entry_id).sections)
+    sections = next(e for e in entries() if e.id == entry_id).sections
+    return strip_citations("\n\n".join(s.markdown for s in sections))
 
 
 def test_the_estimate_tells_plain_text_from_dense_text() -> None:

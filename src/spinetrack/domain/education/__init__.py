@@ -4,8 +4,19 @@ Pages are Markdown with front matter in knowledge/education/; ``entries``, ``ent
 read them, validated and rendered once.
 """
 
-from spinetrack.domain.education.glossary import entries, entry, search
+from spinetrack.domain.education.glossary import entries, entry, search, words
 from spinetrack.domain.education.page import Entry, Section
+from spinetrack.domain.education.terms import Term
 from spinetrack.domain.education.urgent import UrgentCare, urgent_care
 
-__all__ = ["Entry", "Section", "UrgentCare", "entries", "entry", "search", "urgent_care"]
+__all__ = [
+    "Entry",
+    "Section",
+    "Term",
+    "UrgentCare",
+    "entries",
+    "entry",
+    "search",
+    "urgent_care",
+    "words",
+]

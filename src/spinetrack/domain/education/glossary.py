@@ -7,7 +7,7 @@ unique, related entries and links point at pages that exist), once, and kept.
 from dataclasses import dataclass
 from functools import cache
 
-from spinetrack.domain.education import markdown
+from spinetrack.domain.education import markdown, terms
 from spinetrack.domain.education.page import Entry, parse_page
 from spinetrack.domain.education.search import SearchIndex
 from spinetrack.domain.errors import KnowledgeError, NotFound
@@ -27,7 +27,7 @@ class Library:
 
 
 def _is_page_link(target: str) -> bool:
-    return not target.startswith(("#", "http://", "https://", "mailto:"))
+    return not target.startswith(("#", "http://", "https://", "mailto:", terms.LINK_PREFIX))
 
 
 def check(pages: list[Entry]) -> None:
@@ -49,12 +49,26 @@ def check(pages: list[Entry]) -> None:
                     )
 
 
-@cache
-def _library() -> Library:
-    pages = [parse_page(f, read_knowledge_file(f)) for f in list_files(FOLDER, suffix=".md")]
+def check_words(ids: set[str]) -> None:
+    """Raise KnowledgeError unless every glossary word's own page exists."""
+    for term in terms.terms().values():
+        if term.page is not None and term.page not in ids:
+            raise KnowledgeError(terms.TERMS_FILE, f"{term.id}.page", f"no entry {term.page!r}")
+
+
+def build(texts: dict[str, str]) -> Library:
+    """A library from page texts by file name (the served one, or an older copy to compare with)."""
+    pages = [parse_page(f, text) for f, text in sorted(texts.items())]
     check(pages)
     ordered = sorted(pages, key=lambda page: page.title.lower())
     return Library(by_id={page.id: page for page in ordered}, index=SearchIndex(ordered))
+
+
+@cache
+def _library() -> Library:
+    library = build({f: read_knowledge_file(f) for f in list_files(FOLDER, suffix=".md")})
+    check_words(set(library.by_id))
+    return library
 
 
 def entries() -> list[Entry]:
@@ -67,6 +81,11 @@ def entry(entry_id: str) -> Entry:
     if found is None:
         raise NotFound("library entry", entry_id)
     return found
+
+
+def words() -> list[terms.Term]:
+    """Every glossary word, alphabetical: the glossary page."""
+    return list(terms.terms().values())
 
 
 def search(query: str) -> list[Entry]:

@@ -11,14 +11,15 @@ from datetime import date
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
-from spinetrack.domain.education import markdown
+from spinetrack.domain.education import citations, markdown, terms
+from spinetrack.domain.education.citations import Reference
 from spinetrack.domain.errors import KnowledgeError
 from spinetrack.domain.knowledge import SAFE_LOADER, KnowledgeModel, parse
 from spinetrack.domain.sources import Sources
 
-Kind = Literal["condition", "cause", "test", "treatment"]
+Kind = Literal["condition", "cause", "test", "treatment", "guide"]
 Region = Literal["cervical", "thoracic", "lumbar"]
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -64,8 +65,17 @@ REQUIRED_SECTIONS: dict[str, tuple[str, ...]] = {
         "Recovery",
         "Frequently asked questions",
     ),
+    "guide": (
+        "Why it matters",
+        "What you can do",
+        "Frequently asked questions",
+    ),
 }
 """Section titles each kind of page must have, in this order (a page may add its own between them)."""
+
+URGENT_SECTION = "When to get help"
+"""Pages in the referenced format name, in their own words, the urgent signs that matter for them;
+the page shows this section at its top, beside the shared urgent-care box."""
 
 _FENCE = "---"
 
@@ -79,7 +89,19 @@ class FrontMatter(KnowledgeModel):
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=320)]
     related: Annotated[list[EntryId], Field(min_length=1)]
     last_reviewed: date
-    sources: Sources
+    reviewed_by: Text
+    """Who reviewed the page, by role, honestly: the project's editors unless a clinician did."""
+    sources: Sources | None = None
+    """Legacy: citations as one line each, on pages not yet rewritten with ``references``."""
+    references: list[Reference] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind_of_source(self) -> "FrontMatter":
+        if (self.sources is None) == (self.references is None):
+            raise ValueError("a page lists either references (full) or sources (legacy), not both")
+        if self.references is not None and not self.references:
+            raise ValueError("references must list at least one source")
+        return self
 
 
 @dataclass(frozen=True)
@@ -98,6 +120,24 @@ class Entry:
     meta: FrontMatter
     sections: tuple[Section, ...]
     body_text: str
+    references: tuple[Reference, ...] = ()
+    """In the order the page first cites them: reference n is the one shown as [n]."""
+    words: tuple[terms.Term, ...] = ()
+    """The glossary words the page links, defined at its foot."""
+
+    @property
+    def referenced(self) -> bool:
+        """Whether the page is in the referenced format (full references, in-text citations)."""
+        return self.meta.references is not None
+
+    @property
+    def urgent(self) -> Section | None:
+        return next((s for s in self.sections if s.title == URGENT_SECTION), None)
+
+    @property
+    def body_sections(self) -> tuple[Section, ...]:
+        """The sections shown in the page's body (the urgent one is shown with the urgent box)."""
+        return tuple(s for s in self.sections if s.title != URGENT_SECTION)
 
     @property
     def id(self) -> str:
@@ -141,7 +181,15 @@ def _check_order(file: str, field: str, found: list[str], required: tuple[str, .
         )
 
 
-def _sections(file: str, kind: Kind, body: str) -> tuple[Section, ...]:
+def _render(block_markdown: str, numbers: dict[str, int]) -> str:
+    html = markdown.render(citations.to_markers(block_markdown, numbers))
+    html = citations.markers_to_html(html, {n: key for key, n in numbers.items()})
+    return re.sub(r'href="glossary#([a-z0-9-]+)"', r'href="#word-\1"', html)
+
+
+def _sections(
+    file: str, kind: Kind, body: str, numbers: dict[str, int], referenced: bool
+) -> tuple[Section, ...]:
     parts = markdown.split(body, level=2)
     if parts.preamble:
         raise KnowledgeError(file, "sections", "text before the first ## section")
@@ -150,6 +198,8 @@ def _sections(file: str, kind: Kind, body: str) -> tuple[Section, ...]:
     if duplicated:
         raise KnowledgeError(file, "sections", f"section {duplicated[0]!r} appears twice")
     _check_order(file, "sections", titles, REQUIRED_SECTIONS[kind])
+    if referenced and URGENT_SECTION not in titles:
+        raise KnowledgeError(file, "sections", f"missing section {URGENT_SECTION!r}")
     for block in parts.blocks:
         if not block.markdown:
             raise KnowledgeError(file, f"sections.{block.title}", "section is empty")
@@ -157,7 +207,7 @@ def _sections(file: str, kind: Kind, body: str) -> tuple[Section, ...]:
             options = [b.title for b in markdown.split(block.markdown, level=3).blocks]
             _check_order(file, "sections.Treatment options", options, TREATMENT_OPTIONS)
     return tuple(
-        Section(b.title, slug(b.title), b.markdown, markdown.render(b.markdown))
+        Section(b.title, slug(b.title), b.markdown, _render(b.markdown, numbers))
         for b in parts.blocks
     )
 
@@ -165,9 +215,49 @@ def _sections(file: str, kind: Kind, body: str) -> tuple[Section, ...]:
 def parse_page(file: str, text: str) -> Entry:
     """Validate one page; ``file`` names it in errors and its stem must be the page's id."""
     data, body = _front_matter(file, text)
+    if "sources" not in data and "references" not in data:
+        raise KnowledgeError(file, "references", "Field required: the page's full references")
     meta = parse(file, FrontMatter, data=data)
     stem = file.rsplit("/", 1)[-1].removesuffix(".md")
     if meta.id != stem:
         raise KnowledgeError(file, "id", f"id {meta.id!r} differs from the file name {stem!r}")
-    sections = _sections(file, meta.kind, body)
-    return Entry(file=file, meta=meta, sections=sections, body_text=markdown.plain_text(body))
+    references = _numbered_references(file, meta, body)
+    numbers = {reference.key: n for n, reference in enumerate(references, start=1)}
+    sections = _sections(file, meta.kind, body, numbers, meta.references is not None)
+    return Entry(
+        file=file,
+        meta=meta,
+        sections=sections,
+        body_text=markdown.plain_text(citations.strip_citations(body)),
+        references=references,
+        words=_words(file, body),
+    )
+
+
+def _numbered_references(file: str, meta: FrontMatter, body: str) -> tuple[Reference, ...]:
+    """The page's references in order of first citation; every citation and reference must pair."""
+    listed = meta.references or []
+    by_key: dict[str, Reference] = {}
+    for number, reference in enumerate(listed):
+        if reference.key in by_key:
+            raise KnowledgeError(file, f"references.{number}.key", f"{reference.key!r} twice")
+        by_key[reference.key] = reference
+    cited = citations.cited_keys(body)
+    for key in cited:
+        if key not in by_key:
+            raise KnowledgeError(file, "sections", f"citation [@{key}] resolves to no reference")
+    for number, reference in enumerate(listed):
+        if reference.key not in cited:
+            raise KnowledgeError(
+                file, f"references.{number}", f"{reference.key!r} is never cited in the text"
+            )
+    return tuple(by_key[key] for key in cited)
+
+
+def _words(file: str, body: str) -> tuple[terms.Term, ...]:
+    known = terms.terms()
+    linked = terms.linked_terms(body)
+    for term_id in linked:
+        if term_id not in known:
+            raise KnowledgeError(file, "sections", f"link to no glossary word {term_id!r}")
+    return tuple(known[term_id] for term_id in linked)

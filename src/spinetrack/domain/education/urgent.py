@@ -25,10 +25,18 @@ class Advice(KnowledgeModel):
     signs: Lines
 
 
+class Crisis(KnowledgeModel):
+    """Where to turn at once when pain or low mood makes someone think of harming themselves."""
+
+    title: Line
+    lines: Lines
+
+
 class UrgentCare(KnowledgeModel):
     title: Line
     emergency: Advice
     same_day: Advice
+    crisis: Crisis
     sources: Sources
 
 

@@ -24,14 +24,23 @@ KINDS = {
     "cause": "Causes of pain after surgery",
     "test": "Tests",
     "treatment": "Treatments",
+    "guide": "Looking after yourself",
 }
 KIND_OF_ENTRY = {
     "condition": "Condition",
     "cause": "Cause of pain after surgery",
     "test": "Test",
     "treatment": "Treatment",
+    "guide": "Looking after yourself",
 }
 REGIONS = {"cervical": "neck", "thoracic": "upper back", "lumbar": "low back"}
+EVIDENCE = {
+    "guideline": "Guideline",
+    "systematic_review": "Systematic review",
+    "trial": "Trial",
+    "cohort": "Cohort study",
+    "other": "Other source",
+}
 
 
 _warming: list[threading.Thread] = []
@@ -76,6 +85,7 @@ def _common(visitor: Visitor) -> dict[str, object]:
         "urgent": education.urgent_care(),
         "kind_label": KIND_OF_ENTRY,
         "regions": REGIONS,
+        "evidence_label": EVIDENCE,
     }
 
 
@@ -93,6 +103,13 @@ def index(
         "count": len(education.entries()),
     }
     return templates.TemplateResponse(request, "library/index.html", context)
+
+
+@router.get("/glossary", response_class=HTMLResponse)
+def glossary(request: Request, visitor: CurrentVisitor) -> HTMLResponse:
+    """Every word the pages link, with its meaning: the pages' definitions in one place."""
+    context = {**_common(visitor), "words": education.words()}
+    return templates.TemplateResponse(request, "library/glossary.html", context)
 
 
 @router.get("/{entry_id}", response_class=HTMLResponse)
