@@ -33,3 +33,8 @@ def test_the_page_about_a_word_need_not_link_it() -> None:
 def test_a_word_in_a_heading_is_not_its_first_use() -> None:
     text = "### Are facet joints the cause?\n\nThe [facet joints](glossary#facet-joint) may hurt."
     assert unexplained(text, "some-page") == []
+
+
+def test_a_word_first_met_in_a_link_to_another_page_is_explained_by_that_page() -> None:
+    assert unexplained("See [artificial disc replacement](artificial-disc-replacement).", "x") == []
+    assert unexplained("See [discs](https://example.org). A disc.", "x") == ["disc"]

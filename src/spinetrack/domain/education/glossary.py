@@ -60,14 +60,15 @@ def build(texts: dict[str, str]) -> Library:
     """A library from page texts by file name (the served one, or an older copy to compare with)."""
     pages = [parse_page(f, text) for f, text in sorted(texts.items())]
     check(pages)
-    check_words({page.id for page in pages})
     ordered = sorted(pages, key=lambda page: page.title.lower())
     return Library(by_id={page.id: page for page in ordered}, index=SearchIndex(ordered))
 
 
 @cache
 def _library() -> Library:
-    return build({f: read_knowledge_file(f) for f in list_files(FOLDER, suffix=".md")})
+    library = build({f: read_knowledge_file(f) for f in list_files(FOLDER, suffix=".md")})
+    check_words(set(library.by_id))
+    return library
 
 
 def entries() -> list[Entry]:

@@ -19,7 +19,7 @@ from spinetrack.domain.errors import KnowledgeError
 from spinetrack.domain.knowledge import KnowledgeModel, parse
 from spinetrack.domain.sources import Sources
 
-Kind = Literal["condition", "cause", "test", "treatment"]
+Kind = Literal["condition", "cause", "test", "treatment", "guide"]
 Region = Literal["cervical", "thoracic", "lumbar"]
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -63,6 +63,11 @@ REQUIRED_SECTIONS: dict[str, tuple[str, ...]] = {
         "How well it works",
         "Risks",
         "Recovery",
+        "Frequently asked questions",
+    ),
+    "guide": (
+        "Why it matters",
+        "What you can do",
         "Frequently asked questions",
     ),
 }

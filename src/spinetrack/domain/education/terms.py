@@ -84,6 +84,12 @@ def _inline_runs(children: list[Token]) -> Iterator[_Run]:
             yield _Run(child.content, link)
 
 
+def _is_page_link(target: str | None) -> bool:
+    return bool(target) and not str(target).startswith(
+        ("#", "http://", "https://", "mailto:", LINK_PREFIX)
+    )
+
+
 def linked_terms(markdown: str) -> list[str]:
     """Ids of the glossary words a fragment links, in order of first link."""
     found: list[str] = []
@@ -98,7 +104,9 @@ def linked_terms(markdown: str) -> list[str]:
 def unexplained(markdown: str, page_id: str) -> list[str]:
     """Glossary words whose first use on the page is not a link to their definition or page.
 
-    The page about a word (``page`` of the term) need not link it: the whole page explains it.
+    The page about a word (``page`` of the term) need not link it: the whole page explains it. A
+    word first met inside a link to another library page ("artificial disc replacement") counts as
+    explained: the link leads to a page that explains it.
     """
     missing = []
     runs = list(_runs(markdown))
@@ -112,6 +120,6 @@ def unexplained(markdown: str, page_id: str) -> list[str]:
         allowed = {LINK_PREFIX + term.id}
         if term.page:
             allowed.add(term.page)
-        if first.link not in allowed:
+        if first.link not in allowed and not _is_page_link(first.link):
             missing.append(term.term)
     return missing

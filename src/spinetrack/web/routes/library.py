@@ -23,12 +23,14 @@ KINDS = {
     "cause": "Causes of pain after surgery",
     "test": "Tests",
     "treatment": "Treatments",
+    "guide": "Looking after yourself",
 }
 KIND_OF_ENTRY = {
     "condition": "Condition",
     "cause": "Cause of pain after surgery",
     "test": "Test",
     "treatment": "Treatment",
+    "guide": "Looking after yourself",
 }
 REGIONS = {"cervical": "neck", "thoracic": "upper back", "lumbar": "low back"}
 EVIDENCE = {
