@@ -120,3 +120,7 @@ def test_an_identifier_that_is_not_one_is_refused() -> None:
             identifier="see the website",
             kind="other",
         )
+
+
+def test_link_targets_are_not_read_as_claims_or_numbers() -> None:
+    assert uncited("See [pain medicines](pain-relief-medicines) and [page](page-2).") == []

@@ -128,7 +128,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NAMES_WITH_DIGITS = re.compile(
-    r"\btype [12]\b|\b[CTLS]\d(?:[-–/][CTLS]?\d)?\b|\b\d+ ?°C\b|\b\d+ ?°F\b|\b999\b|\b911\b|\b988\b|"
+    r"\btype [12]\b|\b3D\b|\b[CTLS]\d(?:[-–/][CTLS]?\d)?\b|\b\d+ ?°C\b|\b\d+ ?°F\b|\b999\b|\b911\b|\b988\b|"
     r"\b111\b|\bNG\d+\b|\b\d{4}\b(?= (?:review|guideline|warning|trial|study))",
     re.IGNORECASE,
 )
@@ -137,11 +137,14 @@ _NAMES_WITH_DIGITS = re.compile(
 that citation is on the same line anyway; the year itself is not a claim."""
 
 _CLAIM = re.compile(
-    r"\b(?:works?|worked|effective|benefit\w*|improv\w*|reduc\w*|relie(?:f|ve[sd]?)|"
+    r"\b(?:works|worked|effective|benefit\w*|improv\w*|reduc\w*|relie(?:f|ve[sd]?)|"
     r"helps|helped|harm\w*|risks?|riskier|side[- ]effects?|complications?|safer|"
     r"better than|worse than|no better|lowers?|raises?|increases?|doubles?|slows|slowed)\b",
     re.IGNORECASE,
 )
+
+
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,8 @@ def uncited(markdown: str) -> list[Uncited]:
             lead_by_depth.pop()
         elif token.type == "inline" and not heading:
             cites = bool(CITATION.search(token.content))
-            text = strip_citations(token.content)
+            # The words a reader sees: link targets ("pain-relief-medicines") are not claims.
+            text = _LINK_TARGET.sub("]", strip_citations(token.content))
             covered = cites or (list_depth > 0 and any(lead_by_depth))
             if not covered:
                 if _has_number(text):
