@@ -64,6 +64,7 @@ def knowledge_messages() -> list[str]:
     urgent = urgent_care()
     texts += [urgent.title, urgent.emergency.action, *urgent.emergency.signs]
     texts += [urgent.same_day.action, *urgent.same_day.signs]
+    texts += [urgent.crisis.title, *urgent.crisis.lines]
     texts += recovery_words().texts()
     for instrument in instrument_ids():
         texts.append(get_instrument(instrument).title)
