@@ -98,6 +98,9 @@ def main() -> None:
         )
     for label, pages in (("before", before), ("after", after)):
         chosen = [pages[p][0] for p in sorted(wanted) if p in pages]
+        if not chosen:  # e.g. only new pages asked for: nothing existed before
+            print(f"{label:6}: none of these pages")
+            continue
         grades = [f.flesch_kincaid_grade for f in chosen]
         over = sum(g > GRADE_PAGE_GOAL for g in grades)
         print(
