@@ -1,6 +1,6 @@
 """Over HTTP, a whole-clinic read leaves the patients it returned in the trail: `GET
 /api/v1/patients?limit=500` shows under each patient in `audit show --patient` (issue 22, point 5).
-FHIR reads (`/api/v1/fhir/...`) are left to the FHIR read rework, which calls `work.saw`."""
+FHIR searches name the patients of the page they returned."""
 
 from fastapi.testclient import TestClient
 from tests.api.conftest import auth
@@ -36,3 +36,38 @@ def test_a_500_patient_page_is_listed_under_every_patient_it_returned(
             sessions=world.database.sessions, actor=system_actor("test"), patient_id=patient_id
         )
         assert ("clinician@north.example", "patient.list") in {(r.actor, r.action) for r in seen}
+
+
+def test_a_fhir_search_page_is_listed_under_the_patients_it_returned(
+    client: TestClient, world: World
+) -> None:
+    ids = []
+    for i in range(3):
+        made = client.post(
+            "/api/v1/patients",
+            json={
+                "mrn": f"FHIR-{i}",
+                "given_name": "Ola",
+                "family_name": f"Berg{i}",
+                "birth_date": "1958-05-06",
+                "sex": "male",
+            },
+            auth=auth("staff"),
+        )
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["id"])
+    found = client.get("/api/v1/fhir/Patient?_count=2", auth=auth("clinician"))
+    assert found.status_code == 200, found.text
+    seen_by = {
+        patient_id: {
+            (r.actor, r.action)
+            for r in patient_access(
+                sessions=world.database.sessions, actor=system_actor("test"), patient_id=patient_id
+            )
+        }
+        for patient_id in ids
+    }
+    listed = [
+        p for p, seen in seen_by.items() if ("clinician@north.example", "fhir.search") in seen
+    ]
+    assert len(listed) == 2  # the page's two patients, not the third

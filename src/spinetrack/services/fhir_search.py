@@ -101,6 +101,8 @@ class Page:
     resources: list[Resource]
     total: int
     has_next: bool
+    patients: tuple[int, ...] = ()
+    """Whose data the page holds, for the audit trail's "who saw this patient"."""
 
 
 @dataclass(frozen=True)
@@ -536,7 +538,8 @@ def _search_patients(uow: UnitOfWork, clinic_id: int, query: Query) -> Page:
     resources: list[Resource] = [
         to_patient(patient_record(row), clinic=settings.clinic) for row in found[: query.count]
     ]
-    return Page(resources, total, len(found) > query.count)
+    shown = tuple(row.id for row in found[: query.count])
+    return Page(resources, total, len(found) > query.count, shown)
 
 
 def search(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, query: Query) -> Page:
@@ -556,6 +559,8 @@ def search(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, que
             else:
                 keys, total, more = _search_rows(uow.session, clinic_id, query, patient)
                 page = Page(_build(uow, clinic_id, query.resource_type, keys), total, more)
+                work.saw(patient_id for _, _, patient_id in keys)
+        work.saw(page.patients)
         work.detail = f"{query.resource_type}: {len(page.resources)} of {page.total}"
         return page
 
