@@ -62,7 +62,7 @@ def client(world: World) -> TestClient:
 
 def test_the_browser_language_chooses_the_page_language(client: TestClient) -> None:
     spanish = client.get("/consult", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
-    assert '<html lang="es">' in spanish.text and "Pedir una consulta" in spanish.text
+    assert '<html lang="es">' in spanish.text and "Pedir una cita" in spanish.text
     english = client.get("/consult", headers={"Accept-Language": "de-DE,en;q=0.5"})
     assert '<html lang="en">' in english.text and "Ask for a consultation" in english.text
 
@@ -73,7 +73,7 @@ def test_the_switch_remembers_the_choice_and_only_goes_back_to_this_site(
     switched = client.get("/language/es", params={"next": "/consult"})
     assert switched.status_code == 303 and switched.headers["location"] == "/consult"
     assert client.cookies.get(LANGUAGE_COOKIE) == "es"
-    assert "Pedir una consulta" in client.get("/consult").text
+    assert "Pedir una cita" in client.get("/consult").text
     for outside in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
         assert (
             client.get("/language/en", params={"next": outside}).headers["location"] == "/consult"
