@@ -103,6 +103,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/login"): Rule("public"),
     ("GET", "/library"): Rule("public"),
     ("GET", "/library/{entry_id}"): Rule("public"),
+    ("GET", "/library/glossary"): Rule("public"),
     ("POST", "/login"): Rule("public"),
     ("POST", "/api/v1/triage"): Rule("public", lambda f, t: CASE),
     ("GET", "/cds-services"): Rule("public"),
@@ -136,6 +137,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/q/{token}/review"): Rule("public"),
     ("POST", "/q/{token}/submit"): Rule("public"),
     ("GET", "/q/{token}/thanks"): Rule("public"),
+    ("GET", "/q/{token}/results"): Rule("public"),
+    ("GET", "/language/{code}"): Rule("public"),
     ("GET", "/api/v1/links/{token}"): Rule("public"),
     ("POST", "/api/v1/links/{token}/responses"): Rule(
         "public", lambda f, t: {"responses": [{"nrs_back": 4}]}
@@ -334,6 +337,7 @@ def _path(template: str, f: Fixture, target: Target, token_id: int) -> str:
         "number": 1,
         "slug": "north",
         "instrument": "odi",
+        "code": "es",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 

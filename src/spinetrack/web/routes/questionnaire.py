@@ -276,7 +276,9 @@ def results(request: Request, token: str, sessions: PageSessions) -> Response:
     try:
         found = open_results(sessions=sessions, token=token, remote=_remote(request))
     except NotFound:
-        return _gone(request)
+        # Not answered yet (or not a link at all): the questions' own page says which, in the
+        # same words for every unusable link.
+        return _redirect(f"/q/{token}")
     return _page(
         request,
         "patient/results.html",
