@@ -1,37 +1,19 @@
 """A patient opens their own results on a phone after answering: their scores over time against
 their starting point, in English and in Spanish (screenshots for people to look at)."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, expect
 from tests.e2e.conftest import PHONE, LiveServer, screenshot
-from tests.support.links import issued_link
+from tests.support.links import operated_link
 
 from spinetrack.services.record_response import NewResponse, record_response
-from spinetrack.services.register_surgery import NewSurgery, register_surgery
 
 
 def _history(server: LiveServer) -> str:
     world = server.world
-    patient_id, token = issued_link(world, ["nrs_back"])
-    surgery_day = date.today() - timedelta(days=380)
-    register_surgery(
-        sessions=world.database.sessions,
-        actor=world.clinician,
-        clinic_id=world.clinic,
-        patient_id=patient_id,
-        surgery=NewSurgery.model_validate(
-            {
-                "performed_on": surgery_day,
-                "region": "lumbar",
-                "procedure": "fusion",
-                "approach": "posterior",
-                "levels": ["L4-L5"],
-                "instrumented": True,
-            }
-        ),
-    )
+    patient_id, token, surgery_day = operated_link(world, 380)
     for day, per_item, back in ((-7, 3, 8), (45, 2, 5), (92, 1, 3), (180, 1, 2)):
         on = surgery_day + timedelta(days=day)
         moment = datetime(on.year, on.month, on.day, 10, tzinfo=UTC)

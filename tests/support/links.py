@@ -1,11 +1,14 @@
 """A registered patient with a questionnaire link issued by staff: the starting point of every
 patient-link test, whichever door (service, page, browser) it then goes through."""
 
+from datetime import date, timedelta
+
 from tests.services.test_enrol_patient import new_patient
 from tests.support.world import World
 
 from spinetrack.services.enrol_patient import register_patient
 from spinetrack.services.patient_links import NewLink, issue_link
+from spinetrack.services.register_surgery import NewSurgery, register_surgery
 
 
 def issued_link(
@@ -32,3 +35,27 @@ def issued_link(
         timepoint=timepoint,
     )
     return patient_id, issued.token
+
+
+def operated_link(world: World, days_ago: int) -> tuple[int, str, date]:
+    """A patient with a link for the back-pain scale and an instrumented L4-L5 fusion `days_ago`
+    days before today: the patient id, the link's token and the day of surgery."""
+    patient_id, token = issued_link(world, ["nrs_back"])
+    surgery_day = date.today() - timedelta(days=days_ago)
+    register_surgery(
+        sessions=world.database.sessions,
+        actor=world.clinician,
+        clinic_id=world.clinic,
+        patient_id=patient_id,
+        surgery=NewSurgery.model_validate(
+            {
+                "performed_on": surgery_day,
+                "region": "lumbar",
+                "procedure": "fusion",
+                "approach": "posterior",
+                "levels": ["L4-L5"],
+                "instrumented": True,
+            }
+        ),
+    )
+    return patient_id, token, surgery_day

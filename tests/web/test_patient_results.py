@@ -5,13 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.support.links import issued_link
+from tests.support.links import operated_link
 from tests.support.world import World
 
 from spinetrack.app import create_app
 from spinetrack.services.audit_trail import patient_access
 from spinetrack.services.record_response import NewResponse, record_response
-from spinetrack.services.register_surgery import NewSurgery, register_surgery
 
 ODI_ITEMS = [f"odi_{i}" for i in range(1, 11)]
 
@@ -30,28 +29,6 @@ def _odi(world: World, patient_id: int, on: date, per_item: int) -> None:
     )
 
 
-def _operated(world: World, days_ago: int) -> tuple[int, str, date]:
-    patient_id, token = issued_link(world, ["nrs_back"])
-    surgery_day = date.today() - timedelta(days=days_ago)
-    register_surgery(
-        sessions=world.database.sessions,
-        actor=world.clinician,
-        clinic_id=world.clinic,
-        patient_id=patient_id,
-        surgery=NewSurgery.model_validate(
-            {
-                "performed_on": surgery_day,
-                "region": "lumbar",
-                "procedure": "fusion",
-                "approach": "posterior",
-                "levels": ["L4-L5"],
-                "instrumented": True,
-            }
-        ),
-    )
-    return patient_id, token, surgery_day
-
-
 def _answer(client: TestClient, token: str) -> None:
     assert client.post(f"/q/{token}/step/1", data={"answer": "4"}).status_code == 303
     assert client.post(f"/q/{token}/submit").headers["location"] == f"/q/{token}/thanks"
@@ -63,7 +40,7 @@ def client(world: World) -> TestClient:
 
 
 def test_results_open_only_after_the_link_is_answered(world: World, client: TestClient) -> None:
-    _, token, _ = _operated(world, 120)
+    _, token, _ = operated_link(world, 120)
     before = client.get(f"/q/{token}/results")
     assert before.status_code == 303 and before.headers["location"] == f"/q/{token}"
     _answer(client, token)
@@ -78,7 +55,7 @@ def test_results_open_only_after_the_link_is_answered(world: World, client: Test
 def test_a_forged_or_withdrawn_token_shows_the_same_kind_page(
     world: World, client: TestClient
 ) -> None:
-    _, token, _ = _operated(world, 120)
+    _, token, _ = operated_link(world, 120)
     _answer(client, token)
     forged = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
     page = client.get(f"/q/{forged}/results", follow_redirects=True)
@@ -88,7 +65,7 @@ def test_a_forged_or_withdrawn_token_shows_the_same_kind_page(
 def test_scores_are_told_against_the_starting_point_and_worsening_is_flagged(
     world: World, client: TestClient
 ) -> None:
-    patient_id, token, surgery_day = _operated(world, 400)
+    patient_id, token, surgery_day = operated_link(world, 400)
     _odi(world, patient_id, surgery_day - timedelta(days=10), 3)  # 60 %
     _odi(world, patient_id, surgery_day + timedelta(days=91), 1)  # 20 %
     _odi(world, patient_id, surgery_day + timedelta(days=365), 3)  # 60 % again
@@ -104,7 +81,7 @@ def test_scores_are_told_against_the_starting_point_and_worsening_is_flagged(
 
 
 def test_a_patient_who_is_improving_sees_no_worsening_box(world: World, client: TestClient) -> None:
-    patient_id, token, surgery_day = _operated(world, 200)
+    patient_id, token, surgery_day = operated_link(world, 200)
     _odi(world, patient_id, surgery_day - timedelta(days=3), 3)
     _odi(world, patient_id, surgery_day + timedelta(days=90), 1)
     _answer(client, token)
@@ -114,7 +91,7 @@ def test_a_patient_who_is_improving_sees_no_worsening_box(world: World, client: 
 
 
 def test_every_opening_is_audited_against_the_patient(world: World, client: TestClient) -> None:
-    patient_id, token, _ = _operated(world, 120)
+    patient_id, token, _ = operated_link(world, 120)
     _answer(client, token)
     client.get(f"/q/{token}/results")
     trail = patient_access(

@@ -7,10 +7,11 @@ disclosure control, never a patient; every view and download is audited."""
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from spinetrack.domain.errors import InvalidInput, NotFound
+from spinetrack.services.actor import Actor
 from spinetrack.services.errors import AccessDenied
 from spinetrack.web.deps import ClinicQuery, PageSessions, SignedIn
 from spinetrack.web.templating import templates
@@ -38,10 +39,10 @@ class _Selection:
 
     def __init__(
         self,
-        period: str | None,
-        region: str | None,
-        procedure: str | None,
-        surgeon: str | None,
+        period: str | None = None,
+        region: str | None = None,
+        procedure: str | None = None,
+        surgeon: str | None = None,
     ) -> None:
         from spinetrack.analytics.dashboard import Filters
 
@@ -59,6 +60,10 @@ class _Selection:
         )
 
 
+Selected = Annotated[_Selection, Depends()]
+"""The selection from the query string (period, region, procedure, surgeon)."""
+
+
 def _answer(visitor: SignedIn, clinic: int | None, work: Callable[[int], Response]) -> Response:
     actor = visitor.actor
     assert actor is not None
@@ -70,6 +75,20 @@ def _answer(visitor: SignedIn, clinic: int | None, work: Callable[[int], Respons
         return _problem(403, "Your role may not see the registry dashboard.")
     except InvalidInput as refused:
         return _problem(422, refused.reason)
+
+
+def _for_selection(
+    visitor: SignedIn,
+    clinic: int | None,
+    selection: _Selection,
+    work: Callable[[Actor, int], Response],
+) -> Response:
+    """Refuse a malformed selection, then run `work` for the caller and clinic (errors as pages)."""
+    if selection.error:
+        return _problem(422, selection.error)
+    actor = visitor.actor
+    assert actor is not None
+    return _answer(visitor, clinic, lambda clinic_id: work(actor, clinic_id))
 
 
 def _download(content: bytes, kind: str, name: str) -> Response:
@@ -95,28 +114,21 @@ def dashboard_page(
     request: Request,
     visitor: SignedIn,
     sessions: PageSessions,
-    period: str | None = None,
-    region: str | None = None,
-    procedure: str | None = None,
-    surgeon: str | None = None,
+    selection: Selected,
     comparison: str = "unadjusted",
     clinic: ClinicQuery = None,
 ) -> Response:
+    """The dashboard of one selection; the figures come at once, the charts as separate images."""
     # Imported on first use: statsmodels and matplotlib take seconds to load, and every start of
     # the server (and of the crash tests' server) would otherwise pay for them.
     from spinetrack.services.analytics_registry import registry_view
     from spinetrack.services.report_document import CHARTS, context
 
-    selection = _Selection(period, region, procedure, surgeon)
-    if selection.error:
-        return _problem(422, selection.error)
     if comparison not in {"unadjusted", "adjusted"}:
         return _problem(422, "Choose an unadjusted or adjusted comparison.")
     adjusted = comparison == "adjusted"
-    assert visitor.actor is not None
-    actor = visitor.actor
 
-    def page(clinic_id: int) -> Response:
+    def page(actor: Actor, clinic_id: int) -> Response:
         dashboard = registry_view(
             sessions=sessions,
             actor=actor,
@@ -141,7 +153,7 @@ def dashboard_page(
             },
         )
 
-    return _answer(visitor, clinic, page)
+    return _for_selection(visitor, clinic, selection, page)
 
 
 @router.get("/analytics/report.{fmt}")
@@ -149,32 +161,19 @@ def report_file(
     visitor: SignedIn,
     sessions: PageSessions,
     fmt: Literal["html", "pdf"],
-    period: str | None = None,
-    region: str | None = None,
-    procedure: str | None = None,
-    surgeon: str | None = None,
+    selection: Selected,
     clinic: ClinicQuery = None,
 ) -> Response:
     """The report of the selection, as the self-contained HTML file or its PDF."""
     from spinetrack.services.report_document import report_download
 
-    selection = _Selection(period, region, procedure, surgeon)
-    if selection.error:
-        return _problem(422, selection.error)
-    assert visitor.actor is not None
-    actor = visitor.actor
-
-    def made(clinic_id: int) -> Response:
+    def made(actor: Actor, clinic_id: int) -> Response:
         content = report_download(
-            sessions=sessions,
-            actor=actor,
-            clinic_id=clinic_id,
-            filters=selection.filters,
-            fmt=fmt,
+            sessions=sessions, actor=actor, clinic_id=clinic_id, filters=selection.filters, fmt=fmt
         )
         return _download(content, fmt, f"{_stem(selection)}.{fmt}")
 
-    return _answer(visitor, clinic, made)
+    return _for_selection(visitor, clinic, selection, made)
 
 
 @router.get("/analytics/tables.{fmt}.zip")
@@ -182,55 +181,33 @@ def tables_file(
     visitor: SignedIn,
     sessions: PageSessions,
     fmt: Literal["csv", "parquet"],
-    period: str | None = None,
-    region: str | None = None,
-    procedure: str | None = None,
-    surgeon: str | None = None,
+    selection: Selected,
     clinic: ClinicQuery = None,
 ) -> Response:
     """The dashboard's tables (as published) for the selection, one file each, zipped."""
     from spinetrack.services.analytics_registry import dashboard_tables
 
-    selection = _Selection(period, region, procedure, surgeon)
-    if selection.error:
-        return _problem(422, selection.error)
-    assert visitor.actor is not None
-    actor = visitor.actor
-
-    def made(clinic_id: int) -> Response:
+    def made(actor: Actor, clinic_id: int) -> Response:
         content = dashboard_tables(
-            sessions=sessions,
-            actor=actor,
-            clinic_id=clinic_id,
-            filters=selection.filters,
-            fmt=fmt,
+            sessions=sessions, actor=actor, clinic_id=clinic_id, filters=selection.filters, fmt=fmt
         )
         return _download(content, "zip", f"{_stem(selection)}-tables-{fmt}.zip")
 
-    return _answer(visitor, clinic, made)
+    return _for_selection(visitor, clinic, selection, made)
 
 
 @router.get("/analytics/deidentified.zip")
 def deidentified_file(
     visitor: SignedIn,
     sessions: PageSessions,
-    period: Annotated[str | None, Query()] = None,
-    region: str | None = None,
-    procedure: str | None = None,
-    surgeon: str | None = None,
+    selection: Selected,
     clinic: ClinicQuery = None,
 ) -> Response:
     """The de-identified records of the selection's patients (CSV tables, zipped)."""
     from spinetrack.config import get_settings
     from spinetrack.services.analytics_registry import deidentified_selection
 
-    selection = _Selection(period, region, procedure, surgeon)
-    if selection.error:
-        return _problem(422, selection.error)
-    assert visitor.actor is not None
-    actor = visitor.actor
-
-    def made(clinic_id: int) -> Response:
+    def made(actor: Actor, clinic_id: int) -> Response:
         content = deidentified_selection(
             sessions=sessions,
             actor=actor,
@@ -240,7 +217,7 @@ def deidentified_file(
         )
         return _download(content, "zip", f"{_stem(selection)}-deidentified.zip")
 
-    return _answer(visitor, clinic, made)
+    return _for_selection(visitor, clinic, selection, made)
 
 
 @router.get("/analytics/chart/{name}.svg")
@@ -248,10 +225,7 @@ def chart_image(
     visitor: SignedIn,
     sessions: PageSessions,
     name: Literal["outcome", "trajectory", "funnel", "survival"],
-    period: str | None = None,
-    region: str | None = None,
-    procedure: str | None = None,
-    surgeon: str | None = None,
+    selection: Selected,
     comparison: str = "unadjusted",
     clinic: ClinicQuery = None,
 ) -> Response:
@@ -260,14 +234,9 @@ def chart_image(
     from spinetrack.services.analytics_registry import registry_view
     from spinetrack.services.report_document import chart
 
-    selection = _Selection(period, region, procedure, surgeon)
-    if selection.error:
-        return _problem(422, selection.error)
     adjusted = comparison == "adjusted"
-    assert visitor.actor is not None
-    actor = visitor.actor
 
-    def drawn(clinic_id: int) -> Response:
+    def drawn(actor: Actor, clinic_id: int) -> Response:
         svg = registry_view(
             sessions=sessions,
             actor=actor,
@@ -281,4 +250,4 @@ def chart_image(
             svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-store"}
         )
 
-    return _answer(visitor, clinic, drawn)
+    return _for_selection(visitor, clinic, selection, drawn)
