@@ -1,11 +1,13 @@
 """`spinetrack clinics create|list` and `spinetrack users add-to-clinic`: a second site in one
 installation, and one account working in two clinics with one password."""
 
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
 from spinetrack.services.accounts import authenticate
 from spinetrack.services.database import open_database
+from spinetrack.storage.tables import Clinic
 
 runner = CliRunner()
 
@@ -82,3 +84,21 @@ def test_bad_clinic_and_membership_commands_exit_2_with_the_reason(cli_database:
         app, ["users", "add-to-clinic", "bo@x.example", "--clinic", "north", "--role", "admin"]
     )
     assert twice.exit_code == 2 and "already has a role" in twice.stderr
+
+
+def test_the_clinic_phone_patients_are_told_to_call_is_set_and_checked(cli_database: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["clinics", "create", "north", "--name", "North"]).exit_code == 0
+    set_ = runner.invoke(app, ["clinics", "contact", "north", "--phone", "+44 1632 960000"])
+    assert set_.exit_code == 0, set_.output
+    database = open_database(cli_database)
+    try:
+        with database.sessions() as session:
+            phone = session.scalar(select(Clinic.contact_phone).where(Clinic.slug == "north"))
+    finally:
+        database.close()
+    assert phone == "+44 1632 960000"
+    bad = runner.invoke(app, ["clinics", "contact", "north", "--phone", "call reception"])
+    assert bad.exit_code == 2 and "phone" in bad.stderr
+    unknown = runner.invoke(app, ["clinics", "contact", "nowhere", "--phone", "0123 456789"])
+    assert unknown.exit_code == 2 and "nowhere" in unknown.stderr

@@ -9,6 +9,7 @@ from tests.support.links import operated_link
 from tests.support.world import World
 
 from spinetrack.app import create_app
+from spinetrack.services.accounts import set_clinic_phone
 from spinetrack.services.audit_trail import patient_access
 from spinetrack.services.record_response import NewResponse, record_response
 
@@ -98,3 +99,20 @@ def test_every_opening_is_audited_against_the_patient(world: World, client: Test
         sessions=world.database.sessions, actor=world.admin, patient_id=patient_id
     )
     assert any(r.action == "results.open" and r.outcome == "ok" for r in trail)
+
+
+def test_the_worsening_box_gives_the_clinic_phone_when_it_is_set(
+    world: World, client: TestClient
+) -> None:
+    set_clinic_phone(
+        sessions=world.database.sessions,
+        actor=world.admin,
+        clinic_id=world.clinic,
+        phone="+44 1632 960000",
+    )
+    patient_id, token, surgery_day = operated_link(world, 200)
+    _odi(world, patient_id, surgery_day - timedelta(days=3), 1)  # 20 %
+    _odi(world, patient_id, surgery_day + timedelta(days=90), 3)  # 60 %: worse
+    _answer(client, token)
+    page = client.get(f"/q/{token}/results").text
+    assert "Call North Spine on +44 1632 960000." in page

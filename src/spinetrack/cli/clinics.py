@@ -1,12 +1,14 @@
-"""`spinetrack clinics create|list`: a second practice or registry site in the same installation."""
+"""`spinetrack clinics create|list|contact`: a second practice or registry site in the same
+installation, and the number its patients are told to call."""
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from spinetrack.cli.errors import explains_errors
-from spinetrack.services.accounts import create_clinic_checked, list_clinics
+from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.services.accounts import create_clinic_checked, list_clinics, set_clinic_phone
 from spinetrack.services.actor import system_actor
+from spinetrack.services.clinic_overview import find_clinic
 from spinetrack.services.database import open_database
 
 clinics_app = typer.Typer(help="Create and list clinics.", no_args_is_help=True)
@@ -43,6 +45,26 @@ def list_() -> None:
     for clinic in clinics:
         table.add_row(str(clinic.id), clinic.slug, clinic.name, str(clinic.members))
     Console(width=120).print(table)
+
+
+@clinics_app.command("contact")
+@explains_errors
+def contact(
+    slug: str = typer.Argument(..., help="The clinic's short name, e.g. north"),
+    phone: str = typer.Option(
+        "", "--phone", help="The number patients should call; empty removes it"
+    ),
+) -> None:
+    """Set the phone number a patient's results page tells them to call."""
+    database = open_database()
+    try:
+        clinic_id = find_clinic(sessions=database.sessions, slug=slug.strip().lower())
+        if clinic_id is None:
+            raise fail(f"no clinic {slug!r}")
+        set_clinic_phone(sessions=database.sessions, actor=CLI, clinic_id=clinic_id, phone=phone)
+    finally:
+        database.close()
+    typer.echo(f"clinic {slug}: {'phone ' + phone.strip() if phone.strip() else 'no phone'}")
 
 
 def register(app: typer.Typer) -> None:

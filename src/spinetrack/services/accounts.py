@@ -108,6 +108,26 @@ def create_clinic_checked(
     return create_clinic(sessions=sessions, actor=actor, slug=slug, name=name)
 
 
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,38}$")
+
+
+def set_clinic_phone(
+    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, phone: str | None
+) -> None:
+    """The number a patient's results page tells them to call (None: name the clinic only);
+    admins of the clinic or the command line."""
+    cleaned = phone.strip() if phone else None
+    if cleaned is not None and not PHONE.match(cleaned):
+        raise InvalidInput("phone", "digits, spaces, brackets, hyphens and a leading + only")
+    with audited(sessions, actor, "clinic.contact", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, ADMINS)
+        clinic = work.uow.clinics.get(clinic_id)
+        if clinic is None:
+            raise InvalidInput("clinic", "no such clinic")
+        clinic.contact_phone = cleaned or None
+        work.detail = "phone set" if cleaned else "phone removed"
+
+
 def list_clinics(*, sessions: sessionmaker[Session], actor: Actor) -> list[ClinicSummary]:
     """Every clinic for the system; a user sees the clinics they belong to."""
     with audited(sessions, actor, "clinic.list", clinic_id=None) as work:
