@@ -10,15 +10,14 @@ from spinetrack.services.actor import system_actor
 from spinetrack.services.audit_trail import patient_access
 
 
-def test_a_500_patient_page_is_listed_under_every_patient_it_returned(
-    client: TestClient, world: World
-) -> None:
+def _registered(client: TestClient, prefix: str, count: int) -> list[int]:
+    """`count` patients registered by staff through the API; their ids."""
     ids = []
-    for i in range(7):
+    for i in range(count):
         made = client.post(
             "/api/v1/patients",
             json={
-                "mrn": f"BULK-{i}",
+                "mrn": f"{prefix}-{i}",
                 "given_name": "Ada",
                 "family_name": f"Lind{i}",
                 "birth_date": "1960-03-04",
@@ -28,6 +27,13 @@ def test_a_500_patient_page_is_listed_under_every_patient_it_returned(
         )
         assert made.status_code == 201, made.text
         ids.append(made.json()["id"])
+    return ids
+
+
+def test_a_500_patient_page_is_listed_under_every_patient_it_returned(
+    client: TestClient, world: World
+) -> None:
+    ids = _registered(client, "BULK", 7)
     listed = client.get("/api/v1/patients?limit=500", auth=auth("clinician"))
     assert listed.status_code == 200
     assert {p["id"] for p in listed.json()["items"]} == set(ids)
@@ -41,21 +47,7 @@ def test_a_500_patient_page_is_listed_under_every_patient_it_returned(
 def test_a_fhir_search_page_is_listed_under_the_patients_it_returned(
     client: TestClient, world: World
 ) -> None:
-    ids = []
-    for i in range(3):
-        made = client.post(
-            "/api/v1/patients",
-            json={
-                "mrn": f"FHIR-{i}",
-                "given_name": "Ola",
-                "family_name": f"Berg{i}",
-                "birth_date": "1958-05-06",
-                "sex": "male",
-            },
-            auth=auth("staff"),
-        )
-        assert made.status_code == 201, made.text
-        ids.append(made.json()["id"])
+    ids = _registered(client, "FHIR", 3)
     found = client.get("/api/v1/fhir/Patient?_count=2", auth=auth("clinician"))
     assert found.status_code == 200, found.text
     seen_by = {

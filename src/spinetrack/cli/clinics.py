@@ -5,10 +5,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.cli.clinic_arg import clinic_id_of
+from spinetrack.cli.errors import explains_errors
 from spinetrack.services.accounts import create_clinic_checked, list_clinics, set_clinic_phone
 from spinetrack.services.actor import system_actor
-from spinetrack.services.clinic_overview import find_clinic
 from spinetrack.services.database import open_database
 
 clinics_app = typer.Typer(help="Create and list clinics.", no_args_is_help=True)
@@ -58,9 +58,7 @@ def contact(
     """Set the phone number a patient's results page tells them to call."""
     database = open_database()
     try:
-        clinic_id = find_clinic(sessions=database.sessions, slug=slug.strip().lower())
-        if clinic_id is None:
-            raise fail(f"no clinic {slug!r}")
+        clinic_id = clinic_id_of(database.sessions, slug.strip().lower())
         set_clinic_phone(sessions=database.sessions, actor=CLI, clinic_id=clinic_id, phone=phone)
     finally:
         database.close()

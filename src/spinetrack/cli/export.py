@@ -6,10 +6,10 @@ from typing import cast
 
 import typer
 
+from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.config import get_settings
 from spinetrack.services.actor import system_actor
-from spinetrack.services.clinic_overview import find_clinic
 from spinetrack.services.database import open_database
 from spinetrack.services.export_registry import ExportFormat, export_registry
 
@@ -40,9 +40,7 @@ def export(
     database = open_database()
     try:
         database.upgrade()
-        clinic_id = find_clinic(sessions=database.sessions, slug=clinic)
-        if clinic_id is None:
-            raise fail(f"no clinic {clinic!r}")
+        clinic_id = clinic_id_of(database.sessions, clinic)
         written = export_registry(
             sessions=database.sessions,
             actor=system_actor("cli"),

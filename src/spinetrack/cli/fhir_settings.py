@@ -3,10 +3,10 @@ from outside systems, and mappings of outside Questionnaires onto our instrument
 
 import typer
 
+from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.services.actor import system_actor
-from spinetrack.services.clinic_overview import find_clinic
-from spinetrack.services.database import Database, open_database
+from spinetrack.services.database import open_database
 from spinetrack.services.fhir_settings import (
     add_mrn_system,
     map_questionnaire,
@@ -18,13 +18,6 @@ fhir_app = typer.Typer(help="FHIR import settings of a clinic.", no_args_is_help
 CLI = system_actor("cli")
 
 
-def _clinic(database: Database, slug: str) -> int:
-    clinic_id = find_clinic(sessions=database.sessions, slug=slug)
-    if clinic_id is None:
-        raise fail(f"no clinic {slug!r}")
-    return clinic_id
-
-
 @fhir_app.command("mrn-systems")
 @explains_errors
 def list_systems(clinic: str = typer.Option(..., "--clinic", help="Clinic slug")) -> None:
@@ -33,7 +26,7 @@ def list_systems(clinic: str = typer.Option(..., "--clinic", help="Clinic slug")
     try:
         database.upgrade()
         for system in mrn_systems(
-            sessions=database.sessions, actor=CLI, clinic_id=_clinic(database, clinic)
+            sessions=database.sessions, actor=CLI, clinic_id=clinic_id_of(database.sessions, clinic)
         ):
             typer.echo(system)
     finally:
@@ -53,7 +46,7 @@ def add_system(
         add_mrn_system(
             sessions=database.sessions,
             actor=CLI,
-            clinic_id=_clinic(database, clinic),
+            clinic_id=clinic_id_of(database.sessions, clinic),
             system=system,
         )
     finally:
@@ -73,7 +66,7 @@ def remove_system(
         removed = remove_mrn_system(
             sessions=database.sessions,
             actor=CLI,
-            clinic_id=_clinic(database, clinic),
+            clinic_id=clinic_id_of(database.sessions, clinic),
             system=system,
         )
     finally:
@@ -108,7 +101,7 @@ def map_outside_questionnaire(
         map_questionnaire(
             sessions=database.sessions,
             actor=CLI,
-            clinic_id=_clinic(database, clinic),
+            clinic_id=clinic_id_of(database.sessions, clinic),
             canonical=canonical,
             instrument=instrument,
             items=_items(item),

@@ -7,12 +7,12 @@ from typing import cast
 
 import typer
 
+from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail, stderr
 from spinetrack.cli.progress import progress
 from spinetrack.interop.tabular import KINDS, RowProblem, problems_csv
 from spinetrack.services.actor import system_actor
-from spinetrack.services.clinic_overview import find_clinic
-from spinetrack.services.database import Database, open_database
+from spinetrack.services.database import open_database
 from spinetrack.services.import_csv import Mode, import_csv
 from spinetrack.services.import_fhir import Mode as FhirMode
 from spinetrack.services.import_fhir import import_fhir
@@ -34,13 +34,6 @@ def _read(file: Path) -> bytes:
         return file.read_bytes()
     except OSError as exc:
         raise fail(f"{file}: cannot be read ({exc.strerror})") from exc
-
-
-def _clinic(database: Database, slug: str) -> int:
-    clinic_id = find_clinic(sessions=database.sessions, slug=slug)
-    if clinic_id is None:
-        raise fail(f"no clinic {slug!r}")
-    return clinic_id
 
 
 def _report(report: ImportReport, rejects: Path | None) -> None:
@@ -82,7 +75,7 @@ def csv(
     database = open_database()
     try:
         database.upgrade()
-        clinic_id = _clinic(database, clinic)
+        clinic_id = clinic_id_of(database.sessions, clinic)
         with progress(f"importing {kind}", max(data.count(b"\n") - 1, 1)) as advance:
             try:
                 report = import_csv(
@@ -123,7 +116,7 @@ def fhir(
     database = open_database()
     try:
         database.upgrade()
-        clinic_id = _clinic(database, clinic)
+        clinic_id = clinic_id_of(database.sessions, clinic)
         try:
             report = import_fhir(
                 sessions=database.sessions,

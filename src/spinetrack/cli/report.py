@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.cli.progress import progress
 from spinetrack.services.actor import system_actor
-from spinetrack.services.clinic_overview import find_clinic
 from spinetrack.services.database import open_database
 
 if TYPE_CHECKING:
@@ -87,10 +87,7 @@ def _clinic(sessions: "sessionmaker[Session]", slug: str | None) -> int:
         if found is None:
             raise fail("the database holds several clinics (or none): name one with --clinic")
         return found
-    found = find_clinic(sessions=sessions, slug=slug)
-    if found is None:
-        raise fail(f"no clinic {slug!r}")
-    return found
+    return clinic_id_of(sessions, slug)
 
 
 @explains_errors

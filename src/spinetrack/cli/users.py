@@ -6,7 +6,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.cli.clinic_arg import clinic_id_of
+from spinetrack.cli.errors import explains_errors
 from spinetrack.services.accounts import (
     add_member,
     create_user,
@@ -16,19 +17,11 @@ from spinetrack.services.accounts import (
     user_ids,
 )
 from spinetrack.services.actor import system_actor
-from spinetrack.services.clinic_overview import find_clinic
-from spinetrack.services.database import Database, open_database
+from spinetrack.services.database import open_database
 from spinetrack.services.sign_in import create_token, revoke_token
 
 users_app = typer.Typer(help="Manage user accounts and their API tokens.", no_args_is_help=True)
 CLI = system_actor("cli")
-
-
-def _clinic(database: Database, slug: str) -> int:
-    clinic_id = find_clinic(sessions=database.sessions, slug=slug)
-    if clinic_id is None:
-        raise fail(f"no clinic {slug!r}")
-    return clinic_id
 
 
 def _generated() -> str:
@@ -56,7 +49,7 @@ def create(
             email=email,
             full_name=name,
             password=chosen,
-            clinic_id=_clinic(database, clinic),
+            clinic_id=clinic_id_of(database.sessions, clinic),
             role=role,
         )
     finally:
@@ -80,7 +73,7 @@ def add_to_clinic(
             sessions=database.sessions,
             actor=CLI,
             email=email,
-            clinic_id=_clinic(database, clinic),
+            clinic_id=clinic_id_of(database.sessions, clinic),
             role=role,
         )
     finally:
@@ -94,7 +87,7 @@ def list_(clinic: str = typer.Option(..., "--clinic", help="Clinic slug")) -> No
     """List the accounts of a clinic with their roles and state."""
     database = open_database()
     try:
-        clinic_id = _clinic(database, clinic)
+        clinic_id = clinic_id_of(database.sessions, clinic)
         users = list_users(sessions=database.sessions, actor=CLI, clinic_id=clinic_id)
     finally:
         database.close()
