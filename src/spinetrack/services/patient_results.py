@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.domain.outcomes import ChangeKind, compare, schedule
-from spinetrack.domain.outcomes.recovery import RecoveryWords, recovery_words
+from spinetrack.domain.outcomes.recovery import RecoveryWords, getting_worse, recovery_words
 from spinetrack.services.actor import Actor
 from spinetrack.services.audit_log import audited
 from spinetrack.services.patient_links import _audit_refusal, answered_link
@@ -101,16 +101,6 @@ def _result_series(series: Series, words: RecoveryWords) -> ResultSeries:
     )
 
 
-def _worse_than_before(series: ResultSeries) -> bool:
-    followups = [p for p in series.points if p.change is not None]
-    if followups and followups[-1].change == "worsened":
-        return True
-    if len(series.points) < 2:
-        return False
-    before, latest = series.points[-2], series.points[-1]
-    return compare(series.instrument, before.score, latest.score).change == "worsened"
-
-
 def open_results(
     *, sessions: sessionmaker[Session], token: str, remote: str | None
 ) -> PatientResults:
@@ -147,5 +137,7 @@ def open_results(
             expires_at=expires_at,
             series=series,
             words=words,
-            getting_worse=any(_worse_than_before(s) for s in series),
+            getting_worse=any(
+                getting_worse(s.instrument, [p.score for p in s.points], s.baseline) for s in series
+            ),
         )

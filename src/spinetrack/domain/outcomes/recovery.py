@@ -4,12 +4,14 @@ The page compares a patient with their own starting point and with the usual cou
 surgery, never with a cause: so the wording lives in knowledge/outcomes/recovery.yaml with its
 sources, beside the windows it describes, and is checked to name every time point there."""
 
+from collections.abc import Sequence
 from functools import cache
 
 from pydantic import Field
 
 from spinetrack.domain.errors import KnowledgeError
 from spinetrack.domain.knowledge import KnowledgeModel, parse
+from spinetrack.domain.outcomes.change import compare
 from spinetrack.domain.outcomes.windows import schedule
 from spinetrack.domain.sources import Sources
 
@@ -47,3 +49,15 @@ def recovery_words() -> RecoveryWords:
             RECOVERY_FILE, "timepoints", f"must name exactly the time points {', '.join(known)}"
         )
     return words
+
+
+def getting_worse(instrument: str, scores: Sequence[float], baseline: float | None) -> bool:
+    """Whether the latest of a patient's `scores` (in time order; the first is `baseline` when
+    there is one) is worse than their starting point, or than the score before it, by the
+    instrument's deterioration threshold: their results page then asks them to call their team."""
+    if len(scores) < 2:
+        return False
+    latest = scores[-1]
+    if baseline is not None and compare(instrument, baseline, latest).change == "worsened":
+        return True
+    return compare(instrument, scores[-2], latest).change == "worsened"
