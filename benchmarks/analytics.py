@@ -44,11 +44,11 @@ from spinetrack.analytics.scoring import score_table
 from spinetrack.demo.cohort import ITEM_IDS, Cohort, generate_cohort
 from spinetrack.demo.load import DEMO_SLUG, load_demo
 from spinetrack.domain.outcomes import ScorePoint, classify_patient
-from spinetrack.services.actor import system_actor
-from spinetrack.services.analytics_registry import PREPARED, registry_dashboard
-from spinetrack.services.clinic_overview import find_clinic
-from spinetrack.services.database import open_database
-from spinetrack.services.report_document import (
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.clinician.clinic_overview import find_clinic
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.reporting.analytics_registry import PREPARED, registry_dashboard
+from spinetrack.services.reporting.report_document import (
     context,
     environment,
     figures,

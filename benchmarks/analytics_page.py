@@ -32,7 +32,7 @@ from sqlalchemy import select, update
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pages import _database, _signed_in
 
-from spinetrack.services.analytics_registry import PREPARED
+from spinetrack.services.reporting.analytics_registry import PREPARED
 from spinetrack.storage.tables import Clinic, Patient
 from spinetrack.storage.unit_of_work import UnitOfWork
 

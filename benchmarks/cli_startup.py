@@ -63,7 +63,10 @@ def main() -> None:
     # cli/report.py used to import its services at the top; they are part of "every command".
     every_module = sorted(
         {f"spinetrack.cli.{c.module}" for c in COMMANDS.values()}
-        | {"spinetrack.services.report_document", "spinetrack.services.patient_letter"}
+        | {
+            "spinetrack.services.reporting.report_document",
+            "spinetrack.services.clinician.patient_letter",
+        }
     )
     print(f"median of {repeats} runs; whole processes; ratio = CPU / bare interpreter's CPU")
     print(f"{'':<34} {'wall s':>7} {'CPU s':>7} {'ratio':>8} {'peak MiB':>8}")

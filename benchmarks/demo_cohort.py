@@ -17,7 +17,7 @@ from pathlib import Path
 
 from spinetrack.demo.cohort import generate_cohort
 from spinetrack.demo.load import load_demo
-from spinetrack.services.database import open_database
+from spinetrack.services.operations.database import open_database
 
 TODAY = date(2026, 11, 21)
 

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 
 from spinetrack.app import create_app
 from spinetrack.domain.education import glossary
-from spinetrack.services.database import open_database
+from spinetrack.services.operations.database import open_database
 from spinetrack.web.reading_level import Figures, measure, median, served_prose
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,12 +22,12 @@ import polars as pl
 from spinetrack.domain.errors import NotFound
 from spinetrack.interop.fhir.bundle_out import registry_resources
 from spinetrack.interop.fhir.ids import patient_id
-from spinetrack.services.accounts import create_clinic
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import Database, open_database
-from spinetrack.services.fhir_search import DateBound, Query, read, search
-from spinetrack.services.import_csv import import_csv
-from spinetrack.services.registry_records import clinic_rows, registry_of
+from spinetrack.services.access.accounts import create_clinic
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import Database, open_database
+from spinetrack.services.registry_io.fhir_search import DateBound, Query, read, search
+from spinetrack.services.registry_io.import_csv import import_csv
+from spinetrack.services.registry_io.registry_records import clinic_rows, registry_of
 from spinetrack.storage.unit_of_work import UnitOfWork
 
 SYSTEM = system_actor("benchmark")

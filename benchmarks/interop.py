@@ -10,10 +10,10 @@ from pathlib import Path
 
 import polars as pl
 
-from spinetrack.services.accounts import create_clinic
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import open_database
-from spinetrack.services.import_csv import import_csv
+from spinetrack.services.access.accounts import create_clinic
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.registry_io.import_csv import import_csv
 
 PATIENTS = 20_000
 PER_PATIENT = 5

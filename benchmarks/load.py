@@ -55,12 +55,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from spinetrack.services.accounts import authenticate, create_clinic, create_user
-from spinetrack.services.actor import Actor, system_actor
-from spinetrack.services.database import open_database
-from spinetrack.services.enrol_patient import NewPatient, register_patient
-from spinetrack.services.register_surgery import NewSurgery, register_surgery
-from spinetrack.services.sign_in import create_token
+from spinetrack.services.access.accounts import authenticate, create_clinic, create_user
+from spinetrack.services.access.actor import Actor, system_actor
+from spinetrack.services.access.sign_in import create_token
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.records.enrol_patient import NewPatient, register_patient
+from spinetrack.services.records.register_surgery import NewSurgery, register_surgery
 
 POSTGRES_URL = os.environ.get(
     "SPINETRACK_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/spinetrack_bench"

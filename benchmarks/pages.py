@@ -29,8 +29,8 @@ from sqlalchemy import select
 
 from spinetrack.app import create_app
 from spinetrack.demo.load import DEMO_PASSWORD, DEMO_SLUG, demo_logins, load_demo
-from spinetrack.services.clinic_overview import find_clinic
-from spinetrack.services.database import Database, open_database
+from spinetrack.services.clinician.clinic_overview import find_clinic
+from spinetrack.services.operations.database import Database, open_database
 from spinetrack.storage.statistics import refresh_statistics
 from spinetrack.storage.tables import PatientOutcome
 

@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from spinetrack.demo.load import load_demo
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import open_database
-from spinetrack.services.reassess_clinic import reassess_clinic
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.triage.reassess_clinic import reassess_clinic
 from spinetrack.storage.tables import Patient, PromResponse, Surgery
 from spinetrack.storage.unit_of_work import UnitOfWork
 

@@ -18,9 +18,10 @@ from tests.support.browser import browser, playwright
 from tests.support.world import World, build_world
 
 from spinetrack.config import get_settings
-from spinetrack.services import accounts, audit_log
-from spinetrack.services.database import Database, open_database
-from spinetrack.services.login_throttle import throttle
+from spinetrack.services.access import accounts
+from spinetrack.services.access.login_throttle import throttle
+from spinetrack.services.audit import audit_log
+from spinetrack.services.operations.database import Database, open_database
 from spinetrack.storage.tables import Base
 
 __all__ = ["browser", "playwright"]

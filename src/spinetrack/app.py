@@ -10,8 +10,8 @@ from spinetrack import __version__, hygiene, server, web
 from spinetrack.api import cds_hooks, docs, errors, health
 from spinetrack.api.v1 import router as api_v1
 from spinetrack.config import get_settings
-from spinetrack.services.audit_log import sealer
-from spinetrack.services.database import Database, open_database
+from spinetrack.services.audit.audit_log import sealer
+from spinetrack.services.operations.database import Database, open_database
 from spinetrack.web.routes import library
 
 

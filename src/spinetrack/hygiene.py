@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from spinetrack.services.errors import TooManyRequests
+from spinetrack.services.access.errors import TooManyRequests
 
 log = logging.getLogger("spinetrack")
 

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import auth
 from tests.support.world import World
 
-from spinetrack.services.actor import system_actor
-from spinetrack.services.audit_trail import patient_access
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.audit.audit_trail import patient_access
 
 
 def _registered(client: TestClient, prefix: str, count: int) -> list[int]:

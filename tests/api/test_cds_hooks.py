@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from spinetrack.api.cds_hooks import Card, Source
 from spinetrack.app import create_app
-from spinetrack.services.database import open_database
+from spinetrack.services.operations.database import open_database
 
 VIGNETTES = Path(__file__).parents[1] / "domain" / "triage" / "cases"
 SERVICE = "/cds-services/spinetrack-triage"

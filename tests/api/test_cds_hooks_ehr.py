@@ -24,7 +24,7 @@ from spinetrack.api.cds_auth import _keys
 from spinetrack.api.cds_hooks import Card
 from spinetrack.config import get_settings
 from spinetrack.interop.fhir.ids import patient_id
-from spinetrack.services.import_fhir import import_fhir
+from spinetrack.services.registry_io.import_fhir import import_fhir
 from spinetrack.storage.tables import AuditEntry
 from spinetrack.storage.unit_of_work import UnitOfWork
 

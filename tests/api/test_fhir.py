@@ -9,7 +9,7 @@ from tests.support.world import World
 
 from spinetrack.interop.fhir.codes import mrn_system
 from spinetrack.interop.fhir.ids import patient_id
-from spinetrack.services.import_fhir import import_fhir
+from spinetrack.services.registry_io.import_fhir import import_fhir
 
 
 def _load(world: World) -> str:

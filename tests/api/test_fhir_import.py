@@ -9,7 +9,7 @@ from tests.api.conftest import auth
 from tests.support.outside_bundles import HOSPITAL_MRN, HOSPITAL_MRN_SYSTEM, hospital_bundle
 from tests.support.world import World
 
-from spinetrack.services.fhir_settings import add_mrn_system
+from spinetrack.services.registry_io.fhir_settings import add_mrn_system
 from spinetrack.storage.tables import AuditEntry
 from spinetrack.storage.unit_of_work import UnitOfWork
 

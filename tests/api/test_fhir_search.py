@@ -17,7 +17,7 @@ from spinetrack.interop.fhir.ids import patient_id
 from spinetrack.interop.fhir.patient import to_patient
 from spinetrack.interop.fhir.procedure import to_procedure
 from spinetrack.interop.fhir.questionnaire_response import to_response
-from spinetrack.services.import_fhir import import_fhir
+from spinetrack.services.registry_io.import_fhir import import_fhir
 
 MRNS = ("N-1", "N-2", "N-3")
 
@@ -165,7 +165,7 @@ def test_reads_by_id_find_the_resource_or_answer_404(client: TestClient, three: 
 def test_conditions_are_found_by_code_and_read_by_id(client: TestClient, world: World) -> None:
     from tests.support.outside_bundles import HOSPITAL_MRN_SYSTEM, hospital_bundle
 
-    from spinetrack.services.fhir_settings import add_mrn_system
+    from spinetrack.services.registry_io.fhir_settings import add_mrn_system
 
     add_mrn_system(
         sessions=world.database.sessions,

@@ -13,7 +13,7 @@ from spinetrack.app import create_app
 from spinetrack.cli.main import app as cli
 from spinetrack.domain.errors import InvalidCase
 from spinetrack.domain.triage import assess
-from spinetrack.services.database import open_database
+from spinetrack.services.operations.database import open_database
 
 VIGNETTES = Path(__file__).parents[1] / "domain" / "triage" / "cases"
 NAMES = sorted(p.name for p in VIGNETTES.iterdir() if p.is_dir())

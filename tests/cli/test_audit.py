@@ -8,9 +8,9 @@ from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
 from spinetrack.config import get_settings
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import open_database
-from spinetrack.services.enrol_patient import list_patients
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.records.enrol_patient import list_patients
 
 runner = CliRunner()
 

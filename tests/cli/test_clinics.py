@@ -5,8 +5,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
-from spinetrack.services.accounts import authenticate
-from spinetrack.services.database import open_database
+from spinetrack.services.access.accounts import authenticate
+from spinetrack.services.operations.database import open_database
 from spinetrack.storage.tables import Clinic
 
 runner = CliRunner()

@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from spinetrack import __version__
 from spinetrack.cli.main import app
-from spinetrack.services.database import open_database
+from spinetrack.services.operations.database import open_database
 
 runner = CliRunner()
 

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
 from spinetrack.config import get_settings
-from spinetrack.services.accounts import create_clinic
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import open_database
+from spinetrack.services.access.accounts import create_clinic
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import open_database
 
 runner = CliRunner()
 

@@ -6,9 +6,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
-from spinetrack.services.accounts import create_clinic
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import open_database
+from spinetrack.services.access.accounts import create_clinic
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import open_database
 
 runner = CliRunner()
 PATIENTS = "mrn,given_name,family_name,birth_date,sex\nC-1,Eva,Moe,1966-03-03,female\nC-2,Bo,Lie,1971-13-01,male\n"

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
 from spinetrack.config import get_settings
-from spinetrack.services.questionnaire_text import questionnaire_text
+from spinetrack.services.patient_side.questionnaire_text import questionnaire_text
 
 runner = CliRunner()
 

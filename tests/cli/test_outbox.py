@@ -1,13 +1,13 @@
 """`spinetrack reminders queue` and `spinetrack outbox send`, as a cron job would run them."""
 
 import pytest
-from tests.services.test_outbox import Catcher, _due_patient, smtp  # noqa: F401 - the fixture
+from tests.services.followup.test_outbox import Catcher, _due_patient, smtp  # noqa: F401 - the fixture
 from tests.support.world import build_world
 from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
 from spinetrack.config import get_settings
-from spinetrack.services.database import open_database
+from spinetrack.services.operations.database import open_database
 
 runner = CliRunner()
 

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
-from spinetrack.services.analytics_registry import PREPARED
+from spinetrack.services.reporting.analytics_registry import PREPARED
 
 runner = CliRunner()
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
 from spinetrack.config import get_settings
-from spinetrack.services.database import open_database
+from spinetrack.services.operations.database import open_database
 
 runner = CliRunner()
 

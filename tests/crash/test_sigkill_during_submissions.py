@@ -16,15 +16,15 @@ from typing import Any
 import httpx2
 import pytest
 from sqlalchemy import select
-from tests.services.test_enrol_patient import new_patient
+from tests.services.records.test_enrol_patient import new_patient
 from tests.support.served import Served
 from tests.support.world import TOKENS, World
 from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
 from spinetrack.config import get_settings
-from spinetrack.services.database import open_database
-from spinetrack.services.enrol_patient import register_patient
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.storage.tables import AuditEntry, IdempotencyKey, PatientOutcome, PromResponse
 
 pytestmark = pytest.mark.crash

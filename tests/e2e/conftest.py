@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page
 from tests.support.world import PASSWORD, World, build_world
 
 from spinetrack.app import create_app
-from spinetrack.services.database import Database
+from spinetrack.services.operations.database import Database
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 

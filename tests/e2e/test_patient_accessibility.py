@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import PHONE, LiveServer, screenshot
 from tests.support.links import issued_link
 
-from spinetrack.services.register_surgery import NewSurgery, register_surgery
+from spinetrack.services.records.register_surgery import NewSurgery, register_surgery
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": PHONE}

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from tests.e2e.conftest import PHONE, LiveServer, screenshot
 from tests.support.links import issued_link
 
-from spinetrack.services.patient_record import open_record
+from spinetrack.services.records.patient_record import open_record
 from spinetrack.storage.tables import PatientLink
 
 

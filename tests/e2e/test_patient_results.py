@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, expect
 from tests.e2e.conftest import PHONE, LiveServer, screenshot
 from tests.support.links import operated_link
 
-from spinetrack.services.record_response import NewResponse, record_response
+from spinetrack.services.records.record_response import NewResponse, record_response
 
 
 def _history(server: LiveServer) -> str:

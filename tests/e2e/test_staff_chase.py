@@ -5,12 +5,12 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 from tests.e2e.conftest import PHONE, LiveServer, screenshot, sign_in
-from tests.services.test_enrol_patient import new_patient
-from tests.services.test_register_surgery import fusion
+from tests.services.records.test_enrol_patient import new_patient
+from tests.services.records.test_register_surgery import fusion
 
-from spinetrack.services.enrol_patient import register_patient
-from spinetrack.services.patient_record import open_record
-from spinetrack.services.register_surgery import register_surgery
+from spinetrack.services.records.enrol_patient import register_patient
+from spinetrack.services.records.patient_record import open_record
+from spinetrack.services.records.register_surgery import register_surgery
 
 
 def _patient(server: LiveServer, mrn: str, family: str, days_after_surgery: int) -> int:

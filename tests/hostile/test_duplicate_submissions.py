@@ -15,7 +15,7 @@ from tests.support.seeded import seed
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput
-from spinetrack.services.record_response import NewResponse, record_response
+from spinetrack.services.records.record_response import NewResponse, record_response
 from spinetrack.storage.tables import AuditEntry, IdempotencyKey, PromResponse
 
 NRS = {"instrument": "nrs_back", "completed_at": "2025-06-01T09:00:00Z", "answers": {"nrs_back": 4}}

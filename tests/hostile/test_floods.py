@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
-from tests.services.test_consultations import BACK, request
+from tests.services.patient_side.test_consultations import BACK, request
 from tests.support.links import issued_link
 from tests.support.world import World
 from tests.web.test_worklist_page import sign_in
 
 from spinetrack.app import create_app
 from spinetrack.config import get_settings
-from spinetrack.services.consultations import inbox_page, submit_consultation
-from spinetrack.services.database import open_database
-from spinetrack.services.errors import TooManyRequests
+from spinetrack.services.access.errors import TooManyRequests
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.patient_side.consultations import inbox_page, submit_consultation
 from spinetrack.storage.tables import ConsultationRequest
 
 URGENT = dict.fromkeys(BACK, False) | {"saddle_numbness": True}

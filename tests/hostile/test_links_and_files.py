@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from tests.api.conftest import auth
-from tests.services.test_import_csv import PATIENTS, RESPONSES
+from tests.services.registry_io.test_import_csv import PATIENTS, RESPONSES
 from tests.support.bundles import bundle, odi, patient, surgery
 from tests.support.hostile import unchanged
 from tests.support.seeded import seed

@@ -7,15 +7,15 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from tests.services.test_consultations import request as consultation
-from tests.services.test_enrol_patient import new_patient
+from tests.services.patient_side.test_consultations import request as consultation
+from tests.services.records.test_enrol_patient import new_patient
 from tests.support.links import issued_link
 from tests.support.world import World
 
 from spinetrack.app import create_app
 from spinetrack.domain.errors import InvalidInput, NotFound
-from spinetrack.services.consultations import convert_consultation, submit_consultation
-from spinetrack.services.patient_links import LinkAnswers, answer_link, save_answer
+from spinetrack.services.access.patient_links import LinkAnswers, answer_link, save_answer
+from spinetrack.services.patient_side.consultations import convert_consultation, submit_consultation
 from spinetrack.storage.tables import Patient, PromResponse
 
 

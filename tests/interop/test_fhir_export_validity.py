@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
-from tests.services.test_register_surgery import fusion
+from tests.services.records.test_register_surgery import fusion
 from tests.support.seeded import seed
 from tests.support.world import World
 
-from spinetrack.services.export_registry import export_registry
-from spinetrack.services.register_surgery import register_surgery
+from spinetrack.services.records.register_surgery import register_surgery
+from spinetrack.services.registry_io.export_registry import export_registry
 
 TODAY = date.today()
 RESTFUL = re.compile(r"^(https?://.+/)([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/.+)?$")

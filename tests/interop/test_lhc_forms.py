@@ -22,9 +22,9 @@ from spinetrack.interop.fhir.elements import reference
 from spinetrack.interop.fhir.ids import patient_id
 from spinetrack.interop.fhir.patient import to_patient
 from spinetrack.interop.fhir.questionnaire import to_questionnaire
-from spinetrack.services.database import Database
-from spinetrack.services.import_fhir import import_fhir
-from spinetrack.services.patient_record import open_record
+from spinetrack.services.operations.database import Database
+from spinetrack.services.records.patient_record import open_record
+from spinetrack.services.registry_io.import_fhir import import_fhir
 from spinetrack.storage.unit_of_work import UnitOfWork
 
 HERE = Path(__file__).parent / "lhc"

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from spinetrack.domain.complications import catalogue
 from spinetrack.domain.knowledge import all_files, rules_version
-from spinetrack.domain.surgery import surgery_matrix
+from spinetrack.domain.registry.complications import catalogue
+from spinetrack.domain.registry.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
 
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "triage-vocabulary.yaml"

@@ -11,10 +11,15 @@ from tests.support.world import PASSWORD, World
 
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput
-from spinetrack.services.accounts import authenticate, change_password, create_user, reset_password
-from spinetrack.services.actor import system_actor
-from spinetrack.services.errors import NotAuthenticated
-from spinetrack.services.sign_in import create_token, token_actor
+from spinetrack.services.access.accounts import (
+    authenticate,
+    change_password,
+    create_user,
+    reset_password,
+)
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.access.errors import NotAuthenticated
+from spinetrack.services.access.sign_in import create_token, token_actor
 from spinetrack.storage.tables import User
 
 EMAIL = "staff@north.example"

@@ -14,17 +14,17 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.services.test_enrol_patient import new_patient
-from tests.services.test_register_surgery import fusion
+from tests.services.records.test_enrol_patient import new_patient
+from tests.services.records.test_register_surgery import fusion
 from tests.support.world import PASSWORD, TOKENS, World
 
 from spinetrack.app import create_app
-from spinetrack.services.assess_patient import AssessmentRequest, assess_patient
-from spinetrack.services.consultations import NewConsultation, submit_consultation
-from spinetrack.services.enrol_patient import register_patient
-from spinetrack.services.patient_links import NewLink, issue_link
-from spinetrack.services.record_response import NewResponse, record_response
-from spinetrack.services.register_surgery import register_surgery
+from spinetrack.services.access.patient_links import NewLink, issue_link
+from spinetrack.services.patient_side.consultations import NewConsultation, submit_consultation
+from spinetrack.services.records.enrol_patient import register_patient
+from spinetrack.services.records.record_response import NewResponse, record_response
+from spinetrack.services.records.register_surgery import register_surgery
+from spinetrack.services.triage.assess_patient import AssessmentRequest, assess_patient
 
 ROLES = ("admin", "clinician", "staff", "analyst")
 FHIR_PATIENT_DATA = (

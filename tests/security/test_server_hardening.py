@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from tests.api.conftest import auth
-from tests.services.test_enrol_patient import new_patient
+from tests.services.records.test_enrol_patient import new_patient
 from tests.support.links import issued_link
 from tests.support.served import Served
 from tests.support.world import World, build_world
@@ -24,8 +24,8 @@ from tests.web.test_worklist_page import sign_in
 from spinetrack.app import create_app
 from spinetrack.config import get_settings
 from spinetrack.server import RedactLinkTokens
-from spinetrack.services.database import Database, open_database
-from spinetrack.services.enrol_patient import register_patient
+from spinetrack.services.operations.database import Database, open_database
+from spinetrack.services.records.enrol_patient import register_patient
 
 SECRET = "crash-test-secret-key-0123456789abcdef"
 """The key `Served` gives the server; links issued here must be signed with it."""

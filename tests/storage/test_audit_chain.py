@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from spinetrack.services.database import Database
+from spinetrack.services.operations.database import Database
 from spinetrack.storage.audit_chain import Sealer, append, last_checkpoint, verify
 from spinetrack.storage.tables import AuditEntry
 

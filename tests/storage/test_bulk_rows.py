@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event, select
 
-from spinetrack.services.database import Database
+from spinetrack.services.operations.database import Database
 from spinetrack.storage.bulk_rows import batched_insert, uniform_rows
 from spinetrack.storage.tables import Clinic, Patient, PromResponse
 

@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import func, select, update
 
-from spinetrack.services.actor import system_actor
-from spinetrack.services.audit_log import audited
-from spinetrack.services.database import Database
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.audit.audit_log import audited
+from spinetrack.services.operations.database import Database
 from spinetrack.storage.tables import AuditEntry, Clinic, Patient
 from spinetrack.storage.unit_of_work import UnitOfWork
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from tests.support.world import TOKENS, World
 
 from spinetrack.domain.errors import NotFound
-from spinetrack.services.credentials import digest
-from spinetrack.services.sign_in import token_actor
+from spinetrack.services.access.credentials import digest
+from spinetrack.services.access.sign_in import token_actor
 from spinetrack.storage.tables import ApiToken, Patient, PatientOutcome
 from spinetrack.storage.unit_of_work import UnitOfWork
 

@@ -5,17 +5,17 @@ from pathlib import Path
 
 from alembic import command
 from sqlalchemy import select
-from tests.services.test_worklist import failing
+from tests.services.clinician.test_worklist import failing
 from tests.support.world import build_world
 
 from spinetrack.domain.outcomes.followup import next_followup
-from spinetrack.services.assess_patient import (
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.triage.assess_patient import (
     AssessmentRequest,
     NewFinding,
     assess_patient,
     record_finding,
 )
-from spinetrack.services.database import open_database
 from spinetrack.storage.migrate import alembic_config
 from spinetrack.storage.tables import PatientOutcome
 

@@ -5,12 +5,12 @@ from pathlib import Path
 
 from alembic import command
 from sqlalchemy import select, text
-from tests.services.test_enrol_patient import new_patient
+from tests.services.records.test_enrol_patient import new_patient
 from tests.support.world import build_world
 
-from spinetrack.services.audit_trail import verify_chain
-from spinetrack.services.database import open_database
-from spinetrack.services.enrol_patient import register_patient
+from spinetrack.services.audit.audit_trail import verify_chain
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.storage.audit_chain import GENESIS, entry_digest
 from spinetrack.storage.migrate import alembic_config
 from spinetrack.storage.tables import AuditEntry

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from spinetrack.services.database import Database, open_database
+from spinetrack.services.operations.database import Database, open_database
 from spinetrack.storage.migrate import head_revision
 from spinetrack.storage.tables import Base
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from spinetrack.domain.errors import NotFound
-from spinetrack.services.database import Database
+from spinetrack.services.operations.database import Database
 from spinetrack.storage.tables import Clinic, Patient
 from spinetrack.storage.unit_of_work import UnitOfWork
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from spinetrack.demo.cohort import generate_cohort
 from spinetrack.demo.load import DEMO_PASSWORD, DEMO_SLUG, load_demo
-from spinetrack.services.accounts import create_clinic, create_user
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import Database, open_database
+from spinetrack.services.access.accounts import create_clinic, create_user
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import Database, open_database
 
 TODAY = date(2026, 6, 1)
 PATIENTS = 30

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from sqlalchemy import select
 from tests.conftest import row_counts
 
-from spinetrack.services.audit_trail import verify_chain
-from spinetrack.services.database import Database
+from spinetrack.services.audit.audit_trail import verify_chain
+from spinetrack.services.operations.database import Database
 from spinetrack.storage.tables import AuditEntry
 
 AUDIT_TABLES = frozenset({"audit_entries", "audit_head"})

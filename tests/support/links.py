@@ -3,12 +3,12 @@ patient-link test, whichever door (service, page, browser) it then goes through.
 
 from datetime import date, timedelta
 
-from tests.services.test_enrol_patient import new_patient
+from tests.services.records.test_enrol_patient import new_patient
 from tests.support.world import World
 
-from spinetrack.services.enrol_patient import register_patient
-from spinetrack.services.patient_links import NewLink, issue_link
-from spinetrack.services.register_surgery import NewSurgery, register_surgery
+from spinetrack.services.access.patient_links import NewLink, issue_link
+from spinetrack.services.records.enrol_patient import register_patient
+from spinetrack.services.records.register_surgery import NewSurgery, register_surgery
 
 
 def issued_link(

@@ -7,16 +7,16 @@ assessment and link give every path parameter a real value to aim at.
 from dataclasses import dataclass
 from datetime import date
 
-from tests.services.test_enrol_patient import new_patient
-from tests.services.test_record_response import odi
-from tests.services.test_register_surgery import fusion
+from tests.services.records.test_enrol_patient import new_patient
+from tests.services.records.test_record_response import odi
+from tests.services.records.test_register_surgery import fusion
 from tests.support.world import World
 
-from spinetrack.services.assess_patient import AssessmentRequest, assess_patient
-from spinetrack.services.enrol_patient import register_patient
-from spinetrack.services.patient_links import NewLink, issue_link
-from spinetrack.services.record_response import record_response
-from spinetrack.services.register_surgery import register_surgery
+from spinetrack.services.access.patient_links import NewLink, issue_link
+from spinetrack.services.records.enrol_patient import register_patient
+from spinetrack.services.records.record_response import record_response
+from spinetrack.services.records.register_surgery import register_surgery
+from spinetrack.services.triage.assess_patient import AssessmentRequest, assess_patient
 
 
 @dataclass(frozen=True)

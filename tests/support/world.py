@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from spinetrack.services.accounts import authenticate, create_clinic, create_user
-from spinetrack.services.actor import Actor, system_actor
-from spinetrack.services.database import Database
-from spinetrack.services.sign_in import create_token
+from spinetrack.services.access.accounts import authenticate, create_clinic, create_user
+from spinetrack.services.access.actor import Actor, system_actor
+from spinetrack.services.access.sign_in import create_token
+from spinetrack.services.operations.database import Database
 
 PASSWORD = "correct-horse-42"
 TOKENS: dict[str, str] = {}

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.security.test_authorization_matrix import POLICY, Fixture, _session_client, setup
 
-from spinetrack.services.analytics_registry import PREPARED
+from spinetrack.services.reporting.analytics_registry import PREPARED
 from spinetrack.storage.tables import AuditEntry, Surgery
 from spinetrack.storage.unit_of_work import UnitOfWork
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from spinetrack.app import create_app
 from spinetrack.domain.education import entries, entry, urgent_care, words
-from spinetrack.services.database import Database
+from spinetrack.services.operations.database import Database
 
 IDS = [e.id for e in entries()]
 HREF = re.compile(r'href="([^"]+)"')

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from spinetrack.app import create_app
 from spinetrack.domain.education import entries
-from spinetrack.services.database import Database
+from spinetrack.services.operations.database import Database
 from spinetrack.web.reading_level import Figures, measure, served_prose
 
 REFERENCED = [e.id for e in entries() if e.referenced]

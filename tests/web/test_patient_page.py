@@ -5,12 +5,12 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.services.test_worklist import failing, operated
+from tests.services.clinician.test_worklist import failing, operated
 from tests.support.world import World
 from tests.web.test_worklist_page import sign_in
 
 from spinetrack.app import create_app
-from spinetrack.services.patient_record import open_record
+from spinetrack.services.records.patient_record import open_record
 
 
 @pytest.fixture

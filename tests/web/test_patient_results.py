@@ -9,9 +9,9 @@ from tests.support.links import operated_link
 from tests.support.world import World
 
 from spinetrack.app import create_app
-from spinetrack.services.accounts import set_clinic_phone
-from spinetrack.services.audit_trail import patient_access
-from spinetrack.services.record_response import NewResponse, record_response
+from spinetrack.services.access.accounts import set_clinic_phone
+from spinetrack.services.audit.audit_trail import patient_access
+from spinetrack.services.records.record_response import NewResponse, record_response
 
 ODI_ITEMS = [f"odi_{i}" for i in range(1, 11)]
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.services.test_worklist import failing, operated
+from tests.services.clinician.test_worklist import failing, operated
 from tests.support.world import PASSWORD, World
 
 from spinetrack.app import create_app

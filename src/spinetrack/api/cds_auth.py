@@ -10,7 +10,7 @@ import jwt
 from starlette.requests import Request
 
 from spinetrack.config import CdsIssuer, get_settings
-from spinetrack.services.errors import NotAuthenticated
+from spinetrack.services.access.errors import NotAuthenticated
 
 ALGORITHMS = ["RS384", "ES384", "RS256", "ES256", "RS512", "ES512"]
 """CDS Hooks requires ES384 and RS384; the others are accepted from issuers that use them."""

@@ -31,10 +31,10 @@ from spinetrack.domain.triage import Assessment, assess
 from spinetrack.domain.triage.assessment import LikelyCause, RedFlag
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.interop.fhir.cds_prefetch import prefetch_case, prefetch_reports, resources_of
-from spinetrack.services.actor import system_actor
-from spinetrack.services.audit_log import audited
-from spinetrack.services.cds_case import stored_case
-from spinetrack.services.errors import NotAuthenticated
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.access.errors import NotAuthenticated
+from spinetrack.services.audit.audit_log import audited
+from spinetrack.services.triage.cds_case import stored_case
 
 SERVICE_ID = "spinetrack-triage"
 HOOK = "patient-view"

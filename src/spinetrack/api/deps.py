@@ -13,11 +13,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.errors import InvalidInput
-from spinetrack.services.actor import Actor
-from spinetrack.services.credentials import same
-from spinetrack.services.database import Database
-from spinetrack.services.errors import NotAuthenticated
-from spinetrack.services.sign_in import session_actor, token_actor
+from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.credentials import same
+from spinetrack.services.access.errors import NotAuthenticated
+from spinetrack.services.access.sign_in import session_actor, token_actor
+from spinetrack.services.operations.database import Database
 
 SESSION_COOKIE = "spinetrack_session"
 MAX_ID = 2_147_483_647

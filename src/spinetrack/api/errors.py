@@ -14,7 +14,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from spinetrack.domain.errors import InvalidInput, NotFound, SpinetrackError
-from spinetrack.services.errors import AccessDenied, NotAuthenticated
+from spinetrack.services.access.errors import AccessDenied, NotAuthenticated
 
 
 class ErrorBody(BaseModel):

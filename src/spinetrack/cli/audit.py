@@ -7,9 +7,9 @@ from rich.console import Console
 from rich.table import Table
 
 from spinetrack.cli.errors import explains_errors, fail
-from spinetrack.services.actor import system_actor
-from spinetrack.services.audit_trail import patient_access, verify_chain
-from spinetrack.services.database import open_database
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.audit.audit_trail import patient_access, verify_chain
+from spinetrack.services.operations.database import open_database
 
 audit_app = typer.Typer(help="Check and read the audit trail.", no_args_is_help=True)
 

@@ -8,8 +8,8 @@ from rich.progress import Progress
 from sqlalchemy.exc import SQLAlchemyError
 
 from spinetrack.cli.errors import explains_errors, fail
-from spinetrack.services.backup import backup, restore
-from spinetrack.services.database import open_database
+from spinetrack.services.operations.backup import backup, restore
+from spinetrack.services.operations.database import open_database
 
 
 @explains_errors

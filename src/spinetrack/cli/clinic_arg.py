@@ -5,7 +5,7 @@ A slug that names no clinic is the same clear error (exit 2) whichever command w
 from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.cli.errors import fail
-from spinetrack.services.clinic_overview import find_clinic
+from spinetrack.services.clinician.clinic_overview import find_clinic
 
 
 def clinic_id_of(sessions: sessionmaker[Session], slug: str) -> int:

@@ -7,9 +7,13 @@ from rich.table import Table
 
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors
-from spinetrack.services.accounts import create_clinic_checked, list_clinics, set_clinic_phone
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import open_database
+from spinetrack.services.access.accounts import (
+    create_clinic_checked,
+    list_clinics,
+    set_clinic_phone,
+)
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import open_database
 
 clinics_app = typer.Typer(help="Create and list clinics.", no_args_is_help=True)
 CLI = system_actor("cli")

@@ -3,7 +3,7 @@
 import typer
 
 from spinetrack.cli.errors import explains_errors
-from spinetrack.services.database import open_database
+from spinetrack.services.operations.database import open_database
 
 db_app = typer.Typer(help="Create, migrate and inspect the database.", no_args_is_help=True)
 

@@ -8,9 +8,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.config import get_settings
 from spinetrack.demo.load import DEMO_NAME, DEMO_SLUG, demo_logins, load_demo
-from spinetrack.services.actor import system_actor
-from spinetrack.services.clinic_overview import clinic_overview, find_clinic
-from spinetrack.services.database import open_database
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.clinician.clinic_overview import clinic_overview, find_clinic
+from spinetrack.services.operations.database import open_database
 
 
 @explains_errors

@@ -9,9 +9,9 @@ import typer
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.config import get_settings
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import open_database
-from spinetrack.services.export_registry import ExportFormat, export_registry
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.registry_io.export_registry import ExportFormat, export_registry
 
 FORMATS = ("csv", "parquet", "fhir")
 

@@ -5,9 +5,9 @@ import typer
 
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import open_database
-from spinetrack.services.fhir_settings import (
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.registry_io.fhir_settings import (
     add_mrn_system,
     map_questionnaire,
     mrn_systems,

@@ -11,12 +11,12 @@ from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail, stderr
 from spinetrack.cli.progress import progress
 from spinetrack.interop.tabular import KINDS, RowProblem, problems_csv
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import open_database
-from spinetrack.services.import_csv import Mode, import_csv
-from spinetrack.services.import_fhir import Mode as FhirMode
-from spinetrack.services.import_fhir import import_fhir
-from spinetrack.services.import_records import ImportRejected, ImportReport
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import open_database
+from spinetrack.services.registry_io.import_csv import Mode, import_csv
+from spinetrack.services.registry_io.import_fhir import Mode as FhirMode
+from spinetrack.services.registry_io.import_fhir import import_fhir
+from spinetrack.services.registry_io.import_records import ImportRejected, ImportReport
 
 MODES = ("all-or-nothing", "accept-valid")
 SHOWN = 20

@@ -11,7 +11,7 @@ from spinetrack.config import get_settings
 from spinetrack.domain.errors import SpinetrackError
 from spinetrack.domain.instruments import get_instrument, instrument_ids
 from spinetrack.domain.instruments.licensed_text import check_questionnaire
-from spinetrack.services.questionnaire_text import licensed_path
+from spinetrack.services.patient_side.questionnaire_text import licensed_path
 
 instruments_app = typer.Typer(help="List instruments; load licensed questionnaire text.")
 

@@ -13,8 +13,8 @@ import typer
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.cli.progress import progress
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import open_database
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import open_database
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -43,7 +43,7 @@ def report(
 ) -> None:
     """Write the registry report (HTML and PDF) for a period."""
     from spinetrack.analytics.dashboard import Filters
-    from spinetrack.services.report_document import REPORT_STEPS, registry_report
+    from spinetrack.services.reporting.report_document import REPORT_STEPS, registry_report
 
     if out.suffix.lower() not in {".html", ".htm"}:
         raise fail(f"{out}: --out must name an .html file (the PDF is written beside it)")
@@ -80,7 +80,7 @@ def _count(value: int | None) -> str:
 
 
 def _clinic(sessions: "sessionmaker[Session]", slug: str | None) -> int:
-    from spinetrack.services.analytics_registry import sole_clinic
+    from spinetrack.services.reporting.analytics_registry import sole_clinic
 
     if slug is None:
         found = sole_clinic(sessions)
@@ -99,7 +99,7 @@ def letter(
     ),
 ) -> None:
     """Write a patient's summary letter (status, chart, plan) for the referring doctor."""
-    from spinetrack.services.patient_letter import letter_html, patient_letter
+    from spinetrack.services.clinician.patient_letter import letter_html, patient_letter
 
     if out.is_dir():
         raise fail(f"{out}: is a directory")
@@ -129,7 +129,7 @@ def disclosure(
     ),
 ) -> None:
     """Set the clinic's disclosure threshold for the dashboard, reports and downloads."""
-    from spinetrack.services.analytics_registry import set_disclosure_threshold
+    from spinetrack.services.reporting.analytics_registry import set_disclosure_threshold
 
     database = open_database()
     try:

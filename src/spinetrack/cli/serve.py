@@ -7,7 +7,7 @@ from spinetrack.cli.errors import explains_errors
 from spinetrack.config import get_settings
 from spinetrack.demo.load import demo_logins
 from spinetrack.server import uvicorn_options
-from spinetrack.services.database import open_database
+from spinetrack.services.operations.database import open_database
 
 
 @explains_errors

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors
-from spinetrack.services.accounts import (
+from spinetrack.services.access.accounts import (
     add_member,
     create_user,
     disable_user,
@@ -16,9 +16,9 @@ from spinetrack.services.accounts import (
     reset_password,
     user_ids,
 )
-from spinetrack.services.actor import system_actor
-from spinetrack.services.database import open_database
-from spinetrack.services.sign_in import create_token, revoke_token
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.access.sign_in import create_token, revoke_token
+from spinetrack.services.operations.database import open_database
 
 users_app = typer.Typer(help="Manage user accounts and their API tokens.", no_args_is_help=True)
 CLI = system_actor("cli")

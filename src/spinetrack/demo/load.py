@@ -13,22 +13,22 @@ from spinetrack.demo.cohort import (
 )
 from spinetrack.demo.names import SURGEONS
 from spinetrack.demo.triage import triage_history
-from spinetrack.services.accounts import create_clinic, create_user, hash_password, user_ids
-from spinetrack.services.actor import system_actor
-from spinetrack.services.clinic_overview import find_clinic
-from spinetrack.services.database import Database
-from spinetrack.services.enrol_patient import NewPatient
-from spinetrack.services.erase_clinic_data import erase_clinic_data
-from spinetrack.services.import_patients import (
+from spinetrack.services.access.accounts import create_clinic, create_user, hash_password, user_ids
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.clinician.clinic_overview import find_clinic
+from spinetrack.services.operations.database import Database
+from spinetrack.services.operations.erase_clinic_data import erase_clinic_data
+from spinetrack.services.records.enrol_patient import NewPatient
+from spinetrack.services.records.record_response import NewResponse
+from spinetrack.services.records.register_surgery import NewComplication, NewSurgery
+from spinetrack.services.registry_io.import_patients import (
     ImportedComplication,
     ImportedPatient,
     ImportedSurgery,
     Progress,
     import_patients,
 )
-from spinetrack.services.import_triage import import_triage
-from spinetrack.services.record_response import NewResponse
-from spinetrack.services.register_surgery import NewComplication, NewSurgery
+from spinetrack.services.triage.import_triage import import_triage
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Riverside Spine Centre (demo)"

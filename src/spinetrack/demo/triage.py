@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from spinetrack.demo.cohort import Cohort
 from spinetrack.domain.triage.conditions import FindingIs
 from spinetrack.domain.triage.rules_check import checked_rules
-from spinetrack.services.assess_patient import Conclusion, NewFinding
-from spinetrack.services.import_triage import ImportedTriage
+from spinetrack.services.triage.assess_patient import Conclusion, NewFinding
+from spinetrack.services.triage.import_triage import ImportedTriage
 
 WORKED_UP = 0.5
 """Share of failing and relapsed patients with findings recorded and an assessment stored."""

@@ -9,10 +9,10 @@ from typing import Self
 
 from pydantic import model_validator
 
-from spinetrack.domain.complications import catalogue
 from spinetrack.domain.knowledge import KnowledgeModel, parse
+from spinetrack.domain.registry.complications import catalogue
+from spinetrack.domain.registry.surgery import surgery_matrix
 from spinetrack.domain.sources import Sources
-from spinetrack.domain.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
 
 CODES_FILE = "interop/procedure_codes.yaml"

@@ -9,7 +9,7 @@ bottom; a higher score is worse on every instrument here, and the caption says s
 from dataclasses import dataclass
 
 from spinetrack.domain.outcomes import schedule
-from spinetrack.services.patient_page import Series
+from spinetrack.services.clinician.patient_page import Series
 
 WIDTH = 640
 HEIGHT = 250

@@ -6,11 +6,11 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from spinetrack.services.actor import Actor
-from spinetrack.services.credentials import new_secret, same
-from spinetrack.services.database import Database
-from spinetrack.services.errors import NotAuthenticated
-from spinetrack.services.sign_in import session_actor
+from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.credentials import new_secret, same
+from spinetrack.services.access.errors import NotAuthenticated
+from spinetrack.services.access.sign_in import session_actor
+from spinetrack.services.operations.database import Database
 
 SESSION_COOKIE = "spinetrack_session"
 MAX_ID = 2_147_483_647

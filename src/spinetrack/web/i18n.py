@@ -23,7 +23,7 @@ from spinetrack.domain.education import urgent_care
 from spinetrack.domain.instruments import get_instrument
 from spinetrack.domain.instruments.registry import instrument_ids
 from spinetrack.domain.outcomes.recovery import recovery_words
-from spinetrack.services.catalogues import (
+from spinetrack.services.patient_side.catalogues import (
     DEFAULT_LANGUAGE,
     DOMAIN,
     LOCALE_DIR,
@@ -31,7 +31,7 @@ from spinetrack.services.catalogues import (
     read_catalogue,
     translations,
 )
-from spinetrack.services.questionnaire_text import questionnaire_text
+from spinetrack.services.patient_side.questionnaire_text import questionnaire_text
 
 __all__ = ["DEFAULT_LANGUAGE", "LOCALE_DIR", "po_path", "read_catalogue", "translations"]
 

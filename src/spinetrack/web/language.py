@@ -20,7 +20,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.requests import Request
 
-from spinetrack.services import catalogues
+from spinetrack.services.patient_side import catalogues
 from spinetrack.web import i18n
 
 LANGUAGE_COOKIE = "spinetrack_language"

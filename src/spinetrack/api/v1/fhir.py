@@ -25,12 +25,12 @@ from spinetrack.api.v1.fhir_params import (
 )
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.interop.fhir.bundle_out import searchset
-from spinetrack.services.fhir_read import patient_resources, questionnaires
-from spinetrack.services.fhir_search import SEARCHABLE
-from spinetrack.services.fhir_search import read as read_resource
-from spinetrack.services.fhir_search import search as search_resources
-from spinetrack.services.import_fhir import import_fhir
-from spinetrack.services.import_records import ImportRejected
+from spinetrack.services.registry_io.fhir_read import patient_resources, questionnaires
+from spinetrack.services.registry_io.fhir_search import SEARCHABLE
+from spinetrack.services.registry_io.fhir_search import read as read_resource
+from spinetrack.services.registry_io.fhir_search import search as search_resources
+from spinetrack.services.registry_io.import_fhir import import_fhir
+from spinetrack.services.registry_io.import_records import ImportRejected
 
 FHIR_JSON = "application/fhir+json"
 

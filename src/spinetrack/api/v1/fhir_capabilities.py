@@ -18,7 +18,7 @@ from fhir.resources.R4B.capabilitystatement import (
 
 from spinetrack import __version__
 from spinetrack.api.v1.fhir_params import RESULT_PARAMS, SEARCH_PARAMS, Param
-from spinetrack.services.fhir_search import SEARCHABLE
+from spinetrack.services.registry_io.fhir_search import SEARCHABLE
 
 
 def _param(param: Param) -> CapabilityStatementRestResourceSearchParam:

@@ -9,7 +9,7 @@ from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntryResponse
 from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
 
 from spinetrack.interop.fhir.bundle_in import Note
-from spinetrack.services.import_records import ImportReport
+from spinetrack.services.registry_io.import_records import ImportReport
 
 
 def _issue(note: Note, severity: str, code: str) -> OperationOutcomeIssue:

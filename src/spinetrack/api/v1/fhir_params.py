@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
-from spinetrack.services.fhir_search import DateBound, Query
+from spinetrack.services.registry_io.fhir_search import DateBound, Query
 
 DEFAULT_COUNT = 20
 MAX_COUNT = 100

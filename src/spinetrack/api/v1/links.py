@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
 
 from spinetrack.api.deps import ClinicScope, CurrentActor, RecordId, SessionsDep
-from spinetrack.services.patient_links import (
+from spinetrack.services.access.patient_links import (
     LinkAnswers,
     NewLink,
     answer_link,

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, status
 
 from spinetrack.api.deps import ClinicScope, CurrentActor, RecordId, SessionsDep
-from spinetrack.services.assess_patient import (
+from spinetrack.services.triage.assess_patient import (
     AssessmentRequest,
     Conclusion,
     FindingView,

@@ -16,16 +16,16 @@ from spinetrack.api.deps import (
     actor_of,
     clinic_of,
 )
-from spinetrack.services.enrol_patient import NewPatient, list_patients, register_patient
-from spinetrack.services.patient_record import open_record
-from spinetrack.services.record_response import KEY_FIELD, NewResponse, record_response
-from spinetrack.services.register_surgery import (
+from spinetrack.services.records.enrol_patient import NewPatient, list_patients, register_patient
+from spinetrack.services.records.patient_record import open_record
+from spinetrack.services.records.record_response import KEY_FIELD, NewResponse, record_response
+from spinetrack.services.records.register_surgery import (
     NewComplication,
     NewSurgery,
     record_complication,
     register_surgery,
 )
-from spinetrack.services.views import (
+from spinetrack.services.records.views import (
     ComplicationView,
     PatientPage,
     PatientRecord,

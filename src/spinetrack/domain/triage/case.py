@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from spinetrack.domain.errors import InvalidCase, InvalidInput
-from spinetrack.domain.surgery import normalize_level
+from spinetrack.domain.registry.surgery import normalize_level
 from spinetrack.domain.vocabulary import vocabulary
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

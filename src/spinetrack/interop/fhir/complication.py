@@ -4,8 +4,8 @@ with who reported it (surgeon or patient, kept apart). Its Procedure lists it in
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.extension import Extension
 
-from spinetrack.domain.complications import catalogue
 from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.registry.complications import catalogue
 from spinetrack.interop.fhir.codes import extension
 from spinetrack.interop.fhir.elements import (
     as_day,

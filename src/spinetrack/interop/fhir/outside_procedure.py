@@ -15,7 +15,7 @@ from fhir.resources.R4B.reference import Reference
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outside_codes import MappedProcedure, map_complication, map_procedure
-from spinetrack.domain.surgery import normalize_level, surgery_matrix
+from spinetrack.domain.registry.surgery import normalize_level, surgery_matrix
 from spinetrack.interop.fhir.elements import as_day, note_text
 from spinetrack.interop.records import ComplicationRecord, SurgeryRecord, SurgeryRef
 

@@ -12,7 +12,7 @@ from fhir.resources.R4B.reference import Reference
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outside_codes import standard_procedure_codes
-from spinetrack.domain.surgery import surgery_matrix
+from spinetrack.domain.registry.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.interop.fhir.codes import (
     BASE,

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from spinetrack.domain.errors import InvalidInput, NotFound
-from spinetrack.services.actor import Actor
-from spinetrack.services.errors import AccessDenied
+from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.errors import AccessDenied
 from spinetrack.web.deps import ClinicQuery, PageSessions, SignedIn
 from spinetrack.web.templating import templates
 
@@ -121,8 +121,8 @@ def dashboard_page(
     """The dashboard of one selection; the figures come at once, the charts as separate images."""
     # Imported on first use: statsmodels and matplotlib take seconds to load, and every start of
     # the server (and of the crash tests' server) would otherwise pay for them.
-    from spinetrack.services.analytics_registry import registry_view
-    from spinetrack.services.report_document import CHARTS, context
+    from spinetrack.services.reporting.analytics_registry import registry_view
+    from spinetrack.services.reporting.report_document import CHARTS, context
 
     if comparison not in {"unadjusted", "adjusted"}:
         return _problem(422, "Choose an unadjusted or adjusted comparison.")
@@ -165,7 +165,7 @@ def report_file(
     clinic: ClinicQuery = None,
 ) -> Response:
     """The report of the selection, as the self-contained HTML file or its PDF."""
-    from spinetrack.services.report_document import report_download
+    from spinetrack.services.reporting.report_document import report_download
 
     def made(actor: Actor, clinic_id: int) -> Response:
         content = report_download(
@@ -185,7 +185,7 @@ def tables_file(
     clinic: ClinicQuery = None,
 ) -> Response:
     """The dashboard's tables (as published) for the selection, one file each, zipped."""
-    from spinetrack.services.analytics_registry import dashboard_tables
+    from spinetrack.services.reporting.analytics_registry import dashboard_tables
 
     def made(actor: Actor, clinic_id: int) -> Response:
         content = dashboard_tables(
@@ -205,7 +205,7 @@ def deidentified_file(
 ) -> Response:
     """The de-identified records of the selection's patients (CSV tables, zipped)."""
     from spinetrack.config import get_settings
-    from spinetrack.services.analytics_registry import deidentified_selection
+    from spinetrack.services.reporting.analytics_registry import deidentified_selection
 
     def made(actor: Actor, clinic_id: int) -> Response:
         content = deidentified_selection(
@@ -231,8 +231,8 @@ def chart_image(
 ) -> Response:
     """One chart of the dashboard page as an SVG image, drawn once per selection and data version."""
     from spinetrack.analytics.plots import svg_bytes
-    from spinetrack.services.analytics_registry import registry_view
-    from spinetrack.services.report_document import chart
+    from spinetrack.services.reporting.analytics_registry import registry_view
+    from spinetrack.services.reporting.report_document import chart
 
     adjusted = comparison == "adjusted"
 

@@ -8,9 +8,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
-from spinetrack.services.accounts import authenticate, change_password
-from spinetrack.services.errors import NotAuthenticated
-from spinetrack.services.sign_in import (
+from spinetrack.services.access.accounts import authenticate, change_password
+from spinetrack.services.access.errors import NotAuthenticated
+from spinetrack.services.access.sign_in import (
     create_token,
     end_session,
     list_tokens,

@@ -18,12 +18,17 @@ from pydantic import ValidationError
 
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
+from spinetrack.domain.followup.reminders import timing
 from spinetrack.domain.instruments import get_instrument, instrument_ids
-from spinetrack.domain.reminders import timing
-from spinetrack.services.chase_list import chase_detail, chase_list
-from spinetrack.services.contact_history import CHANNELS, OUTCOMES, NewContact, record_contact
-from spinetrack.services.errors import AccessDenied
-from spinetrack.services.patient_links import NewLink, issue_link
+from spinetrack.services.access.errors import AccessDenied
+from spinetrack.services.access.patient_links import NewLink, issue_link
+from spinetrack.services.followup.chase_list import chase_detail, chase_list
+from spinetrack.services.followup.contact_history import (
+    CHANNELS,
+    OUTCOMES,
+    NewContact,
+    record_contact,
+)
 from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     clinic_for,

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from spinetrack.domain.errors import InvalidInput, NotFound
-from spinetrack.services.actor import CLINICAL_ROLES, Actor
+from spinetrack.services.access.actor import CLINICAL_ROLES, Actor
 from spinetrack.web.deps import Visitor
 from spinetrack.web.templating import templates
 

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 
 from spinetrack.domain.consultations import Question, raised, screening, urgency_of
 from spinetrack.domain.errors import InvalidInput, NotFound
-from spinetrack.services.consultations import (
+from spinetrack.services.patient_side.consultations import (
     NewConsultation,
     PublicClinic,
     public_clinics,

@@ -14,17 +14,17 @@ from pydantic import ValidationError
 
 from spinetrack.domain.consultations import screening
 from spinetrack.domain.errors import InvalidInput, NotFound
-from spinetrack.services.consultations import (
+from spinetrack.services.access.errors import AccessDenied
+from spinetrack.services.patient_side.consultations import (
     StaffUpdate,
     convert_consultation,
     open_consultation,
     update_consultation,
 )
-from spinetrack.services.consultations import (
+from spinetrack.services.patient_side.consultations import (
     inbox_page as list_inbox,
 )
-from spinetrack.services.enrol_patient import NewPatient
-from spinetrack.services.errors import AccessDenied
+from spinetrack.services.records.enrol_patient import NewPatient
 from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     clinic_for,

@@ -15,24 +15,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from spinetrack.domain.complications import catalogue
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.instruments.registry import get_instrument, instrument_ids
-from spinetrack.domain.surgery import surgery_matrix
+from spinetrack.domain.registry.complications import catalogue
+from spinetrack.domain.registry.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
-from spinetrack.services.actor import Actor
-from spinetrack.services.enrol_patient import NewPatient, register_patient
-from spinetrack.services.errors import AccessDenied
-from spinetrack.services.patient_record import open_record
-from spinetrack.services.record_response import NewResponse, record_response
-from spinetrack.services.register_surgery import (
+from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.errors import AccessDenied
+from spinetrack.services.clinician.worklist import clinic_surgeons
+from spinetrack.services.records.enrol_patient import NewPatient, register_patient
+from spinetrack.services.records.patient_record import open_record
+from spinetrack.services.records.record_response import NewResponse, record_response
+from spinetrack.services.records.register_surgery import (
     NewComplication,
     NewSurgery,
     record_complication,
     register_surgery,
 )
-from spinetrack.services.views import PatientRecord
-from spinetrack.services.worklist import clinic_surgeons
+from spinetrack.services.records.views import PatientRecord
 from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     answered_at,

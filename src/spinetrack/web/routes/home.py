@@ -7,7 +7,7 @@ surgeon opens every morning), an analyst on the de-identified analytics.
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from spinetrack.services.actor import CLINICAL_ROLES
+from spinetrack.services.access.actor import CLINICAL_ROLES
 from spinetrack.web.deps import CurrentVisitor
 from spinetrack.web.templating import templates
 

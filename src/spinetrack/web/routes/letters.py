@@ -5,8 +5,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from spinetrack.domain.errors import NotFound
-from spinetrack.services.errors import AccessDenied
-from spinetrack.services.patient_letter import letter_html, patient_letter
+from spinetrack.services.access.errors import AccessDenied
+from spinetrack.services.clinician.patient_letter import letter_html, patient_letter
 from spinetrack.web.deps import ClinicQuery, PageId, PageSessions, SignedIn
 
 router = APIRouter(include_in_schema=False)

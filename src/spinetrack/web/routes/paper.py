@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from spinetrack.domain.errors import InvalidInput, NotFound, UnknownInstrument
-from spinetrack.services.actor import CLINICAL_ROLES
-from spinetrack.services.errors import AccessDenied
-from spinetrack.services.patient_record import open_record
-from spinetrack.services.questionnaire_text import questionnaire_text
-from spinetrack.services.record_response import NewResponse, record_response
+from spinetrack.services.access.actor import CLINICAL_ROLES
+from spinetrack.services.access.errors import AccessDenied
+from spinetrack.services.patient_side.questionnaire_text import questionnaire_text
+from spinetrack.services.records.patient_record import open_record
+from spinetrack.services.records.record_response import NewResponse, record_response
 from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     answered_at,

@@ -15,8 +15,10 @@ from pydantic import ValidationError
 
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.vocabulary import vocabulary
-from spinetrack.services.actor import Actor
-from spinetrack.services.assess_patient import (
+from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.errors import AccessDenied
+from spinetrack.services.clinician.patient_page import open_patient_page
+from spinetrack.services.triage.assess_patient import (
     CLINICIANS,
     AssessmentRequest,
     Conclusion,
@@ -25,8 +27,6 @@ from spinetrack.services.assess_patient import (
     conclude,
     record_finding,
 )
-from spinetrack.services.errors import AccessDenied
-from spinetrack.services.patient_page import open_patient_page
 from spinetrack.web.charts import timepoint_label, trajectory
 from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (

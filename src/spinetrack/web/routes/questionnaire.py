@@ -16,16 +16,20 @@ from spinetrack.domain.education import urgent_care
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.instruments import get_instrument, score
 from spinetrack.domain.outcomes import schedule
-from spinetrack.services.patient_language import remember_language
-from spinetrack.services.patient_links import (
+from spinetrack.services.access.patient_links import (
     LinkForm,
     link_answered,
     open_form,
     save_answer,
     submit_draft,
 )
-from spinetrack.services.patient_results import open_results
-from spinetrack.services.questionnaire_text import Question, QuestionnaireText, questionnaire_text
+from spinetrack.services.followup.patient_language import remember_language
+from spinetrack.services.patient_side.patient_results import open_results
+from spinetrack.services.patient_side.questionnaire_text import (
+    Question,
+    QuestionnaireText,
+    questionnaire_text,
+)
 from spinetrack.web.charts import trajectory
 from spinetrack.web.deps import PageSessions
 from spinetrack.web.language import choose

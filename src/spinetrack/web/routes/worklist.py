@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse
 
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.vocabulary import vocabulary
-from spinetrack.services.errors import AccessDenied
-from spinetrack.services.worklist import SECTIONS, Filters, open_worklist
+from spinetrack.services.access.errors import AccessDenied
+from spinetrack.services.clinician.worklist import SECTIONS, Filters, open_worklist
 from spinetrack.web.charts import timepoint_label
 from spinetrack.web.deps import ClinicQuery, PageSessions, SignedIn
 from spinetrack.web.routes.clinic_pages import (

@@ -140,7 +140,7 @@ def _latest_assessments(bind: sa.Connection) -> dict[int, Any]:
 
 
 def _backfill(bind: sa.Connection, today: date) -> None:
-    """Fill the new columns of every existing outcome row (as services/patient_status.py does)."""
+    """Fill the new columns of every existing outcome row (as services/records/patient_status.py does)."""
     index = _index_surgeries(bind)
     answered = _answered(bind, index)
     assessments = _latest_assessments(bind)

@@ -1,0 +1,1 @@
+"""Follow-up rules that sit beside `knowledge/followup/`: when to remind a patient."""

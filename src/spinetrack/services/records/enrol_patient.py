@@ -1,0 +1,62 @@
+"""Register a patient in a clinic (and look patients up), each call one audited transaction."""
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from sqlalchemy.orm import Session, sessionmaker
+
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.services.access.actor import Actor
+from spinetrack.services.audit.audit_log import audited
+from spinetrack.services.records.views import PatientPage, PatientView
+from spinetrack.storage.tables import Patient
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+class NewPatient(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mrn: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    given_name: Name
+    family_name: Name
+    birth_date: date
+    sex: str = Field(pattern="^(female|male|other|unknown)$")
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(default=None, max_length=40, pattern=r"^[0-9+()\-. ]{5,40}$")
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError("a date of birth cannot be in the future")
+        if value < EARLIEST_BIRTH:
+            raise ValueError("a date of birth before 1900 is not plausible")
+        return value
+
+
+def register_patient(
+    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, patient: NewPatient
+) -> PatientView:
+    with audited(sessions, actor, "patient.create", clinic_id=clinic_id) as work:
+        actor.require(clinic_id)
+        repo = work.uow.patients(clinic_id)
+        if repo.by_mrn(patient.mrn) is not None:
+            raise InvalidInput("mrn", f"a patient with MRN {patient.mrn!r} is already registered")
+        row = repo.add(Patient(**patient.model_dump()))
+        work.patient_id = row.id
+        return PatientView.model_validate(row)
+
+
+def list_patients(
+    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, offset: int, limit: int
+) -> PatientPage:
+    with audited(sessions, actor, "patient.list", clinic_id=clinic_id) as work:
+        actor.require(clinic_id)
+        repo = work.uow.patients(clinic_id)
+        items = [PatientView.model_validate(p) for p in repo.page(offset=offset, limit=limit)]
+        work.detail = f"offset={offset} limit={limit} returned={len(items)}"
+        work.saw(item.id for item in items)
+        return PatientPage(total=repo.count(), offset=offset, limit=limit, items=items)

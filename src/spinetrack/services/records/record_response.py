@@ -1,0 +1,143 @@
+"""Record a completed questionnaire: check it against its instrument, score it, store both, and
+recompute the patient's status, all in one audited transaction.
+
+A client may send an idempotency key: a retry with the same key and the same request gets the
+stored result back and writes nothing new, so a lost answer never turns into a duplicate response.
+The key is recorded in the same transaction as the response it stands for.
+"""
+
+import hashlib
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from sqlalchemy.orm import Session, sessionmaker
+
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.instruments import Score, get_instrument, score
+from spinetrack.services.access.actor import Actor
+from spinetrack.services.audit.audit_log import audited
+from spinetrack.services.records.patient_status import refresh_outcome
+from spinetrack.services.records.views import ResponseView
+from spinetrack.storage.repositories.idempotency import IdempotencyRepository
+from spinetrack.storage.tables import PromResponse
+
+CLOCK_SKEW = timedelta(minutes=10)
+KEY_FIELD = "Idempotency-Key"
+_KEY_SHAPE = re.compile(r"[\x21-\x7e]{1,200}")
+"""Visible ASCII, 1 to 200 characters: a UUID, a ULID or any client-chosen token fits."""
+
+Answer = StrictInt | StrictFloat | None
+"""Strict: `true` or `"2"` is not an answer on a scale, and must not be read as 1 or 2."""
+
+
+class NewResponse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    instrument: str
+    completed_at: datetime
+    answers: dict[str, Answer] = Field(min_length=1, max_length=64)
+    source: Literal["clinic", "paper", "patient_link", "import"] = "clinic"
+
+
+def checked_score(response: NewResponse) -> tuple[str, Score]:
+    """Validate the answers against the instrument; returns its version and the score.
+
+    Unknown items and out-of-range or fractional values are refused: such a response is never
+    stored as if it were valid. Missing items are allowed and scored by the instrument's rule.
+    """
+    definition = get_instrument(response.instrument)
+    known = {item.id for item in definition.items}
+    for key in response.answers:
+        if key not in known:
+            raise InvalidInput(f"answers.{key}", f"not an item of {definition.id}")
+    result = score(definition.id, response.answers)
+    if result.status == "invalid":
+        raise InvalidInput("answers", result.reason)
+    return definition.version, result
+
+
+def checked_row(response: NewResponse) -> dict[str, Any]:
+    """The stored columns of a checked and scored response (every door stores the same shape)."""
+    version, result = checked_score(response)
+    return {
+        "instrument": response.instrument,
+        "instrument_version": version,
+        "completed_at": _aware(response.completed_at),
+        "source": response.source,
+        "answers": dict(response.answers),
+        "score_status": result.status,
+        "score_answered": result.answered,
+        "score_raw": result.raw,
+        "score_percent": result.percent,
+        "score_reason": result.reason,
+    }
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def request_digest(patient_id: int, response: NewResponse) -> str:
+    """What a retry must repeat exactly: the patient and the submitted body."""
+    canonical = json.dumps(
+        {"patient_id": patient_id, "response": response.model_dump(mode="json")},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def checked_key(key: str | None) -> str | None:
+    if key is not None and not _KEY_SHAPE.fullmatch(key):
+        raise InvalidInput(KEY_FIELD, "expected 1 to 200 visible ASCII characters")
+    return key
+
+
+def record_response(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    patient_id: int,
+    response: NewResponse,
+    idempotency_key: str | None = None,
+) -> ResponseView:
+    with audited(
+        sessions, actor, "response.create", clinic_id=clinic_id, patient_id=patient_id
+    ) as work:
+        actor.require(clinic_id)
+        key = checked_key(idempotency_key)
+        repo = work.uow.patients(clinic_id)
+        # Concurrent submissions for one patient queue here; without it, two first responses
+        # would both insert the outcome row, and two later ones would each classify a history
+        # that lacks the other's response.
+        repo.lock(patient_id)
+        keys = IdempotencyRepository(work.uow.session, clinic_id)
+        digest = request_digest(patient_id, response)
+        if key is not None:
+            keys.claim(key)
+            earlier = keys.find(key)
+            if earlier is not None:
+                if earlier.request_hash != digest:
+                    raise InvalidInput(
+                        KEY_FIELD,
+                        "this key was already used for a different submission; "
+                        "send a new key for a new questionnaire",
+                    )
+                stored = work.uow.session.get(PromResponse, earlier.response_id)
+                work.target = f"response:{earlier.response_id}"
+                work.detail = "replayed for a repeated Idempotency-Key; nothing written"
+                return ResponseView.model_validate(stored)
+        completed_at = _aware(response.completed_at)
+        if completed_at > datetime.now(UTC) + CLOCK_SKEW:
+            raise InvalidInput("completed_at", "a questionnaire cannot be completed in the future")
+        row = checked_row(response)
+        response_id = repo.insert_response({"patient_id": patient_id, **row})
+        if key is not None:
+            keys.record(key, digest, response_id)
+        refresh_outcome(repo, patient_id)
+        work.target = f"response:{response_id}"
+        return ResponseView(id=response_id, patient_id=patient_id, **row)

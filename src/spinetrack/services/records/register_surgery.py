@@ -1,0 +1,143 @@
+"""Record a surgery (or a revision of an earlier one) and a complication, each one audited transaction."""
+
+from datetime import date, timedelta
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session, sessionmaker
+
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.registry.complications import check_kind, check_reporter
+from spinetrack.domain.registry.surgery import (
+    check_approach,
+    check_procedure,
+    check_region,
+    normalize_level,
+)
+from spinetrack.domain.vocabulary import vocabulary
+from spinetrack.services.access.actor import Actor
+from spinetrack.services.audit.audit_log import audited
+from spinetrack.services.records.patient_status import refresh_outcome
+from spinetrack.services.records.views import ComplicationView, SurgeryView
+from spinetrack.storage.repositories.clinics import UserRepository
+from spinetrack.storage.repositories.patients import PatientRepository
+from spinetrack.storage.tables import Complication, Surgery
+
+PLANNING_HORIZON = timedelta(days=366)
+"""Surgeries may be registered ahead of the date, so the baseline questionnaire can be collected."""
+RowId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+"""An id that can exist (ids are 32-bit in PostgreSQL); a larger one would fail in the query."""
+
+
+class NewSurgery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    performed_on: date
+    region: str
+    procedure: str
+    approach: str
+    levels: list[str] = Field(default_factory=list, max_length=12)
+    instrumented: bool = False
+    surgeon_id: RowId | None = None
+    revision_of_id: RowId | None = None
+    revision_reason: str | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class NewComplication(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    surgery_id: RowId
+    kind: str
+    reported_by: str
+    occurred_on: date | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+def _check_surgeon(users: UserRepository, clinic_id: int, surgeon_id: int | None) -> None:
+    if surgeon_id is None:
+        return
+    if users.memberships(surgeon_id).get(clinic_id) not in {"clinician", "admin"}:
+        raise InvalidInput("surgeon_id", f"user {surgeon_id} is not a surgeon in this clinic")
+
+
+def _check_revision(repo: PatientRepository, patient_id: int, surgery: NewSurgery) -> None:
+    if surgery.revision_reason is not None and surgery.revision_reason not in vocabulary().causes:
+        raise InvalidInput("revision_reason", f"unknown cause {surgery.revision_reason!r}")
+    if surgery.revision_of_id is None:
+        return
+    earlier = {s.id: s for s in repo.surgeries(patient_id)}.get(surgery.revision_of_id)
+    if earlier is None:
+        raise InvalidInput("revision_of_id", "no such surgery for this patient")
+    if earlier.performed_on >= surgery.performed_on:
+        raise InvalidInput("performed_on", "a revision must come after the surgery it revises")
+
+
+def check_surgery(birth_date: date, surgery: NewSurgery) -> list[str]:
+    """The checks that need no database: vocabulary, dates and levels. Returns the levels, tidied."""
+    check_region(surgery.region)
+    check_procedure(surgery.procedure)
+    check_approach(surgery.approach)
+    if surgery.performed_on < birth_date:
+        raise InvalidInput("performed_on", "the surgery cannot precede the date of birth")
+    if surgery.performed_on > date.today() + PLANNING_HORIZON:
+        raise InvalidInput("performed_on", "a surgery more than a year ahead cannot be registered")
+    levels = [
+        normalize_level(level, surgery.region, field=f"levels.{i}")
+        for i, level in enumerate(surgery.levels)
+    ]
+    if len(set(levels)) != len(levels):
+        raise InvalidInput("levels", "a level is listed twice")
+    return levels
+
+
+def register_surgery(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    patient_id: int,
+    surgery: NewSurgery,
+) -> SurgeryView:
+    with audited(
+        sessions, actor, "surgery.create", clinic_id=clinic_id, patient_id=patient_id
+    ) as work:
+        actor.require(clinic_id)
+        repo = work.uow.patients(clinic_id)
+        levels = check_surgery(repo.get(patient_id).birth_date, surgery)
+        _check_surgeon(work.uow.users, clinic_id, surgery.surgeon_id)
+        _check_revision(repo, patient_id, surgery)
+        row = Surgery(
+            patient_id=patient_id, **surgery.model_dump(exclude={"levels"}), levels=levels
+        )
+        repo.add_row(row)
+        refresh_outcome(repo, patient_id)
+        work.target = f"surgery:{row.id}"
+        return SurgeryView.model_validate(row)
+
+
+def record_complication(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    patient_id: int,
+    complication: NewComplication,
+) -> ComplicationView:
+    with audited(
+        sessions, actor, "complication.create", clinic_id=clinic_id, patient_id=patient_id
+    ) as work:
+        actor.require(clinic_id)
+        repo = work.uow.patients(clinic_id)
+        repo.get(patient_id)
+        check_kind(complication.kind)
+        check_reporter(complication.reported_by)
+        surgery = {s.id: s for s in repo.surgeries(patient_id)}.get(complication.surgery_id)
+        if surgery is None:
+            raise InvalidInput("surgery_id", "no such surgery for this patient")
+        if complication.occurred_on and complication.occurred_on < surgery.performed_on:
+            raise InvalidInput("occurred_on", "a complication cannot precede its surgery")
+        row = Complication(patient_id=patient_id, **complication.model_dump())
+        repo.add_row(row)
+        work.target = f"complication:{row.id}"
+        return ComplicationView.model_validate(row)

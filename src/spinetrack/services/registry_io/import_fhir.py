@@ -1,0 +1,73 @@
+"""Import a FHIR Bundle into a clinic, in one transaction. Every resource is read: what is understood
+is checked like a single entry, what the registry does not keep is skipped and listed with the
+reason. `all-or-nothing` stores nothing when any resource is rejected (a FHIR transaction);
+`accept-valid` stores what passed (a FHIR batch). Either way the report names each rejected and
+skipped resource. Importing the same Bundle twice changes nothing the second time (see
+import_records for how records are matched)."""
+
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from spinetrack.interop.fhir.bundle_in import ImportSettings, load_bundle, read_bundle
+from spinetrack.interop.fhir.outside_answers import QuestionnaireMap
+from spinetrack.services.access.actor import Actor
+from spinetrack.services.audit.audit_log import audited
+from spinetrack.services.registry_io.import_records import (
+    ImportRejected,
+    ImportReport,
+    Incoming,
+    Progress,
+    upsert,
+)
+from spinetrack.storage.tables import ClinicMrnSystem, ClinicQuestionnaireMap
+from spinetrack.storage.unit_of_work import UnitOfWork
+
+WRITERS = frozenset({"admin", "clinician", "staff"})
+Mode = Literal["all-or-nothing", "accept-valid"]
+
+
+def import_settings(uow: UnitOfWork, clinic_id: int) -> ImportSettings:
+    """The clinic's configured MRN systems and Questionnaire mappings."""
+    clinic = uow.clinics.get(clinic_id)
+    assert clinic is not None
+    session = uow.session
+    systems = session.scalars(
+        select(ClinicMrnSystem.system)
+        .where(ClinicMrnSystem.clinic_id == clinic_id)
+        .order_by(ClinicMrnSystem.id)
+    )
+    maps = session.scalars(
+        select(ClinicQuestionnaireMap).where(ClinicQuestionnaireMap.clinic_id == clinic_id)
+    )
+    return ImportSettings(
+        clinic=clinic.slug,
+        mrn_systems=tuple(systems),
+        questionnaires={
+            m.canonical: QuestionnaireMap(m.instrument, dict(m.items), "the clinic's mapping")
+            for m in maps
+        },
+    )
+
+
+def import_fhir(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    bundle: bytes,
+    mode: Mode = "all-or-nothing",
+    progress: Progress | None = None,
+) -> ImportReport:
+    with audited(sessions, actor, "fhir.import", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, WRITERS)
+        read = read_bundle(load_bundle(bundle), settings=import_settings(work.uow, clinic_id))
+        report = ImportReport(rejected=list(read.rejected), skipped=list(read.skipped))
+        incoming = Incoming(read.patients, read.surgeries, read.complications, read.responses)
+        upsert(work.uow, clinic_id, incoming, report, progress)
+        report.rejected.sort(key=lambda note: note.entry)
+        if report.rejected and mode == "all-or-nothing":
+            raise ImportRejected(report)
+        work.detail = f"{mode}; {report.summary()}"
+        return report

@@ -1,0 +1,226 @@
+"""Import many patients at once (the demo clinic, registry migrations): every record passes the same
+checks as a single entry, and the whole batch is one transaction, so a bad record stores nothing."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.outcomes import ScorePoint
+from spinetrack.domain.registry.complications import check_kind, check_reporter
+from spinetrack.services.access.actor import Actor
+from spinetrack.services.audit.audit_log import audited
+from spinetrack.services.records.enrol_patient import NewPatient
+from spinetrack.services.records.patient_status import (
+    IndexSurgery,
+    assessment_columns,
+    outcome_row,
+    score_point,
+)
+from spinetrack.services.records.record_response import NewResponse, checked_row
+from spinetrack.services.records.register_surgery import NewComplication, NewSurgery, check_surgery
+from spinetrack.storage.bulk_rows import batched_insert, uniform_rows
+from spinetrack.storage.repositories.patients import PatientRepository
+from spinetrack.storage.statistics import refresh_statistics
+from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportedSurgery:
+    surgery: NewSurgery
+    revises: int | None = None
+    """Position, in the same patient's list, of the surgery this one revises."""
+
+
+@dataclass
+class ImportedComplication:
+    surgery: int
+    """Position of its surgery in the patient's list."""
+    complication: NewComplication
+
+
+@dataclass
+class ImportedPatient:
+    patient: NewPatient
+    surgeries: list[ImportedSurgery] = field(default_factory=list)
+    complications: list[ImportedComplication] = field(default_factory=list)
+    responses: list[NewResponse] = field(default_factory=list)
+
+
+@dataclass
+class _Checked:
+    """One patient's rows, validated and ready to insert (foreign keys filled in later)."""
+
+    patient: dict[str, Any]
+    surgeries: list[dict[str, Any]]
+    complications: list[tuple[int, dict[str, Any]]]
+    responses: list[dict[str, Any]]
+
+
+def _check_surgeries(item: ImportedPatient) -> list[dict[str, Any]]:
+    rows = []
+    for s, imported in enumerate(item.surgeries):
+        try:
+            levels = check_surgery(item.patient.birth_date, imported.surgery)
+        except InvalidInput as exc:
+            raise InvalidInput(f"surgeries.{s}.{exc.field}", exc.reason) from exc
+        if imported.revises is not None and not (
+            0 <= imported.revises < s
+            and item.surgeries[imported.revises].surgery.performed_on
+            < imported.surgery.performed_on
+        ):
+            raise InvalidInput(f"surgeries.{s}.revises", "must name an earlier surgery")
+        data = imported.surgery.model_dump(exclude={"levels", "revision_of_id"})
+        rows.append({**data, "levels": levels, "_revises": imported.revises})
+    return rows
+
+
+def _check_complications(item: ImportedPatient) -> list[tuple[int, dict[str, Any]]]:
+    rows = []
+    for c, imported in enumerate(item.complications):
+        if not 0 <= imported.surgery < len(item.surgeries):
+            raise InvalidInput(f"complications.{c}.surgery", "no such surgery for this patient")
+        check_kind(imported.complication.kind, f"complications.{c}.kind")
+        check_reporter(imported.complication.reported_by, f"complications.{c}.reported_by")
+        data = imported.complication.model_dump(exclude={"surgery_id"})
+        rows.append((imported.surgery, data))
+    return rows
+
+
+def _check_responses(item: ImportedPatient) -> list[dict[str, Any]]:
+    rows = []
+    for r, response in enumerate(item.responses):
+        try:
+            rows.append(checked_row(response))
+        except InvalidInput as exc:
+            raise InvalidInput(f"responses.{r}.{exc.field}", exc.reason) from exc
+    return rows
+
+
+def _check(index: int, item: ImportedPatient, seen: set[str]) -> _Checked:
+    try:
+        if item.patient.mrn in seen:
+            raise InvalidInput("mrn", f"MRN {item.patient.mrn!r} appears twice")
+        seen.add(item.patient.mrn)
+        return _Checked(
+            patient=item.patient.model_dump(),
+            surgeries=_check_surgeries(item),
+            complications=_check_complications(item),
+            responses=_check_responses(item),
+        )
+    except InvalidInput as exc:
+        raise InvalidInput(f"patients.{index}.{exc.field}", exc.reason) from exc
+
+
+def _outcome(
+    patient_id: int,
+    surgeries: list[dict[str, Any]],
+    surgery_ids: list[int],
+    responses: list[dict[str, Any]],
+    today: date,
+) -> dict[str, Any]:
+    """A new patient's outcome row (no assessment yet), as `refresh_outcome` would store it."""
+    points: list[ScorePoint] = []
+    index = None
+    if surgeries:
+        position = max(range(len(surgeries)), key=lambda s: (surgeries[s]["performed_on"], s))
+        latest = surgeries[position]
+        index = IndexSurgery(
+            surgery_ids[position],
+            latest["performed_on"],
+            latest["region"],
+            latest["procedure"],
+            latest.get("surgeon_id"),
+        )
+        fields = ("instrument", "completed_at", "score_status", "score_raw", "score_percent")
+        found = (score_point(index.performed_on, **{k: r[k] for k in fields}) for r in responses)
+        points = [p for p in found if p is not None]
+    return outcome_row(patient_id, points, index, today) | assessment_columns(None, None, None)
+
+
+def _insert_returning_ids(
+    session: Session, table: type[Patient] | type[Surgery], rows: list[dict[str, Any]]
+) -> list[int]:
+    if not rows:
+        return []
+    statement = batched_insert(table).returning(table.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, uniform_rows(table, rows)))
+
+
+def _store(session: Session, repo: PatientRepository, batch: list[_Checked], today: date) -> None:
+    patient_rows = [{**c.patient, "clinic_id": repo.clinic_id} for c in batch]
+    ids = _insert_returning_ids(session, Patient, patient_rows)
+    surgery_rows = [
+        {k: v for k, v in row.items() if k != "_revises"}
+        | {"patient_id": patient_id, "clinic_id": repo.clinic_id}
+        for patient_id, checked in zip(ids, batch, strict=True)
+        for row in checked.surgeries
+    ]
+    surgery_ids = _insert_returning_ids(session, Surgery, surgery_rows)
+    _link_revisions(session, batch, surgery_ids)
+    position = 0
+    complications, responses, outcomes = [], [], []
+    for patient_id, checked in zip(ids, batch, strict=True):
+        mine = surgery_ids[position : position + len(checked.surgeries)]
+        position += len(checked.surgeries)
+        complications += [
+            {**data, "surgery_id": mine[s], "patient_id": patient_id}
+            for s, data in checked.complications
+        ]
+        responses += [{**r, "patient_id": patient_id} for r in checked.responses]
+        outcomes.append(_outcome(patient_id, checked.surgeries, mine, checked.responses, today))
+    repo.bulk_insert(Complication, complications)
+    repo.bulk_insert(PromResponse, responses)
+    repo.bulk_insert(PatientOutcome, outcomes)
+
+
+def _link_revisions(session: Session, batch: list[_Checked], surgery_ids: list[int]) -> None:
+    position = 0
+    links = []
+    for checked in batch:
+        for s, row in enumerate(checked.surgeries):
+            if row["_revises"] is not None:
+                links.append((surgery_ids[position + s], surgery_ids[position + row["_revises"]]))
+        position += len(checked.surgeries)
+    if links:
+        session.execute(
+            update(Surgery),
+            [{"id": surgery_id, "revision_of_id": revises} for surgery_id, revises in links],
+        )
+
+
+def import_patients(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    patients: Sequence[ImportedPatient],
+    chunk: int = 2000,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> int:
+    """Check every patient, then store all of them; returns how many were imported. `today` dates
+    the follow-ups due (the demo passes the day its cohort was generated for)."""
+    with audited(sessions, actor, "patients.import", clinic_id=clinic_id) as work:
+        actor.require(clinic_id)
+        repo = work.uow.patients(clinic_id)
+        seen: set[str] = set()
+        existing = repo.existing_mrns([p.patient.mrn for p in patients])
+        if existing:
+            raise InvalidInput("mrn", f"already registered: {', '.join(sorted(existing)[:5])}")
+        for start in range(0, len(patients), chunk):
+            batch = [
+                _check(start + i, p, seen) for i, p in enumerate(patients[start : start + chunk])
+            ]
+            _store(work.uow.session, repo, batch, today or date.today())
+            if progress:
+                progress(len(batch))
+        refresh_statistics(work.uow.session)
+        work.detail = f"imported {len(patients)} patients"
+        return len(patients)

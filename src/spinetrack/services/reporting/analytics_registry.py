@@ -1,0 +1,360 @@
+"""The registry dashboard: read a clinic's records as analysis frames (no names, contact details or
+record numbers leave this module), prepare them once with the vectorised outcome path, and answer
+each selection from the prepared tables.
+
+Preparing classifies every patient and counts every selection for disclosure control, so it is
+kept per clinic until the clinic's data version changes (bumped in the transaction of every write
+of its data: storage/data_version.py); redrawing the page for another period or surgeon then only
+filters and sums. Admins, clinicians and analysts may look; every look is audited with the
+selection it asked for. Every figure that leaves here has passed disclosure control.
+"""
+
+import io
+import threading
+import zipfile
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar, cast
+
+import polars as pl
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from spinetrack.analytics.cohort import (
+    CAUSES_SCHEMA,
+    PATIENTS_SCHEMA,
+    RESPONSES_SCHEMA,
+    SURGERIES_SCHEMA,
+    PreparedRegistry,
+    RegistryFrames,
+    prepare,
+)
+from spinetrack.analytics.dashboard import Dashboard, Filters, publish
+from spinetrack.analytics.dashboard import select as select_patients
+from spinetrack.analytics.disclosure import DisclosureCube, build
+from spinetrack.analytics.tables import TableFormat, tables_zip
+from spinetrack.domain.disclosure import disclosure_rule
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.interop.deidentify import deidentify
+from spinetrack.interop.tabular import DATETIME_FORMAT, tables
+from spinetrack.services.access.actor import Actor
+from spinetrack.services.audit.audit_log import audited
+from spinetrack.services.registry_io.registry_records import Rows, clinic_rows, registry_of
+from spinetrack.storage.tables import (
+    Clinic,
+    Patient,
+    PromResponse,
+    Surgery,
+    TriageAssessment,
+    User,
+)
+from spinetrack.storage.unit_of_work import UnitOfWork
+
+DASHBOARD_ROLES = frozenset({"admin", "clinician", "analyst"})
+_KEPT = 4  # prepared registries kept in memory (clinics x days)
+
+Fingerprint = tuple[object, ...]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Analysable:
+    """A clinic's prepared registry and its disclosure cube, computed together and kept together."""
+
+    registry: PreparedRegistry
+    cube: DisclosureCube
+
+
+class _Prepared:
+    """A small least-recently-used store of prepared registries, shared by request threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[int, date], tuple[Fingerprint, Analysable]] = OrderedDict()
+
+    def get(self, key: tuple[int, date], fingerprint: Fingerprint) -> Analysable | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None or found[0] != fingerprint:
+                return None
+            self._items.move_to_end(key)
+            return found[1]
+
+    def put(self, key: tuple[int, date], fingerprint: Fingerprint, value: Analysable) -> None:
+        with self._lock:
+            self._items[key] = (fingerprint, value)
+            self._items.move_to_end(key)
+            while len(self._items) > _KEPT:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+        VIEWS.clear()
+
+
+PREPARED = _Prepared()
+
+
+def fingerprint(session: Session, clinic_id: int) -> Fingerprint:
+    """The clinic's data version and disclosure threshold: either changing makes a new entry."""
+    row = session.execute(
+        select(Clinic.data_version, Clinic.disclosure_threshold).where(Clinic.id == clinic_id)
+    ).one_or_none()
+    if row is None:
+        return (None, disclosure_rule().threshold)
+    return (row[0], row[1] or disclosure_rule().threshold)
+
+
+def read_frames(session: Session, clinic_id: int, read_on: date) -> RegistryFrames:
+    """The clinic's records as analysis frames, selected column by column (no ORM objects)."""
+    patients = session.execute(
+        select(Patient.id, Patient.sex, Patient.birth_date).where(Patient.clinic_id == clinic_id)
+    ).all()
+    surgeons: dict[int, str] = {
+        row[0]: row[1] for row in session.execute(select(User.id, User.full_name))
+    }
+    surgeries = session.execute(
+        select(
+            Surgery.id,
+            Surgery.patient_id,
+            Surgery.performed_on,
+            Surgery.region,
+            Surgery.procedure,
+            Surgery.levels,
+            Surgery.surgeon_id,
+            Surgery.revision_of_id,
+        ).where(Surgery.clinic_id == clinic_id)
+    ).all()
+    responses = session.execute(
+        select(
+            PromResponse.patient_id,
+            PromResponse.instrument,
+            PromResponse.completed_at,
+            func.coalesce(PromResponse.score_percent, PromResponse.score_raw),
+        ).where(
+            PromResponse.clinic_id == clinic_id,
+            PromResponse.score_status == "ok",
+            func.coalesce(PromResponse.score_percent, PromResponse.score_raw).is_not(None),
+        )
+    ).all()
+    causes = session.execute(
+        select(TriageAssessment.patient_id, TriageAssessment.confirmed_cause)
+        .where(
+            TriageAssessment.clinic_id == clinic_id,
+            TriageAssessment.confirmed_cause.is_not(None),
+        )
+        .order_by(TriageAssessment.patient_id, TriageAssessment.confirmed_at, TriageAssessment.id)
+    ).all()
+    surgery_rows = [
+        (s[0], s[1], s[2], s[3], s[4], len(s[5] or ()), surgeons.get(s[6]), s[7]) for s in surgeries
+    ]
+    response_rows = [(r[0], r[1], r[2].date(), float(r[3])) for r in responses]
+    return RegistryFrames(
+        patients=pl.DataFrame(patients, schema=PATIENTS_SCHEMA, orient="row"),
+        surgeries=pl.DataFrame(surgery_rows, schema=SURGERIES_SCHEMA, orient="row"),
+        responses=pl.DataFrame(response_rows, schema=RESPONSES_SCHEMA, orient="row"),
+        causes=pl.DataFrame(causes, schema=CAUSES_SCHEMA, orient="row"),
+        read_on=read_on,
+    )
+
+
+def analysable(uow: UnitOfWork, clinic_id: int, read_on: date) -> Analysable:
+    """The clinic's prepared registry and disclosure cube, from memory when its data version and
+    threshold are unchanged."""
+    key = (clinic_id, read_on)
+    mark = fingerprint(uow.session, clinic_id)
+    found = PREPARED.get(key, mark)
+    if found is None:
+        registry = prepare(read_frames(uow.session, clinic_id, read_on))
+        threshold = mark[1]
+        assert isinstance(threshold, int)
+        found = Analysable(registry, build(registry, threshold))
+        PREPARED.put(key, mark, found)
+    return found
+
+
+def prepared_registry(uow: UnitOfWork, clinic_id: int, read_on: date) -> PreparedRegistry:
+    return analysable(uow, clinic_id, read_on).registry
+
+
+def registry_dashboard(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    filters: Filters,
+    adjust: bool = False,
+    read_on: date | None = None,
+) -> Dashboard:
+    """Aggregate figures only, every one through disclosure control."""
+    return registry_view(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_id,
+        filters=filters,
+        adjust=adjust,
+        read_on=read_on,
+        render=lambda dashboard: dashboard,
+    )
+
+
+class _Views:
+    """Rendered views of a selection (the published figures and their charts), kept while the
+    clinic's data version and threshold stand: a redrawn or revisited selection costs a lookup."""
+
+    def __init__(self, kept: int = 64) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._kept = kept
+
+    def get(self, key: Hashable) -> object | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: object) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._kept:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+VIEWS = _Views()
+
+
+def registry_view(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    filters: Filters,
+    adjust: bool,
+    render: Callable[[Dashboard], T],
+    read_on: date | None = None,
+    name: str = "",
+) -> T:
+    """``render`` of the selection's published dashboard, audited as a look at the dashboard, and
+    kept (under ``name``) until the clinic's data change."""
+    with audited(sessions, actor, "analytics.dashboard", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, DASHBOARD_ROLES)
+        day = read_on or date.today()
+        work.detail = f"{filters.describe()}{'; case-mix adjusted' if adjust else ''}"
+        selection = (clinic_id, day, fingerprint(work.uow.session, clinic_id), filters, adjust)
+        if name:
+            kept = VIEWS.get((name, *selection))
+            if kept is not None:
+                return cast(T, kept)
+        published = VIEWS.get(("published", *selection))
+        if not isinstance(published, Dashboard):
+            found = analysable(work.uow, clinic_id, day)
+            published = publish(found.registry, found.cube, filters, adjust=adjust)
+            VIEWS.put(("published", *selection), published)
+        value = render(published)
+        if name:
+            VIEWS.put((name, *selection), value)
+        return value
+
+
+def sole_clinic(sessions: sessionmaker[Session]) -> int | None:
+    """The clinic's id when the database holds exactly one (the usual single-practice install)."""
+    with UnitOfWork(sessions, read_only=True) as uow:
+        ids = uow.session.scalars(select(Clinic.id).limit(2)).all()
+        return ids[0] if len(ids) == 1 else None
+
+
+def dashboard_tables(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    filters: Filters,
+    fmt: TableFormat,
+    read_on: date | None = None,
+) -> bytes:
+    """The published dashboard's tables (CSV or Parquet files in one zip), audited as a download."""
+    with audited(sessions, actor, "analytics.tables", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, DASHBOARD_ROLES)
+        found = analysable(work.uow, clinic_id, read_on or date.today())
+        work.detail = f"{fmt} tables: {filters.describe()}"
+        return tables_zip(publish(found.registry, found.cube, filters), fmt)
+
+
+def deidentified_selection(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    filters: Filters,
+    secret_key: str | None,
+    read_on: date | None = None,
+) -> bytes:
+    """The de-identified records (CSV tables in one zip) of the patients in a selection: keyed
+    pseudonyms, shifted dates, no names or free text (interop/deidentify.py). A selection of
+    fewer patients than the disclosure threshold is refused: a handful of records picked out by
+    surgeon, year and procedure is too close to naming them."""
+    with audited(sessions, actor, "registry.export", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, DASHBOARD_ROLES)
+        found = analysable(work.uow, clinic_id, read_on or date.today())
+        ids = set(select_patients(found.registry, filters)["patient_id"].to_list())
+        if len(ids) < found.cube.threshold:
+            raise InvalidInput(
+                "selection",
+                f"a de-identified export needs at least {found.cube.threshold} patients in the "
+                "selection; widen the filters",
+            )
+        rows = clinic_rows(work.uow, clinic_id)
+        chosen = Rows(
+            patients=[r for r in rows.patients if r.id in ids],
+            surgeries=[r for r in rows.surgeries if r.patient_id in ids],
+            complications=[r for r in rows.complications if r.patient_id in ids],
+            responses=[r for r in rows.responses if r.patient_id in ids],
+            outcomes=[r for r in rows.outcomes if r.patient_id in ids],
+            assessments=[r for r in rows.assessments if r.patient_id in ids],
+        )
+        registry = deidentify(
+            registry_of(work.uow, clinic_id, chosen), secret_key=secret_key, clinic_id=clinic_id
+        )
+        work.detail = (
+            f"de-identified csv from analytics ({filters.describe()}): "
+            f"{len(registry.patients)} patients, {len(registry.surgeries)} surgeries, "
+            f"{len(registry.responses)} responses"
+        )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, frame in tables(registry).items():
+                data = io.BytesIO()
+                frame.write_csv(data, datetime_format=DATETIME_FORMAT)
+                archive.writestr(f"{name}.csv", data.getvalue())
+        return buffer.getvalue()
+
+
+def set_disclosure_threshold(
+    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, threshold: int | None
+) -> int:
+    """Set the clinic's smallest published count (None: back to the default); admins only,
+    never below the floor in knowledge/analytics/disclosure.yaml. Returns the threshold now
+    in force. The dashboard's kept figures are dropped with the change of fingerprint."""
+    rule = disclosure_rule()
+    with audited(sessions, actor, "analytics.threshold", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, frozenset({"admin"}))
+        if threshold is not None:
+            try:
+                rule.check(threshold)
+            except ValueError as refused:
+                raise InvalidInput("threshold", str(refused)) from refused
+        clinic = work.uow.clinics.get(clinic_id)
+        if clinic is None:
+            raise InvalidInput("clinic", "no such clinic")
+        clinic.disclosure_threshold = threshold
+        work.detail = f"disclosure threshold {threshold or f'default ({rule.threshold})'}"
+        return threshold or rule.threshold

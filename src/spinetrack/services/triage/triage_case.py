@@ -1,0 +1,104 @@
+"""Build a triage case from what is stored about a patient: surgeries, recorded findings and the PROM
+history. A `relapsed` or `failing` status feeds the time course, so triage reads the questionnaires
+the way a clinician would."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.outcomes import PatientOutcome, classify_patient, schedule
+from spinetrack.services.records.patient_status import score_points
+from spinetrack.storage.tables import ClinicalFinding, Patient, PromResponse, Surgery
+
+AXIAL = ("nrs_back", "nrs_neck")
+LIMB = ("nrs_leg", "nrs_arm")
+COURSE_OF_STATUS = {
+    "failing": "never_improved",
+    "relapsed": "improved_then_recurred",
+    "succeeding": "improving",
+}
+
+
+@dataclass(frozen=True)
+class CaseInputs:
+    """What the clinician adds on the day: the stored record supplies everything else."""
+
+    evaluation_date: date
+    course: str | None = None
+    pain_free_interval_days: int | None = None
+    findings: list[str] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)
+
+
+def _latest_pain(responses: list[PromResponse], instruments: tuple[str, ...]) -> float | None:
+    scored = [r for r in responses if r.instrument in instruments and r.score_status == "ok"]
+    if not scored:
+        return None
+    return max(scored, key=lambda r: (r.completed_at, r.id)).score_raw
+
+
+def _relief_days(outcome: PatientOutcome) -> int | None:
+    """Days of relief before a relapse: the nominal day of the last follow-up that had improved."""
+    nominal = {t.id: t.nominal for t in schedule()}
+    improved = [
+        nominal[t.timepoint]
+        for t in outcome.timepoints
+        if t.change == "improved" and t.instrument == outcome.disability_instrument
+    ]
+    return max(improved) if improved else None
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def build_case(
+    *,
+    patient: Patient,
+    surgeries: list[Surgery],
+    responses: list[PromResponse],
+    findings: list[ClinicalFinding],
+    inputs: CaseInputs,
+) -> dict[str, Any]:
+    """The case as the triage contract's JSON object (validated later by the domain)."""
+    day = inputs.evaluation_date
+    done = [s for s in surgeries if s.performed_on <= day]
+    if not done:
+        raise InvalidInput(
+            "surgeries", "triage needs a surgery on or before the evaluation date; none is recorded"
+        )
+    index = max(done, key=lambda s: (s.performed_on, s.id))
+    responses = [r for r in responses if r.completed_at.date() <= day]
+    outcome = classify_patient(score_points(done, responses))
+    course = inputs.course or COURSE_OF_STATUS.get(outcome.status)
+    interval = inputs.pain_free_interval_days
+    if interval is None and course == "improved_then_recurred":
+        relief = _relief_days(outcome)
+        interval = None if relief is None else min(relief, (day - index.performed_on).days)
+    recorded = [f.finding for f in findings if f.observed_on <= day]
+    case: dict[str, Any] = {
+        "case_id": f"patient-{patient.id}",
+        "evaluation_date": day.isoformat(),
+        "age": _age(patient.birth_date, day),
+        "region": index.region,
+        "surgeries": [
+            {
+                "date": s.performed_on.isoformat(),
+                "procedure": s.procedure,
+                "levels": list(s.levels),
+                "instrumented": s.instrumented,
+            }
+            for s in done
+        ],
+        "findings": sorted(set(recorded) | set(inputs.findings)),
+        "reports": list(inputs.reports),
+    }
+    pain = {"axial": _latest_pain(responses, AXIAL), "limb": _latest_pain(responses, LIMB)}
+    if any(v is not None for v in pain.values()):
+        case["pain"] = {k: v for k, v in pain.items() if v is not None}
+    if course:
+        case["course"] = course
+    if interval is not None:
+        case["pain_free_interval_days"] = interval
+    return case

@@ -1,0 +1,219 @@
+"""The e-mail outbox: an invitation per due follow-up, exactly one reminder, every send recorded as
+a contact attempt, nothing clinical in the message, and a down mail server loses nothing."""
+
+import email
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select, update
+from tests.services.records.test_enrol_patient import new_patient
+from tests.services.records.test_register_surgery import fusion
+from tests.support.world import World
+
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.followup.reminders import timing
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.access.patient_links import open_form
+from spinetrack.services.followup.contact_history import contact_history
+from spinetrack.services.followup.outbox import parse_smtp_url, queue_messages, send_pending
+from spinetrack.services.records.enrol_patient import register_patient
+from spinetrack.services.records.register_surgery import register_surgery
+from spinetrack.storage.tables import OutboxMessage, Patient, PatientLink
+
+SYSTEM = system_actor("test:outbox")
+
+
+@dataclass
+class Catcher:
+    messages: list[email.message.Message] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[str, Catcher]]:
+    catcher = Catcher()
+    port = _free_port()
+    controller = Controller(catcher, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield f"smtp://127.0.0.1:{port}", catcher
+    controller.stop()
+
+
+def _due_patient(world: World, mrn: str, *, days_after_surgery: int = 40, **patient: Any) -> int:
+    patient_id = register_patient(
+        sessions=world.database.sessions,
+        actor=world.staff,
+        clinic_id=world.clinic,
+        patient=new_patient(mrn, **patient),
+    ).id
+    register_surgery(
+        sessions=world.database.sessions,
+        actor=world.clinician,
+        clinic_id=world.clinic,
+        patient_id=patient_id,
+        surgery=fusion(performed_on=date.today() - timedelta(days=days_after_surgery)),
+    )
+    return patient_id
+
+
+def _messages(world: World) -> list[OutboxMessage]:
+    with world.database.sessions() as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_a_due_follow_up_gets_one_invitation_with_a_working_link_and_no_clinical_detail(
+    world: World, smtp: tuple[str, Catcher]
+) -> None:
+    url, catcher = smtp
+    patient = _due_patient(world, "E1")
+    _due_patient(world, "E2", email=None)  # no address: left to the chase list
+    _due_patient(world, "E3", days_after_surgery=10)  # 6 weeks not due yet
+    today = date.today()
+    assert (
+        queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=today).invitations == 1
+    )
+    again = queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=today)
+    assert again.invitations == 0 and again.reminders == 0  # safe to run every day
+
+    [message] = _messages(world)
+    assert (message.patient_id, message.kind, message.timepoint) == (patient, "invitation", "6w")
+    assert message.sent_at is None and "{link}" in message.body  # the secret is not stored
+
+    result = send_pending(sessions=world.database.sessions, actor=SYSTEM, smtp_url=url)
+    assert (result.sent, result.failed, result.skipped) == (1, 0, 0)
+    [sent] = catcher.messages
+    assert sent["To"] == "ingrid@example.org"
+    assert "North Spine" in sent["Subject"]
+    body = sent.get_payload(decode=True).decode()
+    for private in ("Ingrid", "Dahl", "E1", "fusion", "ODI", "Oswestry", "pain"):
+        assert private not in body, private
+    link = next(line for line in body.splitlines() if "/q/" in line).strip()
+    form = open_form(sessions=world.database.sessions, token=link.split("/q/")[1], remote=None)
+    assert form.instruments == timing().questionnaires.lumbar
+
+    [contact] = contact_history(
+        sessions=world.database.sessions,
+        actor=world.staff,
+        clinic_id=world.clinic,
+        patient_id=patient,
+    )
+    assert (contact.channel, contact.outcome, contact.by) == ("email", "sent", SYSTEM.name)
+    assert send_pending(sessions=world.database.sessions, actor=SYSTEM, smtp_url=url).sent == 0
+
+
+def test_exactly_one_reminder_follows_an_unanswered_invitation(
+    world: World, smtp: tuple[str, Catcher]
+) -> None:
+    url, catcher = smtp
+    _due_patient(world, "R1")
+    today = date.today()
+    queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=today)
+    send_pending(sessions=world.database.sessions, actor=SYSTEM, smtp_url=url)
+    wait = timing().reminder.after_days
+    early = queue_messages(
+        sessions=world.database.sessions, actor=SYSTEM, today=today + timedelta(days=wait - 1)
+    )
+    assert early.reminders == 0
+    for later in (wait, wait + 1, wait + 5):
+        queue_messages(
+            sessions=world.database.sessions, actor=SYSTEM, today=today + timedelta(days=later)
+        )
+    kinds = [m.kind for m in _messages(world)]
+    assert kinds == ["invitation", "reminder"]
+    send_pending(sessions=world.database.sessions, actor=SYSTEM, smtp_url=url)
+    assert [m["Subject"].startswith("Reminder") for m in catcher.messages] == [False, True]
+    links = {m.link_id for m in _messages(world)}
+    assert len(links) == 1  # the reminder opens the same link, with the answers saved so far
+
+
+def test_an_answered_link_is_not_reminded_and_a_queued_message_for_it_is_skipped(
+    world: World, smtp: tuple[str, Catcher]
+) -> None:
+    url, catcher = smtp
+    _due_patient(world, "S1")
+    today = date.today()
+    queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=today)
+    with world.database.sessions() as session:
+        session.execute(update(PatientLink).values(used_at=func.now()))
+        session.commit()
+    result = send_pending(sessions=world.database.sessions, actor=SYSTEM, smtp_url=url)
+    assert (result.sent, result.skipped) == (0, 1)
+    assert catcher.messages == []
+    later = today + timedelta(days=timing().reminder.after_days + 1)
+    assert (
+        queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=later).reminders == 0
+    )
+
+
+def test_a_mail_server_that_is_down_loses_nothing_and_is_recorded(world: World) -> None:
+    patient = _due_patient(world, "D1")
+    queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=date.today())
+    nowhere = f"smtp://127.0.0.1:{_free_port()}"
+    result = send_pending(sessions=world.database.sessions, actor=SYSTEM, smtp_url=nowhere)
+    assert result.failed == 1
+    [message] = _messages(world)
+    assert message.sent_at is None and message.failed_at is None and message.attempts == 1
+    assert message.last_error
+    [contact] = contact_history(
+        sessions=world.database.sessions,
+        actor=world.staff,
+        clinic_id=world.clinic,
+        patient_id=patient,
+    )
+    assert contact.outcome == "failed"
+    for _ in range(5):
+        send_pending(sessions=world.database.sessions, actor=SYSTEM, smtp_url=nowhere)
+    [message] = _messages(world)
+    assert message.attempts == 3 and message.failed_at is not None  # given up after three tries
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp://mail.example.org", ("mail.example.org", 25, "none", None, None)),
+        (
+            "smtp+starttls://u%40x:p%3Aw@mail.example.org",
+            ("mail.example.org", 587, "starttls", "u@x", "p:w"),
+        ),
+        ("smtps://mail.example.org:2465", ("mail.example.org", 2465, "tls", None, None)),
+    ],
+)
+def test_smtp_urls_are_read_with_their_security_and_credentials(
+    url: str, expected: tuple[object, ...]
+) -> None:
+    target = parse_smtp_url(url)
+    assert (target.host, target.port, target.security, target.user, target.password) == expected
+
+
+@pytest.mark.parametrize("url", ["http://mail", "smtp://", "smtp://host:port"])
+def test_a_wrong_smtp_url_is_refused_clearly(url: str) -> None:
+    with pytest.raises(InvalidInput, match="SPINETRACK_SMTP_URL"):
+        parse_smtp_url(url)
+
+
+def test_a_patient_who_answered_in_spanish_is_written_to_in_spanish(world: World) -> None:
+    patient_id = _due_patient(world, "ES1")
+    with world.database.sessions.begin() as session:
+        session.execute(update(Patient).where(Patient.id == patient_id).values(language="es"))
+    _due_patient(world, "EN1", email="other@example.org")
+    queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=date.today())
+    by_patient = {m.patient_id: m for m in _messages(world)}
+    spanish = by_patient[patient_id]
+    assert spanish.subject == "North Spine: unas preguntas sobre cómo se encuentra"
+    assert spanish.body.startswith("Hola:") and "{link}" in spanish.body
+    english = next(m for p, m in by_patient.items() if p != patient_id)
+    assert english.body.startswith("Hello,")

@@ -1,0 +1,144 @@
+"""Recording a questionnaire scores it, stores answers and score, and updates the patient's status."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from tests.conftest import row_counts
+from tests.services.records.test_enrol_patient import new_patient
+from tests.services.records.test_register_surgery import fusion
+from tests.support.world import World
+
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.services.records.enrol_patient import register_patient
+from spinetrack.services.records.patient_record import open_record
+from spinetrack.services.records.record_response import NewResponse, record_response
+from spinetrack.services.records.register_surgery import register_surgery
+
+SURGERY_DAY = date(2025, 3, 4)
+
+
+def odi(level: int, *, day: int, missing: int = 0) -> NewResponse:
+    answers: dict[str, int | float | None] = {f"odi_{i}": level for i in range(1, 11)}
+    for i in range(1, missing + 1):
+        answers[f"odi_{i}"] = None
+    moment = datetime.combine(SURGERY_DAY + timedelta(days=day), datetime.min.time(), UTC)
+    return NewResponse(instrument="odi", completed_at=moment, answers=answers)
+
+
+def operated_patient(world: World, surgery_day: date = SURGERY_DAY) -> int:
+    """A registered patient with one lumbar fusion on `surgery_day`."""
+    patient_id = register_patient(
+        sessions=world.database.sessions,
+        actor=world.staff,
+        clinic_id=world.clinic,
+        patient=new_patient(),
+    ).id
+    register_surgery(
+        sessions=world.database.sessions,
+        actor=world.clinician,
+        clinic_id=world.clinic,
+        patient_id=patient_id,
+        surgery=fusion(performed_on=surgery_day),
+    )
+    return patient_id
+
+
+def _record(world: World, patient_id: int, response: NewResponse) -> None:
+    record_response(
+        sessions=world.database.sessions,
+        actor=world.staff,
+        clinic_id=world.clinic,
+        patient_id=patient_id,
+        response=response,
+    )
+
+
+def _status(world: World, patient_id: int) -> str:
+    record = open_record(
+        sessions=world.database.sessions,
+        actor=world.clinician,
+        clinic_id=world.clinic,
+        patient_id=patient_id,
+    )
+    assert record.outcome is not None
+    return record.outcome.status
+
+
+def test_a_response_is_stored_with_its_score(world: World) -> None:
+    patient_id = operated_patient(world)
+    # Ten ODI sections answered 3: sum 30 of a possible 50, so 60 %.
+    view = record_response(
+        sessions=world.database.sessions,
+        actor=world.staff,
+        clinic_id=world.clinic,
+        patient_id=patient_id,
+        response=odi(3, day=-7),
+    )
+    assert (view.score_status, view.score_answered, view.score_percent) == ("ok", 10, 60.0)
+    assert view.instrument_version
+
+
+def test_the_status_follows_the_responses_as_they_arrive(world: World) -> None:
+    patient_id = operated_patient(world)
+    _record(world, patient_id, odi(3, day=-7))  # baseline 60 %
+    assert _status(world, patient_id) == "too_early"
+    _record(world, patient_id, odi(1, day=91))  # 20 % at 3 months: improved and within PASS
+    assert _status(world, patient_id) == "succeeding"
+    _record(world, patient_id, odi(3, day=365))  # back to 60 % at 12 months
+    assert _status(world, patient_id) == "relapsed"
+
+
+def test_a_response_with_too_many_gaps_is_stored_as_insufficient(world: World) -> None:
+    patient_id = operated_patient(world)
+    _record(world, patient_id, odi(2, day=-3, missing=3))
+    record = open_record(
+        sessions=world.database.sessions,
+        actor=world.clinician,
+        clinic_id=world.clinic,
+        patient_id=patient_id,
+    )
+    assert record.responses[0].score_status == "insufficient"
+    assert record.responses[0].score_percent is None
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ({"odi_1": 6}, "answers"),
+        ({"odi_1": 2.5}, "answers"),
+        ({"odi_1": -1}, "answers"),
+        ({"odi_11": 1}, "answers.odi_11"),
+        ({"ndi_1": 1}, "answers.ndi_1"),
+    ],
+)
+def test_an_invalid_answer_is_refused_and_nothing_is_stored(
+    world: World, answers: dict[str, int | float | None], field: str
+) -> None:
+    patient_id = operated_patient(world)
+    response = odi(2, day=-3)
+    response.answers.update(answers)
+    before = row_counts(world.database)
+    with pytest.raises(InvalidInput) as error:
+        _record(world, patient_id, response)
+    assert error.value.field == field
+    after = row_counts(world.database)
+    assert after["prom_responses"] == before["prom_responses"] == 0
+    assert after["patient_outcomes"] == before["patient_outcomes"]
+
+
+def test_an_unknown_instrument_is_refused(world: World) -> None:
+    patient_id = operated_patient(world)
+    response = odi(2, day=-3).model_copy(update={"instrument": "sf36"})
+    with pytest.raises(InvalidInput) as error:
+        _record(world, patient_id, response)
+    assert error.value.field == "instrument"
+
+
+def test_a_questionnaire_from_the_future_is_refused(world: World) -> None:
+    patient_id = operated_patient(world)
+    response = odi(2, day=-3).model_copy(
+        update={"completed_at": datetime.now(UTC) + timedelta(days=2)}
+    )
+    with pytest.raises(InvalidInput) as error:
+        _record(world, patient_id, response)
+    assert error.value.field == "completed_at"
