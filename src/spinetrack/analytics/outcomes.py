@@ -9,16 +9,6 @@ from spinetrack.domain.instruments.rounding import UNITS_PER_ONE
 from spinetrack.domain.outcomes import schedule
 from spinetrack.domain.outcomes.change import Threshold, change_rules
 
-CHANGE_COLUMNS = (
-    "patient_id",
-    "instrument",
-    "timepoint",
-    "score",
-    "improvement",
-    "change",
-    "within_pass",
-)
-
 
 def instruments() -> pl.Enum:
     """Instrument ids as a polars Enum: the physical code is the registry position."""

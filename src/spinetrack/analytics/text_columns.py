@@ -15,8 +15,3 @@ def number(column: str) -> pl.Expr:
 def loose_number(column: str) -> pl.Expr:
     """Float64 from a text column where blank and not-a-number are the same to the caller: null."""
     return pl.col(column).str.strip_chars().cast(pl.Float64, strict=False).alias(column)
-
-
-def as_text(table: pl.DataFrame) -> pl.DataFrame:
-    """Every column as text, whatever dtype it was read or built with."""
-    return table.with_columns(pl.all().cast(pl.String))

@@ -64,19 +64,8 @@ PSPS2_SNOMED_BY_REGION = {
 
 # Required bindings of the elements we read or write, checked by `check_code`.
 PATIENT_GENDERS = frozenset({"male", "female", "other", "unknown"})
-PROCEDURE_STATUSES = frozenset(
-    {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed"}
-    | {"entered-in-error", "unknown"}
-)
 STORED_PROCEDURE_STATUSES = frozenset({"preparation", "in-progress", "completed"})
-RESPONSE_STATUSES = frozenset(
-    {"in-progress", "completed", "amended", "entered-in-error", "stopped"}
-)
 STORED_RESPONSE_STATUSES = frozenset({"completed", "amended"})
-OBSERVATION_STATUSES = frozenset(
-    {"registered", "preliminary", "final", "amended", "corrected", "cancelled"}
-    | {"entered-in-error", "unknown"}
-)
 RISK_LIKELIHOODS = frozenset({"negligible", "low", "moderate", "high", "certain"})
 BUNDLE_TYPES = frozenset(
     {"document", "message", "transaction", "transaction-response", "batch"}

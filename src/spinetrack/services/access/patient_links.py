@@ -27,7 +27,6 @@ from spinetrack.storage.tables import PatientLink, PromResponse
 from spinetrack.storage.unit_of_work import UnitOfWork
 
 PURPOSE = "questionnaires"
-GONE = "this link is not valid: it may have expired, been used or been withdrawn"
 
 
 class NewLink(BaseModel):

@@ -176,10 +176,6 @@ def analysable(uow: UnitOfWork, clinic_id: int, read_on: date) -> Analysable:
     return found
 
 
-def prepared_registry(uow: UnitOfWork, clinic_id: int, read_on: date) -> PreparedRegistry:
-    return analysable(uow, clinic_id, read_on).registry
-
-
 def registry_dashboard(
     *,
     sessions: sessionmaker[Session],

@@ -97,17 +97,6 @@ class ConsultationRepository:
         query = self._listed(open_only=open_only, urgent=False).with_only_columns(func.count())
         return int(self._session.scalar(query) or 0)
 
-    def count_open(self) -> int:
-        query = (
-            select(func.count())
-            .select_from(ConsultationRequest)
-            .where(
-                ConsultationRequest.clinic_id == self.clinic_id,
-                ConsultationRequest.status.in_(OPEN_STATUSES),
-            )
-        )
-        return int(self._session.scalar(query) or 0)
-
 
 class FollowupRepository:
     """Contact attempts, outbox messages and the follow-ups that are due, in one clinic."""
