@@ -1,6 +1,7 @@
 """`spinetrack rules check`: passes on the shipped rules, fails with exit 2 on a broken copy."""
 
 import shutil
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -64,3 +65,37 @@ def test_an_unreachable_rule_fails_the_check(rules_copy: Path) -> None:
 def test_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     result = runner.invoke(app, ["rules", "check", "--dir", str(tmp_path / "none")])
     assert result.exit_code == 2
+
+
+def test_reassess_stores_a_fresh_assessment_for_every_operated_patient(cli_database: str) -> None:
+    from sqlalchemy import func, select
+
+    from spinetrack.services.operations.database import open_database
+    from spinetrack.storage.tables import Surgery, TriageAssessment
+
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["demo", "--patients", "40"]).exit_code == 0
+    database = open_database(cli_database)
+    try:
+        with database.sessions() as session:
+            before = session.scalar(select(func.count()).select_from(TriageAssessment)) or 0
+            operated = session.scalar(
+                select(func.count(func.distinct(Surgery.patient_id))).where(
+                    Surgery.performed_on <= date(2030, 1, 1)
+                )
+            )
+        result = runner.invoke(app, ["rules", "reassess", "--clinic", "demo", "--on", "2030-01-01"])
+        assert result.exit_code == 0, result.output
+        assert f"assessed {operated} operated patients as of 2030-01-01" in result.stdout
+        with database.sessions() as session:
+            after = session.scalar(select(func.count()).select_from(TriageAssessment))
+        assert after == before + operated
+    finally:
+        database.close()
+
+
+def test_reassess_refuses_a_date_it_cannot_read(cli_database: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["rules", "reassess", "--clinic", "demo", "--on", "next week"])
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.stderr

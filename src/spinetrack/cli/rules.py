@@ -1,5 +1,8 @@
-"""`spinetrack rules check [--dir PATH]`: are the triage rules sound before anyone relies on them?"""
+"""`spinetrack rules check [--dir PATH]`: are the triage rules sound before anyone relies on them?
+`spinetrack rules reassess --clinic SLUG`: once they are, assess every operated patient again, so
+the worklist's red flags and causes follow the rules now in force, not the ones of the last visit."""
 
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -29,6 +32,37 @@ def check(
             stderr.print(f"problem: {problem}", markup=False)
         raise fail(f"{where}: {report.summary}")
     typer.echo(f"{where}: OK: {report.summary}")
+
+
+@rules_app.command("reassess")
+@explains_errors
+def reassess(
+    clinic: str = typer.Option(..., "--clinic", help="The clinic's short name, e.g. north"),
+    on: str = typer.Option(
+        "", "--on", help="Assess as of this date (YYYY-MM-DD); today when left out"
+    ),
+) -> None:
+    """Store a fresh assessment, under the shipped rules, for every operated patient of a clinic."""
+    from spinetrack.cli.clinic_arg import clinic_id_of
+    from spinetrack.services.access.actor import system_actor
+    from spinetrack.services.operations.database import open_database
+    from spinetrack.services.triage.reassess_clinic import reassess_clinic
+
+    try:
+        evaluation_date = date.fromisoformat(on) if on else date.today()
+    except ValueError:
+        raise fail(f"--on: {on!r} is not a date written YYYY-MM-DD") from None
+    database = open_database()
+    try:
+        count = reassess_clinic(
+            sessions=database.sessions,
+            actor=system_actor("cli"),
+            clinic_id=clinic_id_of(database.sessions, clinic),
+            evaluation_date=evaluation_date,
+        )
+    finally:
+        database.close()
+    typer.echo(f"{clinic}: assessed {count} operated patients as of {evaluation_date.isoformat()}")
 
 
 def register(app: typer.Typer) -> None:
