@@ -24,6 +24,9 @@ from spinetrack.services.audit import audit_log
 from spinetrack.services.operations.database import Database, open_database
 from spinetrack.storage.tables import Base
 
+# Fixtures shared by tests in several folders (the local SMTP catcher of the outbox tests).
+pytest_plugins = ["tests.support.smtp"]
+
 __all__ = ["browser", "playwright"]
 """Session fixtures shared by tests/e2e and tests/interop (one Chromium per run)."""
 
@@ -79,7 +82,7 @@ def _migrated_postgres() -> Database:
     return database
 
 
-LONG_MARKERS = frozenset({"fuzz", "crash", "slow"})
+LONG_MARKERS = frozenset({"fuzz", "crash"})
 
 
 def _start_order(item: pytest.Item) -> int:

@@ -58,8 +58,9 @@ def test_wilson_interval_at_the_edges_stays_inside_0_and_1() -> None:
 
 
 def test_an_empty_group_has_no_interval() -> None:
-    assert proportion(0, 0) == proportion(0, 0)
-    assert proportion(0, 0).share is None and proportion(0, 0).low is None
+    empty = proportion(0, 0)
+    assert (empty.k, empty.n) == (0, 0)
+    assert empty.share is None and empty.low is None and empty.high is None
 
 
 def test_wilson_bounds_agree_with_statsmodels_for_many_groups_at_once() -> None:

@@ -2,7 +2,7 @@
 
 from fastapi.testclient import TestClient
 from tests.api.conftest import auth
-from tests.api.test_patients import PATIENT, SURGERY
+from tests.support.api_bodies import PATIENT, SURGERY
 
 
 def _operated(client: TestClient) -> int:

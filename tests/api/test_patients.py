@@ -6,23 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.api.conftest import auth
 from tests.conftest import row_counts
+from tests.support.api_bodies import PATIENT, SURGERY
 from tests.support.world import World
-
-PATIENT = {
-    "mrn": "Z-1",
-    "given_name": "Lars",
-    "family_name": "Holm",
-    "birth_date": "1958-02-11",
-    "sex": "male",
-}
-SURGERY = {
-    "performed_on": "2025-01-15",
-    "region": "cervical",
-    "procedure": "fusion",
-    "approach": "anterior",
-    "levels": ["C5-C6"],
-    "instrumented": True,
-}
 
 
 def _create(client: TestClient) -> int:

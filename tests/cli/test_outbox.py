@@ -1,7 +1,8 @@
 """`spinetrack reminders queue` and `spinetrack outbox send`, as a cron job would run them."""
 
 import pytest
-from tests.services.followup.test_outbox import Catcher, _due_patient, smtp  # noqa: F401 - the fixture
+from tests.support.records import due_patient
+from tests.support.smtp import Catcher
 from tests.support.world import build_world
 from typer.testing import CliRunner
 
@@ -15,12 +16,12 @@ runner = CliRunner()
 def test_queue_then_send_through_the_configured_mail_server(
     cli_database: str,
     monkeypatch: pytest.MonkeyPatch,
-    smtp: tuple[str, Catcher],  # noqa: F811
+    smtp: tuple[str, Catcher],
 ) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     database = open_database()
     try:
-        _due_patient(build_world(database), "CLI-1")
+        due_patient(build_world(database), "CLI-1")
     finally:
         database.close()
     queued = runner.invoke(app, ["reminders", "queue"])

@@ -16,7 +16,7 @@ from typing import Any
 import httpx2
 import pytest
 from sqlalchemy import select
-from tests.services.records.test_enrol_patient import new_patient
+from tests.support.records import new_patient
 from tests.support.served import Served
 from tests.support.world import TOKENS, World
 from typer.testing import CliRunner

@@ -26,7 +26,7 @@ PHONE = {"width": 390, "height": 844}
 """A common phone viewport (CSS pixels)."""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -46,7 +46,7 @@ class LiveServer:
 def live_server(sqlite_only: Database) -> Iterator[LiveServer]:
     """The whole app on http://127.0.0.1:<port>, over the test world (clinics north and south)."""
     world = build_world(sqlite_only)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_app(sqlite_only), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
     )

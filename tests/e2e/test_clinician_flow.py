@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import LiveServer, screenshot, sign_in
-from tests.services.clinician.test_worklist import failing, operated
+from tests.support.records import failing, operated
 
 CLINICIAN = "clinician@north.example"
 

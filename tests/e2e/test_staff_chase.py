@@ -5,8 +5,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 from tests.e2e.conftest import PHONE, LiveServer, screenshot, sign_in
-from tests.services.records.test_enrol_patient import new_patient
-from tests.services.records.test_register_surgery import fusion
+from tests.support.records import fusion, new_patient
 
 from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.records.patient_record import open_record

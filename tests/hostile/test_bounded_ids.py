@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from tests.conftest import POSTGRES_URL
+from tests.support.web_sign_in import sign_in
 from tests.support.world import World, build_world
-from tests.web.test_worklist_page import sign_in
 from typer.testing import CliRunner
 
 from spinetrack.app import create_app

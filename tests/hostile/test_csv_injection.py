@@ -8,9 +8,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from tests.services.patient_side.test_consultations import request
-from tests.services.records.test_enrol_patient import new_patient
-from tests.services.records.test_register_surgery import fusion
+from tests.support.consultations import request
+from tests.support.records import fusion, new_patient
 from tests.support.world import World
 
 from spinetrack.interop.tabular import FORMULA_START, neutralised, read_csv

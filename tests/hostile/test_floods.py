@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
-from tests.services.patient_side.test_consultations import BACK, request
+from tests.support.consultations import BACK, request
 from tests.support.links import issued_link
+from tests.support.web_sign_in import sign_in
 from tests.support.world import World
-from tests.web.test_worklist_page import sign_in
 
 from spinetrack.app import create_app
 from spinetrack.config import get_settings
@@ -25,7 +25,7 @@ URGENT = dict.fromkeys(BACK, False) | {"saddle_numbness": True}
 NO = {f"flag_{q}": "no" for q in BACK}
 
 
-def _send(world: World, remote: str, **changes: Any) -> int:
+def send_consultation(world: World, remote: str, **changes: Any) -> int:
     return submit_consultation(
         sessions=world.database.sessions,
         clinic_slug="north",
@@ -44,12 +44,12 @@ def test_one_address_is_held_to_its_limit_and_the_refusals_store_nothing(world: 
     refused = 0
     for i in range(limit + 15):
         try:
-            _send(world, "203.0.113.9", screening=URGENT, phone=f"+44 1632 96{i:04d}")
+            send_consultation(world, "203.0.113.9", screening=URGENT, phone=f"+44 1632 96{i:04d}")
         except TooManyRequests as exc:
             refused += 1
             assert 0 < exc.retry_after <= 3600
     assert (_stored(world), refused) == (limit, 15)
-    _send(world, "198.51.100.7")  # another address is not held up
+    send_consultation(world, "198.51.100.7")  # another address is not held up
     assert _stored(world) == limit + 1
 
 
@@ -101,7 +101,9 @@ def test_an_urgent_request_stays_in_sight_under_a_flood_from_many_addresses(
     world: World,
 ) -> None:
     genuine_at = datetime.now(UTC) - timedelta(minutes=30)
-    genuine = _send(world, "198.51.100.7", screening=URGENT, given_name="Genuine", phone="0123456")
+    genuine = send_consultation(
+        world, "198.51.100.7", screening=URGENT, given_name="Genuine", phone="0123456"
+    )
     with world.database.sessions.begin() as session:
         session.execute(
             update(ConsultationRequest)
@@ -109,7 +111,9 @@ def test_an_urgent_request_stays_in_sight_under_a_flood_from_many_addresses(
             .values(received_at=genuine_at)
         )
     for i in range(205):  # a botnet: a new address and new contact details every time
-        _send(world, f"10.0.{i // 250}.{i % 250}", screening=URGENT, phone=f"+1 555 01{i:04d}")
+        send_consultation(
+            world, f"10.0.{i // 250}.{i % 250}", screening=URGENT, phone=f"+1 555 01{i:04d}"
+        )
     found = inbox_page(sessions=world.database.sessions, actor=world.staff, clinic_id=world.clinic)
     assert len(found.urgent) == 206
     assert found.urgent[0].request.id == genuine  # waiting longest, so first
@@ -124,10 +128,12 @@ def test_a_burst_from_one_address_and_repeats_of_one_person_are_folded(
 ) -> None:
     monkeypatch.setattr(get_settings(), "consultations_per_hour", 1000)
     for i in range(40):
-        _send(world, "203.0.113.9", screening=URGENT, phone=f"+44 1632 96{i:04d}")
+        send_consultation(world, "203.0.113.9", screening=URGENT, phone=f"+44 1632 96{i:04d}")
     for _ in range(3):
-        _send(world, f"198.51.100.{_}", email="same@example.org", contact_preference="email")
-    lonely = _send(world, "192.0.2.1", phone="+44 1632 999999")
+        send_consultation(
+            world, f"198.51.100.{_}", email="same@example.org", contact_preference="email"
+        )
+    lonely = send_consultation(world, "192.0.2.1", phone="+44 1632 999999")
     found = inbox_page(sessions=world.database.sessions, actor=world.staff, clinic_id=world.clinic)
     assert [len(row.folded) for row in found.urgent] == [39]
     others = sorted((len(row.folded), row.request.id) for row in found.others)
@@ -137,7 +143,7 @@ def test_a_burst_from_one_address_and_repeats_of_one_person_are_folded(
 def test_the_rest_of_the_inbox_is_paged(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_settings(), "consultations_per_hour", 1000)
     for i in range(60):
-        _send(world, f"10.1.0.{i}", phone=f"+44 1632 95{i:04d}")
+        send_consultation(world, f"10.1.0.{i}", phone=f"+44 1632 95{i:04d}")
     first = inbox_page(sessions=world.database.sessions, actor=world.staff, clinic_id=world.clinic)
     second = inbox_page(
         sessions=world.database.sessions, actor=world.staff, clinic_id=world.clinic, page=2

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from tests.api.conftest import auth
-from tests.services.registry_io.test_import_csv import PATIENTS, RESPONSES
 from tests.support.bundles import bundle, odi, patient, surgery
+from tests.support.csv_tables import PATIENTS, RESPONSES
 from tests.support.hostile import unchanged
 from tests.support.seeded import seed
 from tests.support.world import World

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from tests.services.patient_side.test_consultations import request as consultation
-from tests.services.records.test_enrol_patient import new_patient
+from tests.support.consultations import request as consultation
 from tests.support.links import issued_link
+from tests.support.records import new_patient
 from tests.support.world import World
 
 from spinetrack.app import create_app

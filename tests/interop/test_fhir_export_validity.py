@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
-from tests.services.records.test_register_surgery import fusion
+from tests.support.records import fusion
 from tests.support.seeded import seed
 from tests.support.world import World
 

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.services.records.test_enrol_patient import new_patient
-from tests.services.records.test_register_surgery import fusion
+from tests.support.records import fusion, new_patient
 from tests.support.world import PASSWORD, TOKENS, World
 
 from spinetrack.app import create_app

@@ -15,11 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from tests.api.conftest import auth
-from tests.services.records.test_enrol_patient import new_patient
 from tests.support.links import issued_link
+from tests.support.records import new_patient
 from tests.support.served import Served
+from tests.support.web_sign_in import sign_in
 from tests.support.world import World, build_world
-from tests.web.test_worklist_page import sign_in
 
 from spinetrack.app import create_app
 from spinetrack.config import get_settings

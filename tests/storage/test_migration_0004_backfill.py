@@ -5,7 +5,7 @@ from pathlib import Path
 
 from alembic import command
 from sqlalchemy import select
-from tests.services.clinician.test_worklist import failing
+from tests.support.records import failing
 from tests.support.world import build_world
 
 from spinetrack.domain.outcomes.followup import next_followup

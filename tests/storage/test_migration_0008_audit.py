@@ -5,7 +5,7 @@ from pathlib import Path
 
 from alembic import command
 from sqlalchemy import select, text
-from tests.services.records.test_enrol_patient import new_patient
+from tests.support.records import new_patient
 from tests.support.world import build_world
 
 from spinetrack.services.audit.audit_trail import verify_chain

@@ -3,7 +3,7 @@ patient-link test, whichever door (service, page, browser) it then goes through.
 
 from datetime import date, timedelta
 
-from tests.services.records.test_enrol_patient import new_patient
+from tests.support.records import new_patient
 from tests.support.world import World
 
 from spinetrack.services.access.patient_links import NewLink, issue_link

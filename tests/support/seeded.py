@@ -7,9 +7,7 @@ assessment and link give every path parameter a real value to aim at.
 from dataclasses import dataclass
 from datetime import date
 
-from tests.services.records.test_enrol_patient import new_patient
-from tests.services.records.test_record_response import odi
-from tests.services.records.test_register_surgery import fusion
+from tests.support.records import fusion, new_patient, odi
 from tests.support.world import World
 
 from spinetrack.services.access.patient_links import NewLink, issue_link

@@ -36,9 +36,9 @@ def test_the_screening_questions_are_in_the_catalogue() -> None:
 def test_english_translates_each_message_to_itself() -> None:
     english = translations("en")
     assert english.gettext("Send my answers") == "Send my answers"
-    assert english.ngettext(
-        "%(num)d question, one per screen.", "%(num)d questions, one per screen.", 2
-    )
+    one, many = "%(num)d question, one per screen.", "%(num)d questions, one per screen."
+    assert english.ngettext(one, many, 1) == one
+    assert english.ngettext(one, many, 2) == many
 
 
 @pytest.mark.parametrize("template", sorted(PATIENT_TEMPLATES.glob("*.html")), ids=lambda p: p.name)

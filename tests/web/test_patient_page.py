@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.services.clinician.test_worklist import failing, operated
+from tests.support.records import failing, operated
+from tests.support.web_sign_in import sign_in
 from tests.support.world import World
-from tests.web.test_worklist_page import sign_in
 
 from spinetrack.app import create_app
 from spinetrack.services.records.patient_record import open_record

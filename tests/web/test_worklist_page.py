@@ -1,11 +1,10 @@
 """The worklist page: where clinical users land, what it lists, and its filters."""
 
-import re
-
 import pytest
 from fastapi.testclient import TestClient
-from tests.services.clinician.test_worklist import failing, operated
-from tests.support.world import PASSWORD, World
+from tests.support.records import failing, operated
+from tests.support.web_sign_in import sign_in
+from tests.support.world import World
 
 from spinetrack.app import create_app
 
@@ -13,18 +12,6 @@ from spinetrack.app import create_app
 @pytest.fixture
 def app_client(world: World) -> TestClient:
     return TestClient(create_app(world.database), follow_redirects=False)
-
-
-def sign_in(client: TestClient, email: str) -> str:
-    """Sign in through the form; returns where the login sent the browser."""
-    form = client.get("/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert token
-    sent = client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)}
-    )
-    assert sent.status_code == 303
-    return str(sent.headers["location"])
 
 
 def test_clinical_users_land_on_the_worklist_and_analysts_on_analytics(

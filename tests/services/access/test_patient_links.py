@@ -98,7 +98,8 @@ def test_an_expired_or_withdrawn_link_is_refused(world: World) -> None:
         )
     with pytest.raises(NotFound):
         open_link(sessions=world.database.sessions, token=expiring, remote=None)
-    assert open_link(sessions=world.database.sessions, token=second.token, remote=None)
+    still_open = open_link(sessions=world.database.sessions, token=second.token, remote=None)
+    assert still_open.instruments
     revoke_link(
         sessions=world.database.sessions,
         actor=world.staff,

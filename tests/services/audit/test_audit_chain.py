@@ -9,7 +9,7 @@ from unittest.mock import patch
 
 import pytest
 from sqlalchemy import event, select, text
-from tests.services.records.test_enrol_patient import new_patient
+from tests.support.records import new_patient
 from tests.support.world import World
 
 from spinetrack.config import get_settings

@@ -1,12 +1,11 @@
 """The worklist: the outcome columns every write path fills, and the sections, filters and paging
 read from them."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
-from tests.services.records.test_enrol_patient import new_patient
-from tests.services.records.test_register_surgery import fusion
+from tests.support.records import TODAY, answer, failing, new_patient, operated
 from tests.support.world import World
 
 from spinetrack.demo.cohort import generate_cohort
@@ -18,8 +17,6 @@ from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.clinician.worklist import PAGE_SIZE, Filters, open_worklist
 from spinetrack.services.patient_side.consultations import NewConsultation, submit_consultation
 from spinetrack.services.records.enrol_patient import register_patient
-from spinetrack.services.records.record_response import NewResponse, record_response
-from spinetrack.services.records.register_surgery import register_surgery
 from spinetrack.services.registry_io.import_patients import import_patients
 from spinetrack.services.triage.assess_patient import (
     AssessmentRequest,
@@ -31,52 +28,6 @@ from spinetrack.services.triage.assess_patient import (
 )
 from spinetrack.services.triage.import_triage import ImportedTriage, import_triage
 from spinetrack.storage.tables import PatientOutcome
-
-TODAY = date.today()
-
-
-def odi_on(level: int, day: date) -> NewResponse:
-    # Never later than now: a test run before 10:00 UTC must not answer "in the future".
-    moment = min(datetime.combine(day, time(10, 0), UTC), datetime.now(UTC))
-    return NewResponse(
-        instrument="odi", completed_at=moment, answers={f"odi_{i}": level for i in range(1, 11)}
-    )
-
-
-def operated(world: World, mrn: str, days_ago: int, **surgery: object) -> int:
-    sessions = world.database.sessions
-    patient = register_patient(
-        sessions=sessions, actor=world.staff, clinic_id=world.clinic, patient=new_patient(mrn)
-    ).id
-    register_surgery(
-        sessions=sessions,
-        actor=world.clinician,
-        clinic_id=world.clinic,
-        patient_id=patient,
-        surgery=fusion(
-            performed_on=TODAY - timedelta(days=days_ago), surgeon_id=world.surgeon_id, **surgery
-        ),
-    )
-    return patient
-
-
-def answer(world: World, patient: int, level: int, day: date) -> None:
-    record_response(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient_id=patient,
-        response=odi_on(level, day),
-    )
-
-
-def failing(world: World, mrn: str) -> int:
-    """Operated 100 days ago, ODI 60 % before and 60 % at 3 months: failing."""
-    patient = operated(world, mrn, 100)
-    surgery_day = TODAY - timedelta(days=100)
-    answer(world, patient, 3, surgery_day - timedelta(days=5))
-    answer(world, patient, 3, surgery_day + timedelta(days=91))
-    return patient
 
 
 def outcome(world: World, patient: int) -> PatientOutcome:

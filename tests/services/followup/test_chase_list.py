@@ -4,7 +4,7 @@ contact attempt; and one patient's follow-up page."""
 from datetime import date, timedelta
 
 import pytest
-from tests.services.followup.test_outbox import _due_patient
+from tests.support.records import due_patient
 from tests.support.world import World
 
 from spinetrack.domain.errors import NotFound
@@ -15,9 +15,9 @@ from spinetrack.services.followup.contact_history import NewContact, record_cont
 
 def test_overdue_patients_come_first_with_their_latest_contact(world: World) -> None:
     sessions = world.database.sessions
-    overdue = _due_patient(world, "O1", days_after_surgery=60)  # 6 weeks: 18 days past the day
-    due = _due_patient(world, "D1", days_after_surgery=40)
-    _due_patient(world, "U1", days_after_surgery=5)  # nothing due yet
+    overdue = due_patient(world, "O1", days_after_surgery=60)  # 6 weeks: 18 days past the day
+    due = due_patient(world, "D1", days_after_surgery=40)
+    due_patient(world, "U1", days_after_surgery=5)  # nothing due yet
     for outcome in ("no_answer", "left_message"):
         record_contact(
             sessions=sessions,
@@ -36,7 +36,7 @@ def test_overdue_patients_come_first_with_their_latest_contact(world: World) -> 
 
 
 def test_the_list_is_the_clinics_own_and_for_clinical_roles(world: World) -> None:
-    _due_patient(world, "O2", days_after_surgery=60)
+    due_patient(world, "O2", days_after_surgery=60)
     with pytest.raises(NotFound):
         chase_list(
             sessions=world.database.sessions,
@@ -54,7 +54,7 @@ def test_the_list_is_the_clinics_own_and_for_clinical_roles(world: World) -> Non
 
 
 def test_a_follow_up_whose_window_closed_is_no_longer_chased(world: World) -> None:
-    _due_patient(world, "C1", days_after_surgery=60)
+    due_patient(world, "C1", days_after_surgery=60)
     later = date.today() + timedelta(days=30)  # the 6-week window (to day 69) has closed
     rows = chase_list(
         sessions=world.database.sessions, actor=world.staff, clinic_id=world.clinic, today=later
@@ -64,7 +64,7 @@ def test_a_follow_up_whose_window_closed_is_no_longer_chased(world: World) -> No
 
 def test_the_follow_up_page_gathers_what_is_owed_and_every_contact(world: World) -> None:
     sessions = world.database.sessions
-    patient = _due_patient(world, "P1", days_after_surgery=45)
+    patient = due_patient(world, "P1", days_after_surgery=45)
     record_contact(
         sessions=sessions,
         actor=world.staff,

@@ -1,73 +1,20 @@
 """The e-mail outbox: an invitation per due follow-up, exactly one reminder, every send recorded as
 a contact attempt, nothing clinical in the message, and a down mail server loses nothing."""
 
-import email
-import socket
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
-from tests.services.records.test_enrol_patient import new_patient
-from tests.services.records.test_register_surgery import fusion
+from tests.support.records import due_patient
+from tests.support.smtp import SYSTEM, Catcher, free_port
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.followup.reminders import timing
-from spinetrack.services.access.actor import system_actor
 from spinetrack.services.access.patient_links import open_form
 from spinetrack.services.followup.contact_history import contact_history
 from spinetrack.services.followup.outbox import parse_smtp_url, queue_messages, send_pending
-from spinetrack.services.records.enrol_patient import register_patient
-from spinetrack.services.records.register_surgery import register_surgery
 from spinetrack.storage.tables import OutboxMessage, Patient, PatientLink
-
-SYSTEM = system_actor("test:outbox")
-
-
-@dataclass
-class Catcher:
-    messages: list[email.message.Message] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[str, Catcher]]:
-    catcher = Catcher()
-    port = _free_port()
-    controller = Controller(catcher, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield f"smtp://127.0.0.1:{port}", catcher
-    controller.stop()
-
-
-def _due_patient(world: World, mrn: str, *, days_after_surgery: int = 40, **patient: Any) -> int:
-    patient_id = register_patient(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient=new_patient(mrn, **patient),
-    ).id
-    register_surgery(
-        sessions=world.database.sessions,
-        actor=world.clinician,
-        clinic_id=world.clinic,
-        patient_id=patient_id,
-        surgery=fusion(performed_on=date.today() - timedelta(days=days_after_surgery)),
-    )
-    return patient_id
 
 
 def _messages(world: World) -> list[OutboxMessage]:
@@ -79,9 +26,9 @@ def test_a_due_follow_up_gets_one_invitation_with_a_working_link_and_no_clinical
     world: World, smtp: tuple[str, Catcher]
 ) -> None:
     url, catcher = smtp
-    patient = _due_patient(world, "E1")
-    _due_patient(world, "E2", email=None)  # no address: left to the chase list
-    _due_patient(world, "E3", days_after_surgery=10)  # 6 weeks not due yet
+    patient = due_patient(world, "E1")
+    due_patient(world, "E2", email=None)  # no address: left to the chase list
+    due_patient(world, "E3", days_after_surgery=10)  # 6 weeks not due yet
     today = date.today()
     assert (
         queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=today).invitations == 1
@@ -119,7 +66,7 @@ def test_exactly_one_reminder_follows_an_unanswered_invitation(
     world: World, smtp: tuple[str, Catcher]
 ) -> None:
     url, catcher = smtp
-    _due_patient(world, "R1")
+    due_patient(world, "R1")
     today = date.today()
     queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=today)
     send_pending(sessions=world.database.sessions, actor=SYSTEM, smtp_url=url)
@@ -144,7 +91,7 @@ def test_an_answered_link_is_not_reminded_and_a_queued_message_for_it_is_skipped
     world: World, smtp: tuple[str, Catcher]
 ) -> None:
     url, catcher = smtp
-    _due_patient(world, "S1")
+    due_patient(world, "S1")
     today = date.today()
     queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=today)
     with world.database.sessions() as session:
@@ -160,9 +107,9 @@ def test_an_answered_link_is_not_reminded_and_a_queued_message_for_it_is_skipped
 
 
 def test_a_mail_server_that_is_down_loses_nothing_and_is_recorded(world: World) -> None:
-    patient = _due_patient(world, "D1")
+    patient = due_patient(world, "D1")
     queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=date.today())
-    nowhere = f"smtp://127.0.0.1:{_free_port()}"
+    nowhere = f"smtp://127.0.0.1:{free_port()}"
     result = send_pending(sessions=world.database.sessions, actor=SYSTEM, smtp_url=nowhere)
     assert result.failed == 1
     [message] = _messages(world)
@@ -206,10 +153,10 @@ def test_a_wrong_smtp_url_is_refused_clearly(url: str) -> None:
 
 
 def test_a_patient_who_answered_in_spanish_is_written_to_in_spanish(world: World) -> None:
-    patient_id = _due_patient(world, "ES1")
+    patient_id = due_patient(world, "ES1")
     with world.database.sessions.begin() as session:
         session.execute(update(Patient).where(Patient.id == patient_id).values(language="es"))
-    _due_patient(world, "EN1", email="other@example.org")
+    due_patient(world, "EN1", email="other@example.org")
     queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=date.today())
     by_patient = {m.patient_id: m for m in _messages(world)}
     spanish = by_patient[patient_id]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.services.records.test_enrol_patient import new_patient
+from tests.support.records import new_patient
 from tests.support.world import World
 
 from spinetrack.config import get_settings

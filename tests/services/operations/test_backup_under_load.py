@@ -6,8 +6,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from tests.services.records.test_enrol_patient import new_patient
-from tests.services.records.test_register_surgery import fusion
+from tests.support.records import fusion, new_patient
 from tests.support.world import World
 
 from spinetrack.services.audit.audit_trail import verify_chain

@@ -5,9 +5,9 @@ converted consultation request, or a foreign key stops the reset half-way."""
 from datetime import date
 
 from sqlalchemy import func, select
-from tests.services.patient_side.test_consultations import _send
-from tests.services.records.test_enrol_patient import new_patient
-from tests.services.followup.test_outbox import SYSTEM, _due_patient
+from tests.support.consultations import send_consultation
+from tests.support.records import due_patient, new_patient
+from tests.support.smtp import SYSTEM
 from tests.support.world import World
 
 from spinetrack.services.followup.contact_history import NewContact, record_contact
@@ -27,7 +27,7 @@ def test_erasing_a_clinic_clears_links_outbox_contacts_and_converted_requests(
     world: World,
 ) -> None:
     sessions = world.database.sessions
-    patient = _due_patient(world, "X1")
+    patient = due_patient(world, "X1")
     queue_messages(sessions=sessions, actor=SYSTEM, today=date.today())
     record_contact(
         sessions=sessions,
@@ -36,7 +36,7 @@ def test_erasing_a_clinic_clears_links_outbox_contacts_and_converted_requests(
         patient_id=patient,
         contact=NewContact(channel="phone", outcome="no_answer"),
     )
-    request_id = _send(world)
+    request_id = send_consultation(world)
     convert_consultation(
         sessions=sessions,
         actor=world.staff,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from tests.conftest import POSTGRES_URL, row_counts
-from tests.services.records.test_enrol_patient import new_patient
+from tests.support.records import new_patient
 from tests.support.world import World, build_world
 
 from spinetrack.services.audit.audit_trail import verify_chain

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 from tests.conftest import row_counts
-from tests.services.records.test_enrol_patient import new_patient
+from tests.support.consultations import BACK, request, send_consultation
+from tests.support.records import new_patient
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.patient_side.consultations import (
-    NewConsultation,
     StaffUpdate,
     convert_consultation,
     inbox,
@@ -22,29 +22,6 @@ from spinetrack.services.patient_side.consultations import (
     submit_consultation,
     update_consultation,
 )
-
-BACK = ("bladder_bowel", "saddle_numbness", "worsening_weakness", "fever_wound")
-
-
-def request(**changes: Any) -> NewConsultation:
-    data: dict[str, Any] = {
-        "region": "back",
-        "surgery_when": "March 2025",
-        "symptoms": "The leg pain came back after three good months.",
-        "screening": dict.fromkeys(BACK, False),
-        "given_name": "Maria",
-        "family_name": "Okoye",
-        "phone": "+44 1632 960000",
-        "consent": True,
-    }
-    data.update(changes)
-    return NewConsultation.model_validate(data)
-
-
-def _send(world: World, slug: str = "north", **changes: Any) -> int:
-    return submit_consultation(
-        sessions=world.database.sessions, clinic_slug=slug, request=request(**changes), remote=None
-    ).id
 
 
 def test_a_yes_to_a_warning_sign_marks_the_request_urgent_and_says_what_to_do(
@@ -70,9 +47,9 @@ def test_a_yes_to_a_warning_sign_marks_the_request_urgent_and_says_what_to_do(
 
 
 def test_the_inbox_shows_urgent_requests_first_and_only_the_clinics_own(world: World) -> None:
-    calm = _send(world)
-    urgent = _send(world, screening=dict.fromkeys(BACK, False) | {"fever_wound": True})
-    _send(world, slug="south")
+    calm = send_consultation(world)
+    urgent = send_consultation(world, screening=dict.fromkeys(BACK, False) | {"fever_wound": True})
+    send_consultation(world, slug="south")
     rows = inbox(sessions=world.database.sessions, actor=world.staff, clinic_id=world.clinic)
     assert [r.id for r in rows] == [urgent, calm]
     with pytest.raises(NotFound):
@@ -86,7 +63,7 @@ def test_a_screening_question_left_unanswered_is_refused_and_nothing_is_stored(
 ) -> None:
     before = row_counts(world.database)
     with pytest.raises(InvalidInput, match=r"screening\.fever_wound"):
-        _send(world, screening=dict.fromkeys(BACK[:3], False))
+        send_consultation(world, screening=dict.fromkeys(BACK[:3], False))
     after = row_counts(world.database)
     assert after["consultation_requests"] == before["consultation_requests"]
 
@@ -110,12 +87,12 @@ def test_a_request_that_cannot_be_acted_on_is_refused(
 
 def test_an_unknown_clinic_is_not_found(world: World) -> None:
     with pytest.raises(NotFound):
-        _send(world, slug="nowhere")
+        send_consultation(world, slug="nowhere")
 
 
 def test_staff_mark_contacted_and_convert_into_a_patient_in_one_step(world: World) -> None:
     sessions = world.database.sessions
-    request_id = _send(world)
+    request_id = send_consultation(world)
     update_consultation(
         sessions=sessions,
         actor=world.staff,
@@ -151,7 +128,7 @@ def test_staff_mark_contacted_and_convert_into_a_patient_in_one_step(world: Worl
 
 def test_a_refused_conversion_creates_no_patient(world: World) -> None:
     sessions = world.database.sessions
-    first, second = _send(world), _send(world)
+    first, second = send_consultation(world), send_consultation(world)
     convert_consultation(
         sessions=sessions,
         actor=world.staff,
@@ -176,7 +153,7 @@ def test_a_refused_conversion_creates_no_patient(world: World) -> None:
 
 
 def test_another_clinics_request_is_not_found(world: World) -> None:
-    theirs = _send(world, slug="south")
+    theirs = send_consultation(world, slug="south")
     with pytest.raises(NotFound):
         open_consultation(
             sessions=world.database.sessions,

@@ -5,24 +5,12 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 from tests.conftest import row_counts
+from tests.support.records import new_patient
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.access.errors import AccessDenied
-from spinetrack.services.records.enrol_patient import NewPatient, list_patients, register_patient
-
-
-def new_patient(mrn: str = "A100", **changes: object) -> NewPatient:
-    data: dict[str, object] = {
-        "mrn": mrn,
-        "given_name": "Ingrid",
-        "family_name": "Dahl",
-        "birth_date": date(1961, 5, 17),
-        "sex": "female",
-        "email": "ingrid@example.org",
-    }
-    data.update(changes)
-    return NewPatient.model_validate(data)
+from spinetrack.services.records.enrol_patient import list_patients, register_patient
 
 
 def test_registering_a_patient_stores_it_and_audits_the_write(world: World) -> None:

@@ -1,46 +1,15 @@
 """Recording a questionnaire scores it, stores answers and score, and updates the patient's status."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from tests.conftest import row_counts
-from tests.services.records.test_enrol_patient import new_patient
-from tests.services.records.test_register_surgery import fusion
+from tests.support.records import odi, operated_patient
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput
-from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.records.patient_record import open_record
 from spinetrack.services.records.record_response import NewResponse, record_response
-from spinetrack.services.records.register_surgery import register_surgery
-
-SURGERY_DAY = date(2025, 3, 4)
-
-
-def odi(level: int, *, day: int, missing: int = 0) -> NewResponse:
-    answers: dict[str, int | float | None] = {f"odi_{i}": level for i in range(1, 11)}
-    for i in range(1, missing + 1):
-        answers[f"odi_{i}"] = None
-    moment = datetime.combine(SURGERY_DAY + timedelta(days=day), datetime.min.time(), UTC)
-    return NewResponse(instrument="odi", completed_at=moment, answers=answers)
-
-
-def operated_patient(world: World, surgery_day: date = SURGERY_DAY) -> int:
-    """A registered patient with one lumbar fusion on `surgery_day`."""
-    patient_id = register_patient(
-        sessions=world.database.sessions,
-        actor=world.staff,
-        clinic_id=world.clinic,
-        patient=new_patient(),
-    ).id
-    register_surgery(
-        sessions=world.database.sessions,
-        actor=world.clinician,
-        clinic_id=world.clinic,
-        patient_id=patient_id,
-        surgery=fusion(performed_on=surgery_day),
-    )
-    return patient_id
 
 
 def _record(world: World, patient_id: int, response: NewResponse) -> None:

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from tests.conftest import row_counts
-from tests.services.records.test_enrol_patient import new_patient
+from tests.support.records import fusion, new_patient
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput
@@ -16,19 +16,6 @@ from spinetrack.services.records.register_surgery import (
     record_complication,
     register_surgery,
 )
-
-
-def fusion(**changes: object) -> NewSurgery:
-    data: dict[str, object] = {
-        "performed_on": date(2025, 3, 4),
-        "region": "lumbar",
-        "procedure": "fusion",
-        "approach": "posterior",
-        "levels": ["l4-l5", "L5-S1"],
-        "instrumented": True,
-    }
-    data.update(changes)
-    return NewSurgery.model_validate(data)
 
 
 def _patient(world: World) -> int:

@@ -3,6 +3,7 @@ rejected rows, and files that cannot be read (wrong delimiter or encoding) chang
 
 import pytest
 from tests.conftest import row_counts
+from tests.support.csv_tables import PATIENTS, RESPONSES
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput
@@ -11,11 +12,6 @@ from spinetrack.services.registry_io.import_csv import import_csv
 from spinetrack.services.registry_io.import_records import ImportRejected, ImportReport
 from spinetrack.storage.unit_of_work import UnitOfWork
 
-PATIENTS = (
-    "mrn,given_name,family_name,birth_date,sex,email,phone\n"
-    "A-1,Ines,Berg,1970-01-31,female,,\n"
-    "A-2,Omar,Falk,1958-07-04,male,omar@example.org,\n"
-)
 BAD_ROWS = (
     "mrn,given_name,family_name,birth_date,sex\n"
     "A-1,Ines,Berg,1970-01-31,female\n"
@@ -25,12 +21,6 @@ BAD_ROWS = (
 SURGERIES = (
     "mrn,performed_on,region,procedure,approach,levels,instrumented,surgeon\n"
     "A-1,2025-01-10,lumbar,fusion,posterior,L4-L5;L5-S1,true,clinician@north.example\n"
-)
-RESPONSES = (
-    "mrn,instrument,completed_at,odi_1,odi_2,odi_3,odi_4,odi_5,odi_6,odi_7,odi_8,odi_9,odi_10,nrs_back\n"
-    "A-1,odi,2024-12-28T10:00:00+00:00,4,4,3,3,4,4,3,,4,3,\n"
-    "A-1,nrs_back,2024-12-28T10:00:00+00:00,,,,,,,,,,,7\n"
-    "A-1,odi,2025-04-20T10:00:00+00:00,1,1,1,1,1,1,1,,1,1,\n"
 )
 
 

@@ -5,8 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select, update
-from tests.services.records.test_enrol_patient import new_patient
-from tests.services.records.test_register_surgery import fusion
+from tests.support.records import fusion, new_patient
 from tests.support.world import World
 
 from spinetrack.analytics.dashboard import Filters

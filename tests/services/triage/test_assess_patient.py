@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from tests.conftest import row_counts
-from tests.services.records.test_record_response import operated_patient
+from tests.support.records import operated_patient
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput
