@@ -9,7 +9,6 @@ STAMP  := $(VENV)/.installed-stamp
 
 # Test workers (pytest-xdist); each has a PostgreSQL database of its own (see tests/conftest.py).
 TEST_WORKERS ?= auto
-CHROMIUM     := /usr/bin/chromium
 LHC          := tests/interop/lhc
 LHC_STAMP    := $(LHC)/node_modules/.installed-stamp
 
@@ -41,13 +40,14 @@ test: lint test-tools ## lint, then the whole test suite in parallel (PostgreSQL
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 $(LHC_STAMP): $(LHC)/package-lock.json
-	@command -v npm >/dev/null || { echo "make test: npm is needed to install LHC-Forms for tests/interop (apt-get install npm)"; exit 1; }
+	@tools/ensure-test-tools.sh
 	@echo "make test: installing LHC-Forms for the interoperability check (npm ci in $(LHC), once)"
 	cd $(LHC) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test-tools: setup $(LHC_STAMP) ## check Chromium and install LHC-Forms (npm ci) for the browser tests
-	@test -x $(CHROMIUM) || { echo "make test: the browser tests need Chromium at $(CHROMIUM); install it with 'apt-get install chromium' (.ci/run does)"; exit 1; }
+test-tools: setup ## install (as root) or check Chromium, npm and Pango, then LHC-Forms (npm ci)
+	@tools/ensure-test-tools.sh
+	@$(MAKE) --no-print-directory $(LHC_STAMP)
 
 fmt: setup ## format and auto-fix
 	$(BIN)/ruff format src tests benchmarks
