@@ -110,7 +110,7 @@ def test_a_refused_link_says_why_in_plain_words_and_takes_the_focus(
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_have_attribute("role", "alert")
-    expect(summary).to_contain_text("Choose at least one questionnaire")
+    expect(summary).to_contain_text("choose at least one questionnaire")
     assert "List should have" not in page.content()  # no validator wording
 
 
