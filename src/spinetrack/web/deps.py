@@ -4,13 +4,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.credentials import new_secret, same
 from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.access.sign_in import session_actor
-from spinetrack.services.operations.database import Database
+from spinetrack.services.operations.database import Database, Sessions
 
 SESSION_COOKIE = "spinetrack_session"
 MAX_ID = 2_147_483_647
@@ -31,12 +30,12 @@ class BadForm(Exception):
     """A form post without a valid CSRF token."""
 
 
-async def _sessions(request: Request) -> sessionmaker[Session]:
+async def _sessions(request: Request) -> Sessions:
     database: Database = request.app.state.database
     return database.sessions
 
 
-PageSessions = Annotated[sessionmaker[Session], Depends(_sessions)]
+PageSessions = Annotated[Sessions, Depends(_sessions)]
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,21 @@ def _remote(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+@dataclass(frozen=True)
+class Member:
+    """A signed-in visitor: the actor is always there, so no handler has to check for it."""
+
+    actor: Actor
+    csrf: str
+
+
 def _visitor(request: Request, sessions: PageSessions) -> Visitor:
+    """Who is looking; kept on the request so an error page can show the same header."""
+    request.state.visitor = found = _who(request, sessions)
+    return found
+
+
+def _who(request: Request, sessions: PageSessions) -> Visitor:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         try:
@@ -66,13 +79,28 @@ def _visitor(request: Request, sessions: PageSessions) -> Visitor:
 CurrentVisitor = Annotated[Visitor, Depends(_visitor)]
 
 
-async def _signed_in(visitor: CurrentVisitor) -> Visitor:
+async def _signed_in(request: Request, visitor: CurrentVisitor) -> Member:
     if visitor.actor is None:
         raise SignInRequired
-    return visitor
+    request.state.visitor = member = Member(visitor.actor, visitor.csrf)
+    return member
 
 
-SignedIn = Annotated[Visitor, Depends(_signed_in)]
+SignedIn = Annotated[Member, Depends(_signed_in)]
+
+
+def member(request: Request) -> Member:
+    """The signed-in visitor of a request whose route depends on `SignedIn` (for a form shown
+    again after a refusal, outside the handler)."""
+    found = getattr(request.state, "visitor", None)
+    if not isinstance(found, Member):
+        raise SignInRequired
+    return found
+
+
+def sessions_of(request: Request) -> Sessions:
+    database: Database = request.app.state.database
+    return database.sessions
 
 
 async def check_csrf(request: Request, visitor: CurrentVisitor) -> None:

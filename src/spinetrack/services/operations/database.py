@@ -19,10 +19,14 @@ class DatabaseUnavailable(SpinetrackError):
         super().__init__(f"cannot use the database {url}: {reason}")
 
 
+Sessions = sessionmaker[Session]
+"""What services take to open their work: named here so the edges need not import SQLAlchemy."""
+
+
 @dataclass(frozen=True)
 class Database:
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: Sessions
 
     @property
     def url(self) -> str:

@@ -10,13 +10,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.access.actor import Actor
-from spinetrack.services.access.errors import AccessDenied
 from spinetrack.web.deps import ClinicQuery, PageSessions, SignedIn
+from spinetrack.web.pages import Problem, page_route
 from spinetrack.web.templating import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False,
+    route_class=page_route(
+        not_found="No such clinic.", denied="Your role may not see the registry dashboard."
+    ),
+)
 
 MEDIA = {
     "html": "text/html; charset=utf-8",
@@ -27,11 +31,6 @@ MEDIA = {
 
 def _text(value: str | None) -> str | None:
     return value.strip() or None if value else None
-
-
-def _problem(status: int, message: str) -> HTMLResponse:
-    body = f"<!doctype html><title>Analytics</title><p>{message}</p><p><a href='/'>Home</a></p>"
-    return HTMLResponse(body, status_code=status)
 
 
 class _Selection:
@@ -64,31 +63,17 @@ Selected = Annotated[_Selection, Depends()]
 """The selection from the query string (period, region, procedure, surgeon)."""
 
 
-def _answer(visitor: SignedIn, clinic: int | None, work: Callable[[int], Response]) -> Response:
-    actor = visitor.actor
-    assert actor is not None
-    try:
-        return work(clinic if clinic is not None else actor.default_clinic())
-    except NotFound:
-        return _problem(404, "No such clinic.")
-    except AccessDenied:
-        return _problem(403, "Your role may not see the registry dashboard.")
-    except InvalidInput as refused:
-        return _problem(422, refused.reason)
-
-
 def _for_selection(
     visitor: SignedIn,
     clinic: int | None,
     selection: _Selection,
     work: Callable[[Actor, int], Response],
 ) -> Response:
-    """Refuse a malformed selection, then run `work` for the caller and clinic (errors as pages)."""
+    """Refuse a malformed selection, then run `work` for the caller and clinic."""
     if selection.error:
-        return _problem(422, selection.error)
+        raise Problem(422, selection.error)
     actor = visitor.actor
-    assert actor is not None
-    return _answer(visitor, clinic, lambda clinic_id: work(actor, clinic_id))
+    return work(actor, clinic if clinic is not None else actor.default_clinic())
 
 
 def _download(content: bytes, kind: str, name: str) -> Response:
@@ -125,7 +110,7 @@ def dashboard_page(
     from spinetrack.services.reporting.report_document import CHARTS, context
 
     if comparison not in {"unadjusted", "adjusted"}:
-        return _problem(422, "Choose an unadjusted or adjusted comparison.")
+        raise Problem(422, "Choose an unadjusted or adjusted comparison.")
     adjusted = comparison == "adjusted"
 
     def page(actor: Actor, clinic_id: int) -> Response:

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from spinetrack.config import get_settings
-from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.access.accounts import authenticate, change_password
 from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.access.sign_in import (
@@ -22,14 +21,19 @@ from spinetrack.web.deps import (
     SESSION_COOKIE,
     CsrfChecked,
     CurrentVisitor,
+    Member,
     PageId,
     PageSessions,
     SignedIn,
     Visitor,
+    member,
+    sessions_of,
 )
+from spinetrack.web.forms import FormRefused, FormWords, Label
+from spinetrack.web.pages import answers, page_route
 from spinetrack.web.templating import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=page_route())
 
 
 def _safe_next(target: str | None) -> str:
@@ -41,7 +45,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def _page(
-    request: Request, name: str, visitor: Visitor, status: int = 200, **context: object
+    request: Request, name: str, visitor: Visitor | Member, status: int = 200, **context: object
 ) -> HTMLResponse:
     response = templates.TemplateResponse(
         request, name, {"visitor": visitor, **context}, status_code=status
@@ -98,7 +102,6 @@ def login(
 
 @router.post("/logout", dependencies=[CsrfChecked])
 def logout(request: Request, visitor: SignedIn, sessions: PageSessions) -> RedirectResponse:
-    assert visitor.actor is not None
     end_session(
         sessions=sessions, token=request.cookies.get(SESSION_COOKIE, ""), actor=visitor.actor
     )
@@ -108,9 +111,8 @@ def logout(request: Request, visitor: SignedIn, sessions: PageSessions) -> Redir
 
 
 def _account(
-    request: Request, visitor: Visitor, sessions: PageSessions, status: int = 200, **extra: object
+    request: Request, visitor: Member, sessions: PageSessions, status: int = 200, **extra: object
 ) -> HTMLResponse:
-    assert visitor.actor is not None
     context: dict[str, object] = {
         "tokens": list_tokens(sessions=sessions, actor=visitor.actor),
         "errors": {},
@@ -121,55 +123,61 @@ def _account(
     return _page(request, "account.html", visitor, status, **context)
 
 
+async def _account_refill(request: Request, errors: dict[str, str]) -> Response:
+    return _account(request, member(request), sessions_of(request), 422, errors=errors)
+
+
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, visitor: SignedIn, sessions: PageSessions) -> HTMLResponse:
     return _account(request, visitor, sessions)
 
 
+PASSWORD_WORDS = FormWords(
+    {
+        "current_password": Label("Current password"),
+        "new_password": Label("New password"),
+        "repeat_password": Label("New password again"),
+    }
+)
+
+
 @router.post("/account/password", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@answers(refill=_account_refill, words=PASSWORD_WORDS)
 def password(
-    request: Request,
     visitor: SignedIn,
     sessions: PageSessions,
     current_password: Annotated[str, Form(max_length=1024)] = "",
     new_password: Annotated[str, Form(max_length=1024)] = "",
     repeat_password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
-    assert visitor.actor is not None
     if new_password != repeat_password:
-        return _account(
-            request,
-            visitor,
-            sessions,
-            422,
-            errors={"repeat_password": "the two new passwords differ"},
+        raise FormRefused(
+            {
+                "repeat_password": PASSWORD_WORDS.say(
+                    "repeat_password", "the two new passwords differ"
+                )
+            }
         )
-    try:
-        change_password(
-            sessions=sessions,
-            actor=visitor.actor,
-            current=current_password,
-            new_password=new_password,
-        )
-    except InvalidInput as exc:
-        return _account(request, visitor, sessions, 422, errors={exc.field: exc.reason})
+    change_password(
+        sessions=sessions, actor=visitor.actor, current=current_password, new_password=new_password
+    )
     response = RedirectResponse("/login?changed=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
+TOKEN_WORDS = FormWords({"name": Label("Name of a new token")}, renamed={"user": "name"})
+
+
 @router.post("/account/tokens", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@answers(refill=_account_refill, words=TOKEN_WORDS)
 def new_token(
     request: Request,
     visitor: SignedIn,
     sessions: PageSessions,
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> HTMLResponse:
-    assert visitor.actor is not None
-    try:
-        _, secret = create_token(sessions=sessions, actor=visitor.actor, name=name)
-    except InvalidInput as exc:
-        return _account(request, visitor, sessions, 422, errors={"name": exc.reason})
+    _, secret = create_token(sessions=sessions, actor=visitor.actor, name=name)
     return _account(
         request,
         visitor,
@@ -179,15 +187,16 @@ def new_token(
     )
 
 
+def _no_token(request: Request, _: Exception) -> Response:
+    return _account(request, member(request), sessions_of(request), 404, message="No such token.")
+
+
 @router.post(
     "/account/tokens/{token_id}/revoke", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
+@answers(not_found=_no_token)
 def revoke(
     request: Request, token_id: PageId, visitor: SignedIn, sessions: PageSessions
 ) -> HTMLResponse:
-    assert visitor.actor is not None
-    try:
-        revoke_token(sessions=sessions, actor=visitor.actor, token_id=token_id)
-    except NotFound:
-        return _account(request, visitor, sessions, 404, message="No such token.")
+    revoke_token(sessions=sessions, actor=visitor.actor, token_id=token_id)
     return _account(request, visitor, sessions, message="The token is revoked.")

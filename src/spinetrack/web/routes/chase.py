@@ -14,13 +14,10 @@ import segno
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
-from pydantic import ValidationError
 
 from spinetrack.config import get_settings
-from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.followup.reminders import timing
 from spinetrack.domain.instruments import get_instrument, instrument_ids
-from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.access.patient_links import NewLink, issue_link
 from spinetrack.services.followup.chase_list import chase_detail, chase_list
 from spinetrack.services.followup.contact_history import (
@@ -29,18 +26,28 @@ from spinetrack.services.followup.contact_history import (
     NewContact,
     record_contact,
 )
-from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
-from spinetrack.web.routes.clinic_pages import (
-    clinic_for,
-    field_errors,
-    humanize,
-    not_allowed,
-    not_found,
-    render,
+from spinetrack.web.deps import (
+    ClinicQuery,
+    CsrfChecked,
+    Member,
+    PageId,
+    PageSessions,
+    SignedIn,
+    member,
+    sessions_of,
 )
+from spinetrack.web.forms import FormWords, Label
+from spinetrack.web.pages import answers, page_route
+from spinetrack.web.routes.clinic_pages import clinic_for, humanize, render
 
-router = APIRouter(prefix="/chase", include_in_schema=False)
-NOT_ALLOWED = "Chasing follow-up is for the clinic's admin, clinicians and staff."
+router = APIRouter(
+    prefix="/chase",
+    include_in_schema=False,
+    route_class=page_route(
+        not_found="No such patient in your clinic.",
+        denied="Chasing follow-up is for the clinic's admin, clinicians and staff.",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -54,24 +61,19 @@ def _query(clinic: int | None) -> str:
     return f"?clinic={clinic}" if clinic is not None else ""
 
 
-def _refusal(request: Request, visitor: Visitor, exc: Exception) -> HTMLResponse:
-    if isinstance(exc, AccessDenied):
-        return not_allowed(request, visitor, NOT_ALLOWED)
-    return not_found(request, visitor, "No such patient in your clinic.")
+def _clinic(request: Request) -> int | None:
+    raw = request.query_params.get("clinic")
+    return int(raw) if raw else None
 
 
 @router.get("", response_class=HTMLResponse)
 def chase_page(
     request: Request, visitor: SignedIn, sessions: PageSessions, clinic: ClinicQuery = None
 ) -> HTMLResponse:
-    assert visitor.actor is not None
-    try:
-        clinic_id = clinic_for(visitor.actor, clinic)
-        rows = chase_list(
-            sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, today=date.today()
-        )
-    except (NotFound, AccessDenied) as exc:
-        return _refusal(request, visitor, exc)
+    clinic_id = clinic_for(visitor.actor, clinic)
+    rows = chase_list(
+        sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, today=date.today()
+    )
     return render(
         request,
         "staff/chase.html",
@@ -93,25 +95,21 @@ def _options() -> dict[str, list[tuple[str, str]]]:
 
 def _detail(
     request: Request,
-    visitor: Visitor,
+    visitor: Member,
     sessions: PageSessions,
     clinic: int | None,
-    patient_id: PageId,
+    patient_id: int,
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
-    assert visitor.actor is not None
-    try:
-        clinic_id = clinic_for(visitor.actor, clinic)
-        detail = chase_detail(
-            sessions=sessions,
-            actor=visitor.actor,
-            clinic_id=clinic_id,
-            patient_id=patient_id,
-            today=date.today(),
-        )
-    except (NotFound, AccessDenied) as exc:
-        return _refusal(request, visitor, exc)
+    clinic_id = clinic_for(visitor.actor, clinic)
+    detail = chase_detail(
+        sessions=sessions,
+        actor=visitor.actor,
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        today=date.today(),
+    )
     context: dict[str, Any] = {
         "detail": detail,
         "clinic_query": _query(clinic),
@@ -126,6 +124,14 @@ def _detail(
     return render(request, "staff/chase_patient.html", visitor, status, **context)
 
 
+def _detail_again(request: Request, **extra: Any) -> HTMLResponse:
+    """The follow-up page shown again after a refused form (its messages in `extra`)."""
+    patient_id = int(request.path_params["patient_id"])
+    return _detail(
+        request, member(request), sessions_of(request), _clinic(request), patient_id, 422, **extra
+    )
+
+
 @router.get("/{patient_id}", response_class=HTMLResponse)
 def patient_page(
     request: Request,
@@ -137,9 +143,26 @@ def patient_page(
     return _detail(request, visitor, sessions, clinic, patient_id)
 
 
+CONTACT_FIELDS = ("channel", "outcome", "note")
+CONTACT_WORDS = FormWords(
+    {
+        "channel": Label("How", "choose one of the options"),
+        "outcome": Label("Outcome", "choose one of the options"),
+        "note": Label("Note"),
+        "timepoint": Label("Time point"),
+    }
+)
+
+
+async def _contact_refill(request: Request, errors: dict[str, str]) -> Response:
+    posted = await request.form()
+    typed = {name: str(posted.get(name) or "") for name in CONTACT_FIELDS}
+    return _detail_again(request, errors=errors, contact=typed)
+
+
 @router.post("/{patient_id}/contacts", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@answers(refill=_contact_refill, words=CONTACT_WORDS)
 def add_contact(
-    request: Request,
     patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
@@ -149,33 +172,23 @@ def add_contact(
     note: Annotated[str, Form(max_length=2000)] = "",
     timepoint: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
-    assert visitor.actor is not None
-    typed = {"channel": channel, "outcome": outcome, "note": note}
-    try:
-        clinic_id = clinic_for(visitor.actor, clinic)
-        contact = NewContact.model_validate(
-            {**typed, "note": note or None, "timepoint": timepoint or None}
-        )
-        record_contact(
-            sessions=sessions,
-            actor=visitor.actor,
-            clinic_id=clinic_id,
-            patient_id=patient_id,
-            contact=contact,
-        )
-    except (NotFound, AccessDenied) as exc:
-        return _refusal(request, visitor, exc)
-    except (ValidationError, InvalidInput) as exc:
-        return _detail(
-            request,
-            visitor,
-            sessions,
-            clinic,
-            patient_id,
-            422,
-            errors=field_errors(exc),
-            contact=typed,
-        )
+    clinic_id = clinic_for(visitor.actor, clinic)
+    contact = CONTACT_WORDS.parse(
+        NewContact,
+        {
+            "channel": channel,
+            "outcome": outcome,
+            "note": note or None,
+            "timepoint": timepoint or None,
+        },
+    )
+    record_contact(
+        sessions=sessions,
+        actor=visitor.actor,
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        contact=contact,
+    )
     sep = "&" if clinic is not None else "?"
     return RedirectResponse(
         f"/chase/{patient_id}{_query(clinic)}{sep}done=contact#history", status_code=303
@@ -188,22 +201,23 @@ def _patient_url(token: str) -> str:
     return f"{get_settings().resolved_public_url()}/q/{token}"
 
 
-LINK_MESSAGES = {
-    "instruments": "Choose at least one questionnaire (at most 8).",
-    "valid_days": "Give the number of days the link works: a whole number from 1 to 60.",
-}
+LINK_WORDS = FormWords(
+    {
+        "instruments": Label("Questionnaires", "choose at least one questionnaire (at most 8)"),
+        "valid_days": Label(
+            "Link works for (days)", "give the number of days: a whole number from 1 to 60"
+        ),
+    }
+)
 """The link form's problems in the words of its labels, not the validator's."""
 
 
-def _link_errors(exc: ValidationError | InvalidInput) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for field, message in field_errors(exc).items():
-        name = field.split(".")[0]
-        found.setdefault(name, LINK_MESSAGES.get(name, message))
-    return found
+async def _link_refill(request: Request, errors: dict[str, str]) -> Response:
+    return _detail_again(request, errors=errors)
 
 
 @router.post("/{patient_id}/links", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@answers(refill=_link_refill, words=LINK_WORDS)
 async def new_link(
     request: Request,
     patient_id: PageId,
@@ -211,30 +225,22 @@ async def new_link(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
 ) -> Response:
-    assert visitor.actor is not None
     form = await request.form()
     chosen = [str(v) for v in form.getlist("instruments")]
     days = str(form.get("valid_days", ""))
     timepoint = str(form.get("timepoint", "")) or None
-    try:
-        clinic_id = clinic_for(visitor.actor, clinic)
-        link = NewLink.model_validate(
-            {"instruments": chosen, "valid_days": int(days) if days.isdigit() else days}
-        )
-        issued = issue_link(
-            sessions=sessions,
-            actor=visitor.actor,
-            clinic_id=clinic_id,
-            patient_id=patient_id,
-            link=link,
-            timepoint=timepoint[:16] if timepoint else None,
-        )
-    except (NotFound, AccessDenied) as exc:
-        return _refusal(request, visitor, exc)
-    except (ValidationError, InvalidInput) as exc:
-        return _detail(
-            request, visitor, sessions, clinic, patient_id, 422, errors=_link_errors(exc)
-        )
+    clinic_id = clinic_for(visitor.actor, clinic)
+    link = LINK_WORDS.parse(
+        NewLink, {"instruments": chosen, "valid_days": int(days) if days.isdigit() else days}
+    )
+    issued = issue_link(
+        sessions=sessions,
+        actor=visitor.actor,
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        link=link,
+        timepoint=timepoint[:16] if timepoint else None,
+    )
     url = _patient_url(issued.token)
     qr = segno.make(url, error="m").svg_inline(scale=4, title="QR code of the questionnaire link")
     # segno writes the SVG itself from the URL; nothing typed by a user reaches it unescaped.

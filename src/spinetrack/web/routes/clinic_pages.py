@@ -1,5 +1,5 @@
 """What the clinician's pages share: which clinic a page is about, how dates read, how service
-errors become field messages, and the not-found / not-allowed pages.
+errors become field messages (`web.forms`), and the problem page (`web.pages`).
 
 Forms post to the same services as the API; a refused form is rendered again with what the user
 typed and one message per field, so nothing is lost and nothing is half-stored.
@@ -11,11 +11,10 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from pydantic import ValidationError
 
-from spinetrack.domain.errors import InvalidInput, NotFound
+from spinetrack.domain.errors import NotFound
 from spinetrack.services.access.actor import CLINICAL_ROLES, Actor
-from spinetrack.web.deps import Visitor
+from spinetrack.web.deps import Member, Visitor
 from spinetrack.web.templating import templates
 
 STATUS_LABELS = {
@@ -80,24 +79,12 @@ def humanize(identifier: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
-def field_errors(exc: ValidationError | InvalidInput) -> dict[str, str]:
-    """One message per form field: pydantic locations and `InvalidInput.field` become names."""
-    if isinstance(exc, InvalidInput):
-        return {exc.field: exc.reason}
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        location = [str(part) for part in error["loc"]]
-        name = ".".join(location) or "form"
-        if error["type"] == "missing" or error.get("input", "") is None:
-            message = "required: please fill this in"
-        else:
-            message = str(error["msg"]).removeprefix("Value error, ")
-        errors.setdefault(name, message)
-    return errors
+Viewer = Visitor | Member | None
+"""Whoever a page is rendered for (the header shows their name and sign-out when signed in)."""
 
 
 def render(
-    request: Request, name: str, visitor: Visitor, status: int = 200, **context: Any
+    request: Request, name: str, visitor: Viewer, status: int = 200, **context: Any
 ) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
@@ -110,11 +97,3 @@ def render(
         },
         status_code=status,
     )
-
-
-def not_found(request: Request, visitor: Visitor, what: str) -> HTMLResponse:
-    return render(request, "clinic/problem.html", visitor, 404, title="Not found", message=what)
-
-
-def not_allowed(request: Request, visitor: Visitor, why: str) -> HTMLResponse:
-    return render(request, "clinic/problem.html", visitor, 403, title="Not allowed", message=why)

@@ -7,22 +7,26 @@ opens with that instruction before anything else. The request is then stored mar
 """
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
-from pydantic import ValidationError
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from spinetrack.domain.consultations import Question, raised, screening, urgency_of
-from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.patient_side.consultations import (
     NewConsultation,
     PublicClinic,
     public_clinics,
     submit_consultation,
 )
-from spinetrack.web.deps import FORM_COOKIE, CsrfChecked, CurrentVisitor, PageSessions, Visitor
+from spinetrack.web.deps import (
+    FORM_COOKIE,
+    CsrfChecked,
+    CurrentVisitor,
+    PageSessions,
+    Visitor,
+    sessions_of,
+)
+from spinetrack.web.pages import answers, page_route
 from spinetrack.web.templating import templates
-
-router = APIRouter(prefix="/consult", include_in_schema=False)
 
 REGIONS = ("neck", "back", "both")
 DETAIL_FIELDS = (
@@ -56,6 +60,21 @@ def _page(
             secure=request.url.scheme == "https",
         )
     return response
+
+
+def _visitor(request: Request) -> Visitor:
+    found = getattr(request.state, "visitor", None)
+    assert isinstance(found, Visitor)  # every route here depends on CurrentVisitor
+    return found
+
+
+def _no_such_clinic(request: Request, _: Exception) -> HTMLResponse:
+    return _unknown_clinic(request, _visitor(request), sessions_of(request))
+
+
+router = APIRouter(
+    prefix="/consult", include_in_schema=False, route_class=page_route(not_found=_no_such_clinic)
+)
 
 
 def _clinic(sessions: PageSessions, slug: str) -> PublicClinic | None:
@@ -179,21 +198,35 @@ async def screening_answered(
     return _details_page(request, visitor, clinic, region, answers)
 
 
-def _errors_of(exc: ValidationError | InvalidInput) -> dict[str, bool]:
-    if isinstance(exc, InvalidInput):
-        return {exc.field.split(".")[0]: True}
-    errors: dict[str, bool] = {}
-    for error in exc.errors():
-        location = [str(part) for part in error["loc"]]
-        if location:
-            errors[location[0]] = True
-        else:  # a rule across fields names its field before a colon
-            message = str(error.get("msg", "")).removeprefix("Value error, ")
-            errors[message.split(":")[0]] = True
-    return errors
+def _details(form: FormData) -> dict[str, str]:
+    return {name: str(form.get(name, "")).strip()[:4000] for name in DETAIL_FIELDS}
+
+
+async def _details_again(request: Request, errors: dict[str, str]) -> Response:
+    """The details screen again, as typed, with the refused fields marked (the page says why in
+    the patient's language; the keys are all it needs)."""
+    sessions = sessions_of(request)
+    clinic = _clinic(sessions, request.path_params["slug"])
+    visitor = _visitor(request)
+    if clinic is None:
+        return _unknown_clinic(request, visitor, sessions)
+    form = await request.form()
+    region, answers_given, _ = _screening_answers(form)
+    marked = {name.split(".")[0]: True for name in errors}
+    return _details_page(
+        request,
+        visitor,
+        clinic,
+        region,
+        answers_given,
+        values=_details(form),
+        errors=marked,
+        status=422,
+    )
 
 
 @router.post("/{slug}", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@answers(refill=_details_again)
 async def send(
     request: Request, slug: str, visitor: CurrentVisitor, sessions: PageSessions
 ) -> HTMLResponse:
@@ -206,35 +239,21 @@ async def send(
         return _screening_page(
             request, visitor, clinic, region=region, answers=answers, missing=missing, status=422
         )
-    values = {name: str(form.get(name, "")).strip()[:4000] for name in DETAIL_FIELDS}
+    values = _details(form)
     raw: dict[str, object] = {name: value or None for name, value in values.items()}
     raw["symptoms"] = values["symptoms"]
     raw["given_name"] = values["given_name"]
     raw["family_name"] = values["family_name"]
     raw["contact_preference"] = values["contact_preference"] or "phone"
-    try:
-        request_in = NewConsultation.model_validate(
-            {**raw, "region": region, "screening": answers, "consent": form.get("consent") == "yes"}
-        )
-        received = submit_consultation(
-            sessions=sessions,
-            clinic_slug=clinic.slug,
-            request=request_in,
-            remote=request.client.host if request.client else None,
-        )
-    except (ValidationError, InvalidInput) as exc:
-        return _details_page(
-            request,
-            visitor,
-            clinic,
-            region,
-            answers,
-            values=values,
-            errors=_errors_of(exc),
-            status=422,
-        )
-    except NotFound:
-        return _unknown_clinic(request, visitor, sessions)
+    request_in = NewConsultation.model_validate(
+        {**raw, "region": region, "screening": answers, "consent": form.get("consent") == "yes"}
+    )
+    received = submit_consultation(
+        sessions=sessions,
+        clinic_slug=clinic.slug,
+        request=request_in,
+        remote=request.client.host if request.client else None,
+    )
     return _page(
         request,
         "patient/consult_sent.html",

@@ -5,16 +5,12 @@ Every page and action goes through the consultations service, so each is audited
 a refused form is shown again with what was typed and a message per field.
 """
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from spinetrack.domain.consultations import screening
-from spinetrack.domain.errors import InvalidInput, NotFound
-from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.patient_side.consultations import (
     StaffUpdate,
     convert_consultation,
@@ -25,30 +21,33 @@ from spinetrack.services.patient_side.consultations import (
     inbox_page as list_inbox,
 )
 from spinetrack.services.records.enrol_patient import NewPatient
-from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
-from spinetrack.web.routes.clinic_pages import (
-    clinic_for,
-    field_errors,
-    not_allowed,
-    not_found,
-    render,
+from spinetrack.web.deps import (
+    ClinicQuery,
+    CsrfChecked,
+    Member,
+    PageId,
+    PageSessions,
+    SignedIn,
+    member,
+    sessions_of,
 )
+from spinetrack.web.forms import FormWords, Label
+from spinetrack.web.pages import answers, page_route
+from spinetrack.web.routes.clinic_pages import clinic_for, render
 
-router = APIRouter(prefix="/consultations", include_in_schema=False)
+router = APIRouter(
+    prefix="/consultations",
+    include_in_schema=False,
+    route_class=page_route(
+        not_found="No such consultation request in your clinic.",
+        denied="Consultation requests are for the clinic's admin, clinicians and staff.",
+    ),
+)
 Text = Annotated[str, Form(max_length=2000)]
-NOT_ALLOWED = "Consultation requests are for the clinic's admin, clinicians and staff."
 
 
 def _query(clinic: int | None) -> str:
     return f"?clinic={clinic}" if clinic is not None else ""
-
-
-def _refusal(request: Request, visitor: Visitor, exc: Exception) -> HTMLResponse | None:
-    if isinstance(exc, NotFound):
-        return not_found(request, visitor, "No such consultation request in your clinic.")
-    if isinstance(exc, AccessDenied):
-        return not_allowed(request, visitor, NOT_ALLOWED)
-    return None
 
 
 @router.get("", response_class=HTMLResponse)
@@ -60,20 +59,13 @@ def inbox_page(
     show: Annotated[str, Query(pattern="^(open|all)$")] = "open",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    assert visitor.actor is not None
-    try:
-        clinic_id = clinic_for(visitor.actor, clinic)
-        found = list_inbox(
-            sessions=sessions,
-            actor=visitor.actor,
-            clinic_id=clinic_id,
-            open_only=show == "open",
-            page=page,
-        )
-    except (NotFound, AccessDenied) as exc:
-        refused = _refusal(request, visitor, exc)
-        assert refused is not None
-        return refused
+    found = list_inbox(
+        sessions=sessions,
+        actor=visitor.actor,
+        clinic_id=clinic_for(visitor.actor, clinic),
+        open_only=show == "open",
+        page=page,
+    )
     return render(
         request,
         "staff/consultations.html",
@@ -91,23 +83,17 @@ def _flag_labels() -> dict[str, str]:
 
 def _detail(
     request: Request,
-    visitor: Visitor,
+    visitor: Member,
     sessions: PageSessions,
     clinic: int | None,
-    request_id: PageId,
+    request_id: int,
     status: int = 200,
     **extra: Any,
 ) -> HTMLResponse:
-    assert visitor.actor is not None
-    try:
-        clinic_id = clinic_for(visitor.actor, clinic)
-        found = open_consultation(
-            sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, request_id=request_id
-        )
-    except (NotFound, AccessDenied) as exc:
-        refused = _refusal(request, visitor, exc)
-        assert refused is not None
-        return refused
+    clinic_id = clinic_for(visitor.actor, clinic)
+    found = open_consultation(
+        sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, request_id=request_id
+    )
     convert = {
         "mrn": "",
         "given_name": found.given_name,
@@ -130,6 +116,21 @@ def _detail(
     return render(request, "staff/consultation.html", visitor, status, **context)
 
 
+def _detail_again(request: Request, **extra: Any) -> HTMLResponse:
+    """The request's page shown again after a refused form (its messages in `extra`)."""
+    raw = request.query_params.get("clinic")
+    request_id = int(request.path_params["request_id"])
+    return _detail(
+        request,
+        member(request),
+        sessions_of(request),
+        int(raw) if raw else None,
+        request_id,
+        422,
+        **extra,
+    )
+
+
 @router.get("/{request_id}", response_class=HTMLResponse)
 def detail_page(
     request: Request,
@@ -141,9 +142,22 @@ def detail_page(
     return _detail(request, visitor, sessions, clinic, request_id)
 
 
+STATUS_WORDS = FormWords(
+    {
+        "status": Label("Status", "choose contacted, closed or new"),
+        "note": Label("Note"),
+    }
+)
+
+
+async def _status_refill(request: Request, errors: dict[str, str]) -> Response:
+    note = str((await request.form()).get("note") or "")
+    return _detail_again(request, errors=errors, note=note)
+
+
 @router.post("/{request_id}/status", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@answers(refill=_status_refill, words=STATUS_WORDS)
 def set_status(
-    request: Request,
     request_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
@@ -151,34 +165,43 @@ def set_status(
     status: Annotated[str, Form(max_length=16)] = "",
     note: Text = "",
 ) -> Response:
-    assert visitor.actor is not None
-    try:
-        clinic_id = clinic_for(visitor.actor, clinic)
-        update = StaffUpdate.model_validate({"status": status, "note": note or None})
-        update_consultation(
-            sessions=sessions,
-            actor=visitor.actor,
-            clinic_id=clinic_id,
-            request_id=request_id,
-            update=update,
-        )
-    except (NotFound, AccessDenied) as exc:
-        refused = _refusal(request, visitor, exc)
-        assert refused is not None
-        return refused
-    except (ValidationError, InvalidInput) as exc:
-        return _detail(
-            request, visitor, sessions, clinic, request_id, 422, errors=field_errors(exc), note=note
-        )
+    update = STATUS_WORDS.parse(StaffUpdate, {"status": status, "note": note or None})
+    update_consultation(
+        sessions=sessions,
+        actor=visitor.actor,
+        clinic_id=clinic_for(visitor.actor, clinic),
+        request_id=request_id,
+        update=update,
+    )
     target = f"/consultations/{request_id}{_query(clinic)}"
     return RedirectResponse(
         target + ("&" if clinic is not None else "?") + f"done={update.status}", status_code=303
     )
 
 
+CONVERT_FIELDS = ("mrn", "given_name", "family_name", "birth_date", "sex", "email", "phone")
+CONVERT_WORDS = FormWords(
+    {
+        "mrn": Label("Medical record number"),
+        "given_name": Label("First name"),
+        "family_name": Label("Last name"),
+        "birth_date": Label("Date of birth", "enter a date such as 1961-04-23"),
+        "sex": Label("Sex", "choose one of the options"),
+        "email": Label("E-mail", "write an address such as name@example.org"),
+        "phone": Label("Phone", "use digits, spaces and + ( ) - . only, at least 5 of them"),
+    }
+)
+
+
+async def _convert_refill(request: Request, errors: dict[str, str]) -> Response:
+    posted = await request.form()
+    typed = {name: str(posted.get(name) or "") for name in CONVERT_FIELDS}
+    return _detail_again(request, errors=errors, convert=typed)
+
+
 @router.post("/{request_id}/convert", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@answers(refill=_convert_refill, words=CONVERT_WORDS)
 def convert(
-    request: Request,
     request_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
@@ -191,55 +214,23 @@ def convert(
     email: Annotated[str, Form(max_length=254)] = "",
     phone: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    assert visitor.actor is not None
-    typed = {
-        "mrn": mrn,
-        "given_name": given_name,
-        "family_name": family_name,
-        "birth_date": birth_date,
-        "sex": sex,
-        "email": email,
-        "phone": phone,
-    }
-    try:
-        clinic_id = clinic_for(visitor.actor, clinic)
-        patient = NewPatient.model_validate(
-            {
-                **typed,
-                "birth_date": date.fromisoformat(birth_date) if birth_date else None,
-                "email": email or None,
-                "phone": phone or None,
-            }
-        )
-        patient_id = convert_consultation(
-            sessions=sessions,
-            actor=visitor.actor,
-            clinic_id=clinic_id,
-            request_id=request_id,
-            patient=patient,
-        )
-    except (NotFound, AccessDenied) as exc:
-        refused = _refusal(request, visitor, exc)
-        assert refused is not None
-        return refused
-    except ValueError as exc:  # ValidationError is a ValueError too
-        errors = (
-            field_errors(exc)
-            if isinstance(exc, ValidationError | InvalidInput)
-            else {"birth_date": "use the form YYYY-MM-DD"}
-        )
-        return _detail(
-            request, visitor, sessions, clinic, request_id, 422, errors=errors, convert=typed
-        )
-    except InvalidInput as exc:
-        return _detail(
-            request,
-            visitor,
-            sessions,
-            clinic,
-            request_id,
-            422,
-            errors=field_errors(exc),
-            convert=typed,
-        )
+    patient = CONVERT_WORDS.parse(
+        NewPatient,
+        {
+            "mrn": mrn,
+            "given_name": given_name,
+            "family_name": family_name,
+            "birth_date": birth_date or None,
+            "sex": sex,
+            "email": email or None,
+            "phone": phone or None,
+        },
+    )
+    patient_id = convert_consultation(
+        sessions=sessions,
+        actor=visitor.actor,
+        clinic_id=clinic_for(visitor.actor, clinic),
+        request_id=request_id,
+        patient=patient,
+    )
     return RedirectResponse(f"/patients/{patient_id}{_query(clinic)}", status_code=303)

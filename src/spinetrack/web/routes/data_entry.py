@@ -12,16 +12,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from spinetrack.domain.errors import InvalidInput, NotFound
+from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments.registry import get_instrument, instrument_ids
 from spinetrack.domain.registry.complications import catalogue
 from spinetrack.domain.registry.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.actor import Actor
-from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.clinician.worklist import clinic_surgeons
 from spinetrack.services.records.enrol_patient import NewPatient, register_patient
 from spinetrack.services.records.patient_record import open_record
@@ -33,25 +31,34 @@ from spinetrack.services.records.register_surgery import (
     register_surgery,
 )
 from spinetrack.services.records.views import PatientRecord
-from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
+from spinetrack.web.deps import (
+    ClinicQuery,
+    CsrfChecked,
+    Member,
+    PageId,
+    PageSessions,
+    SignedIn,
+    member,
+    sessions_of,
+)
+from spinetrack.web.forms import FormWords, Label, refuse
+from spinetrack.web.pages import answers, page_route
 from spinetrack.web.routes.clinic_pages import (
     answered_at,
     clinic_for,
     date_shower,
-    field_errors,
     humanize,
-    not_allowed,
-    not_found,
     render,
 )
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False,
+    route_class=page_route(
+        not_found="No such patient (or clinic) among yours.",
+        denied="Your role may not see or record patient data.",
+    ),
+)
 TEXT_LIMIT = 4000
-
-
-def _actor(visitor: Visitor) -> Actor:
-    assert visitor.actor is not None
-    return visitor.actor
 
 
 def _text(form: FormData, name: str) -> str:
@@ -70,20 +77,35 @@ def _with_clinic(path: str, clinic: int | None, **query: object) -> str:
     return path + ("?" + "&".join(pairs) if pairs else "")
 
 
-def _problem(request: Request, visitor: Visitor, exc: Exception) -> HTMLResponse:
-    if isinstance(exc, AccessDenied):
-        return not_allowed(request, visitor, "Your role may not see or record patient data.")
-    return not_found(request, visitor, "No such patient (or clinic) among yours.")
+def _clinic(request: Request) -> int | None:
+    """The page's `clinic` query (already checked by the route) for a form shown again."""
+    raw = request.query_params.get("clinic")
+    return int(raw) if raw else None
+
+
+def _patient_id(request: Request) -> int:
+    return int(request.path_params["patient_id"])
 
 
 # Patients ---------------------------------------------------------------------------------------
 
 PATIENT_FIELDS = ("mrn", "given_name", "family_name", "birth_date", "sex", "email", "phone")
 SEXES = [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Unknown")]
+PATIENT_WORDS = FormWords(
+    {
+        "mrn": Label("Medical record number (MRN)"),
+        "given_name": Label("Given name"),
+        "family_name": Label("Family name"),
+        "birth_date": Label("Date of birth", "enter a date such as 1961-04-23"),
+        "sex": Label("Sex", "choose one of the options"),
+        "email": Label("E-mail", "write an address such as name@example.org"),
+        "phone": Label("Phone", "use digits, spaces and + ( ) - . only, at least 5 of them"),
+    }
+)
 
 
 def _patient_form(
-    request: Request, visitor: Visitor, values: dict[str, str], errors: dict[str, str], status: int
+    request: Request, visitor: Member, values: dict[str, str], errors: dict[str, str], status: int
 ) -> HTMLResponse:
     return render(
         request,
@@ -97,38 +119,30 @@ def _patient_form(
     )
 
 
+async def _patient_refill(request: Request, errors: dict[str, str]) -> Response:
+    values = _values(await request.form(), PATIENT_FIELDS)
+    return _patient_form(request, member(request), values, errors, 422)
+
+
 @router.get("/patients/new", response_class=HTMLResponse)
 def new_patient_form(
     request: Request, visitor: SignedIn, clinic: ClinicQuery = None
 ) -> HTMLResponse:
-    actor = _actor(visitor)
-    try:
-        actor.require(clinic_for(actor, clinic))
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
+    visitor.actor.require(clinic_for(visitor.actor, clinic))
     return _patient_form(request, visitor, {}, {}, 200)
 
 
 @router.post("/patients/new", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@answers(refill=_patient_refill, words=PATIENT_WORDS)
 async def new_patient(
     request: Request, visitor: SignedIn, sessions: PageSessions, clinic: ClinicQuery = None
 ) -> Response:
-    actor = _actor(visitor)
+    actor = visitor.actor
+    clinic_id = clinic_for(actor, clinic)
+    actor.require(clinic_id)
     values = _values(await request.form(), PATIENT_FIELDS)
-    try:
-        clinic_id = clinic_for(actor, clinic)
-        actor.require(clinic_id)
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
-    try:
-        patient = NewPatient.model_validate({k: v or None for k, v in values.items()})
-        created = register_patient(
-            sessions=sessions, actor=actor, clinic_id=clinic_id, patient=patient
-        )
-    except (InvalidInput, ValidationError) as exc:
-        return _patient_form(request, visitor, values, field_errors(exc), 422)
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
+    patient = PATIENT_WORDS.parse(NewPatient, {k: v or None for k, v in values.items()})
+    created = register_patient(sessions=sessions, actor=actor, clinic_id=clinic_id, patient=patient)
     return RedirectResponse(
         _with_clinic(f"/patients/{created.id}", clinic, done="patient"), status_code=303
     )
@@ -154,6 +168,13 @@ def _record(
     )
 
 
+def _request_record(request: Request) -> PatientRecord:
+    """The record of the patient a refused form is about, for showing that form again."""
+    return _record(
+        member(request).actor, sessions_of(request), _clinic(request), _patient_id(request)
+    )
+
+
 SURGERY_FIELDS = (
     "performed_on",
     "region",
@@ -166,11 +187,27 @@ SURGERY_FIELDS = (
     "revision_reason",
     "notes",
 )
+SURGERY_WORDS = FormWords(
+    {
+        "performed_on": Label("Date of surgery", "enter a date such as 2026-03-31"),
+        "surgeon_id": Label("Surgeon", "choose a surgeon from the list"),
+        "region": Label("Region"),
+        "procedure": Label("Procedure"),
+        "approach": Label("Approach"),
+        "levels": Label(
+            "Levels", "write adjacent vertebrae separated by commas, e.g. L4-L5, L5-S1"
+        ),
+        "instrumented": Label("Instrumented"),
+        "revision_of_id": Label("Revises", "choose the surgery this one revises"),
+        "revision_reason": Label("Reason"),
+        "notes": Label("Notes"),
+    }
+)
 
 
 def _surgery_form(
     request: Request,
-    visitor: Visitor,
+    visitor: Member,
     sessions: PageSessions,
     clinic: int | None,
     record: PatientRecord,
@@ -178,7 +215,7 @@ def _surgery_form(
     errors: dict[str, str],
     status: int = 200,
 ) -> HTMLResponse:
-    actor = _actor(visitor)
+    actor = visitor.actor
     words = vocabulary()
     matrix = surgery_matrix()
     clinic_id = clinic_for(actor, clinic)
@@ -206,6 +243,13 @@ def _surgery_form(
     )
 
 
+async def _surgery_refill(request: Request, errors: dict[str, str]) -> Response:
+    values = _values(await request.form(), SURGERY_FIELDS)
+    record = _request_record(request)
+    sessions, clinic = sessions_of(request), _clinic(request)
+    return _surgery_form(request, member(request), sessions, clinic, record, values, errors, 422)
+
+
 @router.get("/patients/{patient_id}/surgeries/new", response_class=HTMLResponse)
 def new_surgery_form(
     request: Request,
@@ -214,11 +258,8 @@ def new_surgery_form(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
 ) -> HTMLResponse:
-    try:
-        record = _record(_actor(visitor), sessions, clinic, patient_id)
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
-    defaults = {"surgeon_id": str(_actor(visitor).user_id or "")}
+    record = _record(visitor.actor, sessions, clinic, patient_id)
+    defaults = {"surgeon_id": str(visitor.actor.user_id or "")}
     return _surgery_form(request, visitor, sessions, clinic, record, defaults, {})
 
 
@@ -238,8 +279,8 @@ def _surgery_input(values: dict[str, str]) -> NewSurgery:
     }
     for name in ("region", "procedure", "approach"):
         if not data[name]:
-            raise InvalidInput(name, "choose one")
-    return NewSurgery.model_validate(data)
+            raise refuse(name, SURGERY_WORDS, "choose one")
+    return SURGERY_WORDS.parse(NewSurgery, data)
 
 
 @router.post(
@@ -247,6 +288,7 @@ def _surgery_input(values: dict[str, str]) -> NewSurgery:
     response_class=HTMLResponse,
     dependencies=[CsrfChecked],
 )
+@answers(refill=_surgery_refill, words=SURGERY_WORDS)
 async def new_surgery(
     request: Request,
     patient_id: PageId,
@@ -254,25 +296,16 @@ async def new_surgery(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
 ) -> Response:
-    actor = _actor(visitor)
+    actor = visitor.actor
+    _record(actor, sessions, clinic, patient_id)  # an unknown patient is "not found", not a form
     values = _values(await request.form(), SURGERY_FIELDS)
-    try:
-        record = _record(actor, sessions, clinic, patient_id)
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
-    try:
-        register_surgery(
-            sessions=sessions,
-            actor=actor,
-            clinic_id=clinic_for(actor, clinic),
-            patient_id=patient_id,
-            surgery=_surgery_input(values),
-        )
-    except (InvalidInput, ValidationError) as exc:
-        errors = field_errors(exc)
-        return _surgery_form(request, visitor, sessions, clinic, record, values, errors, 422)
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
+    register_surgery(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_for(actor, clinic),
+        patient_id=patient_id,
+        surgery=_surgery_input(values),
+    )
     return RedirectResponse(
         _with_clinic(f"/patients/{patient_id}", clinic, done="surgery") + "#timeline",
         status_code=303,
@@ -286,9 +319,32 @@ def _instrument_choices() -> list[tuple[str, str]]:
     return [(i, f"{get_instrument(i).title} ({i.upper()})") for i in instrument_ids()]
 
 
+def _item_label(name: str) -> Label | None:
+    """`answers.<item>` is labelled with the item's title on the form."""
+    prefix, _, item = name.partition(".")
+    if prefix != "answers" or not item:
+        return None
+    for instrument in instrument_ids():
+        found = next((i for i in get_instrument(instrument).items if i.id == item), None)
+        if found is not None:
+            return Label(found.title, "choose one of the answers")
+    return None
+
+
+RESPONSE_WORDS = FormWords(
+    {
+        "instrument": Label("Questionnaire", "choose an instrument from the list"),
+        "completed_on": Label("Answered on", "enter the date it was answered"),
+        "answers": Label("Answers"),
+    },
+    renamed={"completed_at": "completed_on"},
+    lookup=_item_label,
+)
+
+
 def _response_form(
     request: Request,
-    visitor: Visitor,
+    visitor: Member,
     clinic: int | None,
     record: PatientRecord,
     instrument: str | None,
@@ -312,6 +368,19 @@ def _response_form(
     )
 
 
+async def _response_refill(request: Request, errors: dict[str, str]) -> Response:
+    form = await request.form()
+    instrument = _text(form, "instrument")
+    chosen = instrument if instrument in instrument_ids() else None
+    items = [item.id for item in get_instrument(chosen).items] if chosen else []
+    values = _values(form, ("instrument", "completed_on", *(f"answers.{i}" for i in items)))
+    values["instrument"] = chosen or ""
+    record = _request_record(request)
+    return _response_form(
+        request, member(request), _clinic(request), record, chosen, values, errors, 422
+    )
+
+
 @router.get("/patients/{patient_id}/responses/new", response_class=HTMLResponse)
 def new_response_form(
     request: Request,
@@ -321,13 +390,12 @@ def new_response_form(
     clinic: ClinicQuery = None,
     instrument: Annotated[str, Query(max_length=32)] = "",
 ) -> HTMLResponse:
-    try:
-        record = _record(_actor(visitor), sessions, clinic, patient_id)
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
+    record = _record(visitor.actor, sessions, clinic, patient_id)
     chosen = instrument if instrument in instrument_ids() else None
     errors = (
-        {} if chosen or not instrument else {"instrument": "choose an instrument from the list"}
+        {}
+        if chosen or not instrument
+        else {"instrument": RESPONSE_WORDS.say("instrument", "choose an instrument from the list")}
     )
     values = {"instrument": chosen or "", "completed_on": date.today().isoformat()}
     return _response_form(
@@ -345,11 +413,19 @@ def _answer(raw: str, name: str) -> int | float | None:
     return int(number) if number.is_integer() else number
 
 
+def _answered_on(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise refuse("completed_on", RESPONSE_WORDS, "enter the date it was answered") from None
+
+
 @router.post(
     "/patients/{patient_id}/responses/new",
     response_class=HTMLResponse,
     dependencies=[CsrfChecked],
 )
+@answers(refill=_response_refill, words=RESPONSE_WORDS)
 async def new_response(
     request: Request,
     patient_id: PageId,
@@ -357,44 +433,29 @@ async def new_response(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
 ) -> Response:
-    actor = _actor(visitor)
+    actor = visitor.actor
     form = await request.form()
     instrument = _text(form, "instrument")
-    try:
-        record = _record(actor, sessions, clinic, patient_id)
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
+    _record(actor, sessions, clinic, patient_id)
     if instrument not in instrument_ids():
-        values = {"instrument": "", "completed_on": _text(form, "completed_on")}
-        errors = {"instrument": "choose an instrument from the list"}
-        return _response_form(request, visitor, clinic, record, None, values, errors, 422)
+        raise refuse("instrument", RESPONSE_WORDS, "choose an instrument from the list")
     items = [item.id for item in get_instrument(instrument).items]
-    values = _values(form, ("instrument", "completed_on", *(f"answers.{i}" for i in items)))
-    try:
-        answers = {i: _answer(values[f"answers.{i}"], i) for i in items}
-        if all(value is None for value in answers.values()):
-            raise InvalidInput("answers", "answer at least one item")
-        try:
-            day = date.fromisoformat(values["completed_on"])
-        except ValueError:
-            raise InvalidInput("completed_on", "enter the date it was answered") from None
-        moment = answered_at(day)
-        saved = record_response(
-            sessions=sessions,
-            actor=actor,
-            clinic_id=clinic_for(actor, clinic),
-            patient_id=patient_id,
-            response=NewResponse(
-                instrument=instrument, completed_at=moment, answers=answers, source="clinic"
-            ),
-        )
-    except (InvalidInput, ValidationError) as exc:
-        errors = field_errors(exc)
-        if "completed_at" in errors:
-            errors["completed_on"] = errors.pop("completed_at")
-        return _response_form(request, visitor, clinic, record, instrument, values, errors, 422)
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
+    values = _values(form, ("completed_on", *(f"answers.{i}" for i in items)))
+    answers_given = {i: _answer(values[f"answers.{i}"], i) for i in items}
+    if all(value is None for value in answers_given.values()):
+        raise refuse("answers", RESPONSE_WORDS, "answer at least one item")
+    saved = record_response(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_for(actor, clinic),
+        patient_id=patient_id,
+        response=NewResponse(
+            instrument=instrument,
+            completed_at=answered_at(_answered_on(values["completed_on"])),
+            answers=answers_given,
+            source="clinic",
+        ),
+    )
     return RedirectResponse(
         _with_clinic(f"/patients/{patient_id}", clinic, done="response", rid=saved.id) + "#charts",
         status_code=303,
@@ -404,11 +465,20 @@ async def new_response(
 # Complications ------------------------------------------------------------------------------------
 
 COMPLICATION_FIELDS = ("surgery_id", "kind", "reported_by", "occurred_on", "notes")
+COMPLICATION_WORDS = FormWords(
+    {
+        "surgery_id": Label("After which surgery", "choose a surgery from the list"),
+        "kind": Label("Complication", "choose one of the options"),
+        "reported_by": Label("Reported by", "choose one of the options"),
+        "occurred_on": Label("Date", "enter a date such as 2026-03-31"),
+        "notes": Label("Notes"),
+    }
+)
 
 
 def _complication_form(
     request: Request,
-    visitor: Visitor,
+    visitor: Member,
     clinic: int | None,
     record: PatientRecord,
     values: dict[str, str],
@@ -434,6 +504,14 @@ def _complication_form(
     )
 
 
+async def _complication_refill(request: Request, errors: dict[str, str]) -> Response:
+    values = _values(await request.form(), COMPLICATION_FIELDS)
+    record = _request_record(request)
+    return _complication_form(
+        request, member(request), _clinic(request), record, values, errors, 422
+    )
+
+
 @router.get("/patients/{patient_id}/complications/new", response_class=HTMLResponse)
 def new_complication_form(
     request: Request,
@@ -442,10 +520,7 @@ def new_complication_form(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
 ) -> HTMLResponse:
-    try:
-        record = _record(_actor(visitor), sessions, clinic, patient_id)
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
+    record = _record(visitor.actor, sessions, clinic, patient_id)
     latest = record.surgeries[-1].id if record.surgeries else ""
     values = {"surgery_id": str(latest), "reported_by": "surgeon"}
     return _complication_form(request, visitor, clinic, record, values, {})
@@ -456,6 +531,7 @@ def new_complication_form(
     response_class=HTMLResponse,
     dependencies=[CsrfChecked],
 )
+@answers(refill=_complication_refill, words=COMPLICATION_WORDS)
 async def new_complication(
     request: Request,
     patient_id: PageId,
@@ -463,36 +539,29 @@ async def new_complication(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
 ) -> Response:
-    actor = _actor(visitor)
+    actor = visitor.actor
+    _record(actor, sessions, clinic, patient_id)
     values = _values(await request.form(), COMPLICATION_FIELDS)
-    try:
-        record = _record(actor, sessions, clinic, patient_id)
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
-    try:
-        for name in ("surgery_id", "kind", "reported_by"):
-            if not values[name]:
-                raise InvalidInput(name, "choose one")
-        record_complication(
-            sessions=sessions,
-            actor=actor,
-            clinic_id=clinic_for(actor, clinic),
-            patient_id=patient_id,
-            complication=NewComplication.model_validate(
-                {
-                    "surgery_id": values["surgery_id"],
-                    "kind": values["kind"],
-                    "reported_by": values["reported_by"],
-                    "occurred_on": values["occurred_on"] or None,
-                    "notes": values["notes"] or None,
-                }
-            ),
-        )
-    except (InvalidInput, ValidationError) as exc:
-        errors = field_errors(exc)
-        return _complication_form(request, visitor, clinic, record, values, errors, 422)
-    except (NotFound, AccessDenied) as exc:
-        return _problem(request, visitor, exc)
+    for name in ("surgery_id", "kind", "reported_by"):
+        if not values[name]:
+            raise refuse(name, COMPLICATION_WORDS, "choose one")
+    complication = COMPLICATION_WORDS.parse(
+        NewComplication,
+        {
+            "surgery_id": values["surgery_id"],
+            "kind": values["kind"],
+            "reported_by": values["reported_by"],
+            "occurred_on": values["occurred_on"] or None,
+            "notes": values["notes"] or None,
+        },
+    )
+    record_complication(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_for(actor, clinic),
+        patient_id=patient_id,
+        complication=complication,
+    )
     return RedirectResponse(
         _with_clinic(f"/patients/{patient_id}", clinic, done="complication") + "#timeline",
         status_code=303,

@@ -4,12 +4,16 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from spinetrack.domain.errors import NotFound
-from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.clinician.patient_letter import letter_html, patient_letter
 from spinetrack.web.deps import ClinicQuery, PageId, PageSessions, SignedIn
+from spinetrack.web.pages import page_route
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False,
+    route_class=page_route(
+        not_found="No such patient.", denied="Your role may not see patient letters."
+    ),
+)
 
 
 @router.get("/patients/{patient_id}/letter", response_class=HTMLResponse)
@@ -21,18 +25,9 @@ def letter_page(
     clinic: ClinicQuery = None,
 ) -> HTMLResponse:
     actor = visitor.actor
-    assert actor is not None
-    try:
-        clinic_id = clinic if clinic is not None else actor.default_clinic()
-        letter = patient_letter(
-            sessions=sessions, actor=actor, clinic_id=clinic_id, patient_id=patient_id
-        )
-    except NotFound:
-        return HTMLResponse("<!doctype html><title>Not found</title><p>No such patient.</p>", 404)
-    except AccessDenied:
-        body = (
-            "<!doctype html><title>Not allowed</title><p>Your role may not see patient letters.</p>"
-        )
-        return HTMLResponse(body, 403)
+    clinic_id = clinic if clinic is not None else actor.default_clinic()
+    letter = patient_letter(
+        sessions=sessions, actor=actor, clinic_id=clinic_id, patient_id=patient_id
+    )
     stylesheet = str(request.url_for("static", path="css/analytics.css"))
     return HTMLResponse(letter_html(letter, stylesheet=stylesheet))

@@ -13,11 +13,22 @@ from fastapi.responses import HTMLResponse
 
 from spinetrack.domain import education
 from spinetrack.domain.education.search import MAX_QUERY
-from spinetrack.domain.errors import NotFound
 from spinetrack.web.deps import CurrentVisitor, Visitor
+from spinetrack.web.pages import page_route
 from spinetrack.web.templating import templates
 
-router = APIRouter(prefix="/library", include_in_schema=False)
+
+def _no_such_entry(request: Request, _: Exception) -> HTMLResponse:
+    visitor = getattr(request.state, "visitor", None)
+    assert isinstance(visitor, Visitor)  # every library page depends on CurrentVisitor
+    return templates.TemplateResponse(
+        request, "library/not_found.html", {**_common(visitor), "q": ""}, status_code=404
+    )
+
+
+router = APIRouter(
+    prefix="/library", include_in_schema=False, route_class=page_route(not_found=_no_such_entry)
+)
 
 KINDS = {
     "condition": "Conditions",
@@ -115,12 +126,7 @@ def glossary(request: Request, visitor: CurrentVisitor) -> HTMLResponse:
 @router.get("/{entry_id}", response_class=HTMLResponse)
 def page(request: Request, visitor: CurrentVisitor, entry_id: str) -> HTMLResponse:
     _ready()
-    try:
-        found = education.entry(entry_id)
-    except NotFound:
-        return templates.TemplateResponse(
-            request, "library/not_found.html", {**_common(visitor), "q": ""}, status_code=404
-        )
+    found = education.entry(entry_id)
     related = [education.entry(related_id) for related_id in found.meta.related]
     context = {**_common(visitor), "entry": found, "related": related}
     return templates.TemplateResponse(request, "library/entry.html", context)

@@ -7,36 +7,57 @@ paper answer is checked and scored like any other; a refused sheet is shown agai
 """
 
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
-from spinetrack.domain.errors import InvalidInput, NotFound, UnknownInstrument
+from spinetrack.domain.instruments import instrument_ids
 from spinetrack.services.access.actor import CLINICAL_ROLES
-from spinetrack.services.access.errors import AccessDenied
-from spinetrack.services.patient_side.questionnaire_text import questionnaire_text
+from spinetrack.services.patient_side.questionnaire_text import (
+    QuestionnaireText,
+    questionnaire_text,
+)
 from spinetrack.services.records.patient_record import open_record
 from spinetrack.services.records.record_response import NewResponse, record_response
-from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
-from spinetrack.web.routes.clinic_pages import (
-    answered_at,
-    clinic_for,
-    field_errors,
-    not_allowed,
-    not_found,
-    render,
+from spinetrack.web.deps import (
+    ClinicQuery,
+    CsrfChecked,
+    Member,
+    PageId,
+    PageSessions,
+    SignedIn,
+    member,
+    sessions_of,
 )
+from spinetrack.web.forms import FormWords, Label, refuse
+from spinetrack.web.pages import Problem, answers, page_route
+from spinetrack.web.routes.clinic_pages import answered_at, clinic_for, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False,
+    route_class=page_route(
+        not_found="No such patient in your clinic.",
+        denied="Entering answers is for the clinic's clinical staff.",
+    ),
+)
 
 
 def _query(clinic: int | None) -> str:
     return f"?clinic={clinic}" if clinic is not None else ""
 
 
+def _text(instrument: str) -> QuestionnaireText:
+    """The questionnaire named in the address; another name is a page that does not exist."""
+    if instrument not in instrument_ids():
+        raise Problem(404, "No such questionnaire.")
+    return questionnaire_text(instrument)
+
+
 @router.get("/paper/{instrument}", response_class=HTMLResponse)
+@answers(
+    not_found="No clinic where you see patients.",
+    denied="Paper forms are for the clinic's clinical staff.",
+)
 def printable(
     request: Request,
     instrument: str,
@@ -44,52 +65,34 @@ def printable(
     clinic: ClinicQuery = None,
 ) -> HTMLResponse:
     """A blank form to print (no patient data; the licensed text stays with the clinic's staff)."""
-    assert visitor.actor is not None
-    try:
-        clinic_id = clinic_for(visitor.actor, clinic)
-        visitor.actor.require(clinic_id, CLINICAL_ROLES)
-        text = questionnaire_text(instrument)
-    except UnknownInstrument:
-        return not_found(request, visitor, "No such questionnaire.")
-    except NotFound:
-        return not_found(request, visitor, "No clinic where you see patients.")
-    except AccessDenied:
-        return not_allowed(request, visitor, "Paper forms are for the clinic's clinical staff.")
-    return render(request, "staff/paper_form.html", visitor, text=text)
+    clinic_id = clinic_for(visitor.actor, clinic)
+    visitor.actor.require(clinic_id, CLINICAL_ROLES)
+    return render(request, "staff/paper_form.html", visitor, text=_text(instrument))
 
 
 def _entry(
     request: Request,
-    visitor: Visitor,
+    visitor: Member,
     sessions: PageSessions,
     clinic: int | None,
-    patient_id: PageId,
+    patient_id: int,
     instrument: str,
     status: int = 200,
     typed: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    assert visitor.actor is not None
-    try:
-        clinic_id = clinic_for(visitor.actor, clinic)
-        text = questionnaire_text(instrument)
-        record = open_record(
-            sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, patient_id=patient_id
-        )
-    except UnknownInstrument:
-        return not_found(request, visitor, "No such questionnaire.")
-    except NotFound:
-        return not_found(request, visitor, "No such patient in your clinic.")
-    except AccessDenied:
-        return not_allowed(request, visitor, "Entering answers is for the clinic's clinical staff.")
-    patient = record.patient
+    clinic_id = clinic_for(visitor.actor, clinic)
+    text = _text(instrument)
+    record = open_record(
+        sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, patient_id=patient_id
+    )
     return render(
         request,
         "staff/paper_entry.html",
         visitor,
         status,
         text=text,
-        patient=patient,
+        patient=record.patient,
         clinic_query=_query(clinic),
         typed=typed or {"completed_on": date.today().isoformat()},
         errors=errors or {},
@@ -108,19 +111,70 @@ def entry_form(
     return _entry(request, visitor, sessions, clinic, patient_id, instrument)
 
 
+def _item_label(name: str) -> Label | None:
+    """`answers.<item>` is the numbered question on the sheet."""
+    prefix, _, item = name.partition(".")
+    if prefix != "answers":
+        return None
+    for instrument in instrument_ids():
+        for number, question in enumerate(questionnaire_text(instrument).questions, start=1):
+            if question.id == item:
+                return Label(f"Question {number}", "enter the number ticked on the sheet")
+    return None
+
+
+ENTRY_WORDS = FormWords(
+    {
+        "completed_on": Label(
+            "Date the patient filled in the form", "enter the date written on the sheet"
+        ),
+        "answers": Label("Answers"),
+    },
+    renamed={"completed_at": "completed_on"},
+    lookup=_item_label,
+)
+
+
+def _typed(posted: dict[str, str]) -> dict[str, str]:
+    return {k: v[:32] for k, v in posted.items() if k != "csrf_token"}
+
+
+async def _entry_refill(request: Request, errors: dict[str, str]) -> Response:
+    typed = _typed({k: str(v) for k, v in (await request.form()).items()})
+    return _entry(
+        request,
+        member(request),
+        sessions_of(request),
+        int(request.query_params["clinic"]) if request.query_params.get("clinic") else None,
+        int(request.path_params["patient_id"]),
+        request.path_params["instrument"],
+        422,
+        typed,
+        errors,
+    )
+
+
 def _answers(form: dict[str, str], item_ids: list[str]) -> dict[str, int | float | None]:
     answers: dict[str, int | float | None] = {}
     for item in item_ids:
         raw = form.get(f"item_{item}", "").strip()
         if not raw:
             continue
-        try:
-            answers[item] = int(raw)
-        except ValueError:
-            raise InvalidInput(f"answers.{item}", "enter a whole number from the form") from None
+        if not raw.lstrip("-").isdigit():
+            raise refuse(f"answers.{item}", ENTRY_WORDS, "enter a whole number from the form")
+        answers[item] = int(raw)
     if not answers:
-        raise InvalidInput("answers", "enter at least one answer from the sheet")
+        raise refuse("answers", ENTRY_WORDS, "enter at least one answer from the sheet")
     return answers
+
+
+def _completed_on(raw: str) -> date:
+    if not raw:
+        raise refuse("completed_on", ENTRY_WORDS, "enter the date written on the sheet")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise refuse("completed_on", ENTRY_WORDS, "enter the date written on the sheet") from None
 
 
 @router.post(
@@ -128,6 +182,7 @@ def _answers(form: dict[str, str], item_ids: list[str]) -> dict[str, int | float
     response_class=HTMLResponse,
     dependencies=[CsrfChecked],
 )
+@answers(refill=_entry_refill, words=ENTRY_WORDS)
 async def enter(
     request: Request,
     patient_id: PageId,
@@ -136,36 +191,21 @@ async def enter(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
 ) -> Response:
-    assert visitor.actor is not None
-    form = {k: str(v)[:32] for k, v in (await request.form()).items() if k != "csrf_token"}
-    try:
-        clinic_id = clinic_for(visitor.actor, clinic)
-        text = questionnaire_text(instrument)
-        completed = date.fromisoformat(form.get("completed_on", ""))
-        response = NewResponse(
-            instrument=instrument,
-            completed_at=answered_at(completed),
-            answers=_answers(form, [q.id for q in text.questions]),
-            source="paper",
-        )
-        record_response(
-            sessions=sessions,
-            actor=visitor.actor,
-            clinic_id=clinic_id,
-            patient_id=patient_id,
-            response=response,
-        )
-    except UnknownInstrument:
-        return not_found(request, visitor, "No such questionnaire.")
-    except NotFound:
-        return not_found(request, visitor, "No such patient in your clinic.")
-    except AccessDenied:
-        return not_allowed(request, visitor, "Entering answers is for the clinic's clinical staff.")
-    except (ValidationError, InvalidInput) as exc:
-        errors: dict[str, Any] = field_errors(exc)
-        return _entry(request, visitor, sessions, clinic, patient_id, instrument, 422, form, errors)
-    except ValueError:
-        errors = {"completed_on": "enter the date the patient filled in the form (YYYY-MM-DD)"}
-        return _entry(request, visitor, sessions, clinic, patient_id, instrument, 422, form, errors)
+    form = _typed({k: str(v) for k, v in (await request.form()).items()})
+    clinic_id = clinic_for(visitor.actor, clinic)
+    text = _text(instrument)
+    response = NewResponse(
+        instrument=instrument,
+        completed_at=answered_at(_completed_on(form.get("completed_on", ""))),
+        answers=_answers(form, [q.id for q in text.questions]),
+        source="paper",
+    )
+    record_response(
+        sessions=sessions,
+        actor=visitor.actor,
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        response=response,
+    )
     sep = "&" if clinic is not None else "?"
     return RedirectResponse(f"/chase/{patient_id}{_query(clinic)}{sep}done=paper", status_code=303)

@@ -11,12 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
-from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.vocabulary import vocabulary
-from spinetrack.services.access.actor import Actor
-from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.clinician.patient_page import open_patient_page
 from spinetrack.services.triage.assess_patient import (
     CLINICIANS,
@@ -28,17 +24,27 @@ from spinetrack.services.triage.assess_patient import (
     record_finding,
 )
 from spinetrack.web.charts import timepoint_label, trajectory
-from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
-from spinetrack.web.routes.clinic_pages import (
-    clinic_for,
-    date_shower,
-    field_errors,
-    not_allowed,
-    not_found,
-    render,
+from spinetrack.web.deps import (
+    ClinicQuery,
+    CsrfChecked,
+    Member,
+    PageId,
+    PageSessions,
+    SignedIn,
+    member,
+    sessions_of,
 )
+from spinetrack.web.forms import FormWords, Label, refuse
+from spinetrack.web.pages import Refill, answers, page_route
+from spinetrack.web.routes.clinic_pages import clinic_for, date_shower, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False,
+    route_class=page_route(
+        not_found="No such patient in your clinic.",
+        denied="Recording findings and assessing are for clinicians.",
+    ),
+)
 REPORT_BYTES = 200_000
 """An uploaded report is plain text; anything larger is not a radiology or lab report."""
 
@@ -55,10 +61,10 @@ def _vocabulary_options() -> dict[str, list[tuple[str, str]]]:
 
 def page_response(
     request: Request,
-    visitor: Visitor,
+    visitor: Member,
     sessions: PageSessions,
     clinic: int | None,
-    patient_id: PageId,
+    patient_id: int,
     *,
     status: int = 200,
     errors: dict[str, str] | None = None,
@@ -67,18 +73,12 @@ def page_response(
 ) -> HTMLResponse:
     """The patient page; after a refused form, `form` names it so its errors show beside it."""
     actor = visitor.actor
-    assert actor is not None
-    try:
-        page = open_patient_page(
-            sessions=sessions,
-            actor=actor,
-            clinic_id=clinic_for(actor, clinic),
-            patient_id=patient_id,
-        )
-    except NotFound:
-        return not_found(request, visitor, "No such patient in your clinic.")
-    except AccessDenied:
-        return not_allowed(request, visitor, "Your role does not show identified patients.")
+    page = open_patient_page(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_for(actor, clinic),
+        patient_id=patient_id,
+    )
     return render(
         request,
         "clinic/patient.html",
@@ -98,6 +98,7 @@ def page_response(
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse)
+@answers(denied="Your role does not show identified patients.")
 def patient_page(
     request: Request,
     patient_id: PageId,
@@ -113,44 +114,60 @@ def _back(patient_id: int, clinic: int | None, done: str, anchor: str = "triage"
     return RedirectResponse(f"/patients/{patient_id}?{query}#{anchor}", status_code=303)
 
 
-def _refused(
-    request: Request,
-    visitor: Visitor,
-    sessions: PageSessions,
-    clinic: int | None,
-    patient_id: PageId,
-    exc: Exception,
-    values: dict[str, Any],
-    form: str,
-) -> Response:
-    if isinstance(exc, NotFound):
-        return not_found(request, visitor, "No such patient in your clinic.")
-    if isinstance(exc, AccessDenied):
-        return not_allowed(request, visitor, "Recording findings and assessing are for clinicians.")
-    assert isinstance(exc, InvalidInput | ValidationError)
-    return page_response(
-        request,
-        visitor,
-        sessions,
-        clinic,
-        patient_id,
-        status=422,
-        errors=field_errors(exc),
-        values=values,
-        form=form,
-    )
+def _page_again(form: str, fields: tuple[str, ...]) -> Refill:
+    """Shows the patient page again with `form`'s messages beside it and what was typed kept."""
+
+    async def refill(request: Request, errors: dict[str, str]) -> Response:
+        posted = await request.form()
+        values = {name: str(posted.get(name) or "") for name in fields}
+        raw = request.query_params.get("clinic")
+        return page_response(
+            request,
+            member(request),
+            sessions_of(request),
+            int(raw) if raw else None,
+            int(request.path_params["patient_id"]),
+            status=422,
+            errors=errors,
+            values=values,
+            form=form,
+        )
+
+    return refill
 
 
-def _actor(visitor: Visitor) -> Actor:
-    assert visitor.actor is not None
-    return visitor.actor
+FINDING_WORDS = FormWords(
+    {
+        "finding": Label("Finding", "choose a finding from the list"),
+        "observed_on": Label("Observed on", "enter a date such as 2026-03-31"),
+        "note": Label("Note"),
+    }
+)
+REPORT_WORDS = FormWords(
+    {
+        "report_text": Label("Report text"),
+        "report_file": Label("Report file"),
+        "reports": Label("Report text"),
+        "course": Label("Course since surgery", "choose one of the options"),
+    }
+)
+CONCLUSION_WORDS = FormWords(
+    {
+        "confirmed_cause": Label("Confirmed cause", "choose a cause from the list"),
+        "chosen_treatment": Label("Chosen treatment", "choose a treatment from the list"),
+        "plan_note": Label("Plan"),
+    }
+)
 
 
 @router.post(
     "/patients/{patient_id}/findings", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
+@answers(
+    refill=_page_again("finding", ("finding", "observed_on", "note")),
+    words=FINDING_WORDS,
+)
 def add_finding(
-    request: Request,
     patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
@@ -159,40 +176,47 @@ def add_finding(
     observed_on: Annotated[str, Form(max_length=20)] = "",
     note: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
-    actor = _actor(visitor)
-    values = {"finding": finding, "observed_on": observed_on, "note": note}
-    try:
-        clinic_id = clinic_for(actor, clinic)
-        actor.require(clinic_id, CLINICIANS)
-        if not finding:
-            raise InvalidInput("finding", "choose the finding")
-        checked = NewFinding.model_validate(
-            {"finding": finding, "observed_on": observed_on, "note": note or None}
-        )
-        record_finding(
-            sessions=sessions,
-            actor=actor,
-            clinic_id=clinic_id,
-            patient_id=patient_id,
-            finding=checked,
-        )
-        assess_patient(
-            sessions=sessions,
-            actor=actor,
-            clinic_id=clinic_id,
-            patient_id=patient_id,
-            request=AssessmentRequest(),
-        )
-    except (InvalidInput, ValidationError, NotFound, AccessDenied) as exc:
-        return _refused(request, visitor, sessions, clinic, patient_id, exc, values, "finding")
+    actor = visitor.actor
+    clinic_id = clinic_for(actor, clinic)
+    actor.require(clinic_id, CLINICIANS)
+    if not finding:
+        raise refuse("finding", FINDING_WORDS, "choose the finding")
+    checked = FINDING_WORDS.parse(
+        NewFinding, {"finding": finding, "observed_on": observed_on, "note": note or None}
+    )
+    record_finding(
+        sessions=sessions, actor=actor, clinic_id=clinic_id, patient_id=patient_id, finding=checked
+    )
+    assess_patient(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        request=AssessmentRequest(),
+    )
     return _back(patient_id, clinic, "finding")
+
+
+async def _report_text(upload: UploadFile | None) -> list[str]:
+    """The uploaded report's text, if a file was chosen: plain UTF-8 text of a sensible size."""
+    if upload is None or not upload.filename:
+        return []
+    content = await upload.read(REPORT_BYTES + 1)
+    if len(content) > REPORT_BYTES:
+        raise refuse("report_file", REPORT_WORDS, "the file is too large for a text report")
+    try:
+        return [content.decode("utf-8")]
+    except UnicodeDecodeError:
+        raise refuse(
+            "report_file", REPORT_WORDS, "upload the report as plain text (.txt, UTF-8)"
+        ) from None
 
 
 @router.post(
     "/patients/{patient_id}/assessments", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
+@answers(refill=_page_again("report", ("report_text", "course")), words=REPORT_WORDS)
 async def add_assessment(
-    request: Request,
     patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
@@ -201,31 +225,18 @@ async def add_assessment(
     report_file: Annotated[UploadFile | None, File()] = None,
     course: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    actor = _actor(visitor)
-    values = {"report_text": report_text, "course": course}
+    actor = visitor.actor
+    actor.require(clinic_for(actor, clinic), CLINICIANS)
     reports = [report_text] if report_text.strip() else []
-    try:
-        actor.require(clinic_for(actor, clinic), CLINICIANS)
-        if report_file is not None and report_file.filename:
-            content = await report_file.read(REPORT_BYTES + 1)
-            if len(content) > REPORT_BYTES:
-                raise InvalidInput("report_file", "the file is too large for a text report")
-            try:
-                reports.append(content.decode("utf-8"))
-            except UnicodeDecodeError:
-                raise InvalidInput(
-                    "report_file", "upload the report as plain text (.txt, UTF-8)"
-                ) from None
-        checked = AssessmentRequest.model_validate({"course": course or None, "reports": reports})
-        assess_patient(
-            sessions=sessions,
-            actor=actor,
-            clinic_id=clinic_for(actor, clinic),
-            patient_id=patient_id,
-            request=checked,
-        )
-    except (InvalidInput, ValidationError, NotFound, AccessDenied) as exc:
-        return _refused(request, visitor, sessions, clinic, patient_id, exc, values, "report")
+    reports += await _report_text(report_file)
+    checked = REPORT_WORDS.parse(AssessmentRequest, {"course": course or None, "reports": reports})
+    assess_patient(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_for(actor, clinic),
+        patient_id=patient_id,
+        request=checked,
+    )
     return _back(patient_id, clinic, "assessment")
 
 
@@ -234,8 +245,11 @@ async def add_assessment(
     response_class=HTMLResponse,
     dependencies=[CsrfChecked],
 )
+@answers(
+    refill=_page_again("conclusion", ("confirmed_cause", "chosen_treatment", "plan_note")),
+    words=CONCLUSION_WORDS,
+)
 def add_conclusion(
-    request: Request,
     patient_id: PageId,
     assessment_id: PageId,
     visitor: SignedIn,
@@ -245,28 +259,22 @@ def add_conclusion(
     chosen_treatment: Annotated[str, Form(max_length=64)] = "",
     plan_note: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
-    actor = _actor(visitor)
-    values = {
-        "confirmed_cause": confirmed_cause,
-        "chosen_treatment": chosen_treatment,
-        "plan_note": plan_note,
-    }
-    try:
-        actor.require(clinic_for(actor, clinic), CLINICIANS)
-        if not (confirmed_cause or chosen_treatment or plan_note.strip()):
-            raise InvalidInput("confirmed_cause", "give the confirmed cause, the plan, or both")
-        conclude(
-            sessions=sessions,
-            actor=actor,
-            clinic_id=clinic_for(actor, clinic),
-            patient_id=patient_id,
-            assessment_id=assessment_id,
-            conclusion=Conclusion(
-                confirmed_cause=confirmed_cause or None,
-                chosen_treatment=chosen_treatment or None,
-                plan_note=plan_note.strip() or None,
-            ),
+    actor = visitor.actor
+    actor.require(clinic_for(actor, clinic), CLINICIANS)
+    if not (confirmed_cause or chosen_treatment or plan_note.strip()):
+        raise refuse(
+            "confirmed_cause", CONCLUSION_WORDS, "give the confirmed cause, the plan, or both"
         )
-    except (InvalidInput, ValidationError, NotFound, AccessDenied) as exc:
-        return _refused(request, visitor, sessions, clinic, patient_id, exc, values, "conclusion")
+    conclude(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_for(actor, clinic),
+        patient_id=patient_id,
+        assessment_id=assessment_id,
+        conclusion=Conclusion(
+            confirmed_cause=confirmed_cause or None,
+            chosen_treatment=chosen_treatment or None,
+            plan_note=plan_note.strip() or None,
+        ),
+    )
     return _back(patient_id, clinic, "conclusion")

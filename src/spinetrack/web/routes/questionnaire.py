@@ -13,7 +13,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from spinetrack.domain.education import urgent_care
-from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.instruments import get_instrument, score
 from spinetrack.domain.outcomes import schedule
 from spinetrack.services.access.patient_links import (
@@ -31,11 +30,11 @@ from spinetrack.services.patient_side.questionnaire_text import (
     questionnaire_text,
 )
 from spinetrack.web.charts import trajectory
-from spinetrack.web.deps import PageSessions
+from spinetrack.web.deps import PageSessions, sessions_of
+from spinetrack.web.forms import FormRefused
 from spinetrack.web.language import choose
+from spinetrack.web.pages import answers, page_route
 from spinetrack.web.templating import templates
-
-router = APIRouter(prefix="/q", include_in_schema=False)
 
 PRIVATE_HEADERS = {
     "Cache-Control": "no-store",
@@ -72,8 +71,12 @@ def _page(request: Request, name: str, status: int = 200, **context: object) -> 
     return response
 
 
-def _gone(request: Request) -> HTMLResponse:
+def _gone(request: Request, _: Exception | None = None) -> HTMLResponse:
+    """The one page for every unusable link (forged, expired, used, withdrawn)."""
     return _page(request, "patient/link_gone.html", 404, clinic_name="")
+
+
+router = APIRouter(prefix="/q", include_in_schema=False, route_class=page_route(not_found=_gone))
 
 
 def _redirect(target: str) -> RedirectResponse:
@@ -82,18 +85,14 @@ def _redirect(target: str) -> RedirectResponse:
     return response
 
 
-def _form(request: Request, sessions: PageSessions, token: str) -> LinkForm | None:
-    try:
-        return open_form(sessions=sessions, token=token, remote=_remote(request))
-    except NotFound:
-        return None
+def _form(request: Request, sessions: PageSessions, token: str) -> LinkForm:
+    """The link's questionnaires and draft; an unusable link raises `NotFound` (the gone page)."""
+    return open_form(sessions=sessions, token=token, remote=_remote(request))
 
 
 @router.get("/{token}", response_class=HTMLResponse)
 def intro(request: Request, token: str, sessions: PageSessions) -> Response:
     form = _form(request, sessions, token)
-    if form is None:
-        return _gone(request)
     steps = _steps(form)
     done = [s.number for s in steps if s.question.id in form.draft[s.questionnaire.id]]
     resume = next((s.number for s in steps if s.number not in done), len(steps))
@@ -139,12 +138,24 @@ def _step_page(
 @router.get("/{token}/step/{number}", response_class=HTMLResponse)
 def question(request: Request, token: str, number: int, sessions: PageSessions) -> Response:
     form = _form(request, sessions, token)
-    if form is None:
-        return _gone(request)
     return _step_page(request, token, form, number)
 
 
+def _not_chosen(request: Request, _: dict[str, str]) -> Response:
+    """A value that is not one of the question's answers: the same question, asked again."""
+    token = request.path_params["token"]
+    form = _form(request, sessions_of(request), token)
+    return _step_page(request, token, form, int(request.path_params["number"]), error="choose")
+
+
+def _value(answer: str) -> int:
+    if not answer.strip().lstrip("-").isdigit():
+        raise FormRefused({"answer": "choose"})
+    return int(answer)
+
+
 @router.post("/{token}/step/{number}", response_class=HTMLResponse)
+@answers(refill=_not_chosen)
 def answer(
     request: Request,
     token: str,
@@ -154,27 +165,19 @@ def answer(
     go: Annotated[str, Form(max_length=8)] = "next",
 ) -> Response:
     form = _form(request, sessions, token)
-    if form is None:
-        return _gone(request)
     steps = _steps(form)
     if not 1 <= number <= len(steps):
         return _redirect(f"/q/{token}")
     step = steps[number - 1]
     if answer.strip():
-        try:
-            value = int(answer)
-            save_answer(
-                sessions=sessions,
-                token=token,
-                instrument=step.questionnaire.id,
-                item=step.question.id,
-                value=value,
-                remote=_remote(request),
-            )
-        except (ValueError, InvalidInput):
-            return _step_page(request, token, form, number, error="choose")
-        except NotFound:
-            return _gone(request)
+        save_answer(
+            sessions=sessions,
+            token=token,
+            instrument=step.questionnaire.id,
+            item=step.question.id,
+            value=_value(answer),
+            remote=_remote(request),
+        )
     if go == "back":
         return _redirect(f"/q/{token}/step/{max(1, number - 1)}")
     if number >= len(steps) or go == "review":
@@ -243,24 +246,22 @@ def _review_page(
 @router.get("/{token}/review", response_class=HTMLResponse)
 def review(request: Request, token: str, sessions: PageSessions) -> Response:
     form = _form(request, sessions, token)
-    if form is None:
-        return _gone(request)
     return _review_page(request, token, form)
 
 
+def _refused(request: Request, _: dict[str, str]) -> Response:
+    token = request.path_params["token"]
+    form = _form(request, sessions_of(request), token)
+    return _review_page(request, token, form, error="refused", status=422)
+
+
 @router.post("/{token}/submit", response_class=HTMLResponse)
+@answers(refill=_refused)
 def submit(request: Request, token: str, sessions: PageSessions) -> Response:
     form = _form(request, sessions, token)
-    if form is None:
-        return _gone(request)
     if any(part.short for part in _review_parts(form)):
         return _review_page(request, token, form, error="short")
-    try:
-        submit_draft(sessions=sessions, token=token, remote=_remote(request))
-    except NotFound:
-        return _gone(request)
-    except InvalidInput:
-        return _review_page(request, token, form, error="refused", status=422)
+    submit_draft(sessions=sessions, token=token, remote=_remote(request))
     remember_language(
         sessions=sessions, token=token, language=choose(request), remote=_remote(request)
     )
@@ -274,15 +275,17 @@ def thanks(request: Request, token: str, sessions: PageSessions) -> Response:
     return _page(request, "patient/q_thanks.html", clinic_name="", base=f"/q/{token}")
 
 
+def _to_questions(request: Request, _: Exception) -> Response:
+    """Not answered yet (or not a link at all): the questions' own page says which, in the same
+    words for every unusable link."""
+    return _redirect(f"/q/{request.path_params['token']}")
+
+
 @router.get("/{token}/results", response_class=HTMLResponse)
+@answers(not_found=_to_questions)
 def results(request: Request, token: str, sessions: PageSessions) -> Response:
     """The patient's own scores over time, on the link they answered, until it would expire."""
-    try:
-        found = open_results(sessions=sessions, token=token, remote=_remote(request))
-    except NotFound:
-        # Not answered yet (or not a link at all): the questions' own page says which, in the
-        # same words for every unusable link.
-        return _redirect(f"/q/{token}")
+    found = open_results(sessions=sessions, token=token, remote=_remote(request))
     return _page(
         request,
         "patient/results.html",

@@ -9,23 +9,28 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.vocabulary import vocabulary
-from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.clinician.worklist import SECTIONS, Filters, open_worklist
 from spinetrack.web.charts import timepoint_label
-from spinetrack.web.deps import ClinicQuery, PageSessions, SignedIn
+from spinetrack.web.deps import ClinicQuery, PageSessions, SignedIn, member
+from spinetrack.web.forms import FormWords, Label, refuse
+from spinetrack.web.pages import Problem, answers, page_route
 from spinetrack.web.routes.clinic_pages import (
     STATUS_LABELS,
     clinic_for,
+    clinical_clinics,
     date_shower,
     humanize,
-    not_allowed,
-    not_found,
     render,
 )
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False,
+    route_class=page_route(
+        not_found="No such clinic among yours.",
+        denied="The worklist shows identified patients; your role in this clinic does not.",
+    ),
+)
 Choice = Annotated[str, Query(max_length=40)]
 
 
@@ -40,15 +45,46 @@ def _options(surgeons: list[tuple[int, str]]) -> dict[str, list[tuple[str, str]]
     }
 
 
+FILTER_FIELDS = ("surgeon", "region", "procedure", "status")
+FILTER_WORDS = FormWords(
+    {
+        "surgeon": Label("Surgeon", "choose a surgeon from the list"),
+        "region": Label("Region", "choose a region from the list"),
+        "procedure": Label("Procedure", "choose a procedure from the list"),
+        "status": Label("Status", "choose a status from the list"),
+    }
+)
+ANALYST = (
+    "The worklist shows identified patients; your analyst role sees the de-identified "
+    "analytics instead."
+)
+
+
 def _surgeon(value: str) -> int | None:
     if not value:
         return None
     if not value.isdigit():
-        raise InvalidInput("surgeon", "choose a surgeon from the list")
+        raise refuse("surgeon", FILTER_WORDS, "choose a surgeon from the list")
     return int(value)
 
 
+def _refused_filters(request: Request, errors: dict[str, str]) -> HTMLResponse:
+    """The worklist without a listing: only the filters, with what was refused marked."""
+    typed = {name: request.query_params.get(name, "") for name in FILTER_FIELDS}
+    return render(
+        request,
+        "clinic/worklist.html",
+        member(request),
+        422,
+        listing=None,
+        options=_options([]),
+        typed=typed,
+        errors={k: v for k, v in errors.items() if k in typed} or errors,
+    )
+
+
 @router.get("/worklist", response_class=HTMLResponse)
+@answers(refill=_refused_filters, words=FILTER_WORDS)
 def worklist(
     request: Request,
     visitor: SignedIn,
@@ -63,47 +99,22 @@ def worklist(
     followups_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     actor = visitor.actor
-    assert actor is not None
     typed = {"surgeon": surgeon, "region": region, "procedure": procedure, "status": status}
     pages = {
         "red_flags": red_flags_page,
         "failing": failing_page,
         "followups": followups_page,
     }
-    try:
-        clinic_id = clinic_for(actor, clinic)
-        filters = Filters(_surgeon(surgeon), region or None, procedure or None, status or None)
-        listing = open_worklist(
-            sessions=sessions, actor=actor, clinic_id=clinic_id, filters=filters, pages=pages
-        )
-    except InvalidInput as exc:
-        if exc.field not in typed:
-            raise
-        return render(
-            request,
-            "clinic/worklist.html",
-            visitor,
-            422,
-            listing=None,
-            options=_options([]),
-            typed=typed,
-            errors={exc.field: exc.reason},
-        )
-    except NotFound:
-        if clinic is None and actor.roles:
-            return not_allowed(
-                request,
-                visitor,
-                "The worklist shows identified patients; your analyst role sees the "
-                "de-identified analytics instead.",
-            )
-        return not_found(request, visitor, "No such clinic among yours.")
-    except AccessDenied:
-        return not_allowed(
-            request,
-            visitor,
-            "The worklist shows identified patients; your role in this clinic does not.",
-        )
+    if clinic is None and actor.roles and not clinical_clinics(actor):
+        raise Problem(403, ANALYST)
+    filters = Filters(_surgeon(surgeon), region or None, procedure or None, status or None)
+    listing = open_worklist(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_for(actor, clinic),
+        filters=filters,
+        pages=pages,
+    )
     query = {k: v for k, v in typed.items() if v}
     if clinic is not None:
         query["clinic"] = str(clinic)
