@@ -85,12 +85,17 @@ def _source_file(page_id: str) -> str:
 
 
 def translate(
-    source: Library, language: str, texts: dict[str, str], digests: dict[str, str]
+    source: Library,
+    language: str,
+    texts: dict[str, str],
+    digests: dict[str, str],
+    local: dict[str, str] | None = None,
 ) -> Library:
     """The library in ``language``: each translated page (texts by file name) merged with its
     English page from ``source``; English pages stand in for the rest. ``digests`` are the
-    English files' SHA-256 by page id, to tell stale translations."""
-    local = headings(language)
+    English files' SHA-256 by page id, to tell stale translations; ``local`` the language's
+    section headings (read from its ``sections.yaml`` unless given)."""
+    local = headings(language) if local is None else local
     translated: dict[str, Entry] = {}
     for file, text in sorted(texts.items()):
         page_id = file.rsplit("/", 1)[-1].removesuffix(".md")

@@ -6,6 +6,7 @@ load, and the error names the file and the field.
 """
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -183,7 +184,10 @@ class Entry:
 
 
 def slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    """An anchor for a heading: lower case ASCII words joined by hyphens, accents dropped
+    ("Cómo se revisa" -> "como-se-revisa")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def _front_matter(file: str, text: str) -> tuple[dict[str, object], str]:
@@ -223,6 +227,27 @@ def _render(block_markdown: str, numbers: dict[str, int]) -> str:
     return re.sub(r'href="glossary#([a-z0-9-]+)"', r'href="#word-\1"', html)
 
 
+@dataclass(frozen=True)
+class _Headings:
+    """A language's section headings: English heading -> the heading its pages use (none for
+    English). Sections are checked by their English keys, errors name the page's own headings."""
+
+    local: dict[str, str]
+
+    def key(self, title: str) -> str:
+        if not self.local:
+            return title
+        for english, translated in self.local.items():
+            if title == translated:
+                return english
+        # An English heading left untranslated is not the section: the check then names the
+        # heading the page should have used.
+        return f"{title} (untranslated)" if title in self.local else title
+
+    def shown(self, english: str) -> str:
+        return self.local.get(english, english)
+
+
 def _sections(
     file: str,
     kind: Kind,
@@ -231,17 +256,8 @@ def _sections(
     referenced: bool,
     headings: dict[str, str] | None = None,
 ) -> tuple[Section, ...]:
-    """The page's ``##`` sections, checked by their English keys: ``headings`` maps each English
-    heading to the one this page's language uses (none for English)."""
-    local = headings or {}
-    key_of = {translated: english for english, translated in local.items()}
-
-    def key(title: str) -> str:
-        return key_of.get(title, title) if local else title
-
-    def shown(english: str) -> str:
-        return local.get(english, english)
-
+    """The page's ``##`` sections, checked by their English keys (see ``_Headings``)."""
+    names = _Headings(headings or {})
     parts = markdown.split(body, level=2)
     if parts.preamble:
         raise KnowledgeError(file, "sections", "text before the first ## section")
@@ -249,20 +265,24 @@ def _sections(
     duplicated = sorted({t for t in titles if titles.count(t) > 1})
     if duplicated:
         raise KnowledgeError(file, "sections", f"section {duplicated[0]!r} appears twice")
-    keys = [key(t) for t in titles]
-    _check_order(file, "sections", keys, REQUIRED_SECTIONS[kind], shown)
+    keys = [names.key(t) for t in titles]
+    _check_order(file, "sections", keys, REQUIRED_SECTIONS[kind], names.shown)
     if referenced and URGENT_SECTION not in keys:
-        raise KnowledgeError(file, "sections", f"missing section {shown(URGENT_SECTION)!r}")
+        raise KnowledgeError(file, "sections", f"missing section {names.shown(URGENT_SECTION)!r}")
     for block in parts.blocks:
-        if not block.markdown:
-            raise KnowledgeError(file, f"sections.{block.title}", "section is empty")
-        if kind in {"condition", "cause"} and key(block.title) == "Treatment options":
-            options = [key(b.title) for b in markdown.split(block.markdown, level=3).blocks]
-            _check_order(file, f"sections.{block.title}", options, TREATMENT_OPTIONS, shown)
+        _check_block(file, kind, block, names)
     return tuple(
-        Section(b.title, slug(key(b.title)), b.markdown, _render(b.markdown, numbers), key(b.title))
-        for b in parts.blocks
+        Section(b.title, slug(k), b.markdown, _render(b.markdown, numbers), k)
+        for b, k in zip(parts.blocks, keys, strict=True)
     )
+
+
+def _check_block(file: str, kind: Kind, block: markdown.Block, names: _Headings) -> None:
+    if not block.markdown:
+        raise KnowledgeError(file, f"sections.{block.title}", "section is empty")
+    if kind in {"condition", "cause"} and names.key(block.title) == "Treatment options":
+        options = [names.key(b.title) for b in markdown.split(block.markdown, level=3).blocks]
+        _check_order(file, f"sections.{block.title}", options, TREATMENT_OPTIONS, names.shown)
 
 
 def parse_translation(

@@ -127,9 +127,10 @@ def _stemmer(language: str) -> object:
 def stem(word: str, language: str = "en") -> str:
     """The Snowball stem of a lower-case word ("stenoses" -> "stenos"); without accents outside
     English ("operaciones" -> "operacion")."""
+    if language != "en":
+        word = _unaccented(word)  # the same stem whether or not the accents were typed
     with _STEMMER_LOCK:
-        found = str(_stemmer(language).stemWord(word))  # type: ignore[attr-defined]
-    return found if language == "en" else _unaccented(found)
+        return str(_stemmer(language).stemWord(word))  # type: ignore[attr-defined]
 
 
 def _stop_words(language: str) -> frozenset[str]:
