@@ -98,6 +98,9 @@ def test_every_spanish_page_is_served_with_its_sections_words_and_sources(
     for related in found.meta.related:
         assert f'<a href="/library/{related}">{entry(related, "es").title}</a>' in page
     assert '<ol class="references" lang="en">' in page  # the works' own titles stay English
+    checked = "comprobada con una traducción independiente de vuelta al inglés"
+    assert (checked in page) == found.checked_translation
+    assert "Traducida de la página en inglés" in page
 
 
 def test_every_link_on_the_spanish_pages_resolves(client: TestClient) -> None:

@@ -162,6 +162,12 @@ class Entry:
         return self.meta.references is not None
 
     @property
+    def checked_translation(self) -> bool:
+        """A translation back-translated without the source and reconciled by its translator."""
+        done = self.translation.translation if self.translation else None
+        return bool(done and done.back and done.reconciled)
+
+    @property
     def urgent(self) -> Section | None:
         return next((s for s in self.sections if s.key == URGENT_SECTION), None)
 
