@@ -1,6 +1,7 @@
 """Benchmark: reading level of every education page as served, before and after a rewrite.
 
     .venv/bin/python benchmarks/education_reading.py [--before REV] [--pages id,id,...]
+    .venv/bin/python benchmarks/education_reading.py --language es [--pages id,id,...]
 
 For each page: Flesch-Kincaid grade and SMOG index of the page's own prose as the server sends it
 (see ``spinetrack.web.reading_level``), measured on the pages of git revision --before (default
@@ -10,6 +11,11 @@ issue 26 (median grade <= 6, no page above 8, median SMOG <= 9).
 
 The "before" library is built from the page files at --before and served by the same app with the
 current templates, so only the words differ.
+
+With --language (e.g. ``es``): each translated page as served in that language (the browser asking
+for it), measured with the Spanish formulas, Fernández Huerta and Szigriszt-Pazos read on the INFLESZ
+bands (``spinetrack.web.reading_level``), beside the English page's grade and SMOG measured in the
+same run. Prints medians and the goals (median INFLESZ >= 65, "bastante fácil"; no page below 55).
 """
 
 import argparse
@@ -21,13 +27,22 @@ from unittest import mock
 from fastapi.testclient import TestClient
 
 from spinetrack.app import create_app
-from spinetrack.domain.education import glossary
+from spinetrack.domain.education import entries, glossary
 from spinetrack.services.operations.database import open_database
-from spinetrack.web.reading_level import Figures, measure, median, served_prose
+from spinetrack.web.reading_level import (
+    Figures,
+    SpanishFigures,
+    inflesz_band,
+    measure,
+    measure_spanish,
+    median,
+    served_prose,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = "src/spinetrack/knowledge/education"
 GRADE_MEDIAN_GOAL, GRADE_PAGE_GOAL, SMOG_MEDIAN_GOAL = 6.0, 8.0, 9.0
+INFLESZ_MEDIAN_GOAL, INFLESZ_PAGE_FLOOR = 65.0, 55.0
 
 
 def _texts_at(revision: str) -> dict[str, str]:
@@ -57,7 +72,7 @@ def _add_review_line(text: str) -> str:
 
 
 def _served(client: TestClient, library: glossary.Library) -> dict[str, tuple[Figures, int, bool]]:
-    with mock.patch.object(glossary, "_library", lambda: library):
+    with mock.patch.object(glossary, "_library", lambda language="en": library):
         found = {}
         for page_id, page in library.by_id.items():
             html = client.get(f"/library/{page_id}").text
@@ -65,11 +80,59 @@ def _served(client: TestClient, library: glossary.Library) -> dict[str, tuple[Fi
         return found
 
 
+def _translated(
+    client: TestClient, language: str, wanted: set[str]
+) -> dict[str, tuple[SpanishFigures, Figures]]:
+    """Each translated page as served in ``language``, and its English page, measured."""
+    found = {}
+    for page in entries(language):
+        if page.language != language or (wanted and page.id not in wanted):
+            continue
+        html = client.get(f"/library/{page.id}", headers={"Accept-Language": language}).text
+        english = client.get(f"/library/{page.id}", headers={"Accept-Language": "en"}).text
+        found[page.id] = (measure_spanish(served_prose(html)), measure(served_prose(english)))
+    return found
+
+
+def main_translated(language: str, wanted: set[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        database = open_database(f"sqlite:///{folder}/bench.sqlite3")
+        database.upgrade()
+        found = _translated(TestClient(create_app(database)), language, wanted)
+        database.close()
+    print(
+        f"{'page':34} {'F-Huerta':>8} {'INFLESZ':>7} {'band':15} {'words':>6}   "
+        f"{'EN FK':>5} {'EN SMOG':>7}"
+    )
+    for page_id, (es, en) in sorted(found.items()):
+        print(
+            f"{page_id:34} {es.fernandez_huerta:8.1f} {es.szigriszt_pazos:7.1f} "
+            f"{inflesz_band(es.szigriszt_pazos):15} {es.words:6d}   "
+            f"{en.flesch_kincaid_grade:5.1f} {en.smog:7.1f}"
+        )
+    if not found:
+        print(f"no page is translated into {language!r}")
+        return
+    inflesz = [es.szigriszt_pazos for es, _ in found.values()]
+    huerta = [es.fernandez_huerta for es, _ in found.values()]
+    below = sum(score < INFLESZ_PAGE_FLOOR for score in inflesz)
+    print(
+        f"{language}: {len(found)} pages, median INFLESZ {median(inflesz):.1f} (goal >= "
+        f"{INFLESZ_MEDIAN_GOAL}), min {min(inflesz):.1f}, below {INFLESZ_PAGE_FLOOR}: {below}, "
+        f"median Fernández Huerta {median(huerta):.1f}; the same pages in English: median FK "
+        f"{median([en.flesch_kincaid_grade for _, en in found.values()]):.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--before", default="main")
     parser.add_argument("--pages", default="", help="comma-separated page ids (default: all)")
+    parser.add_argument("--language", default="", help="measure the pages translated into this")
     args = parser.parse_args()
+    if args.language:
+        main_translated(args.language, set(filter(None, args.pages.split(","))))
+        return
     with tempfile.TemporaryDirectory() as folder:
         database = open_database(f"sqlite:///{folder}/bench.sqlite3")
         database.upgrade()

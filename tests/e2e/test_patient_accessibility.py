@@ -108,10 +108,20 @@ def test_patient_pages_have_no_axe_violations(
     page.wait_for_load_state()
     found["consult-details-error"] = _violations(page)
     screenshot(page, f"patient-consult-error-{label}")
+    # The library follows the visitor's language too (the context's locale sends Accept-Language):
+    # the index, a search, the glossary, condition and guide pages, and the 404 page, in each.
     page.goto(f"{base}/library")
     found["library"] = _violations(page)
-    page.goto(f"{base}/library/failed-back-syndrome")
-    found["library-page"] = _violations(page)
+    page.goto(f"{base}/library?q=fusion")
+    found["library-search"] = _violations(page)
+    page.goto(f"{base}/library/glossary")
+    found["library-glossary"] = _violations(page)
+    for page_id in ("failed-back-syndrome", "spinal-stenosis", "bone-health-and-osteoporosis"):
+        page.goto(f"{base}/library/{page_id}")
+        found[f"library-{page_id}"] = _violations(page)
+    screenshot(page, f"library-page-{label}")
+    page.goto(f"{base}/library/no-such-entry")
+    found["library-not-found"] = _violations(page)
     failures = {name: v for name, v in found.items() if v}
     assert failures == {}, failures
 

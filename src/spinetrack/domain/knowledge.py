@@ -79,6 +79,24 @@ def list_files(folder: str, suffix: str = ".yaml") -> list[str]:
     )
 
 
+def list_folders(folder: str) -> list[str]:
+    """Names of the sub-folders of a knowledge folder, sorted (e.g. the languages of education/)."""
+    node = _resolve(folder)
+    if not node.is_dir():
+        return []
+    return sorted(
+        c.name for c in node.iterdir() if c.is_dir() and not c.name.startswith(("_", "."))
+    )
+
+
+def digest(relpath: str) -> str:
+    """SHA-256 (hex) of a knowledge file's bytes: what a translation records of its source."""
+    node = _resolve(relpath)
+    if not node.is_file():
+        raise KnowledgeError(relpath, "", "no such knowledge file")
+    return hashlib.sha256(node.read_bytes()).hexdigest()
+
+
 def _walk(node: Traversable, prefix: str) -> Iterator[tuple[str, Traversable]]:
     for child in sorted(node.iterdir(), key=lambda c: c.name):
         path = f"{prefix}{child.name}"

@@ -19,7 +19,7 @@ from babel.messages.pofile import write_po
 from jinja2 import Environment
 
 from spinetrack.domain.consultations import screening
-from spinetrack.domain.education import urgent_care
+from spinetrack.domain.education import entries, urgent_care
 from spinetrack.domain.instruments import get_instrument
 from spinetrack.domain.instruments.registry import instrument_ids
 from spinetrack.domain.outcomes.recovery import recovery_words
@@ -51,7 +51,7 @@ def install(env: Environment, language: str = DEFAULT_LANGUAGE) -> None:
 
 def knowledge_messages() -> list[str]:
     """Patient-facing text that lives in knowledge files rather than templates: the consultation
-    screening, the urgent-care advice, the course of recovery on the results page, and
+    screening, the urgent-care advice, who reviewed the library's pages, the course of recovery on the results page, and
     spinetrack's own neutral descriptions of each questionnaire (never licensed wording)."""
     found = screening()
     texts: list[str] = []
@@ -65,6 +65,7 @@ def knowledge_messages() -> list[str]:
     texts += [urgent.title, urgent.emergency.action, *urgent.emergency.signs]
     texts += [urgent.same_day.action, *urgent.same_day.signs]
     texts += [urgent.crisis.title, *urgent.crisis.lines]
+    texts += sorted({page.meta.reviewed_by for page in entries()})
     texts += recovery_words().texts()
     for instrument in instrument_ids():
         texts.append(get_instrument(instrument).title)
@@ -100,6 +101,9 @@ def refresh() -> None:
     languages = sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir()) or [DEFAULT_LANGUAGE]
     for language in languages:
         path = po_path(language)
+        # A fresh template per catalogue: Babel's update shares the template's new messages with
+        # the catalogue, so filling English's msgstr would otherwise fill every other language's.
+        template = extracted()
         if path.exists():
             catalog = read_catalogue(language)
             catalog.update(template, no_fuzzy_matching=True)

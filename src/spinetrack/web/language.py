@@ -24,9 +24,9 @@ from spinetrack.services.patient_side import catalogues
 from spinetrack.web import i18n
 
 LANGUAGE_COOKIE = "spinetrack_language"
-PATIENT_PATHS = ("/q/", "/consult", "/r/")
-"""Pages a patient reads that are translated; only these follow the visitor's language. (The
-library's pages are written in English only for now: their text is knowledge, not catalogue.)"""
+PATIENT_PATHS = ("/q/", "/consult", "/r/", "/library")
+"""Pages a patient reads that are translated; only these follow the visitor's language. The
+library's own text is knowledge (``knowledge/education/<language>/``); its frame is catalogue."""
 
 
 def available() -> tuple[str, ...]:

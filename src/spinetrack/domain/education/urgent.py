@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from spinetrack.domain.education.languages import SOURCE_LANGUAGE, localized_file
 from spinetrack.domain.knowledge import KnowledgeModel, parse
 from spinetrack.domain.sources import Sources
 
@@ -41,5 +42,6 @@ class UrgentCare(KnowledgeModel):
 
 
 @cache
-def urgent_care() -> UrgentCare:
-    return parse(URGENT_FILE, UrgentCare)
+def urgent_care(language: str = SOURCE_LANGUAGE) -> UrgentCare:
+    """The box in ``language`` (English until that language has its own urgent-care file)."""
+    return parse(localized_file(language, "urgent-care.yaml"), UrgentCare)

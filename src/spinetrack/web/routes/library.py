@@ -2,6 +2,11 @@
 
 No sign-in: patients arrive here from a link or a search engine. Pages are rendered from
 ``spinetrack.domain.education``; search works as a plain GET form, so it needs no JavaScript.
+
+The library is for patients, so it speaks the language ``web.language`` chooses for the request
+(the switch's cookie, else the browser's Accept-Language). A page with no translation in that
+language is shown in English with a short notice in the visitor's language; a translation made
+from an older English text is shown with a notice and a link to the current English page.
 """
 
 import threading
@@ -14,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from spinetrack.domain import education
 from spinetrack.domain.education.search import MAX_QUERY
 from spinetrack.web.deps import CurrentVisitor, Visitor
+from spinetrack.web.language import choose
 from spinetrack.web.pages import page_route
 from spinetrack.web.templating import templates
 
@@ -21,8 +27,14 @@ from spinetrack.web.templating import templates
 def _no_such_entry(request: Request, _: Exception) -> HTMLResponse:
     visitor = getattr(request.state, "visitor", None)
     assert isinstance(visitor, Visitor)  # every library page depends on CurrentVisitor
-    return templates.TemplateResponse(
-        request, "library/not_found.html", {**_common(visitor), "q": ""}, status_code=404
+    language = _language(request)
+    return _varied(
+        templates.TemplateResponse(
+            request,
+            "library/not_found.html",
+            {**_common(visitor, language), "q": ""},
+            status_code=404,
+        )
     )
 
 
@@ -30,28 +42,8 @@ router = APIRouter(
     prefix="/library", include_in_schema=False, route_class=page_route(not_found=_no_such_entry)
 )
 
-KINDS = {
-    "condition": "Conditions",
-    "cause": "Causes of pain after surgery",
-    "test": "Tests",
-    "treatment": "Treatments",
-    "guide": "Looking after yourself",
-}
-KIND_OF_ENTRY = {
-    "condition": "Condition",
-    "cause": "Cause of pain after surgery",
-    "test": "Test",
-    "treatment": "Treatment",
-    "guide": "Looking after yourself",
-}
-REGIONS = {"cervical": "neck", "thoracic": "upper back", "lumbar": "low back"}
-EVIDENCE = {
-    "guideline": "Guideline",
-    "systematic_review": "Systematic review",
-    "trial": "Trial",
-    "cohort": "Cohort study",
-    "other": "Other source",
-}
+KIND_ORDER = ("condition", "cause", "test", "treatment", "guide")
+"""The index's groups, in order; their names are in ``library/_labels.html`` (translated there)."""
 
 
 _warming: list[threading.Thread] = []
@@ -72,8 +64,9 @@ def warm_up() -> None:
 
 
 def _build() -> None:
-    education.entries()
-    education.urgent_care()
+    for language in education.languages():
+        education.entries(language)
+        education.urgent_care(language)
     for name in ("library/index.html", "library/entry.html", "library/not_found.html"):
         templates.env.get_template(name)  # compiled once, here, rather than on a first visit
 
@@ -84,19 +77,30 @@ def _ready() -> None:
         thread.join()
 
 
-def _groups() -> list[tuple[str, list[education.Entry]]]:
-    order = list(KINDS)
-    by_kind = sorted(education.entries(), key=lambda e: (order.index(e.kind), e.title.lower()))
-    return [(KINDS[kind], list(items)) for kind, items in groupby(by_kind, key=lambda e: e.kind)]
+def _language(request: Request) -> str:
+    """The visitor's language if the library is written in it, else English."""
+    wanted = choose(request)
+    return wanted if wanted in education.languages() else education.SOURCE_LANGUAGE
 
 
-def _common(visitor: Visitor) -> dict[str, object]:
+def _groups(language: str) -> list[tuple[str, list[education.Entry]]]:
+    ordered = sorted(
+        education.entries(language), key=lambda e: (KIND_ORDER.index(e.kind), e.title.lower())
+    )
+    return [(kind, list(items)) for kind, items in groupby(ordered, key=lambda e: e.kind)]
+
+
+def _varied(response: HTMLResponse) -> HTMLResponse:
+    """The same address answers in the visitor's language: caches must keep one copy per language."""
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+def _common(visitor: Visitor, language: str) -> dict[str, object]:
     return {
         "visitor": visitor,
-        "urgent": education.urgent_care(),
-        "kind_label": KIND_OF_ENTRY,
-        "regions": REGIONS,
-        "evidence_label": EVIDENCE,
+        "urgent": education.urgent_care(language),
+        "library_language": language,
     }
 
 
@@ -105,28 +109,31 @@ def index(
     request: Request, visitor: CurrentVisitor, q: Annotated[str, Query()] = ""
 ) -> HTMLResponse:
     _ready()
+    language = _language(request)
     query = q.strip()[:MAX_QUERY]
     context = {
-        **_common(visitor),
+        **_common(visitor, language),
         "q": query,
-        "results": education.search(query) if query else None,
-        "groups": _groups(),
-        "count": len(education.entries()),
+        "results": education.search(query, language) if query else None,
+        "groups": _groups(language),
+        "count": len(education.entries(language)),
     }
-    return templates.TemplateResponse(request, "library/index.html", context)
+    return _varied(templates.TemplateResponse(request, "library/index.html", context))
 
 
 @router.get("/glossary", response_class=HTMLResponse)
 def glossary(request: Request, visitor: CurrentVisitor) -> HTMLResponse:
     """Every word the pages link, with its meaning: the pages' definitions in one place."""
-    context = {**_common(visitor), "words": education.words()}
-    return templates.TemplateResponse(request, "library/glossary.html", context)
+    language = _language(request)
+    context = {**_common(visitor, language), "words": education.words(language)}
+    return _varied(templates.TemplateResponse(request, "library/glossary.html", context))
 
 
 @router.get("/{entry_id}", response_class=HTMLResponse)
 def page(request: Request, visitor: CurrentVisitor, entry_id: str) -> HTMLResponse:
     _ready()
-    found = education.entry(entry_id)
-    related = [education.entry(related_id) for related_id in found.meta.related]
-    context = {**_common(visitor), "entry": found, "related": related}
-    return templates.TemplateResponse(request, "library/entry.html", context)
+    language = _language(request)
+    found = education.entry(entry_id, language)
+    related = [education.entry(related_id, language) for related_id in found.meta.related]
+    context = {**_common(visitor, language), "entry": found, "related": related}
+    return _varied(templates.TemplateResponse(request, "library/entry.html", context))
