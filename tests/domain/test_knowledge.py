@@ -42,3 +42,13 @@ def test_files_are_listed_sorted_and_parsed_once() -> None:
     assert files == sorted(files) and "registry/surgery.yaml" in files
     assert load_yaml("registry/surgery.yaml") is load_yaml("registry/surgery.yaml")
     assert list_files("no-such-folder") == []
+
+
+def test_a_file_that_is_not_yaml_is_an_error_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spinetrack.domain import knowledge
+
+    monkeypatch.setattr(knowledge, "read_text", lambda _: "rules: [unclosed")
+    with pytest.raises(knowledge.KnowledgeError, match="not valid YAML") as error:
+        knowledge.load_yaml("triage/never-shipped.yaml")
+    assert "triage/never-shipped.yaml" in str(error.value)
+    knowledge.load_yaml.cache_clear()

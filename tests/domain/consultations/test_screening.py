@@ -40,3 +40,21 @@ def test_the_most_urgent_sign_decides_the_instruction() -> None:
     assert [q.id for q in both] == ["saddle_numbness", "fever_wound"]
     assert urgency_of(both) == "emergency"
     assert "emergency" in screening().instructions["emergency"].action.lower()
+
+
+def test_a_screening_file_with_a_repeated_question_or_no_instruction_does_not_load() -> None:
+    from pydantic import ValidationError
+
+    from spinetrack.domain.consultations.screening import Screening, screening
+
+    shipped = screening().model_dump()
+    repeated = {**shipped, "questions": [*shipped["questions"], shipped["questions"][0]]}
+    with pytest.raises(ValidationError, match="question ids must be unique"):
+        Screening.model_validate(repeated)
+    no_same_day = {
+        **shipped,
+        "instructions": {k: v for k, v in shipped["instructions"].items() if k != "same_day"},
+    }
+    if any(q["urgency"] == "same_day" for q in shipped["questions"]):
+        with pytest.raises(ValidationError, match="no instruction for urgency"):
+            Screening.model_validate(no_same_day)

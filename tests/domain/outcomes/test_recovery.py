@@ -28,3 +28,27 @@ def test_the_latest_odi_is_worse_than_the_start_or_the_score_before(
     scores: list[float], baseline: float | None, worse: bool
 ) -> None:
     assert getting_worse("odi", scores, baseline) is worse
+
+
+def test_the_words_of_one_time_point_are_read_by_its_id() -> None:
+    words = recovery_words()
+    for point in schedule():
+        assert words.at(point.id) == words.timepoints[point.id]
+
+
+def test_words_that_skip_a_time_point_do_not_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spinetrack.domain.errors import KnowledgeError
+    from spinetrack.domain.outcomes import recovery
+
+    shipped = recovery_words()
+    first = next(iter(shipped.timepoints))
+    short = shipped.model_copy(
+        update={"timepoints": {k: v for k, v in shipped.timepoints.items() if k != first}}
+    )
+    monkeypatch.setattr(recovery, "parse", lambda *_: short)
+    recovery_words.cache_clear()
+    try:
+        with pytest.raises(KnowledgeError, match="must name exactly the time points"):
+            recovery_words()
+    finally:
+        recovery_words.cache_clear()

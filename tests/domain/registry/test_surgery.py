@@ -66,3 +66,14 @@ def test_unknown_vocabulary_names_the_field_and_the_choices() -> None:
     with pytest.raises(InvalidInput):
         check_approach("sideways")
     assert check_approach("anterior") == "anterior"
+
+
+def test_an_unknown_procedure_or_region_is_refused_on_the_field_given() -> None:
+    with pytest.raises(InvalidInput) as procedure:
+        check_procedure("tonsillectomy", field="surgeries.0.procedure")
+    assert procedure.value.field == "surgeries.0.procedure"
+    assert "fusion" in procedure.value.reason
+    with pytest.raises(InvalidInput) as region:
+        check_region("sacral", field="surgeries.0.region")
+    assert region.value.field == "surgeries.0.region"
+    assert "lumbar" in region.value.reason
