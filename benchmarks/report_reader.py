@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from spinetrack.domain.reports import find_in_reports
+from spinetrack.domain.reports import find_in_reports, is_sign
 from spinetrack.domain.triage import assess
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "domain" / "reports" / "corpus"
@@ -157,6 +157,8 @@ def _read(snippet: Snippet) -> tuple[dict[str, str], float]:
     elapsed = (time.perf_counter() - start) * 1000
     statuses: dict[str, str] = {}
     for mention in found:
+        if is_sign(mention.id):
+            continue  # a warning sign the vocabulary cannot name: the corpus cannot expect it
         if statuses.get(mention.id) != "affirmed":
             statuses[mention.id] = mention.status
     return statuses, elapsed

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import resolved_ranges
+from spinetrack.domain.reports.rules import yields
 from spinetrack.domain.reports.spelling import Corrected, correct
 from spinetrack.domain.reports.values import TREND
 
@@ -68,16 +69,31 @@ def _status(span: "Span", resolved: "Sequence[tuple[int, int]]") -> Status:
     return "affirmed"
 
 
+def _gives_way(span: "Span", spans: "Sequence[Span]") -> bool:
+    """Whether the span lies inside a span of a finding it yields to (finding_terms.yaml)."""
+    others = yields().get(span.label_)
+    if not others:
+        return False
+    return any(
+        other.label_ in others
+        and other.start_char <= span.start_char
+        and span.end_char <= other.end_char
+        for other in spans
+    )
+
+
 def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
     """One mention per finding and span of text: overlapping spans of different findings all
-    stay ("progressive weakness of both legs" is progressive and bilateral), and a finding matched
-    twice over the same words (a phrase and a regex) counts once."""
+    stay ("progressive weakness of both legs" is progressive and bilateral), a finding matched
+    twice over the same words (a phrase and a regex) counts once, and a finding's word inside a
+    longer term of a finding it yields to is that finding's ("faecal incontinence")."""
     resolved = resolved_ranges([(sent.start_char, sent.text) for sent in doc.sents])
     seen: set[tuple[str, int, int]] = set()
+    spans = sorted(doc.spans.get(SPANS, []), key=lambda s: (s.start_char, -s.end_char))
     unique = []
-    for span in sorted(doc.spans.get(SPANS, []), key=lambda s: (s.start_char, -s.end_char)):
+    for span in spans:
         key = (span.label_, span.start_char, span.end_char)
-        if key not in seen:
+        if key not in seen and not _gives_way(span, spans):
             seen.add(key)
             unique.append(span)
     return [
