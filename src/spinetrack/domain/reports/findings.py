@@ -62,11 +62,17 @@ def _status(span: "Span", resolved: "Sequence[tuple[int, int]]") -> Status:
     for attribute, status in _PRECEDENCE:
         if attribute == "is_historical" and trend:
             continue  # "was 71 kg 18 months ago" dates the earlier value, not the finding
+        if attribute == "is_negated" and _within(span, resolved):
+            return "resolved"  # "Retention has resolved": over, which says more than absent
         if getattr(span._, attribute):
             return status
-    if any(start <= span.start_char and span.end_char <= end for start, end in resolved):
+    if _within(span, resolved):
         return "resolved"
     return "affirmed"
+
+
+def _within(span: "Span", ranges: "Sequence[tuple[int, int]]") -> bool:
+    return any(start <= span.start_char and span.end_char <= end for start, end in ranges)
 
 
 def _gives_way(span: "Span", spans: "Sequence[Span]") -> bool:
@@ -109,6 +115,20 @@ def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
     ]
 
 
+def _resolved_later(mentions: list[Mention]) -> list[Mention]:
+    """A finding whose last mention in a report is resolved ("retention 700 mL on day 1 ...
+    Retention has resolved") is resolved in its earlier mentions too."""
+    last: dict[str, Mention] = {}
+    for mention in mentions:
+        last[mention.id] = mention
+    return [
+        replace(m, status="resolved")
+        if m.is_finding and last[m.id].status == "resolved" and last[m.id].start > m.start
+        else m
+        for m in mentions
+    ]
+
+
 def read_mentions(reports: Sequence[str]) -> list[Mention]:
     """Every finding term in the reports with its status, in report and text order."""
     if not reports:
@@ -117,9 +137,9 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
     corrected = [correct(report) for report in reports]
     mentions: list[Mention] = []
     for index, doc in enumerate(nlp.pipe(c.text for c in corrected)):
-        mentions += [
-            _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
-        ]
+        mentions += _resolved_later(
+            [_in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)]
+        )
     return mentions
 
 

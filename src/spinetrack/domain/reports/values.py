@@ -160,8 +160,14 @@ def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list
     return values
 
 
+_WEEK = re.compile(r"\b(?:at|after|by)\s+(\d{1,2})\s*(?:weeks?|wks?|/52)\b", re.I)
+
+
 def _latest_day(sentence: str) -> int | None:
+    """The latest post-operative day the sentence names ("day 2", "POD 9", "at 4 weeks"): a
+    series that starts early and ends later is judged by its latest value's day."""
     days = [int(match.group(1)) for match in _DAY.finditer(sentence)]
+    days += [int(match.group(1)) * 7 for match in _WEEK.finditer(sentence)]
     return max(days) if days else None
 
 
