@@ -41,7 +41,9 @@ _EARLIER_AFTER = re.compile(
     re.I,
 )
 _EARLIER_BEFORE = re.compile(
-    r"(?:\bwas|\bpre-?op(?:erative(?:ly)?)?|\(|\bfrom)\s*[A-Za-z ]{0,12}$", re.I
+    r"(?:\bwas|\bwere|\bpre-?op(?:erative(?:ly)?)?|\(|\bfrom|\byesterday|\blast\s+week|\bon\s+admission|"
+    r"\bat\s+discharge|\bpreviously|\bearlier)\s*[A-Za-z ]{0,12}$",
+    re.I,
 )
 _PREOP = re.compile(r"pre-?op|before\s+(?:the\s+)?(?:surgery|operation)", re.I)
 _CURRENT = re.compile(
