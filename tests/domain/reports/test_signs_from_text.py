@@ -59,7 +59,7 @@ def test_signs_never_reach_extracted_findings() -> None:
             "cauda_equina",
         ),
         (
-            "MRI: extradural collection at T8 compressing the cord, likely haematoma.",
+            "MRI: haematoma at T8 compressing the cord, with cord oedema.",
             "thoracic",
             "myelopathy",
         ),

@@ -101,15 +101,6 @@ RAISED: list[tuple[str, dict[str, Any], str]] = [
         "myelopathy",
     ),
     ("a sensory level in any region", {"signs": {"sensory_level"}}, "myelopathy"),
-    (
-        "a collection compressing the cord",
-        {
-            "region": "thoracic",
-            "findings": {"mri_epidural_collection"},
-            "signs": {"cord_compression"},
-        },
-        "myelopathy",
-    ),
 ]
 
 
@@ -173,6 +164,15 @@ QUIET: list[tuple[str, dict[str, Any], str]] = [
     (
         "cord compression alone on imaging",
         {"region": "cervical", "signs": {"cord_compression"}},
+        "myelopathy",
+    ),
+    (
+        "an abscess compressing the cord is infection, not myelopathy",
+        {
+            "region": "thoracic",
+            "findings": {"mri_epidural_collection"},
+            "signs": {"cord_compression", "infected_collection"},
+        },
         "myelopathy",
     ),
     (
