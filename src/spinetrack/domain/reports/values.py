@@ -36,13 +36,13 @@ _GRADE = re.compile(r"\b([0-5])[+-]?/5\b")
 _PAIN = re.compile(r"\b(\d{1,2})/10\b")
 _PERCENT = re.compile(r"(\d{1,3})\s?%")
 _EARLIER_AFTER = re.compile(
-    r"^[^,;.]{0,25}?\b(?:pre-?op(?:erative(?:ly)?)?|before|yesterday|post[\s-]?op|last\s+week|"
+    r"^\s*(?:->|→|=>|>|down\s+to\b|falling\s+to\b|to\s*$)|^[^,;.]{0,25}?\b(?:pre-?op(?:erative(?:ly)?)?|before|yesterday|post[\s-]?op|last\s+week|"
     r"at\s+\d+\s*(?:weeks?|wks?|months?|pm|am|h)|at\s+\d|in\s+clinic|earlier|previously)\b",
     re.I,
 )
 _EARLIER_BEFORE = re.compile(
-    r"(?:\bwas|\bwere|\bpre-?op(?:erative(?:ly)?)?|\(|\bfrom|\byesterday|\blast\s+week|\bon\s+admission|"
-    r"\bat\s+discharge|\bpreviously|\bearlier)\s*[A-Za-z ]{0,12}$",
+    r"(?:(?:\bwas|\bwere|\bpre-?op(?:erative(?:ly)?)?|\bfrom|\byesterday|\blast\s+week|\bon\s+admission|"
+    r"\bat\s+discharge|\bpreviously|\bearlier)\s*[A-Za-z ]{0,12}|\(\s*)$",
     re.I,
 )
 _PREOP = re.compile(r"pre-?op|before\s+(?:the\s+)?(?:surgery|operation)", re.I)
