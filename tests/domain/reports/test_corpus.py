@@ -15,7 +15,7 @@ from spinetrack.domain.reports.rules import term_rules
 
 SCRIPT = Path(__file__).resolve().parents[3] / "benchmarks" / "text_report.py"
 TESTED_IN = {"affirmed", "negated", "uncertain", "historical"}
-STATUSES = TESTED_IN | {"hypothetical", "family"}
+STATUSES = TESTED_IN | {"hypothetical", "family", "resolved"}
 # A past cancer is the finding itself ("history of breast cancer"), so it has no historical form.
 NO_HISTORICAL_FORM = {"history_of_cancer"}
 

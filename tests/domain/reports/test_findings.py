@@ -43,7 +43,10 @@ def test_a_negative_inside_the_finding_s_own_words_is_not_a_negation() -> None:
 
 
 def test_family_and_past_mentions_are_labelled_and_a_past_cancer_still_counts() -> None:
-    assert _statuses("Her mother had an epidural abscess.") == {"mri_epidural_collection": "family"}
+    assert _statuses("Her mother had an epidural abscess.") == {
+        "mri_epidural_collection": "family",
+        "infected_collection": "family",
+    }
     assert _statuses("Previous discitis in 2019.") == {"mri_discitis": "historical"}
     assert _statuses("History of prostate cancer in 2015.") == {"history_of_cancer": "affirmed"}
 

@@ -17,6 +17,7 @@ from spinetrack.domain.reports.rules import (
     parse_terms,
     term_rules,
 )
+from spinetrack.domain.reports.signs import sign_ids
 from spinetrack.domain.vocabulary import vocabulary
 
 
@@ -29,10 +30,24 @@ def test_both_files_load_with_sources_and_every_term_cites_its_own() -> None:
     assert all(terms.sources for terms in term_rules().terms)
 
 
-def test_every_term_names_a_finding_of_the_vocabulary_once() -> None:
+def test_every_term_names_a_finding_of_the_vocabulary_or_a_sign_once() -> None:
     findings = [terms.finding for terms in term_rules().terms]
     assert len(findings) == len(set(findings))
-    assert set(findings) <= set(vocabulary().findings)
+    assert set(findings) <= set(vocabulary().findings) | sign_ids()
+
+
+def test_signs_are_not_vocabulary_findings_and_each_has_wording() -> None:
+    """A sign shadowing a vocabulary id would leave the finding out of extracted_findings."""
+    assert sign_ids().isdisjoint(vocabulary().findings)
+    assert sign_ids() <= {terms.finding for terms in term_rules().terms}
+
+
+def test_a_finding_can_only_yield_to_a_known_finding() -> None:
+    data = _shipped(TERMS_FILE)
+    data["terms"][3]["yields_to"] = ["bowel_dysfunktion"]
+    with pytest.raises(KnowledgeError) as error:
+        parse_terms(data)
+    assert error.value.field == "terms.3.yields_to.0"
 
 
 def test_an_unknown_finding_id_is_refused_naming_the_field() -> None:

@@ -148,3 +148,25 @@ def test_extracted_findings_carry_their_certainty() -> None:
     report = "No bridging bone at L4-5. Possible lucency around the L5 screws."
     extracted = {f.id: f.certainty for f in assess(_case(reports=[report])).extracted_findings}
     assert extracted == {"ct_no_bridging_bone": "affirmed", "screw_lucency": "uncertain"}
+
+
+def test_a_hedged_screw_lucency_after_fusion_keeps_implant_failure_in_the_top_three() -> None:
+    """Issue 16: uncertain is weaker evidence, never none."""
+    case = _case(reports=["CT: possible lucency around the L5 screws. Mechanical back pain."])
+    top = [cause.id for cause in assess(case).causes[:3]]
+    assert "implant_failure" in top
+    hedged = _score(case, "implant_failure")
+    stated = _score(
+        _case(reports=["CT: lucency around the L5 screws. Mechanical back pain."]),
+        "implant_failure",
+    )
+    assert 0 < hedged < stated
+
+
+def test_extracted_findings_carry_their_certainty_words_and_report() -> None:
+    case = _case(
+        reports=["Wound clean.", "MRI: cannot exclude a recurrent disc herniation at L4/5."]
+    )
+    [finding] = assess(case).extracted_findings
+    assert (finding.id, finding.certainty, finding.report) == ("mri_disc_material", "uncertain", 1)
+    assert finding.text == "recurrent disc herniation"

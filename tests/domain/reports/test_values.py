@@ -5,7 +5,7 @@ import pytest
 from spinetrack.domain.errors import KnowledgeError
 from spinetrack.domain.knowledge import load_yaml
 from spinetrack.domain.reports import find_in_reports
-from spinetrack.domain.reports.values import VALUES_FILE, parse_values, value_rules
+from spinetrack.domain.reports.values import VALUES_FILE, parse_values, read_values, value_rules
 
 
 def _read(text: str) -> dict[str, str]:
@@ -67,3 +67,16 @@ def test_scores_and_weight() -> None:
     assert _read("PHQ-9 4/27, GAD-7 3/21.") == {}
     weight = "Weight 64 kg (was 71 kg at pre-op assessment 18 months ago)."
     assert _read(weight) == {"unexplained_weight_loss": "affirmed"}
+
+
+def test_a_grade_before_an_arrow_or_yesterday_is_the_earlier_one() -> None:
+    """Issue 16: "5/5 -> 4/5", "3/5 today, yesterday 4+/5", "5/5 to 3/5" are weakness getting
+    worse; a grade rising is not."""
+    for sentence in (
+        "Hip flexion 5/5 -> 4/5.",
+        "Hip flexors 3/5 bilat, yesterday 4+/5.",
+        "EHL 5/5 to 3/5 over two days.",
+    ):
+        found = {reading.finding for reading in read_values([(0, sentence)])}
+        assert found == {"new_weakness", "progressive_weakness"}, sentence
+    assert read_values([(0, "Power 4/5 to 5/5 in all groups.")]) == []

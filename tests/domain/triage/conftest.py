@@ -60,8 +60,9 @@ BASE_FACTS = Facts(
 
 def build_facts(**changes: Any) -> Facts:
     """Facts of a lumbar fusion 400 days ago, with ``changes``; months follow days."""
-    if "findings" in changes:
-        changes["findings"] = frozenset(changes["findings"])
+    for name in ("findings", "signs"):
+        if name in changes:
+            changes[name] = frozenset(changes[name])
     if "days_since_surgery" in changes:
         changes["months_since_surgery"] = months_from_days(changes["days_since_surgery"])
     return replace(BASE_FACTS, **changes)

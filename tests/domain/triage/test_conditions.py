@@ -29,6 +29,14 @@ def test_a_finding_holds_only_when_the_case_lists_it(make_facts: FactsBuilder) -
     assert rule.supporting_findings(make_facts(findings={"smoker"})) == ["smoker"]
 
 
+def test_a_sign_holds_only_when_the_reports_state_it(make_facts: FactsBuilder) -> None:
+    rule = cond({"type": "sign", "id": "sensory_level"})
+    assert rule.holds(make_facts(signs={"sensory_level"}))
+    assert not rule.holds(make_facts(findings={"hyperreflexia"}))
+    assert rule.supporting_findings(make_facts(signs={"sensory_level"})) == ["sensory_level"]
+    assert list(rule.references()) == []
+
+
 def test_an_unknown_course_never_matches(make_facts: FactsBuilder) -> None:
     rule = cond({"type": "course", "one_of": ["never_improved", "improving"]})
     assert rule.holds(make_facts(course="improving"))
@@ -168,6 +176,7 @@ def test_references_name_the_vocabulary_section_of_each_id() -> None:
         {"type": "any_of", "of": []},
         {"type": "level", "vertebra": "sacrum"},
         {"type": "pain_pattern", "predominant": "leg"},
+        {"type": "sign", "id": "smoker"},
     ],
 )
 def test_a_misspelt_or_impossible_condition_does_not_load(data: dict[str, Any]) -> None:

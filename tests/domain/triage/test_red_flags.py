@@ -74,6 +74,33 @@ RAISED: list[tuple[str, dict[str, Any], str]] = [
         "malignancy",
     ),
     ("significant trauma", {"findings": {"significant_trauma"}}, "fracture"),
+    (
+        "raised CRP four weeks after surgery",
+        {"findings": {"crp_elevated"}, "days_since_surgery": 30},
+        "infection",
+    ),
+    (
+        "night sweats in the first three months",
+        {"findings": {"night_sweats"}, "days_since_surgery": 20},
+        "infection",
+    ),
+    (
+        "night sweats with immunosuppression",
+        {"findings": {"night_sweats", "immunosuppression"}},
+        "infection",
+    ),
+    ("a collection called an abscess", {"signs": {"infected_collection"}}, "infection"),
+    (
+        "haematoma compressing the thecal sac",
+        {"findings": {"mri_epidural_collection"}, "signs": {"thecal_sac_compression"}},
+        "cauda_equina",
+    ),
+    (
+        "cord signal change",
+        {"region": "cervical", "signs": {"cord_signal_change"}},
+        "myelopathy",
+    ),
+    ("a sensory level in any region", {"signs": {"sensory_level"}}, "myelopathy"),
 ]
 
 
@@ -109,6 +136,50 @@ QUIET: list[tuple[str, dict[str, Any], str]] = [
     ("past cancer alone", {"findings": {"history_of_cancer"}}, "malignancy"),
     ("night pain without cancer", {"findings": {"night_pain"}}, "malignancy"),
     ("new falls are not trauma", {"findings": {"falls"}}, "fracture"),
+    (
+        "raised CRP at three weeks is still the early curve",
+        {"findings": {"crp_elevated"}, "days_since_surgery": 21},
+        "infection",
+    ),
+    (
+        "night sweats long after surgery",
+        {"findings": {"night_sweats"}, "days_since_surgery": 400},
+        "infection",
+    ),
+    (
+        "a haematoma without compression",
+        {"findings": {"mri_epidural_collection"}},
+        "infection",
+    ),
+    (
+        "a haematoma without compression is not cauda equina",
+        {"findings": {"mri_epidural_collection"}},
+        "cauda_equina",
+    ),
+    (
+        "a disc compressing the sac is not cauda equina",
+        {"findings": {"mri_disc_material"}, "signs": {"thecal_sac_compression"}},
+        "cauda_equina",
+    ),
+    (
+        "cord compression alone on imaging",
+        {"region": "cervical", "signs": {"cord_compression"}},
+        "myelopathy",
+    ),
+    (
+        "an abscess compressing the cord is infection, not myelopathy",
+        {
+            "region": "thoracic",
+            "findings": {"mri_epidural_collection"},
+            "signs": {"cord_compression", "infected_collection"},
+        },
+        "myelopathy",
+    ),
+    (
+        "thoracic retention with a sensory level is the cord",
+        {"region": "thoracic", "findings": {"urinary_retention"}, "signs": {"sensory_level"}},
+        "cauda_equina",
+    ),
 ]
 
 
@@ -128,6 +199,13 @@ def test_a_case_without_warning_signs_raises_nothing(make_facts: FactsBuilder) -
         "psychological_distress",
     }
     assert flags(make_facts(findings=findings)) == []
+
+
+def test_a_sign_is_named_as_evidence(make_facts: FactsBuilder) -> None:
+    rules = checked_rules()
+    facts = make_facts(region="cervical", signs=frozenset({"cord_signal_change"}))
+    (myelopathy,) = raised_red_flags(rules.red_flags, rules.vocabulary.urgencies, facts)
+    assert myelopathy.evidence == ["cord_signal_change"]
 
 
 def test_emergencies_come_before_urgent_flags(make_facts: FactsBuilder) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import resolved_ranges
+from spinetrack.domain.reports.rules import yields
 from spinetrack.domain.reports.spelling import Corrected, correct
 from spinetrack.domain.reports.values import TREND
 
@@ -61,23 +62,44 @@ def _status(span: "Span", resolved: "Sequence[tuple[int, int]]") -> Status:
     for attribute, status in _PRECEDENCE:
         if attribute == "is_historical" and trend:
             continue  # "was 71 kg 18 months ago" dates the earlier value, not the finding
+        if attribute == "is_negated" and _within(span, resolved):
+            return "resolved"  # "Retention has resolved": over, which says more than absent
         if getattr(span._, attribute):
             return status
-    if any(start <= span.start_char and span.end_char <= end for start, end in resolved):
+    if _within(span, resolved):
         return "resolved"
     return "affirmed"
 
 
+def _within(span: "Span", ranges: "Sequence[tuple[int, int]]") -> bool:
+    return any(start <= span.start_char and span.end_char <= end for start, end in ranges)
+
+
+def _gives_way(span: "Span", spans: "Sequence[Span]") -> bool:
+    """Whether the span lies inside a span of a finding it yields to (finding_terms.yaml)."""
+    others = yields().get(span.label_)
+    if not others:
+        return False
+    return any(
+        other.label_ in others
+        and other.start_char <= span.start_char
+        and span.end_char <= other.end_char
+        for other in spans
+    )
+
+
 def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
     """One mention per finding and span of text: overlapping spans of different findings all
-    stay ("progressive weakness of both legs" is progressive and bilateral), and a finding matched
-    twice over the same words (a phrase and a regex) counts once."""
+    stay ("progressive weakness of both legs" is progressive and bilateral), a finding matched
+    twice over the same words (a phrase and a regex) counts once, and a finding's word inside a
+    longer term of a finding it yields to is that finding's ("faecal incontinence")."""
     resolved = resolved_ranges([(sent.start_char, sent.text) for sent in doc.sents])
     seen: set[tuple[str, int, int]] = set()
+    spans = sorted(doc.spans.get(SPANS, []), key=lambda s: (s.start_char, -s.end_char))
     unique = []
-    for span in sorted(doc.spans.get(SPANS, []), key=lambda s: (s.start_char, -s.end_char)):
+    for span in spans:
         key = (span.label_, span.start_char, span.end_char)
-        if key not in seen:
+        if key not in seen and not _gives_way(span, spans):
             seen.add(key)
             unique.append(span)
     return [
@@ -93,6 +115,20 @@ def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
     ]
 
 
+def _resolved_later(mentions: list[Mention]) -> list[Mention]:
+    """A finding whose last mention in a report is resolved ("retention 700 mL on day 1 ...
+    Retention has resolved") is resolved in its earlier mentions too."""
+    last: dict[str, Mention] = {}
+    for mention in mentions:
+        last[mention.id] = mention
+    return [
+        replace(m, status="resolved")
+        if m.is_finding and last[m.id].status == "resolved" and last[m.id].start > m.start
+        else m
+        for m in mentions
+    ]
+
+
 def read_mentions(reports: Sequence[str]) -> list[Mention]:
     """Every finding term in the reports with its status, in report and text order."""
     if not reports:
@@ -101,9 +137,9 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
     corrected = [correct(report) for report in reports]
     mentions: list[Mention] = []
     for index, doc in enumerate(nlp.pipe(c.text for c in corrected)):
-        mentions += [
-            _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
-        ]
+        mentions += _resolved_later(
+            [_in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)]
+        )
     return mentions
 
 

@@ -6,7 +6,6 @@ case without report text never pays its import and build time (about a second).
 """
 
 import importlib.util
-import logging
 import sys
 import types
 import warnings
@@ -28,15 +27,6 @@ text can give several findings ("progressive weakness of both legs")."""
 # medspaCy's pysbd splitter, not its default PyRuSH: PyRuSH measured ~20 ms per 1,000 characters
 # here (1,000 reports would take 10-20 s), pysbd ~3 ms, and pysbd splits report lines more cleanly.
 SENTENCES = "medspacy_pysbd"
-
-
-def _quiet() -> None:
-    """Keep the NLP libraries' logging away from the user: PyRuSH logs every token at DEBUG
-    through loguru, and spaCy logs through the standard logging module."""
-    from loguru import logger
-
-    logger.disable("PyRuSH")
-    logging.getLogger("spacy").setLevel(logging.ERROR)
 
 
 def _defer_nltk() -> None:
@@ -114,8 +104,11 @@ def modifier_dicts() -> list[dict[str, Any]]:
 
 @cache
 def pipeline() -> "Language":
-    """The report pipeline, built on first use and then shared by every caller in the process."""
-    _quiet()
+    """The report pipeline, built on first use and then shared by every caller in the process.
+
+    It leaves the process's logging as it found it (issue 17): no logger's level is changed and no
+    library is silenced. Nothing here needs it: the only noisy component, PyRuSH (which logs every
+    token through loguru), is not in this pipeline, which splits sentences with pysbd."""
     _defer_nltk()
     # spaCy 3.7 imports a name click has deprecated; the warning is about spaCy's CLI, which we do
     # not use, so it is kept from the user. Runs once, at first use.

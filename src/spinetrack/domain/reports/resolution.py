@@ -51,7 +51,8 @@ def resolved_ranges(sentences: Sequence[tuple[int, str]]) -> list[tuple[int, int
             if _NOT_BEFORE.search(sentence[: match.start()]):
                 continue
             ranges.append((offset, offset + match.start()))
-            if index > 0 and opener.match(sentence[: match.start()] or sentence):
+            continues = sentence[:1].islower()  # the splitter cut a clause after ";"
+            if index > 0 and (continues or opener.match(sentence[: match.start()] or sentence)):
                 previous_offset, previous = sentences[index - 1]
                 ranges.append((previous_offset, previous_offset + len(previous)))
     return ranges

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator, model_validator
 
 from spinetrack.domain.errors import KnowledgeError
 from spinetrack.domain.knowledge import KnowledgeModel, parse
+from spinetrack.domain.reports.signs import sign_ids
 from spinetrack.domain.sources import Sources
 from spinetrack.domain.vocabulary import vocabulary
 
@@ -55,9 +56,12 @@ class _Wording(KnowledgeModel):
 
 
 class FindingTerms(_Wording):
-    """How reports name one finding of the triage vocabulary."""
+    """How reports name one finding of the triage vocabulary (or one sign of signs.yaml)."""
 
     finding: str
+    yields_to: list[str] = Field(default_factory=list)
+    """Findings whose wording contains this one's ("incontinence" inside "faecal incontinence"):
+    a mention of this finding that lies wholly inside a mention of one of them is theirs."""
     note: str | None = None
     sources: Sources
 
@@ -88,8 +92,9 @@ class ModifierRules(KnowledgeModel):
 
 
 def _check_ids(file: str, named: list[tuple[str, str]]) -> None:
-    """Refuse a finding id the vocabulary does not know; ``named`` holds (field, id) pairs."""
-    known = vocabulary().findings
+    """Refuse a finding id that neither the vocabulary nor signs.yaml knows; ``named`` holds
+    (field, id) pairs."""
+    known = set(vocabulary().findings) | sign_ids()
     for where, finding in named:
         if finding not in known:
             raise KnowledgeError(file, where, f"unknown finding {finding!r}")
@@ -99,8 +104,23 @@ def parse_terms(data: Any | None = None) -> TermRules:
     """The target terms (the shipped file, or ``data`` shaped like it); every finding they name
     must be in the triage vocabulary."""
     rules = parse(TERMS_FILE, TermRules, data)
-    _check_ids(TERMS_FILE, [(f"terms.{i}.finding", t.finding) for i, t in enumerate(rules.terms)])
+    named = [(f"terms.{i}.finding", t.finding) for i, t in enumerate(rules.terms)]
+    named += [
+        (f"terms.{i}.yields_to.{j}", other)
+        for i, t in enumerate(rules.terms)
+        for j, other in enumerate(t.yields_to)
+    ]
+    _check_ids(TERMS_FILE, named)
     return rules
+
+
+@cache
+def yields() -> dict[str, frozenset[str]]:
+    """For each finding, the findings a mention of it nested inside a mention of gives way to."""
+    found: dict[str, set[str]] = {}
+    for terms in term_rules().terms:
+        found.setdefault(terms.finding, set()).update(terms.yields_to)
+    return {finding: frozenset(others) for finding, others in found.items() if others}
 
 
 def parse_modifiers(data: Any | None = None) -> ModifierRules:

@@ -36,12 +36,14 @@ _GRADE = re.compile(r"\b([0-5])[+-]?/5\b")
 _PAIN = re.compile(r"\b(\d{1,2})/10\b")
 _PERCENT = re.compile(r"(\d{1,3})\s?%")
 _EARLIER_AFTER = re.compile(
-    r"^[^,;.]{0,25}?\b(?:pre-?op(?:erative(?:ly)?)?|before|yesterday|post[\s-]?op|last\s+week|"
+    r"^\s*(?:->|→|=>|>|down\s+to\b|falling\s+to\b|to\s*$)|^[^,;.]{0,25}?\b(?:pre-?op(?:erative(?:ly)?)?|before|yesterday|post[\s-]?op|last\s+week|"
     r"at\s+\d+\s*(?:weeks?|wks?|months?|pm|am|h)|at\s+\d|in\s+clinic|earlier|previously)\b",
     re.I,
 )
 _EARLIER_BEFORE = re.compile(
-    r"(?:\bwas|\bpre-?op(?:erative(?:ly)?)?|\(|\bfrom)\s*[A-Za-z ]{0,12}$", re.I
+    r"(?:(?:\bwas|\bwere|\bpre-?op(?:erative(?:ly)?)?|\bfrom|\byesterday|\blast\s+week|\bon\s+admission|"
+    r"\bat\s+discharge|\bpreviously|\bearlier)\s*[A-Za-z ]{0,12}|\(\s*)$",
+    re.I,
 )
 _PREOP = re.compile(r"pre-?op|before\s+(?:the\s+)?(?:surgery|operation)", re.I)
 _CURRENT = re.compile(
@@ -160,8 +162,14 @@ def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list
     return values
 
 
+_WEEK = re.compile(r"\b(?:at|after|by)\s+(\d{1,2})\s*(?:weeks?|wks?|/52)\b", re.I)
+
+
 def _latest_day(sentence: str) -> int | None:
+    """The latest post-operative day the sentence names ("day 2", "POD 9", "at 4 weeks"): a
+    series that starts early and ends later is judged by its latest value's day."""
     days = [int(match.group(1)) for match in _DAY.finditer(sentence)]
+    days += [int(match.group(1)) * 7 for match in _WEEK.finditer(sentence)]
     return max(days) if days else None
 
 

@@ -2,7 +2,7 @@
 
 Each rule file names a condition by its ``type``; a misspelt type or field is a load error.
 Compound:  all_of · any_of · at_least · not
-Case:      finding · course · procedure · instrumented · region · level · age
+Case:      finding · sign · course · procedure · instrumented · region · level · age
 Pain:      pain_pattern · pain_score · pain_free_interval_days
 Timing:    days_since_surgery · months_since_surgery (from the index surgery)
 Ranges are half-open: ``at_least`` is inclusive, ``below`` exclusive, so windows never overlap.
@@ -12,9 +12,10 @@ from abc import abstractmethod
 from collections.abc import Iterator
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel
+from spinetrack.domain.reports.signs import sign_ids
 from spinetrack.domain.triage.facts import Facts
 
 Reference = tuple[str, str]
@@ -137,6 +138,27 @@ class FindingIs(_Base):
 
     def references(self) -> Iterator[Reference]:
         yield ("findings", self.id)
+
+
+class SignIs(_Base):
+    """Holds when the reports state (or suggest) a warning sign of knowledge/reports/signs.yaml,
+    one the vocabulary has no finding for ("cord signal change", "sensory level")."""
+
+    type: Literal["sign"]
+    id: str
+
+    @field_validator("id")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in sign_ids():
+            raise ValueError(f"unknown sign {value!r} (knowledge/reports/signs.yaml)")
+        return value
+
+    def holds(self, facts: Facts) -> bool:
+        return self.id in facts.signs
+
+    def supporting_findings(self, facts: Facts) -> list[str]:
+        return [self.id] if self.id in facts.signs else []
 
 
 class CourseIs(_Base):
@@ -269,6 +291,7 @@ Condition = Annotated[
     | AtLeast
     | Not
     | FindingIs
+    | SignIs
     | CourseIs
     | ProcedureIs
     | Instrumented

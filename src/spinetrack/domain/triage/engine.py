@@ -38,7 +38,12 @@ def assess(case: Case | Mapping[str, object]) -> Assessment:
     checked = parse_case(case)
     rules = checked_rules()
     text = extract_findings(checked.reports)
-    facts = facts_of(checked, [finding.id for finding in text.extracted], uncertain=text.uncertain)
+    facts = facts_of(
+        checked,
+        [finding.id for finding in text.extracted],
+        uncertain=text.uncertain,
+        signs=text.signs,
+    )
     ranked = rank_causes(rules.causes, facts)
     cause_ids = [scored.rule.id for scored in ranked]
     return Assessment(

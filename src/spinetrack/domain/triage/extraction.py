@@ -18,6 +18,10 @@ class TextFindings:
 
     extracted: list[ExtractedFinding]
     uncertain: frozenset[str]
+    signs: frozenset[str] = frozenset()
+    """Warning signs the reports state or suggest that the vocabulary has no finding for
+    (knowledge/reports/signs.yaml); only red-flag rules read them, and a suggested sign counts
+    as a stated one there."""
 
 
 NO_TEXT = TextFindings(extracted=[], uncertain=frozenset())
@@ -28,9 +32,10 @@ def extract_findings(reports: Sequence[str]) -> TextFindings:
     report index; a case without reports does not load the report reader at all."""
     if not reports:
         return NO_TEXT
-    from spinetrack.domain.reports import find_in_reports  # the reader loads only when needed
+    from spinetrack.domain.reports import find_in_reports, is_sign  # loads only when needed
 
-    found = find_in_reports(reports)
+    mentions = find_in_reports(reports)
+    found = [m for m in mentions if not is_sign(m.id)]
     affirmed = {m.id for m in found if m.status == "affirmed"}
     return TextFindings(
         extracted=[
@@ -38,4 +43,5 @@ def extract_findings(reports: Sequence[str]) -> TextFindings:
             for m in found
         ],
         uncertain=frozenset(m.id for m in found if m.id not in affirmed),
+        signs=frozenset(m.id for m in mentions if is_sign(m.id)),
     )

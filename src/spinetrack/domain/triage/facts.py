@@ -33,6 +33,9 @@ class Facts:
     procedures: frozenset[str]
     uncertain_findings: frozenset[str] = frozenset()
     """Findings only a report suggests ("possible", "cannot rule out"): they count, weighing less."""
+    signs: frozenset[str] = frozenset()
+    """Warning signs read from the reports that are not vocabulary findings (knowledge/reports/
+    signs.yaml): red-flag rules read them with the ``sign`` condition."""
 
     def pain_scores(self) -> tuple[float, ...]:
         """The pain scores the case reports (axial, limb), leaving out the ones it does not."""
@@ -40,7 +43,11 @@ class Facts:
 
 
 def facts_of(
-    case: Case, extra_findings: Iterable[str] = (), *, uncertain: Iterable[str] = ()
+    case: Case,
+    extra_findings: Iterable[str] = (),
+    *,
+    uncertain: Iterable[str] = (),
+    signs: Iterable[str] = (),
 ) -> Facts:
     """The facts of a validated case; ``extra_findings`` are those read from its reports, and
     ``uncertain`` those of them the reports only suggest (a finding the case lists is certain)."""
@@ -62,4 +69,5 @@ def facts_of(
         index_levels=tuple(index.levels),
         procedures=frozenset(s.procedure for s in case.surgeries),
         uncertain_findings=frozenset(uncertain).difference(case.findings),
+        signs=frozenset(signs),
     )
