@@ -205,7 +205,11 @@ def test_a_sign_is_named_as_evidence(make_facts: FactsBuilder) -> None:
     rules = checked_rules()
     facts = make_facts(region="cervical", signs=frozenset({"cord_signal_change"}))
     (myelopathy,) = raised_red_flags(rules.red_flags, rules.vocabulary.urgencies, facts)
-    assert myelopathy.evidence == ["cord_signal_change"]
+    from spinetrack.domain.reports.signs import sign_evidence
+
+    [evidence] = myelopathy.evidence
+    assert evidence == sign_evidence("cord_signal_change")
+    assert evidence.startswith("report: ") and "spinal cord" in evidence
 
 
 def test_emergencies_come_before_urgent_flags(make_facts: FactsBuilder) -> None:

@@ -51,3 +51,16 @@ def sign_ids() -> frozenset[str]:
 def is_sign(identifier: str) -> bool:
     """Whether a mention's id names a sign rather than a vocabulary finding."""
     return identifier in sign_ids()
+
+
+SIGN_EVIDENCE_PREFIX = "report: "
+"""How a sign is named in a red flag's evidence. The contract's evidence lists finding ids or a
+prefixed phrase (``timing: …``); a sign is not a vocabulary id, so it is written as words a
+clinician or an EHR can show as they are: ``report: T2 signal change … within the spinal cord``."""
+
+
+@cache
+def sign_evidence(sign_id: str) -> str:
+    """The evidence text of a sign: the prefix and the sign's description."""
+    [sign] = [s for s in parse_signs().signs if s.id == sign_id]
+    return SIGN_EVIDENCE_PREFIX + sign.description

@@ -15,7 +15,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import Field, field_validator, model_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel
-from spinetrack.domain.reports.signs import sign_ids
+from spinetrack.domain.reports.signs import sign_evidence, sign_ids
 from spinetrack.domain.triage.facts import Facts
 
 Reference = tuple[str, str]
@@ -158,7 +158,7 @@ class SignIs(_Base):
         return self.id in facts.signs
 
     def supporting_findings(self, facts: Facts) -> list[str]:
-        return [self.id] if self.id in facts.signs else []
+        return [sign_evidence(self.id)] if self.id in facts.signs else []
 
 
 class CourseIs(_Base):
