@@ -35,7 +35,7 @@ def _send(world: World, remote: str, **changes: Any) -> int:
 
 
 def _stored(world: World) -> int:
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         return int(session.scalar(select(func.count()).select_from(ConsultationRequest)) or 0)
 
 
@@ -102,7 +102,7 @@ def test_an_urgent_request_stays_in_sight_under_a_flood_from_many_addresses(
 ) -> None:
     genuine_at = datetime.now(UTC) - timedelta(minutes=30)
     genuine = _send(world, "198.51.100.7", screening=URGENT, given_name="Genuine", phone="0123456")
-    with world.database.sessions.begin() as session:
+    with world.database.sessions.sessionmaker.begin() as session:
         session.execute(
             update(ConsultationRequest)
             .where(ConsultationRequest.id == genuine)

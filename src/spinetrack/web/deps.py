@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.credentials import new_secret, same
 from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.access.sign_in import session_actor
 from spinetrack.services.operations.database import Database
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 SESSION_COOKIE = "spinetrack_session"
 MAX_ID = 2_147_483_647
@@ -31,12 +31,12 @@ class BadForm(Exception):
     """A form post without a valid CSRF token."""
 
 
-async def _sessions(request: Request) -> sessionmaker[Session]:
+async def _sessions(request: Request) -> UnitOfWorkFactory:
     database: Database = request.app.state.database
     return database.sessions
 
 
-PageSessions = Annotated[sessionmaker[Session], Depends(_sessions)]
+PageSessions = Annotated[UnitOfWorkFactory, Depends(_sessions)]
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ so `audit show --patient` lists a whole-clinic list, worklist or export too (iss
 from pathlib import Path
 
 from sqlalchemy import select
-from tests.services.records.test_enrol_patient import new_patient
 from tests.services.clinician.test_worklist import TODAY, operated
+from tests.services.records.test_enrol_patient import new_patient
 from tests.support.world import World
 
 from spinetrack.services.access.actor import system_actor
@@ -107,7 +107,7 @@ def test_the_patients_a_read_returned_are_covered_by_the_chain(world: World) -> 
         limit=500,
     )
     assert verify_chain(sessions=world.database.sessions).intact
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "patient.list")).one()
         assert set(decode_ids(entry.patients)) == set(ids)
         entry.patients = encode_ids(ids[1:])

@@ -5,9 +5,9 @@ converted consultation request, or a foreign key stops the reset half-way."""
 from datetime import date
 
 from sqlalchemy import func, select
+from tests.services.followup.test_outbox import SYSTEM, _due_patient
 from tests.services.patient_side.test_consultations import _send
 from tests.services.records.test_enrol_patient import new_patient
-from tests.services.followup.test_outbox import SYSTEM, _due_patient
 from tests.support.world import World
 
 from spinetrack.services.followup.contact_history import NewContact, record_contact
@@ -48,7 +48,7 @@ def test_erasing_a_clinic_clears_links_outbox_contacts_and_converted_requests(
     erased = erase_clinic_data(sessions=sessions, actor=world.admin, clinic_id=world.clinic)
 
     assert erased == 2
-    with sessions() as session:
+    with sessions.sessionmaker() as session:
         for table in (Patient, PatientLink, OutboxMessage, ContactAttempt):
             count = session.scalar(
                 select(func.count()).select_from(table).where(table.clinic_id == world.clinic)

@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from spinetrack import __version__
 from spinetrack.domain.errors import NotFound
@@ -21,6 +21,7 @@ from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.clinician.letter_chart import data_uri, letter_chart
 from spinetrack.services.records.patient_status import score_points
 from spinetrack.storage.tables import User
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 # The letter is rendered like the registry report (same templates folder and stylesheet) but
 # without importing the report's module, which loads the statistics and plotting libraries.
@@ -104,7 +105,7 @@ def _by_day(scores: list[tuple[int, str, float]]) -> list[tuple[int, dict[str, f
 
 def patient_letter(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int | None = None,

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.domain.instruments.registry import get_instrument
 from spinetrack.domain.outcomes import PatientOutcome as Outcome
 from spinetrack.domain.outcomes import classify_patient, schedule
@@ -30,6 +28,7 @@ from spinetrack.services.records.views import (
     SurgeryView,
 )
 from spinetrack.services.triage.assess_patient import CLINICIANS, FindingView, StoredAssessment
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 UNITS_PER_POINT = 10**9
 """Thresholds are kept as integer billionths of a point (`domain.instruments.rounding`)."""
@@ -208,7 +207,7 @@ def _age(birth: date, on: date) -> int:
 
 def open_patient_page(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int,

@@ -4,7 +4,6 @@ The audit trail itself is kept: it records that the erasure happened and who ask
 """
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
@@ -22,6 +21,7 @@ from spinetrack.storage.tables import (
     Surgery,
     TriageAssessment,
 )
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 # Children before parents, so no foreign key is ever left dangling.
 _ORDER = (
@@ -39,7 +39,7 @@ _ORDER = (
 )
 
 
-def erase_clinic_data(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int) -> int:
+def erase_clinic_data(*, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int) -> int:
     """Returns how many patients were erased."""
     with audited(sessions, actor, "clinic.erase_patient_data", clinic_id=clinic_id) as work:
         actor.require(clinic_id, frozenset({"admin"}))

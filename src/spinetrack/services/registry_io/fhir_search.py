@@ -14,7 +14,7 @@ from typing import Any
 
 from fhir.resources.R4B.resource import Resource
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.interop.fhir.bundle_out import registry_resources
@@ -58,7 +58,7 @@ from spinetrack.storage.tables import (
     Surgery,
     TriageAssessment,
 )
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 SEARCHABLE = (
     "Patient",
@@ -542,7 +542,7 @@ def _search_patients(uow: UnitOfWork, clinic_id: int, query: Query) -> Page:
     return Page(resources, total, len(found) > query.count, shown)
 
 
-def search(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, query: Query) -> Page:
+def search(*, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, query: Query) -> Page:
     """One page of the clinic's resources of one type that match the query."""
     with audited(sessions, actor, "fhir.search", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
@@ -567,7 +567,7 @@ def search(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, que
 
 def read(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     resource_type: str,

@@ -5,7 +5,7 @@ change is one audited transaction and checked before it is stored."""
 from collections.abc import Mapping
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments import get_instrument, instrument_ids
@@ -14,6 +14,7 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.import_fhir import import_settings
 from spinetrack.storage.tables import ClinicMrnSystem, ClinicQuestionnaireMap
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 ADMINS = frozenset({"admin"})
 MAX_URI = 255
@@ -28,7 +29,7 @@ def _uri(value: str, field: str) -> str:
     return value
 
 
-def mrn_systems(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int) -> list[str]:
+def mrn_systems(*, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int) -> list[str]:
     """Every system a patient of the clinic is matched in, its own first."""
     with audited(sessions, actor, "fhir.settings.read", clinic_id=clinic_id) as work:
         actor.require(clinic_id, ADMINS)
@@ -37,7 +38,7 @@ def mrn_systems(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int
 
 
 def add_mrn_system(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, system: str
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, system: str
 ) -> None:
     with audited(sessions, actor, "fhir.settings.mrn_system.add", clinic_id=clinic_id) as work:
         actor.require(clinic_id, ADMINS)
@@ -49,7 +50,7 @@ def add_mrn_system(
 
 
 def remove_mrn_system(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, system: str
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, system: str
 ) -> bool:
     with audited(sessions, actor, "fhir.settings.mrn_system.remove", clinic_id=clinic_id) as work:
         actor.require(clinic_id, ADMINS)
@@ -72,7 +73,7 @@ def mrn_systems_of(session: Session, clinic_id: int) -> list[str]:
 
 def map_questionnaire(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     canonical: str,

@@ -8,7 +8,6 @@ import_records for how records are matched)."""
 from typing import Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.interop.fhir.bundle_in import ImportSettings, load_bundle, read_bundle
 from spinetrack.interop.fhir.outside_answers import QuestionnaireMap
@@ -22,7 +21,7 @@ from spinetrack.services.registry_io.import_records import (
     upsert,
 )
 from spinetrack.storage.tables import ClinicMrnSystem, ClinicQuestionnaireMap
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 WRITERS = frozenset({"admin", "clinician", "staff"})
 Mode = Literal["all-or-nothing", "accept-valid"]
@@ -53,7 +52,7 @@ def import_settings(uow: UnitOfWork, clinic_id: int) -> ImportSettings:
 
 def import_fhir(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     bundle: bytes,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outcomes import ScorePoint
@@ -27,6 +27,7 @@ from spinetrack.storage.bulk_rows import batched_insert, uniform_rows
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.statistics import refresh_statistics
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 Progress = Callable[[int], None]
 
@@ -197,7 +198,7 @@ def _link_revisions(session: Session, batch: list[_Checked], surgery_ids: list[i
 
 def import_patients(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patients: Sequence[ImportedPatient],

@@ -20,7 +20,7 @@ from typing import TypeVar, cast
 
 import polars as pl
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from spinetrack.analytics.cohort import (
     CAUSES_SCHEMA,
@@ -50,7 +50,7 @@ from spinetrack.storage.tables import (
     TriageAssessment,
     User,
 )
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 DASHBOARD_ROLES = frozenset({"admin", "clinician", "analyst"})
 _KEPT = 4  # prepared registries kept in memory (clinics x days)
@@ -182,7 +182,7 @@ def prepared_registry(uow: UnitOfWork, clinic_id: int, read_on: date) -> Prepare
 
 def registry_dashboard(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     filters: Filters,
@@ -234,7 +234,7 @@ VIEWS = _Views()
 
 def registry_view(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     filters: Filters,
@@ -265,16 +265,16 @@ def registry_view(
         return value
 
 
-def sole_clinic(sessions: sessionmaker[Session]) -> int | None:
+def sole_clinic(sessions: UnitOfWorkFactory) -> int | None:
     """The clinic's id when the database holds exactly one (the usual single-practice install)."""
-    with UnitOfWork(sessions, read_only=True) as uow:
+    with sessions(read_only=True) as uow:
         ids = uow.session.scalars(select(Clinic.id).limit(2)).all()
         return ids[0] if len(ids) == 1 else None
 
 
 def dashboard_tables(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     filters: Filters,
@@ -291,7 +291,7 @@ def dashboard_tables(
 
 def deidentified_selection(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     filters: Filters,
@@ -339,7 +339,7 @@ def deidentified_selection(
 
 
 def set_disclosure_threshold(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, threshold: int | None
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, threshold: int | None
 ) -> int:
     """Set the clinic's smallest published count (None: back to the default); admins only,
     never below the floor in knowledge/analytics/disclosure.yaml. Returns the threshold now
