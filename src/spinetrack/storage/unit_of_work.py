@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.storage.engine import READ_ONLY
 from spinetrack.storage.repositories.access import AccessRepository
+from spinetrack.storage.repositories.analytics import AnalyticsRepository
 from spinetrack.storage.repositories.audit import AuditRepository
 from spinetrack.storage.repositories.clinics import ClinicRepository, UserRepository
 from spinetrack.storage.repositories.idempotency import IdempotencyRepository
@@ -100,6 +101,9 @@ class UnitOfWork:
 
     def patients(self, clinic_id: int) -> PatientRepository:
         return PatientRepository(self.session, clinic_id)
+
+    def analytics(self, clinic_id: int) -> AnalyticsRepository:
+        return AnalyticsRepository(self.session, clinic_id)
 
     def consultations(self, clinic_id: int) -> ConsultationRepository:
         return ConsultationRepository(self.session, clinic_id)

@@ -91,7 +91,7 @@ def test_stored_records_give_the_expected_figures(world: World) -> None:
 def test_frames_carry_no_names_or_record_numbers(world: World) -> None:
     operated_patient(world, "S3", {-3: 2})
     with world.database.sessions() as uow:
-        frames = read_frames(uow.session, world.clinic, READ_ON)
+        frames = read_frames(uow, world.clinic, READ_ON)
     assert frames.patients.columns == ["patient_id", "sex", "birth_date"]
     assert frames.surgeries["levels"].to_list() == [2]
     assert frames.responses["score"].to_list() == [40.0]

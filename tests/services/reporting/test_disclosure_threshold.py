@@ -28,13 +28,13 @@ def test_the_default_rule_is_eleven_with_its_sources() -> None:
 def test_an_admin_raises_the_threshold_and_the_cache_key_follows(world: World) -> None:
     sessions = world.database.sessions
     with sessions() as uow:
-        before = fingerprint(uow.session, world.clinic)
+        before = fingerprint(uow, world.clinic)
     now = set_disclosure_threshold(
         sessions=sessions, actor=world.admin, clinic_id=world.clinic, threshold=20
     )
     assert now == 20 and _stored(world) == 20
     with sessions() as uow:
-        assert fingerprint(uow.session, world.clinic) == (before[0], 20)
+        assert fingerprint(uow, world.clinic) == (before[0], 20)
     assert (
         set_disclosure_threshold(
             sessions=sessions, actor=world.admin, clinic_id=world.clinic, threshold=None
