@@ -22,6 +22,7 @@ from spinetrack.storage.repositories.patient_side import (
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.repositories.rate_limits import RateRepository
 from spinetrack.storage.repositories.worklist import WorklistRepository
+from spinetrack.storage.statistics import refresh_statistics
 
 
 class UnitOfWork:
@@ -69,6 +70,10 @@ class UnitOfWork:
     def flush(self) -> None:
         """Send pending writes now (their ids and constraint errors appear before commit)."""
         self.session.flush()
+
+    def refresh_statistics(self) -> None:
+        """Let the database re-measure its tables after a bulk write (see storage.statistics)."""
+        refresh_statistics(self.session)
 
     def rollback(self) -> None:
         """Drop what this unit of work did so far and go on in a fresh transaction (the audit
