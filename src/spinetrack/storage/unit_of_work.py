@@ -13,6 +13,8 @@ from spinetrack.storage.repositories.access import AccessRepository
 from spinetrack.storage.repositories.analytics import AnalyticsRepository
 from spinetrack.storage.repositories.audit import AuditRepository
 from spinetrack.storage.repositories.clinics import ClinicRepository, UserRepository
+from spinetrack.storage.repositories.erasure import erase_patient_data
+from spinetrack.storage.repositories.fhir_settings import FhirSettingsRepository
 from spinetrack.storage.repositories.idempotency import IdempotencyRepository
 from spinetrack.storage.repositories.patient_side import (
     ConsultationRepository,
@@ -71,6 +73,10 @@ class UnitOfWork:
         """Send pending writes now (their ids and constraint errors appear before commit)."""
         self.session.flush()
 
+    def erase_patient_data(self, clinic_id: int) -> int:
+        """Delete every patient record of the clinic (see repositories.erasure)."""
+        return erase_patient_data(self.session, clinic_id)
+
     def refresh_statistics(self) -> None:
         """Let the database re-measure its tables after a bulk write (see storage.statistics)."""
         refresh_statistics(self.session)
@@ -112,6 +118,9 @@ class UnitOfWork:
 
     def consultations(self, clinic_id: int) -> ConsultationRepository:
         return ConsultationRepository(self.session, clinic_id)
+
+    def fhir_settings(self, clinic_id: int) -> FhirSettingsRepository:
+        return FhirSettingsRepository(self.session, clinic_id)
 
     def followup(self, clinic_id: int) -> FollowupRepository:
         return FollowupRepository(self.session, clinic_id)

@@ -14,7 +14,6 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.patient_links import LinkSummary, summarize_link
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.followup.contact_history import ContactView
-from spinetrack.storage.tables import PatientOutcome
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
@@ -117,7 +116,7 @@ def chase_detail(
     ) as work:
         actor.require(clinic_id)
         patient = work.uow.patients(clinic_id).get(patient_id)
-        outcome = work.uow.session.get(PatientOutcome, patient_id)
+        outcome = work.uow.patients(clinic_id).outcome(patient_id)
         repo = work.uow.followup(clinic_id)
         now = datetime.now(UTC)
         due_on = outcome.next_due_on if outcome else None

@@ -20,7 +20,6 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.services.records.views import ResponseView
-from spinetrack.storage.tables import PromResponse
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -126,7 +125,7 @@ def record_response(
                         "this key was already used for a different submission; "
                         "send a new key for a new questionnaire",
                     )
-                stored = work.uow.session.get(PromResponse, earlier.response_id)
+                stored = work.uow.patients(clinic_id).response(earlier.response_id)
                 work.target = f"response:{earlier.response_id}"
                 work.detail = "replayed for a repeated Idempotency-Key; nothing written"
                 return ResponseView.model_validate(stored)

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from spinetrack.domain.instruments import instrument_ids
 from spinetrack.domain.outcomes.index_surgery import index_surgeries_by_patient
 from spinetrack.interop.records import (
@@ -149,16 +147,12 @@ class Rows:
 
 def clinic_rows(uow: UnitOfWork, clinic_id: int) -> Rows:
     repo = uow.patients(clinic_id)
-    # The repository's `every` orders by an `id` column, which patient_outcomes does not have.
-    outcomes = uow.session.scalars(
-        select(PatientOutcome).where(PatientOutcome.clinic_id == clinic_id)
-    )
     return Rows(
         patients=repo.every(Patient),
         surgeries=repo.every(Surgery),
         complications=repo.every(Complication),
         responses=repo.every(PromResponse),
-        outcomes=list(outcomes),
+        outcomes=repo.outcomes(),
         assessments=repo.every(TriageAssessment),
     )
 

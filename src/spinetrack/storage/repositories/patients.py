@@ -293,6 +293,15 @@ class PatientRepository:
             ],
         )
 
+    def response(self, response_id: int) -> PromResponse | None:
+        row = self._session.get(PromResponse, response_id)
+        return row if row is not None and row.clinic_id == self.clinic_id else None
+
+    def outcomes(self) -> list[PatientOutcome]:
+        """Every outcome row of the clinic (they have no id column, so `every` cannot order them)."""
+        query = select(PatientOutcome).where(PatientOutcome.clinic_id == self.clinic_id)
+        return list(self._session.scalars(query))
+
     def outcome(self, patient_id: int) -> PatientOutcome | None:
         return self._session.scalar(
             select(PatientOutcome).where(
