@@ -8,7 +8,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, SpinetrackError
 from spinetrack.services.audit.audit_log import close_audit
-from spinetrack.storage.engine import make_engine, session_factory
+from spinetrack.storage.engine import make_engine, ping, session_factory
 from spinetrack.storage.migrate import current_revision, head_revision, upgrade
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
@@ -35,6 +35,10 @@ class Database:
             return upgrade(self.engine)
         except OperationalError as exc:
             raise DatabaseUnavailable(self.url, exc) from exc
+
+    def ping(self) -> None:
+        """Raise unless the database answers (the health check reports what it raised)."""
+        ping(self.engine)
 
     def is_current(self) -> bool:
         try:
