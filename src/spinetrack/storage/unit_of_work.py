@@ -14,6 +14,7 @@ from spinetrack.storage.repositories.analytics import AnalyticsRepository
 from spinetrack.storage.repositories.audit import AuditRepository
 from spinetrack.storage.repositories.clinics import ClinicRepository, UserRepository
 from spinetrack.storage.repositories.erasure import erase_patient_data
+from spinetrack.storage.repositories.fhir_rows import FhirRowsRepository
 from spinetrack.storage.repositories.fhir_settings import FhirSettingsRepository
 from spinetrack.storage.repositories.idempotency import IdempotencyRepository
 from spinetrack.storage.repositories.patient_side import (
@@ -118,6 +119,9 @@ class UnitOfWork:
 
     def consultations(self, clinic_id: int) -> ConsultationRepository:
         return ConsultationRepository(self.session, clinic_id)
+
+    def fhir_rows(self, clinic_id: int) -> FhirRowsRepository:
+        return FhirRowsRepository(self.session, clinic_id)
 
     def fhir_settings(self, clinic_id: int) -> FhirSettingsRepository:
         return FhirSettingsRepository(self.session, clinic_id)

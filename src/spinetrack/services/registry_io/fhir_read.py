@@ -18,7 +18,7 @@ from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 def _stored_patient(uow: UnitOfWork, clinic_id: int, resource_id: str) -> int:
     """The stored patient whose Patient resource has this id (ids derive from the MRN)."""
-    found = patient_row(uow.session, clinic_id, resource_id)
+    found = patient_row(uow, clinic_id, resource_id)
     if found is None:
         raise NotFound("Patient", resource_id)
     return found

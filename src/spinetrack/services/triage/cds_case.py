@@ -34,7 +34,7 @@ def stored_case(
     with audited(sessions, actor, "cds.patient_view", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
         repo = work.uow.patients(clinic_id)
-        found = patient_row(work.uow.session, clinic_id, patient)
+        found = patient_row(work.uow, clinic_id, patient)
         if found is None:
             settings = import_settings(work.uow, clinic_id)
             systems = set(mrn_systems(settings.clinic, settings.mrn_systems))

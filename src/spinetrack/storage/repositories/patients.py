@@ -215,6 +215,11 @@ class PatientRepository:
         found = self._session.connection().execute(_LATEST_ASSESSMENT_FLAGS, params).first()
         return (found[0], found[1], found[2]) if found else None
 
+    def mrns(self) -> dict[int, str]:
+        """Every patient's MRN by patient id (FHIR ids are derived from MRNs)."""
+        query = select(Patient.id, Patient.mrn).where(Patient.clinic_id == self.clinic_id)
+        return {row[0]: row[1] for row in self._session.execute(query)}
+
     def ids_by_mrn(self, mrns: Sequence[str]) -> dict[str, int]:
         """Patient id of each listed MRN registered in this clinic."""
         found: dict[str, int] = {}
