@@ -44,7 +44,9 @@ class FhirSettingsRepository:
     def replace_questionnaire_map(
         self, canonical: str, instrument: str, items: Mapping[str, str]
     ) -> None:
-        """Store the mapping of ``canonical``, replacing an earlier one of the same URL."""
+        """Store the mapping of ``canonical``, replacing an earlier one of the same URL (one still
+        pending in this unit of work included: it is flushed first, so the DELETE sees it)."""
+        self._session.flush()
         self._session.execute(
             delete(ClinicQuestionnaireMap).where(
                 ClinicQuestionnaireMap.clinic_id == self.clinic_id,
