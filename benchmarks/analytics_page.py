@@ -34,7 +34,6 @@ from pages import _database, _signed_in
 
 from spinetrack.services.reporting.analytics_registry import PREPARED
 from spinetrack.storage.tables import Clinic, Patient
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_GOAL_MS, COLD_GOAL_MS = 300.0, 2000.0
@@ -65,7 +64,7 @@ def main() -> None:
         PREPARED.clear()
         cold.append(_ms(client, "/analytics"))
     warm = [_ms(client, "/analytics") for _ in range(args.repeats)]
-    with UnitOfWork(database.sessions) as uow:
+    with database.sessions() as uow:
         clinic = uow.session.scalars(select(Clinic.id)).first()
     this_year = date.today().year
     changes = [
@@ -78,7 +77,7 @@ def main() -> None:
     first_change = [_ms(client, path) for path in changes]
     again = [_ms(client, path) for path in changes for _ in range(3)]
 
-    with UnitOfWork(database.sessions) as uow:  # an in-place edit: no count or id changes
+    with database.sessions() as uow:  # an in-place edit: no count or id changes
         uow.session.execute(
             update(Patient)
             .where(Patient.id == uow.session.scalars(select(Patient.id).limit(1)).one())
@@ -86,7 +85,7 @@ def main() -> None:
         )
         uow.commit()
     after_write = _ms(client, "/analytics")
-    with UnitOfWork(database.sessions) as uow:
+    with database.sessions() as uow:
         version = uow.session.scalar(select(Clinic.data_version).where(Clinic.id == clinic))
 
     def line(name: str, value: float, goal: float | None = None) -> None:

@@ -28,7 +28,6 @@ from spinetrack.services.operations.database import Database, open_database
 from spinetrack.services.registry_io.fhir_search import DateBound, Query, read, search
 from spinetrack.services.registry_io.import_csv import import_csv
 from spinetrack.services.registry_io.registry_records import clinic_rows, registry_of
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 SYSTEM = system_actor("benchmark")
 
@@ -93,7 +92,7 @@ def _median(repeats: int, work: Callable[[], object]) -> float:
 
 def _former_read(database: Database, clinic: int, kind: str, resource_id: str) -> object:
     """The former read: every resource of the clinic built, then the one asked for picked."""
-    with UnitOfWork(database.sessions) as uow:
+    with database.sessions() as uow:
         registry = registry_of(uow, clinic, clinic_rows(uow, clinic))
         found = [
             r

@@ -53,7 +53,6 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.services.access.accounts import authenticate, create_clinic, create_user
 from spinetrack.services.access.actor import Actor, system_actor
@@ -61,6 +60,7 @@ from spinetrack.services.access.sign_in import create_token
 from spinetrack.services.operations.database import open_database
 from spinetrack.services.records.enrol_patient import NewPatient, register_patient
 from spinetrack.services.records.register_surgery import NewSurgery, register_surgery
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 POSTGRES_URL = os.environ.get(
     "SPINETRACK_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/spinetrack_bench"
@@ -140,7 +140,7 @@ def prepare(url: str, clinics: int = 4) -> tuple[list[str], list[list[int]]]:
 
 
 def _operated_patient(
-    sessions: "sessionmaker[Session]", actors: dict[str, Actor], clinic: int, i: int
+    sessions: UnitOfWorkFactory, actors: dict[str, Actor], clinic: int, i: int
 ) -> int:
     patient = register_patient(
         sessions=sessions,

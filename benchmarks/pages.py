@@ -51,7 +51,7 @@ def _database(patients: int, cache: Path, rebuild: bool) -> Database:
         print(f"built {cache} with {patients:,} patients in {time.perf_counter() - started:.0f} s")
     else:
         print(f"reusing {cache} (delete it or pass --rebuild to build again)")
-        with database.sessions.begin() as session:
+        with database.sessions.sessionmaker.begin() as session:
             refresh_statistics(session)  # as every bulk import now does
     return database
 
@@ -83,7 +83,7 @@ def _median_ms(client: TestClient, path: str, repeats: int) -> float:
 def _patients(database: Database) -> tuple[int, int, int]:
     """A red-flag patient, a failing one and a succeeding one of the demo clinic."""
     clinic = find_clinic(sessions=database.sessions, slug=DEMO_SLUG)
-    with database.sessions() as session:
+    with database.sessions.sessionmaker() as session:
 
         def first(*conditions: object) -> int:
             query = select(PatientOutcome.patient_id).where(

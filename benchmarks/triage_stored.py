@@ -17,7 +17,6 @@ from spinetrack.services.access.actor import system_actor
 from spinetrack.services.operations.database import open_database
 from spinetrack.services.triage.reassess_clinic import reassess_clinic
 from spinetrack.storage.tables import Patient, PromResponse, Surgery
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 TODAY = date(2026, 11, 21)
 
@@ -33,7 +32,7 @@ def main() -> None:
         reads, runs = [], []
         for _ in range(repeats):
             start = time.perf_counter()
-            with UnitOfWork(database.sessions) as uow:
+            with database.sessions() as uow:
                 repo = uow.patients(clinic)
                 for table in (Patient, Surgery, PromResponse):
                     repo.every(table)

@@ -26,7 +26,6 @@ from spinetrack.config import get_settings
 from spinetrack.interop.fhir.ids import patient_id
 from spinetrack.services.registry_io.import_fhir import import_fhir
 from spinetrack.storage.tables import AuditEntry
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 SERVICE = "/cds-services/spinetrack-triage"
 AUDIENCE = f"http://testserver{SERVICE}"
@@ -198,7 +197,7 @@ def test_a_verified_ehr_gets_our_record_of_a_patient_its_clinic_holds(
     call["prefetch"]["procedures"] = _search_bundle()  # nothing prefetched: our record answers
     cards = _cards(client.post(SERVICE, json=call, headers=bearer(token(keys))))
     assert cards[0]["indicator"] == "critical"  # the prefetched Condition's words still count
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         audited = uow.session.scalars(
             select(AuditEntry.actor).where(AuditEntry.action == "cds.patient_view")
         ).all()
@@ -257,7 +256,7 @@ def test_feedback_is_acknowledged_and_audited(
     audience = f"http://testserver{url}"
     answer = client.post(url, json=body, headers=bearer(token(keys, aud=audience)))
     assert answer.status_code == 200
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         [detail] = uow.session.scalars(
             select(AuditEntry.detail).where(AuditEntry.action == "cds.feedback")
         ).all()

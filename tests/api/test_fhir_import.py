@@ -11,7 +11,6 @@ from tests.support.world import World
 
 from spinetrack.services.registry_io.fhir_settings import add_mrn_system
 from spinetrack.storage.tables import AuditEntry
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 FHIR = {"content-type": "application/fhir+json"}
 
@@ -32,7 +31,7 @@ def _as(kind: str, raw: bytes) -> bytes:
 
 
 def _stored(world: World, clinic: int | None = None) -> bool:
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         return uow.patients(clinic or world.clinic).by_mrn(HOSPITAL_MRN) is not None
 
 
@@ -52,7 +51,7 @@ def test_a_transaction_is_imported_and_answered_entry_by_entry(
     skipped = body["entry"][1]["response"]["outcome"]["issue"][0]
     assert skipped["code"] == "not-supported" and "Practitioner" in skipped["diagnostics"]
     assert _stored(world)
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         audited = uow.session.scalars(
             select(AuditEntry.outcome).where(AuditEntry.action == "fhir.import")
         ).all()

@@ -93,7 +93,7 @@ def test_the_clinic_phone_patients_are_told_to_call_is_set_and_checked(cli_datab
     assert set_.exit_code == 0, set_.output
     database = open_database(cli_database)
     try:
-        with database.sessions() as session:
+        with database.sessions.sessionmaker() as session:
             phone = session.scalar(select(Clinic.contact_phone).where(Clinic.slug == "north"))
     finally:
         database.close()

@@ -77,7 +77,7 @@ def test_reassess_stores_a_fresh_assessment_for_every_operated_patient(cli_datab
     assert runner.invoke(app, ["demo", "--patients", "40"]).exit_code == 0
     database = open_database(cli_database)
     try:
-        with database.sessions() as session:
+        with database.sessions.sessionmaker() as session:
             before = session.scalar(select(func.count()).select_from(TriageAssessment)) or 0
             operated = session.scalar(
                 select(func.count(func.distinct(Surgery.patient_id))).where(
@@ -87,7 +87,7 @@ def test_reassess_stores_a_fresh_assessment_for_every_operated_patient(cli_datab
         result = runner.invoke(app, ["rules", "reassess", "--clinic", "demo", "--on", "2030-01-01"])
         assert result.exit_code == 0, result.output
         assert f"assessed {operated} operated patients as of 2030-01-01" in result.stdout
-        with database.sessions() as session:
+        with database.sessions.sessionmaker() as session:
             after = session.scalar(select(func.count()).select_from(TriageAssessment))
         assert after == before + operated
     finally:

@@ -145,7 +145,7 @@ def test_acknowledged_responses_survive_sigkill_and_nothing_is_half_written(
     assert len(tally.acked) >= 10 * (KILLS + 1), tally.seen
     assert not [status for status in tally.seen if status.startswith("5")], tally.seen
 
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         keys = {k.key: k.response_id for k in session.scalars(select(IdempotencyKey))}
         stored = {r.id: r for r in session.scalars(select(PromResponse))}
         audited = set(

@@ -97,7 +97,7 @@ def test_an_expired_or_forged_link_shows_a_kind_page_without_detail(
     live_server: LiveServer, phone: Page
 ) -> None:
     _, token = issued_link(live_server.world, ["nrs_neck"])
-    with live_server.database.sessions() as session:
+    with live_server.database.sessions.sessionmaker() as session:
         session.execute(
             update(PatientLink).values(expires_at=datetime.now(UTC) - timedelta(minutes=1))
         )

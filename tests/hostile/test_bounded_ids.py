@@ -51,7 +51,7 @@ def browser(world: World) -> TestClient:
 
 
 def _audit_rows(world: World) -> int:
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
 
 

@@ -40,7 +40,7 @@ def test_a_repeated_key_with_the_same_body_returns_the_first_result_and_writes_n
         again = _submit(client, patient, NRS, "retry-1")
     assert again.status_code == 201
     assert again.json() == first.json()
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         replays = session.scalar(
             select(func.count()).where(AuditEntry.detail.contains("Idempotency-Key"))
         )
@@ -131,7 +131,7 @@ def test_racing_copies_of_one_submission_store_it_once(world: World) -> None:
         thread.join()
     assert not errors
     assert len(results) == 6 and len(set(results)) == 1
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         stored = session.scalar(
             select(func.count()).select_from(PromResponse).where(PromResponse.id == results[0])
         )

@@ -35,7 +35,7 @@ def send_consultation(world: World, remote: str, **changes: Any) -> int:
 
 
 def _stored(world: World) -> int:
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         return int(session.scalar(select(func.count()).select_from(ConsultationRequest)) or 0)
 
 
@@ -104,7 +104,7 @@ def test_an_urgent_request_stays_in_sight_under_a_flood_from_many_addresses(
     genuine = send_consultation(
         world, "198.51.100.7", screening=URGENT, given_name="Genuine", phone="0123456"
     )
-    with world.database.sessions.begin() as session:
+    with world.database.sessions.sessionmaker.begin() as session:
         session.execute(
             update(ConsultationRequest)
             .where(ConsultationRequest.id == genuine)

@@ -41,7 +41,7 @@ def _at_once(count: int, action: Callable[[int], object]) -> tuple[list[object],
 
 
 def _responses(world: World) -> int:
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         return int(session.scalar(select(func.count()).select_from(PromResponse)) or 0)
 
 
@@ -98,5 +98,5 @@ def test_ten_parallel_registrations_of_one_request_create_one_patient(world: Wor
     )
     assert len(results) == 1
     assert len(raised) == 9 and all(isinstance(exc, InvalidInput) for exc in raised), raised
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         assert session.scalar(select(func.count()).select_from(Patient)) == 1

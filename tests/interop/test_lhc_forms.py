@@ -25,7 +25,6 @@ from spinetrack.interop.fhir.questionnaire import to_questionnaire
 from spinetrack.services.operations.database import Database
 from spinetrack.services.records.patient_record import open_record
 from spinetrack.services.registry_io.import_fhir import import_fhir
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 HERE = Path(__file__).parent / "lhc"
 LFORMS = HERE / "node_modules" / "lforms" / "dist" / "lforms"
@@ -131,7 +130,7 @@ def test_lhc_forms_renders_our_odi_and_its_response_imports_and_scores(
     import_fhir(
         sessions=sqlite_only.sessions, actor=world.staff, clinic_id=world.clinic, bundle=raw
     )
-    with UnitOfWork(sqlite_only.sessions) as uow:
+    with sqlite_only.sessions() as uow:
         stored = uow.patients(world.clinic).by_mrn(MRN)
         assert stored is not None
         stored_id = stored.id

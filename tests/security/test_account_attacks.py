@@ -46,7 +46,7 @@ def _at_once(count: int, attempt: Callable[[], None]) -> list[BaseException]:
 
 
 def _failed_logins(world: World) -> tuple[int, bool]:
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         user = session.scalars(select(User).where(User.email == EMAIL)).one()
         return user.failed_logins, user.locked_until is not None
 

@@ -14,14 +14,14 @@ KEY = b"storage-test-key-0123456789abcdef"
 
 
 def _store(database: Database, count: int) -> None:
-    with database.sessions() as session:
+    with database.sessions.sessionmaker() as session:
         for i in range(count):
             append(session, AuditEntry(actor="t", action="x.read", outcome="ok", patient_id=i))
         session.commit()
 
 
 def _unsealed(database: Database) -> int:
-    with database.sessions() as session:
+    with database.sessions.sessionmaker() as session:
         query = select(func.count()).select_from(AuditEntry).where(AuditEntry.seq.is_(None))
         return int(session.scalar(query) or 0)
 
@@ -47,7 +47,7 @@ def test_a_background_sealer_chains_entries_soon_after_commit(
     assert _unsealed(database) == 0
     point = last_checkpoint(checkpoints, database.engine)
     assert point is not None and point.seq == 35
-    with database.sessions() as session:
+    with database.sessions.sessionmaker() as session:
         assert verify(session, KEY, point) == (35, None)
 
 
@@ -55,6 +55,6 @@ def test_entries_sealed_under_another_key_fail(database: Database, tmp_path: Pat
     sealer = Sealer(database.engine, key=lambda: KEY, checkpoint=lambda: tmp_path / "c.jsonl")
     _store(database, 3)
     sealer.committed()  # no thread: seals inline
-    with database.sessions() as session:
+    with database.sessions.sessionmaker() as session:
         checked, problem = verify(session, b"another key", None)
     assert checked == 0 and problem is not None and problem.seq == 1

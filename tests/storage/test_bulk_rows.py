@@ -29,7 +29,7 @@ def test_rows_with_none_in_different_columns_go_in_one_batch(sqlite_only: Databa
     def seen(*args: object) -> None:
         executions.append(bool(args[-1]))  # executemany
 
-    with sqlite_only.sessions.begin() as session:
+    with sqlite_only.sessions.sessionmaker.begin() as session:
         clinic = Clinic(slug="bulk", name="Bulk")
         session.add(clinic)
         session.flush()

@@ -10,7 +10,6 @@ from spinetrack.domain.errors import NotFound
 from spinetrack.services.access.credentials import digest
 from spinetrack.services.access.sign_in import token_actor
 from spinetrack.storage.tables import ApiToken, Patient, PatientOutcome
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 
 def _outcome(patient_id: int, status: str) -> dict[str, object]:
@@ -37,7 +36,7 @@ def _outcome(patient_id: int, status: str) -> dict[str, object]:
 
 
 def _new_patient(world: World, mrn: str) -> int:
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         patient = uow.patients(world.clinic).add(
             Patient(
                 mrn=mrn,
@@ -53,13 +52,13 @@ def _new_patient(world: World, mrn: str) -> int:
 
 def test_upsert_inserts_a_missing_outcome_then_overwrites_it(world: World) -> None:
     patient = _new_patient(world, "HOT-1")
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         uow.session.execute(
             PatientOutcome.__table__.delete().where(PatientOutcome.patient_id == patient)
         )
         uow.patients(world.clinic).upsert_outcome(_outcome(patient, "no_baseline"))
         uow.commit()
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         stored = uow.session.get(PatientOutcome, patient)
         assert stored is not None and stored.status == "no_baseline"
         assert stored.clinic_id == world.clinic
@@ -67,7 +66,7 @@ def test_upsert_inserts_a_missing_outcome_then_overwrites_it(world: World) -> No
         # The copy this session had loaded is read afresh, not left saying "no_baseline".
         assert stored.status == "failing"
         uow.commit()
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         count = uow.session.scalars(
             select(PatientOutcome).where(PatientOutcome.patient_id == patient)
         ).all()
@@ -76,7 +75,7 @@ def test_upsert_inserts_a_missing_outcome_then_overwrites_it(world: World) -> No
 
 def test_lock_finds_only_the_clinics_own_patient(world: World) -> None:
     patient = _new_patient(world, "HOT-2")
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         uow.patients(world.clinic).lock(patient)
         with pytest.raises(NotFound):
             uow.patients(world.other_clinic).lock(patient)
@@ -84,7 +83,7 @@ def test_lock_finds_only_the_clinics_own_patient(world: World) -> None:
 
 def test_token_holder_reads_account_and_every_role(world: World) -> None:
     token = TOKENS["staff@north.example"]
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         holder = uow.access.token_holder(digest(token))
         assert holder is not None
         assert holder.email == "staff@north.example" and holder.active
@@ -94,13 +93,13 @@ def test_token_holder_reads_account_and_every_role(world: World) -> None:
 
 def test_signing_in_by_token_touches_it_without_a_transaction_left_open(world: World) -> None:
     token = TOKENS["clinician@north.example"]
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
         assert row is not None
         row.last_used_at = None
         uow.commit()
     actor = token_actor(sessions=world.database.sessions, token=token, remote="10.0.0.9")
     assert actor.roles == {world.clinic: "clinician"} and actor.remote == "10.0.0.9"
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
         assert row is not None and row.last_used_at is not None

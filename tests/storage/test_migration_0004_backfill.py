@@ -56,7 +56,7 @@ def test_downgrading_below_0004_and_upgrading_again_restores_every_column(
         )
 
         def stored() -> dict[str, object]:
-            with database.sessions() as session:
+            with database.sessions.sessionmaker() as session:
                 row = session.scalar(
                     select(PatientOutcome).where(PatientOutcome.patient_id == patient)
                 )

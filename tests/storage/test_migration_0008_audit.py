@@ -32,7 +32,7 @@ def test_down_to_the_unkeyed_chain_and_up_again_keeps_every_entry_in_order(
         assert verify_chain(sessions=database.sessions).intact
 
         def order() -> list[tuple[str, str]]:
-            with database.sessions() as session:
+            with database.sessions.sessionmaker() as session:
                 rows = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
                 return [(r.actor, r.action) for r in rows]
 
@@ -53,7 +53,7 @@ def test_down_to_the_unkeyed_chain_and_up_again_keeps_every_entry_in_order(
         assert (head.seq, head.entry_hash) == (len(before), prev)
 
         database.upgrade()
-        with database.sessions() as session:
+        with database.sessions.sessionmaker() as session:
             assert session.scalar(select(AuditEntry.seq).limit(1)) is None  # unsealed
         report = verify_chain(sessions=database.sessions)
         assert report.intact and report.checked == len(before)

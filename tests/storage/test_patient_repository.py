@@ -7,7 +7,6 @@ import pytest
 from spinetrack.domain.errors import NotFound
 from spinetrack.services.operations.database import Database
 from spinetrack.storage.tables import Clinic, Patient
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 
 def _patient(mrn: str) -> Patient:
@@ -17,13 +16,13 @@ def _patient(mrn: str) -> Patient:
 
 
 def test_a_patient_of_another_clinic_is_not_found(database: Database) -> None:
-    with UnitOfWork(database.sessions) as uow:
+    with database.sessions() as uow:
         north = uow.clinics.add(Clinic(slug="n", name="N"))
         south = uow.clinics.add(Clinic(slug="s", name="S"))
         mine = uow.patients(north.id).add(_patient("1"))
         uow.patients(south.id).add(_patient("1"))
         uow.commit()
-    with UnitOfWork(database.sessions) as uow:
+    with database.sessions() as uow:
         assert uow.patients(north.id).get(mine.id).mrn == "1"
         with pytest.raises(NotFound):
             uow.patients(south.id).get(mine.id)
@@ -32,10 +31,10 @@ def test_a_patient_of_another_clinic_is_not_found(database: Database) -> None:
 
 
 def test_leaving_the_unit_of_work_without_commit_stores_nothing(database: Database) -> None:
-    with UnitOfWork(database.sessions) as uow:
+    with database.sessions() as uow:
         clinic = uow.clinics.add(Clinic(slug="n", name="N"))
         uow.commit()
-    with UnitOfWork(database.sessions) as uow:
+    with database.sessions() as uow:
         uow.patients(clinic.id).add(_patient("2"))
-    with UnitOfWork(database.sessions) as uow:
+    with database.sessions() as uow:
         assert uow.patients(clinic.id).count() == 0

@@ -33,7 +33,7 @@ def data_counts(database: Database) -> dict[str, int]:
 
 
 def _last_seq(database: Database) -> int:
-    with database.sessions() as session:
+    with database.sessions.sessionmaker() as session:
         return max(session.scalars(select(AuditEntry.seq)).all(), default=0)
 
 
@@ -45,7 +45,7 @@ def unchanged(database: Database, *, reads: bool = False) -> Iterator[None]:
     before, seq = data_counts(database), _last_seq(database)
     yield
     assert data_counts(database) == before
-    with database.sessions() as session:
+    with database.sessions.sessionmaker() as session:
         added = session.scalars(select(AuditEntry.outcome).where(AuditEntry.seq > seq)).all()
     assert set(added) <= {"rejected", "denied"} | ({"ok"} if reads else set()), added
     assert verify_chain(sessions=database.sessions).intact

@@ -14,7 +14,6 @@ from tests.security.test_authorization_matrix import POLICY, Fixture, _session_c
 
 from spinetrack.services.reporting.analytics_registry import PREPARED
 from spinetrack.storage.tables import AuditEntry, Surgery
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 __all__ = ["setup"]  # the matrix's fixture: a patient with a surgery and scores in each clinic
 
@@ -110,7 +109,7 @@ def test_downloads_of_the_selection_are_audited_files(setup: Fixture) -> None:
     assert table["patients"].to_list() == [None] and table["incomplete"].to_list() == [True]
     refused = client.get("/analytics/deidentified.zip")
     assert refused.status_code == 422 and "at least 11 patients" in refused.text
-    with UnitOfWork(setup.world.database.sessions) as uow:
+    with setup.world.database.sessions() as uow:
         actions = uow.session.scalars(
             select(AuditEntry.action).where(AuditEntry.action.like("analytics.%"))
         ).all()
@@ -121,7 +120,7 @@ def test_an_in_place_edit_is_seen_at_once(setup: Fixture) -> None:
     # The old cache key (row counts and last ids) missed an edit that adds no row.
     client, _ = _session_client(setup.app, "analyst@north.example")
     before = client.get("/analytics").text
-    with UnitOfWork(setup.world.database.sessions) as uow:
+    with setup.world.database.sessions() as uow:
         surgery = uow.session.scalars(
             select(Surgery).where(Surgery.clinic_id == setup.own.clinic)
         ).first()

@@ -100,7 +100,7 @@ def test_the_language_a_patient_answers_in_is_remembered_for_their_e_mails(
     headers = {"Accept-Language": "es"}
     client.post(f"/q/{token}/step/1", data={"answer": "3"}, headers=headers)
     assert client.post(f"/q/{token}/submit", headers=headers).status_code == 303
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         assert session.get(Patient, patient_id).language == "es"  # type: ignore[union-attr]
     thanks = client.get(f"/q/{token}/thanks", headers=headers).text
     assert "Gracias" in thanks and "Ver sus resultados hasta ahora" in thanks

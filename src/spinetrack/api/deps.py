@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.services.access.actor import Actor
@@ -18,6 +17,7 @@ from spinetrack.services.access.credentials import same
 from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.access.sign_in import session_actor, token_actor
 from spinetrack.services.operations.database import Database
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 SESSION_COOKIE = "spinetrack_session"
 MAX_ID = 2_147_483_647
@@ -53,11 +53,11 @@ async def _database(request: Request) -> Database:
 DatabaseDep = Annotated[Database, Depends(_database)]
 
 
-async def _sessions(database: DatabaseDep) -> sessionmaker[Session]:
+async def _sessions(database: DatabaseDep) -> UnitOfWorkFactory:
     return database.sessions
 
 
-SessionsDep = Annotated[sessionmaker[Session], Depends(_sessions)]
+SessionsDep = Annotated[UnitOfWorkFactory, Depends(_sessions)]
 
 
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -81,7 +81,7 @@ CurrentActor = Annotated[Actor, Depends(_current_actor)]
 """Resolved on a worker thread of its own before the route runs."""
 
 
-def actor_of(request: Request, sessions: sessionmaker[Session], credentials: Credentials) -> Actor:
+def actor_of(request: Request, sessions: UnitOfWorkFactory, credentials: Credentials) -> Actor:
     """The signed-in actor, for a route that resolves it on the same worker thread as its work:
     every hop between the event loop and a thread costs about as much as a small query."""
     return _current_actor(request, sessions, credentials)

@@ -10,11 +10,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from spinetrack.domain.errors import InvalidInput, NotFound, SpinetrackError
 from spinetrack.services.access.errors import AccessDenied, NotAuthenticated
+from spinetrack.storage.errors import UnstorableValue
 
 
 class ErrorBody(BaseModel):
@@ -114,7 +114,7 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
 async def _data(_: Request, exc: Exception) -> JSONResponse:
     """The last line for input that passed validation but that the database cannot hold (a number
     out of its range, a character it cannot store): the client's mistake, so 422, not 500."""
-    assert isinstance(exc, DataError)
+    assert isinstance(exc, UnstorableValue)
     return JSONResponse(
         _body("a value in the request cannot be stored or compared (out of range)", None),
         status_code=422,
@@ -122,7 +122,7 @@ async def _data(_: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(DataError, _data)
+    app.add_exception_handler(UnstorableValue, _data)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(InvalidInput, _invalid)
     app.add_exception_handler(NotFound, _not_found)

@@ -2,7 +2,6 @@
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from spinetrack import __version__
 from spinetrack.api.deps import DatabaseDep
@@ -16,8 +15,7 @@ router = APIRouter(tags=["health"])
 )
 def health(database: DatabaseDep) -> JSONResponse:
     try:
-        with database.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        database.ping()
         migrated = database.is_current()
     except Exception as exc:  # any database failure is reported, not raised
         return JSONResponse({"status": "error", "detail": type(exc).__name__}, status_code=503)

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import typer
 from rich.progress import Progress
-from sqlalchemy.exc import SQLAlchemyError
 
 from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.services.operations.backup import backup, restore
 from spinetrack.services.operations.database import open_database
+from spinetrack.storage.errors import DatabaseFailure
 
 
 @explains_errors
@@ -41,7 +41,7 @@ def restore_command(
         with Progress(disable=not sys.stderr.isatty(), transient=True) as bar:
             task = bar.add_task("restoring", total=None)
             rows = restore(database, file, progress=lambda n: bar.advance(task, n))
-    except SQLAlchemyError as exc:
+    except DatabaseFailure as exc:
         # A value this database cannot hold (an id beyond PostgreSQL's integer, text too long):
         # the restore ran in one transaction, so nothing was written.
         cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

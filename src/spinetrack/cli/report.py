@@ -17,7 +17,7 @@ from spinetrack.services.access.actor import system_actor
 from spinetrack.services.operations.database import open_database
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
+    from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
 def _year(period: str | None) -> int | None:
@@ -79,7 +79,7 @@ def _count(value: int | None) -> str:
     return "withheld" if value is None else f"{value:,}"
 
 
-def _clinic(sessions: "sessionmaker[Session]", slug: str | None) -> int:
+def _clinic(sessions: "UnitOfWorkFactory", slug: str | None) -> int:
     from spinetrack.services.reporting.analytics_registry import sole_clinic
 
     if slug is None:

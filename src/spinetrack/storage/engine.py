@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -80,3 +80,9 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     sessions = sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
     track_data_versions(sessions)
     return sessions
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the database answers a trivial query (the health check)."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))

@@ -9,7 +9,8 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.credentials import new_secret, same
 from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.access.sign_in import session_actor
-from spinetrack.services.operations.database import Database, Sessions
+from spinetrack.services.operations.database import Database
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 SESSION_COOKIE = "spinetrack_session"
 MAX_ID = 2_147_483_647
@@ -30,12 +31,12 @@ class BadForm(Exception):
     """A form post without a valid CSRF token."""
 
 
-async def _sessions(request: Request) -> Sessions:
+async def _sessions(request: Request) -> UnitOfWorkFactory:
     database: Database = request.app.state.database
     return database.sessions
 
 
-PageSessions = Annotated[Sessions, Depends(_sessions)]
+PageSessions = Annotated[UnitOfWorkFactory, Depends(_sessions)]
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def member(request: Request) -> Member:
     return found
 
 
-def sessions_of(request: Request) -> Sessions:
+def sessions_of(request: Request) -> UnitOfWorkFactory:
     database: Database = request.app.state.database
     return database.sessions
 

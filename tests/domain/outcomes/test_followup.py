@@ -7,10 +7,12 @@ import pytest
 from spinetrack.domain.outcomes.followup import (
     NextFollowUp,
     due_soon_days,
+    followup_schedule,
     followup_state,
     next_followup,
     overdue_after_days,
 )
+from spinetrack.domain.outcomes.windows import schedule
 
 SURGERY = date(2026, 1, 10)
 
@@ -86,3 +88,32 @@ def test_state_relative_to_the_nominal_day(offset: int, state: str) -> None:
 def test_a_closed_window_is_overdue_even_inside_the_grace() -> None:
     due_on = date(2026, 3, 1)
     assert followup_state(due_on, due_on, due_on + timedelta(days=1)) == "overdue"
+
+
+def test_the_schedule_marks_answered_missed_next_and_later_time_points() -> None:
+    today = _day(60)
+    plan = followup_schedule(SURGERY, {"baseline"}, today)
+    states = {point.timepoint: point.state for point in plan.points}
+    following = next_followup(SURGERY, {"baseline"}, today)
+    assert following is not None
+    assert [p.timepoint for p in plan.points] == [t.id for t in schedule()]
+    assert states["baseline"] == "answered"
+    assert (
+        states[following.timepoint]
+        == plan.next_state
+        == followup_state(following.due_on, following.window_closes_on, today)
+    )
+    later = [p.state for p in plan.points if p.due_on > following.due_on]
+    assert later and set(later) == {"upcoming"}
+    point = next(p for p in plan.points if p.timepoint == following.timepoint)
+    assert (point.opens_on, point.due_on, point.closes_on) == (
+        following.window_opens_on,
+        following.due_on,
+        following.window_closes_on,
+    )
+
+
+def test_a_window_closed_unanswered_is_missed_and_nothing_is_owed_at_the_end() -> None:
+    plan = followup_schedule(SURGERY, set(), _day(365 * 20))
+    assert {p.state for p in plan.points} == {"missed"}
+    assert plan.next_state is None

@@ -66,7 +66,7 @@ def test_every_refused_link_leaves_a_rejected_audit_entry_naming_nobody(world: W
     for attempt in ("made-up.0123456789abcdef", token[:-1] + ("0" if token[-1] != "0" else "1")):
         with pytest.raises(NotFound):
             open_link(sessions=world.database.sessions, token=attempt, remote="203.0.113.9")
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         refused = session.scalars(
             select(AuditEntry).where(AuditEntry.remote == "203.0.113.9").order_by(AuditEntry.seq)
         ).all()

@@ -107,7 +107,7 @@ def test_who_saw_a_patient_is_listed(world: World) -> None:
 def _recompute_from(database: Database, seq: int, key: bytes) -> None:
     """What someone with write access to the database but not the key does after an edit:
     rechain every entry from `seq` on and set the head, as the unkeyed chain allowed."""
-    with database.sessions() as session:
+    with database.sessions.sessionmaker() as session:
         rows = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
         prev = GENESIS
         for row in rows:
@@ -134,7 +134,7 @@ def test_an_edited_entry_with_a_recomputed_chain_is_named(world: World) -> None:
 def test_the_unkeyed_sha256_of_old_no_longer_verifies(world: World) -> None:
     _busy_world(world)
     verify_chain(sessions=world.database.sessions)
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         rows = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
         prev = GENESIS
         for row in rows:
@@ -203,7 +203,7 @@ def test_a_checkpoint_copy_shipped_elsewhere_is_checked_too(world: World, tmp_pa
 def test_the_key_and_checkpoints_live_outside_the_database(world: World) -> None:
     _busy_world(world)
     verify_chain(sessions=world.database.sessions)
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         head = session.get(AuditHead, 1)
         assert head is not None and head.seq > 10
         stored = " ".join(f"{r.detail} {r.entry_hash}" for r in session.scalars(select(AuditEntry)))
@@ -246,7 +246,7 @@ def test_an_open_write_in_one_clinic_does_not_hold_up_another(world: World) -> N
     has one writer for the whole file whatever the trail does."""
     if world.database.engine.dialect.name != "postgresql":
         pytest.skip("SQLite serialises every write to the file")
-    holding = world.database.sessions()
+    holding = world.database.sessions.sessionmaker()
     append(holding, AuditEntry(actor="a", action="held.open", outcome="ok", clinic_id=world.clinic))
     writer = threading.Thread(
         target=register_patient,
@@ -293,6 +293,6 @@ def test_concurrent_writes_in_four_clinics_chain_without_gaps(world: World) -> N
         thread.join()
     report = verify_chain(sessions=world.database.sessions)
     assert report.intact
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         seqs = session.scalars(select(AuditEntry.seq).order_by(AuditEntry.seq)).all()
     assert seqs == list(range(1, len(seqs) + 1)) and report.checked == len(seqs)

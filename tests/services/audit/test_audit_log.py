@@ -25,7 +25,7 @@ def no_address_limit(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _refused(world: World, remote: str) -> list[AuditEntry]:
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         return list(
             session.scalars(
                 select(AuditEntry).where(AuditEntry.remote == remote).order_by(AuditEntry.id)
@@ -76,7 +76,7 @@ def test_a_window_that_ends_writes_its_count_at_the_next_refusal(
 
 
 def test_refusals_of_a_signed_in_user_are_each_written(world: World) -> None:
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         before = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
     for _ in range(FOLD_AFTER + 3):
         with pytest.raises(NotFound):
@@ -87,6 +87,6 @@ def test_refusals_of_a_signed_in_user_are_each_written(world: World) -> None:
                 offset=0,
                 limit=5,
             )
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         after = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
     assert after - before == FOLD_AFTER + 3

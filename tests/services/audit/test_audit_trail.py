@@ -106,7 +106,7 @@ def test_the_patients_a_read_returned_are_covered_by_the_chain(world: World) -> 
         limit=500,
     )
     assert verify_chain(sessions=world.database.sessions).intact
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "patient.list")).one()
         assert set(decode_ids(entry.patients)) == set(ids)
         entry.patients = encode_ids(ids[1:])

@@ -31,7 +31,7 @@ from spinetrack.storage.tables import PatientOutcome
 
 
 def outcome(world: World, patient: int) -> PatientOutcome:
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         row = session.scalar(select(PatientOutcome).where(PatientOutcome.patient_id == patient))
         assert row is not None
         return row
@@ -101,7 +101,7 @@ def test_the_bulk_import_fills_the_same_columns_as_single_entries(world: World) 
         clinic_id=world.clinic,
         patients=to_imports(cohort, [world.surgeon_id] * len(cohort.surgeons)),
     )
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         rows = list(session.scalars(select(PatientOutcome)))
     operated_rows = [r for r in rows if r.index_surgery_id is not None]
     assert operated_rows and all(r.region and r.procedure and r.surgery_date for r in operated_rows)
@@ -170,7 +170,7 @@ def test_filters_narrow_every_section_and_bad_values_name_their_filter(world: Wo
 
 
 def test_pages_split_a_long_section_and_clamp_to_the_last(world: World) -> None:
-    with world.database.sessions.begin() as session:
+    with world.database.sessions.sessionmaker.begin() as session:
         for n in range(PAGE_SIZE + 3):
             patient = register_patient(
                 sessions=world.database.sessions,
@@ -194,7 +194,7 @@ def test_pages_split_a_long_section_and_clamp_to_the_last(world: World) -> None:
 
 def test_a_closed_window_is_moved_on_when_the_worklist_opens(world: World) -> None:
     patient = operated(world, "C1", 80)  # 6w window closed 11 days ago, 3m next
-    with world.database.sessions.begin() as session:
+    with world.database.sessions.sessionmaker.begin() as session:
         stale = TODAY - timedelta(days=11)
         session.execute(
             update(PatientOutcome)

@@ -18,7 +18,7 @@ from spinetrack.storage.tables import OutboxMessage, Patient, PatientLink
 
 
 def _messages(world: World) -> list[OutboxMessage]:
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
@@ -94,7 +94,7 @@ def test_an_answered_link_is_not_reminded_and_a_queued_message_for_it_is_skipped
     due_patient(world, "S1")
     today = date.today()
     queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=today)
-    with world.database.sessions() as session:
+    with world.database.sessions.sessionmaker() as session:
         session.execute(update(PatientLink).values(used_at=func.now()))
         session.commit()
     result = send_pending(sessions=world.database.sessions, actor=SYSTEM, smtp_url=url)
@@ -154,7 +154,7 @@ def test_a_wrong_smtp_url_is_refused_clearly(url: str) -> None:
 
 def test_a_patient_who_answered_in_spanish_is_written_to_in_spanish(world: World) -> None:
     patient_id = due_patient(world, "ES1")
-    with world.database.sessions.begin() as session:
+    with world.database.sessions.sessionmaker.begin() as session:
         session.execute(update(Patient).where(Patient.id == patient_id).values(language="es"))
     due_patient(world, "EN1", email="other@example.org")
     queue_messages(sessions=world.database.sessions, actor=SYSTEM, today=date.today())

@@ -16,7 +16,6 @@ from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.records.record_response import NewResponse, record_response
 from spinetrack.services.records.register_surgery import register_surgery
 from spinetrack.storage.tables import PromResponse
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 
 def test_backup_under_write_load_restores_whole_and_verifies(world: World, tmp_path: Path) -> None:
@@ -68,7 +67,7 @@ def test_backup_under_write_load_restores_whole_and_verifies(world: World, tmp_p
         restore(target, file)
         report = verify_chain(sessions=target.sessions)
         assert report.intact, report.reason
-        with UnitOfWork(target.sessions) as uow:
+        with target.sessions() as uow:
             present = {r.id for r in uow.patients(world.clinic).every(PromResponse)}
     finally:
         target.close()

@@ -48,7 +48,7 @@ def test_erasing_a_clinic_clears_links_outbox_contacts_and_converted_requests(
     erased = erase_clinic_data(sessions=sessions, actor=world.admin, clinic_id=world.clinic)
 
     assert erased == 2
-    with sessions() as session:
+    with sessions.sessionmaker() as session:
         for table in (Patient, PatientLink, OutboxMessage, ContactAttempt):
             count = session.scalar(
                 select(func.count()).select_from(table).where(table.clinic_id == world.clinic)

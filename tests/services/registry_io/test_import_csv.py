@@ -10,7 +10,6 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.services.records.patient_record import open_record
 from spinetrack.services.registry_io.import_csv import import_csv
 from spinetrack.services.registry_io.import_records import ImportRejected, ImportReport
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 BAD_ROWS = (
     "mrn,given_name,family_name,birth_date,sex\n"
@@ -39,7 +38,7 @@ def _import(
 
 
 def _patients(world: World) -> dict[str, int]:
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         return {p.mrn: p.id for p in uow.patients(world.clinic).page(offset=0, limit=100)}
 
 

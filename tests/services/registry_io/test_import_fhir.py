@@ -32,9 +32,8 @@ def _import(world: World, raw: bytes) -> object:
 
 
 def _record(world: World) -> PatientRecord:
-    from spinetrack.storage.unit_of_work import UnitOfWork
 
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         stored = uow.patients(world.clinic).by_mrn(MRN)
         assert stored is not None
         patient_id = stored.id

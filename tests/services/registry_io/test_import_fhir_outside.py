@@ -29,7 +29,6 @@ from spinetrack.services.registry_io.fhir_settings import (
 )
 from spinetrack.services.registry_io.import_fhir import import_fhir
 from spinetrack.services.registry_io.import_records import ImportRejected, ImportReport
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 
 def _configure(world: World, *systems: str) -> None:
@@ -53,7 +52,7 @@ def _import(world: World, raw: bytes, mode: Any = "all-or-nothing") -> ImportRep
 
 
 def _record(world: World, mrn: str) -> PatientRecord:
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         stored = uow.patients(world.clinic).by_mrn(mrn)
         assert stored is not None
         patient_id = stored.id
@@ -96,7 +95,7 @@ def test_without_the_mrn_system_the_patient_is_refused_and_nothing_stored(world:
         _import(world, synthea_bundle())
     reasons = {_kind(n.resource): n.reason for n in caught.value.report.rejected}
     assert "MRN systems" in reasons["Patient"]
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         assert uow.patients(world.clinic).by_mrn(SYNTHEA_MRN) is None
 
 
@@ -106,7 +105,7 @@ def test_the_clinic_mrn_systems_are_tried_in_the_order_configured(
     _configure(world, "urn:oid:2.16.840.1.113883.3.7418.9.9", HOSPITAL_MRN_SYSTEM)
     report = _import(world, hospital_bundle())
     assert not report.rejected
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         # the first configured system the patient carries is not the MRN; the hospital's is tried
         # in the clinic's order, so the entity number matched first here
         assert uow.patients(world.clinic).by_mrn("ENT-0091") is not None
@@ -168,7 +167,7 @@ def test_accept_valid_stores_what_passed_and_all_or_nothing_stores_nothing(world
     with pytest.raises(ImportRejected) as caught:
         _import(world, broken)
     assert "no ordinalValue" in caught.value.report.rejected[0].reason
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         assert uow.patients(world.clinic).by_mrn(HOSPITAL_MRN) is None
     report = _import(world, broken, mode="accept-valid")
     assert len(report.rejected) == 1

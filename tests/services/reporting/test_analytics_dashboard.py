@@ -20,7 +20,6 @@ from spinetrack.services.reporting.analytics_registry import (
     registry_dashboard,
 )
 from spinetrack.storage.tables import AuditEntry, Clinic
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 OPERATED = date(2025, 3, 4)
 READ_ON = date(2026, 6, 1)
@@ -64,7 +63,7 @@ def every_count_shown(world: World) -> None:
     """The figures of two or three patients are the subject here, so the clinic publishes every
     count (a threshold of 1, set below the floor a clinic may choose, by hand): disclosure
     control itself is tested in tests/analytics/test_disclosure.py."""
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         uow.session.execute(
             update(Clinic).where(Clinic.id == world.clinic).values(disclosure_threshold=1)
         )
@@ -90,8 +89,8 @@ def test_stored_records_give_the_expected_figures(world: World) -> None:
 
 def test_frames_carry_no_names_or_record_numbers(world: World) -> None:
     operated_patient(world, "S3", {-3: 2})
-    with UnitOfWork(world.database.sessions) as uow:
-        frames = read_frames(uow.session, world.clinic, READ_ON)
+    with world.database.sessions() as uow:
+        frames = read_frames(uow, world.clinic, READ_ON)
     assert frames.patients.columns == ["patient_id", "sex", "birth_date"]
     assert frames.surgeries["levels"].to_list() == [2]
     assert frames.responses["score"].to_list() == [40.0]
@@ -111,7 +110,7 @@ def test_only_admins_clinicians_and_analysts_of_the_clinic_may_look(world: World
         registry_dashboard(
             sessions=sessions, actor=world.analyst, clinic_id=world.other_clinic, filters=Filters()
         )
-    with UnitOfWork(sessions) as uow:
+    with sessions() as uow:
         looks = uow.session.execute(
             select(AuditEntry.outcome, AuditEntry.detail)
             .where(AuditEntry.action == "analytics.dashboard")

@@ -10,11 +10,10 @@ from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.reporting.analytics_registry import fingerprint, set_disclosure_threshold
 from spinetrack.storage.tables import Clinic
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 
 def _stored(world: World) -> int | None:
-    with UnitOfWork(world.database.sessions) as uow:
+    with world.database.sessions() as uow:
         return uow.session.scalar(
             select(Clinic.disclosure_threshold).where(Clinic.id == world.clinic)
         )
@@ -28,14 +27,14 @@ def test_the_default_rule_is_eleven_with_its_sources() -> None:
 
 def test_an_admin_raises_the_threshold_and_the_cache_key_follows(world: World) -> None:
     sessions = world.database.sessions
-    with UnitOfWork(sessions) as uow:
-        before = fingerprint(uow.session, world.clinic)
+    with sessions() as uow:
+        before = fingerprint(uow, world.clinic)
     now = set_disclosure_threshold(
         sessions=sessions, actor=world.admin, clinic_id=world.clinic, threshold=20
     )
     assert now == 20 and _stored(world) == 20
-    with UnitOfWork(sessions) as uow:
-        assert fingerprint(uow.session, world.clinic) == (before[0], 20)
+    with sessions() as uow:
+        assert fingerprint(uow, world.clinic) == (before[0], 20)
     assert (
         set_disclosure_threshold(
             sessions=sessions, actor=world.admin, clinic_id=world.clinic, threshold=None

@@ -68,3 +68,61 @@ def due_soon_days() -> int:
 def overdue_after_days() -> int:
     """Days of grace after the nominal day before a follow-up is overdue."""
     return followup_timing().overdue_after_days
+
+
+PointState = Literal["answered", "missed", "upcoming", "due", "overdue"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledPoint:
+    """One time point of a patient's schedule, dated from their index surgery."""
+
+    timepoint: str
+    opens_on: date
+    due_on: date
+    closes_on: date
+    state: PointState
+    """``answered``; ``missed`` once its window closed unanswered; for the next follow-up (see
+    ``next_followup``) its ``followup_state``; ``upcoming`` for the later ones."""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpSchedule:
+    points: list[ScheduledPoint]
+    next_state: FollowUpState | None
+    """The state of the next follow-up (what the worklist shows), None when nothing is owed."""
+
+
+def followup_schedule(
+    surgery_date: date, answered_timepoints: Collection[str], today: date
+) -> FollowUpSchedule:
+    """Every time point of the schedule and where it stands on ``today`` (the patient page's
+    timeline); the next follow-up is the one ``next_followup`` names, so both views agree."""
+    following = next_followup(surgery_date, answered_timepoints, today)
+    next_state = (
+        followup_state(following.due_on, following.window_closes_on, today) if following else None
+    )
+    points = []
+    for timepoint in schedule():
+        closes_on = surgery_date + timedelta(days=timepoint.end)
+        state: PointState
+        if timepoint.id in answered_timepoints:
+            state = "answered"
+        elif closes_on < today:
+            state = "missed"
+        elif (
+            following is not None and next_state is not None and timepoint.id == following.timepoint
+        ):
+            state = next_state
+        else:
+            state = "upcoming"
+        points.append(
+            ScheduledPoint(
+                timepoint.id,
+                surgery_date + timedelta(days=timepoint.start),
+                surgery_date + timedelta(days=timepoint.nominal),
+                closes_on,
+                state,
+            )
+        )
+    return FollowUpSchedule(points, next_state)

@@ -12,6 +12,7 @@ from fhir.resources.R4B.procedure import Procedure
 from pydantic import ValidationError
 
 from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.outcomes.age import age_on
 from spinetrack.interop.fhir.codes import STORED_PROCEDURE_STATUSES
 from spinetrack.interop.fhir.elements import as_moment, our_code
 from spinetrack.interop.fhir.outside_procedure import from_outside_procedure, mapped_codes
@@ -95,7 +96,7 @@ def _age(patient: dict[str, Any] | None, on: date) -> int | None:
         return None
     if not isinstance(born, date):
         return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age_on(born, on)
 
 
 def prefetch_reports(prefetch: dict[str, Any]) -> list[str]:

@@ -8,7 +8,6 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy.orm import Session, sessionmaker
 from zxcvbn import zxcvbn
 
 from spinetrack.config import get_settings
@@ -18,7 +17,7 @@ from spinetrack.services.access.errors import AccessDenied, NotAuthenticated
 from spinetrack.services.access.login_throttle import throttle
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.storage.tables import Clinic, Membership, User
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 MIN_PASSWORD = 10
 MIN_STRENGTH = 3
@@ -74,7 +73,7 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
 
 
-def create_clinic(*, sessions: sessionmaker[Session], actor: Actor, slug: str, name: str) -> int:
+def create_clinic(*, sessions: UnitOfWorkFactory, actor: Actor, slug: str, name: str) -> int:
     with audited(sessions, actor, "clinic.create", clinic_id=None) as work:
         if work.uow.clinics.by_slug(slug) is not None:
             raise InvalidInput("slug", f"clinic {slug!r} already exists")
@@ -95,7 +94,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
 def create_clinic_checked(
-    *, sessions: sessionmaker[Session], actor: Actor, slug: str, name: str
+    *, sessions: UnitOfWorkFactory, actor: Actor, slug: str, name: str
 ) -> int:
     """A new clinic, for the CLI: the slug is the public form's address, so it is checked."""
     slug, name = slug.strip().lower(), name.strip()
@@ -112,7 +111,7 @@ PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,38}$")
 
 
 def set_clinic_phone(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, phone: str | None
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, phone: str | None
 ) -> None:
     """The number a patient's results page tells them to call (None: name the clinic only);
     admins of the clinic or the command line."""
@@ -128,7 +127,7 @@ def set_clinic_phone(
         work.detail = "phone set" if cleaned else "phone removed"
 
 
-def list_clinics(*, sessions: sessionmaker[Session], actor: Actor) -> list[ClinicSummary]:
+def list_clinics(*, sessions: UnitOfWorkFactory, actor: Actor) -> list[ClinicSummary]:
     """Every clinic for the system; a user sees the clinics they belong to."""
     with audited(sessions, actor, "clinic.list", clinic_id=None) as work:
         return [
@@ -140,7 +139,7 @@ def list_clinics(*, sessions: sessionmaker[Session], actor: Actor) -> list[Clini
 
 def add_member(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     email: str,
     clinic_id: int,
@@ -169,7 +168,7 @@ def hash_password(password: str) -> str:
 
 def create_user(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     email: str,
     full_name: str,
@@ -215,14 +214,14 @@ def _password_matches(user: User | None, password: str) -> bool:
 
 
 def _matched_hash(
-    sessions: sessionmaker[Session], password: str, *, email: str = "", user_id: int = 0
+    sessions: UnitOfWorkFactory, password: str, *, email: str = "", user_id: int = 0
 ) -> str | None:
     """The stored hash the password matches, or None (unknown, disabled or wrong).
 
     Checked before the write transaction that counts the attempt: the hash costs the better part
     of a second by design, and on SQLite the write lock is shared by every writer. An unknown
     account costs the same check as a real one, so timing tells nothing."""
-    with UnitOfWork(sessions, read_only=True) as uow:
+    with sessions(read_only=True) as uow:
         user = uow.users.by_email(email) if email else uow.users.get(user_id)
         return user.password_hash if _password_matches(user, password) and user else None
 
@@ -251,7 +250,7 @@ def _counted(uow: UnitOfWork, user: User | None, matched: str | None) -> bool:
 
 
 def authenticate(
-    *, sessions: sessionmaker[Session], email: str, password: str, remote: str | None = None
+    *, sessions: UnitOfWorkFactory, email: str, password: str, remote: str | None = None
 ) -> Actor:
     """Check a password sign-in. The attempt is audited with its address, and a failure still
     commits the account's failure count, so lock-out survives the rejected request. An unknown
@@ -292,9 +291,7 @@ def actor_for(*, uow: UnitOfWork, user_id: int, remote: str | None) -> Actor:
     )
 
 
-def list_users(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int
-) -> list[UserSummary]:
+def list_users(*, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int) -> list[UserSummary]:
     with audited(sessions, actor, "user.list", clinic_id=clinic_id) as work:
         actor.require(clinic_id, ADMINS)
         return [
@@ -320,7 +317,7 @@ def _member(uow: UnitOfWork, actor: Actor, email: str) -> User:
     return user
 
 
-def disable_user(*, sessions: sessionmaker[Session], actor: Actor, email: str) -> None:
+def disable_user(*, sessions: UnitOfWorkFactory, actor: Actor, email: str) -> None:
     """Disable an account: its sessions and tokens stop working at once."""
     with audited(sessions, actor, "user.disable", clinic_id=None) as work:
         user = _member(work.uow, actor, email)
@@ -329,7 +326,7 @@ def disable_user(*, sessions: sessionmaker[Session], actor: Actor, email: str) -
 
 
 def reset_password(
-    *, sessions: sessionmaker[Session], actor: Actor, email: str, new_password: str
+    *, sessions: UnitOfWorkFactory, actor: Actor, email: str, new_password: str
 ) -> None:
     with audited(sessions, actor, "user.reset_password", clinic_id=None) as work:
         user = _member(work.uow, actor, email)
@@ -342,7 +339,7 @@ def reset_password(
 
 
 def change_password(
-    *, sessions: sessionmaker[Session], actor: Actor, current: str, new_password: str
+    *, sessions: UnitOfWorkFactory, actor: Actor, current: str, new_password: str
 ) -> None:
     """The signed-in user changes their own password; other sessions are signed out."""
     refused = False
@@ -367,9 +364,9 @@ def change_password(
         raise InvalidInput("current_password", CURRENT_WRONG)
 
 
-def user_ids(*, sessions: sessionmaker[Session], emails: list[str]) -> list[int]:
+def user_ids(*, sessions: UnitOfWorkFactory, emails: list[str]) -> list[int]:
     """Ids of the accounts with these e-mails, in the same order; an unknown e-mail is an error."""
-    with UnitOfWork(sessions) as uow:
+    with sessions() as uow:
         ids = []
         for email in emails:
             user = uow.users.by_email(email)

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
@@ -24,7 +23,7 @@ from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.services.records.record_response import Answer, NewResponse, checked_row
 from spinetrack.storage.tables import PatientLink, PromResponse
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 PURPOSE = "questionnaires"
 
@@ -135,7 +134,7 @@ def seeded_link_row(
 
 def issue_link(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int,
@@ -170,7 +169,7 @@ def issue_link(
 
 
 def revoke_link(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, patient_id: int, link_id: int
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, patient_id: int, link_id: int
 ) -> None:
     with audited(
         sessions, actor, "link.revoke", clinic_id=clinic_id, patient_id=patient_id
@@ -194,7 +193,7 @@ def _live(uow: UnitOfWork, token: str, *, lock: bool = False) -> PatientLink:
 
 
 def _audit_refusal(
-    sessions: sessionmaker[Session], action: str, remote: str | None, refusal: NotFound
+    sessions: UnitOfWorkFactory, action: str, remote: str | None, refusal: NotFound
 ) -> None:
     """A forged, used, withdrawn or expired token leaves a `rejected` audit entry, so that someone
     guessing links shows up in the trail; the entry names no clinic or patient."""
@@ -209,13 +208,13 @@ def _audit_refusal(
 
 @contextmanager
 def _probe(
-    sessions: sessionmaker[Session], token: str, action: str, remote: str | None
+    sessions: UnitOfWorkFactory, token: str, action: str, remote: str | None
 ) -> Iterator[tuple[UnitOfWork, PatientLink]]:
     """Read the live link behind a token, or audit the refusal and raise NotFound.
 
     Every use of a link passes here, so here each address's requests are counted and limited."""
     check_rate(sessions, link_limit(), remote)
-    with UnitOfWork(sessions, read_only=True) as uow:
+    with sessions(read_only=True) as uow:
         try:
             row = _live(uow, token)
         except NotFound as exc:
@@ -227,7 +226,7 @@ def _probe(
     raise refusal
 
 
-def open_link(*, sessions: sessionmaker[Session], token: str, remote: str | None) -> LinkView:
+def open_link(*, sessions: UnitOfWorkFactory, token: str, remote: str | None) -> LinkView:
     with _probe(sessions, token, "link.open", remote) as (_, row):
         view = LinkView(list(row.instruments), _aware(row.expires_at))
         link_id, clinic_id, patient_id = row.id, row.clinic_id, row.patient_id
@@ -243,7 +242,7 @@ def open_link(*, sessions: sessionmaker[Session], token: str, remote: str | None
 
 
 def answer_link(
-    *, sessions: sessionmaker[Session], token: str, answers: LinkAnswers, remote: str | None
+    *, sessions: UnitOfWorkFactory, token: str, answers: LinkAnswers, remote: str | None
 ) -> int:
     """Store the patient's answers (one transaction), close the link; returns how many were stored."""
     with _probe(sessions, token, "link.answer", remote) as (_, row):
@@ -285,7 +284,7 @@ def _link_actor(link_id: int, remote: str | None) -> Actor:
     return Actor(name=f"patient-link:{link_id}", remote=remote)
 
 
-def open_form(*, sessions: sessionmaker[Session], token: str, remote: str | None) -> LinkForm:
+def open_form(*, sessions: UnitOfWorkFactory, token: str, remote: str | None) -> LinkForm:
     """The questionnaire pages of a live link (audited as an opening); NotFound otherwise."""
     with _probe(sessions, token, "link.open", remote) as (uow, row):
         clinic = uow.clinics.get(row.clinic_id)
@@ -317,7 +316,7 @@ def _draft_of(row: PatientLink) -> dict[str, dict[str, int]]:
 
 def save_answer(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     token: str,
     instrument: str,
     item: str,
@@ -355,7 +354,7 @@ def save_answer(
         work.detail = f"{instrument}.{item}"
 
 
-def submit_draft(*, sessions: sessionmaker[Session], token: str, remote: str | None) -> int:
+def submit_draft(*, sessions: UnitOfWorkFactory, token: str, remote: str | None) -> int:
     """Store the saved answers as responses (one per questionnaire) and close the link."""
     with _probe(sessions, token, "link.answer", remote) as (_, row):
         draft = _draft_of(row)
@@ -366,7 +365,7 @@ def submit_draft(*, sessions: sessionmaker[Session], token: str, remote: str | N
     )
 
 
-def link_answered(*, sessions: sessionmaker[Session], token: str) -> bool:
+def link_answered(*, sessions: UnitOfWorkFactory, token: str) -> bool:
     """Whether a genuine link has been answered (for the thank-you page after a submission).
 
     A forged or unknown token answers False, exactly like a link that is merely open or gone."""
@@ -374,7 +373,7 @@ def link_answered(*, sessions: sessionmaker[Session], token: str) -> bool:
         secret = _verified(token)
     except NotFound:
         return False
-    with UnitOfWork(sessions, read_only=True) as uow:
+    with sessions(read_only=True) as uow:
         row = uow.access.link_by_digest(digest(secret))
         return row is not None and row.used_at is not None and row.revoked_at is None
 
@@ -400,7 +399,7 @@ def summarize_link(row: PatientLink, now: datetime) -> LinkSummary:
 
 
 def list_links(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, patient_id: int
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, patient_id: int
 ) -> list[LinkSummary]:
     """The links issued to a patient, newest first, with what became of each."""
     with audited(sessions, actor, "link.list", clinic_id=clinic_id, patient_id=patient_id) as work:

@@ -9,11 +9,9 @@ inbox or the audit trail. The counts themselves are kept for a day, then dropped
 import time
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.config import get_settings
 from spinetrack.services.access.errors import TooManyRequests
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 KEEP_SECONDS = 24 * 3600
 
@@ -33,14 +31,14 @@ def link_limit() -> Limit:
     return Limit("link", get_settings().link_requests_per_minute, 60)
 
 
-def check_rate(sessions: sessionmaker[Session], limit: Limit, address: str | None) -> None:
+def check_rate(sessions: UnitOfWorkFactory, limit: Limit, address: str | None) -> None:
     """Count a request from `address`; TooManyRequests once it is over the limit.
 
     Its own short transaction, committed whether or not the request then succeeds, so that
     refused requests count too."""
     now = int(time.time())
     window = now - now % limit.window_seconds
-    with UnitOfWork(sessions) as uow:
+    with sessions() as uow:
         hits = uow.rates.hit(limit.scope, (address or "unknown")[:64], window)
         if hits == 1:  # the first request of a new window clears out old ones
             uow.rates.forget_before(limit.scope, now - KEEP_SECONDS)

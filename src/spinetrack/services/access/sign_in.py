@@ -7,8 +7,6 @@ revoked. Disabling an account stops both at once.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.access.accounts import actor_for
@@ -17,7 +15,7 @@ from spinetrack.services.access.credentials import digest, new_secret
 from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.storage.tables import ApiToken, WebSession
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 TOKEN_PREFIX = "st_"
 TOUCH_EVERY = timedelta(minutes=5)
@@ -36,7 +34,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def start_session(*, sessions: sessionmaker[Session], actor: Actor) -> tuple[str, str]:
+def start_session(*, sessions: UnitOfWorkFactory, actor: Actor) -> tuple[str, str]:
     """A new session for a signed-in actor: returns (cookie value, CSRF token)."""
     token, csrf = new_secret(""), new_secret("")
     with audited(sessions, actor, "session.start", clinic_id=None) as work:
@@ -54,10 +52,10 @@ def start_session(*, sessions: sessionmaker[Session], actor: Actor) -> tuple[str
 
 
 def session_actor(
-    *, sessions: sessionmaker[Session], token: str, remote: str | None
+    *, sessions: UnitOfWorkFactory, token: str, remote: str | None
 ) -> tuple[Actor, str]:
     """The actor and CSRF token of a live session, or NotAuthenticated."""
-    with UnitOfWork(sessions, read_only=True) as uow:
+    with sessions(read_only=True) as uow:
         row = uow.access.session_by_digest(digest(token))
         now = datetime.now(UTC)
         if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
@@ -65,7 +63,7 @@ def session_actor(
         return actor_for(uow=uow, user_id=row.user_id, remote=remote), row.csrf_token
 
 
-def end_session(*, sessions: sessionmaker[Session], token: str, actor: Actor) -> None:
+def end_session(*, sessions: UnitOfWorkFactory, token: str, actor: Actor) -> None:
     with audited(sessions, actor, "session.end", clinic_id=None) as work:
         row = work.uow.access.session_by_digest(digest(token))
         if row is not None and row.revoked_at is None:
@@ -73,7 +71,7 @@ def end_session(*, sessions: sessionmaker[Session], token: str, actor: Actor) ->
 
 
 def create_token(
-    *, sessions: sessionmaker[Session], actor: Actor, name: str, user_id: int | None = None
+    *, sessions: UnitOfWorkFactory, actor: Actor, name: str, user_id: int | None = None
 ) -> tuple[int, str]:
     """A new API token for the actor (or, for the system, any user): (id, token shown once)."""
     owner = user_id if actor.system else actor.user_id
@@ -92,7 +90,7 @@ def create_token(
         return row.id, secret
 
 
-def revoke_token(*, sessions: sessionmaker[Session], actor: Actor, token_id: int) -> None:
+def revoke_token(*, sessions: UnitOfWorkFactory, actor: Actor, token_id: int) -> None:
     with audited(sessions, actor, "token.revoke", clinic_id=None) as work:
         row = work.uow.access.token(token_id)
         if row is None or (not actor.system and row.user_id != actor.user_id):
@@ -101,19 +99,19 @@ def revoke_token(*, sessions: sessionmaker[Session], actor: Actor, token_id: int
         work.target = f"token:{row.id}"
 
 
-def list_tokens(*, sessions: sessionmaker[Session], actor: Actor) -> list[TokenSummary]:
-    with UnitOfWork(sessions, read_only=True) as uow:
+def list_tokens(*, sessions: UnitOfWorkFactory, actor: Actor) -> list[TokenSummary]:
+    with sessions(read_only=True) as uow:
         return [
             TokenSummary(t.id, t.name, t.created_at, t.last_used_at, t.revoked_at is not None)
             for t in uow.access.tokens_of(actor.user_id or 0)
         ]
 
 
-def token_actor(*, sessions: sessionmaker[Session], token: str, remote: str | None) -> Actor:
+def token_actor(*, sessions: UnitOfWorkFactory, token: str, remote: str | None) -> Actor:
     """The actor behind an API token, or NotAuthenticated (unknown, revoked, or account disabled)."""
     if not token.startswith(TOKEN_PREFIX):
         raise NotAuthenticated("unknown or revoked API token")
-    with UnitOfWork(sessions, autocommit=True) as uow:
+    with sessions(autocommit=True) as uow:
         holder = uow.access.token_holder(digest(token))
         if holder is None or holder.revoked_at is not None:
             raise NotAuthenticated("unknown or revoked API token")

@@ -15,8 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import SpinetrackError
 from spinetrack.services.access.actor import Actor
@@ -24,7 +22,7 @@ from spinetrack.services.access.errors import AccessDenied
 from spinetrack.storage.audit_chain import Sealer
 from spinetrack.storage.id_ranges import encode_ids
 from spinetrack.storage.tables import AuditEntry
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("spinetrack.audit")
 
@@ -66,18 +64,17 @@ def _entry(actor: Actor, action: str, outcome: str, work: Work) -> AuditEntry:
 
 # --- sealing, per database ----------------------------------------------------------------------
 
-_sealers: "weakref.WeakKeyDictionary[sessionmaker[Session], Sealer]" = weakref.WeakKeyDictionary()
+_sealers: "weakref.WeakKeyDictionary[UnitOfWorkFactory, Sealer]" = weakref.WeakKeyDictionary()
 _sealers_guard = threading.Lock()
 
 
-def sealer(sessions: sessionmaker[Session]) -> Sealer:
+def sealer(sessions: UnitOfWorkFactory) -> Sealer:
     """The sealer of the database behind `sessions` (one per process and database)."""
     with _sealers_guard:
         found = _sealers.get(sessions)
         if found is None:
-            engine = sessions.kw["bind"]
             found = Sealer(
-                engine,
+                sessions.engine,
                 key=lambda: get_settings().resolved_audit_key(),
                 checkpoint=lambda: get_settings().resolved_audit_checkpoint(),
             )
@@ -85,7 +82,7 @@ def sealer(sessions: sessionmaker[Session]) -> Sealer:
         return found
 
 
-def close_audit(sessions: sessionmaker[Session]) -> None:
+def close_audit(sessions: UnitOfWorkFactory) -> None:
     """Write pending refusal counts and seal what is left (a database being closed)."""
     folder = _folders.get(sessions)
     if folder is not None:
@@ -144,7 +141,7 @@ class RefusalFolder:
             tally.last = now
             return True
 
-    def flush(self, sessions: sessionmaker[Session], everything: bool = False) -> None:
+    def flush(self, sessions: UnitOfWorkFactory, everything: bool = False) -> None:
         """Write one entry per kind whose window is over and that folded refusals."""
         now = datetime.now(UTC)
         with self._lock:
@@ -172,9 +169,9 @@ class RefusalFolder:
 
     @staticmethod
     def _write(
-        sessions: sessionmaker[Session], counted: list[tuple[_Key, _Tally]], now: datetime
+        sessions: UnitOfWorkFactory, counted: list[tuple[_Key, _Tally]], now: datetime
     ) -> None:
-        with UnitOfWork(sessions) as uow:
+        with sessions() as uow:
             for (actor, action, outcome, clinic_id, remote, detail), tally in counted:
                 uow.audit.append(
                     AuditEntry(
@@ -195,12 +192,12 @@ class RefusalFolder:
         sealer(sessions).committed()
 
 
-_folders: "weakref.WeakKeyDictionary[sessionmaker[Session], RefusalFolder]" = (
+_folders: "weakref.WeakKeyDictionary[UnitOfWorkFactory, RefusalFolder]" = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _folder(sessions: sessionmaker[Session]) -> RefusalFolder:
+def _folder(sessions: UnitOfWorkFactory) -> RefusalFolder:
     with _sealers_guard:
         return _folders.setdefault(sessions, RefusalFolder())
 
@@ -214,7 +211,7 @@ def _anonymous(actor: Actor) -> bool:
 
 @contextmanager
 def audited(
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     action: str,
     *,
@@ -222,14 +219,14 @@ def audited(
     patient_id: int | None = None,
 ) -> Iterator[Work]:
     folder = _folder(sessions)
-    with UnitOfWork(sessions) as uow:
+    with sessions() as uow:
         work = Work(uow=uow, clinic_id=clinic_id, patient_id=patient_id)
         try:
             yield work
             uow.audit.append(_entry(actor, action, work.outcome, work))
             uow.commit()
         except Exception as exc:
-            uow.session.rollback()
+            uow.rollback()
             outcome = "denied" if isinstance(exc, AccessDenied) else "rejected"
             if not isinstance(exc, SpinetrackError):
                 outcome = "error"

@@ -4,12 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.config import get_settings
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited, sealer
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -35,14 +33,12 @@ class AccessRecord:
     clinic_id: int | None
 
 
-def verify_chain(
-    *, sessions: sessionmaker[Session], checkpoints: Path | None = None
-) -> ChainReport:
+def verify_chain(*, sessions: UnitOfWorkFactory, checkpoints: Path | None = None) -> ChainReport:
     """Seal what is waiting, then check the chain with the key and against the last checkpoint
     (this machine's file, or a copy shipped elsewhere when `checkpoints` names one)."""
     settings = get_settings()
     sealer(sessions).seal_now()
-    with UnitOfWork(sessions) as uow:
+    with sessions() as uow:
         checked, problem = uow.audit.verify(
             settings.resolved_audit_key(), checkpoints or settings.resolved_audit_checkpoint()
         )
@@ -52,7 +48,7 @@ def verify_chain(
 
 
 def patient_access(
-    *, sessions: sessionmaker[Session], actor: Actor, patient_id: int
+    *, sessions: UnitOfWorkFactory, actor: Actor, patient_id: int
 ) -> list[AccessRecord]:
     """Every audited event naming the patient, oldest first, including reads that returned the
     patient among others (lists, searches, exports); reading it is itself audited."""

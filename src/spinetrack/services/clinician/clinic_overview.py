@@ -2,11 +2,9 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -18,15 +16,13 @@ class ClinicOverview:
     statuses: dict[str, int]
 
 
-def find_clinic(*, sessions: sessionmaker[Session], slug: str) -> int | None:
-    with UnitOfWork(sessions, read_only=True) as uow:
+def find_clinic(*, sessions: UnitOfWorkFactory, slug: str) -> int | None:
+    with sessions(read_only=True) as uow:
         clinic = uow.clinics.by_slug(slug)
         return clinic.id if clinic else None
 
 
-def clinic_overview(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int
-) -> ClinicOverview:
+def clinic_overview(*, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int) -> ClinicOverview:
     with audited(sessions, actor, "clinic.overview", clinic_id=clinic_id) as work:
         actor.require(clinic_id, frozenset({"admin", "clinician", "staff", "analyst"}))
         clinic = work.uow.clinics.get(clinic_id)

@@ -9,7 +9,6 @@ from functools import cache
 from importlib import resources
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack import __version__
 from spinetrack.domain.errors import NotFound
@@ -20,7 +19,7 @@ from spinetrack.services.access.actor import CLINICAL_ROLES, Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.clinician.letter_chart import data_uri, letter_chart
 from spinetrack.services.records.patient_status import score_points
-from spinetrack.storage.tables import User
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 # The letter is rendered like the registry report (same templates folder and stylesheet) but
 # without importing the report's module, which loads the statistics and plotting libraries.
@@ -88,10 +87,10 @@ class Letter:
     red_flag: bool
 
 
-def _surgeon(uow_session: Session, surgeon_id: int | None) -> str | None:
+def _surgeon(uow: UnitOfWork, surgeon_id: int | None) -> str | None:
     if surgeon_id is None:
         return None
-    user = uow_session.get(User, surgeon_id)
+    user = uow.users.get(surgeon_id)
     return user.full_name if user else None
 
 
@@ -104,7 +103,7 @@ def _by_day(scores: list[tuple[int, str, float]]) -> list[tuple[int, dict[str, f
 
 def patient_letter(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int | None = None,
@@ -150,7 +149,7 @@ def patient_letter(
                     s.procedure,
                     s.approach,
                     ", ".join(s.levels),
-                    _surgeon(work.uow.session, s.surgeon_id),
+                    _surgeon(work.uow, s.surgeon_id),
                     s.revision_of_id is not None,
                 )
                 for s in surgeries

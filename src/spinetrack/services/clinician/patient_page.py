@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.domain.instruments.registry import get_instrument
 from spinetrack.domain.outcomes import PatientOutcome as Outcome
 from spinetrack.domain.outcomes import classify_patient, schedule
+from spinetrack.domain.outcomes.age import age_on
 from spinetrack.domain.outcomes.change import change_rules
-from spinetrack.domain.outcomes.followup import FollowUpState, followup_state
+from spinetrack.domain.outcomes.followup import FollowUpState, followup_schedule
 from spinetrack.domain.outcomes.selection import counted
 from spinetrack.domain.triage.assessment import Assessment
 from spinetrack.services.access.actor import Actor
@@ -30,6 +29,7 @@ from spinetrack.services.records.views import (
     SurgeryView,
 )
 from spinetrack.services.triage.assess_patient import CLINICIANS, FindingView, StoredAssessment
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 UNITS_PER_POINT = 10**9
 """Thresholds are kept as integer billionths of a point (`domain.instruments.rounding`)."""
@@ -180,35 +180,18 @@ def _points(surgery_day: date, responses: list[ResponseView]) -> dict[str, list[
 def _schedule(
     surgery_day: date, answered: set[str], today: date
 ) -> tuple[list[ScheduledTimepoint], FollowUpState | None]:
-    """Every time point of the index surgery's schedule and where it stands today; the first open
-    unanswered one gets the follow-up state the worklist shows (upcoming, due or overdue)."""
-    rows = []
-    next_state: FollowUpState | None = None
-    for timepoint in schedule():
-        opens = surgery_day + timedelta(days=timepoint.start)
-        due = surgery_day + timedelta(days=timepoint.nominal)
-        closes = surgery_day + timedelta(days=timepoint.end)
-        state: Literal["answered", "missed", "upcoming", "due", "overdue", "open"]
-        if timepoint.id in answered:
-            state = "answered"
-        elif closes < today:
-            state = "missed"
-        elif next_state is None:
-            next_state = followup_state(due, closes, today)
-            state = next_state
-        else:
-            state = "upcoming"
-        rows.append(ScheduledTimepoint(timepoint.id, opens, due, closes, state))
-    return rows, next_state
-
-
-def _age(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    """The index surgery's schedule as the page shows it (the rule is the domain's)."""
+    plan = followup_schedule(surgery_day, answered, today)
+    rows = [
+        ScheduledTimepoint(p.timepoint, p.opens_on, p.due_on, p.closes_on, p.state)
+        for p in plan.points
+    ]
+    return rows, plan.next_state
 
 
 def open_patient_page(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int,
@@ -244,7 +227,7 @@ def open_patient_page(
         role = "admin" if actor.system else actor.roles.get(clinic_id, "")
         return PatientPage(
             patient=PatientView.model_validate(patient),
-            age=_age(patient.birth_date, today),
+            age=age_on(patient.birth_date, today),
             date_format=clinic.date_format if clinic else "%Y-%m-%d",
             today=today,
             surgeries=[SurgeryView.model_validate(s) for s in surgeries],

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outcomes.followup import FollowUpState, due_soon_days, followup_state
 from spinetrack.domain.vocabulary import vocabulary
@@ -25,9 +23,9 @@ from spinetrack.storage.repositories.worklist import (
     Filters,
     Section,
     Window,
-    WorklistRepository,
     WorklistRow,
 )
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 PAGE_SIZE = 20
 CONSULTATIONS_SHOWN = 5
@@ -123,7 +121,7 @@ def _item(row: WorklistRow, today: date) -> WorklistItem:
 
 def open_worklist(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     filters: Filters,
@@ -136,7 +134,7 @@ def open_worklist(
         actor.require(clinic_id)
         check_filters(filters)
         clinic = work.uow.clinics.get(clinic_id)
-        repo = WorklistRepository(work.uow.session, clinic_id)
+        repo = work.uow.worklist(clinic_id)
         patients = work.uow.patients(clinic_id)
         stale = repo.stale_followups(today, STALE_BATCH)
         for patient_id in stale:
@@ -184,9 +182,9 @@ def open_worklist(
 
 
 def clinic_surgeons(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int
 ) -> list[tuple[int, str]]:
     """The clinic's clinicians and admins (id, name): who may be recorded as the surgeon."""
     with audited(sessions, actor, "clinic.surgeons", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
-        return WorklistRepository(work.uow.session, clinic_id).surgeons()
+        return work.uow.worklist(clinic_id).surgeons()

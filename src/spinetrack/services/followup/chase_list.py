@@ -8,16 +8,13 @@ with every response and surgery); whether it is due or overdue today is the doma
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.domain.followup.reminders import timing
 from spinetrack.domain.outcomes.followup import FollowUpState, due_soon_days, followup_state
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.patient_links import LinkSummary, summarize_link
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.followup.contact_history import ContactView
-from spinetrack.storage.repositories.patient_side import FollowupRepository
-from spinetrack.storage.tables import PatientOutcome
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -39,12 +36,12 @@ class ChaseRow:
 
 
 def chase_list(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, today: date
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, today: date
 ) -> list[ChaseRow]:
     """Overdue first (the longest late at the top), then due; upcoming ones are left out."""
     with audited(sessions, actor, "followup.chase_list", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
-        repo = FollowupRepository(work.uow.session, clinic_id)
+        repo = work.uow.followup(clinic_id)
         due = repo.due(until=today + timedelta(days=due_soon_days()), today=today)
         contacts = repo.contacts([patient.id for _, patient in due])
         rows = []
@@ -112,15 +109,15 @@ class ChaseDetail:
 
 
 def chase_detail(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, patient_id: int, today: date
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, patient_id: int, today: date
 ) -> ChaseDetail:
     with audited(
         sessions, actor, "followup.read", clinic_id=clinic_id, patient_id=patient_id
     ) as work:
         actor.require(clinic_id)
         patient = work.uow.patients(clinic_id).get(patient_id)
-        outcome = work.uow.session.get(PatientOutcome, patient_id)
-        repo = FollowupRepository(work.uow.session, clinic_id)
+        outcome = work.uow.patients(clinic_id).outcome(patient_id)
+        repo = work.uow.followup(clinic_id)
         now = datetime.now(UTC)
         due_on = outcome.next_due_on if outcome else None
         closes = outcome.next_window_closes_on if outcome else None

@@ -8,12 +8,11 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.storage.repositories.patient_side import FollowupRepository
 from spinetrack.storage.tables import ContactAttempt
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 Channel = Literal["phone", "email", "letter", "sms", "in_person"]
 Outcome = Literal[
@@ -56,7 +55,7 @@ class ContactView(BaseModel):
 
 def record_contact(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int,
@@ -67,7 +66,7 @@ def record_contact(
     ) as work:
         actor.require(clinic_id)
         work.uow.patients(clinic_id).get(patient_id)
-        row = FollowupRepository(work.uow.session, clinic_id).add_contact(
+        row = work.uow.followup(clinic_id).add_contact(
             ContactAttempt(
                 patient_id=patient_id,
                 channel=contact.channel,
@@ -82,7 +81,7 @@ def record_contact(
 
 
 def contact_history(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, patient_id: int
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, patient_id: int
 ) -> list[ContactView]:
     """Every contact attempt with the patient, newest first."""
     with audited(
@@ -90,5 +89,5 @@ def contact_history(
     ) as work:
         actor.require(clinic_id)
         work.uow.patients(clinic_id).get(patient_id)
-        rows = FollowupRepository(work.uow.session, clinic_id).contacts([patient_id])
+        rows = work.uow.followup(clinic_id).contacts([patient_id])
         return [ContactView.model_validate(row) for row in rows]

@@ -16,8 +16,6 @@ from email.message import EmailMessage
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.followup.reminders import invitation_due, reminder_due, timing
@@ -25,15 +23,8 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.patient_links import seeded_link_row, token_for_seed
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.followup.email_wording import Kind, follow_up_email
-from spinetrack.storage.repositories.patient_side import (
-    FollowupRepository,
-    clinics_with_due_followups,
-    messages_of_link,
-    pending_messages,
-    sent_invitations_with_open_links,
-)
 from spinetrack.storage.tables import ContactAttempt, OutboxMessage
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 MAX_ATTEMPTS = 3
 """A message that failed this many times is given up and left to the chase list."""
@@ -94,7 +85,7 @@ class Queued:
     reminders: int
 
 
-def queue_messages(*, sessions: sessionmaker[Session], actor: Actor, today: date) -> Queued:
+def queue_messages(*, sessions: UnitOfWorkFactory, actor: Actor, today: date) -> Queued:
     """Queue an invitation for every due follow-up not yet invited (patients with an e-mail), and
     the one reminder for every invitation still unanswered after the wait. Safe to run daily."""
     return Queued(
@@ -103,14 +94,14 @@ def queue_messages(*, sessions: sessionmaker[Session], actor: Actor, today: date
     )
 
 
-def _queue_invitations(sessions: sessionmaker[Session], actor: Actor, today: date) -> int:
+def _queue_invitations(sessions: UnitOfWorkFactory, actor: Actor, today: date) -> int:
     rule = timing()
-    with sessions() as session:
-        clinics = clinics_with_due_followups(session)
+    with sessions(read_only=True) as uow:
+        clinics = uow.outbox.clinics_with_due_followups()
     queued = 0
     for clinic_id in clinics:
-        with UnitOfWork(sessions) as uow:
-            due = FollowupRepository(uow.session, clinic_id).due(
+        with sessions() as uow:
+            due = uow.followup(clinic_id).due(
                 until=today + _days(rule.invitation.send_from_days_before_due), today=today
             )
             wanted = [
@@ -130,7 +121,7 @@ def _days(n: int) -> timedelta:
 
 
 def _invite(
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int,
@@ -142,7 +133,7 @@ def _invite(
         sessions, actor, "outbox.invitation", clinic_id=clinic_id, patient_id=patient_id
     ) as work:
         actor.require(clinic_id)
-        repo = FollowupRepository(work.uow.session, clinic_id)
+        repo = work.uow.followup(clinic_id)
         if any(m.kind == "invitation" for m in repo.messages_for(patient_id, timepoint)):
             work.outcome = "rejected"
             work.detail = "already invited"
@@ -180,11 +171,11 @@ def _invite(
         return 1
 
 
-def _queue_reminders(sessions: sessionmaker[Session], actor: Actor, today: date) -> int:
-    with sessions() as session:
+def _queue_reminders(sessions: UnitOfWorkFactory, actor: Actor, today: date) -> int:
+    with sessions(read_only=True) as uow:
         candidates = [
             (message.id, link.id)
-            for message, link in sent_invitations_with_open_links(session)
+            for message, link in uow.outbox.sent_invitations_with_open_links()
             if _aware(link.expires_at).date() > today
         ]
     return sum(
@@ -193,10 +184,10 @@ def _queue_reminders(sessions: sessionmaker[Session], actor: Actor, today: date)
 
 
 def _remind(
-    sessions: sessionmaker[Session], actor: Actor, invitation_id: int, link_id: int, today: date
+    sessions: UnitOfWorkFactory, actor: Actor, invitation_id: int, link_id: int, today: date
 ) -> int:
-    with UnitOfWork(sessions) as uow:
-        messages = messages_of_link(uow.session, link_id)
+    with sessions() as uow:
+        messages = uow.outbox.of_link(link_id)
         invitation = next(m for m in messages if m.id == invitation_id)
         reminders = sum(1 for m in messages if m.kind == "reminder")
         assert invitation.sent_at is not None
@@ -207,7 +198,7 @@ def _remind(
         sessions, actor, "outbox.reminder", clinic_id=clinic_id, patient_id=patient_id
     ) as work:
         actor.require(clinic_id)
-        messages = messages_of_link(work.uow.session, link_id)
+        messages = work.uow.outbox.of_link(link_id)
         if sum(1 for m in messages if m.kind == "reminder") != reminders:
             work.outcome = "rejected"
             work.detail = "reminded meanwhile"
@@ -221,7 +212,7 @@ def _remind(
         subject, body = _wording(
             "reminder", clinic.name if clinic else "", link.expires_at.date(), patient.language
         )
-        message = FollowupRepository(work.uow.session, clinic_id).add_message(
+        message = work.uow.followup(clinic_id).add_message(
             OutboxMessage(
                 patient_id=patient_id,
                 link_id=link_id,
@@ -249,11 +240,11 @@ class Sent:
     skipped: int
 
 
-def send_pending(*, sessions: sessionmaker[Session], actor: Actor, smtp_url: str) -> Sent:
+def send_pending(*, sessions: UnitOfWorkFactory, actor: Actor, smtp_url: str) -> Sent:
     """Send every queued message once; each send, failure or skip is recorded with the message."""
     target = parse_smtp_url(smtp_url)
-    with sessions() as session:
-        queue = [m.id for m in pending_messages(session, limit=SEND_BATCH)]
+    with sessions(read_only=True) as uow:
+        queue = [m.id for m in uow.outbox.pending(limit=SEND_BATCH)]
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     for message_id in queue:
         counts[_send_one(sessions, actor, target, message_id)] += 1
@@ -261,17 +252,17 @@ def send_pending(*, sessions: sessionmaker[Session], actor: Actor, smtp_url: str
 
 
 def _send_one(
-    sessions: sessionmaker[Session], actor: Actor, target: SmtpTarget, message_id: int
+    sessions: UnitOfWorkFactory, actor: Actor, target: SmtpTarget, message_id: int
 ) -> str:
-    with UnitOfWork(sessions) as uow:
-        found = uow.session.get(OutboxMessage, message_id)
+    with sessions() as uow:
+        found = uow.outbox.get(message_id)
         assert found is not None
         clinic_id, patient_id = found.clinic_id, found.patient_id
     with audited(
         sessions, actor, "outbox.send", clinic_id=clinic_id, patient_id=patient_id
     ) as work:
         actor.require(clinic_id)
-        message = work.uow.session.get(OutboxMessage, message_id, with_for_update=True)
+        message = work.uow.outbox.get(message_id, lock=True)
         assert message is not None
         work.target = f"message:{message.id}"
         if message.sent_at is not None or message.failed_at is not None:
@@ -306,7 +297,7 @@ def _send_one(
             message.sent_at = now
             message.last_error = None
         message.attempts += 1
-        FollowupRepository(work.uow.session, clinic_id).add_contact(
+        work.uow.followup(clinic_id).add_contact(
             ContactAttempt(
                 patient_id=patient_id,
                 at=now,

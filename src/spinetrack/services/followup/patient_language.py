@@ -4,22 +4,20 @@ Patients never sign in and never fill in a profile; the language they chose (or 
 chose) while answering their questionnaire is the best sign of what they read. It is kept on the
 patient when the answers are sent, through the same link, and audited like the answers."""
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.patient_links import answered_link
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.patient_side.catalogues import languages
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
 def remember_language(
-    *, sessions: sessionmaker[Session], token: str, language: str, remote: str | None
+    *, sessions: UnitOfWorkFactory, token: str, language: str, remote: str | None
 ) -> None:
     """Keep `language` for the patient of an answered link; a language not shipped is ignored."""
     if language not in languages():
         return
-    with UnitOfWork(sessions) as uow:
+    with sessions() as uow:
         row = answered_link(uow, token)
         link_id, clinic_id, patient_id = row.id, row.clinic_id, row.patient_id
     with audited(

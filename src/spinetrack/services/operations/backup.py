@@ -14,22 +14,19 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, func, insert, select, text
-
 from spinetrack import __version__
 from spinetrack.config import get_settings
-from spinetrack.domain.errors import InvalidInput, SpinetrackError
+from spinetrack.domain.errors import SpinetrackError
 from spinetrack.services.audit.audit_log import sealer
 from spinetrack.services.operations.database import Database
+from spinetrack.storage import table_copy
 from spinetrack.storage.audit_chain import write_checkpoint
-from spinetrack.storage.engine import READ_ONLY
 from spinetrack.storage.migrate import current_revision
-from spinetrack.storage.tables import Base
 
 FORMAT = "spinetrack-backup"
 Progress = Callable[[int], None]
@@ -54,22 +51,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _lines(connection: Connection, revision: str) -> Iterator[str]:
-    tables = Base.metadata.sorted_tables
+def _lines(rows: Iterator[tuple[str, Mapping[Any, Any]]], revision: str) -> Iterator[str]:
     manifest = {
         "format": FORMAT,
         "version": 1,
         "spinetrack": __version__,
         "revision": revision,
         "created_at": datetime.now(UTC).isoformat(),
-        "tables": [t.name for t in tables],
+        "tables": table_copy.table_names(),
     }
     yield json.dumps(manifest)
-    for table in tables:
-        for row in connection.execute(
-            select(table).order_by(*table.primary_key.columns)
-        ).mappings():
-            yield json.dumps({"t": table.name, "r": {k: _plain(v) for k, v in row.items()}})
+    for table_name, row in rows:
+        yield json.dumps({"t": table_name, "r": {k: _plain(v) for k, v in row.items()}})
 
 
 def backup(database: Database, path: Path, progress: Progress | None = None) -> int:
@@ -77,19 +70,12 @@ def backup(database: Database, path: Path, progress: Progress | None = None) -> 
     revision = current_revision(database.engine) or ""
     sealer(database.sessions).seal_now()  # the copy carries a chain with nothing left to seal
     digest, mac, rows = hashlib.sha256(), _mac(get_settings().resolved_audit_key()), -1
-    # One snapshot for every table; on SQLite a deferred BEGIN, so writers go on meanwhile.
-    engine = database.engine.execution_options(**{READ_ONLY: True})
-    if engine.dialect.name == "postgresql":
-        engine = engine.execution_options(
-            isolation_level="REPEATABLE READ", postgresql_readonly=True
-        )
     with (
-        engine.connect() as connection,
-        connection.begin(),
+        table_copy.snapshot(database.engine) as snapshot,
         os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw,
         gzip.open(raw, "wt", encoding="utf-8") as out,
     ):
-        for line in _lines(connection, revision):
+        for line in _lines(snapshot, revision):
             digest.update(line.encode("utf-8") + b"\n")
             mac.update(line.encode("utf-8") + b"\n")
             out.write(line + "\n")
@@ -132,20 +118,6 @@ def _read(path: Path) -> tuple[dict[str, Any], list[str]]:
     return manifest, body[1:]
 
 
-def _typed(table_name: str, row: dict[str, Any]) -> dict[str, Any]:
-    table = Base.metadata.tables[table_name]
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        kind = table.c[key].type
-        if value is not None and isinstance(kind, DateTime):
-            out[key] = datetime.fromisoformat(value)
-        elif value is not None and isinstance(kind, Date):
-            out[key] = date.fromisoformat(value)
-        else:
-            out[key] = value
-    return out
-
-
 def restore(database: Database, path: Path, progress: Progress | None = None) -> int:
     """Load a backup into an empty database at the backup's schema; returns the rows restored."""
     manifest, lines = _read(path)
@@ -155,27 +127,11 @@ def restore(database: Database, path: Path, progress: Progress | None = None) ->
             f"the backup is at schema {manifest.get('revision')}, this spinetrack at "
             f"{current_revision(database.engine)}: restore with the matching version"
         )
-    with database.engine.begin() as connection:
-        for table in Base.metadata.sorted_tables:
-            if table.name == "audit_head":
-                continue  # a fresh schema has an empty chain head; the backup brings its own
-            if connection.execute(select(func.count()).select_from(table)).scalar_one():
-                raise InvalidInput(
-                    "database", f"restore needs an empty database; {table.name} has rows"
-                )
-        connection.execute(Base.metadata.tables["audit_head"].delete())
-        batch: dict[str, list[dict[str, Any]]] = {}
-        for line in lines:
-            record = json.loads(line)
-            batch.setdefault(record["t"], []).append(_typed(record["t"], record["r"]))
-        for table in Base.metadata.sorted_tables:
-            rows = batch.get(table.name, [])
-            for start in range(0, len(rows), 5000):
-                connection.execute(insert(table), rows[start : start + 5000])
-                if progress:
-                    progress(len(rows[start : start + 5000]))
-        if connection.dialect.name == "postgresql":
-            _reset_sequences(connection)
+    batch: dict[str, list[dict[str, Any]]] = {}
+    for line in lines:
+        record = json.loads(line)
+        batch.setdefault(record["t"], []).append(table_copy.typed(record["t"], record["r"]))
+    table_copy.load(database.engine, batch, progress)
     _restart_checkpoints(database)
     return len(lines)
 
@@ -183,36 +139,12 @@ def restore(database: Database, path: Path, progress: Progress | None = None) ->
 def _restart_checkpoints(database: Database) -> None:
     """The restored chain is the new truth for this database: a restore line tells `audit verify`
     to ignore older checkpoints (entries after the backup are gone, knowingly); then seal."""
-    head = database.engine.connect()
-    try:
-        row = (
-            head.execute(select(Base.metadata.tables["audit_head"]).where(text("id = 1")))
-            .mappings()
-            .first()
-        )
-    finally:
-        head.close()
+    head = table_copy.chain_head(database.engine)
     write_checkpoint(
         get_settings().resolved_audit_checkpoint(),
         database.engine,
-        int(row["seq"]) if row else 0,
-        str(row["entry_hash"]) if row else "",
+        head[0] if head else 0,
+        head[1] if head else "",
         event="restore",
     )
     sealer(database.sessions).seal_now()
-
-
-def _reset_sequences(connection: Connection) -> None:
-    """Restored ids were written explicitly, so each id sequence must move past them."""
-    for table in Base.metadata.sorted_tables:
-        if (
-            "id" in table.c
-            and table.c.id.autoincrement in (True, "auto")
-            and table.name != "audit_head"
-        ):
-            connection.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-                )
-            )

@@ -4,13 +4,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, SpinetrackError
 from spinetrack.services.audit.audit_log import close_audit
-from spinetrack.storage.engine import make_engine, session_factory
+from spinetrack.storage.engine import make_engine, ping, session_factory
 from spinetrack.storage.migrate import current_revision, head_revision, upgrade
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
 class DatabaseUnavailable(SpinetrackError):
@@ -19,14 +19,12 @@ class DatabaseUnavailable(SpinetrackError):
         super().__init__(f"cannot use the database {url}: {reason}")
 
 
-Sessions = sessionmaker[Session]
-"""What services take to open their work: named here so the edges need not import SQLAlchemy."""
-
-
 @dataclass(frozen=True)
 class Database:
     engine: Engine
-    sessions: Sessions
+    sessions: UnitOfWorkFactory
+    """What every service takes: it opens units of work on this database (the name is the one
+    services and edges already pass by keyword; it is no SQLAlchemy sessionmaker any more)."""
 
     @property
     def url(self) -> str:
@@ -37,6 +35,10 @@ class Database:
             return upgrade(self.engine)
         except OperationalError as exc:
             raise DatabaseUnavailable(self.url, exc) from exc
+
+    def ping(self) -> None:
+        """Raise unless the database answers (the health check reports what it raised)."""
+        ping(self.engine)
 
     def is_current(self) -> bool:
         try:
@@ -59,4 +61,4 @@ def open_database(url: str | None = None) -> Database:
         raise InvalidInput(
             "SPINETRACK_DATABASE_URL", f"no driver installed for {chosen!r}"
         ) from exc
-    return Database(engine=engine, sessions=session_factory(engine))
+    return Database(engine=engine, sessions=UnitOfWorkFactory(session_factory(engine)))

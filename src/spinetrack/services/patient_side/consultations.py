@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.consultations import Question, raised, screening, urgency_of
 from spinetrack.domain.errors import InvalidInput, NotFound
@@ -19,8 +18,9 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.rate_limits import check_rate, consultation_limit
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.enrol_patient import NewPatient
-from spinetrack.storage.repositories.patient_side import ConsultationRepository, all_clinics
+from spinetrack.storage.repositories.patient_side import ConsultationRepository
 from spinetrack.storage.tables import ConsultationRequest, Patient
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """No 0/O or 1/I, so a reference read out over the phone is not misheard."""
@@ -91,10 +91,10 @@ class StaffUpdate(BaseModel):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
 
 
-def public_clinics(*, sessions: sessionmaker[Session]) -> list[PublicClinic]:
+def public_clinics(*, sessions: UnitOfWorkFactory) -> list[PublicClinic]:
     """The clinics a patient can write to (names only, nothing else about them)."""
-    with sessions() as session:
-        return [PublicClinic(c.slug, c.name) for c in all_clinics(session)]
+    with sessions(read_only=True) as uow:
+        return [PublicClinic(c.slug, c.name) for c in uow.clinics.every()]
 
 
 def check_screening(answers: NewConsultation) -> list[Question]:
@@ -122,7 +122,7 @@ def _reference(repo: ConsultationRepository) -> str:
 
 def submit_consultation(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     clinic_slug: str,
     request: NewConsultation,
     remote: str | None,
@@ -131,12 +131,13 @@ def submit_consultation(
     check_rate(sessions, consultation_limit(), remote)
     hits = check_screening(request)
     actor = Actor(name="consultation-form", remote=remote)
-    with sessions() as session:
-        clinic = next((c for c in all_clinics(session) if c.slug == clinic_slug), None)
-    if clinic is None:
+    with sessions(read_only=True) as uow:
+        found = uow.clinics.by_slug(clinic_slug)
+        clinic_id = found.id if found is not None else None
+    if clinic_id is None:
         raise NotFound("clinic", clinic_slug)
-    with audited(sessions, actor, "consultation.create", clinic_id=clinic.id) as work:
-        repo = ConsultationRepository(work.uow.session, clinic.id)
+    with audited(sessions, actor, "consultation.create", clinic_id=clinic_id) as work:
+        repo = work.uow.consultations(clinic_id)
         fields = request.model_dump(exclude={"screening", "consent"})
         row = repo.add(
             ConsultationRequest(
@@ -239,7 +240,7 @@ def fold(rows: list[ConsultationView]) -> list[InboxRow]:
 
 def inbox_page(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     open_only: bool = True,
@@ -248,7 +249,7 @@ def inbox_page(
     """The clinic's inbox: every urgent request first (oldest first), then a page of the rest."""
     with audited(sessions, actor, "consultation.list", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
-        repo = ConsultationRepository(work.uow.session, clinic_id)
+        repo = work.uow.consultations(clinic_id)
         urgent = [ConsultationView.model_validate(r) for r in repo.urgent(open_only=open_only)]
         total = repo.count_others(open_only=open_only)
         pages = max(1, -(-total // INBOX_PAGE))
@@ -265,7 +266,7 @@ def inbox_page(
 
 
 def inbox(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, open_only: bool = True
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, open_only: bool = True
 ) -> list[ConsultationView]:
     """The first page of the inbox as one list (urgent first), folded requests left out."""
     found = inbox_page(sessions=sessions, actor=actor, clinic_id=clinic_id, open_only=open_only)
@@ -273,11 +274,11 @@ def inbox(
 
 
 def open_consultation(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, request_id: int
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, request_id: int
 ) -> ConsultationView:
     with audited(sessions, actor, "consultation.read", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
-        row = ConsultationRepository(work.uow.session, clinic_id).get(request_id)
+        row = work.uow.consultations(clinic_id).get(request_id)
         work.target = f"consultation:{row.id}"
         work.patient_id = row.patient_id
         return ConsultationView.model_validate(row)
@@ -285,7 +286,7 @@ def open_consultation(
 
 def update_consultation(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     request_id: int,
@@ -293,7 +294,7 @@ def update_consultation(
 ) -> ConsultationView:
     with audited(sessions, actor, f"consultation.{update.status}", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
-        row = ConsultationRepository(work.uow.session, clinic_id).get(request_id, lock=True)
+        row = work.uow.consultations(clinic_id).get(request_id, lock=True)
         work.target = f"consultation:{row.id}"
         if row.status == "converted":
             raise InvalidInput("status", "this request already became a patient record")
@@ -306,7 +307,7 @@ def update_consultation(
 
 def convert_consultation(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     request_id: int,
@@ -317,7 +318,7 @@ def convert_consultation(
     One transaction: either the patient exists and the request says so, or neither changed."""
     with audited(sessions, actor, "consultation.convert", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
-        requests = ConsultationRepository(work.uow.session, clinic_id)
+        requests = work.uow.consultations(clinic_id)
         row = requests.get(request_id, lock=True)
         work.target = f"consultation:{row.id}"
         if row.status == "converted" or not requests.claim_conversion(row.id):

@@ -11,8 +11,6 @@ a refusal, as for the questionnaire pages.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.domain.errors import NotFound
 from spinetrack.domain.outcomes import ChangeKind, compare, schedule
 from spinetrack.domain.outcomes.recovery import RecoveryWords, getting_worse, recovery_words
@@ -22,7 +20,7 @@ from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.clinician.patient_page import Series, prom_series
 from spinetrack.services.records.patient_status import index_surgery
 from spinetrack.services.records.views import ResponseView
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +99,10 @@ def _result_series(series: Series, words: RecoveryWords) -> ResultSeries:
     )
 
 
-def open_results(
-    *, sessions: sessionmaker[Session], token: str, remote: str | None
-) -> PatientResults:
+def open_results(*, sessions: UnitOfWorkFactory, token: str, remote: str | None) -> PatientResults:
     """The results shown on an answered link; NotFound (audited) when the link does not allow it."""
     refusal: NotFound | None = None
-    with UnitOfWork(sessions) as uow:
+    with sessions() as uow:
         try:
             row = answered_link(uow, token)
         except NotFound as exc:

@@ -4,13 +4,13 @@ from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.views import PatientPage, PatientView
 from spinetrack.storage.tables import Patient
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -38,7 +38,7 @@ class NewPatient(BaseModel):
 
 
 def register_patient(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, patient: NewPatient
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, patient: NewPatient
 ) -> PatientView:
     with audited(sessions, actor, "patient.create", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
@@ -51,7 +51,7 @@ def register_patient(
 
 
 def list_patients(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, offset: int, limit: int
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, offset: int, limit: int
 ) -> PatientPage:
     with audited(sessions, actor, "patient.list", clinic_id=clinic_id) as work:
         actor.require(clinic_id)

@@ -1,7 +1,5 @@
 """Open one patient's record: everything stored about them, read in one audited transaction."""
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.views import (
@@ -12,10 +10,11 @@ from spinetrack.services.records.views import (
     ResponseView,
     SurgeryView,
 )
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
 def open_record(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, patient_id: int
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, patient_id: int
 ) -> PatientRecord:
     with audited(
         sessions, actor, "patient.read", clinic_id=clinic_id, patient_id=patient_id

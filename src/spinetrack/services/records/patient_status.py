@@ -13,7 +13,9 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from spinetrack.domain.outcomes import ScorePoint, classify_patient, timepoint_for
+from spinetrack.domain.outcomes.counted_score import counted_score
 from spinetrack.domain.outcomes.followup import next_followup
+from spinetrack.domain.outcomes.index_surgery import index_surgery_of
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.tables import PatientOutcome, TriageAssessment
 
@@ -46,9 +48,9 @@ class SurgeryFacts(Protocol):
 
 def index_surgery(surgeries: Sequence[SurgeryFacts]) -> IndexSurgery | None:
     """The most recent surgery (ties: the later id), the one `score_points` counts days from."""
-    if not surgeries:
+    latest = index_surgery_of(surgeries)
+    if latest is None:
         return None
-    latest = max(surgeries, key=lambda s: (s.performed_on, s.id))
     return IndexSurgery(
         latest.id, latest.performed_on, latest.region, latest.procedure, latest.surgeon_id
     )
@@ -64,8 +66,8 @@ def score_point(
     score_percent: float | None,
 ) -> ScorePoint | None:
     """A scored response as a point on days after the index surgery; None if it has no score."""
-    value = score_percent if score_percent is not None else score_raw
-    if score_status != "ok" or value is None:
+    value = counted_score(score_status, score_raw, score_percent)
+    if value is None:
         return None
     days = (completed_at.date() - index_day).days
     return ScorePoint(instrument=instrument, days_after_surgery=days, score=value)
@@ -90,9 +92,10 @@ def score_points(
     surgeries: Sequence[SurgeryFacts], responses: Iterable[Scored]
 ) -> list[ScorePoint]:
     """Scored responses as days after the index surgery (the most recent one)."""
-    if not surgeries:
+    index = index_surgery_of(surgeries)
+    if index is None:
         return []
-    index_day = max(surgeries, key=lambda s: (s.performed_on, s.id)).performed_on
+    index_day = index.performed_on
     points = (
         score_point(
             index_day,

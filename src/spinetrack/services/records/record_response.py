@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments import Score, get_instrument, score
@@ -21,8 +20,7 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.services.records.views import ResponseView
-from spinetrack.storage.repositories.idempotency import IdempotencyRepository
-from spinetrack.storage.tables import PromResponse
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 CLOCK_SKEW = timedelta(minutes=10)
 KEY_FIELD = "Idempotency-Key"
@@ -98,7 +96,7 @@ def checked_key(key: str | None) -> str | None:
 
 def record_response(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int,
@@ -115,7 +113,7 @@ def record_response(
         # would both insert the outcome row, and two later ones would each classify a history
         # that lacks the other's response.
         repo.lock(patient_id)
-        keys = IdempotencyRepository(work.uow.session, clinic_id)
+        keys = work.uow.idempotency(clinic_id)
         digest = request_digest(patient_id, response)
         if key is not None:
             keys.claim(key)
@@ -127,7 +125,7 @@ def record_response(
                         "this key was already used for a different submission; "
                         "send a new key for a new questionnaire",
                     )
-                stored = work.uow.session.get(PromResponse, earlier.response_id)
+                stored = work.uow.patients(clinic_id).response(earlier.response_id)
                 work.target = f"response:{earlier.response_id}"
                 work.detail = "replayed for a repeated Idempotency-Key; nothing written"
                 return ResponseView.model_validate(stored)

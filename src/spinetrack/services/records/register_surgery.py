@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.registry.complications import check_kind, check_reporter
@@ -22,6 +21,7 @@ from spinetrack.services.records.views import ComplicationView, SurgeryView
 from spinetrack.storage.repositories.clinics import UserRepository
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.tables import Complication, Surgery
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 PLANNING_HORIZON = timedelta(days=366)
 """Surgeries may be registered ahead of the date, so the baseline questionnaire can be collected."""
@@ -93,7 +93,7 @@ def check_surgery(birth_date: date, surgery: NewSurgery) -> list[str]:
 
 def register_surgery(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int,
@@ -118,7 +118,7 @@ def register_surgery(
 
 def record_complication(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int,

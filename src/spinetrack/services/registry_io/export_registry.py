@@ -7,8 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.interop.deidentify import deidentify
 from spinetrack.interop.fhir.bundle_out import collection, registry_resources
 from spinetrack.interop.records import Registry
@@ -16,13 +14,14 @@ from spinetrack.interop.tabular import write_tables
 from spinetrack.services.access.actor import CLINICAL_ROLES, ROLES, Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.registry_records import clinic_rows, registry_of
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 ExportFormat = Literal["csv", "parquet", "fhir"]
 
 
 def read_clinic_registry(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     deidentified: bool = False,
@@ -66,7 +65,7 @@ def write_export(registry: Registry, *, fmt: ExportFormat, out: Path, today: dat
 
 def export_registry(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     fmt: ExportFormat,

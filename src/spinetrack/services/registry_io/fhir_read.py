@@ -4,7 +4,6 @@ Questionnaires. Reads by id and searches are in fhir_search. Each read is one au
 from datetime import date
 
 from fhir.resources.R4B.resource import Resource
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.domain.instruments import instrument_ids
@@ -14,19 +13,19 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.fhir_search import patient_row
 from spinetrack.services.registry_io.registry_records import patient_rows, registry_of
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 def _stored_patient(uow: UnitOfWork, clinic_id: int, resource_id: str) -> int:
     """The stored patient whose Patient resource has this id (ids derive from the MRN)."""
-    found = patient_row(uow.session, clinic_id, resource_id)
+    found = patient_row(uow, clinic_id, resource_id)
     if found is None:
         raise NotFound("Patient", resource_id)
     return found
 
 
 def patient_resources(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, resource_id: str
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, resource_id: str
 ) -> list[Resource]:
     """Everything recorded about one patient, as FHIR resources (the Patient first)."""
     with audited(sessions, actor, "fhir.read", clinic_id=clinic_id) as work:

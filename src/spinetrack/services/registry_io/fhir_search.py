@@ -9,12 +9,9 @@ patients only. Each call is one audited transaction."""
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date
 
 from fhir.resources.R4B.resource import Resource
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.interop.fhir.bundle_out import registry_resources
@@ -50,15 +47,15 @@ from spinetrack.services.registry_io.registry_records import (
     surgery_refs,
     utc,
 )
-from spinetrack.storage.tables import (
-    Complication,
-    Patient,
-    PatientOutcome,
-    PromResponse,
-    Surgery,
-    TriageAssessment,
+from spinetrack.storage.repositories.fhir_rows import (
+    DateBound as DateBound,  # part of a Query; the API builds them
 )
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.repositories.fhir_rows import (
+    FhirRowsRepository,
+    PatientFilter,
+    RowFilter,
+)
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 SEARCHABLE = (
     "Patient",
@@ -68,15 +65,6 @@ SEARCHABLE = (
     "Condition",
     "RiskAssessment",
 )
-
-
-@dataclass(frozen=True)
-class DateBound:
-    """One `date` parameter: the prefix and the half-open UTC interval its value covers."""
-
-    prefix: str
-    start: datetime
-    end: datetime
 
 
 @dataclass(frozen=True)
@@ -116,71 +104,42 @@ class _Key:
 # Ids from key columns ----------------------------------------------------------------------------
 
 
-def _mrns(session: Session, clinic_id: int) -> dict[int, str]:
-    return dict(
-        session.execute(select(Patient.id, Patient.mrn).where(Patient.clinic_id == clinic_id))
-        .tuples()
-        .all()
-    )
-
-
 def _surgery_refs(
-    session: Session, clinic_id: int, mrns: dict[int, str]
+    rows: FhirRowsRepository, mrns: dict[int, str]
 ) -> dict[int, tuple[int, SurgeryRef]]:
     """Surgery row id -> (patient, SurgeryRef), numbered by entry order within a day."""
-    rows = session.execute(
-        select(Surgery.id, Surgery.patient_id, Surgery.performed_on)
-        .where(Surgery.clinic_id == clinic_id)
-        .order_by(Surgery.id)
-    ).tuples()
     count: dict[tuple[int, date], int] = defaultdict(int)
     refs: dict[int, tuple[int, SurgeryRef]] = {}
-    for row_id, patient, day in rows:
+    for row_id, patient, day in rows.surgery_keys():
         refs[row_id] = (patient, SurgeryRef(mrns[patient], day, count[(patient, day)]))
         count[(patient, day)] += 1
     return refs
 
 
 def _response_ids(
-    session: Session, clinic_id: int, mrns: dict[int, str], scored_only: bool
+    rows: FhirRowsRepository, mrns: dict[int, str], scored_only: bool
 ) -> Iterable[tuple[int, int, str]]:
     """(row id, patient, QuestionnaireResponse id) of the clinic's responses."""
-    statement = select(
-        PromResponse.id, PromResponse.patient_id, PromResponse.instrument, PromResponse.completed_at
-    ).where(PromResponse.clinic_id == clinic_id)
-    if scored_only:
-        statement = statement.where(PromResponse.score_status == "ok")
-    for row_id, patient, instrument, moment in session.execute(statement).tuples():
+    for row_id, patient, instrument, moment in rows.response_keys(scored_only=scored_only):
         yield row_id, patient, response_id(mrns[patient], instrument, utc(moment))
 
 
 def _complication_ids(
-    session: Session, clinic_id: int, refs: dict[int, tuple[int, SurgeryRef]]
+    rows: FhirRowsRepository, refs: dict[int, tuple[int, SurgeryRef]]
 ) -> Iterable[tuple[int, int, str]]:
     """(row id, patient, Condition id): identical reports of a surgery are numbered by row id."""
-    statement = (
-        select(Complication.id, Complication.patient_id, Complication.surgery_id)
-        .add_columns(Complication.kind, Complication.reported_by)
-        .where(Complication.clinic_id == clinic_id)
-        .order_by(Complication.id)
-    )
     twins: dict[tuple[int, str, str], int] = defaultdict(int)
-    for row_id, patient, surgery, kind, reporter in session.execute(statement).tuples():
+    for row_id, patient, surgery, kind, reporter in rows.complication_keys():
         ordinal = twins[(surgery, kind, reporter)]
         twins[(surgery, kind, reporter)] += 1
         yield row_id, patient, complication_id(refs[surgery][1], kind, reporter, ordinal)
 
 
 def _assessment_ids(
-    session: Session, clinic_id: int, mrns: dict[int, str]
+    rows: FhirRowsRepository, mrns: dict[int, str]
 ) -> Iterable[tuple[int, int, str]]:
-    statement = (
-        select(TriageAssessment.id, TriageAssessment.patient_id)
-        .where(TriageAssessment.clinic_id == clinic_id)
-        .order_by(TriageAssessment.id)
-    )
     seen: dict[int, int] = defaultdict(int)
-    for row_id, patient in session.execute(statement).tuples():
+    for row_id, patient in rows.assessment_keys():
         yield row_id, patient, assessment_id(mrns[patient], seen[patient])
         seen[patient] += 1
 
@@ -189,54 +148,50 @@ Located = dict[str, tuple[str, int, int]]
 """Resource id -> (source table, row id, patient)."""
 
 
-def _patient_ids(session: Session, clinic_id: int, mrns: dict[int, str]) -> Located:
+def _patient_ids(rows: FhirRowsRepository, mrns: dict[int, str]) -> Located:
     return {patient_id(mrn): ("patients", pid, pid) for pid, mrn in mrns.items()}
 
 
-def _procedure_ids(session: Session, clinic_id: int, mrns: dict[int, str]) -> Located:
+def _procedure_ids(rows: FhirRowsRepository, mrns: dict[int, str]) -> Located:
     return {
         procedure_id(ref): ("surgeries", row_id, patient)
-        for row_id, (patient, ref) in _surgery_refs(session, clinic_id, mrns).items()
+        for row_id, (patient, ref) in _surgery_refs(rows, mrns).items()
     }
 
 
-def _answer_ids(session: Session, clinic_id: int, mrns: dict[int, str]) -> Located:
+def _answer_ids(rows: FhirRowsRepository, mrns: dict[int, str]) -> Located:
     return {
         rid: ("responses", row_id, patient)
-        for row_id, patient, rid in _response_ids(session, clinic_id, mrns, False)
+        for row_id, patient, rid in _response_ids(rows, mrns, False)
     }
 
 
-def _score_ids(session: Session, clinic_id: int, mrns: dict[int, str]) -> Located:
+def _score_ids(rows: FhirRowsRepository, mrns: dict[int, str]) -> Located:
     return {
         observation_id(rid): ("responses", row_id, patient)
-        for row_id, patient, rid in _response_ids(session, clinic_id, mrns, True)
+        for row_id, patient, rid in _response_ids(rows, mrns, True)
     }
 
 
-def _condition_ids(session: Session, clinic_id: int, mrns: dict[int, str]) -> Located:
-    refs = _surgery_refs(session, clinic_id, mrns)
+def _condition_ids(rows: FhirRowsRepository, mrns: dict[int, str]) -> Located:
+    refs = _surgery_refs(rows, mrns)
     found: Located = {
         cid: ("complications", row_id, patient)
-        for row_id, patient, cid in _complication_ids(session, clinic_id, refs)
+        for row_id, patient, cid in _complication_ids(rows, refs)
     }
-    flagged = session.scalars(
-        select(PatientOutcome.patient_id).where(
-            PatientOutcome.clinic_id == clinic_id, PatientOutcome.status == FLAGGING_STATUS
-        )
-    )
+    flagged = rows.patients_with_status(FLAGGING_STATUS)
     found.update({psps2_id(mrns[p]): ("outcomes", p, p) for p in flagged})
     return found
 
 
-def _risk_ids(session: Session, clinic_id: int, mrns: dict[int, str]) -> Located:
+def _risk_ids(rows: FhirRowsRepository, mrns: dict[int, str]) -> Located:
     return {
         aid: ("assessments", row_id, patient)
-        for row_id, patient, aid in _assessment_ids(session, clinic_id, mrns)
+        for row_id, patient, aid in _assessment_ids(rows, mrns)
     }
 
 
-_ID_SOURCES: dict[str, Callable[[Session, int, dict[int, str]], Located]] = {
+_ID_SOURCES: dict[str, Callable[[FhirRowsRepository, dict[int, str]], Located]] = {
     "Patient": _patient_ids,
     "Procedure": _procedure_ids,
     "QuestionnaireResponse": _answer_ids,
@@ -246,49 +201,14 @@ _ID_SOURCES: dict[str, Callable[[Session, int, dict[int, str]], Located]] = {
 }
 
 
-def _row_ids(session: Session, clinic_id: int, resource_type: str) -> Located:
+def _row_ids(uow: UnitOfWork, clinic_id: int, resource_type: str) -> Located:
     """Where every resource of one type in the clinic comes from, computed from key columns."""
-    located: Located = _ID_SOURCES[resource_type](session, clinic_id, _mrns(session, clinic_id))
+    mrns = uow.patients(clinic_id).mrns()
+    located: Located = _ID_SOURCES[resource_type](uow.fhir_rows(clinic_id), mrns)
     return located
 
 
-# Filters in SQL ----------------------------------------------------------------------------------
-
-
-def _ceil_day(moment: datetime) -> date:
-    day = moment.date()
-    return day if moment == datetime(day.year, day.month, day.day, tzinfo=UTC) else _next(day)
-
-
-def _next(day: date) -> date:
-    return date.fromordinal(day.toordinal() + 1)
-
-
-def _day_condition(column: Any, bound: DateBound) -> ColumnElement[bool]:
-    """A stored day covers [day, day + 1); the prefixes compare that range with the bound's."""
-    start, end = bound.start, bound.end
-    conditions: dict[str, ColumnElement[bool]] = {
-        "eq": and_(column >= _ceil_day(start), column < end.date()),
-        "lt": column < _ceil_day(start),
-        "le": column < _ceil_day(end),
-        "gt": column >= end.date(),
-        "ge": column >= start.date(),
-    }
-    return conditions[bound.prefix]
-
-
-def _moment_condition(column: Any, bound: DateBound, naive: bool) -> ColumnElement[bool]:
-    start, end = bound.start, bound.end
-    if naive:  # SQLite keeps moments as naive UTC text
-        start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
-    conditions: dict[str, ColumnElement[bool]] = {
-        "eq": and_(column >= start, column < end),
-        "lt": column < start,
-        "le": column < end,
-        "gt": column >= end,
-        "ge": column >= start,
-    }
-    return conditions[bound.prefix]
+# Search parameters as plain filters --------------------------------------------------------------
 
 
 def _observation_instruments(codes: Sequence[tuple[str | None, str]]) -> set[str]:
@@ -304,105 +224,53 @@ def _observation_instruments(codes: Sequence[tuple[str | None, str]]) -> set[str
 PSPS2_CODES = {PSPS2_ICD10CM[0], PSPS2_SNOMED[0]} | {c for c, _ in PSPS2_SNOMED_BY_REGION.values()}
 
 
-def _ours(codes: Sequence[tuple[str | None, str]], system: str) -> list[str]:
-    return [code for s, code in codes if s in (None, code_system(system))]
+def _ours(codes: Sequence[tuple[str | None, str]], system: str) -> set[str]:
+    return {code for s, code in codes if s in (None, code_system(system))}
 
 
-@dataclass(frozen=True)
-class _Source:
-    """Where one resource type's rows live and how its search parameters read them."""
-
-    table: str
-    statement: Select[Any]
-    """Selects (row id, patient id, sort value) of the clinic's rows."""
-    row: Any
-    patient: Any
-    sort: Any
-
-
-@dataclass(frozen=True)
-class _Filters:
-    query: Query
-    clinic_id: int
-    naive: bool
-    today: date
-
-    def dated(self, column: Any, moment: bool) -> list[ColumnElement[bool]]:
-        return [
-            _moment_condition(column, b, self.naive) if moment else _day_condition(column, b)
-            for b in self.query.dates
-        ]
-
-    def status(self, allowed: ColumnElement[bool] | None, wanted: str) -> ColumnElement[bool]:
-        if not self.query.statuses or wanted in self.query.statuses:
-            return allowed if allowed is not None else true()
-        return false()
-
-    def source(
-        self, table: str, model: Any, sort: Any, where: list[ColumnElement[bool]]
-    ) -> _Source:
-        statement = select(model.id, model.patient_id, sort).where(
-            model.clinic_id == self.clinic_id, *where
-        )
-        return _Source(table, statement, model.id, model.patient_id, sort)
+def _codes(query: Query) -> frozenset[str] | None:
+    """The stored values the query's codes stand for (None: no code filter)."""
+    if not query.codes:
+        return None
+    if query.resource_type == "Procedure":
+        return frozenset(_ours(query.codes, "procedure"))
+    if query.resource_type == "Observation":
+        return frozenset(_observation_instruments(query.codes))
+    if query.resource_type == "Condition":
+        return frozenset(_ours(query.codes, "complication"))
+    return None
 
 
-def _procedures(f: _Filters) -> list[_Source]:
-    where = f.dated(Surgery.performed_on, False)
-    if f.query.codes:
-        where.append(Surgery.procedure.in_(_ours(f.query.codes, "procedure")))
-    if f.query.statuses:
-        states = [Surgery.performed_on <= f.today] if "completed" in f.query.statuses else []
-        states += [Surgery.performed_on > f.today] if "preparation" in f.query.statuses else []
-        where.append(or_(*states) if states else false())
-    return [f.source("surgeries", Surgery, Surgery.performed_on, where)]
+def _flagged_status(query: Query) -> str | None:
+    """Conditions include the PSPS-2 flag unless codes leave it out; it has no onset date to
+    compare, so a date filter leaves it out too."""
+    if query.resource_type != "Condition" or query.dates:
+        return None
+    flagged = not query.codes or any(code in PSPS2_CODES for _, code in query.codes)
+    return FLAGGING_STATUS if flagged else None
 
 
-def _answers(f: _Filters) -> list[_Source]:
-    where = [*f.dated(PromResponse.completed_at, True), f.status(None, "completed")]
-    return [f.source("responses", PromResponse, PromResponse.completed_at, where)]
-
-
-def _scores(f: _Filters) -> list[_Source]:
-    where = [
-        *f.dated(PromResponse.completed_at, True),
-        f.status(None, "final"),
-        PromResponse.score_status == "ok",
-        or_(PromResponse.score_percent.is_not(None), PromResponse.score_raw.is_not(None)),
-    ]
-    if f.query.codes:
-        where.append(PromResponse.instrument.in_(_observation_instruments(f.query.codes)))
-    return [f.source("responses", PromResponse, PromResponse.completed_at, where)]
-
-
-def _conditions(f: _Filters) -> list[_Source]:
-    where = f.dated(Complication.occurred_on, False)
-    codes = f.query.codes
-    if codes:
-        where.append(Complication.kind.in_(_ours(codes, "complication")))
-    found = [f.source("complications", Complication, Complication.occurred_on, where)]
-    flagged = not codes or any(code in PSPS2_CODES for _, code in codes)
-    if flagged and not f.query.dates:  # the PSPS-2 flag has no onset date to compare
-        owner = PatientOutcome.patient_id
-        statement = select(owner, owner, owner).where(
-            PatientOutcome.clinic_id == f.clinic_id, PatientOutcome.status == FLAGGING_STATUS
-        )
-        found.append(_Source("outcomes", statement, owner, owner, None))
-    return found
-
-
-def _risks(f: _Filters) -> list[_Source]:
-    where = [*f.dated(TriageAssessment.evaluation_date, False), f.status(None, "final")]
-    return [f.source("assessments", TriageAssessment, TriageAssessment.evaluation_date, where)]
-
-
-_SOURCES: dict[str, Callable[[_Filters], list[_Source]]] = {
-    "Procedure": _procedures,
-    "QuestionnaireResponse": _answers,
-    "Observation": _scores,
-    "Condition": _conditions,
-    "RiskAssessment": _risks,
-}
+def _row_filter(uow: UnitOfWork, clinic_id: int, query: Query, patient: int | None) -> RowFilter:
+    rows: dict[str, list[int]] | None = None
+    if query.ids:
+        rows = defaultdict(list)
+        for rid, (table, row, _) in _row_ids(uow, clinic_id, query.resource_type).items():
+            if rid in query.ids:
+                rows[table].append(row)
+    return RowFilter(
+        resource_type=query.resource_type,
+        today=date.today(),
+        dates=query.dates,
+        statuses=query.statuses,
+        codes=_codes(query),
+        flagged_status=_flagged_status(query),
+        rows=rows,
+        patient=patient,
+        offset=query.offset,
+        count=query.count,
+        by_date=query.by_date,
+        descending=query.descending,
+    )
 
 
 # Building the page -------------------------------------------------------------------------------
@@ -460,89 +328,35 @@ def _build(
     ]
 
 
-def patient_row(session: Session, clinic_id: int, resource_id: str) -> int | None:
-    for row, mrn in _mrns(session, clinic_id).items():
+def patient_row(uow: UnitOfWork, clinic_id: int, resource_id: str) -> int | None:
+    """The patient whose FHIR Patient id this is, None for none in the clinic."""
+    for row, mrn in uow.patients(clinic_id).mrns().items():
         if patient_id(mrn) == resource_id:
             return row
     return None
 
 
-def _ordered(source: _Source, query: Query, statement: Select[Any]) -> Select[Any]:
-    if query.by_date and source.sort is not None:
-        date_order = source.sort.desc() if query.descending else source.sort.asc()
-        return statement.order_by(date_order.nulls_last(), source.row)
-    return statement.order_by(source.row)
-
-
-def _merged(query: Query, keys: list[tuple[str, int, int, Any]]) -> list[tuple[str, int, int, Any]]:
-    """Rows of several tables in one order: by date when asked (undated last), else as found."""
-    if not query.by_date:
-        return keys
-    dated = sorted(
-        (k for k in keys if k[3] is not None), key=lambda k: str(k[3]), reverse=query.descending
-    )
-    return dated + [k for k in keys if k[3] is None]
-
-
-def _search_rows(
-    session: Session, clinic_id: int, query: Query, patient: int | None
-) -> tuple[list[tuple[str, int, int]], int, bool]:
-    naive = session.get_bind().dialect.name == "sqlite"
-    sources = _SOURCES[query.resource_type](_Filters(query, clinic_id, naive, date.today()))
-    known = _row_ids(session, clinic_id, query.resource_type) if query.ids else {}
-    keys: list[tuple[str, int, int, Any]] = []
-    total = 0
-    for source in sources:
-        statement = source.statement
-        if patient is not None:
-            statement = statement.where(source.patient == patient)
-        if query.ids:
-            rows = [r for rid, (t, r, _) in known.items() if rid in query.ids and t == source.table]
-            statement = statement.where(source.row.in_(rows) if rows else false())
-        total += session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-        limit = query.offset + query.count + 1
-        if len(sources) == 1:
-            statement = _ordered(source, query, statement).offset(query.offset)
-            limit = query.count + 1
-        else:
-            statement = _ordered(source, query, statement)
-        found = session.execute(statement.limit(limit)).tuples().all()
-        keys += [(source.table, row, owner, value) for row, owner, value in found]
-    if len(sources) > 1:
-        keys = _merged(query, keys)[query.offset :]
-    page = [(table, row, owner) for table, row, owner, _ in keys[: query.count]]
-    return page, total, len(keys) > query.count
-
-
 def _search_patients(uow: UnitOfWork, clinic_id: int, query: Query) -> Page:
-    session = uow.session
     settings = import_settings(uow, clinic_id)
-    statement = select(Patient).where(Patient.clinic_id == clinic_id)
+    wanted = PatientFilter(offset=query.offset, count=query.count)
     if query.identifier is not None:
         system, value = query.identifier
         systems = {f"{s}" for s in (mrn_system(settings.clinic), *settings.mrn_systems)}
-        if system is not None and system not in systems:
-            statement = statement.where(false())
-        statement = statement.where(Patient.mrn == value)
+        nobody = system is not None and system not in systems
+        wanted = replace(wanted, mrn=value, nobody=nobody)
     if query.ids:
-        rows = [
-            row
-            for rid, (_, row, _) in _row_ids(session, clinic_id, "Patient").items()
-            if rid in query.ids
-        ]
-        statement = statement.where(Patient.id.in_(rows) if rows else false())
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    found = list(
-        session.scalars(statement.order_by(Patient.id).offset(query.offset).limit(query.count + 1))
-    )
+        located = _row_ids(uow, clinic_id, "Patient")
+        wanted = replace(
+            wanted, rows=[row for rid, (_, row, _) in located.items() if rid in query.ids]
+        )
+    found, total, more = uow.fhir_rows(clinic_id).search_patients(wanted)
     resources: list[Resource] = [
-        to_patient(patient_record(row), clinic=settings.clinic) for row in found[: query.count]
+        to_patient(patient_record(row), clinic=settings.clinic) for row in found
     ]
-    shown = tuple(row.id for row in found[: query.count])
-    return Page(resources, total, len(found) > query.count, shown)
+    return Page(resources, total, more, tuple(row.id for row in found))
 
 
-def search(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, query: Query) -> Page:
+def search(*, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, query: Query) -> Page:
     """One page of the clinic's resources of one type that match the query."""
     with audited(sessions, actor, "fhir.search", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
@@ -552,12 +366,13 @@ def search(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, que
         else:
             patient = None
             if query.patient is not None:
-                patient = patient_row(uow.session, clinic_id, query.patient)
+                patient = patient_row(uow, clinic_id, query.patient)
                 work.patient_id = patient
             if query.patient is not None and patient is None:
                 page = Page([], 0, False)
             else:
-                keys, total, more = _search_rows(uow.session, clinic_id, query, patient)
+                wanted = _row_filter(uow, clinic_id, query, patient)
+                keys, total, more = uow.fhir_rows(clinic_id).search(wanted)
                 page = Page(_build(uow, clinic_id, query.resource_type, keys), total, more)
                 work.saw(patient_id for _, _, patient_id in keys)
         work.saw(page.patients)
@@ -567,7 +382,7 @@ def search(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, que
 
 def read(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     resource_type: str,
@@ -576,7 +391,7 @@ def read(
     """One resource by id: its row is found from key columns, then only its patient is built."""
     with audited(sessions, actor, "fhir.read", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
-        found = _row_ids(work.uow.session, clinic_id, resource_type).get(resource_id)
+        found = _row_ids(work.uow, clinic_id, resource_type).get(resource_id)
         if found is None:
             raise NotFound(resource_type, resource_id)
         table, row, patient = found

@@ -4,16 +4,13 @@ change is one audited transaction and checked before it is stored."""
 
 from collections.abc import Mapping
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments import get_instrument, instrument_ids
 from spinetrack.interop.fhir.codes import mrn_system
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.import_fhir import import_settings
-from spinetrack.storage.tables import ClinicMrnSystem, ClinicQuestionnaireMap
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 ADMINS = frozenset({"admin"})
 MAX_URI = 255
@@ -28,7 +25,7 @@ def _uri(value: str, field: str) -> str:
     return value
 
 
-def mrn_systems(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int) -> list[str]:
+def mrn_systems(*, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int) -> list[str]:
     """Every system a patient of the clinic is matched in, its own first."""
     with audited(sessions, actor, "fhir.settings.read", clinic_id=clinic_id) as work:
         actor.require(clinic_id, ADMINS)
@@ -37,42 +34,31 @@ def mrn_systems(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int
 
 
 def add_mrn_system(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, system: str
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, system: str
 ) -> None:
     with audited(sessions, actor, "fhir.settings.mrn_system.add", clinic_id=clinic_id) as work:
         actor.require(clinic_id, ADMINS)
         system = _uri(system, "system")
-        if system in mrn_systems_of(work.uow.session, clinic_id):
+        settings = work.uow.fhir_settings(clinic_id)
+        if system in settings.mrn_systems():
             return
-        work.uow.session.add(ClinicMrnSystem(clinic_id=clinic_id, system=system))
+        settings.add_mrn_system(system)
         work.detail = system
 
 
 def remove_mrn_system(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, system: str
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, system: str
 ) -> bool:
     with audited(sessions, actor, "fhir.settings.mrn_system.remove", clinic_id=clinic_id) as work:
         actor.require(clinic_id, ADMINS)
-        gone = work.uow.session.execute(
-            delete(ClinicMrnSystem).where(
-                ClinicMrnSystem.clinic_id == clinic_id, ClinicMrnSystem.system == system
-            )
-        )
+        gone = work.uow.fhir_settings(clinic_id).remove_mrn_system(system)
         work.detail = system
-        return bool(getattr(gone, "rowcount", 0))
-
-
-def mrn_systems_of(session: Session, clinic_id: int) -> list[str]:
-    return list(
-        session.scalars(
-            select(ClinicMrnSystem.system).where(ClinicMrnSystem.clinic_id == clinic_id)
-        )
-    )
+        return gone
 
 
 def map_questionnaire(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     canonical: str,
@@ -94,16 +80,5 @@ def map_questionnaire(
                 raise InvalidInput("items", f"{link_id}: {item!r} is not an item of {instrument}")
         if len(set(items.values())) != len(items):
             raise InvalidInput("items", "two linkIds map to the same item")
-        session = work.uow.session
-        session.execute(
-            delete(ClinicQuestionnaireMap).where(
-                ClinicQuestionnaireMap.clinic_id == clinic_id,
-                ClinicQuestionnaireMap.canonical == canonical,
-            )
-        )
-        session.add(
-            ClinicQuestionnaireMap(
-                clinic_id=clinic_id, canonical=canonical, instrument=instrument, items=dict(items)
-            )
-        )
+        work.uow.fhir_settings(clinic_id).replace_questionnaire_map(canonical, instrument, items)
         work.detail = f"{canonical} -> {instrument} ({len(items)} items)"

@@ -4,8 +4,6 @@ rejected, `accept-valid` stores the valid rows. Either way the report lists each
 
 from typing import Literal
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.interop.fhir.bundle_in import Located, Note
 from spinetrack.interop.tabular import Kind, RowProblem, parse_rows, read_csv
 from spinetrack.services.access.actor import Actor
@@ -18,6 +16,7 @@ from spinetrack.services.registry_io.import_records import (
     Progress,
     upsert,
 )
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 Mode = Literal["all-or-nothing", "accept-valid"]
 
@@ -28,7 +27,7 @@ def _note(problem: RowProblem) -> Note:
 
 def import_csv(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     kind: Kind,

@@ -7,9 +7,6 @@ import_records for how records are matched)."""
 
 from typing import Literal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.interop.fhir.bundle_in import ImportSettings, load_bundle, read_bundle
 from spinetrack.interop.fhir.outside_answers import QuestionnaireMap
 from spinetrack.services.access.actor import Actor
@@ -21,8 +18,7 @@ from spinetrack.services.registry_io.import_records import (
     Progress,
     upsert,
 )
-from spinetrack.storage.tables import ClinicMrnSystem, ClinicQuestionnaireMap
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 WRITERS = frozenset({"admin", "clinician", "staff"})
 Mode = Literal["all-or-nothing", "accept-valid"]
@@ -32,15 +28,9 @@ def import_settings(uow: UnitOfWork, clinic_id: int) -> ImportSettings:
     """The clinic's configured MRN systems and Questionnaire mappings."""
     clinic = uow.clinics.get(clinic_id)
     assert clinic is not None
-    session = uow.session
-    systems = session.scalars(
-        select(ClinicMrnSystem.system)
-        .where(ClinicMrnSystem.clinic_id == clinic_id)
-        .order_by(ClinicMrnSystem.id)
-    )
-    maps = session.scalars(
-        select(ClinicQuestionnaireMap).where(ClinicQuestionnaireMap.clinic_id == clinic_id)
-    )
+    settings = uow.fhir_settings(clinic_id)
+    systems = settings.mrn_systems()
+    maps = settings.questionnaire_maps()
     return ImportSettings(
         clinic=clinic.slug,
         mrn_systems=tuple(systems),
@@ -53,7 +43,7 @@ def import_settings(uow: UnitOfWork, clinic_id: int) -> ImportSettings:
 
 def import_fhir(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     bundle: bytes,

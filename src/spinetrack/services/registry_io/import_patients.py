@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outcomes import ScorePoint
 from spinetrack.domain.registry.complications import check_kind, check_reporter
@@ -23,10 +20,9 @@ from spinetrack.services.records.patient_status import (
 )
 from spinetrack.services.records.record_response import NewResponse, checked_row
 from spinetrack.services.records.register_surgery import NewComplication, NewSurgery, check_surgery
-from spinetrack.storage.bulk_rows import batched_insert, uniform_rows
 from spinetrack.storage.repositories.patients import PatientRepository
-from spinetrack.storage.statistics import refresh_statistics
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 Progress = Callable[[int], None]
 
@@ -144,26 +140,15 @@ def _outcome(
     return outcome_row(patient_id, points, index, today) | assessment_columns(None, None, None)
 
 
-def _insert_returning_ids(
-    session: Session, table: type[Patient] | type[Surgery], rows: list[dict[str, Any]]
-) -> list[int]:
-    if not rows:
-        return []
-    statement = batched_insert(table).returning(table.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, uniform_rows(table, rows)))
-
-
-def _store(session: Session, repo: PatientRepository, batch: list[_Checked], today: date) -> None:
-    patient_rows = [{**c.patient, "clinic_id": repo.clinic_id} for c in batch]
-    ids = _insert_returning_ids(session, Patient, patient_rows)
+def _store(repo: PatientRepository, batch: list[_Checked], today: date) -> None:
+    ids = repo.insert_returning_ids(Patient, [dict(c.patient) for c in batch])
     surgery_rows = [
-        {k: v for k, v in row.items() if k != "_revises"}
-        | {"patient_id": patient_id, "clinic_id": repo.clinic_id}
+        {k: v for k, v in row.items() if k != "_revises"} | {"patient_id": patient_id}
         for patient_id, checked in zip(ids, batch, strict=True)
         for row in checked.surgeries
     ]
-    surgery_ids = _insert_returning_ids(session, Surgery, surgery_rows)
-    _link_revisions(session, batch, surgery_ids)
+    surgery_ids = repo.insert_returning_ids(Surgery, surgery_rows)
+    repo.link_revisions(_revisions(batch, surgery_ids))
     position = 0
     complications, responses, outcomes = [], [], []
     for patient_id, checked in zip(ids, batch, strict=True):
@@ -180,7 +165,8 @@ def _store(session: Session, repo: PatientRepository, batch: list[_Checked], tod
     repo.bulk_insert(PatientOutcome, outcomes)
 
 
-def _link_revisions(session: Session, batch: list[_Checked], surgery_ids: list[int]) -> None:
+def _revisions(batch: list[_Checked], surgery_ids: list[int]) -> list[tuple[int, int]]:
+    """(new surgery id, id of the surgery it revises) for the batch's revision surgeries."""
     position = 0
     links = []
     for checked in batch:
@@ -188,16 +174,12 @@ def _link_revisions(session: Session, batch: list[_Checked], surgery_ids: list[i
             if row["_revises"] is not None:
                 links.append((surgery_ids[position + s], surgery_ids[position + row["_revises"]]))
         position += len(checked.surgeries)
-    if links:
-        session.execute(
-            update(Surgery),
-            [{"id": surgery_id, "revision_of_id": revises} for surgery_id, revises in links],
-        )
+    return links
 
 
 def import_patients(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patients: Sequence[ImportedPatient],
@@ -218,9 +200,9 @@ def import_patients(
             batch = [
                 _check(start + i, p, seen) for i, p in enumerate(patients[start : start + chunk])
             ]
-            _store(work.uow.session, repo, batch, today or date.today())
+            _store(repo, batch, today or date.today())
             if progress:
                 progress(len(batch))
-        refresh_statistics(work.uow.session)
+        work.uow.refresh_statistics()
         work.detail = f"imported {len(patients)} patients"
         return len(patients)

@@ -12,8 +12,6 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import delete, insert, update
-from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import InvalidInput, SpinetrackError
 from spinetrack.domain.registry.complications import check_kind, check_reporter
@@ -36,7 +34,6 @@ from spinetrack.services.records.patient_status import (
 from spinetrack.services.records.record_response import CLOCK_SKEW, NewResponse, checked_row
 from spinetrack.services.records.register_surgery import NewComplication, NewSurgery, check_surgery
 from spinetrack.services.registry_io.registry_records import surgery_refs, utc
-from spinetrack.storage.statistics import refresh_statistics
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
 from spinetrack.storage.unit_of_work import UnitOfWork
 
@@ -112,15 +109,6 @@ def _validated(model: type[M], data: dict[str, Any]) -> M:
         raise InvalidInput(where, str(error.get("msg"))) from None
 
 
-def _insert_ids(
-    session: Session, table: type[Surgery] | type[Patient], rows: list[dict[str, Any]]
-) -> list[int]:
-    if not rows:
-        return []
-    statement = insert(table).returning(table.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, rows))
-
-
 class _Upsert:
     def __init__(
         self, uow: UnitOfWork, clinic_id: int, report: ImportReport, progress: Progress | None
@@ -177,14 +165,12 @@ class _Upsert:
                 for key, value in checked.items():
                     setattr(stored, key, value)
                 self.report.updated["patients"] += 1
-        ids = _insert_ids(
-            self.uow.session, Patient, [{**row, "clinic_id": self.clinic_id} for row in new]
-        )
+        ids = self.repo.insert_returning_ids(Patient, [dict(row) for row in new])
         for row, patient_id in zip(new, ids, strict=True):
             self.known[row["mrn"]] = (patient_id, row["birth_date"])
             self.touched.add(patient_id)
         self.report.created["patients"] += len(new)
-        self.uow.session.flush()
+        self.uow.flush()
 
     # Surgeries ------------------------------------------------------------------------------
 
@@ -280,21 +266,18 @@ class _Upsert:
         rows = []
         for record, row in new:
             patient_id, _ = self.known[record.ref.mrn]
-            rows.append({**row, "patient_id": patient_id, "clinic_id": self.clinic_id})
+            rows.append({**row, "patient_id": patient_id})
             self.touched.add(patient_id)
-        ids = _insert_ids(self.uow.session, Surgery, rows)
+        ids = self.repo.insert_returning_ids(Surgery, rows)
         for (record, _), surgery_id in zip(new, ids, strict=True):
             self.surgery_ids[record.ref] = (surgery_id, record.ref.performed_on)
-        links = [
-            {
-                "id": self.surgery_ids[record.ref][0],
-                "revision_of_id": self.surgery_ids[record.revises][0],
-            }
-            for record, _ in new
-            if record.revises is not None
-        ]
-        if links:
-            self.uow.session.execute(update(Surgery), links)
+        self.repo.link_revisions(
+            [
+                (self.surgery_ids[record.ref][0], self.surgery_ids[record.revises][0])
+                for record, _ in new
+                if record.revises is not None
+            ]
+        )
         self.report.created["surgeries"] += len(new)
 
     # Complications --------------------------------------------------------------------------
@@ -393,8 +376,7 @@ class _Upsert:
         """Recompute the outcome status of every patient the import added something to, in bulk."""
         if not self.touched:
             return
-        session = self.uow.session
-        session.flush()
+        self.uow.flush()
         surgeries: dict[int, list[Surgery]] = defaultdict(list)
         responses: dict[int, list[PromResponse]] = defaultdict(list)
         for s in self.repo.every(Surgery):
@@ -403,9 +385,7 @@ class _Upsert:
             if r.patient_id in self.touched:
                 responses[r.patient_id].append(r)
         touched = sorted(self.touched)
-        for start in range(0, len(touched), 1000):
-            chunk = touched[start : start + 1000]
-            session.execute(delete(PatientOutcome).where(PatientOutcome.patient_id.in_(chunk)))
+        self.repo.delete_outcomes(touched)
         latest = self.repo.latest_assessments(touched)
         today = date.today()
         rows = []
@@ -432,4 +412,4 @@ def upsert(
     if incoming.responses:
         work.responses(incoming.responses)
     work.refresh_statuses()
-    refresh_statistics(uow.session)
+    uow.refresh_statistics()

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from spinetrack.domain.instruments import instrument_ids
+from spinetrack.domain.outcomes.index_surgery import index_surgeries_by_patient
 from spinetrack.interop.records import (
     AssessmentRecord,
     ComplicationRecord,
@@ -130,11 +129,7 @@ def _assessments(rows: list[TriageAssessment], mrns: dict[int, str]) -> list[Ass
 
 def _index_regions(surgeries: list[Surgery]) -> dict[int, str]:
     """The region of each patient's index (latest) surgery, which names the PSPS-2 condition."""
-    latest: dict[int, Surgery] = {}
-    for s in surgeries:
-        best = latest.get(s.patient_id)
-        if best is None or (s.performed_on, s.id) > (best.performed_on, best.id):
-            latest[s.patient_id] = s
+    latest = index_surgeries_by_patient(surgeries, lambda s: s.patient_id)
     return {pid: s.region for pid, s in latest.items()}
 
 
@@ -152,16 +147,12 @@ class Rows:
 
 def clinic_rows(uow: UnitOfWork, clinic_id: int) -> Rows:
     repo = uow.patients(clinic_id)
-    # The repository's `every` orders by an `id` column, which patient_outcomes does not have.
-    outcomes = uow.session.scalars(
-        select(PatientOutcome).where(PatientOutcome.clinic_id == clinic_id)
-    )
     return Rows(
         patients=repo.every(Patient),
         surgeries=repo.every(Surgery),
         complications=repo.every(Complication),
         responses=repo.every(PromResponse),
-        outcomes=list(outcomes),
+        outcomes=repo.outcomes(),
         assessments=repo.every(TriageAssessment),
     )
 

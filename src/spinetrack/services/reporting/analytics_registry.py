@@ -19,8 +19,6 @@ from datetime import date
 from typing import TypeVar, cast
 
 import polars as pl
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.analytics.cohort import (
     CAUSES_SCHEMA,
@@ -42,15 +40,7 @@ from spinetrack.interop.tabular import DATETIME_FORMAT, tables
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.registry_records import Rows, clinic_rows, registry_of
-from spinetrack.storage.tables import (
-    Clinic,
-    Patient,
-    PromResponse,
-    Surgery,
-    TriageAssessment,
-    User,
-)
-from spinetrack.storage.unit_of_work import UnitOfWork
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 DASHBOARD_ROLES = frozenset({"admin", "clinician", "analyst"})
 _KEPT = 4  # prepared registries kept in memory (clinics x days)
@@ -98,65 +88,22 @@ class _Prepared:
 PREPARED = _Prepared()
 
 
-def fingerprint(session: Session, clinic_id: int) -> Fingerprint:
+def fingerprint(uow: UnitOfWork, clinic_id: int) -> Fingerprint:
     """The clinic's data version and disclosure threshold: either changing makes a new entry."""
-    row = session.execute(
-        select(Clinic.data_version, Clinic.disclosure_threshold).where(Clinic.id == clinic_id)
-    ).one_or_none()
-    if row is None:
+    found = uow.analytics(clinic_id).version_and_threshold()
+    if found is None:
         return (None, disclosure_rule().threshold)
-    return (row[0], row[1] or disclosure_rule().threshold)
+    return (found[0], found[1] or disclosure_rule().threshold)
 
 
-def read_frames(session: Session, clinic_id: int, read_on: date) -> RegistryFrames:
-    """The clinic's records as analysis frames, selected column by column (no ORM objects)."""
-    patients = session.execute(
-        select(Patient.id, Patient.sex, Patient.birth_date).where(Patient.clinic_id == clinic_id)
-    ).all()
-    surgeons: dict[int, str] = {
-        row[0]: row[1] for row in session.execute(select(User.id, User.full_name))
-    }
-    surgeries = session.execute(
-        select(
-            Surgery.id,
-            Surgery.patient_id,
-            Surgery.performed_on,
-            Surgery.region,
-            Surgery.procedure,
-            Surgery.levels,
-            Surgery.surgeon_id,
-            Surgery.revision_of_id,
-        ).where(Surgery.clinic_id == clinic_id)
-    ).all()
-    responses = session.execute(
-        select(
-            PromResponse.patient_id,
-            PromResponse.instrument,
-            PromResponse.completed_at,
-            func.coalesce(PromResponse.score_percent, PromResponse.score_raw),
-        ).where(
-            PromResponse.clinic_id == clinic_id,
-            PromResponse.score_status == "ok",
-            func.coalesce(PromResponse.score_percent, PromResponse.score_raw).is_not(None),
-        )
-    ).all()
-    causes = session.execute(
-        select(TriageAssessment.patient_id, TriageAssessment.confirmed_cause)
-        .where(
-            TriageAssessment.clinic_id == clinic_id,
-            TriageAssessment.confirmed_cause.is_not(None),
-        )
-        .order_by(TriageAssessment.patient_id, TriageAssessment.confirmed_at, TriageAssessment.id)
-    ).all()
-    surgery_rows = [
-        (s[0], s[1], s[2], s[3], s[4], len(s[5] or ()), surgeons.get(s[6]), s[7]) for s in surgeries
-    ]
-    response_rows = [(r[0], r[1], r[2].date(), float(r[3])) for r in responses]
+def read_frames(uow: UnitOfWork, clinic_id: int, read_on: date) -> RegistryFrames:
+    """The clinic's records as analysis frames (the repository reads them column by column)."""
+    rows = uow.analytics(clinic_id).registry_rows()
     return RegistryFrames(
-        patients=pl.DataFrame(patients, schema=PATIENTS_SCHEMA, orient="row"),
-        surgeries=pl.DataFrame(surgery_rows, schema=SURGERIES_SCHEMA, orient="row"),
-        responses=pl.DataFrame(response_rows, schema=RESPONSES_SCHEMA, orient="row"),
-        causes=pl.DataFrame(causes, schema=CAUSES_SCHEMA, orient="row"),
+        patients=pl.DataFrame(rows.patients, schema=PATIENTS_SCHEMA, orient="row"),
+        surgeries=pl.DataFrame(rows.surgeries, schema=SURGERIES_SCHEMA, orient="row"),
+        responses=pl.DataFrame(rows.responses, schema=RESPONSES_SCHEMA, orient="row"),
+        causes=pl.DataFrame(rows.causes, schema=CAUSES_SCHEMA, orient="row"),
         read_on=read_on,
     )
 
@@ -165,10 +112,10 @@ def analysable(uow: UnitOfWork, clinic_id: int, read_on: date) -> Analysable:
     """The clinic's prepared registry and disclosure cube, from memory when its data version and
     threshold are unchanged."""
     key = (clinic_id, read_on)
-    mark = fingerprint(uow.session, clinic_id)
+    mark = fingerprint(uow, clinic_id)
     found = PREPARED.get(key, mark)
     if found is None:
-        registry = prepare(read_frames(uow.session, clinic_id, read_on))
+        registry = prepare(read_frames(uow, clinic_id, read_on))
         threshold = mark[1]
         assert isinstance(threshold, int)
         found = Analysable(registry, build(registry, threshold))
@@ -178,7 +125,7 @@ def analysable(uow: UnitOfWork, clinic_id: int, read_on: date) -> Analysable:
 
 def registry_dashboard(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     filters: Filters,
@@ -230,7 +177,7 @@ VIEWS = _Views()
 
 def registry_view(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     filters: Filters,
@@ -245,7 +192,7 @@ def registry_view(
         actor.require(clinic_id, DASHBOARD_ROLES)
         day = read_on or date.today()
         work.detail = f"{filters.describe()}{'; case-mix adjusted' if adjust else ''}"
-        selection = (clinic_id, day, fingerprint(work.uow.session, clinic_id), filters, adjust)
+        selection = (clinic_id, day, fingerprint(work.uow, clinic_id), filters, adjust)
         if name:
             kept = VIEWS.get((name, *selection))
             if kept is not None:
@@ -261,16 +208,16 @@ def registry_view(
         return value
 
 
-def sole_clinic(sessions: sessionmaker[Session]) -> int | None:
+def sole_clinic(sessions: UnitOfWorkFactory) -> int | None:
     """The clinic's id when the database holds exactly one (the usual single-practice install)."""
-    with UnitOfWork(sessions, read_only=True) as uow:
-        ids = uow.session.scalars(select(Clinic.id).limit(2)).all()
+    with sessions(read_only=True) as uow:
+        ids = uow.clinics.some_ids(2)
         return ids[0] if len(ids) == 1 else None
 
 
 def dashboard_tables(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     filters: Filters,
@@ -287,7 +234,7 @@ def dashboard_tables(
 
 def deidentified_selection(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     filters: Filters,
@@ -335,7 +282,7 @@ def deidentified_selection(
 
 
 def set_disclosure_threshold(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, threshold: int | None
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, threshold: int | None
 ) -> int:
     """Set the clinic's smallest published count (None: back to the default); admins only,
     never below the floor in knowledge/analytics/disclosure.yaml. Returns the threshold now

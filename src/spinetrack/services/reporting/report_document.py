@@ -17,7 +17,6 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from matplotlib.figure import Figure
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack import __version__
 from spinetrack.analytics.casemix import CaseMixModel, NoModel
@@ -35,6 +34,7 @@ from spinetrack.domain.outcomes.rules import status_rules
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.reporting.analytics_registry import DASHBOARD_ROLES, analysable
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 TEMPLATES = resources.files("spinetrack").joinpath("web", "templates")
 STYLE = resources.files("spinetrack").joinpath("web", "static", "css", "analytics.css")
@@ -188,7 +188,7 @@ class WrittenReport:
 
 def registry_report(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     filters: Filters,
@@ -223,7 +223,7 @@ REPORT_STEPS = 4
 
 def report_download(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     filters: Filters,

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.triage import assess
@@ -16,6 +15,7 @@ from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.services.records.views import View
 from spinetrack.services.triage.triage_case import CaseInputs, build_case
 from spinetrack.storage.tables import ClinicalFinding, TriageAssessment
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 CLINICIANS = frozenset({"admin", "clinician"})
 Text = Annotated[str, StringConstraints(max_length=20_000)]
@@ -79,7 +79,7 @@ def _check_id(value: str | None, section: str, field: str) -> None:
 
 def record_finding(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int,
@@ -102,7 +102,7 @@ def record_finding(
 
 def assess_patient(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int,
@@ -147,7 +147,7 @@ def assess_patient(
 
 def conclude(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     patient_id: int,
@@ -168,14 +168,14 @@ def conclude(
         row.plan_note = conclusion.plan_note
         row.confirmed_by = actor.name
         row.confirmed_at = datetime.now(UTC)
-        work.uow.session.flush()
+        work.uow.flush()
         refresh_outcome(repo, patient_id)
         work.target = f"assessment:{row.id}"
         return StoredAssessment.model_validate(row)
 
 
 def list_assessments(
-    *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, patient_id: int
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, patient_id: int
 ) -> list[StoredAssessment]:
     with audited(
         sessions, actor, "triage.read", clinic_id=clinic_id, patient_id=patient_id

@@ -5,8 +5,6 @@ as reports. The read is audited against the patient, in the name of the calling 
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.interop.fhir.patient import mrn_systems
 from spinetrack.services.access.actor import Actor
@@ -15,11 +13,12 @@ from spinetrack.services.clinician.clinic_overview import find_clinic
 from spinetrack.services.registry_io.fhir_search import patient_row
 from spinetrack.services.registry_io.import_fhir import import_settings
 from spinetrack.services.triage.triage_case import CaseInputs, build_case
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
 def stored_case(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic: str,
     patient: str,
@@ -35,7 +34,7 @@ def stored_case(
     with audited(sessions, actor, "cds.patient_view", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
         repo = work.uow.patients(clinic_id)
-        found = patient_row(work.uow.session, clinic_id, patient)
+        found = patient_row(work.uow, clinic_id, patient)
         if found is None:
             settings = import_settings(work.uow, clinic_id)
             systems = set(mrn_systems(settings.clinic, settings.mrn_systems))

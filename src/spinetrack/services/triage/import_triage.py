@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.triage import assess
 from spinetrack.domain.vocabulary import vocabulary
@@ -29,6 +27,7 @@ from spinetrack.storage.tables import (
     Surgery,
     TriageAssessment,
 )
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass
@@ -64,7 +63,7 @@ def _grouped(rows: list[Any]) -> dict[int, list[Any]]:
 
 def import_triage(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     items: Sequence[ImportedTriage],

@@ -6,8 +6,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.triage import assess
 from spinetrack.services.access.actor import Actor
@@ -22,6 +20,7 @@ from spinetrack.storage.tables import (
     Surgery,
     TriageAssessment,
 )
+from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
 def _grouped(rows: list[Any]) -> dict[int, list[Any]]:
@@ -33,7 +32,7 @@ def _grouped(rows: list[Any]) -> dict[int, list[Any]]:
 
 def reassess_clinic(
     *,
-    sessions: sessionmaker[Session],
+    sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
     evaluation_date: date,

@@ -8,6 +8,8 @@ from typing import Any
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outcomes import PatientOutcome, classify_patient, schedule
+from spinetrack.domain.outcomes.age import age_on
+from spinetrack.domain.outcomes.index_surgery import index_surgery_of
 from spinetrack.services.records.patient_status import score_points
 from spinetrack.storage.tables import ClinicalFinding, Patient, PromResponse, Surgery
 
@@ -49,10 +51,6 @@ def _relief_days(outcome: PatientOutcome) -> int | None:
     return max(improved) if improved else None
 
 
-def _age(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def build_case(
     *,
     patient: Patient,
@@ -68,7 +66,8 @@ def build_case(
         raise InvalidInput(
             "surgeries", "triage needs a surgery on or before the evaluation date; none is recorded"
         )
-    index = max(done, key=lambda s: (s.performed_on, s.id))
+    index = index_surgery_of(done)
+    assert index is not None  # `done` is not empty
     responses = [r for r in responses if r.completed_at.date() <= day]
     outcome = classify_patient(score_points(done, responses))
     course = inputs.course or COURSE_OF_STATUS.get(outcome.status)
@@ -80,7 +79,7 @@ def build_case(
     case: dict[str, Any] = {
         "case_id": f"patient-{patient.id}",
         "evaluation_date": day.isoformat(),
-        "age": _age(patient.birth_date, day),
+        "age": age_on(patient.birth_date, day),
         "region": index.region,
         "surgeries": [
             {

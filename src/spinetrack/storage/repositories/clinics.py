@@ -23,6 +23,14 @@ class ClinicRepository:
         self._session.flush()
         return clinic
 
+    def some_ids(self, limit: int) -> list[int]:
+        """Up to ``limit`` clinic ids (two tell "exactly one clinic" from "several")."""
+        return list(self._session.scalars(select(Clinic.id).order_by(Clinic.id).limit(limit)))
+
+    def every(self) -> list[Clinic]:
+        """Every clinic, by name: the public consultation form lets a patient pick one."""
+        return list(self._session.scalars(select(Clinic).order_by(Clinic.name, Clinic.id)))
+
     def with_member_counts(self) -> list[tuple[Clinic, int]]:
         """Every clinic by slug, with how many accounts have a role in it."""
         query = (

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.storage.tables import (
-    Clinic,
     ConsultationRequest,
     ContactAttempt,
     OutboxMessage,
@@ -22,11 +21,6 @@ from spinetrack.storage.tables import (
 )
 
 OPEN_STATUSES = ("new", "contacted")
-
-
-def all_clinics(session: Session) -> list[Clinic]:
-    """Every clinic, by name: the public consultation form lets a patient pick one."""
-    return list(session.scalars(select(Clinic).order_by(Clinic.name, Clinic.id)))
 
 
 class ConsultationRepository:
@@ -168,43 +162,50 @@ class FollowupRepository:
         return list(self._session.scalars(query.order_by(OutboxMessage.id)))
 
 
-def pending_messages(session: Session, *, limit: int) -> list[OutboxMessage]:
-    """Messages of every clinic neither sent nor given up, oldest first (the sender's queue)."""
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    return list(session.scalars(query))
+class OutboxRepository:
+    """The sender's view of the outbox: it works across clinics, and each message then goes
+    through an audited unit of work scoped to its own clinic."""
 
+    def __init__(self, session: Session) -> None:
+        self._session = session
 
-def sent_invitations_with_open_links(session: Session) -> list[tuple[OutboxMessage, PatientLink]]:
-    """Sent invitations whose link is neither answered nor withdrawn (the reminder candidates)."""
-    query = (
-        select(OutboxMessage, PatientLink)
-        .join(PatientLink, PatientLink.id == OutboxMessage.link_id)
-        .where(
-            OutboxMessage.kind == "invitation",
-            OutboxMessage.sent_at.is_not(None),
-            PatientLink.used_at.is_(None),
-            PatientLink.revoked_at.is_(None),
+    def get(self, message_id: int, *, lock: bool = False) -> OutboxMessage | None:
+        return self._session.get(OutboxMessage, message_id, with_for_update=lock)
+
+    def pending(self, *, limit: int) -> list[OutboxMessage]:
+        """Messages of every clinic neither sent nor given up, oldest first (the sender's queue)."""
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+            .order_by(OutboxMessage.id)
+            .limit(limit)
         )
-        .order_by(OutboxMessage.id)
-    )
-    return [(message, link) for message, link in session.execute(query).all()]
+        return list(self._session.scalars(query))
 
+    def sent_invitations_with_open_links(self) -> list[tuple[OutboxMessage, PatientLink]]:
+        """Sent invitations whose link is neither answered nor withdrawn (reminder candidates)."""
+        query = (
+            select(OutboxMessage, PatientLink)
+            .join(PatientLink, PatientLink.id == OutboxMessage.link_id)
+            .where(
+                OutboxMessage.kind == "invitation",
+                OutboxMessage.sent_at.is_not(None),
+                PatientLink.used_at.is_(None),
+                PatientLink.revoked_at.is_(None),
+            )
+            .order_by(OutboxMessage.id)
+        )
+        return [(message, link) for message, link in self._session.execute(query).all()]
 
-def messages_of_link(session: Session, link_id: int) -> list[OutboxMessage]:
-    query = select(OutboxMessage).where(OutboxMessage.link_id == link_id)
-    return list(session.scalars(query.order_by(OutboxMessage.id)))
+    def of_link(self, link_id: int) -> list[OutboxMessage]:
+        query = select(OutboxMessage).where(OutboxMessage.link_id == link_id)
+        return list(self._session.scalars(query.order_by(OutboxMessage.id)))
 
-
-def clinics_with_due_followups(session: Session) -> list[int]:
-    query = (
-        select(PatientOutcome.clinic_id)
-        .where(PatientOutcome.next_due_on.is_not(None))
-        .distinct()
-        .order_by(PatientOutcome.clinic_id)
-    )
-    return list(session.scalars(query))
+    def clinics_with_due_followups(self) -> list[int]:
+        query = (
+            select(PatientOutcome.clinic_id)
+            .where(PatientOutcome.next_due_on.is_not(None))
+            .distinct()
+            .order_by(PatientOutcome.clinic_id)
+        )
+        return list(self._session.scalars(query))

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
@@ -215,6 +215,11 @@ class PatientRepository:
         found = self._session.connection().execute(_LATEST_ASSESSMENT_FLAGS, params).first()
         return (found[0], found[1], found[2]) if found else None
 
+    def mrns(self) -> dict[int, str]:
+        """Every patient's MRN by patient id (FHIR ids are derived from MRNs)."""
+        query = select(Patient.id, Patient.mrn).where(Patient.clinic_id == self.clinic_id)
+        return {row[0]: row[1] for row in self._session.execute(query)}
+
     def ids_by_mrn(self, mrns: Sequence[str]) -> dict[str, int]:
         """Patient id of each listed MRN registered in this clinic."""
         found: dict[str, int] = {}
@@ -293,6 +298,15 @@ class PatientRepository:
             ],
         )
 
+    def response(self, response_id: int) -> PromResponse | None:
+        row = self._session.get(PromResponse, response_id)
+        return row if row is not None and row.clinic_id == self.clinic_id else None
+
+    def outcomes(self) -> list[PatientOutcome]:
+        """Every outcome row of the clinic (they have no id column, so `every` cannot order them)."""
+        query = select(PatientOutcome).where(PatientOutcome.clinic_id == self.clinic_id)
+        return list(self._session.scalars(query))
+
     def outcome(self, patient_id: int) -> PatientOutcome | None:
         return self._session.scalar(
             select(PatientOutcome).where(
@@ -331,6 +345,36 @@ class PatientRepository:
             for row in rows:
                 row["clinic_id"] = self.clinic_id
             self._session.execute(batched_insert(table), uniform_rows(table, rows))
+
+    def insert_returning_ids(
+        self, table: type[Patient] | type[Surgery], rows: list[dict[str, Any]]
+    ) -> list[int]:
+        """Insert many patients or surgeries in this clinic and return their new ids in the rows'
+        order: bulk imports need them to fill the foreign keys of what follows."""
+        if not rows:
+            return []
+        for row in rows:
+            row["clinic_id"] = self.clinic_id
+        statement = batched_insert(table).returning(table.id, sort_by_parameter_order=True)
+        return list(self._session.scalars(statement, uniform_rows(table, rows)))
+
+    def link_revisions(self, links: Sequence[tuple[int, int]]) -> None:
+        """Mark surgeries as revisions of others: (surgery id, id of the surgery it revises)."""
+        if links:
+            self._session.execute(
+                update(Surgery),
+                [{"id": surgery_id, "revision_of_id": revises} for surgery_id, revises in links],
+            )
+
+    def delete_outcomes(self, patient_ids: Sequence[int], chunk: int = 1000) -> None:
+        """Drop these patients' outcome rows (to be rebuilt in bulk), ``chunk`` ids per statement."""
+        for start in range(0, len(patient_ids), chunk):
+            self._session.execute(
+                delete(PatientOutcome).where(
+                    PatientOutcome.clinic_id == self.clinic_id,
+                    PatientOutcome.patient_id.in_(patient_ids[start : start + chunk]),
+                )
+            )
 
     def every(self, table: type[Any]) -> list[Any]:
         """Every row of a patient-data table in this clinic, oldest first (for whole-clinic work)."""

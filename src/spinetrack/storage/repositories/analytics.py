@@ -1,0 +1,121 @@
+"""What the registry dashboard reads of one clinic: plain rows, column by column (no ORM objects).
+
+Every query filters by the clinic given to the constructor, surgeons' names included (only the
+people who operated on this clinic's patients are read, not every account of every clinic). The
+counted score of a response is the domain's rule, applied here to the stored columns, so the
+dashboard counts exactly what the patient page charts.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spinetrack.domain.outcomes.counted_score import counted_score
+from spinetrack.storage.tables import Clinic, Patient, PromResponse, Surgery, TriageAssessment, User
+
+PatientRow = tuple[int, str, date]
+"""id, sex, birth date"""
+SurgeryRow = tuple[int, int, date, str, str, int, str | None, int | None]
+"""id, patient, date, region, procedure, number of levels, surgeon's name, revision of"""
+ResponseRow = tuple[int, str, date, float]
+"""patient, instrument, day completed, counted score"""
+CauseRow = tuple[int, str]
+"""patient, confirmed cause (in order of confirmation)"""
+
+
+@dataclass(frozen=True)
+class RegistryRows:
+    patients: list[PatientRow]
+    surgeries: list[SurgeryRow]
+    responses: list[ResponseRow]
+    causes: list[CauseRow]
+
+
+class AnalyticsRepository:
+    def __init__(self, session: Session, clinic_id: int) -> None:
+        self._session = session
+        self.clinic_id = clinic_id
+
+    def version_and_threshold(self) -> tuple[int | None, int | None] | None:
+        """The clinic's data version and its own disclosure threshold; None for no such clinic."""
+        row = self._session.execute(
+            select(Clinic.data_version, Clinic.disclosure_threshold).where(
+                Clinic.id == self.clinic_id
+            )
+        ).one_or_none()
+        return None if row is None else (row[0], row[1])
+
+    def registry_rows(self) -> RegistryRows:
+        return RegistryRows(
+            patients=self._patients(),
+            surgeries=self._surgeries(),
+            responses=self._responses(),
+            causes=self._causes(),
+        )
+
+    def _patients(self) -> list[PatientRow]:
+        query = select(Patient.id, Patient.sex, Patient.birth_date).where(
+            Patient.clinic_id == self.clinic_id
+        )
+        return [(row[0], row[1], row[2]) for row in self._session.execute(query)]
+
+    def _surgeon_names(self) -> dict[int, str]:
+        operated = select(Surgery.surgeon_id).where(
+            Surgery.clinic_id == self.clinic_id, Surgery.surgeon_id.is_not(None)
+        )
+        query = select(User.id, User.full_name).where(User.id.in_(operated))
+        return {row[0]: row[1] for row in self._session.execute(query)}
+
+    def _surgeries(self) -> list[SurgeryRow]:
+        surgeons = self._surgeon_names()
+        query = select(
+            Surgery.id,
+            Surgery.patient_id,
+            Surgery.performed_on,
+            Surgery.region,
+            Surgery.procedure,
+            Surgery.levels,
+            Surgery.surgeon_id,
+            Surgery.revision_of_id,
+        ).where(Surgery.clinic_id == self.clinic_id)
+        return [
+            (s[0], s[1], s[2], s[3], s[4], len(s[5] or ()), surgeons.get(s[6]), s[7])
+            for s in self._session.execute(query)
+        ]
+
+    def _responses(self) -> list[ResponseRow]:
+        query = select(
+            PromResponse.patient_id,
+            PromResponse.instrument,
+            PromResponse.completed_at,
+            PromResponse.score_status,
+            PromResponse.score_raw,
+            PromResponse.score_percent,
+        ).where(PromResponse.clinic_id == self.clinic_id)
+        rows: list[ResponseRow] = []
+        for patient_id, instrument, completed_at, status, raw, percent in self._session.execute(
+            query
+        ):
+            score = counted_score(status, raw, percent)
+            if score is not None:
+                rows.append((patient_id, instrument, _day(completed_at), float(score)))
+        return rows
+
+    def _causes(self) -> list[CauseRow]:
+        query = (
+            select(TriageAssessment.patient_id, TriageAssessment.confirmed_cause)
+            .where(
+                TriageAssessment.clinic_id == self.clinic_id,
+                TriageAssessment.confirmed_cause.is_not(None),
+            )
+            .order_by(
+                TriageAssessment.patient_id, TriageAssessment.confirmed_at, TriageAssessment.id
+            )
+        )
+        return [(row[0], row[1]) for row in self._session.execute(query)]
+
+
+def _day(moment: datetime) -> date:
+    return moment.date()
