@@ -70,10 +70,6 @@ def check_password_strength(password: str, field: str = "password", email: str =
         )
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
-
-
 def create_clinic(*, sessions: sessionmaker[Session], actor: Actor, slug: str, name: str) -> int:
     with audited(sessions, actor, "clinic.create", clinic_id=None) as work:
         if work.uow.clinics.by_slug(slug) is not None:
@@ -304,7 +300,7 @@ def list_users(
                 u.full_name,
                 u.is_active,
                 work.uow.users.memberships(u.id),
-                _aware(u.locked_until),
+                u.locked_until,
             )
             for u in work.uow.users.members(clinic_id)
         ]

@@ -105,10 +105,6 @@ def _verified(token: str) -> str:
     return secret
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def seeded_link_row(
     *,
     clinic_id: int,
@@ -189,7 +185,7 @@ def _live(uow: UnitOfWork, token: str, *, lock: bool = False) -> PatientLink:
     now = datetime.now(UTC)
     if row is None or row.purpose != PURPOSE or row.revoked_at or row.used_at:
         raise NotFound("link", "(not valid)")
-    if _aware(row.expires_at) <= now:
+    if row.expires_at <= now:
         raise NotFound("link", "(expired)")
     return row
 
@@ -230,7 +226,7 @@ def _probe(
 
 def open_link(*, sessions: sessionmaker[Session], token: str, remote: str | None) -> LinkView:
     with _probe(sessions, token, "link.open", remote) as (_, row):
-        view = LinkView(list(row.instruments), _aware(row.expires_at))
+        view = LinkView(list(row.instruments), row.expires_at)
         link_id, clinic_id, patient_id = row.id, row.clinic_id, row.patient_id
     with audited(
         sessions,
@@ -292,7 +288,7 @@ def open_form(*, sessions: sessionmaker[Session], token: str, remote: str | None
         clinic = uow.clinics.get(row.clinic_id)
         form = LinkForm(
             instruments=list(row.instruments),
-            expires_at=_aware(row.expires_at),
+            expires_at=row.expires_at,
             clinic_name=clinic.name if clinic else "",
             draft=_draft_of(row),
         )
@@ -385,7 +381,7 @@ def _state(row: PatientLink, now: datetime) -> Literal["open", "answered", "expi
         return "answered"
     if row.revoked_at:
         return "withdrawn"
-    return "expired" if _aware(row.expires_at) <= now else "open"
+    return "expired" if row.expires_at <= now else "open"
 
 
 def summarize_link(row: PatientLink, now: datetime) -> LinkSummary:
@@ -393,8 +389,8 @@ def summarize_link(row: PatientLink, now: datetime) -> LinkSummary:
         id=row.id,
         instruments=list(row.instruments),
         timepoint=row.timepoint,
-        created_at=_aware(row.created_at),
-        expires_at=_aware(row.expires_at),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
         state=_state(row, now),
         started=bool(row.draft and any(row.draft.values())),
     )
@@ -419,6 +415,6 @@ def answered_link(uow: UnitOfWork, token: str) -> PatientLink:
     row = uow.access.link_by_digest(digest(_verified(token)))
     if row is None or row.purpose != PURPOSE or row.revoked_at or not row.used_at:
         raise NotFound("link", "(not answered)")
-    if _aware(row.expires_at) <= datetime.now(UTC):
+    if row.expires_at <= datetime.now(UTC):
         raise NotFound("link", "(expired)")
     return row

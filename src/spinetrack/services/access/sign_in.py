@@ -32,10 +32,6 @@ class TokenSummary:
     revoked: bool
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def start_session(*, sessions: sessionmaker[Session], actor: Actor) -> tuple[str, str]:
     """A new session for a signed-in actor: returns (cookie value, CSRF token)."""
     token, csrf = new_secret(""), new_secret("")
@@ -60,7 +56,7 @@ def session_actor(
     with UnitOfWork(sessions, read_only=True) as uow:
         row = uow.access.session_by_digest(digest(token))
         now = datetime.now(UTC)
-        if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
+        if row is None or row.revoked_at is not None or row.expires_at <= now:
             raise NotAuthenticated("your session has ended; please sign in")
         return actor_for(uow=uow, user_id=row.user_id, remote=remote), row.csrf_token
 
@@ -120,6 +116,6 @@ def token_actor(*, sessions: sessionmaker[Session], token: str, remote: str | No
         if not holder.active:
             raise NotAuthenticated("this account is disabled")
         now = datetime.now(UTC)
-        if holder.last_used_at is None or now - _aware(holder.last_used_at) > TOUCH_EVERY:
+        if holder.last_used_at is None or now - holder.last_used_at > TOUCH_EVERY:
             uow.access.touch_token(holder.token_id, now)
         return Actor(name=holder.email, user_id=holder.user_id, roles=holder.roles, remote=remote)

@@ -185,7 +185,7 @@ def _queue_reminders(sessions: sessionmaker[Session], actor: Actor, today: date)
         candidates = [
             (message.id, link.id)
             for message, link in sent_invitations_with_open_links(session)
-            if _aware(link.expires_at).date() > today
+            if link.expires_at.date() > today
         ]
     return sum(
         _remind(sessions, actor, message_id, link_id, today) for message_id, link_id in candidates
@@ -200,7 +200,7 @@ def _remind(
         invitation = next(m for m in messages if m.id == invitation_id)
         reminders = sum(1 for m in messages if m.kind == "reminder")
         assert invitation.sent_at is not None
-        if not reminder_due(_aware(invitation.sent_at).date(), reminders, today):
+        if not reminder_due(invitation.sent_at.date(), reminders, today):
             return 0
         clinic_id, patient_id = invitation.clinic_id, invitation.patient_id
     with audited(
@@ -236,10 +236,6 @@ def _remind(
         )
         work.target = f"message:{message.id}"
         return 1
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -282,7 +278,7 @@ def _send_one(
             (r for r in work.uow.access.links_of(clinic_id, patient_id) if r.id == message.link_id),
             None,
         )
-        if link is None or link.used_at or link.revoked_at or _aware(link.expires_at) <= now:
+        if link is None or link.used_at or link.revoked_at or link.expires_at <= now:
             message.failed_at = now
             message.last_error = "not sent: the questionnaires were answered or the link closed"
             work.detail = message.last_error

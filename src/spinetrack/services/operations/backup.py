@@ -30,6 +30,7 @@ from spinetrack.storage.audit_chain import write_checkpoint
 from spinetrack.storage.engine import READ_ONLY
 from spinetrack.storage.migrate import current_revision
 from spinetrack.storage.tables import Base
+from spinetrack.storage.tables.base import UtcDateTime
 
 FORMAT = "spinetrack-backup"
 Progress = Callable[[int], None]
@@ -48,7 +49,7 @@ def _mac(key: bytes) -> "hmac.HMAC":
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -137,7 +138,7 @@ def _typed(table_name: str, row: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in row.items():
         kind = table.c[key].type
-        if value is not None and isinstance(kind, DateTime):
+        if value is not None and isinstance(kind, UtcDateTime | DateTime):
             out[key] = datetime.fromisoformat(value)
         elif value is not None and isinstance(kind, Date):
             out[key] = date.fromisoformat(value)

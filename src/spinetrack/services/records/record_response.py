@@ -65,7 +65,7 @@ def checked_row(response: NewResponse) -> dict[str, Any]:
     return {
         "instrument": response.instrument,
         "instrument_version": version,
-        "completed_at": _aware(response.completed_at),
+        "completed_at": response.completed_at,
         "source": response.source,
         "answers": dict(response.answers),
         "score_status": result.status,
@@ -74,10 +74,6 @@ def checked_row(response: NewResponse) -> dict[str, Any]:
         "score_percent": result.percent,
         "score_reason": result.reason,
     }
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def request_digest(patient_id: int, response: NewResponse) -> str:
@@ -131,7 +127,7 @@ def record_response(
                 work.target = f"response:{earlier.response_id}"
                 work.detail = "replayed for a repeated Idempotency-Key; nothing written"
                 return ResponseView.model_validate(stored)
-        completed_at = _aware(response.completed_at)
+        completed_at = response.completed_at
         if completed_at > datetime.now(UTC) + CLOCK_SKEW:
             raise InvalidInput("completed_at", "a questionnaire cannot be completed in the future")
         row = checked_row(response)

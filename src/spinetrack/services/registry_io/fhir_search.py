@@ -48,7 +48,6 @@ from spinetrack.services.registry_io.registry_records import (
     patient_rows,
     registry_of,
     surgery_refs,
-    utc,
 )
 from spinetrack.storage.tables import (
     Complication,
@@ -151,7 +150,7 @@ def _response_ids(
     if scored_only:
         statement = statement.where(PromResponse.score_status == "ok")
     for row_id, patient, instrument, moment in session.execute(statement).tuples():
-        yield row_id, patient, response_id(mrns[patient], instrument, utc(moment))
+        yield row_id, patient, response_id(mrns[patient], instrument, moment)
 
 
 def _complication_ids(
@@ -277,10 +276,8 @@ def _day_condition(column: Any, bound: DateBound) -> ColumnElement[bool]:
     return conditions[bound.prefix]
 
 
-def _moment_condition(column: Any, bound: DateBound, naive: bool) -> ColumnElement[bool]:
+def _moment_condition(column: Any, bound: DateBound) -> ColumnElement[bool]:
     start, end = bound.start, bound.end
-    if naive:  # SQLite keeps moments as naive UTC text
-        start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
     conditions: dict[str, ColumnElement[bool]] = {
         "eq": and_(column >= start, column < end),
         "lt": column < start,
@@ -324,12 +321,11 @@ class _Source:
 class _Filters:
     query: Query
     clinic_id: int
-    naive: bool
     today: date
 
     def dated(self, column: Any, moment: bool) -> list[ColumnElement[bool]]:
         return [
-            _moment_condition(column, b, self.naive) if moment else _day_condition(column, b)
+            _moment_condition(column, b) if moment else _day_condition(column, b)
             for b in self.query.dates
         ]
 
@@ -416,7 +412,7 @@ def _resource_ids(kind: str, rows: Rows, mrn: str) -> dict[tuple[str, int], str]
         found = {("surgeries", row): procedure_id(ref) for row, ref in refs.items()}
     elif kind in ("QuestionnaireResponse", "Observation"):
         for response in rows.responses:
-            rid = response_id(mrn, response.instrument, utc(response.completed_at))
+            rid = response_id(mrn, response.instrument, response.completed_at)
             found[("responses", response.id)] = (
                 observation_id(rid) if kind == "Observation" else rid
             )
@@ -487,8 +483,7 @@ def _merged(query: Query, keys: list[tuple[str, int, int, Any]]) -> list[tuple[s
 def _search_rows(
     session: Session, clinic_id: int, query: Query, patient: int | None
 ) -> tuple[list[tuple[str, int, int]], int, bool]:
-    naive = session.get_bind().dialect.name == "sqlite"
-    sources = _SOURCES[query.resource_type](_Filters(query, clinic_id, naive, date.today()))
+    sources = _SOURCES[query.resource_type](_Filters(query, clinic_id, date.today()))
     known = _row_ids(session, clinic_id, query.resource_type) if query.ids else {}
     keys: list[tuple[str, int, int, Any]] = []
     total = 0

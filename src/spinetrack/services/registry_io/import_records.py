@@ -35,7 +35,7 @@ from spinetrack.services.records.patient_status import (
 )
 from spinetrack.services.records.record_response import CLOCK_SKEW, NewResponse, checked_row
 from spinetrack.services.records.register_surgery import NewComplication, NewSurgery, check_surgery
-from spinetrack.services.registry_io.registry_records import surgery_refs, utc
+from spinetrack.services.registry_io.registry_records import surgery_refs
 from spinetrack.storage.statistics import refresh_statistics
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
 from spinetrack.storage.unit_of_work import UnitOfWork
@@ -359,7 +359,7 @@ class _Upsert:
 
     def responses(self, incoming: Sequence[Located[ResponseRecord]]) -> None:
         stored = {
-            (r.patient_id, r.instrument, utc(r.completed_at)): {
+            (r.patient_id, r.instrument, r.completed_at): {
                 k: v for k, v in r.answers.items() if v is not None
             }
             for r in self.repo.every(PromResponse)

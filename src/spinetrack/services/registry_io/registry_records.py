@@ -4,7 +4,7 @@ a FHIR read hands to the formats. Surgeries get the cross-database SurgeryRef th
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -31,11 +31,6 @@ from spinetrack.storage.tables import (
     User,
 )
 from spinetrack.storage.unit_of_work import UnitOfWork
-
-
-def utc(moment: datetime) -> datetime:
-    """Stored moments as aware UTC (SQLite hands them back naive)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def surgery_refs(mrns: dict[int, str], surgeries: Iterable[Surgery]) -> dict[int, SurgeryRef]:
@@ -83,7 +78,7 @@ def _response(row: PromResponse, mrn: str) -> ResponseRecord:
     return ResponseRecord(
         mrn=mrn,
         instrument=row.instrument,
-        completed_at=utc(row.completed_at),
+        completed_at=row.completed_at,
         answers={k: v for k, v in row.answers.items() if v is not None},
         instrument_version=row.instrument_version,
         source=row.source,
