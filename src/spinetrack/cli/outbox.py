@@ -25,7 +25,7 @@ def queue(
 ) -> None:
     """Queue invitations for due follow-ups and one reminder for unanswered invitations."""
     try:
-        day = date.fromisoformat(today) if today else date.today()
+        day = date.fromisoformat(today) if today else None
     except ValueError as exc:
         raise fail(f"--today: {today!r} is not a date (YYYY-MM-DD)") from exc
     database = open_database()

@@ -18,6 +18,7 @@ from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.instruments import get_instrument
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.access.credentials import digest, new_secret, same, signature
 from spinetrack.services.access.rate_limits import check_rate, link_limit
 from spinetrack.services.audit.audit_log import audited
@@ -273,7 +274,7 @@ def answer_link(
             except InvalidInput as exc:
                 raise InvalidInput(f"responses.{i}.{exc.field}", exc.reason) from exc
             repo.add_row(PromResponse(patient_id=patient_id, **fields))
-        refresh_outcome(repo, patient_id)
+        refresh_outcome(repo, patient_id, clinic_today(work.uow, clinic_id))
         work.target = f"link:{link_id}"
         return len(instruments)
 

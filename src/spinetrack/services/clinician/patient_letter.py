@@ -17,6 +17,7 @@ from spinetrack.domain.instruments import get_instrument
 from spinetrack.domain.outcomes import schedule
 from spinetrack.domain.outcomes.rules import status_rules
 from spinetrack.services.access.actor import CLINICAL_ROLES, Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.clinician.letter_chart import data_uri, letter_chart
 from spinetrack.services.records.patient_status import score_points
@@ -142,7 +143,7 @@ def patient_letter(
             patient_name=f"{patient.given_name} {patient.family_name}",
             birth_date=patient.birth_date,
             mrn=patient.mrn,
-            written_on=today or date.today(),
+            written_on=today or clinic_today(work.uow, clinic_id),
             operations=[
                 LetterOperation(
                     s.performed_on,

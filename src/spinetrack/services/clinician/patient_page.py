@@ -20,6 +20,7 @@ from spinetrack.domain.outcomes.followup import FollowUpState, followup_state
 from spinetrack.domain.outcomes.selection import counted
 from spinetrack.domain.triage.assessment import Assessment
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import index_surgery, score_point, score_points
 from spinetrack.services.records.views import (
@@ -214,11 +215,11 @@ def open_patient_page(
     patient_id: int,
     today: date | None = None,
 ) -> PatientPage:
-    today = today or date.today()
     with audited(
         sessions, actor, "patient.read", clinic_id=clinic_id, patient_id=patient_id
     ) as work:
         actor.require(clinic_id)
+        today = today or clinic_today(work.uow, clinic_id)
         repo = work.uow.patients(clinic_id)
         patient = repo.get(patient_id)
         surgeries = repo.surgeries(patient_id)

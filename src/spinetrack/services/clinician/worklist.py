@@ -18,6 +18,7 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outcomes.followup import FollowUpState, due_soon_days, followup_state
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.storage.repositories.worklist import (
@@ -131,9 +132,9 @@ def open_worklist(
     today: date | None = None,
 ) -> Worklist:
     """The worklist for one clinic; `pages` gives the 1-based page shown of each section."""
-    today = today or date.today()
     with audited(sessions, actor, "worklist.read", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
+        today = today or clinic_today(work.uow, clinic_id)
         check_filters(filters)
         clinic = work.uow.clinics.get(clinic_id)
         repo = WorklistRepository(work.uow.session, clinic_id)

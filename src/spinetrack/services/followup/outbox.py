@@ -22,6 +22,7 @@ from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.followup.reminders import invitation_due, reminder_due, timing
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import Clock, clinic_today, system_clock
 from spinetrack.services.access.patient_links import seeded_link_row, token_for_seed
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.followup.email_wording import Kind, follow_up_email
@@ -94,22 +95,34 @@ class Queued:
     reminders: int
 
 
-def queue_messages(*, sessions: sessionmaker[Session], actor: Actor, today: date) -> Queued:
+def queue_messages(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    today: date | None = None,
+    clock: Clock = system_clock,
+) -> Queued:
     """Queue an invitation for every due follow-up not yet invited (patients with an e-mail), and
-    the one reminder for every invitation still unanswered after the wait. Safe to run daily."""
+    the one reminder for every invitation still unanswered after the wait. Safe to run daily.
+
+    Each clinic plans for its own today (its time zone, at the instant `clock` gives) unless
+    `today` names the day for all of them."""
     return Queued(
-        invitations=_queue_invitations(sessions, actor, today),
-        reminders=_queue_reminders(sessions, actor, today),
+        invitations=_queue_invitations(sessions, actor, today, clock),
+        reminders=_queue_reminders(sessions, actor, today, clock),
     )
 
 
-def _queue_invitations(sessions: sessionmaker[Session], actor: Actor, today: date) -> int:
+def _queue_invitations(
+    sessions: sessionmaker[Session], actor: Actor, given: date | None, clock: Clock
+) -> int:
     rule = timing()
     with sessions() as session:
         clinics = clinics_with_due_followups(session)
     queued = 0
     for clinic_id in clinics:
         with UnitOfWork(sessions) as uow:
+            today = given or clinic_today(uow, clinic_id, clock)
             due = FollowupRepository(uow.session, clinic_id).due(
                 until=today + _days(rule.invitation.send_from_days_before_due), today=today
             )
@@ -180,15 +193,20 @@ def _invite(
         return 1
 
 
-def _queue_reminders(sessions: sessionmaker[Session], actor: Actor, today: date) -> int:
-    with sessions() as session:
-        candidates = [
-            (message.id, link.id)
-            for message, link in sent_invitations_with_open_links(session)
-            if link.expires_at.date() > today
-        ]
+def _queue_reminders(
+    sessions: sessionmaker[Session], actor: Actor, given: date | None, clock: Clock
+) -> int:
+    days: dict[int, date] = {}
+    with UnitOfWork(sessions) as uow:
+        candidates = []
+        for message, link in sent_invitations_with_open_links(uow.session):
+            if message.clinic_id not in days:
+                days[message.clinic_id] = given or clinic_today(uow, message.clinic_id, clock)
+            if link.expires_at.date() > days[message.clinic_id]:
+                candidates.append((message.id, link.id, days[message.clinic_id]))
     return sum(
-        _remind(sessions, actor, message_id, link_id, today) for message_id, link_id in candidates
+        _remind(sessions, actor, message_id, link_id, today)
+        for message_id, link_id, today in candidates
     )
 
 

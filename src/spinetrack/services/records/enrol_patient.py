@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import latest_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.views import PatientPage, PatientView
 from spinetrack.storage.tables import Patient
@@ -30,7 +31,7 @@ class NewPatient(BaseModel):
     @field_validator("birth_date")
     @classmethod
     def _plausible_birth(cls, value: date) -> date:
-        if value > date.today():
+        if value > latest_today():
             raise ValueError("a date of birth cannot be in the future")
         if value < EARLIEST_BIRTH:
             raise ValueError("a date of birth before 1900 is not plausible")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments import Score, get_instrument, score
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.services.records.views import ResponseView
@@ -134,6 +135,6 @@ def record_response(
         response_id = repo.insert_response({"patient_id": patient_id, **row})
         if key is not None:
             keys.record(key, digest, response_id)
-        refresh_outcome(repo, patient_id)
+        refresh_outcome(repo, patient_id, clinic_today(work.uow, clinic_id))
         work.target = f"response:{response_id}"
         return ResponseView(id=response_id, patient_id=patient_id, **row)

@@ -40,6 +40,7 @@ from spinetrack.interop.fhir.patient import to_patient
 from spinetrack.interop.fhir.psps2 import FLAGGING_STATUS
 from spinetrack.interop.records import SurgeryRef
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.import_fhir import import_settings
 from spinetrack.services.registry_io.registry_records import (
@@ -443,7 +444,7 @@ def _build(
         registry = replace(registry_of(uow, clinic_id, rows), instruments=())
         built = {
             f"{r.get_resource_type()}/{r.id}": r
-            for r in registry_resources(registry, today=date.today())
+            for r in registry_resources(registry, today=clinic_today(uow, clinic_id))
         }
         ids = _resource_ids(kind, rows, rows.patients[0].mrn)
         by_patient[patient] = {
@@ -481,9 +482,9 @@ def _merged(query: Query, keys: list[tuple[str, int, int, Any]]) -> list[tuple[s
 
 
 def _search_rows(
-    session: Session, clinic_id: int, query: Query, patient: int | None
+    session: Session, clinic_id: int, query: Query, patient: int | None, today: date
 ) -> tuple[list[tuple[str, int, int]], int, bool]:
-    sources = _SOURCES[query.resource_type](_Filters(query, clinic_id, date.today()))
+    sources = _SOURCES[query.resource_type](_Filters(query, clinic_id, today))
     known = _row_ids(session, clinic_id, query.resource_type) if query.ids else {}
     keys: list[tuple[str, int, int, Any]] = []
     total = 0
@@ -552,7 +553,9 @@ def search(*, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, que
             if query.patient is not None and patient is None:
                 page = Page([], 0, False)
             else:
-                keys, total, more = _search_rows(uow.session, clinic_id, query, patient)
+                keys, total, more = _search_rows(
+                    uow.session, clinic_id, query, patient, clinic_today(uow, clinic_id)
+                )
                 page = Page(_build(uow, clinic_id, query.resource_type, keys), total, more)
                 work.saw(patient_id for _, _, patient_id in keys)
         work.saw(page.patients)

@@ -26,6 +26,7 @@ from spinetrack.interop.records import (
     SurgeryRecord,
     SurgeryRef,
 )
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.records.enrol_patient import NewPatient
 from spinetrack.services.records.patient_status import (
     index_surgery,
@@ -135,6 +136,7 @@ class _Upsert:
             m: (p.id, p.birth_date) for m, p in self.stored.items()
         }
         self.touched: set[int] = set()
+        self.today = clinic_today(uow, clinic_id)
         self.surgery_ids: dict[SurgeryRef, tuple[int, date]] = {}
         self._surgeries: dict[SurgeryRef, Surgery] | None = None
 
@@ -228,7 +230,7 @@ class _Upsert:
                 "notes": record.notes,
             },
         )
-        levels = check_surgery(birth_date, surgery)
+        levels = check_surgery(birth_date, surgery, self.today)
         if (
             surgery.revision_reason is not None
             and surgery.revision_reason not in vocabulary().causes
@@ -407,7 +409,7 @@ class _Upsert:
             chunk = touched[start : start + 1000]
             session.execute(delete(PatientOutcome).where(PatientOutcome.patient_id.in_(chunk)))
         latest = self.repo.latest_assessments(touched)
-        today = date.today()
+        today = self.today
         rows = []
         for patient_id in touched:
             points = score_points(surgeries[patient_id], responses[patient_id])

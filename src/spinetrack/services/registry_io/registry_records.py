@@ -21,6 +21,7 @@ from spinetrack.interop.records import (
     SurgeryRecord,
     SurgeryRef,
 )
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.storage.tables import (
     Complication,
     Patient,
@@ -56,7 +57,9 @@ def patient_record(row: Patient) -> PatientRecord:
     )
 
 
-def _surgery(row: Surgery, refs: dict[int, SurgeryRef], surgeons: dict[int, User]) -> SurgeryRecord:
+def _surgery(
+    row: Surgery, refs: dict[int, SurgeryRef], surgeons: dict[int, User], today: date
+) -> SurgeryRecord:
     surgeon = surgeons.get(row.surgeon_id) if row.surgeon_id is not None else None
     return SurgeryRecord(
         ref=refs[row.id],
@@ -70,7 +73,7 @@ def _surgery(row: Surgery, refs: dict[int, SurgeryRef], surgeons: dict[int, User
         revises=refs.get(row.revision_of_id) if row.revision_of_id is not None else None,
         revision_reason=row.revision_reason,
         notes=row.notes,
-        planned=row.performed_on > date.today(),
+        planned=row.performed_on > today,
     )
 
 
@@ -191,7 +194,8 @@ def registry_of(uow: UnitOfWork, clinic_id: int, rows: Rows) -> Registry:
     refs = surgery_refs(mrns, rows.surgeries)
     surgeons = _surgeons(uow, clinic_id, rows.surgeries)
     regions = _index_regions(rows.surgeries)
-    surgeries = (_surgery(s, refs, surgeons) for s in rows.surgeries)
+    today = clinic_today(uow, clinic_id)
+    surgeries = (_surgery(s, refs, surgeons, today) for s in rows.surgeries)
     complications = (
         ComplicationRecord(refs[c.surgery_id], c.kind, c.reported_by, c.occurred_on, c.notes)
         for c in sorted(rows.complications, key=lambda c: c.id)

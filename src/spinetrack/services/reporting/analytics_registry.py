@@ -40,6 +40,7 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.interop.deidentify import deidentify
 from spinetrack.interop.tabular import DATETIME_FORMAT, tables
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.registry_records import Rows, clinic_rows, registry_of
 from spinetrack.storage.tables import (
@@ -247,7 +248,7 @@ def registry_view(
     kept (under ``name``) until the clinic's data change."""
     with audited(sessions, actor, "analytics.dashboard", clinic_id=clinic_id) as work:
         actor.require(clinic_id, DASHBOARD_ROLES)
-        day = read_on or date.today()
+        day = read_on or clinic_today(work.uow, clinic_id)
         work.detail = f"{filters.describe()}{'; case-mix adjusted' if adjust else ''}"
         selection = (clinic_id, day, fingerprint(work.uow.session, clinic_id), filters, adjust)
         if name:
@@ -284,7 +285,7 @@ def dashboard_tables(
     """The published dashboard's tables (CSV or Parquet files in one zip), audited as a download."""
     with audited(sessions, actor, "analytics.tables", clinic_id=clinic_id) as work:
         actor.require(clinic_id, DASHBOARD_ROLES)
-        found = analysable(work.uow, clinic_id, read_on or date.today())
+        found = analysable(work.uow, clinic_id, read_on or clinic_today(work.uow, clinic_id))
         work.detail = f"{fmt} tables: {filters.describe()}"
         return tables_zip(publish(found.registry, found.cube, filters), fmt)
 
@@ -304,7 +305,7 @@ def deidentified_selection(
     surgeon, year and procedure is too close to naming them."""
     with audited(sessions, actor, "registry.export", clinic_id=clinic_id) as work:
         actor.require(clinic_id, DASHBOARD_ROLES)
-        found = analysable(work.uow, clinic_id, read_on or date.today())
+        found = analysable(work.uow, clinic_id, read_on or clinic_today(work.uow, clinic_id))
         ids = set(select_patients(found.registry, filters)["patient_id"].to_list())
         if len(ids) < found.cube.threshold:
             raise InvalidInput(

@@ -33,6 +33,7 @@ from spinetrack.analytics.plots import (
 from spinetrack.domain.instruments import get_instrument
 from spinetrack.domain.outcomes.rules import status_rules
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.reporting.analytics_registry import DASHBOARD_ROLES, analysable
 
@@ -202,7 +203,7 @@ def registry_report(
         actor.require(clinic_id, DASHBOARD_ROLES)
         clinic = work.uow.clinics.get(clinic_id)
         assert clinic is not None
-        found = analysable(work.uow, clinic_id, read_on or date.today())
+        found = analysable(work.uow, clinic_id, read_on or clinic_today(work.uow, clinic_id))
         advance("read and classified the registry")
         dashboard = publish(found.registry, found.cube, filters, adjust=True)
         advance("computed the figures and the case-mix model")
@@ -238,7 +239,7 @@ def report_download(
         actor.require(clinic_id, DASHBOARD_ROLES)
         clinic = work.uow.clinics.get(clinic_id)
         assert clinic is not None
-        found = analysable(work.uow, clinic_id, read_on or date.today())
+        found = analysable(work.uow, clinic_id, read_on or clinic_today(work.uow, clinic_id))
         dashboard = publish(found.registry, found.cube, filters, adjust=True)
         html = report_html(dashboard, clinic=clinic.name, generated=generated or datetime.now(UTC))
         work.detail = f"{fmt} download: {filters.describe()}"

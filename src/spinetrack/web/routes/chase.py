@@ -20,6 +20,7 @@ from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.followup.reminders import timing
 from spinetrack.domain.instruments import get_instrument, instrument_ids
+from spinetrack.services.access.clinic_calendar import today_for
 from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.access.patient_links import NewLink, issue_link
 from spinetrack.services.followup.chase_list import chase_detail, chase_list
@@ -68,7 +69,10 @@ def chase_page(
     try:
         clinic_id = clinic_for(visitor.actor, clinic)
         rows = chase_list(
-            sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, today=date.today()
+            sessions=sessions,
+            actor=visitor.actor,
+            clinic_id=clinic_id,
+            today=today_for(sessions, clinic_id),
         )
     except (NotFound, AccessDenied) as exc:
         return _refusal(request, visitor, exc)
@@ -108,7 +112,7 @@ def _detail(
             actor=visitor.actor,
             clinic_id=clinic_id,
             patient_id=patient_id,
-            today=date.today(),
+            today=today_for(sessions, clinic_id),
         )
     except (NotFound, AccessDenied) as exc:
         return _refusal(request, visitor, exc)

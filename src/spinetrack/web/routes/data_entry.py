@@ -21,6 +21,7 @@ from spinetrack.domain.registry.complications import catalogue
 from spinetrack.domain.registry.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import today_for
 from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.clinician.worklist import clinic_surgeons
 from spinetrack.services.records.enrol_patient import NewPatient, register_patient
@@ -329,7 +330,8 @@ def new_response_form(
     errors = (
         {} if chosen or not instrument else {"instrument": "choose an instrument from the list"}
     )
-    values = {"instrument": chosen or "", "completed_on": date.today().isoformat()}
+    today = today_for(sessions, record.patient.clinic_id)
+    values = {"instrument": chosen or "", "completed_on": today.isoformat()}
     return _response_form(
         request, visitor, clinic, record, chosen, values, errors, 422 if errors else 200
     )

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from spinetrack.domain.errors import InvalidInput, NotFound, UnknownInstrument
 from spinetrack.services.access.actor import CLINICAL_ROLES
+from spinetrack.services.access.clinic_calendar import today_for
 from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.patient_side.questionnaire_text import questionnaire_text
 from spinetrack.services.records.patient_record import open_record
@@ -91,7 +92,7 @@ def _entry(
         text=text,
         patient=patient,
         clinic_query=_query(clinic),
-        typed=typed or {"completed_on": date.today().isoformat()},
+        typed=typed or {"completed_on": today_for(sessions, clinic_id).isoformat()},
         errors=errors or {},
     )
 
