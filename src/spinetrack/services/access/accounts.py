@@ -15,7 +15,7 @@ from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.access.actor import ROLES, Actor
 from spinetrack.services.access.errors import AccessDenied, NotAuthenticated
-from spinetrack.services.access.login_throttle import throttle
+from spinetrack.services.access.login_throttle import login_allowed
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.storage.tables import Clinic, Membership, User
 from spinetrack.storage.unit_of_work import UnitOfWork
@@ -255,7 +255,7 @@ def authenticate(
     confirms that an e-mail has an account nor tells a guesser when to stop."""
     email = email.strip().lower()[:254]
     failure: str | None = None
-    allowed = throttle.allow(remote)
+    allowed = login_allowed(sessions, remote)
     matched = _matched_hash(sessions, password, email=email) if allowed else None
     with audited(sessions, Actor(name=email, remote=remote), "login", clinic_id=None) as work:
         user = work.uow.users.by_email(email)
