@@ -39,7 +39,7 @@ from spinetrack.analytics.cohort import (
     RegistryFrames,
     prepare,
 )
-from spinetrack.analytics.dashboard import Filters, summarise
+from spinetrack.analytics.dashboard import DashboardFilters, summarise
 from spinetrack.analytics.scoring import score_table
 from spinetrack.demo.cohort import ITEM_IDS, Cohort, generate_cohort
 from spinetrack.demo.load import DEMO_SLUG, load_demo
@@ -162,14 +162,14 @@ def repeated(base: RegistryFrames, patients: int) -> RegistryFrames:
 
 
 def render_dashboard(prepared: PreparedRegistry, adjust: bool) -> str:
-    dashboard = summarise(prepared, Filters(period=PERIOD), adjust=adjust)
+    dashboard = summarise(prepared, DashboardFilters(period=PERIOD), adjust=adjust)
     images = figures(dashboard, adjusted=adjust).data_uris()
     page = environment().get_template("reports/_body.html")
     return page.render(**context(dashboard, adjusted=adjust, images=images))
 
 
 def write_report(prepared: PreparedRegistry, folder: Path) -> None:
-    dashboard = summarise(prepared, Filters(period=PERIOD), adjust=True)
+    dashboard = summarise(prepared, DashboardFilters(period=PERIOD), adjust=True)
     moment = datetime(2026, 11, 21, tzinfo=UTC)
     html = report_html(dashboard, clinic="Benchmark clinic", generated=moment)
     (folder / "report.html").write_text(html, encoding="utf-8")
@@ -208,7 +208,7 @@ def database_figures(patients: int, repeats: int) -> None:
                 sessions=database.sessions,
                 actor=actor,
                 clinic_id=clinic,
-                filters=Filters(period=PERIOD),
+                filters=DashboardFilters(period=PERIOD),
                 read_on=TODAY,
             )
 

@@ -42,14 +42,14 @@ def report(
     surgeon: str | None = typer.Option(None, "--surgeon", help="Only this surgeon (full name)."),
 ) -> None:
     """Write the registry report (HTML and PDF) for a period."""
-    from spinetrack.analytics.dashboard import Filters
+    from spinetrack.analytics.dashboard import DashboardFilters
     from spinetrack.services.reporting.report_document import REPORT_STEPS, registry_report
 
     if out.suffix.lower() not in {".html", ".htm"}:
         raise fail(f"{out}: --out must name an .html file (the PDF is written beside it)")
     if out.is_dir():
         raise fail(f"{out}: is a directory")
-    filters = Filters(_year(period), region, procedure, surgeon)
+    filters = DashboardFilters(_year(period), region, procedure, surgeon)
     database = open_database()
     try:
         database.upgrade()

@@ -18,8 +18,8 @@ from spinetrack.domain.instruments import get_instrument, instrument_ids
 from spinetrack.interop.records import (
     Answer,
     ComplicationRecord,
-    PatientRecord,
     Registry,
+    RegistryPatient,
     ResponseRecord,
     SurgeryRecord,
     SurgeryRef,
@@ -325,8 +325,8 @@ def _required_day(row: Mapping[str, str | None], column: str) -> date:
     return day
 
 
-def _patient(row: Mapping[str, str | None], _: dict[Any, int]) -> PatientRecord:
-    return PatientRecord(
+def _patient(row: Mapping[str, str | None], _: dict[Any, int]) -> RegistryPatient:
+    return RegistryPatient(
         mrn=_needed(row, "mrn"),
         given_name=_text(row, "given_name"),
         family_name=_text(row, "family_name"),

@@ -23,9 +23,9 @@ from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.storage.repositories.worklist import (
     SECTIONS,
-    Filters,
     Section,
     Window,
+    WorklistFilters,
     WorklistRepository,
     WorklistRow,
 )
@@ -36,7 +36,7 @@ STALE_BATCH = 2000
 """At most this many closed follow-up windows are moved on per opening (the rest next time)."""
 STATUSES = ("failing", "relapsed", "succeeding", "too_early", "no_baseline")
 
-__all__ = ["SECTIONS", "Filters", "Section", "Worklist", "open_worklist"]
+__all__ = ["SECTIONS", "Section", "Worklist", "WorklistFilters", "open_worklist"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ class ConsultationItem:
 class Worklist:
     today: date
     date_format: str
-    filters: Filters
+    filters: WorklistFilters
     sections: list[SectionPage]
     consultations_total: int
     consultations: list[ConsultationItem]
@@ -90,7 +90,7 @@ class Worklist:
     """How many stale follow-ups this opening moved on."""
 
 
-def check_filters(filters: Filters) -> None:
+def check_filters(filters: WorklistFilters) -> None:
     """Refuse values no patient can have, naming the filter (the page shows it beside the field)."""
     words = vocabulary()
     if filters.region and filters.region not in words.regions:
@@ -127,7 +127,7 @@ def open_worklist(
     sessions: sessionmaker[Session],
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: WorklistFilters,
     pages: Mapping[str, int],
     today: date | None = None,
 ) -> Worklist:

@@ -10,7 +10,7 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import latest_today
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.services.records.views import PatientPage, PatientView
+from spinetrack.services.records.read_models import PatientPage, PatientView
 from spinetrack.storage.tables import Patient
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

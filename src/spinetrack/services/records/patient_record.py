@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.services.records.views import (
+from spinetrack.services.records.read_models import (
     ComplicationView,
     OutcomeView,
     PatientRecord,

@@ -21,7 +21,7 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
-from spinetrack.services.records.views import ResponseView
+from spinetrack.services.records.read_models import ResponseView
 from spinetrack.storage.repositories.idempotency import IdempotencyRepository
 from spinetrack.storage.tables import PromResponse
 

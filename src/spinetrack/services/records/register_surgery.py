@@ -19,7 +19,7 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
-from spinetrack.services.records.views import ComplicationView, SurgeryView
+from spinetrack.services.records.read_models import ComplicationView, SurgeryView
 from spinetrack.storage.repositories.clinics import UserRepository
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.tables import Complication, Surgery

@@ -21,7 +21,7 @@ from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.interop.fhir.bundle_in import Located, Note
 from spinetrack.interop.records import (
     ComplicationRecord,
-    PatientRecord,
+    RegistryPatient,
     ResponseRecord,
     SurgeryRecord,
     SurgeryRef,
@@ -48,7 +48,7 @@ SURGEON_ROLES = ("clinician", "admin")
 
 @dataclass
 class Incoming:
-    patients: Sequence[Located[PatientRecord]] = ()
+    patients: Sequence[Located[RegistryPatient]] = ()
     surgeries: Sequence[Located[SurgeryRecord]] = ()
     complications: Sequence[Located[ComplicationRecord]] = ()
     responses: Sequence[Located[ResponseRecord]] = ()
@@ -154,7 +154,7 @@ class _Upsert:
 
     # Patients -------------------------------------------------------------------------------
 
-    def patients(self, incoming: Sequence[Located[PatientRecord]]) -> None:
+    def patients(self, incoming: Sequence[Located[RegistryPatient]]) -> None:
         new: list[dict[str, Any]] = []
         seen: set[str] = set()
         for position, located in enumerate(incoming):

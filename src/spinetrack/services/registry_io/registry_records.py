@@ -13,8 +13,8 @@ from spinetrack.domain.instruments import instrument_ids
 from spinetrack.interop.records import (
     AssessmentRecord,
     ComplicationRecord,
-    PatientRecord,
     Registry,
+    RegistryPatient,
     ResponseRecord,
     ScoreRecord,
     StatusRecord,
@@ -45,8 +45,8 @@ def surgery_refs(mrns: dict[int, str], surgeries: Iterable[Surgery]) -> dict[int
     return refs
 
 
-def patient_record(row: Patient) -> PatientRecord:
-    return PatientRecord(
+def patient_record(row: Patient) -> RegistryPatient:
+    return RegistryPatient(
         mrn=row.mrn,
         given_name=row.given_name,
         family_name=row.family_name,

@@ -31,7 +31,7 @@ from spinetrack.analytics.cohort import (
     RegistryFrames,
     prepare,
 )
-from spinetrack.analytics.dashboard import Dashboard, Filters, publish
+from spinetrack.analytics.dashboard import Dashboard, DashboardFilters, publish
 from spinetrack.analytics.dashboard import select as select_patients
 from spinetrack.analytics.disclosure import DisclosureCube, build
 from spinetrack.analytics.tables import TableFormat, tables_zip
@@ -186,7 +186,7 @@ def registry_dashboard(
     sessions: sessionmaker[Session],
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: DashboardFilters,
     adjust: bool = False,
     read_on: date | None = None,
 ) -> Dashboard:
@@ -238,7 +238,7 @@ def registry_view(
     sessions: sessionmaker[Session],
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: DashboardFilters,
     adjust: bool,
     render: Callable[[Dashboard], T],
     read_on: date | None = None,
@@ -278,7 +278,7 @@ def dashboard_tables(
     sessions: sessionmaker[Session],
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: DashboardFilters,
     fmt: TableFormat,
     read_on: date | None = None,
 ) -> bytes:
@@ -295,7 +295,7 @@ def deidentified_selection(
     sessions: sessionmaker[Session],
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: DashboardFilters,
     secret_key: str | None,
     read_on: date | None = None,
 ) -> bytes:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack import __version__
 from spinetrack.analytics.casemix import CaseMixModel, NoModel
-from spinetrack.analytics.dashboard import Dashboard, Filters, publish
+from spinetrack.analytics.dashboard import Dashboard, DashboardFilters, publish
 from spinetrack.analytics.intervals import Proportion, proportion
 from spinetrack.analytics.plots import (
     funnel_chart,
@@ -192,7 +192,7 @@ def registry_report(
     sessions: sessionmaker[Session],
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: DashboardFilters,
     out: Path,
     advance: Advance = lambda _: None,
     read_on: date | None = None,
@@ -227,7 +227,7 @@ def report_download(
     sessions: sessionmaker[Session],
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: DashboardFilters,
     fmt: str,
     read_on: date | None = None,
     generated: datetime | None = None,

@@ -14,7 +14,7 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
-from spinetrack.services.records.views import View
+from spinetrack.services.records.read_models import View
 from spinetrack.services.triage.triage_case import CaseInputs, build_case
 from spinetrack.storage.tables import ClinicalFinding, TriageAssessment
 

@@ -44,7 +44,7 @@ class _Selection:
         procedure: str | None = None,
         surgeon: str | None = None,
     ) -> None:
-        from spinetrack.analytics.dashboard import Filters
+        from spinetrack.analytics.dashboard import DashboardFilters
 
         year = _text(period)
         self.error = (
@@ -52,7 +52,7 @@ class _Selection:
             if year is not None and not (year.isdigit() and len(year) == 4)
             else None
         )
-        self.filters = Filters(
+        self.filters = DashboardFilters(
             period=int(year) if year and self.error is None else None,
             region=_text(region),
             procedure=_text(procedure),

@@ -26,6 +26,7 @@ from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.clinician.worklist import clinic_surgeons
 from spinetrack.services.records.enrol_patient import NewPatient, register_patient
 from spinetrack.services.records.patient_record import open_record
+from spinetrack.services.records.read_models import PatientRecord
 from spinetrack.services.records.record_response import NewResponse, record_response
 from spinetrack.services.records.register_surgery import (
     NewComplication,
@@ -33,7 +34,6 @@ from spinetrack.services.records.register_surgery import (
     record_complication,
     register_surgery,
 )
-from spinetrack.services.records.views import PatientRecord
 from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, Visitor
 from spinetrack.web.routes.clinic_pages import (
     answered_at,

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.errors import AccessDenied
-from spinetrack.services.clinician.worklist import SECTIONS, Filters, open_worklist
+from spinetrack.services.clinician.worklist import SECTIONS, WorklistFilters, open_worklist
 from spinetrack.web.charts import timepoint_label
 from spinetrack.web.deps import ClinicQuery, PageSessions, SignedIn
 from spinetrack.web.routes.clinic_pages import (
@@ -72,7 +72,9 @@ def worklist(
     }
     try:
         clinic_id = clinic_for(actor, clinic)
-        filters = Filters(_surgeon(surgeon), region or None, procedure or None, status or None)
+        filters = WorklistFilters(
+            _surgeon(surgeon), region or None, procedure or None, status or None
+        )
         listing = open_worklist(
             sessions=sessions, actor=actor, clinic_id=clinic_id, filters=filters, pages=pages
         )
