@@ -48,13 +48,8 @@ from spinetrack.services.access.actor import system_actor
 from spinetrack.services.clinician.clinic_overview import find_clinic
 from spinetrack.services.operations.database import open_database
 from spinetrack.services.reporting.analytics_registry import PREPARED, registry_dashboard
-from spinetrack.services.reporting.report_document import (
-    context,
-    environment,
-    figures,
-    report_html,
-    report_pdf,
-)
+from spinetrack.services.reporting.rendering import environment, pdf_of
+from spinetrack.services.reporting.report_layout import context, figures, report_html
 
 TODAY = date(2026, 11, 21)
 PERIOD = 2025
@@ -173,7 +168,7 @@ def write_report(prepared: PreparedRegistry, folder: Path) -> None:
     moment = datetime(2026, 11, 21, tzinfo=UTC)
     html = report_html(dashboard, clinic="Benchmark clinic", generated=moment)
     (folder / "report.html").write_text(html, encoding="utf-8")
-    report_pdf(html, folder / "report.pdf")
+    (folder / "report.pdf").write_bytes(pdf_of(html))
 
 
 def domain_baseline(frames: RegistryFrames, patients: int) -> float:

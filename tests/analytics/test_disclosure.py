@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from spinetrack.analytics.cohort import PreparedRegistry
 from spinetrack.analytics.dashboard import Dashboard, DashboardFilters, publish
 from spinetrack.analytics.disclosure import DisclosureCube, build
-from spinetrack.services.reporting.report_document import context, environment, figures
+from spinetrack.services.reporting.rendering import environment
+from spinetrack.services.reporting.report_layout import context, figures
 
 READ_ON = date(2026, 6, 1)
 FOLLOWUPS = {

@@ -122,7 +122,7 @@ def dashboard_page(
     # Imported on first use: statsmodels and matplotlib take seconds to load, and every start of
     # the server (and of the crash tests' server) would otherwise pay for them.
     from spinetrack.services.reporting.analytics_registry import registry_view
-    from spinetrack.services.reporting.report_document import CHARTS, context
+    from spinetrack.services.reporting.report_layout import CHARTS, context
 
     if comparison not in {"unadjusted", "adjusted"}:
         return _problem(422, "Choose an unadjusted or adjusted comparison.")
@@ -232,7 +232,7 @@ def chart_image(
     """One chart of the dashboard page as an SVG image, drawn once per selection and data version."""
     from spinetrack.analytics.plots import svg_bytes
     from spinetrack.services.reporting.analytics_registry import registry_view
-    from spinetrack.services.reporting.report_document import chart
+    from spinetrack.services.reporting.report_layout import chart
 
     adjusted = comparison == "adjusted"
 
