@@ -142,3 +142,17 @@ def test_a_questionnaire_from_the_future_is_refused(world: World) -> None:
     with pytest.raises(InvalidInput) as error:
         _record(world, patient_id, response)
     assert error.value.field == "completed_at"
+
+
+def test_a_moment_sent_without_its_zone_is_read_as_utc(world: World) -> None:
+    patient_id = operated_patient(world)
+    answers = dict(odi(2, day=-3).answers)
+    naive = datetime.combine(SURGERY_DAY + timedelta(days=-3), datetime.min.time())
+    sent = NewResponse(instrument="odi", completed_at=naive, answers=answers)
+    assert sent.completed_at == naive.replace(tzinfo=UTC)
+    _record(world, patient_id, sent)
+    future = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=2)
+    with pytest.raises(InvalidInput, match="future"):
+        _record(
+            world, patient_id, NewResponse(instrument="odi", completed_at=future, answers=answers)
+        )

@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator
 from sqlalchemy.orm import Session, sessionmaker
 
 from spinetrack.domain.errors import InvalidInput
@@ -41,6 +41,13 @@ class NewResponse(BaseModel):
     completed_at: datetime
     answers: dict[str, Answer] = Field(min_length=1, max_length=64)
     source: Literal["clinic", "paper", "patient_link", "import"] = "clinic"
+
+    @field_validator("completed_at", mode="after")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        """A moment sent without its zone is read as UTC (as it always was), so it compares with
+        the clock and is stored as the same instant on every database."""
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def checked_score(response: NewResponse) -> tuple[str, Score]:
