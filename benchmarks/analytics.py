@@ -39,7 +39,7 @@ from spinetrack.analytics.cohort import (
     RegistryFrames,
     prepare,
 )
-from spinetrack.analytics.dashboard import Filters, summarise
+from spinetrack.analytics.dashboard import DashboardFilters, summarise
 from spinetrack.analytics.scoring import score_table
 from spinetrack.demo.cohort import ITEM_IDS, Cohort, generate_cohort
 from spinetrack.demo.load import DEMO_SLUG, load_demo
@@ -48,13 +48,8 @@ from spinetrack.services.access.actor import system_actor
 from spinetrack.services.clinician.clinic_overview import find_clinic
 from spinetrack.services.operations.database import open_database
 from spinetrack.services.reporting.analytics_registry import PREPARED, registry_dashboard
-from spinetrack.services.reporting.report_document import (
-    context,
-    environment,
-    figures,
-    report_html,
-    report_pdf,
-)
+from spinetrack.services.reporting.rendering import environment, pdf_of
+from spinetrack.services.reporting.report_layout import context, figures, report_html
 
 TODAY = date(2026, 11, 21)
 PERIOD = 2025
@@ -162,18 +157,18 @@ def repeated(base: RegistryFrames, patients: int) -> RegistryFrames:
 
 
 def render_dashboard(prepared: PreparedRegistry, adjust: bool) -> str:
-    dashboard = summarise(prepared, Filters(period=PERIOD), adjust=adjust)
+    dashboard = summarise(prepared, DashboardFilters(period=PERIOD), adjust=adjust)
     images = figures(dashboard, adjusted=adjust).data_uris()
     page = environment().get_template("reports/_body.html")
     return page.render(**context(dashboard, adjusted=adjust, images=images))
 
 
 def write_report(prepared: PreparedRegistry, folder: Path) -> None:
-    dashboard = summarise(prepared, Filters(period=PERIOD), adjust=True)
+    dashboard = summarise(prepared, DashboardFilters(period=PERIOD), adjust=True)
     moment = datetime(2026, 11, 21, tzinfo=UTC)
     html = report_html(dashboard, clinic="Benchmark clinic", generated=moment)
     (folder / "report.html").write_text(html, encoding="utf-8")
-    report_pdf(html, folder / "report.pdf")
+    (folder / "report.pdf").write_bytes(pdf_of(html))
 
 
 def domain_baseline(frames: RegistryFrames, patients: int) -> float:
@@ -208,7 +203,7 @@ def database_figures(patients: int, repeats: int) -> None:
                 sessions=database.sessions,
                 actor=actor,
                 clinic_id=clinic,
-                filters=Filters(period=PERIOD),
+                filters=DashboardFilters(period=PERIOD),
                 read_on=TODAY,
             )
 

@@ -19,7 +19,6 @@ from tests.support.world import World, build_world
 
 from spinetrack.config import get_settings
 from spinetrack.services.access import accounts
-from spinetrack.services.access.login_throttle import throttle
 from spinetrack.services.audit import audit_log
 from spinetrack.services.operations.database import Database, open_database
 from spinetrack.storage.tables import Base
@@ -120,12 +119,6 @@ def audit_key_and_checkpoints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     audit_log._folders.clear()  # refusal counts of an earlier test belong to its emptied database
     yield
     get_settings.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def fresh_login_throttle() -> None:
-    """The per-address throttle is process-wide; each test starts with a clean slate."""
-    throttle.reset()
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,9 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
@@ -47,6 +48,10 @@ class Settings(BaseSettings):
     """Consultation requests one address may send per hour (the public form)."""
     link_requests_per_minute: int = Field(default=120, ge=1)
     """Requests one address may make per minute to patient-link pages and their API."""
+    time_zone: str = "UTC"
+    """The IANA time zone (e.g. Europe/Madrid) of a clinic that has not set its own
+    (`spinetrack clinics timezone`): it decides which day is "today" for the clinic's follow-up
+    windows, reminders and date checks, whatever the server's own zone."""
     smtp_url: SecretStr | None = None
     """Where the outbox sends e-mail: smtp://[user:password@]host[:port], smtp+starttls://…,
     or smtps://… (TLS from the start). Unset: messages stay queued."""
@@ -74,6 +79,17 @@ class Settings(BaseSettings):
     """EHRs whose CDS Hooks JWTs are accepted (JSON in SPINETRACK_CDS_ISSUERS)."""
     cds_development: bool = False
     """Development only: accept CDS Hooks JWTs without checking their signature."""
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not an IANA time zone name like Europe/Madrid"
+            ) from None
+        return value
 
     def resolved_public_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

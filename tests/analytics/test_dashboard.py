@@ -16,7 +16,7 @@ from spinetrack.analytics.cohort import (
     RegistryFrames,
     prepare,
 )
-from spinetrack.analytics.dashboard import MIN_CELL, Filters, summarise
+from spinetrack.analytics.dashboard import MIN_CELL, DashboardFilters, summarise
 
 READ_ON = date(2026, 6, 1)
 OPERATED = date(2025, 1, 10)
@@ -89,7 +89,7 @@ def test_statuses_and_failure_shares_by_hand() -> None:
         4: "too_early",
         5: "no_baseline",
     }
-    d = summarise(prepared, Filters())
+    d = summarise(prepared, DashboardFilters())
     assert d.patients == 5 and d.judged == 2
     assert (d.relapsed.k, d.relapsed.n) == (1, 2)
     assert (d.failing.k, d.failed.k) == (0, 1)
@@ -102,7 +102,7 @@ def test_revision_status_and_time_to_revision() -> None:
     one = prepared.patients.filter(pl.col("patient_id") == 1).row(0, named=True)
     assert one["revised"] is False and one["duration"] == (READ_ON - OPERATED).days
     assert one["age"] == 64  # born 1960-06-01, operated 2025-01-10
-    curves = {c.group: c for c in summarise(prepared, Filters()).survival}
+    curves = {c.group: c for c in summarise(prepared, DashboardFilters()).survival}
     assert curves["fusion"].patients == 3 and curves["fusion"].revisions == 1
     assert curves["fusion"].at(199) == 1.0 and curves["fusion"].at(200) == pytest.approx(2 / 3)
     assert curves["discectomy"].revisions == 0
@@ -121,7 +121,7 @@ def cohort_without_revision() -> RegistryFrames:
 
 def test_response_mcid_and_pass_by_time_point_by_hand() -> None:
     prepared = prepare(cohort_without_revision())
-    d = summarise(prepared, Filters())
+    d = summarise(prepared, DashboardFilters())
     rows = {r.timepoint: r for r in d.timepoints}
     # Baseline: 1-4 answered, 5 did not. Everyone was operated 507 days before reading, so every
     # window up to 12m (ends day 455) has closed; 24m (ends day 900) is not due for anyone.
@@ -139,10 +139,10 @@ def test_response_mcid_and_pass_by_time_point_by_hand() -> None:
 
 
 def test_small_cells_are_withheld_and_large_ones_shown() -> None:
-    small = summarise(prepare(cohort_without_revision()), Filters())
+    small = summarise(prepare(cohort_without_revision()), DashboardFilters())
     assert small.trajectory == []  # no time point has MIN_CELL answers
     assert small.funnel.points == [] and small.funnel.withheld == ["Dr A", "Dr B"]
-    large = summarise(prepare(frames(extra_patients=MIN_CELL)), Filters())
+    large = summarise(prepare(frames(extra_patients=MIN_CELL)), DashboardFilters())
     assert [p.unit for p in large.funnel.points] == ["Dr C"]
     point = large.funnel.points[0]
     assert (point.n, point.events, point.position) == (MIN_CELL, 0, "within")
@@ -151,7 +151,7 @@ def test_small_cells_are_withheld_and_large_ones_shown() -> None:
 def test_trajectory_quantiles_match_numpy() -> None:
     extra = 2 * MIN_CELL
     prepared = prepare(frames(extra_patients=extra))
-    d = summarise(prepared, Filters())
+    d = summarise(prepared, DashboardFilters())
     baseline = next(r for r in d.trajectory if r.timepoint == "baseline")
     scores = np.array([60.0, 50.0, 60.0, 40.0] + [50.0] * extra)
     assert baseline.patients == len(scores) - 1  # patient 2's baseline precedes its revision
@@ -163,15 +163,15 @@ def test_trajectory_quantiles_match_numpy() -> None:
 
 def test_filters_select_period_region_procedure_and_surgeon() -> None:
     prepared = prepare(cohort_without_revision())
-    assert summarise(prepared, Filters(period=2025)).patients == 5
-    assert summarise(prepared, Filters(period=2024)).patients == 0
-    assert summarise(prepared, Filters(procedure="discectomy")).patients == 2
-    assert summarise(prepared, Filters(surgeon="Dr A")).patients == 3
-    assert summarise(prepared, Filters(region="cervical")).patients == 0
+    assert summarise(prepared, DashboardFilters(period=2025)).patients == 5
+    assert summarise(prepared, DashboardFilters(period=2024)).patients == 0
+    assert summarise(prepared, DashboardFilters(procedure="discectomy")).patients == 2
+    assert summarise(prepared, DashboardFilters(surgeon="Dr A")).patients == 3
+    assert summarise(prepared, DashboardFilters(region="cervical")).patients == 0
 
 
 def test_leading_confirmed_causes_count_the_latest_per_patient() -> None:
-    d = summarise(prepare(frames()), Filters())
+    d = summarise(prepare(frames()), DashboardFilters())
     assert d.causes_confirmed == 2
     assert {(c.cause, c.patients) for c in d.causes} == {
         ("wrong_diagnosis_or_level", 1),

@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spinetrack.analytics.cohort import PreparedRegistry
-from spinetrack.analytics.dashboard import Dashboard, Filters, publish
+from spinetrack.analytics.dashboard import Dashboard, DashboardFilters, publish
 from spinetrack.analytics.disclosure import DisclosureCube, build
-from spinetrack.services.reporting.report_document import context, environment, figures
+from spinetrack.services.reporting.rendering import environment
+from spinetrack.services.reporting.report_layout import context, figures
 
 READ_ON = date(2026, 6, 1)
 FOLLOWUPS = {
@@ -125,7 +126,7 @@ def thoracic_practice() -> PreparedRegistry:
 def test_the_six_patient_thoracic_selection_leaks_nothing() -> None:
     prepared = thoracic_practice()
     cube = build(prepared, 11)
-    shown = publish(prepared, cube, Filters(region="thoracic"))
+    shown = publish(prepared, cube, DashboardFilters(region="thoracic"))
     assert shown.patients is None and shown.judged is None
     assert shown.failed.withheld and shown.failing.withheld and shown.failed.share is None
     assert shown.funnel.practice_rate is None and shown.funnel.points == []
@@ -135,8 +136,8 @@ def test_the_six_patient_thoracic_selection_leaks_nothing() -> None:
     assert "16.7" not in html and "33.3" not in html and "pseudarthrosis" not in html
     assert "withheld" in html
     # ... and the other regions do not give thoracic away by subtraction from "every region".
-    every = publish(prepared, cube, Filters())
-    others = [publish(prepared, cube, Filters(region=r)) for r in ("lumbar", "cervical")]
+    every = publish(prepared, cube, DashboardFilters())
+    others = [publish(prepared, cube, DashboardFilters(region=r)) for r in ("lumbar", "cervical")]
     for figure in ("patients", "judged"):
         values = [getattr(d, figure) for d in (every, *others)]
         assert None in values
@@ -147,7 +148,7 @@ def test_the_six_patient_thoracic_selection_leaks_nothing() -> None:
 
 def test_one_failing_patient_inside_a_group_of_thirteen_is_withheld() -> None:
     prepared = thoracic_practice()
-    shown = publish(prepared, build(prepared, 11), Filters(surgeon="Dr C"))
+    shown = publish(prepared, build(prepared, 11), DashboardFilters(surgeon="Dr C"))
     assert shown.patients == 13 and shown.judged == 13
     assert shown.failing.withheld  # 1 of 13 (7.7 %) would point at one patient
     assert "7.7" not in page_html(shown)
@@ -157,7 +158,7 @@ def test_a_selection_of_one_patient_shows_nothing_about_its_patient() -> None:
     rows: list[dict[str, object]] = [{"surgeon": "Dr A"} for _ in range(30)]
     rows.append({"surgeon": "Dr Solo", "status": "failing", "cause": "wrong_diagnosis_or_level"})
     prepared = registry(rows)
-    shown = publish(prepared, build(prepared, 11), Filters(surgeon="Dr Solo"))
+    shown = publish(prepared, build(prepared, 11), DashboardFilters(surgeon="Dr Solo"))
     assert shown.patients is None and shown.failing.withheld
     assert shown.causes == [] and shown.causes_confirmed is None
     html = page_html(shown)
@@ -168,15 +169,15 @@ def test_counts_are_worded_for_one_and_for_many() -> None:
     rows: list[dict[str, object]] = [{"cause": "pseudarthrosis"} for _ in range(11)]
     rows += [{"cause": None} for _ in range(11)]
     prepared = registry(rows)
-    html = page_html(publish(prepared, build(prepared, 11), Filters()))
+    html = page_html(publish(prepared, build(prepared, 11), DashboardFilters()))
     assert "11 patients in this selection" in html
     assert not re.search(r"\b1 patients", html)
 
 
 def test_the_threshold_is_the_clinics_choice() -> None:
     prepared = registry([{"status": "failing"} for _ in range(3)] + [{} for _ in range(20)])
-    assert publish(prepared, build(prepared, 11), Filters()).failing.withheld
-    assert publish(prepared, build(prepared, 3), Filters()).failing.k == 3
+    assert publish(prepared, build(prepared, 11), DashboardFilters()).failing.withheld
+    assert publish(prepared, build(prepared, 3), DashboardFilters()).failing.k == 3
 
 
 # The attack: every page of every filter combination, read as linear equations over the atoms
@@ -241,7 +242,7 @@ def recovered(prepared: PreparedRegistry, cube: DisclosureCube) -> list[str]:
         dashboard = publish(
             prepared,
             cube,
-            Filters(year, region, procedure, surgeon),  # type: ignore[arg-type]
+            DashboardFilters(year, region, procedure, surgeon),  # type: ignore[arg-type]
         )
         equations += _page_equations(dashboard, selection)
         for measure in ATOMS:
@@ -296,7 +297,7 @@ def test_survival_curves_stop_where_fewer_than_the_threshold_remain_at_risk() ->
         for i in range(40)
     ]
     prepared = registry(rows)
-    (curve,) = publish(prepared, build(prepared, 11), Filters()).survival
+    (curve,) = publish(prepared, build(prepared, 11), DashboardFilters()).survival
     assert min(curve.at_risk) == 11  # on day 300, 11 of the 40 are still followed
     assert curve.days[-1] == 300
     assert curve.at(310) is None

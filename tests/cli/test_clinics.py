@@ -102,3 +102,22 @@ def test_the_clinic_phone_patients_are_told_to_call_is_set_and_checked(cli_datab
     assert bad.exit_code == 2 and "phone" in bad.stderr
     unknown = runner.invoke(app, ["clinics", "contact", "nowhere", "--phone", "0123 456789"])
     assert unknown.exit_code == 2 and "nowhere" in unknown.stderr
+
+
+def test_the_clinic_time_zone_is_set_and_checked(cli_database: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["clinics", "create", "north", "--name", "North"]).exit_code == 0
+    set_ = runner.invoke(app, ["clinics", "timezone", "north", "Pacific/Auckland"])
+    assert set_.exit_code == 0, set_.output
+    assert "Pacific/Auckland" in set_.output
+    database = open_database(cli_database)
+    try:
+        with database.sessions.sessionmaker() as session:
+            zone = session.scalar(select(Clinic.time_zone).where(Clinic.slug == "north"))
+    finally:
+        database.close()
+    assert zone == "Pacific/Auckland"
+    bad = runner.invoke(app, ["clinics", "timezone", "north", "Auckland"])
+    assert bad.exit_code == 2 and "IANA" in bad.stderr
+    unknown = runner.invoke(app, ["clinics", "timezone", "nowhere", "UTC"])
+    assert unknown.exit_code == 2 and "nowhere" in unknown.stderr

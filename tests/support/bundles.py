@@ -9,14 +9,14 @@ from spinetrack.interop.fhir.bundle_out import collection
 from spinetrack.interop.fhir.patient import to_patient
 from spinetrack.interop.fhir.procedure import to_procedure
 from spinetrack.interop.fhir.questionnaire_response import to_response
-from spinetrack.interop.records import PatientRecord, ResponseRecord, SurgeryRecord, SurgeryRef
+from spinetrack.interop.records import RegistryPatient, ResponseRecord, SurgeryRecord, SurgeryRef
 
 MRN = "N-1001"
 SURGERY_DAY = date(2025, 3, 3)
 
 
-def patient(mrn: str = MRN, given: str = "Ada", phone: str | None = None) -> PatientRecord:
-    return PatientRecord(mrn, given, "Lind", date(1961, 5, 2), "female", None, phone)
+def patient(mrn: str = MRN, given: str = "Ada", phone: str | None = None) -> RegistryPatient:
+    return RegistryPatient(mrn, given, "Lind", date(1961, 5, 2), "female", None, phone)
 
 
 def surgery(mrn: str = MRN, procedure: str = "discectomy") -> SurgeryRecord:

@@ -39,7 +39,7 @@ TOP_CAUSES = 8
 
 
 @dataclass(frozen=True)
-class Filters:
+class DashboardFilters:
     period: int | None = None
     """Calendar year of the index operation; None for every year."""
     region: str | None = None
@@ -96,7 +96,7 @@ class Funnel:
 
 @dataclass(frozen=True)
 class Dashboard:
-    filters: Filters
+    filters: DashboardFilters
     read_on: str
     patients: int | None
     statuses: dict[str, int]
@@ -119,7 +119,7 @@ class Dashboard:
     """Some causes or survival groups are left out because their counts are withheld."""
 
 
-def select(prepared: PreparedRegistry, filters: Filters) -> pl.DataFrame:
+def select(prepared: PreparedRegistry, filters: DashboardFilters) -> pl.DataFrame:
     table = prepared.patients
     conditions = []
     if filters.period is not None:
@@ -248,7 +248,9 @@ def options(prepared: PreparedRegistry) -> dict[str, list[str]]:
     }
 
 
-def summarise(prepared: PreparedRegistry, filters: Filters, *, adjust: bool = False) -> Dashboard:
+def summarise(
+    prepared: PreparedRegistry, filters: DashboardFilters, *, adjust: bool = False
+) -> Dashboard:
     """Every figure for one selection; ``adjust`` also fits the case-mix model (slower)."""
     chosen = select(prepared, filters)
     statuses = dict(chosen.group_by("status").len().iter_rows())
@@ -257,7 +259,7 @@ def summarise(prepared: PreparedRegistry, filters: Filters, *, adjust: bool = Fa
     relapsed = int(statuses.get("relapsed", 0))
     causes, confirmed = _causes(chosen)
     # A surgeon comparison is made across surgeons, so it ignores the surgeon filter.
-    peers = select(prepared, Filters(filters.period, filters.region, filters.procedure))
+    peers = select(prepared, DashboardFilters(filters.period, filters.region, filters.procedure))
     peers_judged = peers.filter(pl.col("status").is_in(JUDGED))
     adjusted = adjusted_rates(model_input(peers_judged)) if adjust else None
     return Dashboard(
@@ -281,7 +283,7 @@ def summarise(prepared: PreparedRegistry, filters: Filters, *, adjust: bool = Fa
 
 
 def _published_funnel(
-    cube: DisclosureCube, filters: Filters, model: CaseMixModel | NoModel | None
+    cube: DisclosureCube, filters: DashboardFilters, model: CaseMixModel | NoModel | None
 ) -> tuple[Funnel, CaseMixModel | NoModel | None]:
     """The surgeons whose judged and failed counts may both be shown, against the peers' rate."""
     peers = (filters.period, filters.region, filters.procedure, None)
@@ -327,7 +329,7 @@ def _published_causes(
 def publish(
     prepared: PreparedRegistry,
     cube: DisclosureCube,
-    filters: Filters,
+    filters: DashboardFilters,
     *,
     adjust: bool = False,
 ) -> Dashboard:
@@ -400,4 +402,4 @@ def publish(
     )
 
 
-__all__ = ["ALARM", "WARNING", "Dashboard", "Filters", "publish", "summarise"]
+__all__ = ["ALARM", "WARNING", "Dashboard", "DashboardFilters", "publish", "summarise"]

@@ -122,7 +122,7 @@ def changes(chosen: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def followup_changes(points: pl.DataFrame) -> pl.DataFrame:
-    """Every follow-up of every instrument with a baseline (as PatientOutcome.timepoints), sorted by
+    """Every follow-up of every instrument with a baseline (as OutcomeSummary.timepoints), sorted by
     patient, instrument name and time point. ``points`` are checked points (analytics.points)."""
     timepoints = dict(enumerate(t.id for t in schedule()))
     lazy = points.lazy()

@@ -16,7 +16,6 @@ are answered, as the specification asks. One card per red flag (``critical`` for
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
@@ -32,6 +31,7 @@ from spinetrack.domain.triage.assessment import LikelyCause, RedFlag
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.interop.fhir.cds_prefetch import prefetch_case, prefetch_reports, resources_of
 from spinetrack.services.access.actor import system_actor
+from spinetrack.services.access.clinic_calendar import default_today
 from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.triage.cds_case import stored_case
@@ -209,9 +209,10 @@ def _identifiers(prefetch: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-def _patient_case(
-    body: CdsRequest, issuer: CdsIssuer | None, sessions: Any, today: date
-) -> dict[str, Any]:
+def _patient_case(body: CdsRequest, issuer: CdsIssuer | None, sessions: Any) -> dict[str, Any]:
+    """The case of the patient in context: from our record, evaluated on the clinic's today, when
+    a verified EHR's clinic holds them; else from the prefetch, on the configured default zone's
+    today."""
     patient = body.context.get("patientId")
     if not isinstance(patient, str) or not patient:
         raise InvalidCase("context.patientId", "required field is missing (or send context.case)")
@@ -224,7 +225,6 @@ def _patient_case(
             patient=patient,
             identifiers=_identifiers(prefetch),
             reports=prefetch_reports(prefetch),
-            on=today,
         )
         if stored is not None:
             return stored
@@ -235,7 +235,7 @@ def _patient_case(
             "discovery document declares",
         )
     try:
-        return prefetch_case(prefetch, today)
+        return prefetch_case(prefetch, default_today())
     except InvalidInput as exc:
         raise InvalidCase(exc.field, exc.reason) from exc
 
@@ -266,7 +266,7 @@ def triage_cards(body: CdsRequest, request: Request, sessions: SessionsDep) -> C
         assessment = _assess_context(body.context)
     else:
         issuer = calling_issuer(request)
-        assessment = assess(_patient_case(body, issuer, sessions, date.today()))
+        assessment = assess(_patient_case(body, issuer, sessions))
     cards = [_red_flag_card(body, flag) for flag in assessment.red_flags]
     cards.append(_causes_card(body, assessment))
     return CdsResponse(cards=cards)

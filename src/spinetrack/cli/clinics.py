@@ -1,5 +1,5 @@
-"""`spinetrack clinics create|list|contact`: a second practice or registry site in the same
-installation, and the number its patients are told to call."""
+"""`spinetrack clinics create|list|contact|timezone`: a second practice or registry site in the same
+installation, the number its patients are told to call, and the time zone its "today" is in."""
 
 import typer
 from rich.console import Console
@@ -13,6 +13,7 @@ from spinetrack.services.access.accounts import (
     set_clinic_phone,
 )
 from spinetrack.services.access.actor import system_actor
+from spinetrack.services.access.clinic_calendar import set_clinic_time_zone
 from spinetrack.services.operations.database import open_database
 
 clinics_app = typer.Typer(help="Create and list clinics.", no_args_is_help=True)
@@ -67,6 +68,25 @@ def contact(
     finally:
         database.close()
     typer.echo(f"clinic {slug}: {'phone ' + phone.strip() if phone.strip() else 'no phone'}")
+
+
+@clinics_app.command("timezone")
+@explains_errors
+def timezone(
+    slug: str = typer.Argument(..., help="The clinic's short name, e.g. north"),
+    zone: str = typer.Argument(..., help="An IANA time zone name, e.g. Europe/Madrid"),
+) -> None:
+    """Set the time zone the clinic's "today" is counted in (follow-up windows, reminders, date
+    checks); until set, SPINETRACK_TIME_ZONE (default UTC) applies."""
+    database = open_database()
+    try:
+        clinic_id = clinic_id_of(database.sessions, slug.strip().lower())
+        name = set_clinic_time_zone(
+            sessions=database.sessions, actor=CLI, clinic_id=clinic_id, zone=zone
+        )
+    finally:
+        database.close()
+    typer.echo(f"clinic {slug}: time zone {name}")
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,8 @@ import typer
 from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.config import get_settings
 from spinetrack.services.access.actor import system_actor
-from spinetrack.services.followup.outbox import queue_messages, send_pending
+from spinetrack.services.followup.outbox import send_pending
+from spinetrack.services.followup.reminder_queue import queue_messages
 from spinetrack.services.operations.database import open_database
 
 reminders_app = typer.Typer(help="Queue follow-up invitations and reminders.", no_args_is_help=True)
@@ -25,7 +26,7 @@ def queue(
 ) -> None:
     """Queue invitations for due follow-ups and one reminder for unanswered invitations."""
     try:
-        day = date.fromisoformat(today) if today else date.today()
+        day = date.fromisoformat(today) if today else None
     except ValueError as exc:
         raise fail(f"--today: {today!r} is not a date (YYYY-MM-DD)") from exc
     database = open_database()

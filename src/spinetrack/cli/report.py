@@ -42,14 +42,15 @@ def report(
     surgeon: str | None = typer.Option(None, "--surgeon", help="Only this surgeon (full name)."),
 ) -> None:
     """Write the registry report (HTML and PDF) for a period."""
-    from spinetrack.analytics.dashboard import Filters
+    from spinetrack.analytics.dashboard import DashboardFilters
     from spinetrack.services.reporting.report_document import REPORT_STEPS, registry_report
 
     if out.suffix.lower() not in {".html", ".htm"}:
         raise fail(f"{out}: --out must name an .html file (the PDF is written beside it)")
     if out.is_dir():
         raise fail(f"{out}: is a directory")
-    filters = Filters(_year(period), region, procedure, surgeon)
+    filters = DashboardFilters(_year(period), region, procedure, surgeon)
+    pdf = out.with_suffix(".pdf")
     database = open_database()
     try:
         database.upgrade()
@@ -60,13 +61,16 @@ def report(
                 actor=system_actor("cli"),
                 clinic_id=clinic_id,
                 filters=filters,
-                out=out,
+                destination=f"{out.name}, {pdf.name}",
                 advance=lambda _: advance(1),
             )
     finally:
         database.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(written.html, "utf-8")
+    pdf.write_bytes(written.pdf)
     d = written.dashboard
-    typer.echo(f"{written.html}\n{written.pdf}")
+    typer.echo(f"{out}\n{pdf}")
     typer.echo(
         f"{_count(d.patients)} patients ({d.filters.describe()}); {_count(d.judged)} judged, "
         f"{_count(d.failed.k)} not doing well",

@@ -39,25 +39,28 @@ def check(
 def reassess(
     clinic: str = typer.Option(..., "--clinic", help="The clinic's short name, e.g. north"),
     on: str = typer.Option(
-        "", "--on", help="Assess as of this date (YYYY-MM-DD); today when left out"
+        "", "--on", help="Assess as of this date (YYYY-MM-DD); the clinic's today when left out"
     ),
 ) -> None:
     """Store a fresh assessment, under the shipped rules, for every operated patient of a clinic."""
     from spinetrack.cli.clinic_arg import clinic_id_of
     from spinetrack.services.access.actor import system_actor
+    from spinetrack.services.access.clinic_calendar import today_for
     from spinetrack.services.operations.database import open_database
     from spinetrack.services.triage.reassess_clinic import reassess_clinic
 
     try:
-        evaluation_date = date.fromisoformat(on) if on else date.today()
+        given = date.fromisoformat(on) if on else None
     except ValueError:
         raise fail(f"--on: {on!r} is not a date written YYYY-MM-DD") from None
     database = open_database()
     try:
+        clinic_id = clinic_id_of(database.sessions, clinic)
+        evaluation_date = given or today_for(database.sessions, clinic_id)
         count = reassess_clinic(
             sessions=database.sessions,
             actor=system_actor("cli"),
-            clinic_id=clinic_id_of(database.sessions, clinic),
+            clinic_id=clinic_id,
             evaluation_date=evaluation_date,
         )
     finally:

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from spinetrack.demo.names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, SURGEONS
+from spinetrack.services.access.clinic_calendar import default_today
 
 # Follow-up time points (nominal day after surgery) and the chance a patient misses each.
 SCHEDULE = (("baseline", -14), ("6w", 42), ("3m", 91), ("6m", 182), ("12m", 365), ("24m", 730))
@@ -456,7 +457,7 @@ ITEM_IDS = {
 
 def generate_cohort(patients: int, seed: int = 7, today: date | None = None) -> Cohort:
     """A synthetic clinic of `patients` patients; the same seed and day give the same cohort."""
-    builder = _Builder(seed, today or date.today())
+    builder = _Builder(seed, today or default_today())
     builder.surgeons()
     for n in range(patients):
         builder.patient(n)

@@ -15,6 +15,7 @@ from spinetrack.demo.names import SURGEONS
 from spinetrack.demo.triage import triage_history
 from spinetrack.services.access.accounts import create_clinic, create_user, hash_password, user_ids
 from spinetrack.services.access.actor import system_actor
+from spinetrack.services.access.clinic_calendar import default_today
 from spinetrack.services.clinician.clinic_overview import find_clinic
 from spinetrack.services.operations.database import Database
 from spinetrack.services.operations.erase_clinic_data import erase_clinic_data
@@ -176,7 +177,7 @@ def load_demo(
     ``stage`` hears what is being done as each step starts, ``progress`` how many patients are
     stored."""
     say = stage or (lambda _: None)
-    day = today or date.today()
+    day = today or default_today()  # the demo clinic sets no zone: the configured default's
     say(f"generating {patients:,} patients")
     cohort = generate_cohort(patients, seed, day)
     say("creating the clinic and its accounts")

@@ -12,8 +12,8 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.interop.records import (
     AssessmentRecord,
     ComplicationRecord,
-    PatientRecord,
     Registry,
+    RegistryPatient,
     ResponseRecord,
     StatusRecord,
     SurgeryRecord,
@@ -59,8 +59,8 @@ class Pseudonymizer:
         )
 
 
-def _patient(p: Pseudonymizer, record: PatientRecord) -> PatientRecord:
-    return PatientRecord(
+def _patient(p: Pseudonymizer, record: RegistryPatient) -> RegistryPatient:
+    return RegistryPatient(
         mrn=p.patient(record.mrn),
         given_name=None,
         family_name=None,

@@ -13,7 +13,7 @@ Answer = int | float | None
 
 
 @dataclass(frozen=True)
-class PatientRecord:
+class RegistryPatient:
     mrn: str
     """The clinic's medical record number; in a de-identified export, the patient's pseudonym."""
     given_name: str | None
@@ -112,7 +112,7 @@ class Registry:
 
     clinic: str
     """The clinic's slug: it names the MRN identifier system."""
-    patients: tuple[PatientRecord, ...] = ()
+    patients: tuple[RegistryPatient, ...] = ()
     surgeries: tuple[SurgeryRecord, ...] = ()
     complications: tuple[ComplicationRecord, ...] = ()
     responses: tuple[ResponseRecord, ...] = ()

@@ -2,9 +2,10 @@
 column sets documented in docs/interop.md, and reading a CSV of one kind back into records, row by
 row, so each unusable row is reported with its line and reason."""
 
+import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,8 +18,8 @@ from spinetrack.domain.instruments import get_instrument, instrument_ids
 from spinetrack.interop.records import (
     Answer,
     ComplicationRecord,
-    PatientRecord,
     Registry,
+    RegistryPatient,
     ResponseRecord,
     SurgeryRecord,
     SurgeryRef,
@@ -324,8 +325,8 @@ def _required_day(row: Mapping[str, str | None], column: str) -> date:
     return day
 
 
-def _patient(row: Mapping[str, str | None], _: dict[Any, int]) -> PatientRecord:
-    return PatientRecord(
+def _patient(row: Mapping[str, str | None], _: dict[Any, int]) -> RegistryPatient:
+    return RegistryPatient(
         mrn=_needed(row, "mrn"),
         given_name=_text(row, "given_name"),
         family_name=_text(row, "family_name"),
@@ -396,8 +397,35 @@ class _Responses:
         )
 
 
-def parse_rows(frame: pl.DataFrame, kind: Kind, problems: list[RowProblem]) -> Iterator[Row]:
-    """Each readable row as a record; each unreadable one is added to `problems` instead."""
+def record_lines(raw: bytes) -> list[int]:
+    """The file line each data record starts on (the header is line 1).
+
+    A quoted cell may hold a line break, so record n is not always on line n + 1; reading the
+    text with the csv module, which counts the physical lines it consumes, says where each record
+    really begins, so a problem names the line a person finds in their editor.
+    """
+    reader = csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"), newline=""))
+    starts: list[int] = []
+    consumed = 0
+    try:
+        for _ in reader:
+            starts.append(consumed + 1)
+            consumed = reader.line_num
+    except csv.Error:  # polars read it, so it is readable; keep what was counted
+        pass
+    return starts[1:]
+
+
+def parse_rows(
+    frame: pl.DataFrame,
+    kind: Kind,
+    problems: list[RowProblem],
+    lines: Sequence[int] | None = None,
+) -> Iterator[Row]:
+    """Each readable row as a record; each unreadable one is added to `problems` instead.
+
+    `lines` (from `record_lines`) gives each row's line in the file; without it, or when it does
+    not count the same rows as polars did, row n is taken to be on line n + 2."""
     readers: dict[Kind, Callable[[Mapping[str, str | None], dict[Any, int]], Any]] = {
         "patients": _patient,
         "surgeries": _surgery,
@@ -406,8 +434,9 @@ def parse_rows(frame: pl.DataFrame, kind: Kind, problems: list[RowProblem]) -> I
     }
     read = readers[kind]
     same_day: dict[Any, int] = defaultdict(int)
+    known = lines is not None and len(lines) == frame.height
     for position, row in enumerate(frame.iter_rows(named=True)):
-        line = position + 2
+        line = lines[position] if known and lines is not None else position + 2
         try:
             yield Row(line, read(row, same_day))
         except InvalidInput as exc:

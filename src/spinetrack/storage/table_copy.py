@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Date, DateTime, Engine, func, insert, select,
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.storage.engine import READ_ONLY
 from spinetrack.storage.tables import Base
+from spinetrack.storage.tables.base import UtcDateTime
 
 INSERT_BATCH = 5000
 HEAD = "audit_head"
@@ -51,7 +52,7 @@ def typed(table_name: str, row: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in row.items():
         kind = table.c[key].type
-        if value is not None and isinstance(kind, DateTime):
+        if value is not None and isinstance(kind, UtcDateTime | DateTime):
             out[key] = datetime.fromisoformat(value)
         elif value is not None and isinstance(kind, Date):
             out[key] = date.fromisoformat(value)

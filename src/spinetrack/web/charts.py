@@ -9,7 +9,7 @@ bottom; a higher score is worse on every instrument here, and the caption says s
 from dataclasses import dataclass
 
 from spinetrack.domain.outcomes import schedule
-from spinetrack.services.clinician.patient_page import Series
+from spinetrack.services.clinician.patient_page import ScoreChart
 
 WIDTH = 640
 HEIGHT = 250
@@ -72,7 +72,7 @@ def _fmt(score: float) -> str:
     return f"{score:.0f}" if score == int(score) else f"{score:.1f}"
 
 
-def trajectory(series: Series) -> Chart:
+def trajectory(series: ScoreChart) -> Chart:
     """The chart geometry of one instrument's series."""
     order = [t.id for t in schedule()]
     right = WIDTH - RIGHT

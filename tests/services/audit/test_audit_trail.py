@@ -9,7 +9,7 @@ from tests.support.world import World
 
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.audit.audit_trail import patient_access, verify_chain
-from spinetrack.services.clinician.worklist import Filters, open_worklist
+from spinetrack.services.clinician.worklist import WorklistFilters, open_worklist
 from spinetrack.services.followup.chase_list import chase_list
 from spinetrack.services.records.enrol_patient import list_patients, register_patient
 from spinetrack.services.registry_io.export_registry import export_registry
@@ -71,7 +71,7 @@ def test_the_worklist_and_the_chase_list_name_the_patients_they_show(world: Worl
         sessions=world.database.sessions,
         actor=world.clinician,
         clinic_id=world.clinic,
-        filters=Filters(),
+        filters=WorklistFilters(),
         pages={},
     )
     chase_list(

@@ -14,7 +14,7 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outcomes.followup import next_followup
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.access.errors import AccessDenied
-from spinetrack.services.clinician.worklist import PAGE_SIZE, Filters, open_worklist
+from spinetrack.services.clinician.worklist import PAGE_SIZE, WorklistFilters, open_worklist
 from spinetrack.services.patient_side.consultations import NewConsultation, submit_consultation
 from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.registry_io.import_patients import import_patients
@@ -133,7 +133,7 @@ def test_sections_put_red_flags_first_then_failing_then_due_follow_ups(world: Wo
         sessions=world.database.sessions,
         actor=world.clinician,
         clinic_id=world.clinic,
-        filters=Filters(),
+        filters=WorklistFilters(),
         pages={},
     )
     ids = {page.section: [item.patient_id for item in page.items] for page in listing.sections}
@@ -148,7 +148,7 @@ def test_filters_narrow_every_section_and_bad_values_name_their_filter(world: Wo
     failing(world, "F1")
     cervical = operated(world, "F2", 40, region="cervical", levels=["C5-C6"])
 
-    def totals(filters: Filters) -> list[int]:
+    def totals(filters: WorklistFilters) -> list[int]:
         listing = open_worklist(
             sessions=world.database.sessions,
             actor=world.clinician,
@@ -158,14 +158,14 @@ def test_filters_narrow_every_section_and_bad_values_name_their_filter(world: Wo
         )
         return [page.total for page in listing.sections]
 
-    assert totals(Filters(region="cervical")) == [0, 0, 1]
-    assert totals(Filters(region="lumbar")) == [0, 1, 0]
-    assert totals(Filters(status="failing")) == [0, 1, 0]
-    assert totals(Filters(surgeon_id=world.surgeon_id + 999)) == [0, 0, 0]
-    assert totals(Filters(procedure="discectomy")) == [0, 0, 0]
+    assert totals(WorklistFilters(region="cervical")) == [0, 0, 1]
+    assert totals(WorklistFilters(region="lumbar")) == [0, 1, 0]
+    assert totals(WorklistFilters(status="failing")) == [0, 1, 0]
+    assert totals(WorklistFilters(surgeon_id=world.surgeon_id + 999)) == [0, 0, 0]
+    assert totals(WorklistFilters(procedure="discectomy")) == [0, 0, 0]
     assert cervical
     with pytest.raises(InvalidInput) as refused:
-        totals(Filters(region="knee"))
+        totals(WorklistFilters(region="knee"))
     assert refused.value.field == "region"
 
 
@@ -185,7 +185,7 @@ def test_pages_split_a_long_section_and_clamp_to_the_last(world: World) -> None:
         sessions=world.database.sessions,
         actor=world.clinician,
         clinic_id=world.clinic,
-        filters=Filters(),
+        filters=WorklistFilters(),
         pages={"failing": 99},
     )
     page = listing.sections[1]
@@ -205,7 +205,7 @@ def test_a_closed_window_is_moved_on_when_the_worklist_opens(world: World) -> No
         sessions=world.database.sessions,
         actor=world.clinician,
         clinic_id=world.clinic,
-        filters=Filters(),
+        filters=WorklistFilters(),
         pages={},
     )
     assert listing.advanced == 1
@@ -239,7 +239,7 @@ def test_new_consultation_requests_are_counted_urgent_first(world: World) -> Non
         sessions=world.database.sessions,
         actor=world.clinician,
         clinic_id=world.clinic,
-        filters=Filters(),
+        filters=WorklistFilters(),
         pages={},
     )
     assert listing.consultations_total == 2
@@ -253,7 +253,7 @@ def test_analysts_and_other_clinics_get_no_worklist(world: World) -> None:
             sessions=world.database.sessions,
             actor=world.analyst,
             clinic_id=world.clinic,
-            filters=Filters(),
+            filters=WorklistFilters(),
             pages={},
         )
     with pytest.raises(Exception, match="not found"):
@@ -261,7 +261,7 @@ def test_analysts_and_other_clinics_get_no_worklist(world: World) -> None:
             sessions=world.database.sessions,
             actor=world.outsider,
             clinic_id=world.clinic,
-            filters=Filters(),
+            filters=WorklistFilters(),
             pages={},
         )
 

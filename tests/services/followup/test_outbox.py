@@ -1,20 +1,23 @@
 """The e-mail outbox: an invitation per due follow-up, exactly one reminder, every send recorded as
 a contact attempt, nothing clinical in the message, and a down mail server loses nothing."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import func, select, update
-from tests.support.records import due_patient
+from tests.support.records import due_patient, fusion, new_patient
 from tests.support.smtp import SYSTEM, Catcher, free_port
 from tests.support.world import World
 
-from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.followup.reminders import timing
+from spinetrack.services.access.clinic_calendar import set_clinic_time_zone
 from spinetrack.services.access.patient_links import open_form
 from spinetrack.services.followup.contact_history import contact_history
-from spinetrack.services.followup.outbox import parse_smtp_url, queue_messages, send_pending
-from spinetrack.storage.tables import OutboxMessage, Patient, PatientLink
+from spinetrack.services.followup.outbox import send_pending
+from spinetrack.services.followup.reminder_queue import queue_messages
+from spinetrack.services.records.enrol_patient import register_patient
+from spinetrack.services.records.register_surgery import register_surgery
+from spinetrack.storage.tables import OutboxMessage, Patient, PatientLink, PatientOutcome
 
 
 def _messages(world: World) -> list[OutboxMessage]:
@@ -128,30 +131,6 @@ def test_a_mail_server_that_is_down_loses_nothing_and_is_recorded(world: World) 
     assert message.attempts == 3 and message.failed_at is not None  # given up after three tries
 
 
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("smtp://mail.example.org", ("mail.example.org", 25, "none", None, None)),
-        (
-            "smtp+starttls://u%40x:p%3Aw@mail.example.org",
-            ("mail.example.org", 587, "starttls", "u@x", "p:w"),
-        ),
-        ("smtps://mail.example.org:2465", ("mail.example.org", 2465, "tls", None, None)),
-    ],
-)
-def test_smtp_urls_are_read_with_their_security_and_credentials(
-    url: str, expected: tuple[object, ...]
-) -> None:
-    target = parse_smtp_url(url)
-    assert (target.host, target.port, target.security, target.user, target.password) == expected
-
-
-@pytest.mark.parametrize("url", ["http://mail", "smtp://", "smtp://host:port"])
-def test_a_wrong_smtp_url_is_refused_clearly(url: str) -> None:
-    with pytest.raises(InvalidInput, match="SPINETRACK_SMTP_URL"):
-        parse_smtp_url(url)
-
-
 def test_a_patient_who_answered_in_spanish_is_written_to_in_spanish(world: World) -> None:
     patient_id = due_patient(world, "ES1")
     with world.database.sessions.sessionmaker.begin() as session:
@@ -164,3 +143,44 @@ def test_a_patient_who_answered_in_spanish_is_written_to_in_spanish(world: World
     assert spanish.body.startswith("Hola:") and "{link}" in spanish.body
     english = next(m for p, m in by_patient.items() if p != patient_id)
     assert english.body.startswith("Hello,")
+
+
+def test_each_clinic_is_invited_on_its_own_today(world: World) -> None:
+    """At one instant Auckland has reached the day the invitation window opens and Los Angeles
+    has not: only the Auckland clinic's patient is invited (the clock is injected)."""
+    sessions = world.database.sessions
+    zones = {world.clinic: "Pacific/Auckland", world.other_clinic: "America/Los_Angeles"}
+    due: dict[int, date] = {}
+    for clinic_id, zone in zones.items():
+        set_clinic_time_zone(sessions=sessions, actor=SYSTEM, clinic_id=clinic_id, zone=zone)
+        patient_id = register_patient(
+            sessions=sessions,
+            actor=SYSTEM,
+            clinic_id=clinic_id,
+            patient=new_patient(f"TZ{clinic_id}"),
+        ).id
+        register_surgery(
+            sessions=sessions,
+            actor=SYSTEM,
+            clinic_id=clinic_id,
+            patient_id=patient_id,
+            surgery=fusion(performed_on=date.today() - timedelta(days=10)),
+        )
+        with sessions.sessionmaker() as session:
+            next_due = session.scalar(
+                select(PatientOutcome.next_due_on).where(PatientOutcome.patient_id == patient_id)
+            )
+        assert next_due is not None
+        due[clinic_id] = next_due
+    assert due[world.clinic] == due[world.other_clinic]
+    opens = due[world.clinic] - timedelta(days=timing().invitation.send_from_days_before_due)
+    # 00:30 on the opening day in Auckland is still the day before in Los Angeles.
+    instant = datetime.combine(opens, time(0, 30), ZoneInfo("Pacific/Auckland"))
+    queued = queue_messages(sessions=sessions, actor=SYSTEM, clock=lambda: instant)
+    assert queued.invitations == 1
+    assert [m.clinic_id for m in _messages(world)] == [world.clinic]
+    later = queue_messages(
+        sessions=sessions, actor=SYSTEM, clock=lambda: instant + timedelta(days=1)
+    )
+    assert later.invitations == 1
+    assert sorted(m.clinic_id for m in _messages(world)) == sorted(zones)

@@ -11,7 +11,7 @@ from tests.support.smtp import SYSTEM
 from tests.support.world import World
 
 from spinetrack.services.followup.contact_history import NewContact, record_contact
-from spinetrack.services.followup.outbox import queue_messages
+from spinetrack.services.followup.reminder_queue import queue_messages
 from spinetrack.services.operations.erase_clinic_data import erase_clinic_data
 from spinetrack.services.patient_side.consultations import convert_consultation
 from spinetrack.storage.tables import (

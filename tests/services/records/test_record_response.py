@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from tests.conftest import row_counts
-from tests.support.records import odi, operated_patient
+from tests.support.records import SURGERY_DAY, odi, operated_patient
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput
@@ -111,3 +111,17 @@ def test_a_questionnaire_from_the_future_is_refused(world: World) -> None:
     with pytest.raises(InvalidInput) as error:
         _record(world, patient_id, response)
     assert error.value.field == "completed_at"
+
+
+def test_a_moment_sent_without_its_zone_is_read_as_utc(world: World) -> None:
+    patient_id = operated_patient(world)
+    answers = dict(odi(2, day=-3).answers)
+    naive = datetime.combine(SURGERY_DAY + timedelta(days=-3), datetime.min.time())
+    sent = NewResponse(instrument="odi", completed_at=naive, answers=answers)
+    assert sent.completed_at == naive.replace(tzinfo=UTC)
+    _record(world, patient_id, sent)
+    future = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=2)
+    with pytest.raises(InvalidInput, match="future"):
+        _record(
+            world, patient_id, NewResponse(instrument="odi", completed_at=future, answers=answers)
+        )

@@ -70,6 +70,23 @@ def test_all_or_nothing_stores_nothing_when_a_row_is_rejected_and_reports_each_r
     assert lines == [(3, "birth_date"), (4, "sex")]
 
 
+def test_a_rejected_row_names_its_file_line_after_a_cell_holding_a_line_break(
+    world: World,
+) -> None:
+    """Record 2 spans lines 2-4 (a quoted family name with two line breaks, as a spreadsheet
+    writes a cell with Alt+Enter), so the bad date of record 3 is on line 5, not line 3."""
+    spanning = (
+        "mrn,given_name,family_name,birth_date,sex\n"
+        'A-1,Ines,"Berg\nde la\nCruz",1970-01-31,female\n'
+        "A-3,Rut,Holm,31/01/1970,female\r\n"
+        "A-4,Per,Dahl,1960-02-02,robot\n"
+    )
+    with pytest.raises(ImportRejected) as caught:
+        _import(world, "patients", spanning)
+    notes = [(n.entry, n.resource, n.field) for n in caught.value.report.rejected]
+    assert notes == [(5, "line 5", "birth_date"), (6, "line 6", "sex")]
+
+
 def test_accept_valid_stores_the_valid_rows_and_reports_the_others(world: World) -> None:
     report = _import(world, "patients", BAD_ROWS, mode="accept-valid")
     assert set(_patients(world)) == {"A-1"}

@@ -20,7 +20,7 @@ from spinetrack.interop.fhir.questionnaire_response import to_response
 from spinetrack.interop.records import ScoreRecord
 from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.records.patient_record import open_record
-from spinetrack.services.records.views import PatientRecord
+from spinetrack.services.records.read_models import PatientRecord
 from spinetrack.services.registry_io.import_fhir import import_fhir
 from spinetrack.services.registry_io.import_records import ImportRejected
 

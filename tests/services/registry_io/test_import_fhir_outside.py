@@ -21,7 +21,7 @@ from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.services.records.patient_record import open_record
-from spinetrack.services.records.views import PatientRecord
+from spinetrack.services.records.read_models import PatientRecord
 from spinetrack.services.registry_io.fhir_settings import (
     add_mrn_system,
     map_questionnaire,

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from tests.support.records import fusion, new_patient
 from tests.support.world import World
 
-from spinetrack.analytics.dashboard import Filters
+from spinetrack.analytics.dashboard import DashboardFilters
 from spinetrack.domain.errors import NotFound
 from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.records.enrol_patient import register_patient
@@ -77,7 +77,7 @@ def test_stored_records_give_the_expected_figures(world: World) -> None:
         sessions=world.database.sessions,
         actor=world.analyst,
         clinic_id=world.clinic,
-        filters=Filters(period=2025),
+        filters=DashboardFilters(period=2025),
         read_on=READ_ON,
     )
     assert d.patients == 2 and d.judged == 2
@@ -100,15 +100,18 @@ def test_only_admins_clinicians_and_analysts_of_the_clinic_may_look(world: World
     sessions = world.database.sessions
     for actor in (world.admin, world.clinician, world.analyst):
         registry_dashboard(
-            sessions=sessions, actor=actor, clinic_id=world.clinic, filters=Filters()
+            sessions=sessions, actor=actor, clinic_id=world.clinic, filters=DashboardFilters()
         )
     with pytest.raises(AccessDenied):
         registry_dashboard(
-            sessions=sessions, actor=world.staff, clinic_id=world.clinic, filters=Filters()
+            sessions=sessions, actor=world.staff, clinic_id=world.clinic, filters=DashboardFilters()
         )
     with pytest.raises(NotFound):
         registry_dashboard(
-            sessions=sessions, actor=world.analyst, clinic_id=world.other_clinic, filters=Filters()
+            sessions=sessions,
+            actor=world.analyst,
+            clinic_id=world.other_clinic,
+            filters=DashboardFilters(),
         )
     with sessions() as uow:
         looks = uow.session.execute(
@@ -129,7 +132,7 @@ def test_a_new_response_is_seen_at_the_next_look(world: World) -> None:
             sessions=sessions,
             actor=world.analyst,
             clinic_id=world.clinic,
-            filters=Filters(),
+            filters=DashboardFilters(),
             read_on=READ_ON,
         ).judged
 

@@ -18,20 +18,20 @@ from spinetrack.api.deps import (
 )
 from spinetrack.services.records.enrol_patient import NewPatient, list_patients, register_patient
 from spinetrack.services.records.patient_record import open_record
-from spinetrack.services.records.record_response import KEY_FIELD, NewResponse, record_response
-from spinetrack.services.records.register_surgery import (
-    NewComplication,
-    NewSurgery,
-    record_complication,
-    register_surgery,
-)
-from spinetrack.services.records.views import (
+from spinetrack.services.records.read_models import (
     ComplicationView,
     PatientPage,
     PatientRecord,
     PatientView,
     ResponseView,
     SurgeryView,
+)
+from spinetrack.services.records.record_response import KEY_FIELD, NewResponse, record_response
+from spinetrack.services.records.register_surgery import (
+    NewComplication,
+    NewSurgery,
+    record_complication,
+    register_surgery,
 )
 
 router = APIRouter(prefix="/patients", tags=["patients"])

@@ -4,7 +4,7 @@ status. This is the package's public surface."""
 from spinetrack.domain.outcomes.change import Change, ChangeKind, compare
 from spinetrack.domain.outcomes.points import ScorePoint
 from spinetrack.domain.outcomes.status import (
-    PatientOutcome,
+    OutcomeSummary,
     PatientStatus,
     TimepointChange,
     classify_patient,
@@ -14,7 +14,7 @@ from spinetrack.domain.outcomes.windows import TimePoint, schedule, timepoint_fo
 __all__ = [
     "Change",
     "ChangeKind",
-    "PatientOutcome",
+    "OutcomeSummary",
     "PatientStatus",
     "ScorePoint",
     "TimePoint",

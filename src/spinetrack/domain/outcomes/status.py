@@ -28,7 +28,7 @@ class TimepointChange:
 
 
 @dataclass(frozen=True, slots=True)
-class PatientOutcome:
+class OutcomeSummary:
     status: PatientStatus
     latest_timepoint: str | None
     disability_instrument: str | None
@@ -87,21 +87,21 @@ def _status(mine: list[TimepointChange], latest: str) -> PatientStatus:
     return "failing"
 
 
-def classify_patient(scores: Iterable[ScorePoint]) -> PatientOutcome:
+def classify_patient(scores: Iterable[ScorePoint]) -> OutcomeSummary:
     """Classify one patient from their scored responses (any order; days after the index surgery)."""
     chosen = counted(scores)
     changes = _changes(chosen)
     disability = next((i for i in status_rules().disability_instruments if i in chosen), None)
     if disability is None:
-        return PatientOutcome("no_baseline", None, None, None, None, tuple(changes))
+        return OutcomeSummary("no_baseline", None, None, None, None, tuple(changes))
     latest = max(chosen[disability], key=rank)
     if baseline().id not in chosen[disability]:
-        return PatientOutcome("no_baseline", latest, disability, None, None, tuple(changes))
+        return OutcomeSummary("no_baseline", latest, disability, None, None, tuple(changes))
     if latest == baseline().id:
-        return PatientOutcome("too_early", latest, disability, None, None, tuple(changes))
+        return OutcomeSummary("too_early", latest, disability, None, None, tuple(changes))
     mine = [c for c in changes if c.instrument == disability]
     improvement = next(c.improvement for c in mine if c.timepoint == latest)
-    return PatientOutcome(
+    return OutcomeSummary(
         _status(mine, latest),
         latest,
         disability,

@@ -49,7 +49,7 @@ from spinetrack.interop.fhir.psps2 import OUTCOME_FLAG
 from spinetrack.interop.fhir.questionnaire_response import from_response
 from spinetrack.interop.records import (
     ComplicationRecord,
-    PatientRecord,
+    RegistryPatient,
     ResponseRecord,
     SurgeryRecord,
     SurgeryRef,
@@ -106,7 +106,7 @@ class Located(Generic[T]):
 
 @dataclass
 class ReadBundle:
-    patients: list[Located[PatientRecord]] = field(default_factory=list)
+    patients: list[Located[RegistryPatient]] = field(default_factory=list)
     surgeries: list[Located[SurgeryRecord]] = field(default_factory=list)
     complications: list[Located[ComplicationRecord]] = field(default_factory=list)
     responses: list[Located[ResponseRecord]] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""Patient <-> PatientRecord. The MRN travels as an identifier in the clinic's MRN system; a
+"""Patient <-> RegistryPatient. The MRN travels as an identifier in the clinic's MRN system; a
 de-identified patient carries only its pseudonym, sex and shifted birth date."""
 
 from collections.abc import Iterable, Sequence
@@ -17,10 +17,10 @@ from spinetrack.interop.fhir.codes import (
     pseudonym_system,
 )
 from spinetrack.interop.fhir.ids import patient_id
-from spinetrack.interop.records import PatientRecord
+from spinetrack.interop.records import RegistryPatient
 
 
-def to_patient(record: PatientRecord, *, clinic: str, deidentified: bool = False) -> Patient:
+def to_patient(record: RegistryPatient, *, clinic: str, deidentified: bool = False) -> Patient:
     system = pseudonym_system(clinic) if deidentified else mrn_system(clinic)
     names = []
     if record.family_name or record.given_name:
@@ -71,7 +71,7 @@ def _telecom(patient: Patient, kind: str) -> str | None:
     return None
 
 
-def from_patient(patient: Patient, systems: Sequence[str]) -> PatientRecord:
+def from_patient(patient: Patient, systems: Sequence[str]) -> RegistryPatient:
     mrn = mrn_of(patient, systems)
     names = [n for n in patient.name or [] if n.use in (None, "official", "usual")]
     if not names:
@@ -79,7 +79,7 @@ def from_patient(patient: Patient, systems: Sequence[str]) -> PatientRecord:
     name = names[0]
     if not isinstance(patient.birthDate, date):
         raise InvalidInput("birthDate", "a full date of birth (year, month and day) is needed")
-    return PatientRecord(
+    return RegistryPatient(
         mrn=mrn,
         given_name=" ".join(str(g) for g in name.given or []) or None,
         family_name=str(name.family) if name.family else None,

@@ -14,7 +14,7 @@ from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.access.actor import ROLES, Actor
 from spinetrack.services.access.errors import AccessDenied, NotAuthenticated
-from spinetrack.services.access.login_throttle import throttle
+from spinetrack.services.access.login_throttle import login_allowed
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.storage.tables import Clinic, Membership, User
 from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -67,10 +67,6 @@ def check_password_strength(password: str, field: str = "password", email: str =
         raise InvalidInput(
             field, "this password is too common or easy to guess; try a few unrelated words"
         )
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
 
 
 def create_clinic(*, sessions: UnitOfWorkFactory, actor: Actor, slug: str, name: str) -> int:
@@ -258,7 +254,7 @@ def authenticate(
     confirms that an e-mail has an account nor tells a guesser when to stop."""
     email = email.strip().lower()[:254]
     failure: str | None = None
-    allowed = throttle.allow(remote)
+    allowed = login_allowed(sessions, remote)
     matched = _matched_hash(sessions, password, email=email) if allowed else None
     with audited(sessions, Actor(name=email, remote=remote), "login", clinic_id=None) as work:
         user = work.uow.users.by_email(email)
@@ -301,7 +297,7 @@ def list_users(*, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int) -> 
                 u.full_name,
                 u.is_active,
                 work.uow.users.memberships(u.id),
-                _aware(u.locked_until),
+                u.locked_until,
             )
             for u in work.uow.users.members(clinic_id)
         ]

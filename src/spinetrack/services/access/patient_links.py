@@ -17,6 +17,7 @@ from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.instruments import get_instrument
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.access.credentials import digest, new_secret, same, signature
 from spinetrack.services.access.rate_limits import check_rate, link_limit
 from spinetrack.services.audit.audit_log import audited
@@ -103,10 +104,6 @@ def _verified(token: str) -> str:
     return secret
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def seeded_link_row(
     *,
     clinic_id: int,
@@ -187,7 +184,7 @@ def _live(uow: UnitOfWork, token: str, *, lock: bool = False) -> PatientLink:
     now = datetime.now(UTC)
     if row is None or row.purpose != PURPOSE or row.revoked_at or row.used_at:
         raise NotFound("link", "(not valid)")
-    if _aware(row.expires_at) <= now:
+    if row.expires_at <= now:
         raise NotFound("link", "(expired)")
     return row
 
@@ -228,7 +225,7 @@ def _probe(
 
 def open_link(*, sessions: UnitOfWorkFactory, token: str, remote: str | None) -> LinkView:
     with _probe(sessions, token, "link.open", remote) as (_, row):
-        view = LinkView(list(row.instruments), _aware(row.expires_at))
+        view = LinkView(list(row.instruments), row.expires_at)
         link_id, clinic_id, patient_id = row.id, row.clinic_id, row.patient_id
     with audited(
         sessions,
@@ -275,7 +272,7 @@ def answer_link(
             except InvalidInput as exc:
                 raise InvalidInput(f"responses.{i}.{exc.field}", exc.reason) from exc
             repo.add_row(PromResponse(patient_id=patient_id, **fields))
-        refresh_outcome(repo, patient_id)
+        refresh_outcome(repo, patient_id, clinic_today(work.uow, clinic_id))
         work.target = f"link:{link_id}"
         return len(instruments)
 
@@ -290,7 +287,7 @@ def open_form(*, sessions: UnitOfWorkFactory, token: str, remote: str | None) ->
         clinic = uow.clinics.get(row.clinic_id)
         form = LinkForm(
             instruments=list(row.instruments),
-            expires_at=_aware(row.expires_at),
+            expires_at=row.expires_at,
             clinic_name=clinic.name if clinic else "",
             draft=_draft_of(row),
         )
@@ -383,7 +380,7 @@ def _state(row: PatientLink, now: datetime) -> Literal["open", "answered", "expi
         return "answered"
     if row.revoked_at:
         return "withdrawn"
-    return "expired" if _aware(row.expires_at) <= now else "open"
+    return "expired" if row.expires_at <= now else "open"
 
 
 def summarize_link(row: PatientLink, now: datetime) -> LinkSummary:
@@ -391,8 +388,8 @@ def summarize_link(row: PatientLink, now: datetime) -> LinkSummary:
         id=row.id,
         instruments=list(row.instruments),
         timepoint=row.timepoint,
-        created_at=_aware(row.created_at),
-        expires_at=_aware(row.expires_at),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
         state=_state(row, now),
         started=bool(row.draft and any(row.draft.values())),
     )
@@ -417,6 +414,6 @@ def answered_link(uow: UnitOfWork, token: str) -> PatientLink:
     row = uow.access.link_by_digest(digest(_verified(token)))
     if row is None or row.purpose != PURPOSE or row.revoked_at or not row.used_at:
         raise NotFound("link", "(not answered)")
-    if _aware(row.expires_at) <= datetime.now(UTC):
+    if row.expires_at <= datetime.now(UTC):
         raise NotFound("link", "(expired)")
     return row

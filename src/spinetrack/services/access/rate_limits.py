@@ -7,6 +7,7 @@ inbox or the audit trail. The counts themselves are kept for a day, then dropped
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spinetrack.config import get_settings
@@ -14,6 +15,13 @@ from spinetrack.services.access.errors import TooManyRequests
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 KEEP_SECONDS = 24 * 3600
+
+Clock = Callable[[], float]
+"""Seconds since the epoch; a parameter so tests move time instead of waiting."""
+
+
+def wall_clock() -> float:
+    return time.time()
 
 
 @dataclass(frozen=True)
@@ -31,12 +39,17 @@ def link_limit() -> Limit:
     return Limit("link", get_settings().link_requests_per_minute, 60)
 
 
-def check_rate(sessions: UnitOfWorkFactory, limit: Limit, address: str | None) -> None:
+def check_rate(
+    sessions: UnitOfWorkFactory,
+    limit: Limit,
+    address: str | None,
+    clock: Clock = wall_clock,
+) -> None:
     """Count a request from `address`; TooManyRequests once it is over the limit.
 
     Its own short transaction, committed whether or not the request then succeeds, so that
     refused requests count too."""
-    now = int(time.time())
+    now = int(clock())
     window = now - now % limit.window_seconds
     with sessions() as uow:
         hits = uow.rates.hit(limit.scope, (address or "unknown")[:64], window)

@@ -30,10 +30,6 @@ class TokenSummary:
     revoked: bool
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def start_session(*, sessions: UnitOfWorkFactory, actor: Actor) -> tuple[str, str]:
     """A new session for a signed-in actor: returns (cookie value, CSRF token)."""
     token, csrf = new_secret(""), new_secret("")
@@ -58,7 +54,7 @@ def session_actor(
     with sessions(read_only=True) as uow:
         row = uow.access.session_by_digest(digest(token))
         now = datetime.now(UTC)
-        if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
+        if row is None or row.revoked_at is not None or row.expires_at <= now:
             raise NotAuthenticated("your session has ended; please sign in")
         return actor_for(uow=uow, user_id=row.user_id, remote=remote), row.csrf_token
 
@@ -118,6 +114,6 @@ def token_actor(*, sessions: UnitOfWorkFactory, token: str, remote: str | None) 
         if not holder.active:
             raise NotAuthenticated("this account is disabled")
         now = datetime.now(UTC)
-        if holder.last_used_at is None or now - _aware(holder.last_used_at) > TOUCH_EVERY:
+        if holder.last_used_at is None or now - holder.last_used_at > TOUCH_EVERY:
             uow.access.touch_token(holder.token_id, now)
         return Actor(name=holder.email, user_id=holder.user_id, roles=holder.roles, remote=remote)

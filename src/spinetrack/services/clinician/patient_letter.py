@@ -6,37 +6,19 @@ is an audited read of that patient."""
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-from spinetrack import __version__
 from spinetrack.domain.errors import NotFound
 from spinetrack.domain.instruments import get_instrument
 from spinetrack.domain.outcomes import schedule
 from spinetrack.domain.outcomes.rules import status_rules
 from spinetrack.services.access.actor import CLINICAL_ROLES, Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.clinician.letter_chart import data_uri, letter_chart
 from spinetrack.services.records.patient_status import score_points
+from spinetrack.services.reporting.rendering import render
+from spinetrack.services.reporting.rendering import stylesheet as document_style
 from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
-
-# The letter is rendered like the registry report (same templates folder and stylesheet) but
-# without importing the report's module, which loads the statistics and plotting libraries.
-TEMPLATES = resources.files("spinetrack").joinpath("web", "templates")
-STYLE = resources.files("spinetrack").joinpath("web", "static", "css", "analytics.css")
-
-
-@cache
-def environment() -> Environment:
-    """The Jinja environment for the letter (compiled templates are kept)."""
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(["html"]),
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    return env
 
 
 @cache
@@ -141,7 +123,7 @@ def patient_letter(
             patient_name=f"{patient.given_name} {patient.family_name}",
             birth_date=patient.birth_date,
             mrn=patient.mrn,
-            written_on=today or date.today(),
+            written_on=today or clinic_today(work.uow, clinic_id),
             operations=[
                 LetterOperation(
                     s.performed_on,
@@ -172,6 +154,5 @@ def patient_letter(
 
 def letter_html(letter: Letter, *, stylesheet: str | None = None) -> str:
     """The letter as HTML: styled by ``stylesheet`` (a URL) when served, else self-contained."""
-    page = environment().get_template("reports/letter.html")
-    css = None if stylesheet else STYLE.read_text(encoding="utf-8")
-    return page.render(letter=letter, version=__version__, stylesheet=stylesheet, css=css)
+    css = None if stylesheet else document_style()
+    return render("reports/letter.html", letter=letter, stylesheet=stylesheet, css=css)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from spinetrack.domain.instruments.registry import get_instrument
-from spinetrack.domain.outcomes import PatientOutcome as Outcome
+from spinetrack.domain.outcomes import OutcomeSummary as Outcome
 from spinetrack.domain.outcomes import classify_patient, schedule
 from spinetrack.domain.outcomes.age import age_on
 from spinetrack.domain.outcomes.change import change_rules
@@ -19,9 +19,10 @@ from spinetrack.domain.outcomes.followup import FollowUpState, followup_schedule
 from spinetrack.domain.outcomes.selection import counted
 from spinetrack.domain.triage.assessment import Assessment
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import index_surgery, score_point, score_points
-from spinetrack.services.records.views import (
+from spinetrack.services.records.read_models import (
     ComplicationView,
     OutcomeView,
     PatientView,
@@ -45,7 +46,7 @@ class ChartPoint:
 
 
 @dataclass(frozen=True, slots=True)
-class Series:
+class ScoreChart:
     """One instrument's counted scores, with the lines its thresholds draw for this patient."""
 
     instrument: str
@@ -71,7 +72,7 @@ class ScheduledTimepoint:
 
 
 @dataclass(frozen=True, slots=True)
-class PatientPage:
+class PatientOverview:
     patient: PatientView
     age: int
     date_format: str
@@ -82,7 +83,7 @@ class PatientPage:
     responses: list[ResponseView]
     outcome: OutcomeView | None
     classified: Outcome
-    series: list[Series]
+    series: list[ScoreChart]
     schedule: list[ScheduledTimepoint]
     next_state: FollowUpState | None
     findings: list[FindingView]
@@ -117,7 +118,7 @@ def _mcid(instrument: str, baseline: float | None) -> tuple[float | None, str]:
     return max(0.0, baseline - needed), text
 
 
-def _build_series(points_by_instrument: dict[str, list[ChartPoint]]) -> list[Series]:
+def _build_series(points_by_instrument: dict[str, list[ChartPoint]]) -> list[ScoreChart]:
     """Disability instruments first, then pain, each with its MCID line from its own baseline."""
     result = []
     order = {"disability": 0, "pain": 1}
@@ -130,7 +131,7 @@ def _build_series(points_by_instrument: dict[str, list[ChartPoint]]) -> list[Ser
         rules = change_rules(instrument)
         definition = get_instrument(instrument)
         result.append(
-            Series(
+            ScoreChart(
                 instrument=instrument,
                 title=definition.title,
                 kind=definition.kind,
@@ -196,12 +197,12 @@ def open_patient_page(
     clinic_id: int,
     patient_id: int,
     today: date | None = None,
-) -> PatientPage:
-    today = today or date.today()
+) -> PatientOverview:
     with audited(
         sessions, actor, "patient.read", clinic_id=clinic_id, patient_id=patient_id
     ) as work:
         actor.require(clinic_id)
+        today = today or clinic_today(work.uow, clinic_id)
         repo = work.uow.patients(clinic_id)
         patient = repo.get(patient_id)
         surgeries = repo.surgeries(patient_id)
@@ -225,7 +226,7 @@ def open_patient_page(
         stored = [StoredAssessment.model_validate(a) for a in assessments]
         latest = stored[-1] if stored else None
         role = "admin" if actor.system else actor.roles.get(clinic_id, "")
-        return PatientPage(
+        return PatientOverview(
             patient=PatientView.model_validate(patient),
             age=age_on(patient.birth_date, today),
             date_format=clinic.date_format if clinic else "%Y-%m-%d",
@@ -250,7 +251,7 @@ def open_patient_page(
         )
 
 
-def prom_series(surgery_day: date, responses: list[ResponseView]) -> list[Series]:
+def prom_series(surgery_day: date, responses: list[ResponseView]) -> list[ScoreChart]:
     """The counted PROM series of one index surgery, as the patient page charts them (also what
     the patient's own results page shows)."""
     return _build_series(_points(surgery_day, responses))

@@ -16,13 +16,14 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outcomes.followup import FollowUpState, due_soon_days, followup_state
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.storage.repositories.worklist import (
     SECTIONS,
-    Filters,
     Section,
     Window,
+    WorklistFilters,
     WorklistRow,
 )
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
@@ -33,7 +34,7 @@ STALE_BATCH = 2000
 """At most this many closed follow-up windows are moved on per opening (the rest next time)."""
 STATUSES = ("failing", "relapsed", "succeeding", "too_early", "no_baseline")
 
-__all__ = ["SECTIONS", "Filters", "Section", "Worklist", "open_worklist"]
+__all__ = ["SECTIONS", "Section", "Worklist", "WorklistFilters", "open_worklist"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ class ConsultationItem:
 class Worklist:
     today: date
     date_format: str
-    filters: Filters
+    filters: WorklistFilters
     sections: list[SectionPage]
     consultations_total: int
     consultations: list[ConsultationItem]
@@ -87,7 +88,7 @@ class Worklist:
     """How many stale follow-ups this opening moved on."""
 
 
-def check_filters(filters: Filters) -> None:
+def check_filters(filters: WorklistFilters) -> None:
     """Refuse values no patient can have, naming the filter (the page shows it beside the field)."""
     words = vocabulary()
     if filters.region and filters.region not in words.regions:
@@ -124,14 +125,14 @@ def open_worklist(
     sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: WorklistFilters,
     pages: Mapping[str, int],
     today: date | None = None,
 ) -> Worklist:
     """The worklist for one clinic; `pages` gives the 1-based page shown of each section."""
-    today = today or date.today()
     with audited(sessions, actor, "worklist.read", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
+        today = today or clinic_today(work.uow, clinic_id)
         check_filters(filters)
         clinic = work.uow.clinics.get(clinic_id)
         repo = work.uow.worklist(clinic_id)

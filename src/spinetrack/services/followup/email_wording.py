@@ -23,6 +23,8 @@ from spinetrack.services.patient_side.catalogues import (
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 Kind = Literal["invitation", "reminder"]
+LINK_PLACEHOLDER = "{link}"
+"""Stands for the link in a stored message; the sender puts the real link in at sending."""
 
 
 @cache

@@ -45,7 +45,7 @@ def _mac(key: bytes) -> "hmac.HMAC":
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value

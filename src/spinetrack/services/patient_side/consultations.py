@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from spinetrack.domain.consultations import Question, raised, screening, urgency_of
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import latest_today
 from spinetrack.services.access.rate_limits import check_rate, consultation_limit
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.enrol_patient import NewPatient
@@ -65,7 +66,7 @@ class NewConsultation(BaseModel):
             raise ValueError("email: give an e-mail address, or choose to be phoned")
         if self.contact_preference == "phone" and not self.phone:
             raise ValueError("phone: give a phone number, or choose e-mail")
-        if self.birth_date is not None and self.birth_date > date.today():
+        if self.birth_date is not None and self.birth_date > latest_today():
             raise ValueError("birth_date: a date of birth cannot be in the future")
         return self
 

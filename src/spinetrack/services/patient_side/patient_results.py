@@ -17,9 +17,9 @@ from spinetrack.domain.outcomes.recovery import RecoveryWords, getting_worse, re
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.patient_links import _audit_refusal, answered_link
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.services.clinician.patient_page import Series, prom_series
+from spinetrack.services.clinician.patient_page import ScoreChart, prom_series
 from spinetrack.services.records.patient_status import index_surgery
-from spinetrack.services.records.views import ResponseView
+from spinetrack.services.records.read_models import ResponseView
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 
@@ -48,7 +48,7 @@ class ResultSeries:
     """How big a change counts as important for this patient ("10 points")."""
     important_line: float | None
     acceptable_line: float | None
-    chart: Series
+    chart: ScoreChart
     """The same numbers as the clinician's chart draws them."""
 
     @property
@@ -68,7 +68,7 @@ class PatientResults:
     amount, or worse than the one before it by an important amount."""
 
 
-def _result_series(series: Series, words: RecoveryWords) -> ResultSeries:
+def _result_series(series: ScoreChart, words: RecoveryWords) -> ResultSeries:
     usual = {t.id: words.at(t.id) for t in schedule()}
     points = []
     for point in series.points:

@@ -7,8 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import latest_today
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.services.records.views import PatientPage, PatientView
+from spinetrack.services.records.read_models import PatientPage, PatientView
 from spinetrack.storage.tables import Patient
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
@@ -30,7 +31,7 @@ class NewPatient(BaseModel):
     @field_validator("birth_date")
     @classmethod
     def _plausible_birth(cls, value: date) -> date:
-        if value > date.today():
+        if value > latest_today():
             raise ValueError("a date of birth cannot be in the future")
         if value < EARLIEST_BIRTH:
             raise ValueError("a date of birth before 1900 is not plausible")

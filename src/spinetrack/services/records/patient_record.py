@@ -2,7 +2,7 @@
 
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.services.records.views import (
+from spinetrack.services.records.read_models import (
     ComplicationView,
     OutcomeView,
     PatientRecord,

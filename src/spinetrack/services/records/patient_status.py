@@ -177,14 +177,12 @@ def outcome_row(
     }
 
 
-def refresh_outcome(
-    repo: PatientRepository, patient_id: int, today: date | None = None
-) -> PatientOutcome:
+def refresh_outcome(repo: PatientRepository, patient_id: int, today: date) -> PatientOutcome:
     """Recompute and store every column of the patient's outcome row (a full overwrite, so the
     assessment columns are recomputed too rather than reset to their defaults)."""
     surgeries = repo.surgery_facts(patient_id)
     points = score_points(surgeries, repo.scored(patient_id))
-    row = outcome_row(patient_id, points, index_surgery(surgeries), today or date.today())
+    row = outcome_row(patient_id, points, index_surgery(surgeries), today)
     latest = repo.latest_assessment_flags(patient_id)
     row |= assessment_columns(*latest) if latest else assessment_columns(None, None, None)
     repo.upsert_outcome(row)

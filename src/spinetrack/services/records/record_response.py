@@ -12,14 +12,15 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments import Score, get_instrument, score
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
-from spinetrack.services.records.views import ResponseView
+from spinetrack.services.records.read_models import ResponseView
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -38,6 +39,13 @@ class NewResponse(BaseModel):
     completed_at: datetime
     answers: dict[str, Answer] = Field(min_length=1, max_length=64)
     source: Literal["clinic", "paper", "patient_link", "import"] = "clinic"
+
+    @field_validator("completed_at", mode="after")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        """A moment sent without its zone is read as UTC (as it always was), so it compares with
+        the clock and is stored as the same instant on every database."""
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def checked_score(response: NewResponse) -> tuple[str, Score]:
@@ -63,7 +71,7 @@ def checked_row(response: NewResponse) -> dict[str, Any]:
     return {
         "instrument": response.instrument,
         "instrument_version": version,
-        "completed_at": _aware(response.completed_at),
+        "completed_at": response.completed_at,
         "source": response.source,
         "answers": dict(response.answers),
         "score_status": result.status,
@@ -72,10 +80,6 @@ def checked_row(response: NewResponse) -> dict[str, Any]:
         "score_percent": result.percent,
         "score_reason": result.reason,
     }
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def request_digest(patient_id: int, response: NewResponse) -> str:
@@ -129,13 +133,13 @@ def record_response(
                 work.target = f"response:{earlier.response_id}"
                 work.detail = "replayed for a repeated Idempotency-Key; nothing written"
                 return ResponseView.model_validate(stored)
-        completed_at = _aware(response.completed_at)
+        completed_at = response.completed_at
         if completed_at > datetime.now(UTC) + CLOCK_SKEW:
             raise InvalidInput("completed_at", "a questionnaire cannot be completed in the future")
         row = checked_row(response)
         response_id = repo.insert_response({"patient_id": patient_id, **row})
         if key is not None:
             keys.record(key, digest, response_id)
-        refresh_outcome(repo, patient_id)
+        refresh_outcome(repo, patient_id, clinic_today(work.uow, clinic_id))
         work.target = f"response:{response_id}"
         return ResponseView(id=response_id, patient_id=patient_id, **row)

@@ -15,9 +15,10 @@ from spinetrack.domain.registry.surgery import (
 )
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
-from spinetrack.services.records.views import ComplicationView, SurgeryView
+from spinetrack.services.records.read_models import ComplicationView, SurgeryView
 from spinetrack.storage.repositories.clinics import UserRepository
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.tables import Complication, Surgery
@@ -73,14 +74,14 @@ def _check_revision(repo: PatientRepository, patient_id: int, surgery: NewSurger
         raise InvalidInput("performed_on", "a revision must come after the surgery it revises")
 
 
-def check_surgery(birth_date: date, surgery: NewSurgery) -> list[str]:
+def check_surgery(birth_date: date, surgery: NewSurgery, today: date) -> list[str]:
     """The checks that need no database: vocabulary, dates and levels. Returns the levels, tidied."""
     check_region(surgery.region)
     check_procedure(surgery.procedure)
     check_approach(surgery.approach)
     if surgery.performed_on < birth_date:
         raise InvalidInput("performed_on", "the surgery cannot precede the date of birth")
-    if surgery.performed_on > date.today() + PLANNING_HORIZON:
+    if surgery.performed_on > today + PLANNING_HORIZON:
         raise InvalidInput("performed_on", "a surgery more than a year ahead cannot be registered")
     levels = [
         normalize_level(level, surgery.region, field=f"levels.{i}")
@@ -104,14 +105,15 @@ def register_surgery(
     ) as work:
         actor.require(clinic_id)
         repo = work.uow.patients(clinic_id)
-        levels = check_surgery(repo.get(patient_id).birth_date, surgery)
+        today = clinic_today(work.uow, clinic_id)
+        levels = check_surgery(repo.get(patient_id).birth_date, surgery, today)
         _check_surgeon(work.uow.users, clinic_id, surgery.surgeon_id)
         _check_revision(repo, patient_id, surgery)
         row = Surgery(
             patient_id=patient_id, **surgery.model_dump(exclude={"levels"}), levels=levels
         )
         repo.add_row(row)
-        refresh_outcome(repo, patient_id)
+        refresh_outcome(repo, patient_id, today)
         work.target = f"surgery:{row.id}"
         return SurgeryView.model_validate(row)
 

@@ -12,6 +12,7 @@ from spinetrack.interop.fhir.bundle_out import collection, registry_resources
 from spinetrack.interop.records import Registry
 from spinetrack.interop.tabular import write_tables
 from spinetrack.services.access.actor import CLINICAL_ROLES, ROLES, Actor
+from spinetrack.services.access.clinic_calendar import today_for
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.registry_records import clinic_rows, registry_of
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
@@ -82,4 +83,4 @@ def export_registry(
         secret_key=secret_key,
         purpose=f"{fmt} to {out.name}",
     )
-    return write_export(registry, fmt=fmt, out=out, today=today or date.today())
+    return write_export(registry, fmt=fmt, out=out, today=today or today_for(sessions, clinic_id))

@@ -1,8 +1,6 @@
 """The FHIR read side for whole records: a patient's resources ($everything) and the
 Questionnaires. Reads by id and searches are in fhir_search. Each read is one audited transaction."""
 
-from datetime import date
-
 from fhir.resources.R4B.resource import Resource
 
 from spinetrack.domain.errors import NotFound
@@ -10,6 +8,7 @@ from spinetrack.domain.instruments import instrument_ids
 from spinetrack.interop.fhir.bundle_out import registry_resources
 from spinetrack.interop.fhir.questionnaire import to_questionnaire
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.fhir_search import patient_row
 from spinetrack.services.registry_io.registry_records import patient_rows, registry_of
@@ -33,7 +32,7 @@ def patient_resources(
         stored = _stored_patient(work.uow, clinic_id, resource_id)
         work.patient_id = stored
         registry = registry_of(work.uow, clinic_id, patient_rows(work.uow, clinic_id, stored))
-        resources = registry_resources(registry, today=date.today())
+        resources = registry_resources(registry, today=clinic_today(work.uow, clinic_id))
         questionnaires = len(registry.instruments)
         return resources[questionnaires:] + resources[:questionnaires]
 

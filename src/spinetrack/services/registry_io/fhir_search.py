@@ -37,6 +37,7 @@ from spinetrack.interop.fhir.patient import to_patient
 from spinetrack.interop.fhir.psps2 import FLAGGING_STATUS
 from spinetrack.interop.records import SurgeryRef
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.import_fhir import import_settings
 from spinetrack.services.registry_io.registry_records import (
@@ -45,7 +46,6 @@ from spinetrack.services.registry_io.registry_records import (
     patient_rows,
     registry_of,
     surgery_refs,
-    utc,
 )
 from spinetrack.storage.repositories.fhir_rows import (
     DateBound as DateBound,  # part of a Query; the API builds them
@@ -121,7 +121,7 @@ def _response_ids(
 ) -> Iterable[tuple[int, int, str]]:
     """(row id, patient, QuestionnaireResponse id) of the clinic's responses."""
     for row_id, patient, instrument, moment in rows.response_keys(scored_only=scored_only):
-        yield row_id, patient, response_id(mrns[patient], instrument, utc(moment))
+        yield row_id, patient, response_id(mrns[patient], instrument, moment)
 
 
 def _complication_ids(
@@ -259,7 +259,7 @@ def _row_filter(uow: UnitOfWork, clinic_id: int, query: Query, patient: int | No
                 rows[table].append(row)
     return RowFilter(
         resource_type=query.resource_type,
-        today=date.today(),
+        today=clinic_today(uow, clinic_id),
         dates=query.dates,
         statuses=query.statuses,
         codes=_codes(query),
@@ -284,7 +284,7 @@ def _resource_ids(kind: str, rows: Rows, mrn: str) -> dict[tuple[str, int], str]
         found = {("surgeries", row): procedure_id(ref) for row, ref in refs.items()}
     elif kind in ("QuestionnaireResponse", "Observation"):
         for response in rows.responses:
-            rid = response_id(mrn, response.instrument, utc(response.completed_at))
+            rid = response_id(mrn, response.instrument, response.completed_at)
             found[("responses", response.id)] = (
                 observation_id(rid) if kind == "Observation" else rid
             )
@@ -315,7 +315,7 @@ def _build(
         registry = replace(registry_of(uow, clinic_id, rows), instruments=())
         built = {
             f"{r.get_resource_type()}/{r.id}": r
-            for r in registry_resources(registry, today=date.today())
+            for r in registry_resources(registry, today=clinic_today(uow, clinic_id))
         }
         ids = _resource_ids(kind, rows, rows.patients[0].mrn)
         by_patient[patient] = {

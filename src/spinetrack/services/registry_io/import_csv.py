@@ -5,7 +5,7 @@ rejected, `accept-valid` stores the valid rows. Either way the report lists each
 from typing import Literal
 
 from spinetrack.interop.fhir.bundle_in import Located, Note
-from spinetrack.interop.tabular import Kind, RowProblem, parse_rows, read_csv
+from spinetrack.interop.tabular import Kind, RowProblem, parse_rows, read_csv, record_lines
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.import_fhir import WRITERS
@@ -41,7 +41,7 @@ def import_csv(
         problems: list[RowProblem] = []
         rows = [
             Located(row.line, f"line {row.line}", row.record)
-            for row in parse_rows(frame, kind, problems)
+            for row in parse_rows(frame, kind, problems, record_lines(data))
         ]
         report = ImportReport(rejected=[_note(p) for p in problems])
         upsert(work.uow, clinic_id, Incoming(**{kind: rows}), report, progress)

@@ -10,6 +10,7 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outcomes import ScorePoint
 from spinetrack.domain.registry.complications import check_kind, check_reporter
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.enrol_patient import NewPatient
 from spinetrack.services.records.patient_status import (
@@ -59,11 +60,11 @@ class _Checked:
     responses: list[dict[str, Any]]
 
 
-def _check_surgeries(item: ImportedPatient) -> list[dict[str, Any]]:
+def _check_surgeries(item: ImportedPatient, today: date) -> list[dict[str, Any]]:
     rows = []
     for s, imported in enumerate(item.surgeries):
         try:
-            levels = check_surgery(item.patient.birth_date, imported.surgery)
+            levels = check_surgery(item.patient.birth_date, imported.surgery, today)
         except InvalidInput as exc:
             raise InvalidInput(f"surgeries.{s}.{exc.field}", exc.reason) from exc
         if imported.revises is not None and not (
@@ -99,14 +100,14 @@ def _check_responses(item: ImportedPatient) -> list[dict[str, Any]]:
     return rows
 
 
-def _check(index: int, item: ImportedPatient, seen: set[str]) -> _Checked:
+def _check(index: int, item: ImportedPatient, seen: set[str], today: date) -> _Checked:
     try:
         if item.patient.mrn in seen:
             raise InvalidInput("mrn", f"MRN {item.patient.mrn!r} appears twice")
         seen.add(item.patient.mrn)
         return _Checked(
             patient=item.patient.model_dump(),
-            surgeries=_check_surgeries(item),
+            surgeries=_check_surgeries(item, today),
             complications=_check_complications(item),
             responses=_check_responses(item),
         )
@@ -193,14 +194,16 @@ def import_patients(
         actor.require(clinic_id)
         repo = work.uow.patients(clinic_id)
         seen: set[str] = set()
+        day = today or clinic_today(work.uow, clinic_id)
         existing = repo.existing_mrns([p.patient.mrn for p in patients])
         if existing:
             raise InvalidInput("mrn", f"already registered: {', '.join(sorted(existing)[:5])}")
         for start in range(0, len(patients), chunk):
             batch = [
-                _check(start + i, p, seen) for i, p in enumerate(patients[start : start + chunk])
+                _check(start + i, p, seen, day)
+                for i, p in enumerate(patients[start : start + chunk])
             ]
-            _store(repo, batch, today or date.today())
+            _store(repo, batch, day)
             if progress:
                 progress(len(batch))
         work.uow.refresh_statistics()

@@ -19,11 +19,12 @@ from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.interop.fhir.bundle_in import Located, Note
 from spinetrack.interop.records import (
     ComplicationRecord,
-    PatientRecord,
+    RegistryPatient,
     ResponseRecord,
     SurgeryRecord,
     SurgeryRef,
 )
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.records.enrol_patient import NewPatient
 from spinetrack.services.records.patient_status import (
     index_surgery,
@@ -33,7 +34,7 @@ from spinetrack.services.records.patient_status import (
 )
 from spinetrack.services.records.record_response import CLOCK_SKEW, NewResponse, checked_row
 from spinetrack.services.records.register_surgery import NewComplication, NewSurgery, check_surgery
-from spinetrack.services.registry_io.registry_records import surgery_refs, utc
+from spinetrack.services.registry_io.registry_records import surgery_refs
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
 from spinetrack.storage.unit_of_work import UnitOfWork
 
@@ -44,7 +45,7 @@ SURGEON_ROLES = ("clinician", "admin")
 
 @dataclass
 class Incoming:
-    patients: Sequence[Located[PatientRecord]] = ()
+    patients: Sequence[Located[RegistryPatient]] = ()
     surgeries: Sequence[Located[SurgeryRecord]] = ()
     complications: Sequence[Located[ComplicationRecord]] = ()
     responses: Sequence[Located[ResponseRecord]] = ()
@@ -123,6 +124,7 @@ class _Upsert:
             m: (p.id, p.birth_date) for m, p in self.stored.items()
         }
         self.touched: set[int] = set()
+        self.today = clinic_today(uow, clinic_id)
         self.surgery_ids: dict[SurgeryRef, tuple[int, date]] = {}
         self._surgeries: dict[SurgeryRef, Surgery] | None = None
 
@@ -140,7 +142,7 @@ class _Upsert:
 
     # Patients -------------------------------------------------------------------------------
 
-    def patients(self, incoming: Sequence[Located[PatientRecord]]) -> None:
+    def patients(self, incoming: Sequence[Located[RegistryPatient]]) -> None:
         new: list[dict[str, Any]] = []
         seen: set[str] = set()
         for position, located in enumerate(incoming):
@@ -214,7 +216,7 @@ class _Upsert:
                 "notes": record.notes,
             },
         )
-        levels = check_surgery(birth_date, surgery)
+        levels = check_surgery(birth_date, surgery, self.today)
         if (
             surgery.revision_reason is not None
             and surgery.revision_reason not in vocabulary().causes
@@ -342,7 +344,7 @@ class _Upsert:
 
     def responses(self, incoming: Sequence[Located[ResponseRecord]]) -> None:
         stored = {
-            (r.patient_id, r.instrument, utc(r.completed_at)): {
+            (r.patient_id, r.instrument, r.completed_at): {
                 k: v for k, v in r.answers.items() if v is not None
             }
             for r in self.repo.every(PromResponse)
@@ -387,7 +389,7 @@ class _Upsert:
         touched = sorted(self.touched)
         self.repo.delete_outcomes(touched)
         latest = self.repo.latest_assessments(touched)
-        today = date.today()
+        today = self.today
         rows = []
         for patient_id in touched:
             points = score_points(surgeries[patient_id], responses[patient_id])

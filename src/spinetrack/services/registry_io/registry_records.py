@@ -4,7 +4,7 @@ a FHIR read hands to the formats. Surgeries get the cross-database SurgeryRef th
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from spinetrack.domain.instruments import instrument_ids
@@ -12,14 +12,15 @@ from spinetrack.domain.outcomes.index_surgery import index_surgeries_by_patient
 from spinetrack.interop.records import (
     AssessmentRecord,
     ComplicationRecord,
-    PatientRecord,
     Registry,
+    RegistryPatient,
     ResponseRecord,
     ScoreRecord,
     StatusRecord,
     SurgeryRecord,
     SurgeryRef,
 )
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.storage.tables import (
     Complication,
     Patient,
@@ -30,11 +31,6 @@ from spinetrack.storage.tables import (
     User,
 )
 from spinetrack.storage.unit_of_work import UnitOfWork
-
-
-def utc(moment: datetime) -> datetime:
-    """Stored moments as aware UTC (SQLite hands them back naive)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def surgery_refs(mrns: dict[int, str], surgeries: Iterable[Surgery]) -> dict[int, SurgeryRef]:
@@ -48,8 +44,8 @@ def surgery_refs(mrns: dict[int, str], surgeries: Iterable[Surgery]) -> dict[int
     return refs
 
 
-def patient_record(row: Patient) -> PatientRecord:
-    return PatientRecord(
+def patient_record(row: Patient) -> RegistryPatient:
+    return RegistryPatient(
         mrn=row.mrn,
         given_name=row.given_name,
         family_name=row.family_name,
@@ -60,7 +56,9 @@ def patient_record(row: Patient) -> PatientRecord:
     )
 
 
-def _surgery(row: Surgery, refs: dict[int, SurgeryRef], surgeons: dict[int, User]) -> SurgeryRecord:
+def _surgery(
+    row: Surgery, refs: dict[int, SurgeryRef], surgeons: dict[int, User], today: date
+) -> SurgeryRecord:
     surgeon = surgeons.get(row.surgeon_id) if row.surgeon_id is not None else None
     return SurgeryRecord(
         ref=refs[row.id],
@@ -74,7 +72,7 @@ def _surgery(row: Surgery, refs: dict[int, SurgeryRef], surgeons: dict[int, User
         revises=refs.get(row.revision_of_id) if row.revision_of_id is not None else None,
         revision_reason=row.revision_reason,
         notes=row.notes,
-        planned=row.performed_on > date.today(),
+        planned=row.performed_on > today,
     )
 
 
@@ -82,7 +80,7 @@ def _response(row: PromResponse, mrn: str) -> ResponseRecord:
     return ResponseRecord(
         mrn=mrn,
         instrument=row.instrument,
-        completed_at=utc(row.completed_at),
+        completed_at=row.completed_at,
         answers={k: v for k, v in row.answers.items() if v is not None},
         instrument_version=row.instrument_version,
         source=row.source,
@@ -187,7 +185,8 @@ def registry_of(uow: UnitOfWork, clinic_id: int, rows: Rows) -> Registry:
     refs = surgery_refs(mrns, rows.surgeries)
     surgeons = _surgeons(uow, clinic_id, rows.surgeries)
     regions = _index_regions(rows.surgeries)
-    surgeries = (_surgery(s, refs, surgeons) for s in rows.surgeries)
+    today = clinic_today(uow, clinic_id)
+    surgeries = (_surgery(s, refs, surgeons, today) for s in rows.surgeries)
     complications = (
         ComplicationRecord(refs[c.surgery_id], c.kind, c.reported_by, c.occurred_on, c.notes)
         for c in sorted(rows.complications, key=lambda c: c.id)

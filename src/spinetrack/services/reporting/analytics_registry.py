@@ -29,7 +29,7 @@ from spinetrack.analytics.cohort import (
     RegistryFrames,
     prepare,
 )
-from spinetrack.analytics.dashboard import Dashboard, Filters, publish
+from spinetrack.analytics.dashboard import Dashboard, DashboardFilters, publish
 from spinetrack.analytics.dashboard import select as select_patients
 from spinetrack.analytics.disclosure import DisclosureCube, build
 from spinetrack.analytics.tables import TableFormat, tables_zip
@@ -38,6 +38,7 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.interop.deidentify import deidentify
 from spinetrack.interop.tabular import DATETIME_FORMAT, tables
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.registry_records import Rows, clinic_rows, registry_of
 from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -128,7 +129,7 @@ def registry_dashboard(
     sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: DashboardFilters,
     adjust: bool = False,
     read_on: date | None = None,
 ) -> Dashboard:
@@ -180,7 +181,7 @@ def registry_view(
     sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: DashboardFilters,
     adjust: bool,
     render: Callable[[Dashboard], T],
     read_on: date | None = None,
@@ -190,7 +191,7 @@ def registry_view(
     kept (under ``name``) until the clinic's data change."""
     with audited(sessions, actor, "analytics.dashboard", clinic_id=clinic_id) as work:
         actor.require(clinic_id, DASHBOARD_ROLES)
-        day = read_on or date.today()
+        day = read_on or clinic_today(work.uow, clinic_id)
         work.detail = f"{filters.describe()}{'; case-mix adjusted' if adjust else ''}"
         selection = (clinic_id, day, fingerprint(work.uow, clinic_id), filters, adjust)
         if name:
@@ -220,14 +221,14 @@ def dashboard_tables(
     sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: DashboardFilters,
     fmt: TableFormat,
     read_on: date | None = None,
 ) -> bytes:
     """The published dashboard's tables (CSV or Parquet files in one zip), audited as a download."""
     with audited(sessions, actor, "analytics.tables", clinic_id=clinic_id) as work:
         actor.require(clinic_id, DASHBOARD_ROLES)
-        found = analysable(work.uow, clinic_id, read_on or date.today())
+        found = analysable(work.uow, clinic_id, read_on or clinic_today(work.uow, clinic_id))
         work.detail = f"{fmt} tables: {filters.describe()}"
         return tables_zip(publish(found.registry, found.cube, filters), fmt)
 
@@ -237,7 +238,7 @@ def deidentified_selection(
     sessions: UnitOfWorkFactory,
     actor: Actor,
     clinic_id: int,
-    filters: Filters,
+    filters: DashboardFilters,
     secret_key: str | None,
     read_on: date | None = None,
 ) -> bytes:
@@ -247,7 +248,7 @@ def deidentified_selection(
     surgeon, year and procedure is too close to naming them."""
     with audited(sessions, actor, "registry.export", clinic_id=clinic_id) as work:
         actor.require(clinic_id, DASHBOARD_ROLES)
-        found = analysable(work.uow, clinic_id, read_on or date.today())
+        found = analysable(work.uow, clinic_id, read_on or clinic_today(work.uow, clinic_id))
         ids = set(select_patients(found.registry, filters)["patient_id"].to_list())
         if len(ids) < found.cube.threshold:
             raise InvalidInput(

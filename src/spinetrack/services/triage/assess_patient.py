@@ -10,9 +10,10 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.triage import assess
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
-from spinetrack.services.records.views import View
+from spinetrack.services.records.read_models import View
 from spinetrack.services.triage.triage_case import CaseInputs, build_case
 from spinetrack.storage.tables import ClinicalFinding, TriageAssessment
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
@@ -92,7 +93,7 @@ def record_finding(
         repo = work.uow.patients(clinic_id)
         repo.get(patient_id)
         _check_id(finding.finding, "findings", "finding")
-        if finding.observed_on > date.today():
+        if finding.observed_on > clinic_today(work.uow, clinic_id):
             raise InvalidInput("observed_on", "a finding cannot be observed in the future")
         row = ClinicalFinding(patient_id=patient_id, recorded_by=actor.name, **finding.model_dump())
         repo.add_row(row)
@@ -115,7 +116,7 @@ def assess_patient(
         repo = work.uow.patients(clinic_id)
         patient = repo.get(patient_id)
         inputs = CaseInputs(
-            evaluation_date=request.evaluation_date or date.today(),
+            evaluation_date=request.evaluation_date or clinic_today(work.uow, clinic_id),
             course=request.course,
             pain_free_interval_days=request.pain_free_interval_days,
             findings=request.findings,
@@ -140,7 +141,7 @@ def assess_patient(
             assessed_by=actor.name,
         )
         repo.add_row(row)
-        refresh_outcome(repo, patient_id)
+        refresh_outcome(repo, patient_id, clinic_today(work.uow, clinic_id))
         work.target = f"assessment:{row.id}"
         return StoredAssessment.model_validate(row)
 
@@ -169,7 +170,7 @@ def conclude(
         row.confirmed_by = actor.name
         row.confirmed_at = datetime.now(UTC)
         work.uow.flush()
-        refresh_outcome(repo, patient_id)
+        refresh_outcome(repo, patient_id, clinic_today(work.uow, clinic_id))
         work.target = f"assessment:{row.id}"
         return StoredAssessment.model_validate(row)
 

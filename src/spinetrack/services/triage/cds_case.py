@@ -8,6 +8,7 @@ from typing import Any
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.interop.fhir.patient import mrn_systems
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.clinician.clinic_overview import find_clinic
 from spinetrack.services.registry_io.fhir_search import patient_row
@@ -24,7 +25,7 @@ def stored_case(
     patient: str,
     identifiers: list[tuple[str, str]],
     reports: list[str],
-    on: date,
+    on: date | None = None,
 ) -> dict[str, Any] | None:
     """The case from our record of the patient (by our Patient id, else by an identifier in one of
     the clinic's MRN systems), or None when the clinic does not hold the patient."""
@@ -53,7 +54,9 @@ def stored_case(
                 surgeries=repo.surgeries(found),
                 responses=repo.responses(found),
                 findings=repo.findings(found),
-                inputs=CaseInputs(evaluation_date=on, reports=reports),
+                inputs=CaseInputs(
+                    evaluation_date=on or clinic_today(work.uow, clinic_id), reports=reports
+                ),
             )
         except InvalidInput:
             work.detail = "no surgery recorded; prefetch only"

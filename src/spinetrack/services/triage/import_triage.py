@@ -17,6 +17,7 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.triage import assess
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import latest_assessment_columns
 from spinetrack.services.triage.assess_patient import CLINICIANS, Conclusion, NewFinding
@@ -74,7 +75,7 @@ def import_triage(
     with audited(sessions, actor, "triage.import", clinic_id=clinic_id) as work:
         actor.require(clinic_id, CLINICIANS)
         repo = work.uow.patients(clinic_id)
-        if evaluation_date > date.today():
+        if evaluation_date > clinic_today(work.uow, clinic_id):
             raise InvalidInput("evaluation_date", "cannot assess in the future")
         for position, item in enumerate(items):
             _check(position, item, evaluation_date)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from spinetrack.domain.errors import InvalidInput
-from spinetrack.domain.outcomes import PatientOutcome, classify_patient, schedule
+from spinetrack.domain.outcomes import OutcomeSummary, classify_patient, schedule
 from spinetrack.domain.outcomes.age import age_on
 from spinetrack.domain.outcomes.index_surgery import index_surgery_of
 from spinetrack.services.records.patient_status import score_points
@@ -40,7 +40,7 @@ def _latest_pain(responses: list[PromResponse], instruments: tuple[str, ...]) ->
     return max(scored, key=lambda r: (r.completed_at, r.id)).score_raw
 
 
-def _relief_days(outcome: PatientOutcome) -> int | None:
+def _relief_days(outcome: OutcomeSummary) -> int | None:
     """Days of relief before a relapse: the nominal day of the last follow-up that had improved."""
     nominal = {t.id: t.nominal for t in schedule()}
     improved = [

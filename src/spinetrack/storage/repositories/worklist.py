@@ -21,7 +21,7 @@ FAILING = ("failing", "relapsed")
 
 
 @dataclass(frozen=True, slots=True)
-class Filters:
+class WorklistFilters:
     surgeon_id: int | None = None
     region: str | None = None
     procedure: str | None = None
@@ -50,7 +50,7 @@ class WorklistRepository:
         self.clinic_id = clinic_id
 
     def _where(
-        self, section: Section, filters: Filters, window: Window
+        self, section: Section, filters: WorklistFilters, window: Window
     ) -> list[ColumnElement[bool]]:
         o = PatientOutcome
         conditions: list[ColumnElement[bool]] = [o.clinic_id == self.clinic_id]
@@ -76,13 +76,13 @@ class WorklistRepository:
             ]
         return conditions
 
-    def count(self, section: Section, filters: Filters, window: Window) -> int:
+    def count(self, section: Section, filters: WorklistFilters, window: Window) -> int:
         query = select(func.count()).select_from(PatientOutcome)
         query = query.where(*self._where(section, filters, window))
         return int(self._session.scalar(query) or 0)
 
     def page(
-        self, section: Section, filters: Filters, window: Window, *, offset: int, limit: int
+        self, section: Section, filters: WorklistFilters, window: Window, *, offset: int, limit: int
     ) -> list[WorklistRow]:
         o = PatientOutcome
         query: Select[Any] = select(o).where(*self._where(section, filters, window))

@@ -8,10 +8,10 @@ comparison with what triage suggested.
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spinetrack.storage.tables.base import Base, utcnow
+from spinetrack.storage.tables.base import Base, UtcDateTime, utcnow
 
 
 class ClinicalFinding(Base):
@@ -24,7 +24,7 @@ class ClinicalFinding(Base):
     observed_on: Mapped[date] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(254))
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class TriageAssessment(Base):
@@ -45,5 +45,5 @@ class TriageAssessment(Base):
     chosen_treatment: Mapped[str | None] = mapped_column(String(64))
     plan_note: Mapped[str | None] = mapped_column(Text)
     confirmed_by: Mapped[str | None] = mapped_column(String(254))
-    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, String
+from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spinetrack.storage.tables.base import Base, utcnow
+from spinetrack.storage.tables.base import Base, UtcDateTime, utcnow
 
 
 class Clinic(Base):
@@ -17,7 +17,10 @@ class Clinic(Base):
     date_format: Mapped[str] = mapped_column(String(32), default="%d %b %Y")
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     """The number patients are told to call (their results page, e-mails); optional."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    """IANA zone the clinic's "today" is counted in; None for the configured default
+    (SPINETRACK_TIME_ZONE)."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     """Bumped with every write of the clinic's data (storage/data_version.py): a cache key."""
     disclosure_threshold: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -8,10 +8,10 @@ or close it. Red-flag answers are kept so the inbox can put urgent requests firs
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spinetrack.storage.tables.base import Base, utcnow
+from spinetrack.storage.tables.base import Base, UtcDateTime, utcnow
 
 
 class ConsultationRequest(Base):
@@ -24,7 +24,7 @@ class ConsultationRequest(Base):
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     """Short code shown to the patient so they can quote it when they call."""
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     red_flags: Mapped[list[Any]] = mapped_column(JSON, default=list)
     region: Mapped[str] = mapped_column(String(8))
@@ -38,12 +38,12 @@ class ConsultationRequest(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     contact_preference: Mapped[str] = mapped_column(String(16), default="phone")
-    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consent_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(16), default="new")
     """'new', 'contacted', 'converted' or 'closed'."""
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
     handled_by: Mapped[str | None] = mapped_column(String(254))
-    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     sender: Mapped[str | None] = mapped_column(String(64))
     """The address the request came from: the inbox folds a burst from one address into one row."""
     staff_note: Mapped[str | None] = mapped_column(Text)

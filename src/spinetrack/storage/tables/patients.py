@@ -2,10 +2,10 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spinetrack.storage.tables.base import Base, utcnow
+from spinetrack.storage.tables.base import Base, UtcDateTime, utcnow
 
 
 class Patient(Base):
@@ -23,7 +23,7 @@ class Patient(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str | None] = mapped_column(String(16))
     """The language the patient last answered in; their e-mails are written in it."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class PatientOutcome(Base):
@@ -68,4 +68,4 @@ class PatientOutcome(Base):
     red_flag: Mapped[bool] = mapped_column(Boolean, default=False)
     """The latest triage assessment raised a red flag that nobody has confirmed a plan for yet."""
     latest_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("triage_assessments.id"))
-    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -3,10 +3,10 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spinetrack.storage.tables.base import Base, utcnow
+from spinetrack.storage.tables.base import Base, UtcDateTime, utcnow
 
 
 class PromResponse(Base):
@@ -18,7 +18,7 @@ class PromResponse(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
     instrument: Mapped[str] = mapped_column(String(32))
     instrument_version: Mapped[str] = mapped_column(String(32))
-    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     source: Mapped[str] = mapped_column(String(16))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     score_status: Mapped[str] = mapped_column(String(16))
@@ -26,4 +26,4 @@ class PromResponse(Base):
     score_raw: Mapped[float | None] = mapped_column(Float)
     score_percent: Mapped[float | None] = mapped_column(Float)
     score_reason: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -3,10 +3,10 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spinetrack.storage.tables.base import Base, utcnow
+from spinetrack.storage.tables.base import Base, UtcDateTime, utcnow
 
 
 class Surgery(Base):
@@ -25,4 +25,4 @@ class Surgery(Base):
     revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("surgeries.id"))
     revision_reason: Mapped[str | None] = mapped_column(String(64))
     notes: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -43,7 +43,7 @@ class _Selection:
         procedure: str | None = None,
         surgeon: str | None = None,
     ) -> None:
-        from spinetrack.analytics.dashboard import Filters
+        from spinetrack.analytics.dashboard import DashboardFilters
 
         year = _text(period)
         self.error = (
@@ -51,7 +51,7 @@ class _Selection:
             if year is not None and not (year.isdigit() and len(year) == 4)
             else None
         )
-        self.filters = Filters(
+        self.filters = DashboardFilters(
             period=int(year) if year and self.error is None else None,
             region=_text(region),
             procedure=_text(procedure),
@@ -107,7 +107,7 @@ def dashboard_page(
     # Imported on first use: statsmodels and matplotlib take seconds to load, and every start of
     # the server (and of the crash tests' server) would otherwise pay for them.
     from spinetrack.services.reporting.analytics_registry import registry_view
-    from spinetrack.services.reporting.report_document import CHARTS, context
+    from spinetrack.services.reporting.report_layout import CHARTS, context
 
     if comparison not in {"unadjusted", "adjusted"}:
         raise Problem(422, "Choose an unadjusted or adjusted comparison.")
@@ -217,7 +217,7 @@ def chart_image(
     """One chart of the dashboard page as an SVG image, drawn once per selection and data version."""
     from spinetrack.analytics.plots import svg_bytes
     from spinetrack.services.reporting.analytics_registry import registry_view
-    from spinetrack.services.reporting.report_document import chart
+    from spinetrack.services.reporting.report_layout import chart
 
     adjusted = comparison == "adjusted"
 

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from spinetrack.config import get_settings
 from spinetrack.domain.followup.reminders import timing
 from spinetrack.domain.instruments import get_instrument, instrument_ids
+from spinetrack.services.access.clinic_calendar import today_for
 from spinetrack.services.access.patient_links import NewLink, issue_link
 from spinetrack.services.followup.chase_list import chase_detail, chase_list
 from spinetrack.services.followup.contact_history import (
@@ -72,7 +73,10 @@ def chase_page(
 ) -> HTMLResponse:
     clinic_id = clinic_for(visitor.actor, clinic)
     rows = chase_list(
-        sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, today=date.today()
+        sessions=sessions,
+        actor=visitor.actor,
+        clinic_id=clinic_id,
+        today=today_for(sessions, clinic_id),
     )
     return render(
         request,
@@ -108,7 +112,7 @@ def _detail(
         actor=visitor.actor,
         clinic_id=clinic_id,
         patient_id=patient_id,
-        today=date.today(),
+        today=today_for(sessions, clinic_id),
     )
     context: dict[str, Any] = {
         "detail": detail,

@@ -20,9 +20,11 @@ from spinetrack.domain.registry.complications import catalogue
 from spinetrack.domain.registry.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.clinic_calendar import today_for
 from spinetrack.services.clinician.worklist import clinic_surgeons
 from spinetrack.services.records.enrol_patient import NewPatient, register_patient
 from spinetrack.services.records.patient_record import open_record
+from spinetrack.services.records.read_models import PatientRecord
 from spinetrack.services.records.record_response import NewResponse, record_response
 from spinetrack.services.records.register_surgery import (
     NewComplication,
@@ -30,7 +32,6 @@ from spinetrack.services.records.register_surgery import (
     record_complication,
     register_surgery,
 )
-from spinetrack.services.records.views import PatientRecord
 from spinetrack.web.deps import (
     ClinicQuery,
     CsrfChecked,
@@ -397,7 +398,8 @@ def new_response_form(
         if chosen or not instrument
         else {"instrument": RESPONSE_WORDS.say("instrument", "choose an instrument from the list")}
     )
-    values = {"instrument": chosen or "", "completed_on": date.today().isoformat()}
+    today = today_for(sessions, record.patient.clinic_id)
+    values = {"instrument": chosen or "", "completed_on": today.isoformat()}
     return _response_form(
         request, visitor, clinic, record, chosen, values, errors, 422 if errors else 200
     )

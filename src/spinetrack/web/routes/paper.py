@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from spinetrack.domain.instruments import instrument_ids
 from spinetrack.services.access.actor import CLINICAL_ROLES
+from spinetrack.services.access.clinic_calendar import today_for
 from spinetrack.services.patient_side.questionnaire_text import (
     QuestionnaireText,
     questionnaire_text,
@@ -94,7 +95,7 @@ def _entry(
         text=text,
         patient=record.patient,
         clinic_query=_query(clinic),
-        typed=typed or {"completed_on": date.today().isoformat()},
+        typed=typed or {"completed_on": today_for(sessions, clinic_id).isoformat()},
         errors=errors or {},
     )
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from spinetrack.domain.vocabulary import vocabulary
-from spinetrack.services.clinician.worklist import SECTIONS, Filters, open_worklist
+from spinetrack.services.clinician.worklist import SECTIONS, WorklistFilters, open_worklist
 from spinetrack.web.charts import timepoint_label
 from spinetrack.web.deps import ClinicQuery, PageSessions, SignedIn, member
 from spinetrack.web.forms import FormWords, Label, refuse
@@ -107,7 +107,7 @@ def worklist(
     }
     if clinic is None and actor.roles and not clinical_clinics(actor):
         raise Problem(403, ANALYST)
-    filters = Filters(_surgeon(surgeon), region or None, procedure or None, status or None)
+    filters = WorklistFilters(_surgeon(surgeon), region or None, procedure or None, status or None)
     listing = open_worklist(
         sessions=sessions,
         actor=actor,

@@ -1,21 +1,15 @@
 """What services hand back: plain pydantic views of stored records, read from ORM rows."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict
 
 
 class View(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    """Moments arrive aware in UTC: the column type (`storage.tables.base.UtcDateTime`) sees to it."""
 
-    @field_validator("*", mode="after")
-    @classmethod
-    def _utc(cls, value: Any) -> Any:
-        """Moments are stored in UTC; SQLite hands them back without their zone, so restore it."""
-        if isinstance(value, datetime) and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
+    model_config = ConfigDict(from_attributes=True)
 
 
 class PatientView(View):
