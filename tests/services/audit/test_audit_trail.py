@@ -4,8 +4,8 @@ so `audit show --patient` lists a whole-clinic list, worklist or export too (iss
 from pathlib import Path
 
 from sqlalchemy import select
-from tests.services.records.test_enrol_patient import new_patient
 from tests.services.clinician.test_worklist import TODAY, operated
+from tests.services.records.test_enrol_patient import new_patient
 from tests.support.world import World
 
 from spinetrack.services.access.actor import system_actor

@@ -5,9 +5,9 @@ converted consultation request, or a foreign key stops the reset half-way."""
 from datetime import date
 
 from sqlalchemy import func, select
+from tests.services.followup.test_outbox import SYSTEM, _due_patient
 from tests.services.patient_side.test_consultations import _send
 from tests.services.records.test_enrol_patient import new_patient
-from tests.services.followup.test_outbox import SYSTEM, _due_patient
 from tests.support.world import World
 
 from spinetrack.services.followup.contact_history import NewContact, record_contact
