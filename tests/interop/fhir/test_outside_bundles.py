@@ -8,13 +8,17 @@ from spinetrack.services.operations.database import Database
 
 FLOORS = {
     "patients": 1.0,
-    "surgeries": 0.30,
-    "complications": 0.20,
-    "questionnaires": 0.37,
-    "skipped": 0.96,
+    "surgeries": 1.0,
+    "complications": 1.0,
+    "questionnaires": 0.86,
+    "skipped": 1.0,
 }
-"""Share of each category's expected records imported correctly (skipped: listed as skipped)."""
-MAX_EXTRA = {"patients": 1, "surgeries": 1, "complications": 0, "questionnaires": 2}
+"""Share of each category's expected records imported correctly (skipped: listed as skipped).
+Before issue 19's outside work: 100, 30, 20, 38 and 97 %. The questionnaires left out: local
+Observation codes the clinic would map (no such setting yet), an ODI given only as a total, an
+out-of-range response refused rather than stored as invalid, and a contained Questionnaire known
+only by its title."""
+MAX_EXTRA = {"patients": 0, "surgeries": 0, "complications": 0, "questionnaires": 0}
 """False positives: stored records no expect file asked for."""
 
 

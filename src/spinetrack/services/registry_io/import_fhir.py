@@ -21,7 +21,7 @@ from spinetrack.services.registry_io.import_records import (
     Progress,
     upsert,
 )
-from spinetrack.storage.tables import ClinicMrnSystem, ClinicQuestionnaireMap
+from spinetrack.storage.tables import ClinicMrnSystem, ClinicQuestionnaireMap, Patient
 from spinetrack.storage.unit_of_work import UnitOfWork
 
 WRITERS = frozenset({"admin", "clinician", "staff"})
@@ -41,8 +41,10 @@ def import_settings(uow: UnitOfWork, clinic_id: int) -> ImportSettings:
     maps = session.scalars(
         select(ClinicQuestionnaireMap).where(ClinicQuestionnaireMap.clinic_id == clinic_id)
     )
+    known = session.scalars(select(Patient.mrn).where(Patient.clinic_id == clinic_id))
     return ImportSettings(
         clinic=clinic.slug,
+        known_mrns=frozenset(known),
         mrn_systems=tuple(systems),
         questionnaires={
             m.canonical: QuestionnaireMap(m.instrument, dict(m.items), "the clinic's mapping")
