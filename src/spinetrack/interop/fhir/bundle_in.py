@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outside_codes import follows_a_procedure
 from spinetrack.domain.outside_text import complication_named
+from spinetrack.interop.fhir.bundle_versions import superseded
 from spinetrack.interop.fhir.codes import (
     BASE,
     BUNDLE_TYPES,
@@ -732,7 +733,14 @@ def _derived(reader: _Reader) -> None:
 def read_bundle(data: dict[str, Any], *, settings: ImportSettings) -> ReadBundle:
     """The records of a Bundle (see `load_bundle`) for the clinic the settings describe."""
     reader = _Reader(settings)
+    earlier = superseded(data)
     for position, entry in enumerate(data.get("entry") or []):
+        if position in earlier:
+            data_ = entry.get("resource") if isinstance(entry, dict) else None
+            reader.skip(
+                (position, _label(position, entry, data_)), "meta.versionId", earlier[position]
+            )
+            continue
         reader.parse(position, entry)
     _patients(reader)
     surgeries = _surgeries(reader)
