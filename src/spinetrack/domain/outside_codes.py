@@ -24,6 +24,8 @@ class ProcedureMeaning(KnowledgeModel):
     region: str | None = None
     approach: str | None = None
     instrumented: bool | None = None
+    export: bool = True
+    """False: read on import only, never written on an exported surgery."""
 
 
 class AddonMeaning(KnowledgeModel):
@@ -175,7 +177,8 @@ def standard_procedure_codes(procedure: str, region: str, approach: str) -> list
         matching = [
             code
             for code, m in entries.items()
-            if m.procedure == procedure
+            if m.export
+            and m.procedure == procedure
             and m.region in (None, region)
             and m.approach in (None, approach)
         ]
