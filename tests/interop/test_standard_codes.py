@@ -3,14 +3,16 @@ CPT code whose whole meaning fits the surgery (none when several would), and a r
 patient as its source (and author when they entered it themselves)."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 from tests.support.bundles import odi, surgery
 
 from spinetrack.domain.outside_codes import outside_codes, standard_procedure_codes
+from spinetrack.interop.fhir.observation import to_observation
 from spinetrack.interop.fhir.procedure import to_procedure
 from spinetrack.interop.fhir.questionnaire import to_questionnaire
 from spinetrack.interop.fhir.questionnaire_response import to_response
+from spinetrack.interop.records import ResponseRecord, ScoreRecord
 
 CPT = "http://www.ama-assn.org/go/cpt"
 SNOMED = "http://snomed.info/sct"
@@ -73,3 +75,16 @@ def test_questionnaires_carry_confirmed_item_codes_and_a_calculated_score() -> N
     assert "calculatedExpression" in calculated.url
     assert "%answers.count() >= 8" in str(calculated.valueExpression.expression)
     assert to_questionnaire("nrs_back").extension is None  # a single item: no calculated score
+
+
+def test_a_pain_score_says_where_it_hurts_in_its_body_site() -> None:
+    record = ResponseRecord(
+        mrn="M1",
+        instrument="nrs_leg",
+        completed_at=datetime(2026, 1, 5, 9, tzinfo=UTC),
+        answers={"nrs_leg": 6},
+        score=ScoreRecord(status="ok", answered=1, raw=6.0, percent=None, reason=""),
+    )
+    observation = to_observation(record)
+    assert observation is not None and observation.bodySite is not None
+    assert observation.bodySite.text == "Leg"

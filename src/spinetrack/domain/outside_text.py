@@ -30,6 +30,7 @@ class TextReading(KnowledgeModel):
     instrumentation: Instrumentation
     pain_codes: dict[str, list[str]]
     pain_sites: dict[str, list[str]]
+    pain_site_labels: dict[str, str]
     pain_site_by_region: dict[str, str]
     complication_words: list[tuple[list[str], str]]
 
@@ -39,6 +40,7 @@ class TextReading(KnowledgeModel):
         named = set(self.approach_words.values())
         named |= {a for by in self.usual_approach_by_region.values() for a in by.values()}
         instruments = set(self.pain_sites) | set(self.pain_site_by_region.values())
+        instruments |= set(self.pain_site_labels)
         kinds = {kind for _, kind in self.complication_words}
         for what, found, known in (
             ("approach", named, approaches),
@@ -89,6 +91,11 @@ def pain_site(text: str) -> str | None:
     words = text.lower()
     found = [i for i, ws in text_reading().pain_sites.items() if any(_has(words, w) for w in ws)]
     return found[0] if len(found) == 1 else None
+
+
+def pain_site_label(instrument: str) -> str | None:
+    """The body-site words of an NRS instrument's pain ('Leg'), None for other instruments."""
+    return text_reading().pain_site_labels.get(instrument)
 
 
 def pain_site_of_region(region: str | None) -> str:
