@@ -15,7 +15,6 @@ from spinetrack.services.access.clinic_calendar import (
     today_for,
 )
 from spinetrack.services.access.errors import AccessDenied
-from spinetrack.storage.unit_of_work import UnitOfWork
 
 # 20:30 UTC on 10 March: 09:30 on 11 March in Auckland, 13:30 on 10 March in Los Angeles.
 INSTANT = datetime(2026, 3, 10, 20, 30, tzinfo=UTC)
@@ -38,7 +37,7 @@ def test_two_clinics_see_different_todays_at_the_same_instant(world: World) -> N
     )
     assert today_for(sessions, world.clinic, at_instant) == date(2026, 3, 11)
     assert today_for(sessions, world.other_clinic, at_instant) == date(2026, 3, 10)
-    with UnitOfWork(sessions) as uow:
+    with sessions() as uow:
         assert clinic_today(uow, world.clinic, at_instant) == date(2026, 3, 11)
 
 
