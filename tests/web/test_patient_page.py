@@ -58,7 +58,7 @@ def test_recording_a_finding_reassesses_and_shows_the_red_flag(
     assert sent.status_code == 303 and "done=finding" in sent.headers["location"]
     after = clinician.get(sent.headers["location"])
     assert 'class="red-flag-banner"' in after.text and "Infection" in after.text
-    assert "Likely causes, ranked" in after.text and "Work-up checklist" in after.text
+    assert "Likely causes, ranked" in after.text and "Suggested work-up" in after.text
 
 
 def test_a_refused_finding_keeps_what_was_typed(world: World, clinician: TestClient) -> None:

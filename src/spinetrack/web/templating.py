@@ -11,10 +11,12 @@ from fastapi.templating import Jinja2Templates
 
 from spinetrack import __version__
 from spinetrack.web.language import page_language
+from spinetrack.web.navigation import menu
 
 templates = Jinja2Templates(
     directory=Path(__file__).with_name("templates"), context_processors=[page_language]
 )
 templates.env.add_extension("jinja2.ext.i18n")
 templates.env.globals["version"] = __version__
+templates.env.globals["menu"] = menu
 templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
