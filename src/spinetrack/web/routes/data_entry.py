@@ -48,7 +48,9 @@ from spinetrack.web.routes.clinic_pages import (
     clinic_for,
     date_shower,
     humanize,
+    named,
     render,
+    term,
 )
 
 router = APIRouter(
@@ -155,7 +157,7 @@ def _surgery_choices(record: PatientRecord) -> list[tuple[str, str]]:
     """The patient's surgeries as a select's options: date, procedure and region."""
     show = date_shower("%Y-%m-%d")
     return [
-        (str(s.id), f"{show(s.performed_on)} · {humanize(s.procedure)}, {s.region}")
+        (str(s.id), f"{show(s.performed_on)} · {term('procedures', s.procedure)}, {s.region}")
         for s in record.surgeries
     ]
 
@@ -229,14 +231,14 @@ def _surgery_form(
         errors=errors,
         options={
             "region": [(r, humanize(r)) for r in words.regions],
-            "procedure": [(p, humanize(p)) for p in words.procedures],
+            "procedure": [(p, term("procedures", p)) for p in words.procedures],
             "approach": [(a, humanize(a)) for a in matrix.approaches],
             "surgeon_id": [
                 (str(i), name)
                 for i, name in clinic_surgeons(sessions=sessions, actor=actor, clinic_id=clinic_id)
             ],
             "revision_of_id": _surgery_choices(record),
-            "revision_reason": [(c, humanize(c)) for c in words.causes],
+            "revision_reason": named("causes"),
         },
         action=_with_clinic(f"/patients/{record.patient.id}/surgeries/new", clinic),
         back=_with_clinic(f"/patients/{record.patient.id}", clinic),
