@@ -56,6 +56,7 @@ def test_ticked_findings_are_recorded_together_and_named_alike(world: World) -> 
     assert "Radicular pain, same distribution as before" in findings
     assert "CT no bridging bone" in findings
     assert "Same distribution radicular" not in after
+    assert re.search(r"rules [0-9a-f]{8,}", after) is None  # no raw rules hash for clinicians
 
 
 def test_a_cause_has_the_same_name_in_the_ranking_and_the_confirm_list(world: World) -> None:

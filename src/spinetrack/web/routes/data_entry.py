@@ -52,6 +52,7 @@ from spinetrack.web.routes.clinic_pages import (
     render,
     term,
 )
+from spinetrack.web.wording import DATE_FORMAT
 
 router = APIRouter(
     include_in_schema=False,
@@ -155,7 +156,7 @@ async def new_patient(
 
 def _surgery_choices(record: PatientRecord) -> list[tuple[str, str]]:
     """The patient's surgeries as a select's options: date, procedure and region."""
-    show = date_shower("%Y-%m-%d")
+    show = date_shower(DATE_FORMAT)
     return [
         (str(s.id), f"{show(s.performed_on)} · {term('procedures', s.procedure)}, {s.region}")
         for s in record.surgeries
