@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 from tests.services.test_worklist import operated
+from tests.support.web_sign_in import sign_in
 from tests.support.world import World
-from tests.web.test_worklist_page import sign_in
 
 from spinetrack.app import create_app
 from spinetrack.services.chase_list import ChaseRow

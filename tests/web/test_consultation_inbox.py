@@ -3,11 +3,15 @@
 import re
 
 from fastapi.testclient import TestClient
+from tests.support.web_sign_in import sign_in
 from tests.support.world import World
-from tests.web.test_consult_pages import NO
-from tests.web.test_worklist_page import sign_in
 
 from spinetrack.app import create_app
+
+NO = {
+    f"flag_{q}": "no"
+    for q in ("bladder_bowel", "saddle_numbness", "worsening_weakness", "fever_wound")
+}
 
 
 def _send(world: World, flag: str) -> None:

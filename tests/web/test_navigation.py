@@ -5,8 +5,8 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.web_sign_in import sign_in
 from tests.support.world import World
-from tests.web.test_worklist_page import sign_in
 
 from spinetrack.app import create_app
 from spinetrack.services.analytics_registry import DASHBOARD_ROLES

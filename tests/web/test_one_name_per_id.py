@@ -6,8 +6,8 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 from tests.services.test_worklist import failing
+from tests.support.web_sign_in import sign_in
 from tests.support.world import World
-from tests.web.test_worklist_page import sign_in
 
 from spinetrack.app import create_app
 from spinetrack.services.patient_record import open_record

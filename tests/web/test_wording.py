@@ -4,8 +4,8 @@ from datetime import date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from tests.services.test_worklist import TODAY, answer, operated
+from tests.support.web_sign_in import sign_in
 from tests.support.world import World
-from tests.web.test_worklist_page import sign_in
 
 from spinetrack.app import create_app
 from spinetrack.web.wording import change, day, moment, mrn, score
