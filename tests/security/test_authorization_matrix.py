@@ -219,6 +219,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/chase/{patient_id}"): Rule("staff_page"),
     ("POST", "/chase/{patient_id}/contacts"): Rule("staff_page"),
     ("POST", "/chase/{patient_id}/links"): Rule("staff_page"),
+    ("POST", "/chase/{patient_id}/links/{link_id}/withdraw"): Rule("staff_page"),
     ("GET", "/chase/{patient_id}/paper/{instrument}"): Rule("staff_page"),
     ("POST", "/chase/{patient_id}/paper/{instrument}"): Rule("staff_page"),
     ("GET", "/paper/{instrument}"): Rule("staff_page"),
