@@ -117,7 +117,7 @@ def validate(
 ) -> None:
     """Performance of the model on a table with outcomes, as JSON on stdout."""
     from spinetrack.prediction import TooSmall
-    from spinetrack.prediction.validate import validate_table
+    from spinetrack.prediction.performance import validate_table
 
     fitted = _model(model)
     parsed = _table(table, with_outcome=True)
@@ -149,7 +149,7 @@ def recalibrate(
 ) -> None:
     """Recalibrate intercepts and slope on a clinic's own outcomes."""
     from spinetrack.prediction import TooSmall, save
-    from spinetrack.prediction.validate import recalibrate as recalibrated
+    from spinetrack.prediction.performance import recalibrate as recalibrated
 
     try:
         local = recalibrated(_model(model), _table(table, with_outcome=True))
@@ -168,7 +168,7 @@ def compare(
 ) -> None:
     """Compare an old and a new model on a cohort and say whether calibration drifted."""
     from spinetrack.prediction import TooSmall
-    from spinetrack.prediction.validate import compare_models
+    from spinetrack.prediction.performance import compare_models
 
     try:
         report = compare_models(_model(old), _model(new), _table(table, with_outcome=True))

@@ -109,20 +109,20 @@ def predict(model: Model, rows: TableLike, *, explain: bool = True, seed: int = 
 
 def validate(model: Model, table: TableLike, *, seed: int = 0) -> dict[str, Any]:
     """The model's performance on a table with outcomes (JSON-ready)."""
-    from spinetrack.prediction.validate import validate_table
+    from spinetrack.prediction.performance import validate_table
 
     return validate_table(model, as_table(table, with_outcome=True), seed)
 
 
 def recalibrate(model: Model, table: TableLike, *, seed: int = 0) -> Model:
     """The model recalibrated (intercepts and slope) on a clinic's own outcomes."""
-    from spinetrack.prediction import validate as judging
+    from spinetrack.prediction import performance as judging
 
     return judging.recalibrate(model, as_table(table, with_outcome=True), seed)
 
 
 def compare_models(old: Model, new: Model, table: TableLike, *, seed: int = 0) -> dict[str, Any]:
     """Old and new model on the same cohort, with whether calibration has drifted."""
-    from spinetrack.prediction import validate as judging
+    from spinetrack.prediction import performance as judging
 
     return judging.compare_models(old, new, as_table(table, with_outcome=True), seed)

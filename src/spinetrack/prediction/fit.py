@@ -31,11 +31,11 @@ from spinetrack.prediction.model import (
     SampleSizeRecord,
     Submodel,
 )
+from spinetrack.prediction.performance import subgroups
 from spinetrack.prediction.predict import evaluate
 from spinetrack.prediction.sample_size import SampleSize, minimum_sample_size
 from spinetrack.prediction.settings import settings
 from spinetrack.prediction.table import CLASSES, Table, TooSmall, outcomes, predictor_specs
-from spinetrack.prediction.validate import subgroups
 
 Progress = Callable[[str], None]
 OUTCOMES = ("improved", "worsened", "pass")

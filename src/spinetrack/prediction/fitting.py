@@ -138,6 +138,9 @@ def _derivatives(
     f_lo, d_lo, s_lo = np.where(has_lo, f_lo, 1.0), d_lo * has_lo, s_lo * has_lo
     f_hi, d_hi, s_hi = np.where(has_hi, f_hi, 0.0), d_hi * has_hi, s_hi * has_hi
     lik = np.maximum(f_lo - f_hi, _TINY)
+    # Where the floor holds, the term is flat: it contributes no gradient and no curvature.
+    inside = (f_lo - f_hi) > _TINY
+    d_lo, d_hi, s_lo, s_hi = d_lo * inside, d_hi * inside, s_lo * inside, s_hi * inside
     g_lo, g_hi = d_lo / lik, -d_hi / lik
     h_ll = s_lo / lik - g_lo**2
     h_hh = -s_hi / lik - g_hi**2
@@ -227,6 +230,8 @@ def fit_cumulative(
             if value >= objective - 1e-12 or size < 1e-6:
                 break
             size /= 2.0
+        if value < objective - 1e-12:
+            break  # no step improves the objective: this is the maximum we can reach
         gain = value - objective
         theta, current, objective = trial, candidate, value
         if np.max(np.abs(size * step)) < tolerance or abs(gain) < tolerance * 1e-3:

@@ -210,16 +210,17 @@ class _Chunk:
 def _predict_rows(
     model: Model, values: dict[str, Array], rng: np.random.Generator, explain: bool
 ) -> _Chunk:
-    draws = (
-        [values]
-        if not any(np.isnan(values[c.name]).any() for c in model.codings)
-        else [
-            impute_rows(
-                model.codings, conditionals, values, settings().imputation.prediction_cycles, rng
-            )
-            for conditionals in model.conditionals
+    rules = settings().imputation
+    if not any(np.isnan(values[c.name]).any() for c in model.codings):
+        draws = [values]
+    else:
+        # As many draws as the settings ask, cycling over the completed tables' models (a model
+        # fitted on a complete table has one): each draw adds its own residual noise.
+        sets = model.conditionals
+        draws = [
+            impute_rows(model.codings, sets[m % len(sets)], values, rules.prediction_cycles, rng)
+            for m in range(max(rules.imputations, len(sets)))
         ]
-    )
     results = [evaluate(model, standardised(model, completed)) for completed in draws]
     probs = np.mean([r.classes for r in results], axis=0)
     passed = np.mean([r.passed for r in results], axis=0)

@@ -63,8 +63,11 @@ def _threshold(baseline: Array) -> Array:
     return np.minimum(10.0, 0.3 * baseline)
 
 
-def simulate(n: int, seed: int, missing: tuple[str, ...] = (), share: float = 0.4) -> Simulated:
-    """``n`` patients with outcomes; ``missing`` predictors blanked for ``share`` of rows (MCAR)."""
+def simulate(
+    n: int, seed: int, missing: tuple[str, ...] = (), share: float = 0.4, shift: float = 0.0
+) -> Simulated:
+    """``n`` patients with outcomes; ``missing`` predictors blanked for ``share`` of rows (MCAR);
+    ``shift`` points added to every mean improvement (another clinic, or drift over time)."""
     rng = np.random.default_rng(seed)
     region = rng.choice(["lumbar", "cervical", "thoracic"], n, p=[0.78, 0.19, 0.03])
     cervical = region == "cervical"
@@ -111,7 +114,7 @@ def simulate(n: int, seed: int, missing: tuple[str, ...] = (), share: float = 0.
         "n_levels": levels,
         "male": male * 1.0,
     }
-    mean = _mean_improvement(columns)
+    mean = _mean_improvement(columns) + shift
     change = mean + NOISE_SCALE * rng.logistic(size=n)
     followup = np.clip(baseline - change, 0, 100)
     limit = _threshold(baseline)
