@@ -50,12 +50,17 @@ PREDICT_TARGET_S = 20.0
 
 
 def _median(run: Callable[[], object], repeats: int) -> float:
-    times = []
+    return _timed(run, repeats)[0]
+
+
+def _timed(run: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """Median seconds over ``repeats`` runs, and the last run's result."""
+    times, result = [], None
     for _ in range(repeats):
         start = time.perf_counter()
-        run()
+        result = run()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(times), result
 
 
 def _targets(seeds: int) -> None:
@@ -125,8 +130,7 @@ def _design(training: object) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[
 
 def _speed(repeats: int, rows: int) -> None:
     training = parse_table(simulate(10_000, 21, missing=MISSABLE).table, with_outcome=True)
-    fit_s = _median(lambda: fit_table(training), repeats)
-    model = fit_table(training)
+    fit_s, model = _timed(lambda: fit_table(training), repeats)
     x, y_c, y_p, kept = _design(training)
 
     def plain() -> tuple[object, object]:
