@@ -65,6 +65,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "fhir": LazyCommand("fhir_settings", "FHIR import settings of a clinic."),
     "reminders": LazyCommand("outbox", "Queue follow-up invitations and reminders."),
     "outbox": LazyCommand("outbox", "Send the queued e-mails."),
+    "preop": LazyCommand(
+        "preop", "The pre-operative record of a clinic: its prediction table and its outcome model."
+    ),
     "risk": LazyCommand(
         "risk", "Predict each patient's 12-month outcome before surgery: fit, predict, validate."
     ),
