@@ -28,13 +28,16 @@ class RiskRequest(BaseModel):
 
 
 class RiskAnswer(BaseModel):
-    model_version: str
+    available: bool = Field(description="false when the clinic has no fitted model yet")
+    model_version: str | None = None
     predictions: list[dict[str, Any]] = Field(
+        default_factory=list,
         description="patient_id, p_improved (with p_improved_low/high, a 95 % interval), "
-        "p_unchanged, p_worsened, p_pass; in the order of the rows"
+        "p_unchanged, p_worsened, p_pass; in the order of the rows",
     )
     contributions: list[dict[str, float]] = Field(
-        description="per row, how much each predictor moved P(improved) against a typical value"
+        default_factory=list,
+        description="per row, how much each predictor moved P(improved) against a typical value",
     )
 
 
@@ -100,4 +103,6 @@ def post_risk(
     body: RiskRequest, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
 ) -> RiskAnswer:
     answer = predict_rows(sessions=sessions, actor=actor, clinic_id=clinic, rows=body.rows)
-    return RiskAnswer(**answer)
+    if answer is None:
+        return RiskAnswer(available=False)
+    return RiskAnswer(available=True, **answer)

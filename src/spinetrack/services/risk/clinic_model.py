@@ -197,13 +197,6 @@ def _similar(cohort: list[list[Any]], p: float, threshold: int) -> dict[str, int
     return shown
 
 
-def _model_for(repo: RiskRepository) -> tuple[RiskModel, prediction.Model]:
-    row = repo.latest_model()
-    if row is None:
-        raise InvalidInput("model", "this clinic has no fitted outcome model yet")
-    return row, prediction.Model.model_validate_json(row.model_json)
-
-
 def predict_patient(
     *,
     sessions: sessionmaker[Session],
@@ -296,12 +289,17 @@ def predict_patient(
 
 def predict_rows(
     *, sessions: sessionmaker[Session], actor: Actor, clinic_id: int, rows: list[dict[str, Any]]
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """Rows of the contract's table predicted with the clinic's latest model (nothing stored: the
-    rows are not registry patients). TableError names a bad cell."""
+    rows are not registry patients); None when the clinic has no model. A bad cell is refused
+    naming the row and column."""
     with audited(sessions, actor, "risk.predict_rows", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
-        _, model = _model_for(RiskRepository(work.uow.session, clinic_id))
+        stored = RiskRepository(work.uow.session, clinic_id).latest_model()
+        if stored is None:
+            work.detail = "no model"
+            return None
+        model = prediction.Model.model_validate_json(stored.model_json)
         try:
             result = prediction.predict(model, rows, explain=True)
         except prediction.TableError as exc:

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session, sessionmaker
 
+from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.registry.preop import PREOP_FIELDS, PreopRecord, check_preop
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
@@ -104,3 +105,33 @@ def read_preop(
         actor.require(clinic_id)
         work.uow.patients(clinic_id).get(patient_id)
         return _view(patient_id, RiskRepository(work.uow.session, clinic_id).preop(patient_id))
+
+
+def import_preop(
+    *,
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    clinic_id: int,
+    records: dict[str, PreopRecord],
+) -> int:
+    """Store many patients' records at once, by MRN (the demo and bulk loads): every record is
+    checked first, then all are written in one audited transaction; returns how many."""
+    with audited(sessions, actor, "preop.import", clinic_id=clinic_id) as work:
+        actor.require(clinic_id)
+        patients = work.uow.patients(clinic_id)
+        repo = RiskRepository(work.uow.session, clinic_id)
+        now = datetime.now(UTC)
+        checked = []
+        for mrn, record in records.items():
+            found = patients.by_mrn(mrn)
+            if found is None:
+                raise InvalidInput("mrn", f"no patient with MRN {mrn!r} in this clinic")
+            checked.append((found.id, check_preop(record)))
+        for patient_id, record in checked:
+            repo.save_preop(
+                PreopRow(
+                    patient_id=patient_id, updated_at=now, updated_by=actor.name, **asdict(record)
+                )
+            )
+        work.detail = f"{len(checked)} records"
+        return len(checked)
