@@ -13,7 +13,7 @@ from spinetrack.cli.errors import explains_errors, fail, stderr
 
 EXIT_TOO_SMALL = 3
 preop_app = typer.Typer(
-    help="The pre-operative record of a clinic: its prediction table and its outcome model.",
+    help="The pre-operative record of a clinic: import, its prediction table, its outcome model.",
     no_args_is_help=True,
 )
 ClinicOption = typer.Option(..., "--clinic", help="The clinic's short name, e.g. north")
@@ -93,6 +93,35 @@ def fit(
         typer.echo("the previous model's calibration has drifted on the latest cohort")
     if out is None and not stored.version_id:
         raise fail("nothing stored")
+
+
+@preop_app.command("import")
+@explains_errors
+def import_file(
+    path: Path = typer.Argument(..., metavar="FILE", help="CSV: mrn plus the record's columns."),
+    clinic: str = ClinicOption,
+) -> None:
+    """Import pre-operative records from a CSV (all or nothing; a bad cell names line and column)."""
+    from spinetrack.cli.clinic_arg import clinic_id_of
+    from spinetrack.services.access.actor import system_actor
+    from spinetrack.services.operations.database import open_database
+    from spinetrack.services.risk.import_preop_csv import import_preop_csv
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise fail(f"{path}: cannot read ({exc.strerror})") from exc
+    database = open_database()
+    try:
+        count = import_preop_csv(
+            sessions=database.sessions,
+            actor=system_actor("cli"),
+            clinic_id=clinic_id_of(database.sessions, clinic),
+            data=data,
+        )
+    finally:
+        database.close()
+    typer.echo(f"{clinic}: stored {count} pre-operative records")
 
 
 def register(app: typer.Typer) -> None:
