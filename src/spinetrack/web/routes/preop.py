@@ -202,12 +202,17 @@ def chances_page(
     return HTMLResponse(templates.get_template("patient/chances.html").render(**context))
 
 
+def _any_clinic(actor: Actor, clinic: int | None) -> int:
+    """The clinic of a page analysts see too (they have no clinical clinic)."""
+    return clinic if clinic is not None else actor.default_clinic()
+
+
 @router.get("/analytics/risk", response_class=HTMLResponse)
 def performance_page(
     request: Request, visitor: SignedIn, sessions: PageSessions, clinic: ClinicQuery = None
 ) -> HTMLResponse:
     actor = visitor.actor
-    history = model_history(sessions=sessions, actor=actor, clinic_id=clinic_for(actor, clinic))
+    history = model_history(sessions=sessions, actor=actor, clinic_id=_any_clinic(actor, clinic))
     return render(
         request,
         "analytics/risk.html",
@@ -227,6 +232,6 @@ def card_page(
     actor = visitor.actor
     return HTMLResponse(
         model_card_of(
-            sessions=sessions, actor=actor, clinic_id=clinic_for(actor, clinic), version=version
+            sessions=sessions, actor=actor, clinic_id=_any_clinic(actor, clinic), version=version
         )
     )
