@@ -28,6 +28,7 @@ class Effect(KnowledgeModel):
 
 class DemoEffects(KnowledgeModel):
     sources: Sources
+    odds_divisor: float
     effects: dict[str, Effect]
 
 
@@ -66,8 +67,9 @@ class DemoPreop:
         return found
 
     def failure_odds(self) -> float:
-        effects = demo_effects().effects
-        return float(np.prod([effects[k].failure_odds for k in self.present()] or [1.0]))
+        known = demo_effects()
+        product = np.prod([known.effects[k].failure_odds for k in self.present()] or [1.0])
+        return float(product) / known.odds_divisor
 
     def residual(self) -> float:
         effects = demo_effects().effects
