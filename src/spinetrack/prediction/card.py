@@ -176,6 +176,23 @@ def markdown_card(model: Model) -> str:
         "",
         *_coefficients(model),
         "",
+        "Partial proportional odds (first cumulative logit only): "
+        + (
+            ", ".join(
+                f"{name} {value:+.3f}"
+                for name, value in zip(
+                    [
+                        [c for t in model.terms for c in t.columns()][i]
+                        for i in model.partial_columns
+                    ],
+                    classes.partial,
+                    strict=True,
+                )
+            )
+            or "none"
+        )
+        + ".",
+        "",
         "## Model performance",
         "",
         *_performance(model),

@@ -221,29 +221,77 @@ def _marginal(coding: Coding, count: int, rng: np.random.Generator) -> Array:
     return drawn
 
 
-def impute_rows(
+def impute_draws(
+    codings: list[Coding],
+    model_sets: list[list[Conditional]],
+    values: Mapping[str, Array],
+    cycles: int,
+    draws: int,
+    rng: np.random.Generator,
+) -> list[dict[str, Array]]:
+    """``draws`` completed copies of new rows, cycling over the completed tables' models; only
+    the rows that lack something are worked on, and their coding is computed once."""
+    lacking = np.zeros(next(iter(values.values())).shape[0], dtype=bool)
+    for coding in codings:
+        lacking |= np.isnan(values[coding.name])
+    part = {c.name: values[c.name][lacking] for c in codings}
+    start = {
+        c.name: np.where(np.isnan(v), _first(c), v)
+        for c, v in zip(codings, part.values(), strict=True)
+    }
+    base = encode_all(codings, start)
+    found = []
+    for m in range(draws):
+        filled = _impute_rows(codings, model_sets[m % len(model_sets)], part, base, cycles, rng)
+        completed = {c.name: values[c.name].copy() for c in codings}
+        for coding in codings:
+            completed[coding.name][lacking] = filled[coding.name]
+        found.append(completed)
+    return found
+
+
+def _first(coding: Coding) -> float:
+    """A placeholder value before the first draw (replaced before it is used)."""
+    return 0.0 if coding.kind != "category" else float(coding.levels[0])
+
+
+def _impute_rows(
     codings: list[Coding],
     models: list[Conditional],
     values: Mapping[str, Array],
+    base: Array,
     cycles: int,
     rng: np.random.Generator,
 ) -> dict[str, Array]:
-    """One draw of every missing cell of new rows (Gibbs cycles over the conditional models)."""
     completed = {c.name: values[c.name].copy() for c in codings}
     missing = {c.name: np.isnan(values[c.name]) for c in codings}
     order = [(c, m) for c, m in zip(codings, models, strict=True) if missing[c.name].any()]
+    slices = dict(zip((c.name for c in codings), _slices(codings), strict=True))
+    matrix = base.copy()
     for coding, _ in order:
         hole = missing[coding.name]
         completed[coding.name][hole] = _marginal(coding, int(hole.sum()), rng)
-    slices = dict(zip((c.name for c in codings), _slices(codings), strict=True))
-    matrix = encode_all(codings, completed)
+        where = slices[coding.name]
+        matrix[hole, where.start : where.stop] = coding.encode(completed[coding.name][hole])
+    width = matrix.shape[1]
+    expanded = {}
+    for coding, model in order:
+        # The model's coefficients laid over every column (zero on its own), so a conditional
+        # mean is one product with the whole coded row: no matrix is rebuilt per predictor.
+        coef = np.asarray(model.coef)
+        where = slices[coding.name]
+        full = np.zeros((width + 1, coef.shape[1]))
+        full[0] = coef[0]
+        others = np.r_[np.arange(where.start), np.arange(where.stop, width)]
+        full[1 + others] = coef[1:]
+        expanded[coding.name] = full
     for _ in range(cycles if len(order) > 1 else min(cycles, 1)):
         for coding, model in order:
             hole = missing[coding.name]
-            x = _others(matrix[hole], slices[coding.name], None)
-            drawn = _draw(coding, x @ np.asarray(model.coef), model.sd, rng)
+            full = expanded[coding.name]
+            mean = full[0] + matrix[hole] @ full[1:]
+            drawn = _draw(coding, mean, model.sd, rng)
             completed[coding.name][hole] = drawn
-            matrix[np.ix_(hole, np.arange(slices[coding.name].start, slices[coding.name].stop))] = (
-                coding.encode(drawn)
-            )
+            where = slices[coding.name]
+            matrix[hole, where.start : where.stop] = coding.encode(drawn)
     return completed

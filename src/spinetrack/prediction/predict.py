@@ -15,7 +15,7 @@ from scipy.stats import t as student_t  # type: ignore[import-untyped]
 from spinetrack.prediction.arrays import Array
 from spinetrack.prediction.design import design_matrix, term_columns
 from spinetrack.prediction.fitting import class_probabilities
-from spinetrack.prediction.imputation import impute_rows
+from spinetrack.prediction.imputation import impute_draws
 from spinetrack.prediction.metrics import Z95
 from spinetrack.prediction.model import Model
 from spinetrack.prediction.settings import settings
@@ -88,7 +88,7 @@ def _quadratic(x: Array, cov: Array) -> Array:
     return product
 
 
-def evaluate(model: Model, x: Array) -> Evaluated:
+def evaluate(model: Model, x: Array, variance: bool = True) -> Evaluated:
     """Probabilities and logit variances for standardised design rows ``x``.
 
     Improved is the top cumulative logit (a2 + x'b), worsened minus the first one
@@ -102,26 +102,31 @@ def evaluate(model: Model, x: Array) -> Evaluated:
     eta_c = x @ np.asarray(cls.coef)
     first = z @ np.asarray(cls.partial) if partial else np.zeros(x.shape[0])
     eta_p = x @ np.asarray(pas.coef)
-    quad_imp = _quadratic(x, cov_c[2 : 2 + p, 2 : 2 + p])
-    xz = np.concatenate([x, z], axis=1) if partial else x
-    quad_wor = _quadratic(xz, cov_c[2:, 2:]) if partial else quad_imp
-    quad_p = _quadratic(x, cov_p[1:, 1:])
     cuts_c, cuts_p = np.asarray(cls.intercepts), np.asarray(pas.intercepts)
-    var_imp = cov_c[1, 1] + 2.0 * x @ cov_c[1, 2 : 2 + p] + quad_imp
-    var_wor = cov_c[0, 0] + 2.0 * xz @ cov_c[0, 2:] + quad_wor
-    var_p = cov_p[0, 0] + 2.0 * x @ cov_p[0, 1:] + quad_p
+    if variance:
+        quad_imp = _quadratic(x, cov_c[2 : 2 + p, 2 : 2 + p])
+        xz = np.concatenate([x, z], axis=1) if partial else x
+        quad_wor = _quadratic(xz, cov_c[2:, 2:]) if partial else quad_imp
+        quad_p = _quadratic(x, cov_p[1:, 1:])
+        var_imp = cov_c[1, 1] + 2.0 * x @ cov_c[1, 2 : 2 + p] + quad_imp
+        var_wor = cov_c[0, 0] + 2.0 * xz @ cov_c[0, 2:] + quad_wor
+        var_p = cov_p[0, 0] + 2.0 * x @ cov_p[0, 1:] + quad_p
+    else:
+        quad_imp = quad_wor = var_imp = var_wor = var_p = np.zeros(0)
     recal = model.recalibration
     if "classes" in recal:
         r = recal["classes"]
         eta_c, first, cuts_c = r.slope * eta_c, r.partial_slope * first, np.asarray(r.intercepts)
-        var_imp = r.intercept_variance[1] + r.slope**2 * quad_imp
-        var_wor = r.intercept_variance[0] + r.slope**2 * quad_wor
+        if variance:
+            var_imp = r.intercept_variance[1] + r.slope**2 * quad_imp
+            var_wor = r.intercept_variance[0] + r.slope**2 * quad_wor
     if "pass" in recal:
         r = recal["pass"]
         # logit P(pass) = c + slope x (the model's own logit, intercept included)
         eta_p = r.slope * (cuts_p[0] + eta_p)
         cuts_p = np.asarray(r.intercepts)
-        var_p = r.intercept_variance[0] + r.slope**2 * var_p
+        if variance:
+            var_p = r.intercept_variance[0] + r.slope**2 * var_p
     probs = class_probabilities(cuts_c, eta_c, first)
     logit_pass = cuts_p[0] + eta_p
     return Evaluated(
@@ -150,7 +155,11 @@ def _rubin(logits: Array, variances: Array) -> tuple[Array, Array]:
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(inflated > 0, within / inflated, np.inf)
         dof = (m - 1) * (1.0 + ratio) ** 2
-    quantile = np.where(np.isfinite(dof), student_t.ppf(0.975, np.minimum(dof, 1e7)), Z95)
+    # Degrees of freedom rounded (and capped at 1000, where t is normal to 3 decimals) so the
+    # quantile is computed once per distinct value, not once per row.
+    rounded = np.where(np.isfinite(dof), np.clip(np.round(dof), 1, 1000), 1000).astype(np.int64)
+    distinct, index = np.unique(rounded, return_inverse=True)
+    quantile = student_t.ppf(0.975, distinct)[index]
     half = quantile * np.sqrt(np.maximum(total, 0.0))
     return expit(mean - half), expit(mean + half)
 
@@ -216,18 +225,23 @@ def _predict_rows(
     else:
         # As many draws as the settings ask, cycling over the completed tables' models (a model
         # fitted on a complete table has one): each draw adds its own residual noise.
-        sets = model.conditionals
-        draws = [
-            impute_rows(model.codings, sets[m % len(sets)], values, rules.prediction_cycles, rng)
-            for m in range(max(rules.imputations, len(sets)))
-        ]
-    results = [evaluate(model, standardised(model, completed)) for completed in draws]
+        count = max(rules.imputations, len(model.conditionals))
+        draws = impute_draws(
+            model.codings, model.conditionals, values, rules.prediction_cycles, count, rng
+        )
+    # The within-imputation variance is taken from the first draw (it changes little between
+    # draws, and the quadratic forms are most of a prediction's cost); the spread of the draws'
+    # logits is the between-imputation part, which is what widens a row with missing predictors.
+    results = [
+        evaluate(model, standardised(model, completed), variance=index == 0)
+        for index, completed in enumerate(draws)
+    ]
     probs = np.mean([r.classes for r in results], axis=0)
     passed = np.mean([r.passed for r in results], axis=0)
     low, high = {}, {}
     for quantity in QUANTITIES:
         logits = np.stack([r.logit[quantity] for r in results])
-        variances = np.stack([r.variance[quantity] for r in results])
+        variances = np.broadcast_to(results[0].variance[quantity], logits.shape)
         low[quantity], high[quantity] = _rubin(logits, variances)
     point = {"improved": probs[:, 2], "worsened": probs[:, 0], "pass": passed}
     for quantity in QUANTITIES:

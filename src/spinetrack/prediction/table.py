@@ -104,10 +104,6 @@ def _first_bad(bad: pl.Series, text: pl.Series, ids: list[str], column: str, why
     raise TableError(row + 1, column, f"{text[row]!r} {why}", ids[row])
 
 
-def _numbers(text: pl.Series, spec_low: float | None, spec_high: float | None) -> pl.Series:
-    return text.cast(pl.Float64, strict=False)
-
-
 def _parse_number(
     text: pl.Series, ids: list[str], column: str, low: float | None, high: float | None, whole: bool
 ) -> Array:
