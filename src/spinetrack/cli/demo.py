@@ -26,7 +26,7 @@ def demo(
     model: bool = typer.Option(
         True,
         "--model/--no-model",
-        help="Fit the pre-operative outcome model after loading (needs about 6,000 patients).",
+        help="Fit the pre-operative outcome model after loading (needs about 7,500 patients).",
     ),
 ) -> None:
     """Load the demo clinic: surgeons, patients, surgeries and questionnaires over several years."""
