@@ -191,6 +191,10 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/v1/patients/{patient_id}/assessments/{assessment_id}/conclusion"): Rule(
         "triage", lambda f, t: {"confirmed_cause": "pseudarthrosis"}
     ),
+    ("GET", "/api/v1/patients/{patient_id}/preop"): Rule("patient"),
+    ("PUT", "/api/v1/patients/{patient_id}/preop"): Rule("patient", lambda f, t: {"asa": 2}),
+    ("GET", "/api/v1/patients/{patient_id}/risk"): Rule("patient"),
+    ("POST", "/api/v1/risk"): Rule("patient", lambda f, t: {"rows": [{"patient_id": "p1"}]}),
     ("GET", "/api/v1/fhir/Questionnaire"): Rule("signed_in"),
     ("GET", "/api/v1/fhir/Questionnaire/{resource_id}"): Rule("signed_in"),
     ("GET", "/api/v1/fhir/Patient"): Rule("patient"),
@@ -230,6 +234,11 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/analytics/deidentified.zip"): Rule("analytics_page"),
     ("GET", "/analytics/chart/{name}.svg"): Rule("analytics_page"),
     ("GET", "/patients/{patient_id}/letter"): Rule("patient_page"),
+    ("GET", "/patients/{patient_id}/chances"): Rule("patient_page"),
+    ("GET", "/patients/{patient_id}/preop"): Rule("staff_page"),
+    ("POST", "/patients/{patient_id}/preop"): Rule("staff_page"),
+    ("GET", "/analytics/risk"): Rule("analytics_page"),
+    ("GET", "/analytics/risk/card"): Rule("analytics_page"),
     # The clinician's app (worklist, patient page, data entry): clinical roles of the clinic.
     ("GET", "/worklist"): Rule("staff_page"),
     ("GET", "/patients/new"): Rule("staff_page"),

@@ -338,7 +338,7 @@ async def new_link(
         actor=visitor.actor,
         clinic_id=clinic_id,
         patient_id=patient_id,
-        today=date.today(),
+        today=today_for(sessions, clinic_id),
     )
     target = f"/chase/{patient_id}{_query(clinic)}{'&' if clinic is not None else '?'}"
     if _open_for(detail, timepoint) is not None:

@@ -39,6 +39,7 @@ from spinetrack.web.deps import (
 from spinetrack.web.forms import FormWords, Label, refuse
 from spinetrack.web.pages import Refill, answers, page_route
 from spinetrack.web.routes.clinic_pages import clinic_for, date_shower, named, render
+from spinetrack.web.routes.preop import outlook_of
 
 router = APIRouter(
     include_in_schema=False,
@@ -107,6 +108,7 @@ def page_response(
         clinic_id=clinic_for(actor, clinic),
         patient_id=patient_id,
     )
+    outlook = outlook_of(actor, sessions, clinic_for(actor, clinic), patient_id)
     return render(
         request,
         "clinic/patient.html",
@@ -122,6 +124,7 @@ def page_response(
         errors=errors or {},
         values=values or {},
         form=form,
+        outlook=outlook,
         clinic_query=f"?clinic={clinic}" if clinic is not None else "",
     )
 
