@@ -27,7 +27,7 @@ setup: $(STAMP) ## create .venv and install spinetrack with its tools
 
 run: setup ## migrate the database, load the demo clinic once, serve on http://127.0.0.1:8000
 	$(BIN)/spinetrack db upgrade
-	$(BIN)/spinetrack demo --if-empty
+	$(BIN)/spinetrack demo --if-empty --patients 7500
 	$(BIN)/spinetrack serve
 
 lint: setup ## ruff, formatting, mypy and the import-layer contracts

@@ -41,8 +41,9 @@ def test_from_sign_in_to_a_failing_patients_work_up(
     expect(page.locator(".status-box")).to_contain_text("no follow-up reached the MCID")
     expect(page.locator("#triage")).to_contain_text("Not assessed yet")
 
-    page.get_by_role("combobox", name="Finding").select_option("fever")
-    page.get_by_role("button", name="Record and re-assess").click()
+    page.get_by_role("checkbox", name="Fever above 38 °C").check()
+    page.get_by_role("checkbox", name="Current smoker").check()
+    page.get_by_role("button", name="Record ticked findings and re-assess").click()
     expect(page.locator("#done")).to_contain_text("Finding recorded")
     banner = page.locator(".red-flag-banner")
     expect(banner).to_contain_text("Infection")
@@ -99,11 +100,12 @@ def test_the_main_forms_show_field_errors_and_keep_what_was_typed(
 
     page.goto(f"{server.url}/worklist")
     page.locator("#failing").get_by_role("link", name="Dahl, Ingrid").click()
-    page.get_by_role("combobox", name="Finding").select_option("fever")
+    page.get_by_role("checkbox", name="Fever above 38 °C").check()
     page.locator("#observed_on").fill(future)
     page.get_by_role("textbox", name="Note (optional)").fill("from the GP letter")
-    page.get_by_role("button", name="Record and re-assess").click()
+    page.get_by_role("button", name="Record ticked findings and re-assess").click()
     expect(page.locator("#finding-form")).to_contain_text("cannot be observed in the future")
+    expect(page.get_by_role("checkbox", name="Fever above 38 °C")).to_be_checked()
     expect(page.get_by_role("textbox", name="Note (optional)")).to_have_value("from the GP letter")
 
     page.get_by_role("link", name="Record a surgery").click()

@@ -99,3 +99,15 @@ def test_a_patient_browses_and_searches_the_library_on_a_phone(
     expect(phone.get_by_role("heading", name="When to get help straight away")).to_be_visible()
     phone.get_by_role("link", name="Back to the index").first.click()
     expect(phone.get_by_role("heading", name="Education library")).to_be_visible()
+
+
+def test_answering_the_missing_questions_clears_the_stale_summary(
+    live_server: LiveServer, phone: Page
+) -> None:
+    phone.goto(f"{live_server.url}/consult/north")
+    phone.get_by_role("button", name="Continue").click()  # nothing answered: refused
+    summary = phone.locator("#error-summary")
+    expect(summary).to_contain_text("Please answer every question below.")
+    _screening(phone, "back", set())
+    expect(summary).to_have_count(0)  # every question answered: no stale message stays
+    expect(phone.get_by_text("Please answer yes or no.")).to_have_count(0)

@@ -3,13 +3,16 @@ CPT code whose whole meaning fits the surgery (none when several would), and a r
 patient as its source (and author when they entered it themselves)."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 from tests.support.bundles import odi, surgery
 
 from spinetrack.domain.outside_codes import outside_codes, standard_procedure_codes
+from spinetrack.interop.fhir.observation import to_observation
 from spinetrack.interop.fhir.procedure import to_procedure
+from spinetrack.interop.fhir.questionnaire import to_questionnaire
 from spinetrack.interop.fhir.questionnaire_response import to_response
+from spinetrack.interop.records import ResponseRecord, ScoreRecord
 
 CPT = "http://www.ama-assn.org/go/cpt"
 SNOMED = "http://snomed.info/sct"
@@ -50,3 +53,38 @@ def test_a_response_names_the_patient_as_source_and_author_when_self_entered() -
     assert clinic.author is None
     linked = to_response(replace(odi(), source="patient_link"))
     assert linked.author is not None and linked.author.reference == linked.subject.reference
+
+
+def test_codes_read_on_import_only_are_never_exported() -> None:
+    assert standard_procedure_codes("decompression", "cervical", "posterior") == []
+    assert standard_procedure_codes("dynamic_stabilization", "lumbar", "posterior") == []
+    assert (CPT, "63046") in standard_procedure_codes("laminectomy", "thoracic", "posterior")
+    assert not any(
+        s == SNOMED for s, _ in standard_procedure_codes("discectomy", "lumbar", "posterior")
+    )
+
+
+def test_questionnaires_carry_confirmed_item_codes_and_a_calculated_score() -> None:
+    ndi, odi_form = to_questionnaire("ndi"), to_questionnaire("odi")
+    assert [c.code for c in ndi.item[0].code or []] == ["82227-0"]
+    assert all(item.code is None for item in odi_form.item[:-1])  # no confirmed ODI item codes
+    score = odi_form.item[-1]
+    assert score.linkId == "odi_score" and score.readOnly and score.type == "decimal"
+    assert (score.code or [])[0].code == "97909-6"
+    [calculated] = score.extension or []
+    assert "calculatedExpression" in calculated.url
+    assert "%answers.count() >= 8" in str(calculated.valueExpression.expression)
+    assert to_questionnaire("nrs_back").extension is None  # a single item: no calculated score
+
+
+def test_a_pain_score_says_where_it_hurts_in_its_body_site() -> None:
+    record = ResponseRecord(
+        mrn="M1",
+        instrument="nrs_leg",
+        completed_at=datetime(2026, 1, 5, 9, tzinfo=UTC),
+        answers={"nrs_leg": 6},
+        score=ScoreRecord(status="ok", answered=1, raw=6.0, percent=None, reason=""),
+    )
+    observation = to_observation(record)
+    assert observation is not None and observation.bodySite is not None
+    assert observation.bodySite.text == "Leg"

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,11 +19,14 @@ from tests.support.records import fusion, new_patient
 from tests.support.world import PASSWORD, TOKENS, World
 
 from spinetrack.app import create_app
+from spinetrack.config import get_settings
+from spinetrack.services.access.actor import system_actor
 from spinetrack.services.access.patient_links import NewLink, issue_link
 from spinetrack.services.patient_side.consultations import NewConsultation, submit_consultation
 from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.records.record_response import NewResponse, record_response
 from spinetrack.services.records.register_surgery import register_surgery
+from spinetrack.services.registry_io.bulk_export import ExportRequest, start_export
 from spinetrack.services.triage.assess_patient import AssessmentRequest, assess_patient
 
 ROLES = ("admin", "clinician", "staff", "analyst")
@@ -113,6 +117,12 @@ POLICY: dict[tuple[str, str], Rule] = {
         },
     ),
     ("GET", "/api/v1/fhir/metadata"): Rule("public"),
+    ("GET", "/api/v1/fhir/.well-known/smart-configuration"): Rule("public"),
+    ("GET", "/api/v1/fhir/$export"): Rule("patient"),
+    ("GET", "/api/v1/fhir/Patient/$export"): Rule("patient"),
+    ("GET", "/api/v1/fhir/$export-status/{job_id}"): Rule("patient"),
+    ("DELETE", "/api/v1/fhir/$export-status/{job_id}"): Rule("patient"),
+    ("GET", "/api/v1/fhir/$export-file/{job_id}/{name}"): Rule("patient"),
     ("POST", "/api/v1/fhir"): Rule(
         "patient",
         lambda f, t: {
@@ -181,6 +191,10 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/v1/patients/{patient_id}/assessments/{assessment_id}/conclusion"): Rule(
         "triage", lambda f, t: {"confirmed_cause": "pseudarthrosis"}
     ),
+    ("GET", "/api/v1/patients/{patient_id}/preop"): Rule("patient"),
+    ("PUT", "/api/v1/patients/{patient_id}/preop"): Rule("patient", lambda f, t: {"asa": 2}),
+    ("GET", "/api/v1/patients/{patient_id}/risk"): Rule("patient"),
+    ("POST", "/api/v1/risk"): Rule("patient", lambda f, t: {"rows": [{"patient_id": "p1"}]}),
     ("GET", "/api/v1/fhir/Questionnaire"): Rule("signed_in"),
     ("GET", "/api/v1/fhir/Questionnaire/{resource_id}"): Rule("signed_in"),
     ("GET", "/api/v1/fhir/Patient"): Rule("patient"),
@@ -209,6 +223,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/chase/{patient_id}"): Rule("staff_page"),
     ("POST", "/chase/{patient_id}/contacts"): Rule("staff_page"),
     ("POST", "/chase/{patient_id}/links"): Rule("staff_page"),
+    ("POST", "/chase/{patient_id}/links/{link_id}/withdraw"): Rule("staff_page"),
     ("GET", "/chase/{patient_id}/paper/{instrument}"): Rule("staff_page"),
     ("POST", "/chase/{patient_id}/paper/{instrument}"): Rule("staff_page"),
     ("GET", "/paper/{instrument}"): Rule("staff_page"),
@@ -219,6 +234,11 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/analytics/deidentified.zip"): Rule("analytics_page"),
     ("GET", "/analytics/chart/{name}.svg"): Rule("analytics_page"),
     ("GET", "/patients/{patient_id}/letter"): Rule("patient_page"),
+    ("GET", "/patients/{patient_id}/chances"): Rule("patient_page"),
+    ("GET", "/patients/{patient_id}/preop"): Rule("staff_page"),
+    ("POST", "/patients/{patient_id}/preop"): Rule("staff_page"),
+    ("GET", "/analytics/risk"): Rule("analytics_page"),
+    ("GET", "/analytics/risk/card"): Rule("analytics_page"),
     # The clinician's app (worklist, patient page, data entry): clinical roles of the clinic.
     ("GET", "/worklist"): Rule("staff_page"),
     ("GET", "/patients/new"): Rule("staff_page"),
@@ -297,7 +317,9 @@ def _target(world: World, clinic: int, actor_name: str) -> Target:
 
 
 @pytest.fixture
-def setup(world: World) -> Fixture:
+def setup(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Fixture:
+    monkeypatch.setenv("SPINETRACK_VAR_DIR", str(tmp_path))  # where export jobs are written
+    get_settings.cache_clear()
     return Fixture(
         world=world,
         app=create_app(world.database),
@@ -323,9 +345,23 @@ def _fhir_id(f: Fixture, template: str, target: Target) -> str:
     return str(ids[0])
 
 
+def _export_job(f: Fixture, target: Target) -> str:
+    """A fresh Bulk Data export job of the target's clinic (a DELETE removes the last one)."""
+    return start_export(
+        sessions=f.world.database.sessions,
+        actor=system_actor("test"),
+        clinic_id=target.clinic,
+        request=ExportRequest("system", "/api/v1/fhir/$export"),
+        folder=get_settings().var_dir / "bulk_export",
+    )
+
+
 def _path(template: str, f: Fixture, target: Target, token_id: int) -> str:
     if "{resource_id}" in template:
         template = template.replace("{resource_id}", _fhir_id(f, template, target))
+    if "{job_id}" in template:
+        template = template.replace("{job_id}", _export_job(f, target))
+        template = template.replace("{name}", "Patient.ndjson")
     values = {
         "patient_id": target.patient,
         "assessment_id": target.assessment,

@@ -10,7 +10,7 @@ from spinetrack.config import get_settings
 from spinetrack.demo.load import DEMO_NAME, DEMO_SLUG, demo_logins, load_demo
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.clinician.clinic_overview import clinic_overview, find_clinic
-from spinetrack.services.operations.database import open_database
+from spinetrack.services.operations.database import Database, open_database
 
 
 @explains_errors
@@ -22,6 +22,11 @@ def demo(
     reset: bool = typer.Option(False, "--reset", help="Erase the demo clinic's patients first."),
     if_empty: bool = typer.Option(
         False, "--if-empty", help="Do nothing if the demo clinic exists."
+    ),
+    model: bool = typer.Option(
+        True,
+        "--model/--no-model",
+        help="Fit the pre-operative outcome model after loading (needs about 7,500 patients).",
     ),
 ) -> None:
     """Load the demo clinic: surgeons, patients, surgeries and questionnaires over several years."""
@@ -61,6 +66,9 @@ def demo(
                 progress=lambda n: bar.advance(task, n),
                 stage=stage,
             )
+            if model:
+                stage("fitting the outcome model (minutes)")
+                _fit_model(database, clinic_id)
         overview = clinic_overview(
             sessions=database.sessions, actor=system_actor("cli"), clinic_id=clinic_id
         )
@@ -71,6 +79,26 @@ def demo(
     typer.echo("demo logins (password for all: " + demo_logins()[0].password + "):")
     for login in demo_logins():
         typer.echo(f"  {login.role:<10} {login.email}")
+
+
+def _fit_model(database: Database, clinic_id: int) -> None:
+    """Fit and store the demo clinic's outcome model, or say why there is none (too few patients
+    with a 12-month outcome for Riley's minimum sample size)."""
+    from spinetrack.prediction import TooSmall
+    from spinetrack.services.risk.clinic_model import fit_clinic
+
+    try:
+        _, stored = fit_clinic(
+            sessions=database.sessions, actor=system_actor("demo-loader"), clinic_id=clinic_id
+        )
+    except TooSmall as exc:
+        typer.echo(f"no outcome model: {exc.message}", err=True)
+        return
+    figures = stored.summary["validation"]["improved"]["corrected"]
+    typer.echo(
+        f"outcome model {stored.version_id}: {stored.n_patients} patients, improved C "
+        f"{figures['c_statistic']['value']:.3f}, slope {figures['calibration_slope']['value']:.2f}"
+    )
 
 
 def register(app: typer.Typer) -> None:

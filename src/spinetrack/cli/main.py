@@ -65,6 +65,13 @@ COMMANDS: dict[str, LazyCommand] = {
     "fhir": LazyCommand("fhir_settings", "FHIR import settings of a clinic."),
     "reminders": LazyCommand("outbox", "Queue follow-up invitations and reminders."),
     "outbox": LazyCommand("outbox", "Send the queued e-mails."),
+    "preop": LazyCommand(
+        "preop",
+        "The pre-operative record of a clinic: import, its prediction table, its outcome model.",
+    ),
+    "risk": LazyCommand(
+        "risk", "Predict each patient's 12-month outcome before surgery: fit, predict, validate."
+    ),
 }
 
 

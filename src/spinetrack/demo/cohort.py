@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from spinetrack.demo.names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, SURGEONS
+from spinetrack.demo.preop import DemoPreop, draw_preop
 from spinetrack.services.access.clinic_calendar import default_today
 
 # Follow-up time points (nominal day after surgery) and the chance a patient misses each.
@@ -168,6 +169,7 @@ class DemoPatient:
     phone: str | None
     trajectory: str
     cause: str | None
+    preop: DemoPreop | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,8 +247,10 @@ def _levels(rng: random.Random, region: str, procedure: str) -> tuple[str, ...]:
     return (first, extra) if extra else (first,)
 
 
-def _trajectory(rng: random.Random, procedure: str) -> tuple[str, str | None]:
-    if rng.random() >= FAILURE_RATE[procedure]:
+def _trajectory(rng: random.Random, procedure: str, odds: float = 1.0) -> tuple[str, str | None]:
+    """Success or the kind of failure; ``odds`` multiplies the odds of failing (demo/preop.py)."""
+    rate = FAILURE_RATE[procedure]
+    if rng.random() >= rate * odds / (1.0 - rate + rate * odds):
         return "succeeding", None
     if rng.random() < RELAPSE_SHARE:
         return "relapsed", _pick(rng, tuple((c, float(w)) for c, w in RELAPSE_CAUSES[procedure]))
@@ -270,6 +274,7 @@ class _Builder:
     def __init__(self, seed: int, today: date) -> None:
         self.rng = random.Random(seed)
         self.np = np.random.default_rng(seed)
+        self.preop_rng = np.random.default_rng(seed + 25)
         self.today = today
         self.cohort = Cohort()
         self.pending: list[_Pending] = []
@@ -282,7 +287,10 @@ class _Builder:
         rng = self.rng
         region = _pick(rng, REGIONS)
         procedure = _pick(rng, PROCEDURES[region])
-        trajectory, cause = _trajectory(rng, procedure)
+        age_guess = int(self.preop_rng.normal(58 if region == "lumbar" else 53, 12))
+        pains = (self.preop_rng.uniform(0.5, 0.9), self.preop_rng.uniform(0.4, 0.9))
+        preop = draw_preop(self.preop_rng, age_guess, pains)
+        trajectory, cause = _trajectory(rng, procedure, preop.failure_odds())
         surgery_day = self.today - timedelta(days=rng.randint(-40, HISTORY_DAYS))
         age = int(min(88, max(22, rng.gauss(58 if region == "lumbar" else 53, 12))))
         sex = "female" if rng.random() < 0.52 else "male"
@@ -303,10 +311,11 @@ class _Builder:
                 phone=f"+1-555-01{rng.randint(0, 99):02d}" if rng.random() < 0.7 else None,
                 trajectory=trajectory,
                 cause=cause,
+                preop=preop,
             )
         )
         surgery = self.surgery(index, surgery_day, region, procedure)
-        self.follow_up(index, surgery, trajectory, cause)
+        self.follow_up(index, surgery, trajectory, cause, preop.residual())
 
     def surgery(
         self,
@@ -359,10 +368,12 @@ class _Builder:
                 DemoComplication(patient, surgery, patient_kind, "patient", when)
             )
 
-    def follow_up(self, patient: int, surgery: int, trajectory: str, cause: str | None) -> None:
+    def follow_up(
+        self, patient: int, surgery: int, trajectory: str, cause: str | None, residual: float = 0.0
+    ) -> None:
         rng = self.rng
         record = self.cohort.surgeries[surgery]
-        final = rng.uniform(0.2, 0.55)
+        final = min(0.9, rng.uniform(0.2, 0.55) + residual)
         relapse_day = rng.randint(150, 600) if cause != "adjacent_segment_disease" else 420
         baseline = rng.uniform(0.34, 0.8)
         pains = (rng.uniform(0.5, 0.9), rng.uniform(0.4, 0.9))

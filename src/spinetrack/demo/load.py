@@ -13,6 +13,7 @@ from spinetrack.demo.cohort import (
 )
 from spinetrack.demo.names import SURGEONS
 from spinetrack.demo.triage import triage_history
+from spinetrack.domain.registry.preop import PREOP_FIELDS, PreopRecord
 from spinetrack.services.access.accounts import create_clinic, create_user, hash_password, user_ids
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.access.clinic_calendar import default_today
@@ -29,6 +30,7 @@ from spinetrack.services.registry_io.import_patients import (
     Progress,
     import_patients,
 )
+from spinetrack.services.risk.preop_record import import_preop
 from spinetrack.services.triage.import_triage import import_triage
 
 DEMO_SLUG = "demo"
@@ -161,6 +163,9 @@ def to_imports(cohort: Cohort, surgeon_ids: list[int]) -> list[ImportedPatient]:
     return imports
 
 
+DEMO_FIELDS = tuple(f for f in PREOP_FIELDS if f != "gad7")
+
+
 def load_demo(
     database: Database,
     *,
@@ -194,6 +199,17 @@ def load_demo(
         patients=to_imports(cohort, surgeon_ids),
         progress=progress,
         today=day,
+    )
+    say("storing the pre-operative records")
+    import_preop(
+        sessions=database.sessions,
+        actor=actor,
+        clinic_id=clinic_id,
+        records={
+            p.mrn: PreopRecord(**{k: getattr(p.preop, k) for k in DEMO_FIELDS})
+            for p in cohort.patients
+            if p.preop is not None
+        },
     )
     if not triage:
         return clinic_id

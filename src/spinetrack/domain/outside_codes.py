@@ -24,18 +24,33 @@ class ProcedureMeaning(KnowledgeModel):
     region: str | None = None
     approach: str | None = None
     instrumented: bool | None = None
+    export: bool = True
+    """False: read on import only, never written on an exported surgery."""
+
+
+class AddonMeaning(KnowledgeModel):
+    meaning: str
+    instrumented: bool = False
 
 
 class OutsideCodes(KnowledgeModel):
     sources: Sources
     systems: dict[str, str]
     procedures: dict[str, dict[str, ProcedureMeaning]]
+    addon_codes: dict[str, dict[str, AddonMeaning]]
+    icd10pcs_instrumented_devices: list[str]
+    body_sites: dict[str, dict[str, str]]
     icd10pcs_fusion_qualifier: dict[str, str]
     complications: dict[str, dict[str, str]]
+    complication_prefixes: dict[str, dict[str, str]]
+    procedural_complications: list[str]
 
     @model_validator(mode="after")
     def _terms_are_ours(self) -> Self:
-        unknown = (set(self.procedures) | set(self.complications)) - set(self.systems)
+        tables = set(self.procedures) | set(self.complications) | set(self.addon_codes)
+        unknown = (tables | set(self.body_sites) | set(self.complication_prefixes)) - set(
+            self.systems
+        )
         if unknown:
             raise ValueError(f"tables without a system URL: {sorted(unknown)}")
         for table in self.procedures.values():
@@ -43,9 +58,14 @@ class OutsideCodes(KnowledgeModel):
                 _check_meaning(code, meaning)
         for approach in self.icd10pcs_fusion_qualifier.values():
             _check("approach", approach, surgery_matrix().approaches)
-        for kinds in self.complications.values():
+        for kinds in [*self.complications.values(), *self.complication_prefixes.values()]:
             for kind in kinds.values():
                 _check("complication", kind, catalogue().kinds)
+        for kind in self.procedural_complications:
+            _check("complication", kind, catalogue().kinds)
+        for sites in self.body_sites.values():
+            for region in sites.values():
+                _check("region", region, vocabulary().regions)
         return self
 
 
@@ -98,7 +118,13 @@ def map_procedure(system: str, code: str) -> MappedProcedure | None:
         approach = meaning.approach
         if approach is None and meaning.procedure == "fusion":
             approach = outside_codes().icd10pcs_fusion_qualifier.get(code[6])
-        return MappedProcedure(meaning.procedure, meaning.region, approach, None, f"{table} {code}")
+        instrumented = (
+            meaning.procedure == "fusion"
+            and code[5] in outside_codes().icd10pcs_instrumented_devices
+        ) or None
+        return MappedProcedure(
+            meaning.procedure, meaning.region, approach, instrumented, f"{table} {code}"
+        )
     meaning = entries.get(code)
     if meaning is None:
         return None
@@ -107,10 +133,35 @@ def map_procedure(system: str, code: str) -> MappedProcedure | None:
     )
 
 
+def map_addon(system: str, code: str) -> AddonMeaning | None:
+    """An add-on or component code (billed beside a primary operation), or None."""
+    table = _table_of(system)
+    return outside_codes().addon_codes.get(table, {}).get(code) if table else None
+
+
+def body_site_region(system: str, code: str) -> str | None:
+    """The spinal region a body-site concept names, or None."""
+    table = _table_of(system)
+    return outside_codes().body_sites.get(table, {}).get(code) if table else None
+
+
 def map_complication(system: str, code: str) -> str | None:
     """Our complication kind for one outside coding, or None when the table does not know it."""
     table = _table_of(system)
-    return outside_codes().complications.get(table, {}).get(code) if table else None
+    if table is None:
+        return None
+    exact = outside_codes().complications.get(table, {}).get(code)
+    if exact is not None:
+        return exact
+    prefixes = outside_codes().complication_prefixes.get(table, {})
+    matching = [p for p in prefixes if code.upper().startswith(p)]
+    return prefixes[max(matching, key=len)] if matching else None
+
+
+def follows_a_procedure(kind: str) -> bool:
+    """Whether a complication kind by its meaning follows an operation (so an unlinked one belongs
+    to the patient's latest surgery before it)."""
+    return kind in outside_codes().procedural_complications
 
 
 def standard_procedure_codes(procedure: str, region: str, approach: str) -> list[tuple[str, str]]:
@@ -126,7 +177,8 @@ def standard_procedure_codes(procedure: str, region: str, approach: str) -> list
         matching = [
             code
             for code, m in entries.items()
-            if m.procedure == procedure
+            if m.export
+            and m.procedure == procedure
             and m.region in (None, region)
             and m.approach in (None, approach)
         ]

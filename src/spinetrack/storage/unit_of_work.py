@@ -24,6 +24,7 @@ from spinetrack.storage.repositories.patient_side import (
 )
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.repositories.rate_limits import RateRepository
+from spinetrack.storage.repositories.risk import RiskRepository
 from spinetrack.storage.repositories.worklist import WorklistRepository
 from spinetrack.storage.statistics import refresh_statistics
 
@@ -125,6 +126,9 @@ class UnitOfWork:
 
     def fhir_settings(self, clinic_id: int) -> FhirSettingsRepository:
         return FhirSettingsRepository(self.session, clinic_id)
+
+    def risk(self, clinic_id: int) -> RiskRepository:
+        return RiskRepository(self.session, clinic_id)
 
     def followup(self, clinic_id: int) -> FollowupRepository:
         return FollowupRepository(self.session, clinic_id)

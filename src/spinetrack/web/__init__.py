@@ -25,6 +25,7 @@ from spinetrack.web.routes import (
     library,
     paper,
     patients,
+    preop,
     questionnaire,
     worklist,
 )
@@ -48,6 +49,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(paper.router)
     app.include_router(worklist.router)
     app.include_router(data_entry.router)  # before patients: /patients/new is not an id
+    app.include_router(preop.router)
     app.include_router(patients.router)
     i18n.install(templates.env)
     app.add_exception_handler(SignInRequired, _to_login)

@@ -100,6 +100,7 @@ def refresh() -> None:
         write_po(handle, template, omit_header=False, sort_output=True, no_location=True)
     languages = sorted(p.name for p in LOCALE_DIR.iterdir() if p.is_dir()) or [DEFAULT_LANGUAGE]
     for language in languages:
+        template = extracted()  # fresh per language: an update may adopt the template's messages
         path = po_path(language)
         # A fresh template per catalogue: Babel's update shares the template's new messages with
         # the catalogue, so filling English's msgstr would otherwise fill every other language's.

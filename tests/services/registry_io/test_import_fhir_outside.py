@@ -84,7 +84,7 @@ def test_a_synthea_record_gives_its_patient_and_fusion_and_lists_the_rest(world:
     skipped = _skipped(report)
     for kind in ("Organization", "Practitioner", "Encounter", "Immunization", "Claim"):
         assert "not a resource this registry imports" in skipped[kind]
-    assert "scores are computed here" in skipped["Observation"]
+    assert "not an outcome score" in skipped["Observation"]  # body weight
     assert "not a complication" in skipped["Condition"]
     assert "procedure mapping" in skipped["Procedure"]
     assert len(report.skipped) == 10

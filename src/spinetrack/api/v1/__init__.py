@@ -4,8 +4,8 @@ from fastapi import APIRouter, Depends
 
 from spinetrack.api.deps import refuse_nul
 from spinetrack.api.errors import ERROR_RESPONSES
-from spinetrack.api.v1 import fhir, links, patient_triage, patients, triage
+from spinetrack.api.v1 import fhir, fhir_bulk, links, patient_triage, patients, risk, triage
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, dependencies=[Depends(refuse_nul)])
-for module in (patients, patient_triage, links, triage, fhir):
+for module in (patients, patient_triage, links, triage, fhir_bulk, fhir, risk):
     router.include_router(module.router)

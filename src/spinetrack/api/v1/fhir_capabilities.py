@@ -27,6 +27,9 @@ def _param(param: Param) -> CapabilityStatementRestResourceSearchParam:
     )
 
 
+BULK = "http://hl7.org/fhir/uv/bulkdata"
+
+
 def _resource(kind: str) -> CapabilityStatementRestResource:
     operations = None
     if kind == "Patient":
@@ -34,7 +37,10 @@ def _resource(kind: str) -> CapabilityStatementRestResource:
             CapabilityStatementRestResourceOperation(
                 name="everything",
                 definition="http://hl7.org/fhir/OperationDefinition/Patient-everything",
-            )
+            ),
+            CapabilityStatementRestResourceOperation(
+                name="export", definition=f"{BULK}/OperationDefinition/patient-export"
+            ),
         ]
     return CapabilityStatementRestResource(
         type=kind,
@@ -65,6 +71,7 @@ def capability_statement(base_url: str) -> CapabilityStatement:
             description="spinetrack registry FHIR API", url=base_url.rstrip("/")
         ),
         fhirVersion="4.0.1",
+        instantiates=[f"{BULK}/CapabilityStatement/bulk-data"],
         format=["application/fhir+json", "json"],
         rest=[
             CapabilityStatementRest(
@@ -72,7 +79,9 @@ def capability_statement(base_url: str) -> CapabilityStatement:
                 documentation=(
                     "Signed in with an API token (Authorization: Bearer) and scoped to one clinic "
                     "(`clinic` query parameter for users of several). Search parameters not listed "
-                    "are refused with 400. POST a batch or transaction Bundle to the base to import."
+                    "are refused with 400. POST a batch or transaction Bundle to the base to import. "
+                    "Bulk Data $export (system and Patient level, NDJSON) for the clinic's "
+                    "clinical roles."
                 ),
                 security=CapabilityStatementRestSecurity(
                     cors=False, description="Bearer API tokens issued by the clinic"
@@ -83,6 +92,11 @@ def capability_statement(base_url: str) -> CapabilityStatement:
                     CapabilityStatementRestInteraction(code="transaction"),
                 ],
                 searchParam=[_param(p) for p in RESULT_PARAMS],
+                operation=[
+                    CapabilityStatementRestResourceOperation(
+                        name="export", definition=f"{BULK}/OperationDefinition/export"
+                    )
+                ],
             )
         ],
     )

@@ -83,3 +83,14 @@ def normalize_level(level: str, region: str | None = None, field: str = "levels"
     if region is not None and region not in {_REGION_OF[upper[0]], _REGION_OF[lower[0]]}:
         raise InvalidInput(field, f"{level!r} is not in the {region} spine")
     return f"{upper}-{lower}"
+
+
+def segments_between(upper: str, lower: str) -> tuple[str, ...]:
+    """Every motion segment from vertebra `upper` down to `lower` ('C3', 'C6' -> C3-C4, C4-C5,
+    C5-C6): how a range of vertebrae written by a hospital is read. Empty when either is not a
+    vertebra or they are not in order."""
+    upper, lower = upper.upper(), lower.upper()
+    if upper not in _VERTEBRAE or lower not in _VERTEBRAE:
+        return ()
+    start, end = _VERTEBRAE.index(upper), _VERTEBRAE.index(lower)
+    return tuple(f"{_VERTEBRAE[i]}-{_VERTEBRAE[i + 1]}" for i in range(start, end))

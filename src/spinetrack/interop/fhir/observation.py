@@ -10,6 +10,7 @@ from fhir.resources.R4B.observation import Observation, ObservationComponent
 from fhir.resources.R4B.quantity import Quantity
 
 from spinetrack.domain.instruments import get_instrument
+from spinetrack.domain.outside_text import pain_site_label
 from spinetrack.interop.fhir.codes import (
     LOINC,
     LOINC_SCORES,
@@ -63,6 +64,9 @@ def to_observation(record: ResponseRecord) -> Observation | None:
             )
         ],
         code=_code(record.instrument),
+        bodySite=CodeableConcept(text=site)
+        if (site := pain_site_label(record.instrument))
+        else None,
         subject=reference("Patient", patient_id(record.mrn)),
         effectiveDateTime=record.completed_at,
         valueQuantity=_quantity(value, percent),

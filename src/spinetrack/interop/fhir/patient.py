@@ -1,7 +1,7 @@
 """Patient <-> RegistryPatient. The MRN travels as an identifier in the clinic's MRN system; a
 de-identified patient carries only its pseudonym, sex and shifted birth date."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
 from fhir.resources.R4B.contactpoint import ContactPoint
@@ -52,9 +52,13 @@ def mrn_systems(clinic: str, configured: Iterable[str] = ()) -> tuple[str, ...]:
     return (mrn_system(clinic), *configured)
 
 
-def mrn_of(patient: Patient, systems: Sequence[str]) -> str:
-    """The patient's MRN in the first of the clinic's systems it carries; a patient without one
-    cannot be matched."""
+def mrn_of(patient: Patient, systems: Sequence[str], known: Collection[str] = ()) -> str:
+    """The patient's MRN in the first of the clinic's systems it carries, unless another of its
+    configured identifiers is an MRN the clinic already holds (the patient is then that record);
+    a patient without one cannot be matched."""
+    for identifier in patient.identifier or []:
+        if identifier.system in systems and identifier.value and identifier.value in known:
+            return str(identifier.value)
     for system in systems:
         for identifier in patient.identifier or []:
             if identifier.system == system and identifier.value:
@@ -71,8 +75,10 @@ def _telecom(patient: Patient, kind: str) -> str | None:
     return None
 
 
-def from_patient(patient: Patient, systems: Sequence[str]) -> RegistryPatient:
-    mrn = mrn_of(patient, systems)
+def from_patient(
+    patient: Patient, systems: Sequence[str], known: Collection[str] = ()
+) -> RegistryPatient:
+    mrn = mrn_of(patient, systems, known)
     names = [n for n in patient.name or [] if n.use in (None, "official", "usual")]
     if not names:
         raise InvalidInput("name", "a patient needs a name (family and given)")

@@ -20,7 +20,7 @@ from spinetrack.interop.fhir.codes import (
 )
 from spinetrack.interop.fhir.elements import as_moment, reference
 from spinetrack.interop.fhir.ids import patient_id, response_id
-from spinetrack.interop.fhir.questionnaire import ANSWER_LEVEL
+from spinetrack.interop.fhir.questionnaire import ANSWER_LEVEL, score_link_id
 from spinetrack.interop.records import Answer, ResponseRecord
 
 
@@ -116,9 +116,11 @@ def from_response(response: QuestionnaireResponse, mrn: str) -> ResponseRecord:
         raise InvalidInput("authored", "a response needs the date and time it was completed")
     answers: dict[str, Answer] = {}
     _collect(response.item, answers)
+    instrument = instrument_of(response)
+    answers.pop(score_link_id(instrument), None)  # a renderer's calculated score: ours is computed
     return ResponseRecord(
         mrn=mrn,
-        instrument=instrument_of(response),
+        instrument=instrument,
         completed_at=as_moment(response.authored, "authored"),
         answers=answers,
     )

@@ -31,8 +31,10 @@ def import_settings(uow: UnitOfWork, clinic_id: int) -> ImportSettings:
     settings = uow.fhir_settings(clinic_id)
     systems = settings.mrn_systems()
     maps = settings.questionnaire_maps()
+    known = settings.known_mrns()
     return ImportSettings(
         clinic=clinic.slug,
+        known_mrns=frozenset(known),
         mrn_systems=tuple(systems),
         questionnaires={
             m.canonical: QuestionnaireMap(m.instrument, dict(m.items), "the clinic's mapping")

@@ -15,6 +15,7 @@ from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.services.records.read_models import View
 from spinetrack.services.triage.triage_case import CaseInputs, build_case
+from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.tables import ClinicalFinding, TriageAssessment
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
@@ -92,13 +93,43 @@ def record_finding(
         actor.require(clinic_id, CLINICIANS)
         repo = work.uow.patients(clinic_id)
         repo.get(patient_id)
-        _check_id(finding.finding, "findings", "finding")
-        if finding.observed_on > clinic_today(work.uow, clinic_id):
-            raise InvalidInput("observed_on", "a finding cannot be observed in the future")
-        row = ClinicalFinding(patient_id=patient_id, recorded_by=actor.name, **finding.model_dump())
-        repo.add_row(row)
+        row = _add_finding(repo, actor, patient_id, finding, clinic_today(work.uow, clinic_id))
         work.target = f"finding:{row.id}"
         return FindingView.model_validate(row)
+
+
+def _add_finding(
+    repo: PatientRepository, actor: Actor, patient_id: int, finding: NewFinding, today: date
+) -> ClinicalFinding:
+    _check_id(finding.finding, "findings", "finding")
+    if finding.observed_on > today:
+        raise InvalidInput("observed_on", "a finding cannot be observed in the future")
+    row = ClinicalFinding(patient_id=patient_id, recorded_by=actor.name, **finding.model_dump())
+    repo.add_row(row)
+    return row
+
+
+def record_findings(
+    *,
+    sessions: UnitOfWorkFactory,
+    actor: Actor,
+    clinic_id: int,
+    patient_id: int,
+    findings: list[NewFinding],
+) -> list[FindingView]:
+    """Several findings of one examination in one transaction: all are recorded, or none."""
+    with audited(
+        sessions, actor, "finding.create", clinic_id=clinic_id, patient_id=patient_id
+    ) as work:
+        actor.require(clinic_id, CLINICIANS)
+        repo = work.uow.patients(clinic_id)
+        repo.get(patient_id)
+        if not findings:
+            raise InvalidInput("finding", "choose at least one finding")
+        today = clinic_today(work.uow, clinic_id)
+        rows = [_add_finding(repo, actor, patient_id, finding, today) for finding in findings]
+        work.target = ",".join(f"finding:{row.id}" for row in rows)
+        return [FindingView.model_validate(row) for row in rows]
 
 
 def assess_patient(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from spinetrack.storage.tables import ClinicMrnSystem, ClinicQuestionnaireMap
+from spinetrack.storage.tables import ClinicMrnSystem, ClinicQuestionnaireMap, Patient
 
 
 class FhirSettingsRepository:
@@ -22,6 +22,12 @@ class FhirSettingsRepository:
             .order_by(ClinicMrnSystem.id)
         )
         return list(self._session.scalars(query))
+
+    def known_mrns(self) -> frozenset[str]:
+        """Every MRN the clinic already holds: an outside patient is matched by whichever of its
+        identifiers the clinic already knows, before the configured systems are tried in order."""
+        query = select(Patient.mrn).where(Patient.clinic_id == self.clinic_id)
+        return frozenset(self._session.scalars(query))
 
     def add_mrn_system(self, system: str) -> None:
         self._session.add(ClinicMrnSystem(clinic_id=self.clinic_id, system=system))

@@ -13,6 +13,7 @@ from spinetrack.storage.tables.idempotency import IdempotencyKey
 from spinetrack.storage.tables.patients import Patient, PatientOutcome
 from spinetrack.storage.tables.rate_limits import RateWindow
 from spinetrack.storage.tables.responses import PromResponse
+from spinetrack.storage.tables.risk import PreopRecord, RiskModel, RiskPrediction
 from spinetrack.storage.tables.surgeries import Surgery
 from spinetrack.storage.tables.users import Membership, User
 
@@ -34,8 +35,11 @@ __all__ = [
     "Patient",
     "PatientLink",
     "PatientOutcome",
+    "PreopRecord",
     "PromResponse",
     "RateWindow",
+    "RiskModel",
+    "RiskPrediction",
     "Surgery",
     "TriageAssessment",
     "User",

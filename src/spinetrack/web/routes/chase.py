@@ -6,21 +6,24 @@ Registers whose coordinators chase late answers reach about nine responses in te
 about half, so this page is built for working down a list by phone.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import segno
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from spinetrack.config import get_settings
 from spinetrack.domain.followup.reminders import timing
 from spinetrack.domain.instruments import get_instrument, instrument_ids
+from spinetrack.domain.outcomes import schedule
 from spinetrack.services.access.clinic_calendar import today_for
-from spinetrack.services.access.patient_links import NewLink, issue_link
-from spinetrack.services.followup.chase_list import chase_detail, chase_list
+from spinetrack.services.access.patient_links import LinkSummary, NewLink, issue_link, revoke_link
+from spinetrack.services.followup.chase_list import ChaseDetail, ChaseRow, chase_detail, chase_list
 from spinetrack.services.followup.contact_history import (
     CHANNELS,
     OUTCOMES,
@@ -67,10 +70,68 @@ def _clinic(request: Request) -> int | None:
     return int(raw) if raw else None
 
 
+PAGE_SIZE = 50
+SORTS = {
+    "late": "Longest late first",
+    "due": "Due day, earliest first",
+    "name": "Name",
+}
+STATES = {"": "Due and overdue", "overdue": "Overdue only", "due": "Due only"}
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents, so "Núñez" is found by "nunez"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class ChaseView:
+    """One page of the chase list as asked for: searched, filtered, sorted."""
+
+    rows: list[ChaseRow]
+    total: int
+    overdue: int
+    page: int
+    pages: int
+
+
+def _chase_view(
+    rows: list[ChaseRow], q: str, state: str, timepoint: str, sort: str, page: int
+) -> ChaseView:
+    wanted = _folded(q.strip())
+    found = [
+        row
+        for row in rows
+        if (not wanted or wanted in _folded(row.name) or wanted in _folded(row.mrn))
+        and (not state or row.state == state)
+        and (not timepoint or row.timepoint == timepoint)
+    ]
+    if sort == "name":
+        found.sort(key=lambda row: _folded(row.name))
+    elif sort == "due":
+        found.sort(key=lambda row: (row.due_on, _folded(row.name)))
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(page, pages)
+    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    overdue = sum(1 for row in found if row.state == "overdue")
+    return ChaseView(shown, len(found), overdue, page, pages)
+
+
 @router.get("", response_class=HTMLResponse)
 def chase_page(
-    request: Request, visitor: SignedIn, sessions: PageSessions, clinic: ClinicQuery = None
+    request: Request,
+    visitor: SignedIn,
+    sessions: PageSessions,
+    clinic: ClinicQuery = None,
+    q: Annotated[str, Query(max_length=100)] = "",
+    state: Annotated[str, Query(pattern="^(|due|overdue)$")] = "",
+    timepoint: Annotated[str, Query(max_length=16)] = "",
+    sort: Annotated[str, Query(pattern="^(late|due|name)$")] = "late",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
+    """The list to work down by phone: search by name or MRN, filter, sort and page through it;
+    every choice is in the address, so a filtered list is a link."""
     clinic_id = clinic_for(visitor.actor, clinic)
     rows = chase_list(
         sessions=sessions,
@@ -78,13 +139,25 @@ def chase_page(
         clinic_id=clinic_id,
         today=today_for(sessions, clinic_id),
     )
+    view = _chase_view(rows, q, state, timepoint, sort, page)
+    chosen = {"q": q, "state": state, "timepoint": timepoint, "sort": sort}
+    query = {k: v for k, v in chosen.items() if v and not (k == "sort" and v == "late")}
+    if clinic is not None:
+        query["clinic"] = str(clinic)
     return render(
         request,
         "staff/chase.html",
         visitor,
-        rows=rows,
+        view=view,
+        rows=view.rows,
+        chosen=chosen,
+        query=urlencode(query),
+        sorts=SORTS,
+        states=STATES,
+        timepoints=[t.id for t in schedule() if t.id != "baseline"],
+        clinic=clinic,
         clinic_query=_query(clinic),
-        overdue=sum(1 for r in rows if r.state == "overdue"),
+        overdue=view.overdue,
         paper_ids=instrument_ids(),
     )
 
@@ -144,7 +217,12 @@ def patient_page(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
 ) -> HTMLResponse:
-    return _detail(request, visitor, sessions, clinic, patient_id)
+    issued = _issued(request)
+    response = _detail(request, visitor, sessions, clinic, patient_id, issued=issued)
+    if issued is not None:  # shown once: the next look at the page no longer has it
+        response.delete_cookie(ISSUED_COOKIE, path=f"/chase/{patient_id}")
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 CONTACT_FIELDS = ("channel", "outcome", "note")
@@ -220,6 +298,21 @@ async def _link_refill(request: Request, errors: dict[str, str]) -> Response:
     return _detail_again(request, errors=errors)
 
 
+ISSUED_COOKIE = "spinetrack_issued"
+"""Carries a just-issued link from the POST to the page it redirects to, once: the link's secret
+is never put in an address (it would sit in the history and the logs), and a reload of that page
+shows it no more, as the page promises."""
+ISSUED_SECONDS = 300
+
+
+def _open_for(detail: ChaseDetail, timepoint: str | None) -> LinkSummary | None:
+    """An open link already issued for this time point (links without one match each other)."""
+    return next(
+        (link for link in detail.links if link.state == "open" and link.timepoint == timepoint),
+        None,
+    )
+
+
 @router.post("/{patient_id}/links", response_class=HTMLResponse, dependencies=[CsrfChecked])
 @answers(refill=_link_refill, words=LINK_WORDS)
 async def new_link(
@@ -229,26 +322,84 @@ async def new_link(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
 ) -> Response:
+    """Issue a link, then redirect to the follow-up page, which shows it once (post/redirect/get).
+    A second post for the same time point while a link is open issues nothing: a reload or a
+    double click must not put two live links in the patient's hands."""
     form = await request.form()
     chosen = [str(v) for v in form.getlist("instruments")]
     days = str(form.get("valid_days", ""))
-    timepoint = str(form.get("timepoint", "")) or None
+    timepoint = str(form.get("timepoint", ""))[:16] or None
     clinic_id = clinic_for(visitor.actor, clinic)
     link = LINK_WORDS.parse(
         NewLink, {"instruments": chosen, "valid_days": int(days) if days.isdigit() else days}
     )
+    detail = chase_detail(
+        sessions=sessions,
+        actor=visitor.actor,
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        today=today_for(sessions, clinic_id),
+    )
+    target = f"/chase/{patient_id}{_query(clinic)}{'&' if clinic is not None else '?'}"
+    if _open_for(detail, timepoint) is not None:
+        return RedirectResponse(target + "done=link_open#links", status_code=303)
     issued = issue_link(
         sessions=sessions,
         actor=visitor.actor,
         clinic_id=clinic_id,
         patient_id=patient_id,
         link=link,
-        timepoint=timepoint[:16] if timepoint else None,
+        timepoint=timepoint,
     )
-    url = _patient_url(issued.token)
+    response = RedirectResponse(target + "done=link#issued", status_code=303)
+    response.set_cookie(
+        ISSUED_COOKIE,
+        f"{issued.expires_at.date().isoformat()} {_patient_url(issued.token)}",
+        max_age=ISSUED_SECONDS,
+        path=f"/chase/{patient_id}",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+def _issued(request: Request) -> Issued | None:
+    """The link issued just before this page was asked for, if any (see `ISSUED_COOKIE`)."""
+    raw = request.cookies.get(ISSUED_COOKIE, "")
+    expires, _, url = raw.partition(" ")
+    if not url.startswith(get_settings().resolved_public_url() + "/q/"):
+        return None
+    try:
+        until = date.fromisoformat(expires)
+    except ValueError:
+        return None
     qr = segno.make(url, error="m").svg_inline(scale=4, title="QR code of the questionnaire link")
     # segno writes the SVG itself from the URL; nothing typed by a user reaches it unescaped.
-    shown = Issued(url=url, qr_svg=Markup(qr), expires_at=issued.expires_at.date())
-    response = _detail(request, visitor, sessions, clinic, patient_id, issued=shown)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return Issued(url=url, qr_svg=Markup(qr), expires_at=until)
+
+
+@router.post(
+    "/{patient_id}/links/{link_id}/withdraw",
+    response_class=HTMLResponse,
+    dependencies=[CsrfChecked],
+)
+def withdraw_link(
+    patient_id: PageId,
+    link_id: PageId,
+    visitor: SignedIn,
+    sessions: PageSessions,
+    clinic: ClinicQuery = None,
+) -> Response:
+    """Withdraw a link (lost phone, wrong patient): it stops working at once."""
+    revoke_link(
+        sessions=sessions,
+        actor=visitor.actor,
+        clinic_id=clinic_for(visitor.actor, clinic),
+        patient_id=patient_id,
+        link_id=link_id,
+    )
+    sep = "&" if clinic is not None else "?"
+    return RedirectResponse(
+        f"/chase/{patient_id}{_query(clinic)}{sep}done=withdrawn#links", status_code=303
+    )

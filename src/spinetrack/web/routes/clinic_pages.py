@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from spinetrack.domain.errors import NotFound
+from spinetrack.domain.labels import labels
 from spinetrack.services.access.actor import CLINICAL_ROLES, Actor
 from spinetrack.web.deps import Member, Visitor
 from spinetrack.web.templating import templates
@@ -69,6 +70,21 @@ ACRONYMS = frozenset({"mri", "ct", "emg", "ncs", "crp", "esr", "wbc", "si", "sse
 """Abbreviations clinicians write in capitals; vocabulary ids spell them in lower case."""
 
 
+def term(kind: str, identifier: str | None) -> str:
+    """The one name of a vocabulary id (`knowledge/triage/labels.yaml`); other ids (evidence that
+    is not a finding, say) read as words."""
+    if not identifier:
+        return ""
+    names: dict[str, str] = getattr(labels(), kind)
+    return names.get(identifier) or humanize(identifier)
+
+
+def named(kind: str) -> list[tuple[str, str]]:
+    """(id, name) of every id of `kind`, in alphabetical order of the names, for a select."""
+    names: dict[str, str] = getattr(labels(), kind)
+    return sorted(names.items(), key=lambda item: item[1].casefold())
+
+
 def humanize(identifier: str | None) -> str:
     """A vocabulary id as words: `adjacent_segment_disease` -> `Adjacent segment disease`,
     `mri_with_gadolinium` -> `MRI with gadolinium`."""
@@ -93,6 +109,7 @@ def render(
             "visitor": visitor,
             "status_labels": STATUS_LABELS,
             "humanize": humanize,
+            "term": term,
             **context,
         },
         status_code=status,

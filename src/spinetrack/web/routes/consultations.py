@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from spinetrack.domain.consultations import screening
+from spinetrack.domain.consultations import raised, screening, urgency_of
 from spinetrack.services.patient_side.consultations import (
     StaffUpdate,
     convert_consultation,
@@ -74,11 +74,21 @@ def inbox_page(
         show=show,
         clinic_query=_query(clinic),
         labels=_flag_labels(),
+        told=told,
     )
 
 
 def _flag_labels() -> dict[str, str]:
     return {q.id: q.label for q in screening().questions}
+
+
+def told(red_flags: list[str]) -> str | None:
+    """What the form told the patient to do, in its own words, for the warning signs they
+    answered "yes" ("Get emergency care now" or "Get medical help today"): staff must call
+    knowing which, not assume the most alarming one."""
+    found = screening()
+    urgency = urgency_of(raised(found.questions, set(red_flags)))
+    return found.instructions[urgency].title if urgency else None
 
 
 def _detail(
@@ -106,6 +116,7 @@ def _detail(
     context: dict[str, Any] = {
         "item": found,
         "labels": _flag_labels(),
+        "told": told(found.red_flags),
         "clinic_query": _query(clinic),
         "convert": convert,
         "errors": {},

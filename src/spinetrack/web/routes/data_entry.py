@@ -49,8 +49,11 @@ from spinetrack.web.routes.clinic_pages import (
     clinic_for,
     date_shower,
     humanize,
+    named,
     render,
+    term,
 )
+from spinetrack.web.wording import DATE_FORMAT
 
 router = APIRouter(
     include_in_schema=False,
@@ -154,9 +157,9 @@ async def new_patient(
 
 def _surgery_choices(record: PatientRecord) -> list[tuple[str, str]]:
     """The patient's surgeries as a select's options: date, procedure and region."""
-    show = date_shower("%Y-%m-%d")
+    show = date_shower(DATE_FORMAT)
     return [
-        (str(s.id), f"{show(s.performed_on)} · {humanize(s.procedure)}, {s.region}")
+        (str(s.id), f"{show(s.performed_on)} · {term('procedures', s.procedure)}, {s.region}")
         for s in record.surgeries
     ]
 
@@ -230,14 +233,14 @@ def _surgery_form(
         errors=errors,
         options={
             "region": [(r, humanize(r)) for r in words.regions],
-            "procedure": [(p, humanize(p)) for p in words.procedures],
+            "procedure": [(p, term("procedures", p)) for p in words.procedures],
             "approach": [(a, humanize(a)) for a in matrix.approaches],
             "surgeon_id": [
                 (str(i), name)
                 for i, name in clinic_surgeons(sessions=sessions, actor=actor, clinic_id=clinic_id)
             ],
             "revision_of_id": _surgery_choices(record),
-            "revision_reason": [(c, humanize(c)) for c in words.causes],
+            "revision_reason": named("causes"),
         },
         action=_with_clinic(f"/patients/{record.patient.id}/surgeries/new", clinic),
         back=_with_clinic(f"/patients/{record.patient.id}", clinic),

@@ -7,11 +7,13 @@ see how it moves the ranked causes. A refused form renders the page again with t
 the field and what the user typed kept.
 """
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from spinetrack.domain.labels import labels
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.clinician.patient_page import open_patient_page
 from spinetrack.services.triage.assess_patient import (
@@ -21,7 +23,7 @@ from spinetrack.services.triage.assess_patient import (
     NewFinding,
     assess_patient,
     conclude,
-    record_finding,
+    record_findings,
 )
 from spinetrack.web.charts import timepoint_label, trajectory
 from spinetrack.web.deps import (
@@ -36,7 +38,8 @@ from spinetrack.web.deps import (
 )
 from spinetrack.web.forms import FormWords, Label, refuse
 from spinetrack.web.pages import Refill, answers, page_route
-from spinetrack.web.routes.clinic_pages import clinic_for, date_shower, render
+from spinetrack.web.routes.clinic_pages import clinic_for, date_shower, named, render
+from spinetrack.web.routes.preop import outlook_of
 
 router = APIRouter(
     include_in_schema=False,
@@ -50,13 +53,39 @@ REPORT_BYTES = 200_000
 
 
 def _vocabulary_options() -> dict[str, list[tuple[str, str]]]:
-    words = vocabulary()
+    """Each select's (id, name) pairs: the one name per id, alphabetical (courses in their order)."""
     return {
-        "finding": sorted(words.findings.items(), key=lambda item: item[0]),
-        "cause": sorted(words.causes.items()),
-        "treatment": sorted(words.treatments.items()),
-        "course": list(words.courses.items()),
+        "cause": named("causes"),
+        "treatment": named("treatments"),
+        "course": list(labels().courses.items()),
     }
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """One section of the findings checklist: its name and (id, name, description) per finding."""
+
+    label: str
+    items: list[tuple[str, str, str]]
+    first: bool
+
+    def ticked(self, chosen: list[str]) -> bool:
+        return any(item[0] in chosen for item in self.items)
+
+
+def _finding_groups() -> list[FindingGroup]:
+    names, words = labels(), vocabulary()
+    return [
+        FindingGroup(
+            group.label,
+            sorted(
+                ((f, names.findings[f], words.findings[f]) for f in group.findings),
+                key=lambda item: item[1].casefold(),
+            ),
+            index == 0,
+        )
+        for index, group in enumerate(names.finding_groups)
+    ]
 
 
 def page_response(
@@ -79,6 +108,7 @@ def page_response(
         clinic_id=clinic_for(actor, clinic),
         patient_id=patient_id,
     )
+    outlook = outlook_of(actor, sessions, clinic_for(actor, clinic), patient_id)
     return render(
         request,
         "clinic/patient.html",
@@ -90,9 +120,11 @@ def page_response(
         show=date_shower(page.date_format),
         words=vocabulary(),
         options=_vocabulary_options(),
+        finding_groups=_finding_groups(),
         errors=errors or {},
         values=values or {},
         form=form,
+        outlook=outlook,
         clinic_query=f"?clinic={clinic}" if clinic is not None else "",
     )
 
@@ -138,7 +170,7 @@ def _page_again(form: str, fields: tuple[str, ...]) -> Refill:
 
 FINDING_WORDS = FormWords(
     {
-        "finding": Label("Finding", "choose a finding from the list"),
+        "finding": Label("Findings", "tick findings from the list"),
         "observed_on": Label("Observed on", "enter a date such as 2026-03-31"),
         "note": Label("Note"),
     }
@@ -160,32 +192,55 @@ CONCLUSION_WORDS = FormWords(
 )
 
 
+async def _finding_refill(request: Request, errors: dict[str, str]) -> Response:
+    posted = await request.form()
+    values: dict[str, Any] = {
+        "finding": [str(v) for v in posted.getlist("finding")],
+        "observed_on": str(posted.get("observed_on") or ""),
+        "note": str(posted.get("note") or ""),
+    }
+    raw = request.query_params.get("clinic")
+    return page_response(
+        request,
+        member(request),
+        sessions_of(request),
+        int(raw) if raw else None,
+        int(request.path_params["patient_id"]),
+        status=422,
+        errors=errors,
+        values=values,
+        form="finding",
+    )
+
+
 @router.post(
     "/patients/{patient_id}/findings", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-@answers(
-    refill=_page_again("finding", ("finding", "observed_on", "note")),
-    words=FINDING_WORDS,
-)
-def add_finding(
+@answers(refill=_finding_refill, words=FINDING_WORDS)
+def add_findings(
     patient_id: PageId,
     visitor: SignedIn,
     sessions: PageSessions,
     clinic: ClinicQuery = None,
-    finding: Annotated[str, Form(max_length=64)] = "",
+    finding: Annotated[list[str], Form(max_length=100)] = [],  # noqa: B006 - FastAPI copies it
     observed_on: Annotated[str, Form(max_length=20)] = "",
     note: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
+    """The findings ticked in the grouped checklist, recorded together, then one re-assessment."""
     actor = visitor.actor
     clinic_id = clinic_for(actor, clinic)
     actor.require(clinic_id, CLINICIANS)
-    if not finding:
-        raise refuse("finding", FINDING_WORDS, "choose the finding")
-    checked = FINDING_WORDS.parse(
-        NewFinding, {"finding": finding, "observed_on": observed_on, "note": note or None}
-    )
-    record_finding(
-        sessions=sessions, actor=actor, clinic_id=clinic_id, patient_id=patient_id, finding=checked
+    chosen = list(dict.fromkeys(f[:64] for f in finding if f))
+    if not chosen:
+        raise refuse("finding", FINDING_WORDS, "tick at least one finding")
+    checked = [
+        FINDING_WORDS.parse(
+            NewFinding, {"finding": one, "observed_on": observed_on, "note": note or None}
+        )
+        for one in chosen
+    ]
+    record_findings(
+        sessions=sessions, actor=actor, clinic_id=clinic_id, patient_id=patient_id, findings=checked
     )
     assess_patient(
         sessions=sessions,

@@ -22,6 +22,7 @@ from spinetrack.web.routes.clinic_pages import (
     date_shower,
     humanize,
     render,
+    term,
 )
 
 router = APIRouter(
@@ -40,7 +41,7 @@ def _options(surgeons: list[tuple[int, str]]) -> dict[str, list[tuple[str, str]]
     return {
         "surgeon": [(str(i), name) for i, name in surgeons],
         "region": [(r, humanize(r)) for r in words.regions],
-        "procedure": [(p, humanize(p)) for p in words.procedures],
+        "procedure": [(p, term("procedures", p)) for p in words.procedures],
         "status": list(STATUS_LABELS.items()),
     }
 
