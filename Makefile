@@ -37,7 +37,7 @@ lint: setup ## ruff, formatting, mypy and the import-layer contracts
 	$(BIN)/lint-imports
 
 test: lint test-tools ## lint, then the whole test suite in parallel (PostgreSQL too when it answers)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term
 
 $(LHC_STAMP): $(LHC)/package-lock.json
 	@tools/ensure-test-tools.sh
