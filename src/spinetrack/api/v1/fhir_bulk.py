@@ -89,6 +89,7 @@ KICK_OFF: dict[int | str, dict[str, Any]] = {
     summary="Bulk Data export of the clinic (kick-off)",
     responses=KICK_OFF,
     status_code=202,
+    response_class=Response,
 )
 async def export_system(
     request: Request, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
@@ -101,6 +102,7 @@ async def export_system(
     summary="Bulk Data export of every patient (kick-off)",
     responses=KICK_OFF,
     status_code=202,
+    response_class=Response,
 )
 async def export_patients(
     request: Request, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
@@ -134,7 +136,12 @@ def export_job_status(job_id: str, request: Request, actor: CurrentActor) -> Res
     return JSONResponse(body)
 
 
-@router.delete("/$export-status/{job_id}", summary="Remove a Bulk Data export job", status_code=202)
+@router.delete(
+    "/$export-status/{job_id}",
+    summary="Remove a Bulk Data export job",
+    status_code=202,
+    response_class=Response,
+)
 def export_job_delete(job_id: str, actor: CurrentActor, sessions: SessionsDep) -> Response:
     delete_export(sessions=sessions, actor=actor, folder=_folder(), job=job_id)
     return Response(status_code=202)

@@ -4,10 +4,10 @@ kept, so the analyst sees the history and drift) and the predictions shown, each
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spinetrack.storage.tables.base import Base, utcnow
+from spinetrack.storage.tables.base import Base, UtcDateTime, utcnow
 
 
 class PreopRecord(Base):
@@ -32,7 +32,7 @@ class PreopRecord(Base):
     opioid_use: Mapped[bool | None] = mapped_column(Boolean)
     baseline_pain_axial: Mapped[int | None] = mapped_column(Integer)
     baseline_pain_limb: Mapped[int | None] = mapped_column(Integer)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(254))
 
 
@@ -44,7 +44,7 @@ class RiskModel(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
     version_id: Mapped[str] = mapped_column(String(64), unique=True)
-    fitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    fitted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     fitted_by: Mapped[str] = mapped_column(String(254))
     n_patients: Mapped[int] = mapped_column(Integer)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -65,7 +65,7 @@ class RiskPrediction(Base):
         ForeignKey("patients.id", ondelete="CASCADE"), index=True
     )
     model_version: Mapped[str] = mapped_column(String(64))
-    predicted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    predicted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     p_improved: Mapped[float] = mapped_column(Float)
     p_improved_low: Mapped[float] = mapped_column(Float)
     p_improved_high: Mapped[float] = mapped_column(Float)
