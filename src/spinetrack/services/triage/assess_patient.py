@@ -87,15 +87,15 @@ def record_finding(
     patient_id: int,
     finding: NewFinding,
 ) -> FindingView:
-    with audited(
-        sessions, actor, "finding.create", clinic_id=clinic_id, patient_id=patient_id
-    ) as work:
-        actor.require(clinic_id, CLINICIANS)
-        repo = work.uow.patients(clinic_id)
-        repo.get(patient_id)
-        row = _add_finding(repo, actor, patient_id, finding, clinic_today(work.uow, clinic_id))
-        work.target = f"finding:{row.id}"
-        return FindingView.model_validate(row)
+    """One finding: the one-item case of `record_findings`, with the same checks and audit."""
+    [view] = record_findings(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        findings=[finding],
+    )
+    return view
 
 
 def _add_finding(
