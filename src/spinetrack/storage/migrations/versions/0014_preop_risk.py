@@ -1,7 +1,7 @@
 """pre-operative record, fitted outcome models and stored predictions (issue 25)
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0012
 Create Date: 2026-12-06 06:00:00
 
 preop_records holds each patient's predictors (NULL = unknown); risk_models keeps every fit of a
