@@ -89,10 +89,11 @@ def _method_columns(definition: InstrumentDefinition) -> tuple[pl.Expr, ...]:
     return _single_item(definition, rule)
 
 
-def score_table(instrument_id: str, answers: pl.DataFrame) -> pl.DataFrame:
-    """Score every row: ``answers`` holds one Float64 column per item (null = missing, NaN = not a
-    number; other columns are ignored). Returns, per input row, status and answered, and raw and
-    percent both as decimal text with two places (``raw_text``, ``percent_text``) and as floats."""
+def score_columns(instrument_id: str) -> dict[str, pl.Expr]:
+    """The scoring expressions over one Float64 column per item (null = missing, NaN = not a
+    number): ``status``, ``answered``, and ``raw_text`` and ``percent_text`` (decimal text with
+    two places, null unless ok). Expressions, so a lazy plan can score a file batch by batch on
+    the streaming engine without handing rows to Python."""
     definition = get_instrument(instrument_id)
     enough, raw, percent = _method_columns(definition)
     invalid = _invalid(definition)
@@ -104,12 +105,20 @@ def score_table(instrument_id: str, answers: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("insufficient"))
         .otherwise(pl.lit("ok"))
     )
-    scored = answers.select(
-        status.alias("status"),
-        _answered(definition).alias("answered"),
-        hundredths_text(pl.when(ok).then(raw)).alias("raw_text"),
-        hundredths_text(pl.when(ok).then(percent)).alias("percent_text"),
-    )
+    return {
+        "status": status,
+        "answered": _answered(definition),
+        "raw_text": hundredths_text(pl.when(ok).then(raw)),
+        "percent_text": hundredths_text(pl.when(ok).then(percent)),
+    }
+
+
+def score_table(instrument_id: str, answers: pl.DataFrame) -> pl.DataFrame:
+    """Score every row: ``answers`` holds one Float64 column per item (null = missing, NaN = not a
+    number; other columns are ignored). Returns, per input row, status and answered, and raw and
+    percent both as decimal text with two places (``raw_text``, ``percent_text``) and as floats."""
+    columns = score_columns(instrument_id)
+    scored = answers.select(expression.alias(name) for name, expression in columns.items())
     return scored.with_columns(
         pl.col("raw_text").cast(pl.Float64).alias("raw"),
         pl.col("percent_text").cast(pl.Float64).alias("percent"),

@@ -1,7 +1,8 @@
 """`spinetrack score --instrument NAME FILE`: score a CSV or Parquet file of responses on the
 vectorised path, one output row per input row in input order:
-response_id,status,answered,raw,percent. The file is read and written in batches on polars'
-streaming engine, so memory does not grow with the number of responses."""
+response_id,status,answered,raw,percent. The file is read, scored and written in batches on polars'
+streaming engine, so memory does not grow with the number of responses; the scoring is one lazy
+plan of polars expressions, and Python sees each finished batch only to count it."""
 
 from collections import Counter
 from threading import Lock
@@ -10,7 +11,7 @@ from typing import BinaryIO
 import polars as pl
 import typer
 
-from spinetrack.analytics.scoring import item_ids, score_table
+from spinetrack.analytics.scoring import item_ids, score_columns
 from spinetrack.analytics.text_columns import number
 from spinetrack.cli.csv_input import output_stream, scan_table, write_table
 from spinetrack.cli.errors import explains_errors, fail, stderr
@@ -28,19 +29,22 @@ OUTPUT_SCHEMA = {
 }
 
 
+def scored(table: pl.LazyFrame, instrument: str) -> pl.LazyFrame:
+    """The output rows, lazily, for a text table holding response_id and the instrument's item
+    columns (each cell parsed as ``text_columns.number`` decides)."""
+    columns = score_columns(instrument)
+    return table.with_columns(number(item) for item in item_ids(instrument)).select(
+        pl.col("response_id"),
+        columns["status"].alias("status"),
+        columns["answered"].alias("answered"),
+        columns["raw_text"].alias("raw"),
+        columns["percent_text"].alias("percent"),
+    )
+
+
 def score_rows(table: pl.DataFrame, instrument: str) -> pl.DataFrame:
     """Output rows for a text table holding response_id and the instrument's item columns."""
-    answers = table.select(number(item) for item in item_ids(instrument))
-    scored = score_table(instrument, answers)
-    return pl.DataFrame(
-        [
-            table["response_id"],
-            scored["status"],
-            scored["answered"],
-            scored["raw_text"].alias("raw"),
-            scored["percent_text"].alias("percent"),
-        ]
-    )
+    return scored(table.lazy(), instrument).collect()
 
 
 def score_csv(source: str, instrument: str, sink: BinaryIO, out: str | None = None) -> Counter[str]:
@@ -56,14 +60,15 @@ def score_csv(source: str, instrument: str, sink: BinaryIO, out: str | None = No
     counting = Lock()  # the engine may hand batches to the function from several threads
     with progress(f"scoring {instrument}", None) as advance:
 
-        def scored(chunk: pl.DataFrame) -> pl.DataFrame:
-            rows = score_rows(chunk, instrument)
+        def counted(rows: pl.DataFrame) -> pl.DataFrame:
             with counting:
                 counts.update(dict(rows["status"].value_counts().iter_rows()))
-                advance(chunk.height)
+                advance(rows.height)
             return rows
 
-        frame = table.map_batches(scored, schema=OUTPUT_SCHEMA, streamable=True)
+        frame = scored(table, instrument).map_batches(
+            counted, schema=OUTPUT_SCHEMA, streamable=True
+        )
         write_table(frame, source, out, sink, float_precision=None)
     return counts
 
