@@ -4,7 +4,13 @@ cohort, with the rules of spinetrack.domain.outcomes.classify_patient, in the co
 import polars as pl
 
 from spinetrack.analytics.exact import hundredths_value
-from spinetrack.analytics.outcomes import changes, counted, instrument_name, patient_names
+from spinetrack.analytics.outcomes import (
+    IMPROVED,
+    compared,
+    counted,
+    instrument_name,
+    patient_names,
+)
 from spinetrack.domain.instruments import instrument_ids
 from spinetrack.domain.outcomes import schedule
 from spinetrack.domain.outcomes.rules import pain_instruments, status_rules
@@ -26,54 +32,52 @@ def _codes(names: tuple[str, ...]) -> list[int]:
     return [instrument_ids().index(name) for name in names]
 
 
-def _disability(chosen: pl.LazyFrame) -> pl.LazyFrame:
-    """pid -> the code of the disability instrument that decides the status."""
+def _preference() -> pl.Expr:
+    """Position of a row's instrument among the disability instruments (null for the others)."""
+    by_code: list[int | None] = [None] * len(instrument_ids())
+    for position, code in enumerate(_codes(status_rules().disability_instruments)):
+        by_code[code] = position
+    return pl.lit(pl.Series(by_code, dtype=pl.Int64)).gather(pl.col("inst"))
+
+
+def _latest(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """pid -> the deciding disability instrument and what its latest counted row says.
+
+    ``rows`` are ``compared`` rows, sorted by pair then rank: the deciding instrument's rows are
+    one run of the pair, and its last row is the latest time point. Counting the improved rows
+    before it with a running sum replaces a group-by per patient."""
     preferred = _codes(status_rules().disability_instruments)
-    preference = {code: position for position, code in enumerate(preferred)}
-    position = pl.col("inst").replace_strict(preference, default=None, return_dtype=pl.Int64)
+    deciding = pl.col("preference") == pl.col("preference").min().over("pid")
+    last_of_pair = pl.col("pair") != pl.col("pair").shift(-1, fill_value=-1)
+    improved = (pl.col("change") == IMPROVED).fill_null(False).cast(pl.UInt32)
+    before = improved.cum_sum() - improved
+    run_start = pl.when(pl.col("pair") != pl.col("pair").shift(1, fill_value=-1)).then(before)
     return (
-        chosen.select("pid", position.alias("preference"))
-        .drop_nulls("preference")
-        .group_by("pid")
-        .agg(pl.col("preference").min())
+        rows.with_columns(
+            _preference().alias("preference"),
+            (before > run_start.forward_fill()).alias("improved_before"),
+        )
+        .filter(deciding & last_of_pair)
         .select(
             "pid",
             pl.col("preference")
             .replace_strict(dict(enumerate(preferred)), return_dtype=pl.Int64)
             .alias("disability"),
+            pl.col("rank").alias("latest"),
+            ((pl.col("rank") == 0) | pl.col("base_units").is_not_null()).alias("has_baseline"),
+            pl.col("improvement_h").alias("disability_h"),
+            pl.col("change").alias("last_change"),
+            pl.col("within_pass").alias("last_pass"),
+            "improved_before",
         )
     )
 
 
-def _latest(chosen: pl.LazyFrame, disability: pl.LazyFrame) -> pl.LazyFrame:
-    candidates = chosen.filter(pl.col("inst").is_in(_codes(status_rules().disability_instruments)))
-    own = candidates.join(disability, on="pid").filter(pl.col("inst") == pl.col("disability"))
-    summary = own.group_by("pid").agg(
-        pl.col("rank").max().alias("latest"), (pl.col("rank") == 0).any().alias("has_baseline")
-    )
-    return summary.join(disability, on="pid")
-
-
-def _disability_changes(follow: pl.LazyFrame, latest: pl.LazyFrame) -> pl.LazyFrame:
-    own = follow.join(latest, on="pid").filter(pl.col("inst") == pl.col("disability"))
-    last = own.filter(pl.col("rank") == pl.col("latest")).select(
-        "pid",
-        pl.col("improvement_h").alias("disability_h"),
-        pl.col("change").alias("last_change"),
-        pl.col("within_pass").alias("last_pass"),
-    )
-    earlier = (
-        own.filter((pl.col("rank") < pl.col("latest")) & (pl.col("change") == "improved"))
-        .select("pid")
-        .unique()
-        .with_columns(pl.lit(True).alias("improved_before"))
-    )
-    return last.join(earlier, on="pid", how="left")
-
-
-def _pain(follow: pl.LazyFrame, latest: pl.LazyFrame) -> pl.LazyFrame:
+def _pain(rows: pl.LazyFrame, latest: pl.LazyFrame) -> pl.LazyFrame:
     # Highest baseline first, then the first pain instrument by name.
-    pain = follow.filter(pl.col("inst").is_in(_codes(pain_instruments())))
+    pain = rows.filter(
+        pl.col("inst").is_in(_codes(pain_instruments())) & pl.col("base_units").is_not_null()
+    )
     at_latest = pain.join(latest.select("pid", "latest"), on="pid").filter(
         pl.col("rank") == pl.col("latest")
     )
@@ -92,7 +96,7 @@ def _status() -> pl.Expr:
         .then(pl.lit("no_baseline"))
         .when(pl.col("latest") < judged_from)
         .then(pl.lit("too_early"))
-        .when((pl.col("last_change") == "improved") | pl.col("last_pass").fill_null(False))
+        .when((pl.col("last_change") == IMPROVED) | pl.col("last_pass").fill_null(False))
         .then(pl.lit("succeeding"))
         .when(pl.col("improved_before").fill_null(False))
         .then(pl.lit("relapsed"))
@@ -110,16 +114,14 @@ def sort_patients(table: pl.DataFrame) -> pl.DataFrame:
 
 def _classified(points: pl.LazyFrame) -> pl.LazyFrame:
     # Materialised once: every later step reads them (a lazy plan would recompute them).
-    chosen = counted(points).collect().lazy()
-    follow = changes(chosen).collect().lazy()
-    latest = _latest(chosen, _disability(chosen)).collect().lazy()
+    rows = compared(counted(points)).collect().lazy()
+    latest = _latest(rows).collect().lazy()
     timepoints = dict(enumerate(t.id for t in schedule()))
     judged = pl.col("status") != "no_baseline"
     return (
         patient_names(points)
         .join(latest, on="pid", how="left")
-        .join(_disability_changes(follow, latest), on="pid", how="left")
-        .join(_pain(follow, latest), on="pid", how="left")
+        .join(_pain(rows, latest), on="pid", how="left")
         .with_columns(_status().alias("status"))
         .select(
             PATIENT,
