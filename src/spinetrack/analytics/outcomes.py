@@ -36,10 +36,18 @@ def patient_names(points: pl.LazyFrame) -> pl.LazyFrame:
     return ids.with_row_index("pid", offset=1)
 
 
+def numbered(points: pl.LazyFrame) -> pl.LazyFrame:
+    """Checked points with ``pid``, the dense rank of the patient_id (as ``patient_names``)."""
+    return points.with_columns(pl.col("patient_id").rank("dense").cast(pl.UInt32).alias("pid"))
+
+
 def coded(points: pl.LazyFrame) -> pl.LazyFrame:
-    """Checked points with integer patient (pid) and instrument (inst) codes and input order."""
+    """Checked points with integer patient (pid) and instrument (inst) codes and input order; a
+    ``pid`` the points already hold (from ``numbered``) is kept."""
+    if "pid" not in points.collect_schema():
+        points = numbered(points)
     return points.select(
-        pl.col("patient_id").rank("dense").cast(pl.UInt32).alias("pid"),
+        "pid",
         instrument_code().alias("inst"),
         pl.col("days_after_surgery").alias("days"),
         "score",

@@ -12,13 +12,11 @@ _INT64_LIMIT = 2.0**63
 
 
 def _scale_limits() -> tuple[pl.Expr, pl.Expr]:
-    ranges = {i: score_range(i) for i in instrument_ids()}
-    low = pl.col("instrument").replace_strict(
-        {i: r[0] for i, r in ranges.items()}, default=None, return_dtype=pl.Float64
-    )
-    high = pl.col("instrument").replace_strict(
-        {i: r[1] for i, r in ranges.items()}, default=None, return_dtype=pl.Float64
-    )
+    """Lowest and highest score of the row's instrument, gathered by its Enum code."""
+    ranges = [score_range(i) for i in instrument_ids()]
+    code = pl.col("instrument").to_physical()
+    low = pl.lit(pl.Series([r[0] for r in ranges], dtype=pl.Float64)).gather(code)
+    high = pl.lit(pl.Series([r[1] for r in ranges], dtype=pl.Float64)).gather(code)
     return low, high
 
 
@@ -30,7 +28,7 @@ def _problem() -> pl.Expr:
     return (
         pl.when(pl.col("patient_id").is_null() | (pl.col("patient_id").str.strip_chars() == ""))
         .then(pl.lit("no patient_id"))
-        .when(~pl.col("instrument").is_in(instrument_ids()))
+        .when(pl.col("instrument").is_null())
         .then(pl.lit("unknown instrument"))
         .when(days.is_null() | ~whole_day)
         .then(pl.lit("days_after_surgery is missing or not a whole number"))
@@ -43,10 +41,12 @@ def _problem() -> pl.Expr:
 
 def judged_points(text: pl.LazyFrame) -> pl.LazyFrame:
     """A lazy text table with POINT_COLUMNS, typed and judged: ``row`` (0-based data row), the
-    parsed columns and ``problem`` (null for a usable point)."""
+    parsed columns (instrument as an Enum of the known ids, null when unknown) and ``problem``
+    (null for a usable point)."""
+    known = pl.Enum(instrument_ids())
     parsed = text.select(
         pl.col("patient_id"),
-        pl.col("instrument").str.strip_chars().str.to_lowercase(),
+        pl.col("instrument").str.strip_chars().str.to_lowercase().cast(known, strict=False),
         loose_number("days_after_surgery"),
         loose_number("score"),
     ).with_row_index("row")
@@ -57,7 +57,7 @@ def usable(judged: pl.LazyFrame) -> pl.LazyFrame:
     """The usable points of ``judged_points``: instrument Enum, days Int64, score Float64."""
     return judged.filter(pl.col("problem").is_null()).select(
         "patient_id",
-        pl.col("instrument").cast(pl.Enum(instrument_ids())),
+        "instrument",
         pl.col("days_after_surgery").cast(pl.Int64),
         "score",
     )

@@ -9,7 +9,7 @@ from spinetrack.analytics.outcomes import (
     compared,
     counted,
     instrument_name,
-    patient_names,
+    numbered,
 )
 from spinetrack.domain.instruments import instrument_ids
 from spinetrack.domain.outcomes import schedule
@@ -114,13 +114,16 @@ def sort_patients(table: pl.DataFrame) -> pl.DataFrame:
 
 def _classified(points: pl.LazyFrame) -> pl.LazyFrame:
     # Materialised once: every later step reads them (a lazy plan would recompute them).
-    rows = compared(counted(points)).collect().lazy()
+    keyed = numbered(points).collect()
+    # Each pid's id from its first row: no second sort of the ids' text.
+    names = keyed.lazy().filter(pl.col("pid").is_first_distinct()).select("pid", PATIENT)
+    rows = compared(counted(keyed.lazy())).collect().lazy()
+    del keyed
     latest = _latest(rows).collect().lazy()
     timepoints = dict(enumerate(t.id for t in schedule()))
     judged = pl.col("status") != "no_baseline"
     return (
-        patient_names(points)
-        .join(latest, on="pid", how="left")
+        names.join(latest, on="pid", how="left")
         .join(_pain(rows, latest), on="pid", how="left")
         .with_columns(_status().alias("status"))
         .select(
