@@ -40,15 +40,23 @@ def _problem() -> pl.Expr:
 
 
 def judged_points(text: pl.LazyFrame) -> pl.LazyFrame:
-    """A lazy text table with POINT_COLUMNS, typed and judged: ``row`` (0-based data row), the
+    """A lazy table with POINT_COLUMNS (text, or Float64 for the two numbers), typed and judged: ``row`` (0-based data row), the
     parsed columns (instrument as an Enum of the known ids, null when unknown) and ``problem``
     (null for a usable point)."""
     known = pl.Enum(instrument_ids())
+    schema = text.collect_schema()
+
+    def numeric(column: str) -> pl.Expr:
+        # A column the reader already typed (see cli.csv_input.scan_table) is not text to parse.
+        if schema[column] == pl.String:
+            return loose_number(column)
+        return pl.col(column).cast(pl.Float64)
+
     parsed = text.select(
         pl.col("patient_id"),
         pl.col("instrument").str.strip_chars().str.to_lowercase().cast(known, strict=False),
-        loose_number("days_after_surgery"),
-        loose_number("score"),
+        numeric("days_after_surgery"),
+        numeric("score"),
     ).with_row_index("row")
     return parsed.with_columns(_problem())
 

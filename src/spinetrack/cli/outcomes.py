@@ -9,7 +9,7 @@ import typer
 
 from spinetrack.analytics.points import POINT_COLUMNS, judged_points, rejected, usable
 from spinetrack.analytics.status import classify_table
-from spinetrack.cli.csv_input import output_stream, scan_table, write_table
+from spinetrack.cli.csv_input import STDIN, output_stream, scan_table, write_table
 from spinetrack.cli.errors import explains_errors, fail, stderr
 from spinetrack.cli.progress import progress
 
@@ -23,6 +23,33 @@ OUTPUT_COLUMNS = (
 _SHOWN_PROBLEMS = 5
 
 
+_NUMBERS = ("days_after_surgery", "score")
+
+
+def _points(source: str, numbers: tuple[str, ...]) -> list[pl.DataFrame]:
+    judged = judged_points(scan_table(source, POINT_COLUMNS, numbers))
+    return pl.collect_all([usable(judged), rejected(judged)], engine="streaming")
+
+
+def _read_points(source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Usable points and rejected rows. The numbers are first read typed by the reader; a cell it
+    cannot parse (text in a number column, spaces around a number) sends the whole file through
+    the text path instead, which judges such cells row by row. Both give the same rows."""
+    try:
+        if source == STDIN:  # read once: the text path straight away
+            points, set_aside = _points(source, ())
+        else:
+            try:
+                points, set_aside = _points(source, _NUMBERS)
+            except pl.exceptions.ComputeError:
+                points, set_aside = _points(source, ())
+    except pl.exceptions.PolarsError as exc:
+        detail = str(exc).strip().splitlines()[0]
+        kind = "Parquet" if source.lower().endswith(".parquet") else "CSV"
+        raise fail(f"{source}: not a readable {kind} file ({detail})") from exc
+    return points, set_aside
+
+
 def classify_csv(source: str, sink: BinaryIO, out: str | None = None) -> tuple[int, pl.DataFrame]:
     """Classify the CSV or Parquet file at ``source`` (``-`` = CSV on stdin), write the statuses
     to ``out`` (CSV or Parquet) or as CSV to ``sink``; returns the number of patients and the
@@ -30,16 +57,8 @@ def classify_csv(source: str, sink: BinaryIO, out: str | None = None) -> tuple[i
 
     The file is read on the streaming engine straight into typed points (the text of the cells
     is never held whole); classifying needs every point of a patient, so the points are."""
-    judged = judged_points(scan_table(source, POINT_COLUMNS))
     with progress("classifying patients", 3) as advance:
-        try:
-            points, set_aside = pl.collect_all(
-                [usable(judged), rejected(judged)], engine="streaming"
-            )
-        except pl.exceptions.PolarsError as exc:
-            detail = str(exc).strip().splitlines()[0]
-            kind = "Parquet" if source.lower().endswith(".parquet") else "CSV"
-            raise fail(f"{source}: not a readable {kind} file ({detail})") from exc
+        points, set_aside = _read_points(source)
         # A patient whose every row was set aside is still listed (as no_baseline).
         others = set_aside["patient_id"]
         others = others.filter(others.is_not_null() & (others.str.strip_chars() != ""))
