@@ -112,19 +112,28 @@ def sort_patients(table: pl.DataFrame) -> pl.DataFrame:
     return table.sort(PATIENT)
 
 
-def _classified(points: pl.LazyFrame) -> pl.LazyFrame:
-    # Materialised once: every later step reads them (a lazy plan would recompute them).
-    keyed = numbered(points).collect()
+def classify_points(held: list[pl.DataFrame], patients: pl.Series | None = None) -> pl.DataFrame:
+    """``classify_table`` for a caller that hands its points over: ``held`` holds the checked
+    points as its only item and is emptied at once, so a caller keeping no other reference lets
+    each stage's input go as soon as the next stage is built (at 10M patients the points and the
+    counted rows are each gigabytes; holding all of them at once would double the peak)."""
+    # Each stage is materialised once: the later ones read it (a lazy plan would recompute it).
+    keyed = numbered(held.pop().lazy()).collect()
     # Each pid's id from its first row: no second sort of the ids' text.
-    names = keyed.lazy().filter(pl.col("pid").is_first_distinct()).select("pid", PATIENT)
-    rows = compared(counted(keyed.lazy())).collect().lazy()
+    names = keyed.lazy().filter(pl.col("pid").is_first_distinct()).select("pid", PATIENT).collect()
+    codes = keyed.drop(PATIENT)
     del keyed
-    latest = _latest(rows).collect().lazy()
+    rows = compared(counted(codes.lazy()).drop("score")).collect()
+    del codes
+    latest = _latest(rows.lazy()).collect()
+    pain = _pain(rows.lazy(), latest.lazy()).collect()
+    del rows
     timepoints = dict(enumerate(t.id for t in schedule()))
     judged = pl.col("status") != "no_baseline"
-    return (
-        names.join(latest, on="pid", how="left")
-        .join(_pain(rows, latest), on="pid", how="left")
+    result = (
+        names.lazy()
+        .join(latest.lazy(), on="pid", how="left")
+        .join(pain.lazy(), on="pid", how="left")
         .with_columns(_status().alias("status"))
         .select(
             PATIENT,
@@ -136,13 +145,8 @@ def _classified(points: pl.LazyFrame) -> pl.LazyFrame:
             hundredths_value(pl.col("disability_h")).alias("disability_improvement"),
             hundredths_value(pl.when(judged).then(pl.col("pain_h"))).alias("pain_improvement"),
         )
+        .collect()
     )
-
-
-def classify_table(points: pl.DataFrame, patients: pl.Series | None = None) -> pl.DataFrame:
-    """One row per patient (every id in ``points``, plus any other in ``patients``), sorted by
-    patient_id, with the OUTCOME_COLUMNS. ``points`` are checked points (see analytics.points)."""
-    result = _classified(points.lazy()).collect()
     if patients is not None:
         others = pl.DataFrame({PATIENT: patients.unique()}).join(result, on=PATIENT, how="anti")
         filler = others.with_columns(
@@ -151,3 +155,9 @@ def classify_table(points: pl.DataFrame, patients: pl.Series | None = None) -> p
         )
         result = pl.concat([result, filler.cast(result.schema)])
     return sort_patients(result)
+
+
+def classify_table(points: pl.DataFrame, patients: pl.Series | None = None) -> pl.DataFrame:
+    """One row per patient (every id in ``points``, plus any other in ``patients``), sorted by
+    patient_id, with the OUTCOME_COLUMNS. ``points`` are checked points (see analytics.points)."""
+    return classify_points([points], patients)

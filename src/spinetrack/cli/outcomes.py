@@ -8,7 +8,7 @@ import polars as pl
 import typer
 
 from spinetrack.analytics.points import POINT_COLUMNS, judged_points, rejected, usable
-from spinetrack.analytics.status import classify_table
+from spinetrack.analytics.status import classify_points
 from spinetrack.cli.csv_input import STDIN, output_stream, scan_table, write_table
 from spinetrack.cli.errors import explains_errors, fail, stderr
 from spinetrack.cli.progress import progress
@@ -63,8 +63,9 @@ def classify_csv(source: str, sink: BinaryIO, out: str | None = None) -> tuple[i
         others = set_aside["patient_id"]
         others = others.filter(others.is_not_null() & (others.str.strip_chars() != ""))
         advance(1)
-        result = classify_table(points, others)
-        del points
+        held = [points]
+        del points  # classify_points lets the points go once it has numbered them
+        result = classify_points(held, others)
         advance(1)
         write_table(result.lazy().select(OUTPUT_COLUMNS), source, out, sink, float_precision=2)
         advance(1)
