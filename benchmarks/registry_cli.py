@@ -6,11 +6,14 @@ exact classifier does: a sort and two group-bys on the streaming engine).
 Every figure is a whole process (CPU = user + system, peak resident memory), the median of
 REPEATS runs; the ratios are spinetrack's CPU and memory over the reference's. Outcomes run on
 CSV and on Parquet (in and out). The issue's targets: score ≤ 0.3x the reference's CPU and
-≤ 400 MiB; outcomes ≤ 1.5x the floor's CPU and at most its memory.
+≤ 400 MiB; outcomes ≤ 1.5x the floor's CPU and at most its memory, memory flat in the input size.
 Usage:
-    python benchmarks/registry_cli.py [--patients N] [--responses N] [--repeats N]
-        [--shared ../shared/bench] [--keep DIR]
-The input files are generated once into --keep (default: a temporary folder).
+    python benchmarks/registry_cli.py [--patients N[,N...]] [--responses N] [--repeats N]
+        [--shared ../shared/bench] [--keep DIR] [--skip-score] [--csv-only]
+Several --patients sizes (e.g. 1000000,3000000,10000000) end with a table of each size's peak
+memory, to show whether it stays flat; give --repeats 1 for the 10M size (one run is several
+minutes). The input files are generated once into --keep (default: a temporary folder). Each
+run's output is checked: score's statuses, raw and percent equal the reference's row for row.
 """
 
 import argparse
@@ -21,11 +24,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+import polars as pl
+
 sys.path.insert(0, str(Path(__file__).parent))
 from scoring import make_responses  # a sibling benchmark's generator
 
 PYTHON = sys.executable
 SPINETRACK = [PYTHON, "-c", "from spinetrack.cli.main import main; main()"]
+SPINETRACK_SCORE = [*SPINETRACK, "score", "-i", "odi"]
 # ../shared/bench beside the repository (a worktree sits one folder deeper).
 DEFAULT_SHARED = next(
     (
@@ -69,13 +75,26 @@ def _pair(label: str, ours: Figures, reference: Figures, reference_label: str) -
     )
 
 
+def _verdict(name: str, met: bool) -> None:
+    print(f"  target {name}: {'met' if met else 'MISSED'}")
+
+
+def _scores_agree(ours: Path, reference: Path) -> bool:
+    """The reference leaves ``answered`` empty on invalid rows; every other cell must agree."""
+    kept = ["response_id", "status", "raw", "percent"]
+    read = {"infer_schema": False}
+    return (
+        pl.read_csv(ours, **read).select(kept).equals(pl.read_csv(reference, **read).select(kept))
+    )
+
+
 def _inputs(folder: Path, patients: int, responses: int, shared: Path) -> dict[str, Path]:
     files = {
         "responses": folder / f"odi_{responses}.csv",
         "points_csv": folder / f"points_{patients}.csv",
         "points_parquet": folder / f"points_{patients}.parquet",
     }
-    if not files["responses"].exists():
+    if responses and not files["responses"].exists():
         make_responses(files["responses"], responses, seed=7)
     for key in ("points_csv", "points_parquet"):
         if not files[key].exists():
@@ -87,51 +106,82 @@ def _inputs(folder: Path, patients: int, responses: int, shared: Path) -> dict[s
     return files
 
 
+def _score(files: dict[str, Path], out: Path, args: argparse.Namespace) -> None:
+    print(f"score --instrument odi, {args.responses:,} responses (CSV)")
+    ours = _median([*SPINETRACK_SCORE, str(files["responses"])], out / "scores.csv", args.repeats)
+    reference = _median(
+        [PYTHON, str(args.shared / "odi_polars.py"), str(files["responses"])],
+        out / "reference_scores.csv",
+        args.repeats,
+    )
+    _pair("spinetrack score", ours, reference, "reference odi_polars.py")
+    agree = _scores_agree(out / "scores.csv", out / "reference_scores.csv")
+    print(f"  same status, raw and percent as the reference on every row: {agree}")
+    _verdict("CPU <= 0.3x the reference", ours[1] <= 0.3 * reference[1])
+    _verdict("peak <= 400 MiB", ours[2] <= 400)
+
+
+def _outcomes(
+    files: dict[str, Path], out: Path, args: argparse.Namespace, patients: int
+) -> tuple[Figures, Figures]:
+    """Outcomes beside the floor on CSV (and Parquet); returns the CSV run's (ours, floor)."""
+    kinds = ("csv",) if args.csv_only else ("csv", "parquet")
+    measured = {}
+    for kind in kinds:
+        source = files[f"points_{kind}"]
+        print(f"outcomes, {patients:,} patients ({kind} in, {kind} out)")
+        target = out / f"statuses.{kind}"
+        ours = _median(
+            [*SPINETRACK, "outcomes", str(source), "--out", str(target)],
+            out / "outcomes.log",
+            args.repeats,
+        )
+        floor = _median(
+            [PYTHON, str(args.shared / "floor_outcomes.py"), str(source)],
+            out / "floor.csv",
+            args.repeats,
+        )
+        _pair("spinetrack outcomes", ours, floor, "floor floor_outcomes.py (CSV out)")
+        _verdict("CPU <= 1.5x the floor", ours[1] <= 1.5 * floor[1])
+        _verdict("peak <= the floor's", ours[2] <= floor[2])
+        measured[kind] = (ours, floor)
+    return measured["csv"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--patients", type=int, default=1_000_000)
+    parser.add_argument("--patients", default="1000000", help="one size or several, with commas")
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--skip-score", action="store_true")
+    parser.add_argument("--csv-only", action="store_true", help="outcomes on CSV only")
     args = parser.parse_args()
+    sizes = [int(size) for size in args.patients.split(",")]
+    flat: dict[int, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        files = _inputs(folder, args.patients, args.responses, args.shared)
         out = Path(scratch)
-        print(f"median of {args.repeats} runs; whole processes")
+        print(f"median of {args.repeats} runs; whole processes (CPU = user + system)")
         print(f"  {'':<44} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}")
-        print(f"score --instrument odi, {args.responses:,} responses (CSV)")
-        _pair(
-            "spinetrack score",
-            _median(
-                [*SPINETRACK, "score", "-i", "odi", str(files["responses"])],
-                out / "scores.csv",
-                args.repeats,
-            ),
-            _median(
-                [PYTHON, str(args.shared / "odi_polars.py"), str(files["responses"])],
-                out / "reference_scores.csv",
-                args.repeats,
-            ),
-            "reference odi_polars.py",
-        )
-        for kind in ("csv", "parquet"):
-            source = files[f"points_{kind}"]
-            print(f"outcomes, {args.patients:,} patients ({kind} in, {kind} out)")
-            target = out / f"statuses.{kind}"
-            ours = [*SPINETRACK, "outcomes", str(source), "--out", str(target)]
-            _pair(
-                "spinetrack outcomes",
-                _median(ours, out / "outcomes.log", args.repeats),
-                _median(
-                    [PYTHON, str(args.shared / "floor_outcomes.py"), str(source)],
-                    out / "floor.csv",
-                    args.repeats,
-                ),
-                "floor floor_outcomes.py (CSV out)",
-            )
+        if not args.skip_score:
+            files = _inputs(folder, sizes[0], args.responses, args.shared)
+            _score(files, out, args)
+        for patients in sizes:
+            files = _inputs(folder, patients, 0 if args.skip_score else args.responses, args.shared)
+            ours, floor = _outcomes(files, out, args, patients)
+            flat[patients] = (ours[2], floor[2])
+        if len(flat) > 1:
+            print("outcomes peak memory by input size (CSV; MiB per 1M patients shows flatness)")
+            for patients, (ours, floor) in flat.items():
+                millions = patients / 1e6
+                print(
+                    f"  {patients:>12,} patients: spinetrack {ours:7.0f} MiB"
+                    f" ({ours / millions:5.0f} per 1M), floor {floor:7.0f} MiB"
+                    f" ({floor / millions:5.0f} per 1M)"
+                )
 
 
 if __name__ == "__main__":

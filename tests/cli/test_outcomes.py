@@ -1,13 +1,16 @@
 """`spinetrack outcomes`: one row per patient sorted by patient_id, the contract's columns to the
 character, unusable rows set aside (and counted) without stopping the run, exit 2 for bad files."""
 
+import random
 from pathlib import Path
 
 import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from spinetrack.cli import outcomes as outcomes_module
 from spinetrack.cli.main import app
+from spinetrack.domain.outcomes import ScorePoint, classify_patient
 
 runner = CliRunner()
 HEADER = "patient_id,instrument,days_after_surgery,score\n"
@@ -158,3 +161,67 @@ def test_an_unreadable_file_leaves_no_output_file(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [path]
+
+
+def _cohort_rows(patients: int) -> list[tuple[str, str, int, float]]:
+    rng = random.Random(21)
+    rows = []
+    for patient in range(patients):
+        for instrument in rng.sample(["odi", "ndi", "nrs_back", "nrs_leg", "comi_back"], 3):
+            top = 100 if instrument in ("odi", "ndi") else 10
+            start = rng.uniform(0.3, 0.9) * top
+            for day in rng.sample([-90, -30, 0, 28, 42, 69, 91, 135, 182, 365, 455, 730, 901], 4):
+                score = round(min(top, max(0.0, start + rng.uniform(-0.6, 0.3) * start)), 2)
+                rows.append((f"{patient:05d}", instrument, day, score))
+    return rows
+
+
+def test_numbers_read_typed_or_as_text_give_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reader types days and score itself; a cell it cannot parse (here: spaces around
+    # every number) sends the file through the text path. Both must write the same bytes.
+    reads: list[tuple[str, ...]] = []
+    read = outcomes_module._points
+
+    def recorded(source: str, numbers: tuple[str, ...]) -> list[pl.DataFrame]:
+        reads.append(numbers)
+        return read(source, numbers)
+
+    monkeypatch.setattr(outcomes_module, "_points", recorded)
+    rows = _cohort_rows(300)
+    typed = tmp_path / "typed.csv"
+    typed.write_text(HEADER + "".join(f"{p},{i},{d},{s}\n" for p, i, d, s in rows))
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text(HEADER + "".join(f"{p},{i}, {d} , {s} \n" for p, i, d, s in rows))
+    fast = runner.invoke(app, ["outcomes", str(typed)])
+    assert reads == [("days_after_surgery", "score")]
+    slow = runner.invoke(app, ["outcomes", str(spaced)])
+    assert reads[1:] == [("days_after_surgery", "score"), ()]
+    assert fast.exit_code == slow.exit_code == 0
+    assert fast.stdout == slow.stdout
+    assert len(fast.stdout.splitlines()) == 301
+    statuses = {line.split(",")[1] for line in fast.stdout.splitlines()[1:]}
+    assert statuses == {"no_baseline", "too_early", "succeeding", "relapsed", "failing"}
+
+
+def test_the_written_file_matches_the_domain_patient_by_patient(tmp_path: Path) -> None:
+    # Byte for byte: the command's CSV against classify_patient's answers formatted as the
+    # contract says (two decimals, empty for none).
+    rows = _cohort_rows(200)
+    path = tmp_path / "scores.csv"
+    path.write_text(HEADER + "".join(f"{p},{i},{d},{s}\n" for p, i, d, s in rows))
+    by_patient: dict[str, list[ScorePoint]] = {}
+    for patient, instrument, day, score in rows:
+        by_patient.setdefault(patient, []).append(ScorePoint(instrument, day, score))
+    expected = [OUTPUT_HEADER.rstrip("\n")]
+    for patient in sorted(by_patient, key=int):
+        outcome = classify_patient(by_patient[patient])
+        cells = [
+            "" if value is None else f"{value:.2f}"
+            for value in (outcome.disability_improvement, outcome.pain_improvement)
+        ]
+        latest = outcome.latest_timepoint or ""
+        expected.append(",".join([patient, outcome.status, latest, *cells]))
+    result = runner.invoke(app, ["outcomes", str(path)])
+    assert result.stdout == "\n".join(expected) + "\n"
