@@ -20,20 +20,31 @@ def _scale_limits() -> tuple[pl.Expr, pl.Expr]:
     return low, high
 
 
+PROBLEMS = (
+    "no patient_id",
+    "unknown instrument",
+    "days_after_surgery is missing or not a whole number",
+    "score is missing, not a number or off the instrument's scale",
+)
+"""Why a row is set aside; judged rows carry the position (a small integer is cheaper to build
+for millions of rows than text), and ``rejected`` gives the words."""
+
+
 def _problem() -> pl.Expr:
     days = pl.col("days_after_surgery")
     score = pl.col("score")
     low, high = _scale_limits()
     whole_day = days.is_finite() & (days == days.floor()) & (days.abs() < _INT64_LIMIT)
+    no_id, unknown, bad_day, bad_score = (pl.lit(code, pl.UInt8) for code in range(4))
     return (
         pl.when(pl.col("patient_id").is_null() | (pl.col("patient_id").str.strip_chars() == ""))
-        .then(pl.lit("no patient_id"))
+        .then(no_id)
         .when(pl.col("instrument").is_null())
-        .then(pl.lit("unknown instrument"))
+        .then(unknown)
         .when(days.is_null() | ~whole_day)
-        .then(pl.lit("days_after_surgery is missing or not a whole number"))
+        .then(bad_day)
         .when(score.is_null() | ~(score.is_finite() & score.is_between(low, high)))
-        .then(pl.lit("score is missing, not a number or off the instrument's scale"))
+        .then(bad_score)
         .otherwise(None)
         .alias("problem")
     )
@@ -42,7 +53,7 @@ def _problem() -> pl.Expr:
 def judged_points(text: pl.LazyFrame) -> pl.LazyFrame:
     """A lazy table with POINT_COLUMNS (text, or Float64 for the two numbers), typed and judged: ``row`` (0-based data row), the
     parsed columns (instrument as an Enum of the known ids, null when unknown) and ``problem``
-    (null for a usable point)."""
+    (null for a usable point, else a position in PROBLEMS)."""
     known = pl.Enum(instrument_ids())
     schema = text.collect_schema()
 
@@ -72,8 +83,12 @@ def usable(judged: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def rejected(judged: pl.LazyFrame) -> pl.LazyFrame:
-    """The rows of ``judged_points`` set aside: ``row``, ``problem`` and the row's patient_id."""
-    return judged.filter(pl.col("problem").is_not_null()).select("row", "problem", "patient_id")
+    """The rows of ``judged_points`` set aside: ``row``, ``problem`` (in words) and the row's
+    patient_id."""
+    words = pl.col("problem").replace_strict(dict(enumerate(PROBLEMS)), return_dtype=pl.String)
+    return judged.filter(pl.col("problem").is_not_null()).select(
+        "row", words.alias("problem"), "patient_id"
+    )
 
 
 def checked_points(text: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

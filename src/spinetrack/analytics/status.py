@@ -47,29 +47,27 @@ def _latest(rows: pl.LazyFrame) -> pl.LazyFrame:
     one run of the pair, and its last row is the latest time point. Counting the improved rows
     before it with a running sum replaces a group-by per patient."""
     preferred = _codes(status_rules().disability_instruments)
-    deciding = pl.col("preference") == pl.col("preference").min().over("pid")
     last_of_pair = pl.col("pair") != pl.col("pair").shift(-1, fill_value=-1)
     improved = (pl.col("change") == IMPROVED).fill_null(False).cast(pl.UInt32)
     before = improved.cum_sum() - improved
     run_start = pl.when(pl.col("pair") != pl.col("pair").shift(1, fill_value=-1)).then(before)
-    return (
-        rows.with_columns(
-            _preference().alias("preference"),
-            (before > run_start.forward_fill()).alias("improved_before"),
-        )
-        .filter(deciding & last_of_pair)
-        .select(
-            "pid",
-            pl.col("preference")
-            .replace_strict(dict(enumerate(preferred)), return_dtype=pl.Int64)
-            .alias("disability"),
-            pl.col("rank").alias("latest"),
-            ((pl.col("rank") == 0) | pl.col("base_units").is_not_null()).alias("has_baseline"),
-            pl.col("improvement_h").alias("disability_h"),
-            pl.col("change").alias("last_change"),
-            pl.col("within_pass").alias("last_pass"),
-            "improved_before",
-        )
+    # One row per patient and disability instrument is left before the per-patient minimum.
+    candidates = rows.with_columns(
+        _preference().alias("preference"),
+        (before > run_start.forward_fill()).alias("improved_before"),
+    ).filter(last_of_pair & pl.col("preference").is_not_null())
+    deciding = pl.col("preference") == pl.col("preference").min().over("pid")
+    return candidates.filter(deciding).select(
+        "pid",
+        pl.col("preference")
+        .replace_strict(dict(enumerate(preferred)), return_dtype=pl.Int64)
+        .alias("disability"),
+        pl.col("rank").alias("latest"),
+        ((pl.col("rank") == 0) | pl.col("base_units").is_not_null()).alias("has_baseline"),
+        pl.col("improvement_h").alias("disability_h"),
+        pl.col("change").alias("last_change"),
+        pl.col("within_pass").alias("last_pass"),
+        "improved_before",
     )
 
 
