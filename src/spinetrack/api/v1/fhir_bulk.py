@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from spinetrack.api.deps import ClinicScope, CurrentActor, SessionsDep
 from spinetrack.api.v1.fhir import FHIR_ERRORS, FhirResponse, _outcome
 from spinetrack.config import get_settings
-from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.registry_io.bulk_export import (
     FOLDER,
     ExportRequest,
@@ -84,6 +84,14 @@ async def _kick_off(
     return Response(status_code=202, headers={"Content-Location": str(status)})
 
 
+def _gone(exc: NotFound) -> Response:
+    """A job or file that never was, was deleted, expired or is another clinic's: 404 with an
+    OperationOutcome, as the IG asks after a delete (the four are not told apart)."""
+    return _outcome(
+        404, "not-found", f"{exc.what} {exc.key} not found (unknown, deleted or expired)"
+    )
+
+
 KICK_OFF: dict[int | str, dict[str, Any]] = {
     **FHIR_ERRORS,
     202: {"description": "Accepted; poll Content-Location"},
@@ -123,7 +131,10 @@ async def export_patients(
     response_class=JSONResponse,
 )
 def export_job_status(job_id: str, request: Request, actor: CurrentActor) -> Response:
-    manifest = export_status(actor=actor, folder=_folder(), job=job_id)
+    try:
+        manifest = export_status(actor=actor, folder=_folder(), job=job_id)
+    except NotFound as exc:
+        return _gone(exc)
     output = [
         {
             "type": o["type"],
@@ -150,7 +161,10 @@ def export_job_status(job_id: str, request: Request, actor: CurrentActor) -> Res
     response_class=Response,
 )
 def export_job_delete(job_id: str, actor: CurrentActor, sessions: SessionsDep) -> Response:
-    delete_export(sessions=sessions, actor=actor, folder=_folder(), job=job_id)
+    try:
+        delete_export(sessions=sessions, actor=actor, folder=_folder(), job=job_id)
+    except NotFound as exc:
+        return _gone(exc)
     return Response(status_code=202)
 
 
@@ -161,7 +175,10 @@ def export_job_delete(job_id: str, actor: CurrentActor, sessions: SessionsDep) -
     response_class=FileResponse,
 )
 def export_job_file(job_id: str, name: str, actor: CurrentActor, sessions: SessionsDep) -> Response:
-    path = export_file(sessions=sessions, actor=actor, folder=_folder(), job=job_id, name=name)
+    try:
+        path = export_file(sessions=sessions, actor=actor, folder=_folder(), job=job_id, name=name)
+    except NotFound as exc:
+        return _gone(exc)
     return FileResponse(path, media_type=NDJSON)
 
 

@@ -14,6 +14,7 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outside_codes import standard_procedure_codes
 from spinetrack.domain.registry.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
+from spinetrack.interop.fhir.body_sites import region_coding
 from spinetrack.interop.fhir.codes import (
     STORED_PROCEDURE_STATUSES,
     check_code,
@@ -50,7 +51,10 @@ def _code(record: SurgeryRecord) -> CodeableConcept:
 
 
 def _body_sites(record: SurgeryRecord) -> list[CodeableConcept]:
-    sites = [ours("spinal-region", record.region, record.region)]
+    """The region (ours, and SNOMED CT where confirmed) and each level (ours only)."""
+    region = ours("spinal-region", record.region, record.region)
+    region.coding = [*(region.coding or []), *region_coding(record.region)]
+    sites = [region]
     sites += [ours("spinal-level", level, level) for level in record.levels]
     return sites
 
