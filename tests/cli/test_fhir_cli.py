@@ -71,8 +71,7 @@ def test_import_fhir_with_a_configured_mrn_system_reports_what_it_skipped(
 def test_observation_mappings_and_npis_are_set_listed_and_checked(cli_database: str) -> None:
     _clinic(cli_database)
     database = open_database(cli_database)
-    clinic = database.sessions
-    with clinic() as uow:
+    with database.sessions() as uow:
         found = uow.clinics.by_slug("west")
         assert found is not None
         clinic_id = found.id
