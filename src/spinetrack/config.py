@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     """Consultation requests one address may send per hour (the public form)."""
     link_requests_per_minute: int = Field(default=120, ge=1)
     """Requests one address may make per minute to patient-link pages and their API."""
+    bulk_export_hours: int = Field(default=24, ge=1)
+    """How long a FHIR Bulk Data export job and its NDJSON files are kept after the kick-off;
+    then its status and files answer 404 (as after a DELETE) and the files are removed."""
     time_zone: str = "UTC"
     """The IANA time zone (e.g. Europe/Madrid) of a clinic that has not set its own
     (`spinetrack clinics timezone`): it decides which day is "today" for the clinic's follow-up

@@ -1,8 +1,11 @@
 """Bulk Data $export as the Bulk Data Access IG describes it: kick-off 202 with Content-Location,
 a status answer with the manifest, NDJSON files downloaded with the same token, DELETE; scoped to
-the clinic, refused for what is not supported, and audited."""
+the clinic, refused for what is not supported, and audited; a job expires after the configured
+hours and then answers 404 like a deleted one, its files removed."""
 
 import json
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from tests.support.bundles import record_bundle
 from tests.support.world import World
 
 from spinetrack.config import get_settings
+from spinetrack.services.registry_io.bulk_export import purge_expired
 from spinetrack.services.registry_io.import_fhir import import_fhir
 from spinetrack.storage.tables import AuditEntry
 
@@ -121,3 +125,52 @@ def test_the_smart_configuration_offers_nothing_it_does_not_have(client: TestCli
         "name": "export",
         "definition": "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export",
     } in metadata["rest"][0]["operation"]
+
+
+def _job_folder(location: str) -> Path:
+    return get_settings().var_dir / "bulk_export" / location.rstrip("/").rsplit("/", 1)[1]
+
+
+def _age(location: str, hours: int) -> None:
+    """Move a job's expiry `hours` into the past, as if that long had gone by."""
+    manifest_path = _job_folder(location) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    expires = datetime.fromisoformat(manifest["expires"]) - timedelta(hours=hours)
+    manifest["expires"] = expires.isoformat()
+    manifest_path.write_text(json.dumps(manifest))
+
+
+def test_a_job_expires_after_the_configured_hours_and_then_answers_404(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPINETRACK_BULK_EXPORT_HOURS", "2")
+    get_settings.cache_clear()
+    _load(world)
+    location = _kick_off(client)
+    status = client.get(location, auth=auth("clinician"))
+    assert status.status_code == 200
+    manifest = json.loads((_job_folder(location) / "manifest.json").read_text())
+    made = datetime.fromisoformat(manifest["transactionTime"])
+    assert datetime.fromisoformat(manifest["expires"]) - made == timedelta(hours=2)
+    assert parsedate_to_datetime(status.headers["Expires"]) == made + timedelta(hours=2)
+    file_url = status.json()["output"][0]["url"]
+    _age(location, hours=3)
+    gone = client.get(location, auth=auth("clinician"))
+    assert gone.status_code == 404
+    assert gone.json()["resourceType"] == "OperationOutcome"
+    assert client.get(file_url, auth=auth("clinician")).status_code == 404
+    assert not _job_folder(location).exists()
+
+
+def test_a_kick_off_and_the_purge_command_remove_expired_jobs_only(
+    client: TestClient, world: World
+) -> None:
+    _load(world)
+    old, kept = _kick_off(client), _kick_off(client)
+    _age(old, hours=48)
+    assert purge_expired(get_settings().var_dir / "bulk_export") == [_job_folder(old).name]
+    assert not _job_folder(old).exists() and _job_folder(kept).exists()
+    _age(kept, hours=48)
+    newest = _kick_off(client)
+    assert not _job_folder(kept).exists() and _job_folder(newest).exists()
+    assert client.get(newest, auth=auth("clinician")).status_code == 200

@@ -9,7 +9,7 @@ from tests.api.conftest import auth
 from tests.support.outside_bundles import HOSPITAL_MRN, HOSPITAL_MRN_SYSTEM, hospital_bundle
 from tests.support.world import World
 
-from spinetrack.services.registry_io.fhir_settings import add_mrn_system
+from spinetrack.services.registry_io.fhir_settings import add_mrn_system, set_npi
 from spinetrack.storage.tables import AuditEntry
 
 FHIR = {"content-type": "application/fhir+json"}
@@ -96,3 +96,40 @@ def test_only_batches_and_transactions_from_writers_of_the_clinic(
     other = client.post("/api/v1/fhir", content=hospital_bundle(), auth=auth("clinician", "south"))
     assert other.status_code == 422  # the other clinic has not configured the hospital's MRNs
     assert not _stored(world, world.other_clinic)
+
+
+def test_a_matched_practitioner_and_a_pre_operative_value_are_answered_200(
+    client: TestClient, world: World
+) -> None:
+    _configure(world)
+    set_npi(
+        sessions=world.database.sessions,
+        actor=world.admin,
+        clinic_id=world.clinic,
+        email="clinician@north.example",
+        npi="1234567893",
+    )
+    bmi = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "39156-5"}]},
+        "subject": {"reference": "Patient/pt-77120"},
+        "effectiveDateTime": "2024-12-01",
+        "valueQuantity": {"value": 28.4, "unit": "kg/m2"},
+    }
+    answer = client.post(
+        "/api/v1/fhir", content=hospital_bundle(extra=[bmi]), headers=FHIR, auth=auth("staff")
+    )
+    assert answer.status_code == 200, answer.text
+    entries = answer.json()["entry"]
+    assert entries[1]["response"]["status"] == "200 OK"  # the Practitioner, matched by NPI
+    assert entries[-1]["response"]["status"] == "200 OK"  # the BMI, read into the record
+    out_of_range = {**bmi, "valueQuantity": {"value": 95}}
+    refused = client.post(
+        "/api/v1/fhir",
+        content=hospital_bundle(extra=[out_of_range]),
+        headers=FHIR,
+        auth=auth("staff"),
+    )
+    assert refused.status_code == 422
+    assert "bmi" in refused.text

@@ -22,8 +22,11 @@ from tests.support.records import fusion
 from tests.support.seeded import seed
 from tests.support.world import World
 
+from spinetrack.interop.fhir.codes import US_NPI
+from spinetrack.interop.fhir.practitioner import ACCOUNT
 from spinetrack.services.records.register_surgery import register_surgery
 from spinetrack.services.registry_io.export_registry import export_registry
+from spinetrack.services.registry_io.fhir_settings import set_npi
 
 TODAY = date.today()
 RESTFUL = re.compile(r"^(https?://.+/)([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/.+)?$")
@@ -55,14 +58,15 @@ def _export(world: World, tmp_path: Path, deidentified: bool) -> dict[str, Any]:
 
 @pytest.fixture
 def registry(world: World) -> World:
-    """The seeded patient (surgery, two answers, an assessment) and a surgery booked for later."""
+    """The seeded patient (surgery, two answers the staff entered, an assessment) and a surgery
+    booked for later with the clinician as its surgeon."""
     seeded = seed(world)
     register_surgery(
         sessions=world.database.sessions,
         actor=world.clinician,
         clinic_id=world.clinic,
         patient_id=seeded.patient,
-        surgery=fusion(performed_on=TODAY + timedelta(days=20)),
+        surgery=fusion(performed_on=TODAY + timedelta(days=20), surgeon_id=world.surgeon_id),
     )
     return world
 
@@ -148,3 +152,69 @@ def test_an_unresolvable_reference_is_caught(registry: World, tmp_path: Path) ->
     procedure["resource"]["subject"]["reference"] = "Patient/" + str(uuid.uuid4())
     with pytest.raises(AssertionError):
         _check_bundle(data)
+
+
+def _entries(data: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {
+        e["fullUrl"]: e["resource"] for e in data["entry"] if e["resource"]["resourceType"] == kind
+    }
+
+
+def test_surgeons_and_who_entered_answers_are_practitioners_with_identifiers(
+    registry: World, tmp_path: Path
+) -> None:
+    set_npi(
+        sessions=registry.database.sessions,
+        actor=registry.admin,
+        clinic_id=registry.clinic,
+        email="clinician@north.example",
+        npi="1234567893",
+    )
+    data = _export(registry, tmp_path, deidentified=False)
+    _check_bundle(data)
+    practitioners = _entries(data, "Practitioner")
+    by_account = {
+        i["value"]: url
+        for url, p in practitioners.items()
+        for i in p["identifier"]
+        if i["system"] == ACCOUNT
+    }
+    assert set(by_account) == {"clinician@north.example", "staff@north.example"}
+    surgeon = practitioners[by_account["clinician@north.example"]]
+    assert {"system": US_NPI, "value": "1234567893"} in surgeon["identifier"]
+    assert surgeon["name"] == [{"text": "Clinician"}]
+    [booked] = [p for p in _entries(data, "Procedure").values() if p["status"] == "preparation"]
+    assert booked["performer"][0]["actor"]["reference"] == by_account["clinician@north.example"]
+    for response in _entries(data, "QuestionnaireResponse").values():
+        assert response["author"]["reference"] == by_account["staff@north.example"]
+        assert response["source"]["reference"] == response["subject"]["reference"]
+
+
+def test_a_deidentified_export_names_practitioners_by_pseudonym_only(
+    registry: World, tmp_path: Path
+) -> None:
+    set_npi(
+        sessions=registry.database.sessions,
+        actor=registry.admin,
+        clinic_id=registry.clinic,
+        email="clinician@north.example",
+        npi="1234567893",
+    )
+    data = _export(registry, tmp_path, deidentified=True)
+    _check_bundle(data)
+    practitioners = list(_entries(data, "Practitioner").values())
+    assert len(practitioners) == 2
+    for practitioner in practitioners:
+        assert "name" not in practitioner
+        [identifier] = practitioner["identifier"]
+        assert identifier["system"] == ACCOUNT and "@" not in identifier["value"]
+    assert "1234567893" not in json.dumps(data) and "north.example" not in json.dumps(data)
+
+
+def test_the_region_carries_its_snomed_ct_code_beside_ours(registry: World, tmp_path: Path) -> None:
+    data = _export(registry, tmp_path, deidentified=False)
+    for procedure in _entries(data, "Procedure").values():
+        region = procedure["bodySite"][0]["coding"]
+        assert {"system": "http://snomed.info/sct", "code": "122496007"} in [
+            {"system": c["system"], "code": c["code"]} for c in region
+        ]

@@ -1,18 +1,26 @@
-"""Standard codes beside ours, from the sourced mapping table: a Procedure carries each SNOMED CT or
-CPT code whose whole meaning fits the surgery (none when several would), and a response names the
-patient as its source (and author when they entered it themselves)."""
+"""Standard codes beside ours, from the sourced mapping tables: a Procedure carries each SNOMED CT or
+CPT code whose whole meaning fits the surgery (none when several would) and its region's SNOMED CT
+body structure, a pain score the SNOMED CT site of its pain; a Practitioner carries the account and
+NPI; a response names the patient as its source and whoever entered it as its author."""
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+import pytest
 from tests.support.bundles import odi, surgery
 
+from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outside_codes import outside_codes, standard_procedure_codes
+from spinetrack.domain.vocabulary import vocabulary
+from spinetrack.interop.fhir.body_sites import body_site_codes
+from spinetrack.interop.fhir.codes import US_NPI
+from spinetrack.interop.fhir.ids import practitioner_id
 from spinetrack.interop.fhir.observation import to_observation
+from spinetrack.interop.fhir.practitioner import ACCOUNT, checked_npi, to_practitioner
 from spinetrack.interop.fhir.procedure import to_procedure
 from spinetrack.interop.fhir.questionnaire import to_questionnaire
 from spinetrack.interop.fhir.questionnaire_response import to_response
-from spinetrack.interop.records import ResponseRecord, ScoreRecord
+from spinetrack.interop.records import PractitionerRecord, ResponseRecord, ScoreRecord
 
 CPT = "http://www.ama-assn.org/go/cpt"
 SNOMED = "http://snomed.info/sct"
@@ -88,3 +96,50 @@ def test_a_pain_score_says_where_it_hurts_in_its_body_site() -> None:
     observation = to_observation(record)
     assert observation is not None and observation.bodySite is not None
     assert observation.bodySite.text == "Leg"
+    assert [(c.system, c.code) for c in observation.bodySite.coding or []] == [(SNOMED, "61685007")]
+
+
+def test_body_site_codes_are_sourced_and_say_what_is_left_uncoded() -> None:
+    table = body_site_codes()
+    assert table.sources
+    assert set(table.regions) == set(vocabulary().regions)
+    assert set(table.pain_sites) == {"nrs_back", "nrs_leg", "nrs_neck", "nrs_arm"}
+    assert {"approach", "spinal_level"} <= set(table.not_coded)
+    sources = " ".join(str(s) for s in table.sources)
+    for concept in [*table.regions.values(), *table.pain_sites.values()]:
+        assert concept.code in sources  # each code is named by a source
+
+
+def test_a_procedure_codes_its_region_in_snomed_ct_but_not_its_approach() -> None:
+    procedure = to_procedure(surgery(), today=date(2026, 1, 1))
+    region, *levels = procedure.bodySite or []
+    assert (SNOMED, "122496007") in [(c.system, c.code) for c in region.coding or []]
+    assert all(c.system != SNOMED for level in levels for c in level.coding or [])
+    approach = [e for e in procedure.extension or [] if e.url.endswith("surgical-approach")]
+    assert approach[0].valueCoding is not None and approach[0].valueCoding.system != SNOMED
+
+
+def test_an_npi_must_pass_its_check_digit() -> None:
+    assert checked_npi(" 1234567893 ") == "1234567893"
+    for wrong in ("1234567890", "123456789", "12345678AB"):
+        with pytest.raises(InvalidInput):
+            checked_npi(wrong)
+
+
+def test_a_practitioner_carries_the_account_and_npi_unless_deidentified() -> None:
+    record = PractitionerRecord("Dr.Okafor@north.example", "Daniel Okafor", "1234567893")
+    shown = to_practitioner(record)
+    assert [(i.system, i.value) for i in shown.identifier or []] == [
+        (US_NPI, "1234567893"),
+        (ACCOUNT, "Dr.Okafor@north.example"),
+    ]
+    assert shown.id == practitioner_id("dr.okafor@north.example")
+    hidden = to_practitioner(record, deidentified=True)
+    assert hidden.name is None and [i.system for i in hidden.identifier or []] == [ACCOUNT]
+
+
+def test_a_response_typed_in_by_staff_names_them_as_author() -> None:
+    typed = to_response(replace(odi(), source="clinic", entered_by="staff@north.example"))
+    assert typed.author is not None
+    assert typed.author.reference == f"Practitioner/{practitioner_id('staff@north.example')}"
+    assert typed.source is not None and typed.source.reference == typed.subject.reference

@@ -1,17 +1,25 @@
-"""`spinetrack fhir ...`: a clinic's FHIR import settings — the identifier systems its MRNs arrive in
-from outside systems, and mappings of outside Questionnaires onto our instruments."""
+"""`spinetrack fhir ...`: a clinic's FHIR settings — the identifier systems its MRNs arrive in from
+outside systems, mappings of outside Questionnaires and hospital-local Observation codes onto our
+instruments and pre-operative fields, its members' NPIs — and the removal of expired Bulk Data
+export jobs."""
 
 import typer
 
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.config import get_settings
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.operations.database import open_database
+from spinetrack.services.registry_io.bulk_export import FOLDER, purge_expired
 from spinetrack.services.registry_io.fhir_settings import (
     add_mrn_system,
+    map_observation,
     map_questionnaire,
+    mappings,
     mrn_systems,
     remove_mrn_system,
+    remove_observation_map,
+    set_npi,
 )
 
 fhir_app = typer.Typer(help="FHIR import settings of a clinic.", no_args_is_help=True)
@@ -109,6 +117,112 @@ def map_outside_questionnaire(
     finally:
         database.close()
     typer.echo(f"{canonical} is read as {instrument}")
+
+
+def _coded(value: str) -> tuple[str, str]:
+    system, bar, code = value.rpartition("|")
+    if not bar or not system or not code:
+        raise fail(f"{value!r}: expected SYSTEM|CODE, e.g. urn:oid:1.2.3.4|PAIN-LEG")
+    return system, code
+
+
+@fhir_app.command("map-observation")
+@explains_errors
+def map_local_observation(
+    coded: str = typer.Argument(..., help="The hospital's code as SYSTEM|CODE"),
+    clinic: str = typer.Option(..., "--clinic", help="Clinic slug"),
+    to: str = typer.Option(
+        ..., "--to", help="nrs_back, nrs_leg, nrs_neck, nrs_arm, bmi, smoker, phq9 or gad7"
+    ),
+) -> None:
+    """Read Observations with a hospital-local code as one of our pain scores or pre-operative
+    values."""
+    system, code = _coded(coded)
+    database = open_database()
+    try:
+        database.upgrade()
+        map_observation(
+            sessions=database.sessions,
+            actor=CLI,
+            clinic_id=clinic_id_of(database.sessions, clinic),
+            system=system,
+            code=code,
+            target=to,
+        )
+    finally:
+        database.close()
+    typer.echo(f"{system}|{code} is read as {to}")
+
+
+@fhir_app.command("unmap-observation")
+@explains_errors
+def unmap_local_observation(
+    coded: str = typer.Argument(..., help="SYSTEM|CODE"),
+    clinic: str = typer.Option(..., "--clinic", help="Clinic slug"),
+) -> None:
+    system, code = _coded(coded)
+    database = open_database()
+    try:
+        database.upgrade()
+        removed = remove_observation_map(
+            sessions=database.sessions,
+            actor=CLI,
+            clinic_id=clinic_id_of(database.sessions, clinic),
+            system=system,
+            code=code,
+        )
+    finally:
+        database.close()
+    if not removed:
+        raise fail(f"{coded} was not mapped")
+    typer.echo(f"removed {coded}")
+
+
+@fhir_app.command("mappings")
+@explains_errors
+def list_mappings(clinic: str = typer.Option(..., "--clinic", help="Clinic slug")) -> None:
+    """The clinic's Questionnaire and Observation code mappings."""
+    database = open_database()
+    try:
+        database.upgrade()
+        for line in mappings(
+            sessions=database.sessions, actor=CLI, clinic_id=clinic_id_of(database.sessions, clinic)
+        ):
+            typer.echo(line)
+    finally:
+        database.close()
+
+
+@fhir_app.command("set-npi")
+@explains_errors
+def set_member_npi(
+    email: str = typer.Argument(..., help="The member's account e-mail"),
+    npi: str = typer.Argument(..., help="Ten-digit NPI, or 'none' to forget it"),
+    clinic: str = typer.Option(..., "--clinic", help="Clinic slug"),
+) -> None:
+    """Record a member's NPI: their exported Practitioner carries it and incoming Practitioners
+    with it are matched to them."""
+    database = open_database()
+    try:
+        database.upgrade()
+        set_npi(
+            sessions=database.sessions,
+            actor=CLI,
+            clinic_id=clinic_id_of(database.sessions, clinic),
+            email=email,
+            npi=None if npi.lower() == "none" else npi,
+        )
+    finally:
+        database.close()
+    typer.echo(f"{email}: NPI {npi}")
+
+
+@fhir_app.command("purge-exports")
+@explains_errors
+def purge_exports() -> None:
+    """Remove expired Bulk Data export jobs and their files (also done at every kick-off)."""
+    removed = purge_expired(get_settings().var_dir / FOLDER)
+    typer.echo(f"removed {len(removed)} expired export job(s)")
 
 
 def register(app: typer.Typer) -> None:

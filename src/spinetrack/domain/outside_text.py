@@ -98,6 +98,11 @@ def pain_site_label(instrument: str) -> str | None:
     return text_reading().pain_site_labels.get(instrument)
 
 
+def pain_site_labels() -> dict[str, str]:
+    """NRS instrument -> the body-site words its pain is exported with."""
+    return dict(text_reading().pain_site_labels)
+
+
 def pain_site_of_region(region: str | None) -> str:
     return text_reading().pain_site_by_region.get(region or "", "nrs_back")
 

@@ -12,6 +12,7 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.interop.records import (
     AssessmentRecord,
     ComplicationRecord,
+    PractitionerRecord,
     Registry,
     RegistryPatient,
     ResponseRecord,
@@ -92,8 +93,16 @@ def _complication(p: Pseudonymizer, record: ComplicationRecord) -> ComplicationR
 
 def _response(p: Pseudonymizer, record: ResponseRecord) -> ResponseRecord:
     return replace(
-        record, mrn=p.patient(record.mrn), completed_at=record.completed_at + p.shift(record.mrn)
+        record,
+        mrn=p.patient(record.mrn),
+        completed_at=record.completed_at + p.shift(record.mrn),
+        entered_by=p.pseudonym("surgeon", record.entered_by) if record.entered_by else None,
     )
+
+
+def _practitioner(p: Pseudonymizer, record: PractitionerRecord) -> PractitionerRecord:
+    """Under the same pseudonym as on the surgeries they performed; no name, no NPI."""
+    return PractitionerRecord(account=p.pseudonym("surgeon", record.account))
 
 
 def _status(p: Pseudonymizer, record: StatusRecord) -> StatusRecord:
@@ -125,5 +134,8 @@ def deidentify(registry: Registry, *, secret_key: str | None, clinic_id: int) ->
         ),
         statuses=tuple(sorted((_status(p, r) for r in registry.statuses), key=lambda r: r.mrn)),
         assessments=tuple(_assessment(p, r) for r in registry.assessments),
+        practitioners=tuple(
+            sorted((_practitioner(p, r) for r in registry.practitioners), key=lambda r: r.account)
+        ),
         deidentified=True,
     )

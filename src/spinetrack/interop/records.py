@@ -79,6 +79,21 @@ class ResponseRecord:
     instrument_version: str = ""
     source: str = "import"
     score: ScoreRecord | None = None
+    entered_by: str | None = None
+    """The account (e-mail; a pseudonym when de-identified) that typed the answers in, the
+    response's author; None when the patient submitted them or nobody recorded who did."""
+
+
+@dataclass(frozen=True)
+class PractitionerRecord:
+    """A clinic account that operated or entered answers, as the export names it."""
+
+    account: str
+    """The account's e-mail (the clinic's own identifier of its user); a pseudonym when
+    de-identified."""
+    name: str | None = None
+    npi: str | None = None
+    """US National Provider Identifier, where the clinic recorded one."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,8 @@ class Registry:
     responses: tuple[ResponseRecord, ...] = ()
     statuses: tuple[StatusRecord, ...] = ()
     assessments: tuple[AssessmentRecord, ...] = ()
+    practitioners: tuple[PractitionerRecord, ...] = ()
+    """Every account a surgery or a response of the export names (its surgeon or who entered it)."""
     deidentified: bool = False
     instruments: tuple[str, ...] = field(default=())
     """Instruments whose definitions travel with the export (as FHIR Questionnaires)."""

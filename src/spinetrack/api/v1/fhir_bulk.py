@@ -1,10 +1,13 @@
 """FHIR Bulk Data export under /api/v1/fhir (the Bulk Data Access IG's asynchronous pattern):
 `GET $export` or `GET Patient/$export` is the kick-off (202 with Content-Location), that location
-answers the status (200 with the manifest once complete; DELETE removes the job), and each file is
-downloaded as NDJSON with the same bearer token. The export itself is done during the kick-off (see
+answers the status (200 with the manifest once complete, and an Expires header; DELETE removes the
+job), and each file is downloaded as NDJSON with the same bearer token. An expired job answers 404
+like a deleted one. The export itself is done during the kick-off (see
 services/registry_io/bulk_export), so the first status request already finds it complete.
 Also the SMART configuration document, which says honestly that no SMART authorization is offered."""
 
+from datetime import timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +18,14 @@ from starlette.concurrency import run_in_threadpool
 from spinetrack.api.deps import ClinicScope, CurrentActor, SessionsDep
 from spinetrack.api.v1.fhir import FHIR_ERRORS, FhirResponse, _outcome
 from spinetrack.config import get_settings
-from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.registry_io.bulk_export import (
+    FOLDER,
     ExportRequest,
     Level,
     check_types,
     delete_export,
+    expires_at,
     export_file,
     export_status,
     start_export,
@@ -34,7 +39,7 @@ ACCEPTED = frozenset({"application/fhir+json", "application/json", "*/*"})
 
 
 def _folder() -> Path:
-    return get_settings().var_dir / "bulk_export"
+    return get_settings().var_dir / FOLDER
 
 
 def _refusal(request: Request) -> str | None:
@@ -73,9 +78,18 @@ async def _kick_off(
         clinic_id=clinic,
         request=ExportRequest(level, str(request.url), types),
         folder=_folder(),
+        keep=timedelta(hours=get_settings().bulk_export_hours),
     )
     status = request.url_for("fhir_export_status", job_id=job)
     return Response(status_code=202, headers={"Content-Location": str(status)})
+
+
+def _gone(exc: NotFound) -> Response:
+    """A job or file that never was, was deleted, expired or is another clinic's: 404 with an
+    OperationOutcome, as the IG asks after a delete (the four are not told apart)."""
+    return _outcome(
+        404, "not-found", f"{exc.what} {exc.key} not found (unknown, deleted or expired)"
+    )
 
 
 KICK_OFF: dict[int | str, dict[str, Any]] = {
@@ -117,7 +131,10 @@ async def export_patients(
     response_class=JSONResponse,
 )
 def export_job_status(job_id: str, request: Request, actor: CurrentActor) -> Response:
-    manifest = export_status(actor=actor, folder=_folder(), job=job_id)
+    try:
+        manifest = export_status(actor=actor, folder=_folder(), job=job_id)
+    except NotFound as exc:
+        return _gone(exc)
     output = [
         {
             "type": o["type"],
@@ -133,7 +150,8 @@ def export_job_status(job_id: str, request: Request, actor: CurrentActor) -> Res
         "output": output,
         "error": [],
     }
-    return JSONResponse(body)
+    expires = format_datetime(expires_at(manifest), usegmt=True)
+    return JSONResponse(body, headers={"Expires": expires})
 
 
 @router.delete(
@@ -143,7 +161,10 @@ def export_job_status(job_id: str, request: Request, actor: CurrentActor) -> Res
     response_class=Response,
 )
 def export_job_delete(job_id: str, actor: CurrentActor, sessions: SessionsDep) -> Response:
-    delete_export(sessions=sessions, actor=actor, folder=_folder(), job=job_id)
+    try:
+        delete_export(sessions=sessions, actor=actor, folder=_folder(), job=job_id)
+    except NotFound as exc:
+        return _gone(exc)
     return Response(status_code=202)
 
 
@@ -154,7 +175,10 @@ def export_job_delete(job_id: str, actor: CurrentActor, sessions: SessionsDep) -
     response_class=FileResponse,
 )
 def export_job_file(job_id: str, name: str, actor: CurrentActor, sessions: SessionsDep) -> Response:
-    path = export_file(sessions=sessions, actor=actor, folder=_folder(), job=job_id, name=name)
+    try:
+        path = export_file(sessions=sessions, actor=actor, folder=_folder(), job=job_id, name=name)
+    except NotFound as exc:
+        return _gone(exc)
     return FileResponse(path, media_type=NDJSON)
 
 

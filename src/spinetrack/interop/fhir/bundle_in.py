@@ -7,6 +7,7 @@ conditions outside its scope) is *skipped* with the reason. Nothing in a Bundle 
 import json
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
@@ -17,6 +18,7 @@ from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
@@ -61,6 +63,13 @@ from spinetrack.interop.fhir.outside_procedure import (
     spine_order,
 )
 from spinetrack.interop.fhir.patient import from_patient, mrn_of, mrn_systems
+from spinetrack.interop.fhir.practitioner import ACCOUNT, matched_account, unmatched_reason
+from spinetrack.interop.fhir.preop_observation import (
+    preop_field,
+    preop_fields,
+    preop_values,
+    with_loinc,
+)
 from spinetrack.interop.fhir.procedure import from_procedure, performed_on, revised_reference
 from spinetrack.interop.fhir.psps2 import OUTCOME_FLAG
 from spinetrack.interop.fhir.questionnaire_response import from_response
@@ -83,6 +92,7 @@ READ = (
     "QuestionnaireResponse",
     "Questionnaire",
     "Observation",
+    "Practitioner",
 )
 """Resource types parsed; every other type is skipped by name, unparsed."""
 DUE_TO = "http://hl7.org/fhir/StructureDefinition/condition-dueTo"
@@ -112,6 +122,20 @@ class ImportSettings:
     known_mrns: frozenset[str] = frozenset()
     """MRNs the clinic already holds: a patient carrying several configured identifiers is
     matched by the one already known (a legacy system's MRN) before any other."""
+    observations: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(system, code) of a hospital-local Observation code -> what the clinic says it is: one of
+    our NRS instruments or a field of the pre-operative record."""
+    accounts: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(identifier system, value) -> e-mail of the clinic's surgeon's account it names: the
+    account identifier itself (lower case) and the NPI where one is recorded."""
+
+
+@dataclass(frozen=True)
+class PreopFields:
+    """Fields of one patient's pre-operative record found in a Bundle (the others untouched)."""
+
+    mrn: str
+    values: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -137,6 +161,11 @@ class ReadBundle:
     surgeries: list[Located[SurgeryRecord]] = field(default_factory=list)
     complications: list[Located[ComplicationRecord]] = field(default_factory=list)
     responses: list[Located[ResponseRecord]] = field(default_factory=list)
+    preops: list[Located[PreopFields]] = field(default_factory=list)
+    """Pre-operative record fields read from Observations, one per patient (latest value wins)."""
+    practitioners: list[Located[str]] = field(default_factory=list)
+    """Practitioners matched to an account of the clinic (its e-mail): nothing is stored for
+    them, but a Procedure they performed is recorded with them as its surgeon."""
     rejected: list[Note] = field(default_factory=list)
     skipped: list[Note] = field(default_factory=list)
 
@@ -193,6 +222,9 @@ class _Reader:
         self.alias: dict[str, str] = {}
         """Any configured identifier value of a Bundle patient -> the MRN it is stored under."""
         """ServiceRequests (skipped): where a planned Procedure's booked date may be found."""
+        self.preops: dict[str, _Preop] = {}
+        self.accounts: dict[str, str] = {}
+        """Label of each matched Practitioner of the Bundle -> the account it is."""
         self.regions: dict[str, str] = {}
         """MRN -> region of the patient's latest surgery in the Bundle (for unsited pain)."""
 
@@ -271,6 +303,36 @@ def _patients(reader: _Reader) -> None:
         seen[record.mrn] = item.label
         reader.bundle_mrns.add(record.mrn)
         reader.out.patients.append(Located(item.entry, item.label, record))
+
+
+def _practitioners(reader: _Reader) -> None:
+    """Each Practitioner is matched to a surgeon's account of the clinic by an identifier (NPI or
+    account), or skipped with why; none is ever created from a Bundle."""
+    for item, practitioner in reader.each(Practitioner):
+        account = matched_account(practitioner, reader.settings.accounts)
+        if account is None:
+            reader.skip(item, "identifier", unmatched_reason(practitioner))
+            continue
+        reader.accounts[item.label] = account
+        reader.out.practitioners.append(Located(item.entry, item.label, account))
+
+
+def _performer(reader: _Reader, procedure: Procedure) -> str | None:
+    """The account of the first performer a Procedure names that is matched here: a Practitioner
+    of the Bundle, or an identifier on the reference itself."""
+    for performer in procedure.performer or []:
+        actor = performer.actor
+        target = reader.index.get(str(actor.reference or "")) if actor else None
+        if target is not None and target.label in reader.accounts:
+            return reader.accounts[target.label]
+        identifier = actor.identifier if actor else None
+        if identifier is not None and identifier.value:
+            value = str(identifier.value).strip()
+            system = str(identifier.system or "")
+            key = (system, value.lower() if system == ACCOUNT else value)
+            if key in reader.settings.accounts:
+                return reader.settings.accounts[key]
+    return None
 
 
 def _not_read(kind: str) -> str:
@@ -362,9 +424,12 @@ def _read_procedure(
             ", ".join(f"{code} ({m.meaning})" for code, m in addons),
         )
     ref = SurgeryRef(mrn, day, 0)
-    return (
+    record = (
         from_procedure(procedure, ref) if ours else from_outside_procedure(procedure, ref, mapped)
     )
+    if record.surgeon is None:
+        record = replace(record, surgeon=_performer(reader, procedure))
+    return record
 
 
 def _absorb(
@@ -693,34 +758,110 @@ def _responses(reader: _Reader) -> None:
             reader.out.responses.append(Located(item.entry, item.label, record))
 
 
+def _mapped(reader: _Reader, observation: Observation) -> str | None:
+    """What the clinic mapped one of the Observation's codes to, if it did."""
+    for coding in (observation.code.coding if observation.code else None) or []:
+        key = (str(coding.system or ""), str(coding.code or ""))
+        if key in reader.settings.observations:
+            return reader.settings.observations[key]
+    return None
+
+
+@dataclass
+class _Preop:
+    """One patient's pre-operative values: field -> (moment, value, where it came from)."""
+
+    mrn: str
+    found: dict[str, tuple[str, Any, _Parsed]] = field(default_factory=dict)
+
+
+def _preop(reader: _Reader, item: _Parsed, observation: Observation, mapped: str | None) -> None:
+    """Read a pre-operative Observation (BMI, smoking, PHQ-9, GAD-7) into the patient's record."""
+    if observation.status not in STORED_OBSERVATION_STATUSES:
+        reader.skip(item, "status", f"a {observation.status} value is not a final result")
+        return
+    data = observation.model_dump(mode="json")
+    if mapped is not None and preop_field(data) is None:
+        data = with_loinc(data, mapped)
+    values, notes = preop_values([data])
+    if notes or not values:
+        reader.skip(item, "value", notes[0].partition(": ")[2] if notes else "no value")
+        return
+    try:
+        mrn = reader.patient_mrn(observation.subject)
+    except InvalidInput as exc:
+        reader.skip(item, exc.field, exc.reason)
+        return
+    if mrn not in reader.bundle_mrns and mrn not in reader.settings.known_mrns:
+        reader.skip(item, "subject", f"no patient with MRN {mrn!r} here or in the Bundle")
+        return
+    when = str(data.get("effectiveDateTime") or "")
+    record = reader.preops.setdefault(mrn, _Preop(mrn))
+    for name, value in values.items():
+        earlier = record.found.get(name)
+        if earlier is not None and earlier[0] > when:
+            reader.skip(item, "effectiveDateTime", f"an earlier {name} than {earlier[2].label}")
+            continue
+        if earlier is not None:
+            reader.skip(earlier[2], "effectiveDateTime", f"an earlier {name} than {item.label}")
+        record.found[name] = (when, value, item)
+
+
+def _pain(
+    reader: _Reader,
+    item: _Parsed,
+    observation: Observation,
+    mapped: str | None,
+    seen: set[tuple[str, str, datetime]],
+) -> None:
+    """An outside pain score as the NRS response of its site (or the instrument mapped)."""
+    if observation.status not in STORED_OBSERVATION_STATUSES:
+        reader.skip(item, "status", f"a {observation.status} score is not a final result")
+        return
+    try:
+        mrn = reader.patient_mrn(observation.subject)
+        record = from_pain_observation(observation, mrn, reader.regions.get(mrn), mapped)
+    except InvalidInput as exc:
+        reader.skip(item, exc.field, exc.reason)
+        return
+    if mrn not in reader.bundle_mrns and mrn not in reader.settings.known_mrns:
+        reader.skip(item, "subject", f"no patient with MRN {mrn!r} here or in the Bundle")
+        return
+    key = (record.mrn, record.instrument, record.completed_at)
+    if key in seen:
+        reader.skip(item, "code", "a second pain score for the same site at the same moment")
+        return
+    seen.add(key)
+    reader.out.responses.append(Located(item.entry, item.label, record))
+
+
 def _observations(reader: _Reader) -> None:
-    """Outside pain scores as NRS responses; every other Observation is skipped with why."""
+    """Outside pain scores as NRS responses, pre-operative values (by LOINC code, or a code the
+    clinic mapped) into the pre-operative record; every other Observation is skipped with why."""
     seen: set[tuple[str, str, datetime]] = set()
     for item, observation in reader.each(Observation):
         if is_ours(observation) or is_score_total(observation):
             reader.skip(item, "code", DERIVED["Observation"])
             continue
-        if not is_pain_score(observation):
-            reader.skip(item, "code", "not an outcome score this registry imports")
+        mapped = _mapped(reader, observation)
+        field_ = mapped if mapped in preop_fields() else None
+        if field_ is not None or preop_field(observation.model_dump(mode="json")) is not None:
+            _preop(reader, item, observation, field_)
+        elif mapped is not None or is_pain_score(observation):
+            _pain(reader, item, observation, mapped, seen)
+        else:
+            reader.skip(item, "code", "not an outcome score or pre-operative value read here")
+    _preop_records(reader)
+
+
+def _preop_records(reader: _Reader) -> None:
+    """One set of pre-operative fields per patient, located at its latest Observation."""
+    for patient in reader.preops.values():
+        if not patient.found:
             continue
-        if observation.status not in STORED_OBSERVATION_STATUSES:
-            reader.skip(item, "status", f"a {observation.status} score is not a final result")
-            continue
-        try:
-            mrn = reader.patient_mrn(observation.subject)
-            record = from_pain_observation(observation, mrn, reader.regions.get(mrn))
-        except InvalidInput as exc:
-            reader.skip(item, exc.field, exc.reason)
-            continue
-        if mrn not in reader.bundle_mrns and mrn not in reader.settings.known_mrns:
-            reader.skip(item, "subject", f"no patient with MRN {mrn!r} here or in the Bundle")
-            continue
-        key = (record.mrn, record.instrument, record.completed_at)
-        if key in seen:
-            reader.skip(item, "code", "a second pain score for the same site at the same moment")
-            continue
-        seen.add(key)
-        reader.out.responses.append(Located(item.entry, item.label, record))
+        last = max((item for _, _, item in patient.found.values()), key=lambda i: i.entry)
+        values = {name: value for name, (_, value, _) in patient.found.items()}
+        reader.out.preops.append(Located(last.entry, last.label, PreopFields(patient.mrn, values)))
 
 
 def _derived(reader: _Reader) -> None:
@@ -743,6 +884,7 @@ def read_bundle(data: dict[str, Any], *, settings: ImportSettings) -> ReadBundle
             continue
         reader.parse(position, entry)
     _patients(reader)
+    _practitioners(reader)
     surgeries = _surgeries(reader)
     _conditions(reader, surgeries)
     _adverse_events(reader, surgeries)

@@ -14,6 +14,7 @@ from spinetrack.interop.fhir.complication import to_complication
 from spinetrack.interop.fhir.ids import complication_id
 from spinetrack.interop.fhir.observation import to_observation
 from spinetrack.interop.fhir.patient import to_patient
+from spinetrack.interop.fhir.practitioner import to_practitioner
 from spinetrack.interop.fhir.procedure import to_procedure
 from spinetrack.interop.fhir.psps2 import to_psps2
 from spinetrack.interop.fhir.questionnaire import to_questionnaire
@@ -64,8 +65,12 @@ def _patient_resources(registry: Registry, today: date) -> dict[str, list[Resour
 
 
 def registry_resources(registry: Registry, *, today: date) -> list[Resource]:
-    """Every resource of the registry in a stable order: Questionnaires, then patient by patient."""
+    """Every resource of the registry in a stable order: Questionnaires, the Practitioners the
+    surgeries and responses name, then patient by patient."""
     resources: list[Resource] = [to_questionnaire(i) for i in registry.instruments]
+    resources += [
+        to_practitioner(p, deidentified=registry.deidentified) for p in registry.practitioners
+    ]
     children = _patient_resources(registry, today)
     for patient in registry.patients:
         resources.append(

@@ -14,6 +14,8 @@ CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 RISK_PROBABILITY = "http://terminology.hl7.org/CodeSystem/risk-probability"
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+US_NPI = "http://hl7.org/fhir/sid/us-npi"
+"""The NPI identifier system (FHIR R4 identifier registry; US Core Practitioner profile)."""
 
 
 def code_system(name: str) -> str:

@@ -27,6 +27,11 @@ def patient_id(mrn: str) -> str:
     return _id("Patient", mrn)
 
 
+def practitioner_id(account: str) -> str:
+    """By the account's e-mail (lower case: the same person however it was typed)."""
+    return _id("Practitioner", account.lower())
+
+
 def procedure_id(ref: SurgeryRef) -> str:
     return _id("Procedure", ref.mrn, ref.performed_on.isoformat(), str(ref.ordinal))
 

@@ -11,6 +11,7 @@ from fhir.resources.R4B.quantity import Quantity
 
 from spinetrack.domain.instruments import get_instrument
 from spinetrack.domain.outside_text import pain_site_label
+from spinetrack.interop.fhir.body_sites import pain_site_coding
 from spinetrack.interop.fhir.codes import (
     LOINC,
     LOINC_SCORES,
@@ -64,7 +65,7 @@ def to_observation(record: ResponseRecord) -> Observation | None:
             )
         ],
         code=_code(record.instrument),
-        bodySite=CodeableConcept(text=site)
+        bodySite=CodeableConcept(coding=pain_site_coding(record.instrument) or None, text=site)
         if (site := pain_site_label(record.instrument))
         else None,
         subject=reference("Patient", patient_id(record.mrn)),

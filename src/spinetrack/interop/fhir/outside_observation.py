@@ -77,10 +77,16 @@ def site_words(observation: Observation) -> str:
 
 
 def from_pain_observation(
-    observation: Observation, mrn: str, operated_region: str | None
+    observation: Observation,
+    mrn: str,
+    operated_region: str | None,
+    instrument: str | None = None,
 ) -> ResponseRecord:
-    """The NRS response of one outside pain score (status already checked)."""
-    instrument = pain_site(site_words(observation)) or pain_site_of_region(operated_region)
+    """The NRS response of one outside pain score (status already checked); `instrument` when the
+    clinic mapped the Observation's local code to one, else read from where it hurts."""
+    instrument = (
+        instrument or pain_site(site_words(observation)) or pain_site_of_region(operated_region)
+    )
     value = _value(observation)
     return ResponseRecord(
         mrn=mrn,

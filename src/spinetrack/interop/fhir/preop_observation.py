@@ -3,8 +3,9 @@ PHQ-9 and GAD-7 totals, by the LOINC codes of knowledge/interop/preop_codes.yaml
 a value of the wrong kind, is reported back and never guessed; the values found are then checked
 by the domain like any other entry of the record.
 
-Wiring these into the FHIR bundle import (which today refuses Observations) is left to the
-import's owners; this module is the part that knows the codes."""
+The FHIR bundle import (bundle_in) reads each such Observation with `preop_values`; a clinic may
+map a hospital-local code onto one of these fields, and `with_loinc` then adds the LOINC coding
+the field is known by, so one reading serves both."""
 
 from functools import cache
 from typing import Any
@@ -81,3 +82,29 @@ def preop_values(observations: list[dict[str, Any]]) -> tuple[dict[str, Any], li
         if field not in found or when >= found[field][0]:
             found[field] = (when, value)
     return {k: v for k, (_, v) in found.items()}, notes
+
+
+def preop_fields() -> frozenset[str]:
+    """The fields of the pre-operative record an Observation can fill."""
+    return frozenset(preop_codes().loinc.values())
+
+
+def preop_field(resource: dict[str, Any]) -> str | None:
+    """The field an Observation (JSON) fills by its LOINC code, or None."""
+    codes = preop_codes().loinc
+    return next(
+        (
+            codes[c["code"]]
+            for c in _codings(resource.get("code"))
+            if c.get("system") == LOINC_SYSTEM and c.get("code") in codes
+        ),
+        None,
+    )
+
+
+def with_loinc(resource: dict[str, Any], field: str) -> dict[str, Any]:
+    """The Observation with the LOINC coding of `field` added (a clinic's mapped local code)."""
+    loinc = next(code for code, name in preop_codes().loinc.items() if name == field)
+    concept = dict(resource.get("code") or {})
+    concept["coding"] = [*_codings(concept), {"system": LOINC_SYSTEM, "code": loinc}]
+    return {**resource, "code": concept}

@@ -14,8 +14,8 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outside_codes import standard_procedure_codes
 from spinetrack.domain.registry.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
+from spinetrack.interop.fhir.body_sites import region_coding
 from spinetrack.interop.fhir.codes import (
-    BASE,
     STORED_PROCEDURE_STATUSES,
     check_code,
     code_system,
@@ -30,7 +30,8 @@ from spinetrack.interop.fhir.elements import (
     ours,
     reference,
 )
-from spinetrack.interop.fhir.ids import patient_id, procedure_id
+from spinetrack.interop.fhir.ids import patient_id, practitioner_id, procedure_id
+from spinetrack.interop.fhir.practitioner import ACCOUNT
 from spinetrack.interop.records import SurgeryRecord, SurgeryRef
 
 APPROACH = extension("surgical-approach")
@@ -38,8 +39,6 @@ INSTRUMENTED = extension("instrumented")
 REVISION_OF = extension("revision-of")
 PLANNED_FOR = extension("planned-for")
 """The date a planned surgery is booked for: a Procedure in preparation has no performed date."""
-ACCOUNT = f"{BASE}/account"
-"""Identifier system of spinetrack accounts (their e-mail), naming the surgeon who operated."""
 
 
 def _code(record: SurgeryRecord) -> CodeableConcept:
@@ -52,7 +51,10 @@ def _code(record: SurgeryRecord) -> CodeableConcept:
 
 
 def _body_sites(record: SurgeryRecord) -> list[CodeableConcept]:
-    sites = [ours("spinal-region", record.region, record.region)]
+    """The region (ours, and SNOMED CT where confirmed) and each level (ours only)."""
+    region = ours("spinal-region", record.region, record.region)
+    region.coding = [*(region.coding or []), *region_coding(record.region)]
+    sites = [region]
     sites += [ours("spinal-level", level, level) for level in record.levels]
     return sites
 
@@ -86,6 +88,7 @@ def to_procedure(
         performer = [
             ProcedurePerformer(
                 actor=Reference(
+                    reference=f"Practitioner/{practitioner_id(record.surgeon)}",
                     type="Practitioner",
                     identifier=Identifier(system=ACCOUNT, value=record.surgeon),
                     display=record.surgeon_name,

@@ -9,6 +9,7 @@ from fhir.resources.R4B.questionnaireresponse import (
     QuestionnaireResponseItem,
     QuestionnaireResponseItemAnswer,
 )
+from fhir.resources.R4B.reference import Reference
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments import get_instrument
@@ -19,7 +20,7 @@ from spinetrack.interop.fhir.codes import (
     questionnaire_url,
 )
 from spinetrack.interop.fhir.elements import as_moment, reference
-from spinetrack.interop.fhir.ids import patient_id, response_id
+from spinetrack.interop.fhir.ids import patient_id, practitioner_id, response_id
 from spinetrack.interop.fhir.questionnaire import ANSWER_LEVEL, score_link_id
 from spinetrack.interop.records import Answer, ResponseRecord
 
@@ -32,6 +33,17 @@ def _answer(value: int, label: str | None) -> QuestionnaireResponseItemAnswer:
             display=f"{value}: {label}" if label else str(value),
         )
     )
+
+
+def _author(record: ResponseRecord) -> Reference | None:
+    """Who put the answers in: the account that typed them (a paper form entered by staff), the
+    patient for answers they submitted by a link; unknown (None) for imported ones. The patient
+    is the source (who answered) in every case."""
+    if record.entered_by:
+        return reference("Practitioner", practitioner_id(record.entered_by))
+    if record.source == "patient_link":
+        return reference("Patient", patient_id(record.mrn))
+    return None
 
 
 def to_response(record: ResponseRecord) -> QuestionnaireResponse:
@@ -56,11 +68,8 @@ def to_response(record: ResponseRecord) -> QuestionnaireResponse:
         status="completed",
         subject=reference("Patient", patient_id(record.mrn)),
         authored=record.completed_at,
-        # The patient answered (source) in every case; entered it themselves only by a link.
         source=reference("Patient", patient_id(record.mrn)),
-        author=reference("Patient", patient_id(record.mrn))
-        if record.source == "patient_link"
-        else None,
+        author=_author(record),
         item=items or None,
     )
 

@@ -137,7 +137,9 @@ def record_response(
         if completed_at > datetime.now(UTC) + CLOCK_SKEW:
             raise InvalidInput("completed_at", "a questionnaire cannot be completed in the future")
         row = checked_row(response)
-        response_id = repo.insert_response({"patient_id": patient_id, **row})
+        response_id = repo.insert_response(
+            {"patient_id": patient_id, **row, "entered_by_id": actor.user_id}
+        )
         if key is not None:
             keys.record(key, digest, response_id)
         refresh_outcome(repo, patient_id, clinic_today(work.uow, clinic_id))

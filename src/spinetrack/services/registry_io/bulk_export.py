@@ -5,7 +5,12 @@ the work is done at kick-off: a clinic's registry is written as one NDJSON file 
 in a job folder (0700, files 0600) with a manifest naming the clinic, who asked, when and what.
 The status request then finds the job complete. Every job and every download belongs to the clinic
 that asked: another clinic's job is 'not found'. Kick-off and each download are audited; the
-kick-off names the patients exported."""
+kick-off names the patients exported.
+
+A job expires a configured time after its kick-off (`bulk_export_hours`, the manifest's
+`expires`): from then on its status and files are 'not found', as after a DELETE (the IG's answer
+for a job that is gone), and its folder is removed when next touched, at every kick-off, or by
+`spinetrack fhir purge-exports`."""
 
 import json
 import os
@@ -13,7 +18,7 @@ import re
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,9 +40,14 @@ PATIENT_TYPES = (
     "Observation",
     "RiskAssessment",
 )
-"""Types of the Patient compartment we hold; a system export adds our Questionnaires."""
-SYSTEM_TYPES = (*PATIENT_TYPES, "Questionnaire")
+"""Types of the Patient compartment we hold; a system export adds our Questionnaires and the
+Practitioners (surgeons, who entered answers) the records name."""
+SYSTEM_TYPES = (*PATIENT_TYPES, "Questionnaire", "Practitioner")
 MANIFEST = "manifest.json"
+FOLDER = "bulk_export"
+"""The jobs' folder under the var directory."""
+DEFAULT_KEEP = timedelta(hours=24)
+"""How long a job made before expiry was recorded in its manifest is kept."""
 _JOB = re.compile(r"^[0-9a-f]{32}$")
 _FILE = re.compile(r"^[A-Za-z]+\.ndjson$")
 
@@ -79,12 +89,15 @@ def start_export(
     request: ExportRequest,
     folder: Path,
     today: date | None = None,
+    keep: timedelta = DEFAULT_KEEP,
 ) -> str:
-    """Export the clinic's records as NDJSON under `folder`; returns the job's id."""
+    """Export the clinic's records as NDJSON under `folder`, kept for `keep`; returns the job's
+    id. Expired jobs of every clinic are removed first."""
     types = check_types(request.level, request.types)
     with audited(sessions, actor, "fhir.bulk_export", clinic_id=clinic_id) as work:
         actor.require(clinic_id, CLINICAL_ROLES)
         moment = datetime.now(UTC).replace(microsecond=0)
+        purge_expired(folder, moment)
         rows = clinic_rows(work.uow, clinic_id)
         work.saw(patient.id for patient in rows.patients)
         registry = registry_of(work.uow, clinic_id, rows)
@@ -102,6 +115,7 @@ def start_export(
         manifest = {
             "clinic_id": clinic_id,
             "transactionTime": moment.isoformat(),
+            "expires": (moment + keep).isoformat(),
             "request": request.request_url,
             "level": request.level,
             "output": output,
@@ -113,10 +127,43 @@ def start_export(
         return job
 
 
+def expires_at(manifest: dict[str, Any]) -> datetime:
+    """When a job stops being served."""
+    if "expires" in manifest:
+        return datetime.fromisoformat(manifest["expires"])
+    return datetime.fromisoformat(manifest["transactionTime"]) + DEFAULT_KEEP
+
+
+def purge_expired(folder: Path, now: datetime | None = None) -> list[str]:
+    """Remove every job expired at `now` (default: the present), and any folder that is not a
+    complete job; returns the ids removed."""
+    now = now or datetime.now(UTC)
+    removed: list[str] = []
+    if not folder.is_dir():
+        return removed
+    for where in sorted(folder.iterdir()):
+        if not where.is_dir() or not _JOB.match(where.name):
+            continue
+        try:
+            manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
+            gone = expires_at(manifest) <= now
+        except (OSError, ValueError, KeyError):
+            gone = True
+        if gone:
+            shutil.rmtree(where, ignore_errors=True)
+            removed.append(where.name)
+    return removed
+
+
 def _manifest(folder: Path, job: str) -> dict[str, Any]:
+    """A live job's manifest; a missing, deleted or expired job is not found (an expired one is
+    removed on the spot)."""
     if not _JOB.match(job) or not (folder / job / MANIFEST).is_file():
         raise NotFound("export", job)
     found: dict[str, Any] = json.loads((folder / job / MANIFEST).read_text(encoding="utf-8"))
+    if expires_at(found) <= datetime.now(UTC):
+        shutil.rmtree(folder / job, ignore_errors=True)
+        raise NotFound("export", job)
     return found
 
 

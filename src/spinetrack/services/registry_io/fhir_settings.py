@@ -1,12 +1,16 @@
-"""A clinic's FHIR import settings, kept by its administrators: the identifier systems its MRNs
-arrive in from outside systems, and mappings of outside Questionnaires onto our instruments. Each
+"""A clinic's FHIR settings, kept by its administrators: the identifier systems its MRNs arrive in
+from outside systems, mappings of outside Questionnaires and hospital-local Observation codes onto
+our instruments and pre-operative fields, and its members' NPIs. Each
 change is one audited transaction and checked before it is stored."""
 
 from collections.abc import Mapping
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments import get_instrument, instrument_ids
+from spinetrack.domain.outside_text import pain_site_labels
 from spinetrack.interop.fhir.codes import mrn_system
+from spinetrack.interop.fhir.practitioner import checked_npi
+from spinetrack.interop.fhir.preop_observation import preop_fields
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.import_fhir import import_settings
@@ -14,6 +18,7 @@ from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 ADMINS = frozenset({"admin"})
 MAX_URI = 255
+MAX_CODE = 64
 
 
 def _uri(value: str, field: str) -> str:
@@ -82,3 +87,78 @@ def map_questionnaire(
             raise InvalidInput("items", "two linkIds map to the same item")
         work.uow.fhir_settings(clinic_id).replace_questionnaire_map(canonical, instrument, items)
         work.detail = f"{canonical} -> {instrument} ({len(items)} items)"
+
+
+def observation_targets() -> frozenset[str]:
+    """What a hospital-local Observation code can be mapped to: an NRS pain instrument or a field
+    of the pre-operative record that Observations fill."""
+    return frozenset(pain_site_labels()) | preop_fields()
+
+
+def map_observation(
+    *,
+    sessions: UnitOfWorkFactory,
+    actor: Actor,
+    clinic_id: int,
+    system: str,
+    code: str,
+    target: str,
+) -> None:
+    """Read Observations coded `system|code` (a hospital's own code) as `target`; replaces an
+    earlier mapping of the same code."""
+    with audited(sessions, actor, "fhir.settings.observation", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, ADMINS)
+        system = _uri(system, "system")
+        code = code.strip()
+        if not code or len(code) > MAX_CODE or any(c.isspace() for c in code):
+            raise InvalidInput("code", f"a code without spaces, at most {MAX_CODE} characters")
+        targets = observation_targets()
+        if target not in targets:
+            raise InvalidInput("target", f"expected one of {', '.join(sorted(targets))}")
+        work.uow.fhir_settings(clinic_id).replace_observation_map(system, code, target)
+        work.detail = f"{system}|{code} -> {target}"
+
+
+def remove_observation_map(
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, system: str, code: str
+) -> bool:
+    with audited(sessions, actor, "fhir.settings.observation.remove", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, ADMINS)
+        work.detail = f"{system}|{code}"
+        return work.uow.fhir_settings(clinic_id).remove_observation_map(system, code)
+
+
+def mappings(*, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int) -> list[str]:
+    """Every mapping of the clinic, one line each: Questionnaires, then Observation codes."""
+    with audited(sessions, actor, "fhir.settings.read", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, ADMINS)
+        settings = work.uow.fhir_settings(clinic_id)
+        lines = [
+            f"questionnaire {m.canonical} -> {m.instrument} "
+            + " ".join(f"{k}={v}" for k, v in sorted(m.items.items()))
+            for m in settings.questionnaire_maps()
+        ]
+        lines += [
+            f"observation {m.system}|{m.code} -> {m.target}" for m in settings.observation_maps()
+        ]
+        return lines
+
+
+def set_npi(
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, email: str, npi: str | None
+) -> None:
+    """Record the NPI of a member of the clinic (None forgets it): their exported Practitioner
+    carries it, and incoming Practitioners with it are matched to them."""
+    with audited(sessions, actor, "fhir.settings.npi", clinic_id=clinic_id) as work:
+        actor.require(clinic_id, ADMINS)
+        user = work.uow.users.by_email(email)
+        if user is None or clinic_id not in work.uow.users.memberships(user.id):
+            raise InvalidInput("email", f"{email} is not an account of this clinic")
+        settings = work.uow.fhir_settings(clinic_id)
+        if npi is not None:
+            npi = checked_npi(npi)
+            holder = settings.npi_holder(npi)
+            if holder is not None and holder != user.id:
+                raise InvalidInput("npi", f"{npi} is already recorded for another account")
+        settings.set_npi(user.id, npi)
+        work.detail = f"{user.email}: {npi or 'none'}"

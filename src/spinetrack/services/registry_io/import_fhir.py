@@ -8,10 +8,13 @@ import_records for how records are matched)."""
 from typing import Literal
 
 from spinetrack.interop.fhir.bundle_in import ImportSettings, load_bundle, read_bundle
+from spinetrack.interop.fhir.codes import US_NPI
 from spinetrack.interop.fhir.outside_answers import QuestionnaireMap
+from spinetrack.interop.fhir.practitioner import ACCOUNT
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.import_records import (
+    SURGEON_ROLES,
     ImportRejected,
     ImportReport,
     Incoming,
@@ -33,6 +36,8 @@ def import_settings(uow: UnitOfWork, clinic_id: int) -> ImportSettings:
     maps = settings.questionnaire_maps()
     known = settings.known_mrns()
     return ImportSettings(
+        accounts=practitioner_accounts(uow, clinic_id),
+        observations={(m.system, m.code): m.target for m in settings.observation_maps()},
         clinic=clinic.slug,
         known_mrns=frozenset(known),
         mrn_systems=tuple(systems),
@@ -41,6 +46,19 @@ def import_settings(uow: UnitOfWork, clinic_id: int) -> ImportSettings:
             for m in maps
         },
     )
+
+
+def practitioner_accounts(uow: UnitOfWork, clinic_id: int) -> dict[tuple[str, str], str]:
+    """How an incoming Practitioner is matched to one of the clinic's surgeons: by the account
+    identifier (the e-mail, lower case) or by the NPI recorded for the account."""
+    surgeons = [user for role in SURGEON_ROLES for user in uow.users.members(clinic_id, role)]
+    npis = uow.fhir_settings(clinic_id).npis(user.id for user in surgeons)
+    found: dict[tuple[str, str], str] = {}
+    for user in surgeons:
+        found[(ACCOUNT, user.email.lower())] = user.email
+        if user.id in npis:
+            found[(US_NPI, npis[user.id])] = user.email
+    return found
 
 
 def import_fhir(
@@ -56,8 +74,12 @@ def import_fhir(
         actor.require(clinic_id, WRITERS)
         read = read_bundle(load_bundle(bundle), settings=import_settings(work.uow, clinic_id))
         report = ImportReport(rejected=list(read.rejected), skipped=list(read.skipped))
-        incoming = Incoming(read.patients, read.surgeries, read.complications, read.responses)
+        incoming = Incoming(
+            read.patients, read.surgeries, read.complications, read.responses, read.preops
+        )
         upsert(work.uow, clinic_id, incoming, report, progress)
+        if read.practitioners:
+            report.unchanged["practitioners"] += len(read.practitioners)
         report.rejected.sort(key=lambda note: note.entry)
         if report.rejected and mode == "all-or-nothing":
             raise ImportRejected(report)

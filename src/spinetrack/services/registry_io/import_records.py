@@ -7,7 +7,7 @@ moment; a record already stored is left alone, and one that contradicts the stor
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -15,8 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from spinetrack.domain.errors import InvalidInput, SpinetrackError
 from spinetrack.domain.registry.complications import check_kind, check_reporter
+from spinetrack.domain.registry.preop import PREOP_FIELDS, PreopRecord, check_preop
 from spinetrack.domain.vocabulary import vocabulary
-from spinetrack.interop.fhir.bundle_in import Located, Note
+from spinetrack.interop.fhir.bundle_in import Located, Note, PreopFields
 from spinetrack.interop.records import (
     ComplicationRecord,
     RegistryPatient,
@@ -35,12 +36,21 @@ from spinetrack.services.records.patient_status import (
 from spinetrack.services.records.record_response import CLOCK_SKEW, NewResponse, checked_row
 from spinetrack.services.records.register_surgery import NewComplication, NewSurgery, check_surgery
 from spinetrack.services.registry_io.registry_records import surgery_refs
-from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
+from spinetrack.storage.tables import (
+    Complication,
+    Patient,
+    PatientOutcome,
+    PromResponse,
+    Surgery,
+)
+from spinetrack.storage.tables import PreopRecord as PreopRow
 from spinetrack.storage.unit_of_work import UnitOfWork
 
 M = TypeVar("M", bound=BaseModel)
 Progress = Callable[[int], None]
 SURGEON_ROLES = ("clinician", "admin")
+IMPORTED_BY = "FHIR import"
+"""Who a pre-operative record filled by an import was last updated by."""
 
 
 @dataclass
@@ -49,6 +59,7 @@ class Incoming:
     surgeries: Sequence[Located[SurgeryRecord]] = ()
     complications: Sequence[Located[ComplicationRecord]] = ()
     responses: Sequence[Located[ResponseRecord]] = ()
+    preops: Sequence[Located[PreopFields]] = ()
 
 
 @dataclass
@@ -372,6 +383,33 @@ class _Upsert:
         self.repo.bulk_insert(PromResponse, rows)
         self.report.created["responses"] += len(rows)
 
+    # Pre-operative records ------------------------------------------------------------------
+
+    def preops(self, incoming: Sequence[Located[PreopFields]]) -> None:
+        """Fill the fields a Bundle gives into each patient's record, keeping the others; the
+        whole record is checked as a form's would be."""
+        repo = self.uow.risk(self.clinic_id)
+        now = datetime.now(UTC)
+        for located in incoming:
+            record = located.record
+            try:
+                patient_id, _ = self.patient(record.mrn)
+                row = repo.preop(patient_id)
+                current = {name: getattr(row, name) for name in PREOP_FIELDS} if row else {}
+                merged = {**current, **record.values}
+                checked = asdict(check_preop(PreopRecord(**merged)))
+            except InvalidInput as exc:
+                self.reject(located, exc)
+                continue
+            if row is not None and all(getattr(row, k) == v for k, v in checked.items()):
+                self.report.unchanged["pre-operative records"] += 1
+                continue
+            kind = self.report.updated if row is not None else self.report.created
+            kind["pre-operative records"] += 1
+            repo.save_preop(
+                PreopRow(patient_id=patient_id, updated_at=now, updated_by=IMPORTED_BY, **checked)
+            )
+
     # Statuses -------------------------------------------------------------------------------
 
     def refresh_statuses(self) -> None:
@@ -413,5 +451,7 @@ def upsert(
         work.complications(incoming.complications)
     if incoming.responses:
         work.responses(incoming.responses)
+    if incoming.preops:
+        work.preops(incoming.preops)
     work.refresh_statuses()
     uow.refresh_statistics()

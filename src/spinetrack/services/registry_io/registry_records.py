@@ -12,6 +12,7 @@ from spinetrack.domain.outcomes.index_surgery import index_surgeries_by_patient
 from spinetrack.interop.records import (
     AssessmentRecord,
     ComplicationRecord,
+    PractitionerRecord,
     Registry,
     RegistryPatient,
     ResponseRecord,
@@ -76,7 +77,8 @@ def _surgery(
     )
 
 
-def _response(row: PromResponse, mrn: str) -> ResponseRecord:
+def _response(row: PromResponse, mrn: str, users: dict[int, User]) -> ResponseRecord:
+    typist = users.get(row.entered_by_id) if row.entered_by_id is not None else None
     return ResponseRecord(
         mrn=mrn,
         instrument=row.instrument,
@@ -84,6 +86,7 @@ def _response(row: PromResponse, mrn: str) -> ResponseRecord:
         answers={k: v for k, v in row.answers.items() if v is not None},
         instrument_version=row.instrument_version,
         source=row.source,
+        entered_by=typist.email if typist else None,
         score=ScoreRecord(
             status=row.score_status,
             answered=row.score_answered,
@@ -168,13 +171,26 @@ def patient_rows(uow: UnitOfWork, clinic_id: int, patient_id: int) -> Rows:
     )
 
 
-def _surgeons(uow: UnitOfWork, clinic_id: int, surgeries: list[Surgery]) -> dict[int, User]:
-    surgeons = {u.id: u for u in uow.users.members(clinic_id)}
-    for surgeon_id in {s.surgeon_id for s in surgeries} - surgeons.keys():
-        user = uow.users.get(surgeon_id) if surgeon_id is not None else None
+def _accounts(uow: UnitOfWork, clinic_id: int, rows: Rows) -> dict[int, User]:
+    """The clinic's users, and any former one a surgery or response names."""
+    users = {u.id: u for u in uow.users.members(clinic_id)}
+    named = {s.surgeon_id for s in rows.surgeries} | {r.entered_by_id for r in rows.responses}
+    for user_id in named - users.keys():
+        user = uow.users.get(user_id) if user_id is not None else None
         if user is not None:
-            surgeons[user.id] = user
-    return surgeons
+            users[user.id] = user
+    return users
+
+
+def _practitioners(
+    uow: UnitOfWork, clinic_id: int, rows: Rows, users: dict[int, User]
+) -> tuple[PractitionerRecord, ...]:
+    """A Practitioner for every account a surgery or response of the export names."""
+    named = {s.surgeon_id for s in rows.surgeries} | {r.entered_by_id for r in rows.responses}
+    ids = sorted(i for i in named if i is not None and i in users)
+    npis = uow.fhir_settings(clinic_id).npis(ids)
+    records = (PractitionerRecord(users[i].email, users[i].full_name, npis.get(i)) for i in ids)
+    return tuple(sorted(records, key=lambda p: p.account))
 
 
 def registry_of(uow: UnitOfWork, clinic_id: int, rows: Rows) -> Registry:
@@ -183,7 +199,7 @@ def registry_of(uow: UnitOfWork, clinic_id: int, rows: Rows) -> Registry:
     assert clinic is not None
     mrns = {p.id: p.mrn for p in rows.patients}
     refs = surgery_refs(mrns, rows.surgeries)
-    surgeons = _surgeons(uow, clinic_id, rows.surgeries)
+    surgeons = _accounts(uow, clinic_id, rows)
     regions = _index_regions(rows.surgeries)
     today = clinic_today(uow, clinic_id)
     surgeries = (_surgery(s, refs, surgeons, today) for s in rows.surgeries)
@@ -191,7 +207,7 @@ def registry_of(uow: UnitOfWork, clinic_id: int, rows: Rows) -> Registry:
         ComplicationRecord(refs[c.surgery_id], c.kind, c.reported_by, c.occurred_on, c.notes)
         for c in sorted(rows.complications, key=lambda c: c.id)
     )
-    responses = (_response(r, mrns[r.patient_id]) for r in rows.responses)
+    responses = (_response(r, mrns[r.patient_id], surgeons) for r in rows.responses)
     statuses = (_status(o, mrns[o.patient_id], regions.get(o.patient_id)) for o in rows.outcomes)
     used = {r.instrument for r in rows.responses}
     return Registry(
@@ -202,5 +218,6 @@ def registry_of(uow: UnitOfWork, clinic_id: int, rows: Rows) -> Registry:
         responses=tuple(sorted(responses, key=lambda r: (r.mrn, r.completed_at, r.instrument))),
         statuses=tuple(sorted(statuses, key=lambda s: s.mrn)),
         assessments=tuple(_assessments(rows.assessments, mrns)),
+        practitioners=_practitioners(uow, clinic_id, rows, surgeons),
         instruments=tuple(i for i in instrument_ids() if i in used),
     )

@@ -1,12 +1,19 @@
-"""A clinic's FHIR import settings: the identifier systems its MRNs arrive in, and the mappings of
-outside Questionnaires onto our instruments. Scoped to the clinic given to the constructor."""
+"""A clinic's FHIR settings: the identifier systems its MRNs arrive in, the mappings of outside
+Questionnaires and hospital-local Observation codes, and its users' NPIs. Scoped to the clinic
+given to the constructor (an NPI belongs to a person; the service checks they work there)."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from spinetrack.storage.tables import ClinicMrnSystem, ClinicQuestionnaireMap, Patient
+from spinetrack.storage.tables import (
+    ClinicMrnSystem,
+    ClinicObservationMap,
+    ClinicQuestionnaireMap,
+    Patient,
+    PractitionerNpi,
+)
 
 
 class FhirSettingsRepository:
@@ -67,3 +74,47 @@ class FhirSettingsRepository:
                 items=dict(items),
             )
         )
+
+    def observation_maps(self) -> list[ClinicObservationMap]:
+        query = (
+            select(ClinicObservationMap)
+            .where(ClinicObservationMap.clinic_id == self.clinic_id)
+            .order_by(ClinicObservationMap.system, ClinicObservationMap.code)
+        )
+        return list(self._session.scalars(query))
+
+    def replace_observation_map(self, system: str, code: str, target: str) -> None:
+        self._session.flush()
+        self.remove_observation_map(system, code)
+        self._session.add(
+            ClinicObservationMap(clinic_id=self.clinic_id, system=system, code=code, target=target)
+        )
+
+    def remove_observation_map(self, system: str, code: str) -> bool:
+        gone = self._session.execute(
+            delete(ClinicObservationMap).where(
+                ClinicObservationMap.clinic_id == self.clinic_id,
+                ClinicObservationMap.system == system,
+                ClinicObservationMap.code == code,
+            )
+        )
+        return bool(getattr(gone, "rowcount", 0))
+
+    def npis(self, user_ids: Iterable[int]) -> dict[int, str]:
+        """User id -> NPI, for those of the users that have one."""
+        ids = list(user_ids)
+        if not ids:
+            return {}
+        query = select(PractitionerNpi).where(PractitionerNpi.user_id.in_(ids))
+        return {row.user_id: row.npi for row in self._session.scalars(query)}
+
+    def npi_holder(self, npi: str) -> int | None:
+        query = select(PractitionerNpi.user_id).where(PractitionerNpi.npi == npi)
+        return self._session.scalars(query).first()
+
+    def set_npi(self, user_id: int, npi: str | None) -> None:
+        """Record (or with None, forget) a user's NPI."""
+        self._session.flush()
+        self._session.execute(delete(PractitionerNpi).where(PractitionerNpi.user_id == user_id))
+        if npi is not None:
+            self._session.add(PractitionerNpi(user_id=user_id, npi=npi))

@@ -7,7 +7,12 @@ from spinetrack.storage.tables.base import Base
 from spinetrack.storage.tables.clinics import Clinic
 from spinetrack.storage.tables.complications import Complication
 from spinetrack.storage.tables.consultations import ConsultationRequest
-from spinetrack.storage.tables.fhir_settings import ClinicMrnSystem, ClinicQuestionnaireMap
+from spinetrack.storage.tables.fhir_settings import (
+    ClinicMrnSystem,
+    ClinicObservationMap,
+    ClinicQuestionnaireMap,
+    PractitionerNpi,
+)
 from spinetrack.storage.tables.followup import ContactAttempt, OutboxMessage
 from spinetrack.storage.tables.idempotency import IdempotencyKey
 from spinetrack.storage.tables.patients import Patient, PatientOutcome
@@ -24,6 +29,7 @@ __all__ = [
     "Base",
     "Clinic",
     "ClinicMrnSystem",
+    "ClinicObservationMap",
     "ClinicQuestionnaireMap",
     "ClinicalFinding",
     "Complication",
@@ -35,6 +41,7 @@ __all__ = [
     "Patient",
     "PatientLink",
     "PatientOutcome",
+    "PractitionerNpi",
     "PreopRecord",
     "PromResponse",
     "RateWindow",

@@ -30,3 +30,31 @@ class ClinicQuestionnaireMap(Base):
     instrument: Mapped[str] = mapped_column(String(32))
     items: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Outside linkId -> our item id."""
+
+
+class ClinicObservationMap(Base):
+    """A hospital-local Observation code (system and code) and what it means here: one of our
+    NRS pain instruments, or a field of the pre-operative record. Outside systems often code a
+    pain score or a BMI with their own code only; the clinic says once what it is."""
+
+    __tablename__ = "clinic_observation_maps"
+    __table_args__ = (UniqueConstraint("clinic_id", "system", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    system: Mapped[str] = mapped_column(String(255))
+    code: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(32))
+    """An NRS instrument id (nrs_back, ...) or a pre-operative field (bmi, smoker, phq9, gad7)."""
+
+
+class PractitionerNpi(Base):
+    """A user's US National Provider Identifier: exported on their Practitioner and used to match
+    a Practitioner of an incoming Bundle. One per person, the same in every clinic they work for."""
+
+    __tablename__ = "practitioner_npis"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    npi: Mapped[str] = mapped_column(String(10), unique=True)

@@ -20,6 +20,11 @@ class PromResponse(Base):
     instrument_version: Mapped[str] = mapped_column(String(32))
     completed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     source: Mapped[str] = mapped_column(String(16))
+    entered_by_id: Mapped[int | None] = mapped_column(Integer)
+    """The user id of the account that entered the answers (a clinician typing a paper form): the
+    response's FHIR author. None when the patient submitted them by a link, they were imported,
+    or they predate migration 0017. No foreign key (see that migration): accounts are never
+    deleted, only deactivated."""
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     score_status: Mapped[str] = mapped_column(String(16))
     score_answered: Mapped[int] = mapped_column(Integer)
