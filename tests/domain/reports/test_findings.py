@@ -102,6 +102,7 @@ def test_the_pipeline_is_built_once_on_a_blank_english_model_without_a_download(
         "spinetrack_sections",
         "medspacy_target_matcher",
         "spinetrack_values",
+        "spinetrack_concepts",
         "medspacy_context",
     ]
     assert not nlp.meta.get("vectors", {}).get("width")

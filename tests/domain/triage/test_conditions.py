@@ -29,6 +29,18 @@ def test_a_finding_holds_only_when_the_case_lists_it(make_facts: FactsBuilder) -
     assert rule.supporting_findings(make_facts(findings={"smoker"})) == ["smoker"]
 
 
+def test_a_listed_finding_holds_only_when_the_case_itself_lists_it(
+    make_facts: FactsBuilder,
+) -> None:
+    rule = cond({"type": "finding", "id": "smoker", "listed": True})
+    read_from_a_report = make_facts(findings={"smoker"}, case_findings=frozenset())
+    listed = make_facts(findings={"smoker"}, case_findings=frozenset({"smoker"}))
+    assert not rule.holds(read_from_a_report)
+    assert rule.supporting_findings(read_from_a_report) == []
+    assert rule.holds(listed)
+    assert cond(finding("smoker")).holds(read_from_a_report)
+
+
 def test_a_sign_holds_only_when_the_reports_state_it(make_facts: FactsBuilder) -> None:
     rule = cond({"type": "sign", "id": "sensory_level"})
     assert rule.holds(make_facts(signs={"sensory_level"}))

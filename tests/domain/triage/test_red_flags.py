@@ -101,6 +101,24 @@ RAISED: list[tuple[str, dict[str, Any], str]] = [
         "myelopathy",
     ),
     ("a sensory level in any region", {"signs": {"sensory_level"}}, "myelopathy"),
+    (
+        "a trauma read from a report with new pain after it",
+        {
+            "findings": {"significant_trauma"},
+            "case_findings": frozenset(),
+            "signs": {"new_pain"},
+        },
+        "fracture",
+    ),
+    (
+        "hyperreflexia stated unchanged, with another cord sign",
+        {
+            "region": "cervical",
+            "findings": {"hyperreflexia", "hand_clumsiness", "gait_disturbance"},
+            "signs": {"stable_cord_signs"},
+        },
+        "myelopathy",
+    ),
 ]
 
 
@@ -136,6 +154,26 @@ QUIET: list[tuple[str, dict[str, Any], str]] = [
     ("past cancer alone", {"findings": {"history_of_cancer"}}, "malignancy"),
     ("night pain without cancer", {"findings": {"night_pain"}}, "malignancy"),
     ("new falls are not trauma", {"findings": {"falls"}}, "fracture"),
+    (
+        "a trauma read from a report without pain after it",
+        {"findings": {"significant_trauma"}, "case_findings": frozenset()},
+        "fracture",
+    ),
+    (
+        "a trauma after which imaging showed no fracture",
+        {"findings": {"significant_trauma"}, "signs": {"fracture_excluded"}},
+        "fracture",
+    ),
+    (
+        "hyperreflexia stated unchanged since before surgery",
+        {"findings": {"hyperreflexia"}, "signs": {"stable_cord_signs"}},
+        "myelopathy",
+    ),
+    (
+        "weight loss put down to a named cause",
+        {"findings": {"unexplained_weight_loss"}, "signs": {"weight_loss_explained"}},
+        "malignancy",
+    ),
     (
         "raised CRP at three weeks is still the early curve",
         {"findings": {"crp_elevated"}, "days_since_surgery": 21},

@@ -21,6 +21,7 @@ TARGETS = "medspacy_target_matcher"
 CONTEXT = "medspacy_context"
 SECTIONS = "spinetrack_sections"
 VALUES = "spinetrack_values"
+CONCEPTS = "spinetrack_concepts"
 SPANS = "medspacy_spans"
 """The span group every finding mention goes to: overlapping mentions all stay, so one stretch of
 text can give several findings ("progressive weakness of both legs")."""
@@ -118,7 +119,11 @@ def pipeline() -> "Language":
         from medspacy.context import ConTextRule  # type: ignore[import-untyped]
         from medspacy.ner import TargetRule  # type: ignore[import-untyped]
 
-    from spinetrack.domain.reports import sections, value_component  # registers the components
+    from spinetrack.domain.reports import (  # registers the components
+        concept_component,
+        sections,
+        value_component,
+    )
 
     nlp: Language = medspacy.load("default", medspacy_enable=["medspacy_tokenizer"])
     nlp.add_pipe(SENTENCES)
@@ -128,6 +133,7 @@ def pipeline() -> "Language":
         TARGETS, config={"result_type": "group", "span_group_name": SPANS, "prune": False}
     )
     nlp.add_pipe(value_component.COMPONENT, name=VALUES, config={"span_group_name": SPANS})
+    nlp.add_pipe(concept_component.COMPONENT, name=CONCEPTS, config={"span_group_name": SPANS})
     context: Any = nlp.add_pipe(
         CONTEXT,
         config={

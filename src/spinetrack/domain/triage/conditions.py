@@ -125,16 +125,25 @@ class Not(_Base):
 
 
 class FindingIs(_Base):
-    """Holds when the case lists the finding (or a report yields it)."""
+    """Holds when the case lists the finding (or a report yields it). With ``listed: true`` only
+    a finding the case itself lists counts, not one read from report text: a rule can then ask
+    more of a report's words than of a clinician's entry (a fall told in a note is not yet an
+    injury that needs imaging; a clinician's "significant trauma" is)."""
 
     type: Literal["finding"]
     id: str
+    listed: bool = False
+
+    def _among(self, facts: Facts) -> frozenset[str]:
+        if self.listed and facts.case_findings is not None:
+            return facts.case_findings
+        return facts.findings
 
     def holds(self, facts: Facts) -> bool:
-        return self.id in facts.findings
+        return self.id in self._among(facts)
 
     def supporting_findings(self, facts: Facts) -> list[str]:
-        return [self.id] if self.id in facts.findings else []
+        return [self.id] if self.id in self._among(facts) else []
 
     def references(self) -> Iterator[Reference]:
         yield ("findings", self.id)

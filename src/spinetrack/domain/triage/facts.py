@@ -33,6 +33,9 @@ class Facts:
     procedures: frozenset[str]
     uncertain_findings: frozenset[str] = frozenset()
     """Findings only a report suggests ("possible", "cannot rule out"): they count, weighing less."""
+    case_findings: frozenset[str] | None = None
+    """The findings the case itself lists, apart from those read from its reports; None when
+    the facts were built without telling the two apart (then every finding counts as listed)."""
     signs: frozenset[str] = frozenset()
     """Warning signs read from the reports that are not vocabulary findings (knowledge/reports/
     signs.yaml): red-flag rules read them with the ``sign`` condition."""
@@ -69,5 +72,6 @@ def facts_of(
         index_levels=tuple(index.levels),
         procedures=frozenset(s.procedure for s in case.surgeries),
         uncertain_findings=frozenset(uncertain).difference(case.findings),
+        case_findings=frozenset(case.findings),
         signs=frozenset(signs),
     )

@@ -1,0 +1,111 @@
+"""Concepts: word groups close together in one clause, blocked by negation, hedged by doubt."""
+
+from typing import Any
+
+import pytest
+
+from spinetrack.domain.errors import KnowledgeError
+from spinetrack.domain.reports.concepts import (
+    compile_concepts,
+    match_concepts,
+    parse_concepts,
+)
+
+SOURCE = ["A test source"]
+
+
+def _rules(**concept: Any) -> dict[str, Any]:
+    return {
+        "note": "test",
+        "sources": SOURCE,
+        "groups": {
+            "pain": ["pain", "ache"],
+            "extension": ["extension", "leaning back", "extend*"],
+            "full": ["full", "pain - free"],
+        },
+        "blockers": ["not", "no", "before"],
+        "hedges": ["may", "possibly"],
+        "boundaries": [";", "but"],
+        "concepts": [
+            {
+                "finding": "extension_pain",
+                "all_of": ["pain", "extension"],
+                "window": 5,
+                "sources": SOURCE,
+                **concept,
+            }
+        ],
+    }
+
+
+def _read(sentence: str, **concept: Any) -> list[tuple[str, int, int, bool]]:
+    rules = compile_concepts(parse_concepts(_rules(**concept)))
+    return [
+        (m.finding, m.first, m.last, m.uncertain)
+        for m in match_concepts(sentence.lower().split(), rules)
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "back ache on extension",
+        "worse on extension , back pain",
+        "pain when leaning back",
+        "pain extending",
+    ],
+)
+def test_the_groups_meet_in_any_order_and_form(sentence: str) -> None:
+    assert [m[0] for m in _read(sentence)] == ["extension_pain"]
+
+
+def test_the_mention_runs_from_the_first_word_to_the_last() -> None:
+    assert _read("some back ache on extension") == [("extension_pain", 2, 4, False)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "pain on walking and standing for an hour , then extension",  # out of the window
+        "pain at rest ; extension is easy",  # another clause
+        "pain at rest but extension is easy",
+        "pain is not brought on by extension",  # a negation between the words
+        "extension full and pain - free",  # a none_of group in the clause
+    ],
+)
+def test_words_apart_negated_or_excluded_are_no_concept(sentence: str) -> None:
+    assert _read(sentence, none_of=["full"]) == []
+
+
+def test_a_hedge_between_the_words_makes_the_mention_uncertain() -> None:
+    assert _read("pain may be from extension") == [("extension_pain", 0, 4, True)]
+
+
+def test_a_blocker_inside_the_concepts_own_words_does_not_block_it() -> None:
+    data = _rules(window=8)
+    data["groups"]["extension"] = ["worse than before on extension"]
+    rules = compile_concepts(parse_concepts(data))
+    assert match_concepts(["pain", "worse", "than", "before", "on", "extension"], rules)
+
+
+def test_an_unknown_word_group_is_refused() -> None:
+    with pytest.raises(KnowledgeError, match="unknown word group 'flexion'"):
+        parse_concepts(_rules(all_of=["pain", "flexion"]))
+
+
+def test_an_unknown_finding_is_refused() -> None:
+    with pytest.raises(KnowledgeError, match="unknown finding"):
+        parse_concepts(_rules(finding="back_pain"))
+
+
+def test_words_are_lower_case_with_a_star_only_at_the_end() -> None:
+    data = _rules()
+    data["groups"]["pain"] = ["Pain"]
+    with pytest.raises(KnowledgeError, match="lower case"):
+        parse_concepts(data)
+
+
+def test_the_shipped_concepts_load_and_name_their_sources() -> None:
+    concepts = parse_concepts()
+    assert concepts.concepts
+    assert all(concept.sources for concept in concepts.concepts)
