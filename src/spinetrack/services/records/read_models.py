@@ -37,6 +37,7 @@ class SurgeryView(View):
     revision_of_id: int | None
     revision_reason: str | None
     notes: str | None
+    planned: bool = False
 
 
 class ComplicationView(View):

@@ -43,6 +43,9 @@ class NewSurgery(BaseModel):
     revision_of_id: RowId | None = None
     revision_reason: str | None = None
     notes: str | None = Field(default=None, max_length=4000)
+    planned: bool = False
+    """Booked, not yet performed: the only kind of surgery that may carry a future date, and one
+    that counts in no outcome, follow-up or cohort until it is done."""
 
 
 class NewComplication(BaseModel):
@@ -83,6 +86,11 @@ def check_surgery(birth_date: date, surgery: NewSurgery, today: date) -> list[st
         raise InvalidInput("performed_on", "the surgery cannot precede the date of birth")
     if surgery.performed_on > today + PLANNING_HORIZON:
         raise InvalidInput("performed_on", "a surgery more than a year ahead cannot be registered")
+    if surgery.performed_on > today and not surgery.planned:
+        raise InvalidInput(
+            "performed_on",
+            "this date is in the future; mark the operation as planned, or correct the date",
+        )
     levels = [
         normalize_level(level, surgery.region, field=f"levels.{i}")
         for i, level in enumerate(surgery.levels)

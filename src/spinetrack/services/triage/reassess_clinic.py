@@ -48,7 +48,9 @@ def reassess_clinic(
         inputs = CaseInputs(evaluation_date=evaluation_date)
         rows = []
         for patient in repo.every(Patient):
-            if not any(s.performed_on <= evaluation_date for s in surgeries[patient.id]):
+            if not any(
+                s.performed_on <= evaluation_date and not s.planned for s in surgeries[patient.id]
+            ):
                 continue
             rows.append(_assessed(patient, surgeries, responses, findings, inputs, actor.name))
             if progress and len(rows) % 1000 == 0:

@@ -61,7 +61,7 @@ def build_case(
 ) -> dict[str, Any]:
     """The case as the triage contract's JSON object (validated later by the domain)."""
     day = inputs.evaluation_date
-    done = [s for s in surgeries if s.performed_on <= day]
+    done = [s for s in surgeries if s.performed_on <= day and not s.planned]
     if not done:
         raise InvalidInput(
             "surgeries", "triage needs a surgery on or before the evaluation date; none is recorded"

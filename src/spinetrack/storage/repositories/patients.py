@@ -45,7 +45,9 @@ _SCORED = (
 _SURGERY_FACTS = (
     select(Surgery.id, Surgery.performed_on, Surgery.region, Surgery.procedure, Surgery.surgeon_id)
     .where(
-        Surgery.clinic_id == bindparam("clinic_id"), Surgery.patient_id == bindparam("patient_id")
+        Surgery.clinic_id == bindparam("clinic_id"),
+        Surgery.patient_id == bindparam("patient_id"),
+        Surgery.planned.is_(False),  # a booked operation is no outcome yet
     )
     .order_by(Surgery.performed_on, Surgery.id)
 )

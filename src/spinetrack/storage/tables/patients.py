@@ -2,7 +2,16 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spinetrack.storage.tables.base import Base, UtcDateTime, utcnow
@@ -67,5 +76,8 @@ class PatientOutcome(Base):
     next_window_closes_on: Mapped[date | None] = mapped_column(Date)
     red_flag: Mapped[bool] = mapped_column(Boolean, default=False)
     """The latest triage assessment raised a red flag that nobody has confirmed a plan for yet."""
+    losing_ground: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The latest disability score is worse than the best follow-up by at least the instrument's
+    MCID (knowledge/outcomes/losing_ground.yaml); a flag beside the status, not a status."""
     latest_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("triage_assessments.id"))
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

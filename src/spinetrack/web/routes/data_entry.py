@@ -190,6 +190,7 @@ SURGERY_FIELDS = (
     "revision_of_id",
     "revision_reason",
     "notes",
+    "planned",
 )
 SURGERY_WORDS = FormWords(
     {
@@ -205,6 +206,7 @@ SURGERY_WORDS = FormWords(
         "revision_of_id": Label("Revises", "choose the surgery this one revises"),
         "revision_reason": Label("Reason"),
         "notes": Label("Notes"),
+        "planned": Label("Planned, not yet performed"),
     }
 )
 
@@ -280,6 +282,7 @@ def _surgery_input(values: dict[str, str]) -> NewSurgery:
         "revision_of_id": values["revision_of_id"] or None,
         "revision_reason": values["revision_reason"] or None,
         "notes": values["notes"] or None,
+        "planned": values["planned"] == "yes",
     }
     for name in ("region", "procedure", "approach"):
         if not data[name]:
