@@ -33,6 +33,8 @@ class Facts:
     procedures: frozenset[str]
     uncertain_findings: frozenset[str] = frozenset()
     """Findings only a report suggests ("possible", "cannot rule out"): they count, weighing less."""
+    complications: frozenset[str] = frozenset()
+    """Registry complication kinds recorded for the patient (by surgeon or patient)."""
     signs: frozenset[str] = frozenset()
     """Warning signs read from the reports that are not vocabulary findings (knowledge/reports/
     signs.yaml): red-flag rules read them with the ``sign`` condition."""
@@ -70,4 +72,5 @@ def facts_of(
         procedures=frozenset(s.procedure for s in case.surgeries),
         uncertain_findings=frozenset(uncertain).difference(case.findings),
         signs=frozenset(signs),
+        complications=frozenset(case.complications),
     )

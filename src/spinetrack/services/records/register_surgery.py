@@ -17,8 +17,8 @@ from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.services.records.read_models import ComplicationView, SurgeryView
+from spinetrack.services.triage.status_change import refresh_and_assess
 from spinetrack.storage.repositories.clinics import UserRepository
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.tables import Complication, Surgery
@@ -121,7 +121,7 @@ def register_surgery(
             patient_id=patient_id, **surgery.model_dump(exclude={"levels"}), levels=levels
         )
         repo.add_row(row)
-        refresh_outcome(repo, patient_id, today)
+        refresh_and_assess(repo, patient_id, today)
         work.target = f"surgery:{row.id}"
         return SurgeryView.model_validate(row)
 
