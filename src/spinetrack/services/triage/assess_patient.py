@@ -46,7 +46,8 @@ class NewReport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: ReportKind = "other"
-    report_date: date
+    report_date: date | None = None
+    """The date on the report; None means the day of the assessment it is pasted for."""
     title: str | None = Field(default=None, max_length=200)
     text: Annotated[str, StringConstraints(min_length=1, max_length=20_000, strip_whitespace=True)]
 
@@ -180,9 +181,13 @@ def record_findings(
 
 def _new_reports(request: AssessmentRequest, day: date, today: date) -> list[NewReport]:
     bare = [NewReport(report_date=day, text=text) for text in request.reports if text.strip()]
-    reports = bare + list(request.report_details)
+    dated = [
+        r if r.report_date is not None else r.model_copy(update={"report_date": day})
+        for r in request.report_details
+    ]
+    reports = bare + dated
     for report in reports:
-        if report.report_date > today:
+        if report.report_date is not None and report.report_date > today:
             raise InvalidInput("report_date", "a report cannot be dated in the future")
     return reports
 
