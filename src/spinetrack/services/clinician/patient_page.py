@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from typing import Literal
 
 from spinetrack.domain.instruments.registry import get_instrument
-from spinetrack.domain.outcomes import OutcomeSummary as Outcome
 from spinetrack.domain.outcomes import LosingGround, classify_patient, losing_ground, schedule
+from spinetrack.domain.outcomes import OutcomeSummary as Outcome
 from spinetrack.domain.outcomes.age import age_on
 from spinetrack.domain.outcomes.change import change_rules
 from spinetrack.domain.outcomes.followup import FollowUpState, followup_schedule
