@@ -172,3 +172,28 @@ def test_the_surgery_form_refuses_a_future_date_unless_planned(
     )
     assert planned.status_code == 303
     assert "Planned" in clinician.get(f"/patients/{patient}").text
+
+
+def test_the_referring_doctor_given_at_registration_heads_the_letter(
+    world: World, clinician: TestClient
+) -> None:
+    token = csrf(clinician.get("/patients/new").text)
+    created = clinician.post(
+        "/patients/new",
+        data={
+            "csrf_token": token,
+            "mrn": "WR7",
+            "given_name": "Ann",
+            "family_name": "Lee",
+            "birth_date": "1960-02-03",
+            "sex": "female",
+            "referrer_name": "Dr Ada Jones",
+            "referrer_practice": "Riverside Surgery",
+            "referrer_address": "1 River Road",
+        },
+    )
+    assert created.status_code == 303
+    patient = int(created.headers["location"].split("/")[2].split("?")[0])
+    letter = clinician.get(f"/patients/{patient}/letter").text
+    assert "Dr Ada Jones<br>Riverside Surgery<br>1 River Road" in letter
+    assert "Yours sincerely" in letter and "Clinician, North Spine" in letter

@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Text,
     UniqueConstraint,
     false,
 )
@@ -32,6 +33,10 @@ class Patient(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str | None] = mapped_column(String(16))
     """The language the patient last answered in; their e-mails are written in it."""
+    referrer_name: Mapped[str | None] = mapped_column(String(200))
+    """The referring doctor the clinic writes to (letters are addressed to them)."""
+    referrer_practice: Mapped[str | None] = mapped_column(String(200))
+    referrer_address: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

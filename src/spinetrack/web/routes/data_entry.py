@@ -93,7 +93,18 @@ def _patient_id(request: Request) -> int:
 
 # Patients ---------------------------------------------------------------------------------------
 
-PATIENT_FIELDS = ("mrn", "given_name", "family_name", "birth_date", "sex", "email", "phone")
+PATIENT_FIELDS = (
+    "mrn",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "sex",
+    "email",
+    "phone",
+    "referrer_name",
+    "referrer_practice",
+    "referrer_address",
+)
 SEXES = [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Unknown")]
 PATIENT_WORDS = FormWords(
     {
@@ -104,6 +115,9 @@ PATIENT_WORDS = FormWords(
         "sex": Label("Sex", "choose one of the options"),
         "email": Label("E-mail", "write an address such as name@example.org"),
         "phone": Label("Phone", "use digits, spaces and + ( ) - . only, at least 5 of them"),
+        "referrer_name": Label("Referring doctor"),
+        "referrer_practice": Label("Practice"),
+        "referrer_address": Label("Practice address"),
     }
 )
 

@@ -7,7 +7,8 @@ Create Date: 2026-12-06 08:00:00
 report_texts keeps each pasted report (which report, who pasted it, when); report_findings keeps
 what was read from it, with the quoted words, the certainty and whether a clinician rejected it.
 surgeries.planned marks an operation booked ahead, kept out of outcomes; patient_outcomes gains
-losing_ground so the worklist lists patients losing ground without reading their history.
+losing_ground so the worklist lists patients losing ground without reading their history;
+patients gains the referring doctor (name, practice, address) the clinic's letters are addressed to.
 """
 
 from collections.abc import Sequence
@@ -59,6 +60,9 @@ def upgrade() -> None:
         "surgeries",
         sa.Column("planned", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    op.add_column("patients", sa.Column("referrer_name", sa.String(length=200), nullable=True))
+    op.add_column("patients", sa.Column("referrer_practice", sa.String(length=200), nullable=True))
+    op.add_column("patients", sa.Column("referrer_address", sa.Text(), nullable=True))
     op.add_column(
         "patient_outcomes",
         sa.Column("losing_ground", sa.Boolean(), nullable=False, server_default=sa.false()),
@@ -68,6 +72,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     # Plain DROP COLUMN (SQLite 3.35+): a batch copy would fail on the foreign keys pointing here.
     op.drop_column("patient_outcomes", "losing_ground")
+    op.drop_column("patients", "referrer_address")
+    op.drop_column("patients", "referrer_practice")
+    op.drop_column("patients", "referrer_name")
     op.drop_column("surgeries", "planned")
     op.drop_table("report_findings")
     op.drop_table("report_texts")
