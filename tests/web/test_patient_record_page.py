@@ -197,3 +197,26 @@ def test_the_referring_doctor_given_at_registration_heads_the_letter(
     letter = clinician.get(f"/patients/{patient}/letter").text
     assert "Dr Ada Jones<br>Riverside Surgery<br>1 River Road" in letter
     assert "Yours sincerely" in letter and "Clinician, North Spine" in letter
+
+
+def test_a_questionnaire_with_too_few_answers_warns_and_saves_only_when_confirmed(
+    world: World, clinician: TestClient
+) -> None:
+    """Issue 18, point 5: 3 of 10 ODI answers; the ODI needs 8 (at most 2 missing)."""
+    patient = operated(world, "WR8", 50)
+    token = csrf(clinician.get(f"/patients/{patient}/responses/new?instrument=odi").text)
+    form = {"csrf_token": token, "instrument": "odi", "completed_on": TODAY.isoformat()}
+    form |= {f"answers.odi_{i}": "2" for i in range(1, 4)}
+    warned = clinician.post(f"/patients/{patient}/responses/new", data=form)
+    assert warned.status_code == 422
+    assert "3 of 10 questions are answered and it needs at least 8 to be scored" in warned.text
+    assert 'name="save_unscored"' in warned.text and 'aria-invalid="true"' in warned.text
+    assert '<option value="2" selected>' in warned.text  # what was typed is kept
+    page = clinician.get(f"/patients/{patient}").text
+    assert "not scored" not in page  # nothing was stored
+    saved = clinician.post(
+        f"/patients/{patient}/responses/new", data=form | {"save_unscored": "yes"}
+    )
+    assert saved.status_code == 303
+    after = clinician.get(saved.headers["location"]).text
+    assert "not scored" in after
