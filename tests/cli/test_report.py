@@ -63,7 +63,7 @@ def test_letter_for_a_patient_and_for_an_unknown_record(demo_clinic: str, tmp_pa
     result = runner.invoke(app, ["letter", "MRN0000001", "--out", str(out)])
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    assert "To the referring doctor" in html and "record MRN0000001" in html
+    assert "The referring doctor" in html and "record MRN0000001" in html
     assert "data:image/svg+xml;base64," in html and "<style>" in html
     missing = runner.invoke(app, ["letter", "NOPE", "--out", str(tmp_path / "x.html")])
     assert missing.exit_code == 2 and not (tmp_path / "x.html").exists()

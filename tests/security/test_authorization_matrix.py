@@ -254,6 +254,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/patients/{patient_id}/findings"): Rule("triage_page"),
     ("POST", "/patients/{patient_id}/assessments"): Rule("triage_page"),
     ("POST", "/patients/{patient_id}/assessments/{assessment_id}/conclusion"): Rule("triage_page"),
+    ("POST", "/patients/{patient_id}/reassess"): Rule("triage_page"),
+    ("POST", "/patients/{patient_id}/report-findings/reject"): Rule("triage_page"),
 }
 
 

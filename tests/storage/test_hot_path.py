@@ -30,6 +30,7 @@ def _outcome(patient_id: int, status: str) -> dict[str, object]:
         "next_due_on": None,
         "next_window_closes_on": None,
         "red_flag": False,
+        "losing_ground": False,
         "latest_assessment_id": None,
         "computed_at": datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
     }

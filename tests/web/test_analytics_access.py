@@ -84,7 +84,7 @@ def test_dashboard_shows_figures_charts_and_which_comparison(setup: Fixture) -> 
 def test_letter_names_the_patient_and_links_its_stylesheet(setup: Fixture) -> None:
     client, _ = _session_client(setup.app, "clinician@north.example")
     page = client.get(f"/patients/{setup.own.patient}/letter").text
-    assert "To the referring doctor" in page and "Re: " in page
+    assert "The referring doctor" in page and "Re: " in page
     assert re.search(r'<link rel="stylesheet" href="[^"]*/static/css/analytics.css">', page)
     assert "<style>" not in page  # the page's Content-Security-Policy allows no inline style
 

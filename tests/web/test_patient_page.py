@@ -46,7 +46,9 @@ def test_recording_a_finding_reassesses_and_shows_the_red_flag(
 ) -> None:
     patient = failing(world, "PP2")
     page = clinician.get(f"/patients/{patient}")
-    assert "Not assessed yet" in page.text
+    # Becoming failing assessed the patient at once; no red flag yet.
+    assert "Not assessed yet" not in page.text and "spinetrack (automatic" in page.text
+    assert 'class="red-flag-banner"' not in page.text
     sent = clinician.post(
         f"/patients/{patient}/findings",
         data={

@@ -2,7 +2,7 @@
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.support.records import failing, operated
+from tests.support.records import due_patient, failing, operated
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
@@ -57,3 +57,33 @@ def test_filters_keep_their_values_and_a_bad_one_is_named(
     assert bad.status_code == 422
     assert "unknown region" in bad.text and 'aria-invalid="true"' in bad.text
     assert '<option value="failing" selected>' in bad.text
+
+
+def test_a_surgeons_worklist_defaults_to_their_own_patients_with_a_way_to_see_all(
+    world: World, app_client: TestClient
+) -> None:
+    """Issue 18, point 8."""
+    mine = failing(world, "OWN1")  # operated by the clinician (world.surgeon_id)
+    theirs = due_patient(world, "OWN2")  # no surgeon recorded: due in the follow-ups
+    sign_in(app_client, "clinician@north.example")
+    page = app_client.get("/worklist").text
+    assert "Showing your own patients." in page
+    assert f"/patients/{mine}" in page and f"/patients/{theirs}" not in page
+    assert f'<option value="{world.surgeon_id}" selected' in page
+    every = app_client.get("/worklist?surgeon=").text
+    assert "Showing your own patients." not in every
+    assert f"/patients/{theirs}" in every
+
+
+def test_the_administrator_is_not_offered_as_a_surgeon(
+    world: World, app_client: TestClient
+) -> None:
+    sign_in(app_client, "admin@north.example")
+    page = app_client.get("/worklist").text
+    assert "Showing your own patients." not in page
+    surgeon_select = page.split('name="surgeon"')[1].split("</select>")[0]
+    assert ">Clinician<" in surgeon_select and ">Admin<" not in surgeon_select
+    patient = failing(world, "OWN3")
+    form = app_client.get(f"/patients/{patient}/surgeries/new").text
+    surgeon_field = form.split('name="surgeon_id"')[1].split("</select>")[0]
+    assert ">Clinician<" in surgeon_field and ">Admin<" not in surgeon_field

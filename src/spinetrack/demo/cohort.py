@@ -184,6 +184,8 @@ class DemoSurgery:
     surgeon: int
     revision_of: int | None = None
     revision_reason: str | None = None
+    planned: bool = False
+    """Booked after the demo's today: registered as planned, as a clinic would book it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +345,7 @@ class _Builder:
                 surgeon=rng.randrange(len(self.cohort.surgeons)),
                 revision_of=revision_of,
                 revision_reason=reason,
+                planned=day > self.today,
             )
         )
         index = len(self.cohort.surgeries) - 1

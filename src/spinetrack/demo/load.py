@@ -110,6 +110,7 @@ def _surgery(
             instrumented=surgery.instrumented,
             surgeon_id=surgeon_ids[surgery.surgeon],
             revision_reason=surgery.revision_reason,
+            planned=surgery.planned,
         ),
         revises=revises,
     )

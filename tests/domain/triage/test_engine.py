@@ -32,7 +32,8 @@ CONTRACT_KEYS = {
 def test_the_json_has_exactly_the_contract_fields(make_case: CaseBuilder) -> None:
     case = make_case(findings=["fever", "ct_no_bridging_bone", "mechanical_pain"])
     data = json.loads(assess(case).model_dump_json())
-    assert set(data) == CONTRACT_KEYS
+    # Fields added after version 1 (the contract allows additions, never renames or drops).
+    assert set(data) == CONTRACT_KEYS | {"already_known"}
     assert set(data["psps2"]) == {"status", "basis", "sources"}
     assert set(data["red_flags"][0]) == {"id", "urgency", "evidence", "action", "sources"}
     assert set(data["causes"][0]) == {
@@ -46,7 +47,7 @@ def test_the_json_has_exactly_the_contract_fields(make_case: CaseBuilder) -> Non
         "sources",
     }
     assert set(data["workup"][0]) == {"id", "for", "sources"}
-    assert set(data["treatments"][0]) == {"id", "for", "step", "sources"}
+    assert set(data["treatments"][0]) == {"id", "for", "step", "sources", "held_back"}
 
 
 def test_the_assessment_reads_back_from_its_own_json(make_case: CaseBuilder) -> None:
@@ -112,7 +113,7 @@ def test_findings_from_the_report_seam_join_the_case(
 ) -> None:
     found = [ExtractedFinding(id="saddle_anesthesia", text="saddle numbness", report=0)]
     text = TextFindings(extracted=found, uncertain=frozenset())
-    monkeypatch.setattr(engine, "extract_findings", lambda reports: text)
+    monkeypatch.setattr(engine, "extract_findings", lambda reports, rejected=(): text)
     assessment = assess(make_case(reports=["Saddle numbness since yesterday."]))
     assert assessment.extracted_findings == found
     assert [f.id for f in assessment.red_flags] == ["cauda_equina"]

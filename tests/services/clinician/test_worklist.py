@@ -14,7 +14,12 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outcomes.followup import next_followup
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.access.errors import AccessDenied
-from spinetrack.services.clinician.worklist import PAGE_SIZE, WorklistFilters, open_worklist
+from spinetrack.services.clinician.worklist import (
+    PAGE_SIZE,
+    WorklistFilters,
+    clinic_surgeons,
+    open_worklist,
+)
 from spinetrack.services.patient_side.consultations import NewConsultation, submit_consultation
 from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.registry_io.import_patients import import_patients
@@ -137,11 +142,16 @@ def test_sections_put_red_flags_first_then_failing_then_due_follow_ups(world: Wo
         pages={},
     )
     ids = {page.section: [item.patient_id for item in page.items] for page in listing.sections}
-    assert ids == {"red_flags": [flagged], "failing": [plain_failing], "followups": [due]}
+    assert ids == {
+        "red_flags": [flagged],
+        "failing": [plain_failing],
+        "losing_ground": [],
+        "followups": [due],
+    }
     assert all(later not in listed for listed in ids.values())
-    followup = listing.sections[2].items[0]
+    followup = listing.sections[3].items[0]
     assert (followup.next_timepoint, followup.followup) == ("6w", "due")
-    assert [page.total for page in listing.sections] == [1, 1, 1]
+    assert [page.total for page in listing.sections] == [1, 1, 0, 1]
 
 
 def test_filters_narrow_every_section_and_bad_values_name_their_filter(world: World) -> None:
@@ -158,11 +168,11 @@ def test_filters_narrow_every_section_and_bad_values_name_their_filter(world: Wo
         )
         return [page.total for page in listing.sections]
 
-    assert totals(WorklistFilters(region="cervical")) == [0, 0, 1]
-    assert totals(WorklistFilters(region="lumbar")) == [0, 1, 0]
-    assert totals(WorklistFilters(status="failing")) == [0, 1, 0]
-    assert totals(WorklistFilters(surgeon_id=world.surgeon_id + 999)) == [0, 0, 0]
-    assert totals(WorklistFilters(procedure="discectomy")) == [0, 0, 0]
+    assert totals(WorklistFilters(region="cervical")) == [0, 0, 0, 1]
+    assert totals(WorklistFilters(region="lumbar")) == [0, 1, 0, 0]
+    assert totals(WorklistFilters(status="failing")) == [0, 1, 0, 0]
+    assert totals(WorklistFilters(surgeon_id=world.surgeon_id + 999)) == [0, 0, 0, 0]
+    assert totals(WorklistFilters(procedure="discectomy")) == [0, 0, 0, 0]
     assert cervical
     with pytest.raises(InvalidInput) as refused:
         totals(WorklistFilters(region="knee"))
@@ -296,3 +306,50 @@ def test_import_triage_assesses_records_plans_and_raises_flags(world: World) -> 
             evaluation_date=TODAY,
         )
     assert refused.value.field == "items.0.findings.0"
+
+
+def test_failing_patients_are_ordered_by_the_worst_change_not_by_record(world: World) -> None:
+    """Issue 18, point 8: urgency, not MRN or id order, within the failing section."""
+    milder = operated(world, "U1", 100)
+    worse = operated(world, "U2", 100)
+    day = TODAY - timedelta(days=100)
+    answer(world, milder, 3, day - timedelta(days=5))  # ODI 60 -> 60: no change
+    answer(world, milder, 3, day + timedelta(days=91))
+    answer(world, worse, 2, day - timedelta(days=5))  # ODI 40 -> 60: 20 points worse
+    answer(world, worse, 3, day + timedelta(days=91))
+    listing = open_worklist(
+        sessions=world.database.sessions,
+        actor=world.clinician,
+        clinic_id=world.clinic,
+        filters=WorklistFilters(),
+        pages={},
+    )
+    failing_section = next(p for p in listing.sections if p.section == "failing")
+    assert [i.patient_id for i in failing_section.items] == [worse, milder]
+    assert [i.change for i in failing_section.items] == [-20.0, 0.0]
+
+
+def test_a_patient_losing_ground_is_listed_though_still_succeeding(world: World) -> None:
+    """Issue 18, point 3: ODI 60 -> 20 at 6 months -> 40 at 24 months."""
+    patient = operated(world, "LG1", 740)
+    day = TODAY - timedelta(days=740)
+    answer(world, patient, 3, day - timedelta(days=5))
+    answer(world, patient, 1, day + timedelta(days=182))
+    answer(world, patient, 2, day + timedelta(days=730))
+    listing = open_worklist(
+        sessions=world.database.sessions,
+        actor=world.clinician,
+        clinic_id=world.clinic,
+        filters=WorklistFilters(),
+        pages={},
+    )
+    section = next(p for p in listing.sections if p.section == "losing_ground")
+    [item] = section.items
+    assert (item.patient_id, item.status, item.losing_ground) == (patient, "succeeding", True)
+
+
+def test_an_administrator_who_does_not_operate_is_not_offered_as_a_surgeon(world: World) -> None:
+    surgeons = clinic_surgeons(
+        sessions=world.database.sessions, actor=world.clinician, clinic_id=world.clinic
+    )
+    assert [name for _, name in surgeons] == ["Clinician"]

@@ -1,6 +1,6 @@
 """The prediction table from the stored record, and a planned patient's stored prediction.
 
-A planned operation (dated after today) is never an outcome: its patient has no row in the table
+A planned operation (marked planned, dated after today) is never an outcome: its patient has no row in the table
 the model is fitted on, and a prediction is made only for it."""
 
 from datetime import UTC, date, datetime, timedelta
@@ -42,7 +42,7 @@ def _odi(world: World, patient: int, day: date, level: int) -> None:
     )
 
 
-def _operated(world: World, mrn: str, on: date) -> int:
+def _operated(world: World, mrn: str, on: date, *, planned: bool = False) -> int:
     patient = register_patient(
         sessions=world.database.sessions,
         actor=world.staff,
@@ -54,7 +54,7 @@ def _operated(world: World, mrn: str, on: date) -> int:
         actor=world.clinician,
         clinic_id=world.clinic,
         patient_id=patient,
-        surgery=fusion(performed_on=on),
+        surgery=fusion(performed_on=on, planned=planned),
     )
     return patient
 
@@ -70,7 +70,7 @@ def test_the_table_holds_performed_operations_with_their_windows_and_record(worl
         patient_id=done,
         preop=NewPreop(smoker=True, gad7=12, asa=2),
     )
-    planned = _operated(world, "P1", date.today() + timedelta(days=20))
+    planned = _operated(world, "P1", date.today() + timedelta(days=20), planned=True)
     _odi(world, planned, date.today() - timedelta(days=1), 3)
     rows = read_table(
         sessions=world.database.sessions, actor=world.clinician, clinic_id=world.clinic
@@ -87,7 +87,7 @@ def test_the_table_holds_performed_operations_with_their_windows_and_record(worl
 def test_a_planned_patient_is_predicted_with_the_stored_model_and_named_version(
     world: World, small_model: prediction.Model
 ) -> None:
-    planned = _operated(world, "P2", date.today() + timedelta(days=20))
+    planned = _operated(world, "P2", date.today() + timedelta(days=20), planned=True)
     _odi(world, planned, date.today() - timedelta(days=2), 3)
     save_preop(
         sessions=world.database.sessions,

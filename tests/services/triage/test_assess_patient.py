@@ -96,7 +96,9 @@ def test_the_clinicians_conclusion_is_kept_beside_the_assessment(world: World) -
         clinic_id=world.clinic,
         patient_id=patient_id,
     )
-    assert [a.confirmed_cause for a in history] == ["pseudarthrosis"]
+    # The first is the automatic assessment made when the 12-month score made the patient relapse.
+    assert history[0].assessed_by.startswith("spinetrack (automatic")
+    assert [a.confirmed_cause for a in history] == [None, "pseudarthrosis"]
 
 
 def test_staff_may_read_but_not_assess(world: World) -> None:
@@ -128,7 +130,8 @@ def test_a_bad_assessment_request_names_the_field_and_stores_nothing(
     with pytest.raises(InvalidInput) as error:
         _assess(world, patient_id, **request_data)
     assert error.value.field == field
-    assert row_counts(world.database)["triage_assessments"] == before["triage_assessments"] == 0
+    # One automatic assessment (the patient became relapsed), and nothing more from the refusal.
+    assert row_counts(world.database)["triage_assessments"] == before["triage_assessments"] == 1
 
 
 @pytest.mark.parametrize(

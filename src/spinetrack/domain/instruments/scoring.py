@@ -45,3 +45,16 @@ def score(instrument_id: str, answers: Mapping[str, float | int | None]) -> Scor
     if problems:
         return Score(definition.id, "invalid", answered, reason="; ".join(problems))
     return method_of(instrument_id).compute(definition, values)
+
+
+def answers_needed(instrument_id: str) -> int | None:
+    """How many items must be answered for a score, from the instrument's scoring rule: all but
+    ``max_missing`` (ODI, NDI), the one item (pain NRS); None where the rule counts by domain
+    (COMI), whose response is scored when every domain has an answer."""
+    definition = get_instrument(instrument_id)
+    rule = definition.scoring
+    if rule.method == "percent_of_max":
+        return len(definition.items) - rule.max_missing
+    if rule.method == "single_item":
+        return 1
+    return None

@@ -2,6 +2,7 @@
 status. This is the package's public surface."""
 
 from spinetrack.domain.outcomes.change import Change, ChangeKind, compare
+from spinetrack.domain.outcomes.losing_ground import LosingGround, losing_ground
 from spinetrack.domain.outcomes.points import ScorePoint
 from spinetrack.domain.outcomes.status import (
     OutcomeSummary,
@@ -14,6 +15,7 @@ from spinetrack.domain.outcomes.windows import TimePoint, schedule, timepoint_fo
 __all__ = [
     "Change",
     "ChangeKind",
+    "LosingGround",
     "OutcomeSummary",
     "PatientStatus",
     "ScorePoint",
@@ -21,6 +23,7 @@ __all__ = [
     "TimepointChange",
     "classify_patient",
     "compare",
+    "losing_ground",
     "schedule",
     "timepoint_for",
 ]

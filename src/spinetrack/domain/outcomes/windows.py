@@ -14,6 +14,8 @@ WINDOWS_FILE = "outcomes/windows.yaml"
 
 class TimePoint(KnowledgeModel):
     id: str = Field(min_length=1)
+    label: str | None = None
+    """How letters and reports name the time point in words ("6 months")."""
     start: int
     """First day after surgery in the window (included)."""
     end: int

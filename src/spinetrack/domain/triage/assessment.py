@@ -59,6 +59,18 @@ class TreatmentOption(_Output):
     for_: list[str] = Field(alias="for")
     step: int = Field(ge=1, le=3)
     sources: list[str]
+    held_back: bool = False
+    """Held back while a red flag is raised (knowledge/triage/plan_context.yaml): listed after
+    every other option, to consider once the red flag's escalation is done."""
+
+
+class KnownWorkupItem(_Output):
+    """A work-up test not suggested because the record already holds its result: the findings
+    that show it was done, and the sources of that rule."""
+
+    id: str
+    findings: list[str]
+    sources: list[str]
 
 
 class ExtractedFinding(_Output):
@@ -82,3 +94,5 @@ class Assessment(_Output):
     treatments: list[TreatmentOption]
     extracted_findings: list[ExtractedFinding]
     disclaimer: str = DISCLAIMER
+    already_known: list[KnownWorkupItem] = Field(default_factory=list)
+    """Tests left out of ``workup`` because their result is already recorded or reported."""

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from spinetrack.domain.errors import InvalidCase, InvalidInput
+from spinetrack.domain.registry.complications import catalogue
 from spinetrack.domain.registry.surgery import normalize_level
 from spinetrack.domain.vocabulary import vocabulary
 
@@ -63,6 +64,12 @@ def _known(kind: str, section: str) -> Callable[[str], str]:
     return check
 
 
+def _complication(value: str) -> str:
+    if value in catalogue().kinds:
+        return value
+    raise PydanticCustomError("unknown_id", "unknown complication {value}", {"value": repr(value)})
+
+
 def _level(value: str) -> str:
     try:
         return normalize_level(value)
@@ -76,6 +83,7 @@ ProcedureId = Annotated[StrictStr, AfterValidator(_known("procedure", "procedure
 CourseId = Annotated[StrictStr, AfterValidator(_known("course", "courses"))]
 FindingId = Annotated[StrictStr, AfterValidator(_known("finding", "findings"))]
 Level = Annotated[StrictStr, AfterValidator(_level)]
+ComplicationId = Annotated[StrictStr, AfterValidator(_complication)]
 PainScore = Annotated[float, Field(strict=True, ge=0, le=10)]
 
 
@@ -98,6 +106,14 @@ class Pain(_CaseModel):
     limb: PainScore | None = None
 
 
+class RejectedReading(_CaseModel):
+    """A finding read from one of the case's reports that a clinician rejected as misread: the
+    reader's item for that finding and report is left out of the assessment."""
+
+    report: Annotated[StrictInt, Field(ge=0)]
+    id: FindingId
+
+
 class Case(_CaseModel):
     case_id: StrictStr | None = None
     evaluation_date: IsoDate
@@ -109,6 +125,9 @@ class Case(_CaseModel):
     pain: Pain | None = None
     findings: list[FindingId] = Field(default_factory=list)
     reports: list[StrictStr] = Field(default_factory=list)
+    complications: list[ComplicationId] = Field(default_factory=list)
+    """Complications the registry recorded (surgeon or patient), by registry kind id."""
+    rejected_report_findings: list[RejectedReading] = Field(default_factory=list)
 
     @property
     def index_surgery(self) -> Surgery:
@@ -124,6 +143,12 @@ class Case(_CaseModel):
                 raise InvalidCase(
                     f"surgeries.{i}.date",
                     f"{surgery.date} is after evaluation_date {self.evaluation_date}",
+                )
+        for i, rejected in enumerate(self.rejected_report_findings):
+            if rejected.report >= len(self.reports):
+                raise InvalidCase(
+                    f"rejected_report_findings.{i}.report",
+                    f"report {rejected.report} is not among the case's {len(self.reports)} reports",
                 )
         days = (self.evaluation_date - self.index_surgery.date).days
         interval = self.pain_free_interval_days

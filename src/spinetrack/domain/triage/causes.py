@@ -6,6 +6,7 @@ reaches the listing threshold are ranked, highest first; equal weights keep the 
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pydantic import Field, model_validator
@@ -15,6 +16,7 @@ from spinetrack.domain.sources import Sources
 from spinetrack.domain.triage.assessment import Likelihood
 from spinetrack.domain.triage.conditions import Condition, FindingIs
 from spinetrack.domain.triage.facts import Facts
+from spinetrack.domain.triage.record_context import ExtraEvidence
 
 
 class Evidence(KnowledgeModel):
@@ -88,6 +90,8 @@ class ScoredCause:
     net: float
     evidence_for: list[str]
     evidence_against: list[str]
+    extra_sources: tuple[str, ...] = ()
+    """Sources of evidence the record gave (a recorded complication), beside the rule's own."""
 
 
 def _matched(evidence: list[Evidence], facts: Facts) -> list[Evidence]:
@@ -102,23 +106,40 @@ def _weight(evidence: Evidence, facts: Facts, uncertain_weight: float) -> float:
     return evidence.weight
 
 
-def _score(rule: CauseRule, facts: Facts, uncertain_weight: float) -> ScoredCause | None:
+def _score(
+    rule: CauseRule, facts: Facts, uncertain_weight: float, extra: list[ExtraEvidence]
+) -> ScoredCause | None:
     if rule.requires is not None and not rule.requires.holds(facts):
         return None
     for_ = _matched(rule.evidence_for, facts)
-    if not for_:
+    if not for_ and not extra:
         return None
     against = _matched(rule.evidence_against, facts)
     weight_for = sum(_weight(e, facts, uncertain_weight) for e in for_)
+    weight_for += sum(e.weight for e in extra)
     weight_against = sum(_weight(e, facts, uncertain_weight) for e in against)
     # Rounded so that sums of the same weights in another order compare equal.
     net = round(weight_for - weight_against, 6)
-    return ScoredCause(rule, net, [e.name for e in for_], [e.name for e in against])
+    sources = tuple(dict.fromkeys(s for e in extra for s in e.sources if s not in rule.sources))
+    return ScoredCause(
+        rule,
+        net,
+        [e.label for e in extra] + [e.name for e in for_],
+        [e.name for e in against],
+        sources,
+    )
 
 
-def rank_causes(rules: CauseRules, facts: Facts) -> list[ScoredCause]:
-    """The listed causes, most likely first; ties keep the order of the rules file."""
-    scored = [_score(rule, facts, rules.scoring.uncertain_weight) for rule in rules.causes]
+def rank_causes(
+    rules: CauseRules, facts: Facts, extra: Mapping[str, list[ExtraEvidence]] | None = None
+) -> list[ScoredCause]:
+    """The listed causes, most likely first; ties keep the order of the rules file. ``extra`` is
+    evidence the record gives a cause beyond its rule's conditions (recorded complications)."""
+    more = extra or {}
+    scored = [
+        _score(rule, facts, rules.scoring.uncertain_weight, more.get(rule.id, []))
+        for rule in rules.causes
+    ]
     listed = [s for s in scored if s is not None and s.net >= rules.scoring.listing_threshold]
     # sorted() is stable, so equal weights stay in file order.
     return sorted(listed, key=lambda s: -s.net)

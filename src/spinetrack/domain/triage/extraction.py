@@ -5,7 +5,7 @@ what it finds into the contract's ``extracted_findings`` items and tells triage 
 reports only suggest ("possible", "cannot rule out"), so their evidence can weigh less.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from spinetrack.domain.triage.assessment import ExtractedFinding
@@ -27,15 +27,18 @@ class TextFindings:
 NO_TEXT = TextFindings(extracted=[], uncertain=frozenset())
 
 
-def extract_findings(reports: Sequence[str]) -> TextFindings:
+def extract_findings(
+    reports: Sequence[str], rejected: Collection[tuple[int, str]] = ()
+) -> TextFindings:
     """The findings the reports affirm or suggest, never those they negate, with the words and the
-    report index; a case without reports does not load the report reader at all."""
+    report index; a case without reports does not load the report reader at all. ``rejected``
+    holds (report index, finding id) pairs a clinician rejected as misread: they are left out."""
     if not reports:
         return NO_TEXT
     from spinetrack.domain.reports import find_in_reports, is_sign  # loads only when needed
 
     mentions = find_in_reports(reports)
-    found = [m for m in mentions if not is_sign(m.id)]
+    found = [m for m in mentions if not is_sign(m.id) and (m.report, m.id) not in rejected]
     affirmed = {m.id for m in found if m.status == "affirmed"}
     return TextFindings(
         extracted=[

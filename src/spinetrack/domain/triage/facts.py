@@ -36,6 +36,8 @@ class Facts:
     case_findings: frozenset[str] | None = None
     """The findings the case itself lists, apart from those read from its reports; None when
     the facts were built without telling the two apart (then every finding counts as listed)."""
+    complications: frozenset[str] = frozenset()
+    """Registry complication kinds recorded for the patient (by surgeon or patient)."""
     signs: frozenset[str] = frozenset()
     """Warning signs read from the reports that are not vocabulary findings (knowledge/reports/
     signs.yaml): red-flag rules read them with the ``sign`` condition."""
@@ -74,4 +76,5 @@ def facts_of(
         uncertain_findings=frozenset(uncertain).difference(case.findings),
         case_findings=frozenset(case.findings),
         signs=frozenset(signs),
+        complications=frozenset(case.complications),
     )

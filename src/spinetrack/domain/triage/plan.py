@@ -12,9 +12,10 @@ from pydantic import Field
 
 from spinetrack.domain.knowledge import KnowledgeModel
 from spinetrack.domain.sources import Sources
-from spinetrack.domain.triage.assessment import TreatmentOption, WorkupItem
+from spinetrack.domain.triage.assessment import KnownWorkupItem, TreatmentOption, WorkupItem
 from spinetrack.domain.triage.conditions import Condition
 from spinetrack.domain.triage.facts import Facts
+from spinetrack.domain.triage.record_context import PlanContext
 
 
 class WorkupStep(KnowledgeModel):
@@ -105,3 +106,42 @@ def assemble_treatments(
         TreatmentOption(id=i, for_=e.causes, step=steps[i], sources=e.sources)
         for i, e in _ordered(entries)
     ]
+
+
+def known_tests(context: PlanContext, facts: Facts) -> list[KnownWorkupItem]:
+    """The tests whose result the case already holds (a finding only that test gives)."""
+    known = []
+    for test in context.already_known:
+        shown = [f for f in test.findings if f in facts.findings]
+        if shown:
+            known.append(KnownWorkupItem(id=test.workup, findings=shown, sources=test.sources))
+    return known
+
+
+def without_known(workup: list[WorkupItem], known: list[KnownWorkupItem]) -> list[WorkupItem]:
+    """The work-up less the tests already done: suggesting them again would repeat a result."""
+    done = {item.id for item in known}
+    return [item for item in workup if item.id not in done]
+
+
+def hold_back(
+    context: PlanContext, treatments: list[TreatmentOption], red_flagged: bool
+) -> list[TreatmentOption]:
+    """While a red flag is raised, the options the rules hold back go last, marked held back:
+    escalation comes before exercise or self-management on a spine not yet assessed."""
+    if not red_flagged:
+        return treatments
+    held = set(context.held_back_during_red_flag.treatments)
+    kept = [t for t in treatments if t.id not in held]
+    waiting = [
+        t.model_copy(
+            update={
+                "held_back": True,
+                "sources": t.sources
+                + [s for s in context.held_back_during_red_flag.sources if s not in t.sources],
+            }
+        )
+        for t in treatments
+        if t.id in held
+    ]
+    return kept + waiting

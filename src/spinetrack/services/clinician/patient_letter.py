@@ -9,8 +9,9 @@ from functools import cache
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.domain.instruments import get_instrument
-from spinetrack.domain.outcomes import schedule
+from spinetrack.domain.outcomes import ScorePoint, schedule
 from spinetrack.domain.outcomes.rules import status_rules
+from spinetrack.domain.outcomes.selection import counted
 from spinetrack.services.access.actor import CLINICAL_ROLES, Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
@@ -60,8 +61,21 @@ class Letter:
     scores: list[tuple[int, str, float]]
     instruments: list[str]
     """The questionnaires answered, the columns of ``table``."""
-    table: list[tuple[int, dict[str, float]]]
-    """Scores by day after the operation: (day, {instrument: score})."""
+    table: list[tuple[str, dict[str, float]]]
+    """The counted scores by time point, in schedule order: (its label, {instrument: score})."""
+    addressee: list[str]
+    """The letter's addressee lines: the referring doctor, their practice and address, as far
+    as the record knows them (empty: "the referring doctor")."""
+    signer: str
+    """The signing clinician's name and role (the user who produced the letter)."""
+    signer_role: str
+
+    @property
+    def latest_label(self) -> str:
+        """The latest follow-up's time point in words ("24 months")."""
+        labels = {t.id: t.label or t.id for t in schedule()}
+        return labels.get(self.latest_timepoint or "", self.latest_timepoint or "")
+
     confirmed_cause: str | None
     chosen_treatment: str | None
     plan_note: str | None
@@ -76,11 +90,39 @@ def _surgeon(uow: UnitOfWork, surgeon_id: int | None) -> str | None:
     return user.full_name if user else None
 
 
-def _by_day(scores: list[tuple[int, str, float]]) -> list[tuple[int, dict[str, float]]]:
-    days: dict[int, dict[str, float]] = {}
-    for day, instrument, score in sorted(scores):
-        days.setdefault(day, {})[instrument] = score
-    return sorted(days.items())
+ROLE_TITLES = {
+    "clinician": "Clinician",
+    "admin": "Clinic administrator",
+    "staff": "Clinic staff",
+}
+"""How a signature names the signer's role in the clinic."""
+
+
+def _by_timepoint(points: list[ScorePoint]) -> list[tuple[str, dict[str, float]]]:
+    """The scores that count at each time point (the same choice as the status), labelled in
+    words and in schedule order: a referring doctor reads "6 months", not "day 187"."""
+    chosen = counted(points)
+    rows = []
+    for timepoint in schedule():
+        present = {
+            i: series[timepoint.id].score
+            for i, series in sorted(chosen.items())
+            if timepoint.id in series
+        }
+        if present:
+            rows.append((timepoint.label or timepoint.id, present))
+    return rows
+
+
+def _addressee(name: str | None, practice: str | None, address: str | None) -> list[str]:
+    lines = [line for line in (name, practice) if line]
+    lines += [line.strip() for line in (address or "").splitlines() if line.strip()]
+    return lines
+
+
+def _signer(uow: UnitOfWork, actor: Actor) -> str:
+    user = uow.users.get(actor.user_id) if actor.user_id is not None else None
+    return user.full_name if user else actor.name
 
 
 def patient_letter(
@@ -143,7 +185,12 @@ def patient_letter(
             chart=chart,
             scores=sorted(scores),
             instruments=sorted({name for _, name, _ in scores}),
-            table=_by_day(scores),
+            table=_by_timepoint(points),
+            addressee=_addressee(
+                patient.referrer_name, patient.referrer_practice, patient.referrer_address
+            ),
+            signer=_signer(work.uow, actor),
+            signer_role=ROLE_TITLES.get(actor.roles.get(clinic_id, ""), "Clinician"),
             confirmed_cause=confirmed.confirmed_cause if confirmed else None,
             chosen_treatment=confirmed.chosen_treatment if confirmed else None,
             plan_note=confirmed.plan_note if confirmed else None,

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from typing import Literal
 
 from spinetrack.domain.instruments.registry import get_instrument
+from spinetrack.domain.outcomes import LosingGround, classify_patient, losing_ground, schedule
 from spinetrack.domain.outcomes import OutcomeSummary as Outcome
-from spinetrack.domain.outcomes import classify_patient, schedule
 from spinetrack.domain.outcomes.age import age_on
 from spinetrack.domain.outcomes.change import change_rules
 from spinetrack.domain.outcomes.followup import FollowUpState, followup_schedule
@@ -29,7 +29,13 @@ from spinetrack.services.records.read_models import (
     ResponseView,
     SurgeryView,
 )
-from spinetrack.services.triage.assess_patient import CLINICIANS, FindingView, StoredAssessment
+from spinetrack.services.triage.assess_patient import (
+    CLINICIANS,
+    FindingView,
+    ReportFindingView,
+    ReportView,
+    StoredAssessment,
+)
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 UNITS_PER_POINT = 10**9
@@ -93,6 +99,14 @@ class PatientOverview:
     red_flag: bool
     may_assess: bool
     """Whether this user may record findings, assess and conclude (clinicians and admins)."""
+    losing_ground: LosingGround | None = None
+    """The latest disability score slipped from the best follow-up by the MCID or more."""
+    reports: list[ReportView] | None = None
+    report_findings: list[ReportFindingView] | None = None
+    """What was read from the stored reports, rejected readings included (marked)."""
+
+    def report_of(self, report_id: int) -> ReportView | None:
+        return next((r for r in self.reports or [] if r.id == report_id), None)
 
 
 def _scale_max(instrument: str) -> float:
@@ -226,6 +240,7 @@ def open_patient_page(
         stored = [StoredAssessment.model_validate(a) for a in assessments]
         latest = stored[-1] if stored else None
         role = "admin" if actor.system else actor.roles.get(clinic_id, "")
+        classified = classify_patient(score_points(surgeries, responses))
         return PatientOverview(
             patient=PatientView.model_validate(patient),
             age=age_on(patient.birth_date, today),
@@ -238,7 +253,7 @@ def open_patient_page(
             ],
             responses=response_views,
             outcome=OutcomeView.model_validate(outcome) if outcome else None,
-            classified=classify_patient(score_points(surgeries, responses)),
+            classified=classified,
             series=_build_series(points),
             schedule=timeline,
             next_state=next_state,
@@ -248,6 +263,11 @@ def open_patient_page(
             earlier_assessments=list(reversed(stored[:-1]))[:5],
             red_flag=bool(outcome and outcome.red_flag),
             may_assess=role in CLINICIANS,
+            losing_ground=losing_ground(classified),
+            reports=[ReportView.model_validate(r) for r in repo.report_texts(patient_id)],
+            report_findings=[
+                ReportFindingView.model_validate(f) for f in repo.report_findings(patient_id)
+            ],
         )
 
 

@@ -1,7 +1,8 @@
 """The clinician's worklist: who needs attention today, most urgent first.
 
 Sections, in the order a surgeon works through them: red flags (the latest assessment raised one and
-no plan is confirmed), failing and relapsed patients, follow-ups due this week or overdue, and new
+no plan is confirmed), failing and relapsed patients (worst change first), patients losing ground
+(the latest score slipped from their best by the MCID), follow-ups due this week or overdue, and new
 consultation requests. Each section is counted and paged on its own, filtered by surgeon, region,
 procedure and status. Opening the list also moves on any stored "next follow-up" whose window has
 closed since it was computed (the chase would be pointless), so the due section stays truthful
@@ -51,6 +52,9 @@ class WorklistItem:
     next_timepoint: str | None
     next_due_on: date | None
     followup: FollowUpState | None
+    losing_ground: bool = False
+    change: float | None = None
+    """The disability score's change from baseline (points better; negative when worse)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +121,8 @@ def _item(row: WorklistRow, today: date) -> WorklistItem:
         next_timepoint=o.next_timepoint,
         next_due_on=o.next_due_on,
         followup=state,
+        losing_ground=bool(o.losing_ground),
+        change=o.disability_improvement,
     )
 
 

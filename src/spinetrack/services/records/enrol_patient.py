@@ -27,6 +27,10 @@ class NewPatient(BaseModel):
     sex: str = Field(pattern="^(female|male|other|unknown)$")
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     phone: str | None = Field(default=None, max_length=40, pattern=r"^[0-9+()\-. ]{5,40}$")
+    referrer_name: str | None = Field(default=None, max_length=200)
+    """The referring doctor, as the letter addresses them ("Dr A. Jones")."""
+    referrer_practice: str | None = Field(default=None, max_length=200)
+    referrer_address: str | None = Field(default=None, max_length=1000)
 
     @field_validator("birth_date")
     @classmethod

@@ -10,9 +10,9 @@ so the columns mean the same whichever way the data came in.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from spinetrack.domain.outcomes import ScorePoint, classify_patient, timepoint_for
+from spinetrack.domain.outcomes import ScorePoint, classify_patient, losing_ground, timepoint_for
 from spinetrack.domain.outcomes.counted_score import counted_score
 from spinetrack.domain.outcomes.followup import next_followup
 from spinetrack.domain.outcomes.index_surgery import index_surgery_of
@@ -46,9 +46,20 @@ class SurgeryFacts(Protocol):
     def surgeon_id(self) -> int | None: ...
 
 
+SurgeryT = TypeVar("SurgeryT")
+
+
+def performed(surgeries: Iterable[SurgeryT]) -> list[SurgeryT]:
+    """The surgeries that were done: one marked planned (booked ahead) is no outcome, no index
+    and no cohort member until it is performed. Rows read as bare columns carry no flag; the
+    query that reads them already leaves planned ones out."""
+    return [s for s in surgeries if not getattr(s, "planned", False)]
+
+
 def index_surgery(surgeries: Sequence[SurgeryFacts]) -> IndexSurgery | None:
-    """The most recent surgery (ties: the later id), the one `score_points` counts days from."""
-    latest = index_surgery_of(surgeries)
+    """The most recent performed surgery (ties: the later id), the one `score_points` counts days
+    from."""
+    latest = index_surgery_of(performed(surgeries))
     if latest is None:
         return None
     return IndexSurgery(
@@ -92,7 +103,7 @@ def score_points(
     surgeries: Sequence[SurgeryFacts], responses: Iterable[Scored]
 ) -> list[ScorePoint]:
     """Scored responses as days after the index surgery (the most recent one)."""
-    index = index_surgery_of(surgeries)
+    index = index_surgery_of(performed(surgeries))
     if index is None:
         return []
     index_day = index.performed_on
@@ -172,6 +183,7 @@ def outcome_row(
         "disability_instrument": result.disability_instrument,
         "disability_improvement": result.disability_improvement,
         "pain_improvement": result.pain_improvement,
+        "losing_ground": losing_ground(result) is not None,
         **followup_columns(index, points, today),
         "computed_at": datetime.now(UTC),
     }

@@ -22,6 +22,9 @@ class PatientView(View):
     sex: str
     email: str | None
     phone: str | None
+    referrer_name: str | None = None
+    referrer_practice: str | None = None
+    referrer_address: str | None = None
 
 
 class SurgeryView(View):
@@ -37,6 +40,7 @@ class SurgeryView(View):
     revision_of_id: int | None
     revision_reason: str | None
     notes: str | None
+    planned: bool = False
 
 
 class ComplicationView(View):

@@ -19,8 +19,8 @@ from spinetrack.domain.instruments import Score, get_instrument, score
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.services.records.read_models import ResponseView
+from spinetrack.services.triage.status_change import refresh_and_assess
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -142,6 +142,6 @@ def record_response(
         )
         if key is not None:
             keys.record(key, digest, response_id)
-        refresh_outcome(repo, patient_id, clinic_today(work.uow, clinic_id))
+        refresh_and_assess(repo, patient_id, clinic_today(work.uow, clinic_id))
         work.target = f"response:{response_id}"
         return ResponseView(id=response_id, patient_id=patient_id, **row)

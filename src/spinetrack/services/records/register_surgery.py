@@ -17,8 +17,8 @@ from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.services.records.read_models import ComplicationView, SurgeryView
+from spinetrack.services.triage.status_change import refresh_and_assess
 from spinetrack.storage.repositories.clinics import UserRepository
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.tables import Complication, Surgery
@@ -43,6 +43,9 @@ class NewSurgery(BaseModel):
     revision_of_id: RowId | None = None
     revision_reason: str | None = None
     notes: str | None = Field(default=None, max_length=4000)
+    planned: bool = False
+    """Booked, not yet performed: the only kind of surgery that may carry a future date, and one
+    that counts in no outcome, follow-up or cohort until it is done."""
 
 
 class NewComplication(BaseModel):
@@ -83,6 +86,11 @@ def check_surgery(birth_date: date, surgery: NewSurgery, today: date) -> list[st
         raise InvalidInput("performed_on", "the surgery cannot precede the date of birth")
     if surgery.performed_on > today + PLANNING_HORIZON:
         raise InvalidInput("performed_on", "a surgery more than a year ahead cannot be registered")
+    if surgery.performed_on > today and not surgery.planned:
+        raise InvalidInput(
+            "performed_on",
+            "this date is in the future; mark the operation as planned, or correct the date",
+        )
     levels = [
         normalize_level(level, surgery.region, field=f"levels.{i}")
         for i, level in enumerate(surgery.levels)
@@ -113,7 +121,7 @@ def register_surgery(
             patient_id=patient_id, **surgery.model_dump(exclude={"levels"}), levels=levels
         )
         repo.add_row(row)
-        refresh_outcome(repo, patient_id, today)
+        refresh_and_assess(repo, patient_id, today)
         work.target = f"surgery:{row.id}"
         return SurgeryView.model_validate(row)
 

@@ -125,8 +125,9 @@ def _outcome(
     """A new patient's outcome row (no assessment yet), as `refresh_outcome` would store it."""
     points: list[ScorePoint] = []
     index = None
-    if surgeries:
-        position = max(range(len(surgeries)), key=lambda s: (surgeries[s]["performed_on"], s))
+    done = [s for s in range(len(surgeries)) if not surgeries[s].get("planned")]
+    if done:
+        position = max(done, key=lambda s: (surgeries[s]["performed_on"], s))
         latest = surgeries[position]
         index = IndexSurgery(
             surgery_ids[position],

@@ -225,6 +225,7 @@ class _Upsert:
                 "surgeon_id": surgeons[record.surgeon.lower()] if record.surgeon else None,
                 "revision_reason": record.revision_reason,
                 "notes": record.notes,
+                "planned": bool(record.planned),
             },
         )
         levels = check_surgery(birth_date, surgery, self.today)

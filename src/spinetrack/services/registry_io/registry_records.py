@@ -73,7 +73,7 @@ def _surgery(
         revises=refs.get(row.revision_of_id) if row.revision_of_id is not None else None,
         revision_reason=row.revision_reason,
         notes=row.notes,
-        planned=row.performed_on > today,
+        planned=row.planned,
     )
 
 

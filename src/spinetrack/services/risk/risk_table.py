@@ -2,8 +2,8 @@
 fitted on its own outcomes and a planned patient is predicted from the same columns.
 
 One row per patient and index operation. For fitting, the index is the latest operation already
-performed (a surgery dated after today is *planned*: it is never an outcome, and a patient whose
-only surgery is planned has no row); the baseline and 12-month scores are the responses that count
+performed (a surgery marked *planned* is never an outcome, and a patient whose only surgery is
+planned has no row); the baseline and 12-month scores are the responses that count
 in the `baseline` and `12m` windows of domain/outcomes, for the region's disability instrument (ODI
 for lumbar and thoracic, NDI for cervical). A patient without a 12-month score keeps the row with
 an empty follow-up: lost to follow-up, neither success nor failure.
@@ -89,7 +89,7 @@ def clinic_table(repo: RiskRepository, today: date) -> tuple[list[dict[str, Any]
     preops = {row.patient_id: row for row in repo.preops()}
     surgeries: dict[int, list[Surgery]] = defaultdict(list)
     for surgery in repo.surgeries():
-        if surgery.performed_on <= today:
+        if not surgery.planned and surgery.performed_on <= today:
             surgeries[surgery.patient_id].append(surgery)
     scores: dict[int, list[tuple[str, datetime, float]]] = defaultdict(list)
     for patient_id, instrument, completed_at, score in repo.scores(("odi", "ndi")):
@@ -119,6 +119,7 @@ def clinic_table(repo: RiskRepository, today: date) -> tuple[list[dict[str, Any]
 
 
 def planned_surgery(surgeries: Sequence[Surgery], today: date) -> Surgery | None:
-    """The next operation booked after today, the one a prediction is for."""
-    ahead = [s for s in surgeries if s.performed_on > today]
+    """The next operation marked planned (booked, not yet performed), the one a prediction is
+    for; ``today`` is kept for callers, the flag alone decides."""
+    ahead = [s for s in surgeries if s.planned]
     return min(ahead, key=lambda s: (s.performed_on, s.id)) if ahead else None

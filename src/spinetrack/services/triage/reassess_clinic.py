@@ -3,6 +3,7 @@ the worklist can put red flags first. Records are read in bulk, not patient by p
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,11 +13,14 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.patient_status import latest_assessment_columns
 from spinetrack.services.triage.assess_patient import CLINICIANS
-from spinetrack.services.triage.triage_case import CaseInputs, build_case
+from spinetrack.services.triage.triage_case import CaseInputs, StoredReports, build_case
 from spinetrack.storage.tables import (
     ClinicalFinding,
+    Complication,
     Patient,
     PromResponse,
+    ReportFinding,
+    ReportText,
     Surgery,
     TriageAssessment,
 )
@@ -45,12 +49,21 @@ def reassess_clinic(
         surgeries = _grouped(repo.every(Surgery))
         responses = _grouped(repo.every(PromResponse))
         findings = _grouped(repo.every(ClinicalFinding))
+        record = _Record(
+            _grouped(repo.every(Complication)),
+            _grouped(repo.every(ReportText)),
+            _grouped(repo.every(ReportFinding)),
+        )
         inputs = CaseInputs(evaluation_date=evaluation_date)
         rows = []
         for patient in repo.every(Patient):
-            if not any(s.performed_on <= evaluation_date for s in surgeries[patient.id]):
+            if not any(
+                s.performed_on <= evaluation_date and not s.planned for s in surgeries[patient.id]
+            ):
                 continue
-            rows.append(_assessed(patient, surgeries, responses, findings, inputs, actor.name))
+            rows.append(
+                _assessed(patient, surgeries, responses, findings, record, inputs, actor.name)
+            )
             if progress and len(rows) % 1000 == 0:
                 progress(1000)
         repo.bulk_insert(TriageAssessment, rows)
@@ -64,11 +77,21 @@ def reassess_clinic(
         return len(rows)
 
 
+@dataclass(frozen=True)
+class _Record:
+    """The rest of each patient's record, grouped by patient: complications and stored reports."""
+
+    complications: dict[int, list[Any]]
+    reports: dict[int, list[Any]]
+    readings: dict[int, list[Any]]
+
+
 def _assessed(
     patient: Patient,
     surgeries: dict[int, list[Any]],
     responses: dict[int, list[Any]],
     findings: dict[int, list[Any]],
+    record: _Record,
     inputs: CaseInputs,
     by: str,
 ) -> dict[str, Any]:
@@ -78,6 +101,8 @@ def _assessed(
         responses=responses[patient.id],
         findings=findings[patient.id],
         inputs=inputs,
+        complications=record.complications[patient.id],
+        reports=StoredReports(record.reports[patient.id], record.readings[patient.id]),
     )
     try:
         result = assess(case)

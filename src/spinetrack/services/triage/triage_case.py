@@ -1,6 +1,7 @@
-"""Build a triage case from what is stored about a patient: surgeries, recorded findings and the PROM
-history. A `relapsed` or `failing` status feeds the time course, so triage reads the questionnaires
-the way a clinician would."""
+"""Build a triage case from what is stored about a patient: surgeries, complications (as surgeon and
+patient reported them), recorded findings, the report texts pasted into the record (less the
+readings a clinician rejected) and the PROM history. A `relapsed` or `failing` status feeds the time
+course, so triage reads the questionnaires the way a clinician would."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,7 +12,15 @@ from spinetrack.domain.outcomes import OutcomeSummary, classify_patient, schedul
 from spinetrack.domain.outcomes.age import age_on
 from spinetrack.domain.outcomes.index_surgery import index_surgery_of
 from spinetrack.services.records.patient_status import score_points
-from spinetrack.storage.tables import ClinicalFinding, Patient, PromResponse, Surgery
+from spinetrack.storage.tables import (
+    ClinicalFinding,
+    Complication,
+    Patient,
+    PromResponse,
+    ReportFinding,
+    ReportText,
+    Surgery,
+)
 
 AXIAL = ("nrs_back", "nrs_neck")
 LIMB = ("nrs_leg", "nrs_arm")
@@ -33,6 +42,29 @@ class CaseInputs:
     reports: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class StoredReports:
+    """The record's report texts in the order the case lists them (by report date, then as
+    stored) and the readings a clinician rejected, by report id and finding."""
+
+    texts: list[ReportText] = field(default_factory=list)
+    findings: list[ReportFinding] = field(default_factory=list)
+
+    def on_or_before(self, day: date) -> list[ReportText]:
+        return sorted(
+            (r for r in self.texts if r.report_date <= day), key=lambda r: (r.report_date, r.id)
+        )
+
+    def rejected(self, listed: list[ReportText]) -> list[dict[str, Any]]:
+        """The rejected readings as the case's (report index, finding id) items."""
+        position = {report.id: i for i, report in enumerate(listed)}
+        return [
+            {"report": position[f.report_id], "id": f.finding}
+            for f in sorted(self.findings, key=lambda f: f.id)
+            if f.status == "rejected" and f.report_id in position
+        ]
+
+
 def _latest_pain(responses: list[PromResponse], instruments: tuple[str, ...]) -> float | None:
     scored = [r for r in responses if r.instrument in instruments and r.score_status == "ok"]
     if not scored:
@@ -51,6 +83,11 @@ def _relief_days(outcome: OutcomeSummary) -> int | None:
     return max(improved) if improved else None
 
 
+def _by(occurred_on: date | None, day: date) -> bool:
+    """A complication counts from the day it occurred (undated ones always)."""
+    return occurred_on is None or occurred_on <= day
+
+
 def build_case(
     *,
     patient: Patient,
@@ -58,10 +95,13 @@ def build_case(
     responses: list[PromResponse],
     findings: list[ClinicalFinding],
     inputs: CaseInputs,
+    complications: list[Complication] | None = None,
+    reports: StoredReports | None = None,
 ) -> dict[str, Any]:
-    """The case as the triage contract's JSON object (validated later by the domain)."""
+    """The case as the triage contract's JSON object (validated later by the domain). Stored
+    reports dated on or before the evaluation come first, then the day's new ones."""
     day = inputs.evaluation_date
-    done = [s for s in surgeries if s.performed_on <= day]
+    done = [s for s in surgeries if s.performed_on <= day and not s.planned]
     if not done:
         raise InvalidInput(
             "surgeries", "triage needs a surgery on or before the evaluation date; none is recorded"
@@ -91,8 +131,22 @@ def build_case(
             for s in done
         ],
         "findings": sorted(set(recorded) | set(inputs.findings)),
-        "reports": list(inputs.reports),
     }
+    stored = (reports or StoredReports()).on_or_before(day)
+    case["reports"] = [r.text for r in stored] + list(inputs.reports)
+    rejected = (reports or StoredReports()).rejected(stored)
+    if rejected:
+        case["rejected_report_findings"] = rejected
+    done_ids = {s.id for s in done}
+    kinds = sorted(
+        {
+            c.kind
+            for c in complications or []
+            if c.surgery_id in done_ids and _by(c.occurred_on, day)
+        }
+    )
+    if kinds:
+        case["complications"] = kinds
     pain = {"axial": _latest_pain(responses, AXIAL), "limb": _latest_pain(responses, LIMB)}
     if any(v is not None for v in pain.values()):
         case["pain"] = {k: v for k, v in pain.items() if v is not None}

@@ -79,7 +79,7 @@ class AnalyticsRepository:
             Surgery.levels,
             Surgery.surgeon_id,
             Surgery.revision_of_id,
-        ).where(Surgery.clinic_id == self.clinic_id)
+        ).where(Surgery.clinic_id == self.clinic_id, Surgery.planned.is_(False))
         return [
             (s[0], s[1], s[2], s[3], s[4], len(s[5] or ()), surgeons.get(s[6]), s[7])
             for s in self._session.execute(query)

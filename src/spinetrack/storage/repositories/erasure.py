@@ -17,6 +17,8 @@ from spinetrack.storage.tables import (
     PatientLink,
     PatientOutcome,
     PromResponse,
+    ReportFinding,
+    ReportText,
     Surgery,
     TriageAssessment,
 )
@@ -26,6 +28,8 @@ _ORDER = (
     PatientOutcome,  # points at its latest assessment and index surgery
     TriageAssessment,
     ClinicalFinding,
+    ReportFinding,  # points at its report
+    ReportText,
     ContactAttempt,  # may point at an outbox message
     OutboxMessage,  # may point at a patient link
     PatientLink,

@@ -14,6 +14,8 @@ from spinetrack.storage.tables import (
     Patient,
     PatientOutcome,
     PromResponse,
+    ReportFinding,
+    ReportText,
     Surgery,
     TriageAssessment,
 )
@@ -45,7 +47,9 @@ _SCORED = (
 _SURGERY_FACTS = (
     select(Surgery.id, Surgery.performed_on, Surgery.region, Surgery.procedure, Surgery.surgeon_id)
     .where(
-        Surgery.clinic_id == bindparam("clinic_id"), Surgery.patient_id == bindparam("patient_id")
+        Surgery.clinic_id == bindparam("clinic_id"),
+        Surgery.patient_id == bindparam("patient_id"),
+        Surgery.planned.is_(False),  # a booked operation is no outcome yet
     )
     .order_by(Surgery.performed_on, Surgery.id)
 )
@@ -57,6 +61,11 @@ _LATEST_ASSESSMENT_FLAGS = (
     )
     .order_by(TriageAssessment.id.desc())
     .limit(1)
+)
+
+_OUTCOME_STATUS = select(PatientOutcome.status).where(
+    PatientOutcome.clinic_id == bindparam("clinic_id"),
+    PatientOutcome.patient_id == bindparam("patient_id"),
 )
 
 
@@ -186,6 +195,37 @@ class PatientRepository:
         )
         return list(self._session.scalars(query))
 
+    def report_texts(self, patient_id: int) -> list[ReportText]:
+        query = (
+            select(ReportText)
+            .where(ReportText.clinic_id == self.clinic_id, ReportText.patient_id == patient_id)
+            .order_by(ReportText.report_date, ReportText.id)
+        )
+        return list(self._session.scalars(query))
+
+    def report_findings(self, patient_id: int) -> list[ReportFinding]:
+        query = (
+            select(ReportFinding)
+            .where(
+                ReportFinding.clinic_id == self.clinic_id, ReportFinding.patient_id == patient_id
+            )
+            .order_by(ReportFinding.id)
+        )
+        return list(self._session.scalars(query))
+
+    def report_finding(self, patient_id: int, finding_id: int) -> ReportFinding:
+        """One reading of this patient's reports, or NotFound (never another clinic's row)."""
+        row = self._session.scalar(
+            select(ReportFinding).where(
+                ReportFinding.clinic_id == self.clinic_id,
+                ReportFinding.patient_id == patient_id,
+                ReportFinding.id == finding_id,
+            )
+        )
+        if row is None:
+            raise NotFound("report finding", finding_id)
+        return row
+
     def assessments(self, patient_id: int) -> list[TriageAssessment]:
         query = (
             select(TriageAssessment)
@@ -214,6 +254,12 @@ class PatientRepository:
         params = {"patient_id": patient_id, "clinic_id": self.clinic_id}
         found = self._session.connection().execute(_LATEST_ASSESSMENT_FLAGS, params).first()
         return (found[0], found[1], found[2]) if found else None
+
+    def outcome_status(self, patient_id: int) -> str | None:
+        """The stored status alone (before a recompute, to see whether it changed)."""
+        params = {"patient_id": patient_id, "clinic_id": self.clinic_id}
+        found = self._session.connection().execute(_OUTCOME_STATUS, params).first()
+        return None if found is None else str(found[0])
 
     def mrns(self) -> dict[int, str]:
         """Every patient's MRN by patient id (FHIR ids are derived from MRNs)."""
@@ -315,7 +361,14 @@ class PatientRepository:
         )
 
     def add_row(
-        self, row: Surgery | PromResponse | Complication | ClinicalFinding | TriageAssessment
+        self,
+        row: Surgery
+        | PromResponse
+        | Complication
+        | ClinicalFinding
+        | TriageAssessment
+        | ReportText
+        | ReportFinding,
     ) -> None:
         row.clinic_id = self.clinic_id
         self._session.add(row)

@@ -10,13 +10,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, not_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
 from sqlalchemy.orm import Session
 
-from spinetrack.storage.tables import ConsultationRequest, Membership, Patient, PatientOutcome, User
+from spinetrack.storage.tables import (
+    ConsultationRequest,
+    Membership,
+    Patient,
+    PatientOutcome,
+    Surgery,
+    User,
+)
 
-Section = Literal["red_flags", "failing", "followups"]
-SECTIONS: tuple[Section, ...] = ("red_flags", "failing", "followups")
+Section = Literal["red_flags", "failing", "losing_ground", "followups"]
+SECTIONS: tuple[Section, ...] = ("red_flags", "failing", "losing_ground", "followups")
 FAILING = ("failing", "relapsed")
 
 
@@ -67,6 +74,8 @@ class WorklistRepository:
             conditions.append(o.red_flag == true())
         elif section == "failing":
             conditions += [not_flagged, o.status.in_(FAILING)]
+        elif section == "losing_ground":
+            conditions += [not_flagged, not_(o.status.in_(FAILING)), o.losing_ground == true()]
         else:
             conditions += [
                 not_flagged,
@@ -89,8 +98,11 @@ class WorklistRepository:
         if section == "red_flags":
             query = query.order_by(o.latest_assessment_id.desc(), o.patient_id)
         elif section == "failing":
-            # "failing" sorts before "relapsed"; (status, id) is the index's own order.
-            query = query.order_by(o.status, o.patient_id)
+            # Most urgent first: the worst change from baseline (most points worse) leads,
+            # whichever of failing or relapsed the patient is; unmeasured changes go last.
+            query = query.order_by(o.disability_improvement.asc().nulls_last(), o.patient_id)
+        elif section == "losing_ground":
+            query = query.order_by(o.disability_improvement.asc().nulls_last(), o.patient_id)
         else:
             query = query.order_by(o.next_due_on, o.patient_id)
         outcomes = list(self._session.scalars(query.offset(offset).limit(limit)))
@@ -130,13 +142,18 @@ class WorklistRepository:
         return list(self._session.scalars(query))
 
     def surgeons(self) -> list[tuple[int, str]]:
-        """The clinic's clinicians and admins (who may operate), by name, for the surgeon filter."""
+        """Who operates in the clinic, by name, for the surgeon filter and the surgery form: its
+        clinicians, and anyone already recorded as a surgeon of one of its operations (an
+        administrator who operates); an administrator who does not is no surgeon."""
+        operated = select(Surgery.surgeon_id).where(
+            Surgery.clinic_id == self.clinic_id, Surgery.surgeon_id.is_not(None)
+        )
         query = (
             select(User.id, User.full_name)
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.clinic_id == self.clinic_id,
-                Membership.role.in_(("clinician", "admin")),
+                or_(Membership.role == "clinician", User.id.in_(operated)),
             )
             .order_by(User.full_name, User.id)
         )

@@ -17,6 +17,7 @@ from spinetrack.storage.tables.followup import ContactAttempt, OutboxMessage
 from spinetrack.storage.tables.idempotency import IdempotencyKey
 from spinetrack.storage.tables.patients import Patient, PatientOutcome
 from spinetrack.storage.tables.rate_limits import RateWindow
+from spinetrack.storage.tables.reports import ReportFinding, ReportText
 from spinetrack.storage.tables.responses import PromResponse
 from spinetrack.storage.tables.risk import PreopRecord, RiskModel, RiskPrediction
 from spinetrack.storage.tables.surgeries import Surgery
@@ -45,6 +46,8 @@ __all__ = [
     "PreopRecord",
     "PromResponse",
     "RateWindow",
+    "ReportFinding",
+    "ReportText",
     "RiskModel",
     "RiskPrediction",
     "Surgery",

@@ -2,7 +2,17 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spinetrack.storage.tables.base import Base, UtcDateTime, utcnow
@@ -23,6 +33,10 @@ class Patient(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str | None] = mapped_column(String(16))
     """The language the patient last answered in; their e-mails are written in it."""
+    referrer_name: Mapped[str | None] = mapped_column(String(200))
+    """The referring doctor the clinic writes to (letters are addressed to them)."""
+    referrer_practice: Mapped[str | None] = mapped_column(String(200))
+    referrer_address: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -67,5 +81,8 @@ class PatientOutcome(Base):
     next_window_closes_on: Mapped[date | None] = mapped_column(Date)
     red_flag: Mapped[bool] = mapped_column(Boolean, default=False)
     """The latest triage assessment raised a red flag that nobody has confirmed a plan for yet."""
+    losing_ground: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The latest disability score is worse than the best follow-up by at least the instrument's
+    MCID (knowledge/outcomes/losing_ground.yaml); a flag beside the status, not a status."""
     latest_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("triage_assessments.id"))
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

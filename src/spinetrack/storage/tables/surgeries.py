@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spinetrack.storage.tables.base import Base, UtcDateTime, utcnow
@@ -25,4 +25,7 @@ class Surgery(Base):
     revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("surgeries.id"))
     revision_reason: Mapped[str | None] = mapped_column(String(64))
     notes: Mapped[str | None] = mapped_column(Text)
+    planned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Booked ahead, not yet done: kept out of outcomes, follow-up and analytics cohorts until a
+    clinician records it as performed (only a planned surgery may carry a future date)."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

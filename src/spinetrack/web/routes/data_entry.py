@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments.registry import get_instrument, instrument_ids
+from spinetrack.domain.instruments.scoring import answers_needed, score
 from spinetrack.domain.registry.complications import catalogue
 from spinetrack.domain.registry.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
@@ -93,7 +94,18 @@ def _patient_id(request: Request) -> int:
 
 # Patients ---------------------------------------------------------------------------------------
 
-PATIENT_FIELDS = ("mrn", "given_name", "family_name", "birth_date", "sex", "email", "phone")
+PATIENT_FIELDS = (
+    "mrn",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "sex",
+    "email",
+    "phone",
+    "referrer_name",
+    "referrer_practice",
+    "referrer_address",
+)
 SEXES = [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Unknown")]
 PATIENT_WORDS = FormWords(
     {
@@ -104,6 +116,9 @@ PATIENT_WORDS = FormWords(
         "sex": Label("Sex", "choose one of the options"),
         "email": Label("E-mail", "write an address such as name@example.org"),
         "phone": Label("Phone", "use digits, spaces and + ( ) - . only, at least 5 of them"),
+        "referrer_name": Label("Referring doctor"),
+        "referrer_practice": Label("Practice"),
+        "referrer_address": Label("Practice address"),
     }
 )
 
@@ -190,6 +205,7 @@ SURGERY_FIELDS = (
     "revision_of_id",
     "revision_reason",
     "notes",
+    "planned",
 )
 SURGERY_WORDS = FormWords(
     {
@@ -205,6 +221,7 @@ SURGERY_WORDS = FormWords(
         "revision_of_id": Label("Revises", "choose the surgery this one revises"),
         "revision_reason": Label("Reason"),
         "notes": Label("Notes"),
+        "planned": Label("Planned, not yet performed"),
     }
 )
 
@@ -280,6 +297,7 @@ def _surgery_input(values: dict[str, str]) -> NewSurgery:
         "revision_of_id": values["revision_of_id"] or None,
         "revision_reason": values["revision_reason"] or None,
         "notes": values["notes"] or None,
+        "planned": values["planned"] == "yes",
     }
     for name in ("region", "procedure", "approach"):
         if not data[name]:
@@ -340,6 +358,7 @@ RESPONSE_WORDS = FormWords(
         "instrument": Label("Questionnaire", "choose an instrument from the list"),
         "completed_on": Label("Answered on", "enter the date it was answered"),
         "answers": Label("Answers"),
+        "save_unscored": Label("Too few answers to score"),
     },
     renamed={"completed_at": "completed_on"},
     lookup=_item_label,
@@ -418,6 +437,29 @@ def _answer(raw: str, name: str) -> int | float | None:
     return int(number) if number.is_integer() else number
 
 
+def _warn_if_unscorable(instrument: str, answers_given: dict[str, int | float | None]) -> None:
+    """A paper form with too few answers is shown again with the count and what the instrument
+    needs, so staff look for missed answers first; ticking "save it unscored" keeps it as the
+    patient answered it (the record holds what was written; it is stored as not scored)."""
+    result = score(instrument, answers_given)
+    if result.status != "insufficient":
+        return
+    definition = get_instrument(instrument)
+    needed = answers_needed(instrument)
+    need = (
+        f"it needs at least {needed} to be scored"
+        if needed is not None
+        else f"it cannot be scored ({result.reason})"
+    )
+    raise refuse(
+        "save_unscored",
+        RESPONSE_WORDS,
+        f"{definition.title}: {result.answered} of {len(definition.items)} questions are "
+        f"answered and {need}. Check the form for missed answers, or tick the box to save it "
+        "unscored",
+    )
+
+
 def _answered_on(raw: str) -> date:
     try:
         return date.fromisoformat(raw)
@@ -449,6 +491,8 @@ async def new_response(
     answers_given = {i: _answer(values[f"answers.{i}"], i) for i in items}
     if all(value is None for value in answers_given.values()):
         raise refuse("answers", RESPONSE_WORDS, "answer at least one item")
+    if _text(form, "save_unscored") != "yes":
+        _warn_if_unscorable(instrument, answers_given)
     saved = record_response(
         sessions=sessions,
         actor=actor,

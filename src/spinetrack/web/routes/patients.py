@@ -21,9 +21,11 @@ from spinetrack.services.triage.assess_patient import (
     AssessmentRequest,
     Conclusion,
     NewFinding,
+    NewReport,
     assess_patient,
     conclude,
     record_findings,
+    reject_report_finding,
 )
 from spinetrack.web.charts import timepoint_label, trajectory
 from spinetrack.web.deps import (
@@ -52,12 +54,25 @@ REPORT_BYTES = 200_000
 """An uploaded report is plain text; anything larger is not a radiology or lab report."""
 
 
+REPORT_KINDS = [
+    ("ct", "CT"),
+    ("mri", "MRI"),
+    ("xray", "X-ray"),
+    ("emg", "EMG / nerve conduction"),
+    ("lab", "Laboratory"),
+    ("clinic_letter", "Clinic letter"),
+    ("other", "Other report"),
+]
+"""The report kinds the service accepts (`assess_patient.ReportKind`), as the form names them."""
+
+
 def _vocabulary_options() -> dict[str, list[tuple[str, str]]]:
     """Each select's (id, name) pairs: the one name per id, alphabetical (courses in their order)."""
     return {
         "cause": named("causes"),
         "treatment": named("treatments"),
         "course": list(labels().courses.items()),
+        "report_kind": REPORT_KINDS,
     }
 
 
@@ -125,6 +140,7 @@ def page_response(
         values=values or {},
         form=form,
         outlook=outlook,
+        report_kinds=dict(REPORT_KINDS),
         clinic_query=f"?clinic={clinic}" if clinic is not None else "",
     )
 
@@ -180,9 +196,17 @@ REPORT_WORDS = FormWords(
         "report_text": Label("Report text"),
         "report_file": Label("Report file"),
         "reports": Label("Report text"),
+        "report_details": Label("Report text"),
+        "text": Label("Report text"),
+        "kind": Label("Kind of report", "choose one of the options"),
+        "report_kind": Label("Kind of report", "choose one of the options"),
+        "report_date": Label("Report date", "enter a date such as 2026-03-31"),
+        "title": Label("Report title"),
+        "report_title": Label("Report title"),
         "course": Label("Course since surgery", "choose one of the options"),
     }
 )
+READING_WORDS = FormWords({"reading": Label("Finding read from a report")})
 CONCLUSION_WORDS = FormWords(
     {
         "confirmed_cause": Label("Confirmed cause", "choose a cause from the list"),
@@ -270,7 +294,12 @@ async def _report_text(upload: UploadFile | None) -> list[str]:
 @router.post(
     "/patients/{patient_id}/assessments", response_class=HTMLResponse, dependencies=[CsrfChecked]
 )
-@answers(refill=_page_again("report", ("report_text", "course")), words=REPORT_WORDS)
+@answers(
+    refill=_page_again(
+        "report", ("report_text", "course", "report_kind", "report_date", "report_title")
+    ),
+    words=REPORT_WORDS,
+)
 async def add_assessment(
     patient_id: PageId,
     visitor: SignedIn,
@@ -279,12 +308,33 @@ async def add_assessment(
     report_text: Annotated[str, Form(max_length=20_000)] = "",
     report_file: Annotated[UploadFile | None, File()] = None,
     course: Annotated[str, Form(max_length=40)] = "",
+    report_kind: Annotated[str, Form(max_length=20)] = "other",
+    report_date: Annotated[str, Form(max_length=20)] = "",
+    report_title: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
+    """Stores the pasted (or uploaded) report in the record with its kind, date and title, then
+    assesses from the whole record."""
     actor = visitor.actor
     actor.require(clinic_for(actor, clinic), CLINICIANS)
-    reports = [report_text] if report_text.strip() else []
-    reports += await _report_text(report_file)
-    checked = REPORT_WORDS.parse(AssessmentRequest, {"course": course or None, "reports": reports})
+    texts = [report_text] if report_text.strip() else []
+    texts += await _report_text(report_file)
+    if not texts:
+        raise refuse("report_text", REPORT_WORDS, "paste the report's text or choose a file")
+    details = [
+        REPORT_WORDS.parse(
+            NewReport,
+            {
+                "kind": report_kind or "other",
+                "report_date": report_date or None,
+                "title": report_title.strip() or None,
+                "text": text,
+            },
+        )
+        for text in texts
+    ]
+    checked = REPORT_WORDS.parse(
+        AssessmentRequest, {"course": course or None, "report_details": details}
+    )
     assess_patient(
         sessions=sessions,
         actor=actor,
@@ -333,3 +383,56 @@ def add_conclusion(
         ),
     )
     return _back(patient_id, clinic, "conclusion")
+
+
+@router.post(
+    "/patients/{patient_id}/reassess", response_class=HTMLResponse, dependencies=[CsrfChecked]
+)
+@answers(refill=_page_again("reassess", ()), words=REPORT_WORDS)
+def reassess(
+    patient_id: PageId,
+    visitor: SignedIn,
+    sessions: PageSessions,
+    clinic: ClinicQuery = None,
+) -> Response:
+    """One button: assess again from the whole stored record, nothing to type."""
+    actor = visitor.actor
+    clinic_id = clinic_for(actor, clinic)
+    actor.require(clinic_id, CLINICIANS)
+    assess_patient(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        request=AssessmentRequest(),
+    )
+    return _back(patient_id, clinic, "reassessed")
+
+
+@router.post(
+    "/patients/{patient_id}/report-findings/reject",
+    response_class=HTMLResponse,
+    dependencies=[CsrfChecked],
+)
+@answers(refill=_page_again("reading", ("reading",)), words=READING_WORDS)
+def reject_reading(
+    patient_id: PageId,
+    visitor: SignedIn,
+    sessions: PageSessions,
+    clinic: ClinicQuery = None,
+    reading: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    """A clinician rejects a finding the reader got wrong; the patient is assessed without it."""
+    actor = visitor.actor
+    clinic_id = clinic_for(actor, clinic)
+    actor.require(clinic_id, CLINICIANS)
+    if not reading.isdigit() or not 0 < int(reading) < 2**31:
+        raise refuse("reading", READING_WORDS, "choose a finding from the list")
+    reject_report_finding(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        finding_id=int(reading),
+    )
+    return _back(patient_id, clinic, "rejected", anchor="findings")

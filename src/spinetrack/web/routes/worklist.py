@@ -69,6 +69,15 @@ def _surgeon(value: str) -> int | None:
     return int(value)
 
 
+def _own_default(request: Request, user_id: int | None, role: str | None) -> str | None:
+    """A surgeon opening the worklist sees their own patients first: with no surgeon chosen in
+    the address (the filter form always sends one, "" for all), a clinician's list is filtered
+    to the patients they operated on. Others (administrators, staff) see the whole clinic."""
+    if "surgeon" in request.query_params or role != "clinician" or user_id is None:
+        return None
+    return str(user_id)
+
+
 def _refused_filters(request: Request, errors: dict[str, str]) -> HTMLResponse:
     """The worklist without a listing: only the filters, with what was refused marked."""
     typed = {name: request.query_params.get(name, "") for name in FILTER_FIELDS}
@@ -97,17 +106,22 @@ def worklist(
     status: Choice = "",
     red_flags_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     failing_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    losing_ground_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     followups_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     actor = visitor.actor
+    if clinic is None and actor.roles and not clinical_clinics(actor):
+        raise Problem(403, ANALYST)
+    own = _own_default(request, actor.user_id, actor.roles.get(clinic_for(actor, clinic)))
+    if own is not None:
+        surgeon = own
     typed = {"surgeon": surgeon, "region": region, "procedure": procedure, "status": status}
     pages = {
         "red_flags": red_flags_page,
         "failing": failing_page,
+        "losing_ground": losing_ground_page,
         "followups": followups_page,
     }
-    if clinic is None and actor.roles and not clinical_clinics(actor):
-        raise Problem(403, ANALYST)
     filters = WorklistFilters(_surgeon(surgeon), region or None, procedure or None, status or None)
     listing = open_worklist(
         sessions=sessions,
@@ -132,4 +146,5 @@ def worklist(
         query=query,
         show=date_shower(listing.date_format),
         timepoint_label=timepoint_label,
+        own=own is not None,
     )

@@ -1,0 +1,42 @@
+"""A patient who becomes failing or relapsed is assessed at once, from the whole record.
+
+The worklist lists failing and relapsed patients for a clinician to look at; an assessment made
+when the status changes means the patient page opens on ranked causes and red flags rather than
+"Not assessed yet". It runs inside the write that changed the status (a questionnaire, a surgery),
+so the status and its assessment are stored together or not at all.
+"""
+
+from datetime import date
+
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.services.records.patient_status import refresh_outcome
+from spinetrack.services.triage.assess_patient import assess_in
+from spinetrack.services.triage.triage_case import CaseInputs
+from spinetrack.storage.repositories.patients import PatientRepository
+from spinetrack.storage.tables import PatientOutcome
+
+ASSESSED_ON_BECOMING = frozenset({"failing", "relapsed"})
+"""The statuses the worklist asks a clinician to act on (the contract's PSPS-2 suspicion)."""
+AUTOMATIC = "spinetrack (automatic, on becoming {status})"
+"""Who an automatic assessment names as its assessor: no person made it."""
+
+
+def refresh_and_assess(repo: PatientRepository, patient_id: int, today: date) -> PatientOutcome:
+    """Recompute the outcome; when it has just become failing or relapsed, assess the patient."""
+    before = repo.outcome_status(patient_id)
+    outcome = refresh_outcome(repo, patient_id, today)
+    if outcome.status in ASSESSED_ON_BECOMING and outcome.status != before:
+        try:
+            assess_in(
+                repo,
+                by=AUTOMATIC.format(status=outcome.status),
+                patient_id=patient_id,
+                inputs=CaseInputs(evaluation_date=today),
+                today=today,
+            )
+        except InvalidInput:
+            # A record triage cannot read yet (no surgery on or before today) keeps its status;
+            # the questionnaire or surgery that changed it is stored all the same.
+            return outcome
+        outcome = refresh_outcome(repo, patient_id, today)
+    return outcome
