@@ -6,6 +6,8 @@ Fitting takes minutes on a large table, so the table is read in one short transa
 fitted outside any transaction, and the result is stored in a second, audited one.
 """
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,7 +24,7 @@ from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.risk.preop_record import as_record
 from spinetrack.services.risk.risk_table import clinic_table, planned_surgery, table_row
-from spinetrack.storage.tables import RiskModel, RiskPrediction
+from spinetrack.storage.tables import RiskModel, RiskPrediction, Surgery
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 SIMILAR = 50
@@ -204,9 +206,12 @@ def predict_patient(
     clinic_id: int,
     patient_id: int,
     today: date | None = None,
+    refresh: bool = False,
 ) -> PatientRisk | None:
-    """The prediction for a patient's planned operation with the clinic's latest model, stored
-    with that model's version; None when the patient has no planned operation or no model."""
+    """The prediction for a patient's planned operation with the clinic's latest model; None when
+    the patient has no planned operation or no model. A prediction is stored (with the model's
+    version and a digest of its inputs) when there is none yet, when the model or the inputs
+    changed since the last one, or when ``refresh`` asks; otherwise the stored one is read."""
     with audited(
         sessions, actor, "risk.predict", clinic_id=clinic_id, patient_id=patient_id
     ) as work:
@@ -220,7 +225,6 @@ def predict_patient(
         if planned is None or stored is None:
             work.detail = "no planned operation" if planned is None else "no model"
             return None
-        model = prediction.Model.model_validate_json(stored.model_json)
         points = [
             ScorePoint(
                 instrument=r.instrument,
@@ -239,6 +243,22 @@ def predict_patient(
             points=points,
         )
         row.pop("followup_score")
+        inputs = _fingerprint(row)
+        clinic = work.uow.clinics.get(clinic_id)
+        threshold = (clinic.disclosure_threshold if clinic else None) or disclosure_rule().threshold
+        last = repo.latest_prediction(patient_id)
+        work.target = f"risk_model:{stored.version_id}"
+        if (
+            not refresh
+            and last is not None
+            and last.model_version == stored.version_id
+            and last.detail.get("inputs") == inputs
+        ):
+            # Same model, same inputs: the stored prediction is the answer; a page view stores
+            # nothing new (the read itself is audited like any other).
+            work.detail = f"stored prediction {last.id} read"
+            return _from_stored(last, stored, planned, row, threshold)
+        model = parsed_model(stored)
         result = prediction.predict(model, [row], explain=True)
         factors = sorted(
             (
@@ -247,8 +267,6 @@ def predict_patient(
             ),
             key=lambda f: -abs(f.effect),
         )
-        clinic = work.uow.clinics.get(clinic_id)
-        threshold = (clinic.disclosure_threshold if clinic else None) or disclosure_rule().threshold
         risk = PatientRisk(
             patient_id=patient_id,
             model_version=model.version_id,
@@ -280,11 +298,67 @@ def predict_patient(
                 p_unchanged=risk.unchanged,
                 p_worsened=risk.worsened,
                 p_pass=risk.passed,
-                detail={"missing": risk.missing, "factors": [f.__dict__ for f in risk.factors]},
+                detail={
+                    "missing": risk.missing,
+                    "factors": [f.__dict__ for f in risk.factors],
+                    "inputs": inputs,
+                },
             )
         )
-        work.target = f"risk_model:{model.version_id}"
+        work.detail = (
+            "prediction stored" if last is None else "prediction stored (inputs or model changed)"
+        )
         return risk
+
+
+def _fingerprint(row: Mapping[str, Any]) -> str:
+    """What the prediction was made from, as a digest: a changed record or score changes it."""
+    text = json.dumps(row, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _from_stored(
+    last: RiskPrediction,
+    stored: RiskModel,
+    planned: Surgery,
+    row: dict[str, Any],
+    threshold: int,
+) -> PatientRisk:
+    return PatientRisk(
+        patient_id=last.patient_id,
+        model_version=last.model_version,
+        fitted_at=stored.fitted_at,
+        instrument=str(row["instrument"]),
+        procedure=planned.procedure,
+        planned_on=planned.performed_on,
+        improved=last.p_improved,
+        improved_low=last.p_improved_low,
+        improved_high=last.p_improved_high,
+        unchanged=last.p_unchanged,
+        worsened=last.p_worsened,
+        passed=last.p_pass,
+        missing=list(last.detail.get("missing", [])),
+        factors=[Factor(**f) for f in last.detail.get("factors", [])],
+        similar=_similar(stored.summary.get("cohort", []), last.p_improved, threshold),
+        validation=stored.summary.get("validation", {}),
+        row=row,
+    )
+
+
+_PARSED: dict[str, prediction.Model] = {}
+_PARSED_KEEP = 8
+
+
+def parsed_model(stored: RiskModel) -> prediction.Model:
+    """The stored model file parsed once per version and kept (a model version never changes):
+    parsing and checking the file is most of what one prediction in the server costs."""
+    found = _PARSED.get(stored.version_id)
+    if found is None:
+        found = prediction.Model.model_validate_json(stored.model_json)
+        if len(_PARSED) >= _PARSED_KEEP:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[stored.version_id] = found
+    return found
 
 
 def predict_rows(
@@ -299,7 +373,7 @@ def predict_rows(
         if stored is None:
             work.detail = "no model"
             return None
-        model = prediction.Model.model_validate_json(stored.model_json)
+        model = parsed_model(stored)
         try:
             result = prediction.predict(model, rows, explain=True)
         except prediction.TableError as exc:
