@@ -198,3 +198,27 @@ def test_the_similar_group_never_shows_a_count_below_the_threshold() -> None:
     shown = _similar(one_small, 0.5, threshold=5)
     # 2 hidden; with the total shown, the next smallest is hidden too so it cannot be subtracted
     assert shown["worsened"] is None and shown["unchanged"] is None and shown["improved"] == 40
+
+
+def test_calibration_by_surgeon_withholds_a_surgeon_below_the_disclosure_threshold(
+    small_model: prediction.Model,
+) -> None:
+    from spinetrack.services.risk.clinic_model import _summary
+
+    rows = simulate(600, seed=9).table.to_dicts()
+    for i, row in enumerate(rows):
+        row["surgeon_id"] = "2" if i < 4 else ("1" if i % 2 else "3")
+    summary, by_surgeon = _summary(
+        small_model, rows, {"1": "Dr Ames", "2": "Dr Bell", "3": "Dr Cole"}, threshold=5
+    )
+    groups = {g["group"]: g for g in by_surgeon["improved"]}
+    assert set(groups) == {"surgeon=Dr Ames", "surgeon=Dr Bell", "surgeon=Dr Cole"}
+    assert "withheld" in groups["surgeon=Dr Bell"] and groups["surgeon=Dr Bell"]["n"] is None
+    assert "calibration_slope" not in groups["surgeon=Dr Bell"]
+    ames = groups["surgeon=Dr Ames"]
+    assert ames["n"] == 298 and "withheld" not in ames
+    slope = ames["calibration_slope"]
+    assert isinstance(slope, dict) and slope["low"] < slope["value"] < slope["high"]
+    shown = [g["group"] for g in summary["validation"]["improved"]["subgroups"]]
+    assert shown[0].startswith("sex=") and shown[-1].startswith("surgeon=")
+    assert {g["group"] for g in by_surgeon["pass"]} == set(groups)

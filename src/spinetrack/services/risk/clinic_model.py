@@ -19,11 +19,18 @@ from spinetrack import prediction
 from spinetrack.domain.disclosure import disclosure_rule
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.outcomes import ScorePoint, compare
+from spinetrack.prediction.performance import calibration_by_group
+from spinetrack.prediction.table import outcomes
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.risk.preop_record import as_record
-from spinetrack.services.risk.risk_table import clinic_table, planned_surgery, table_row
+from spinetrack.services.risk.risk_table import (
+    SURGEON,
+    clinic_table,
+    planned_surgery,
+    table_row,
+)
 from spinetrack.storage.tables import RiskModel, RiskPrediction, Surgery
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
@@ -59,25 +66,64 @@ def read_table(
         return rows
 
 
-def _summary(model: prediction.Model, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """What the pages show without loading the model: corrected and apparent figures, and each
-    patient with an outcome as (predicted P(improved), observed class) for "patients like you"."""
-    figures = {
-        outcome: {
-            "n": v.corrected.n,
-            "corrected": v.corrected.figures,
-            "apparent": v.apparent.figures,
-        }
-        for outcome, v in model.validation.items()
-    }
+def _summary(
+    model: prediction.Model,
+    rows: Sequence[Mapping[str, Any]],
+    surgeons: Mapping[str, str],
+    threshold: int,
+) -> tuple[dict[str, Any], dict[str, list[dict[str, object]]]]:
+    """What the pages show without loading the model: corrected and apparent figures, each patient
+    with an outcome as (predicted P(improved), observed class) for "patients like you", and the
+    calibration by sex, age band and operating surgeon of each outcome (apparent, on the fitting
+    cohort; a surgeon with fewer patients or events than the clinic's disclosure threshold is
+    withheld). The surgeon groups are returned too, for the model's card."""
     known = [r for r in rows if r.get("followup_score") is not None]
     predicted = prediction.predict(model, known, explain=False)
     observed = [
         compare(str(r["instrument"]), float(r["baseline_score"]), float(r["followup_score"])).change
         for r in known
     ]
+    labels = np.array(
+        [surgeons.get(str(r.get(SURGEON)), "no surgeon recorded") for r in known], dtype=object
+    )
+    groups = {f"surgeon={name}": labels == name for name in sorted(set(labels.tolist()))}
+    seen = np.array(observed, dtype=object)
+    by_surgeon = {
+        outcome: calibration_by_group(p, y, groups, threshold)
+        for outcome, p, y in (
+            ("improved", predicted.improved, (seen == "improved").astype(np.int64)),
+            ("worsened", predicted.worsened, (seen == "worsened").astype(np.int64)),
+            ("pass", predicted.passed, _passed(known)),
+        )
+    }
+    figures = {
+        outcome: {
+            "n": v.corrected.n,
+            "corrected": v.corrected.figures,
+            "apparent": v.apparent.figures,
+            "subgroups": v.subgroups + by_surgeon.get(outcome, []),
+        }
+        for outcome, v in model.validation.items()
+    }
     cohort = sorted(zip(np.round(predicted.improved, 4).tolist(), observed, strict=True))
-    return {"validation": figures, "cohort": cohort, "class_shares": model.class_shares}
+    summary = {"validation": figures, "cohort": cohort, "class_shares": model.class_shares}
+    return summary, by_surgeon
+
+
+def _passed(known: Sequence[Mapping[str, Any]]) -> Any:
+    found = outcomes(prediction.as_table(list(known), with_outcome=True))
+    return found.passed.astype(np.int64)
+
+
+def _with_surgeons(
+    model: prediction.Model, by_surgeon: Mapping[str, list[dict[str, object]]]
+) -> prediction.Model:
+    """The model with the surgeon groups added to its stored subgroups (its card lists them)."""
+    validation = {
+        outcome: v.model_copy(update={"subgroups": v.subgroups + by_surgeon.get(outcome, [])})
+        for outcome, v in model.validation.items()
+    }
+    return model.model_copy(update={"validation": validation})
 
 
 def fit_clinic(
@@ -101,11 +147,16 @@ def fit_clinic(
         if previous is not None:
             old = prediction.Model.model_validate_json(previous.model_json)
             drift = prediction.compare_models(old, model, rows)
+        clinic = work.uow.clinics.get(clinic_id)
+        threshold = (clinic.disclosure_threshold if clinic else None) or disclosure_rule().threshold
+        surgeons = {str(u.id): u.full_name for u in work.uow.users.members(clinic_id)}
+        summary, by_surgeon = _summary(model, rows, surgeons, threshold)
+        model = _with_surgeons(model, by_surgeon)
         row = RiskModel(
             version_id=model.version_id,
             fitted_by=actor.name,
             n_patients=model.patients_with_outcome,
-            summary=_summary(model, rows),
+            summary=summary,
             drift=drift,
             model_json=model.model_dump_json(),
         )
