@@ -194,6 +194,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/patients/{patient_id}/preop"): Rule("patient"),
     ("PUT", "/api/v1/patients/{patient_id}/preop"): Rule("patient", lambda f, t: {"asa": 2}),
     ("GET", "/api/v1/patients/{patient_id}/risk"): Rule("patient"),
+    ("POST", "/api/v1/patients/{patient_id}/risk"): Rule("patient"),
     ("POST", "/api/v1/risk"): Rule("patient", lambda f, t: {"rows": [{"patient_id": "p1"}]}),
     ("GET", "/api/v1/fhir/Questionnaire"): Rule("signed_in"),
     ("GET", "/api/v1/fhir/Questionnaire/{resource_id}"): Rule("signed_in"),

@@ -68,7 +68,15 @@ def _planned(world: World) -> int:
 def _store(world: World, model: prediction.Model) -> None:
     summary = {
         "validation": {
-            outcome: {"n": v.corrected.n, "corrected": v.corrected.figures}
+            outcome: {
+                "n": v.corrected.n,
+                "corrected": v.corrected.figures,
+                "subgroups": [
+                    *v.subgroups,
+                    {**v.subgroups[0], "group": "surgeon=Dr Ames"},
+                    {"group": "surgeon=Dr Bell", "n": None, "withheld": "fewer than 5"},
+                ],
+            }
             for outcome, v in model.validation.items()
         },
         "cohort": [[0.5, "improved"]] * 30 + [[0.5, "unchanged"]] * 20,
@@ -126,5 +134,9 @@ def test_the_surgeon_sees_the_icon_array_factors_and_validation(
     analyst = _client(world, "analyst@north.example")
     history = analyst.get("/analytics/risk")
     assert history.status_code == 200 and small_model.version_id in history.text
+    assert "by sex, age band and surgeon" in history.text
+    assert "surgeon=Dr Ames" in history.text
+    bell = history.text.split("surgeon=Dr Bell")[1].split("</tr>")[0]
+    assert "withheld" in bell and "fewer than 5" in bell
     card = analyst.get("/analytics/risk/card")
     assert card.status_code == 200 and "Model card" in card.text

@@ -1,9 +1,9 @@
 """`spinetrack preop table|fit --clinic SLUG`: the outcome model's table taken from the stored
 pre-operative record, and the clinic's model fitted, validated and stored from it.
 
-These belong under `spinetrack risk fit --clinic SLUG --out MODEL` (shared/spec/risk.md); that
-command's module is another branch's, so until it takes `--clinic` they live here and call the
-same service the web app does."""
+`spinetrack risk fit --clinic SLUG --out MODEL` (the contract's form, shared/spec/risk.md) and
+`preop fit --clinic SLUG` both run `fit_clinic_model` below, which calls the same service as the
+web app."""
 
 from pathlib import Path
 
@@ -62,6 +62,12 @@ def fit(
     bootstrap: int | None = typer.Option(None, help="Bootstrap resamples (default: knowledge/)."),
 ) -> None:
     """Fit, validate and store the clinic's outcome model from its own record (audited)."""
+    fit_clinic_model(clinic, out, bootstrap)
+
+
+def fit_clinic_model(clinic: str, out: Path | None, bootstrap: int | None) -> None:
+    """Fit, validate, store (audited) and optionally write the clinic's model; exit 3 with the
+    numbers when the clinic has too few patients with a 12-month outcome."""
     from spinetrack.cli.clinic_arg import clinic_id_of
     from spinetrack.prediction import TooSmall, save
     from spinetrack.services.access.actor import system_actor

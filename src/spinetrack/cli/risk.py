@@ -56,18 +56,35 @@ def _too_small(message: str) -> typer.Exit:
 @risk_app.command("fit")
 @explains_errors
 def fit(
-    table: str = typer.Argument(..., metavar="TABLE", help="CSV or .parquet with outcomes."),
+    table: str | None = typer.Argument(
+        None, metavar="[TABLE]", help="CSV or .parquet with outcomes (or --clinic)."
+    ),
     out: Path = typer.Option(..., "--out", help="Where to write the model file (JSON)."),
+    clinic: str | None = typer.Option(
+        None,
+        "--clinic",
+        help="Fit from this clinic's registry instead of a table (stored and audited), e.g. north",
+    ),
     bootstrap: int | None = typer.Option(
         None, help="Bootstrap resamples (default and minimum for a model to use: knowledge/)."
     ),
     imputations: int | None = typer.Option(None, help="Completed tables (default: knowledge/)."),
     seed: int = typer.Option(25, help="Random seed (imputation and bootstrap)."),
 ) -> None:
-    """Fit, validate internally and write the model."""
+    """Fit, validate internally and write the model: from a TABLE, or from a clinic's stored
+    record with --clinic SLUG (then the model is also stored as the clinic's, like the web app's
+    fit)."""
     from spinetrack.prediction import TooSmall, save
     from spinetrack.prediction.fit import fit_table, summary
 
+    if (table is None) == (clinic is None):
+        raise fail("give either a TABLE or --clinic SLUG (one of the two)")
+    if clinic is not None:
+        from spinetrack.cli.preop import fit_clinic_model
+
+        fit_clinic_model(clinic, out, bootstrap)
+        return
+    assert table is not None
     parsed = _table(table, with_outcome=True)
 
     def tell(step: str) -> None:

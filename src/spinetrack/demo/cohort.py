@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from spinetrack.demo.names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, SURGEONS
-from spinetrack.demo.preop import DemoPreop, draw_preop
+from spinetrack.demo.preop import DemoPreop, demo_effects, draw_preop
 from spinetrack.services.access.clinic_calendar import default_today
 
 # Follow-up time points (nominal day after surgery) and the chance a patient misses each.
@@ -260,15 +260,20 @@ def _trajectory(rng: random.Random, procedure: str, odds: float = 1.0) -> tuple[
     return "failing", _pick(rng, tuple((c, float(w)) for c, w in causes))
 
 
-def _level_at(trajectory: str, day: int, final: float, relapse_day: int) -> float:
-    """Disability as a share of baseline, by day after surgery, for each kind of trajectory."""
+def _level_at(
+    trajectory: str, day: int, final: float, relapse_day: int, worse: float = 0.0
+) -> float:
+    """Disability as a share of baseline, by day after surgery, for each kind of trajectory;
+    ``worse`` is the disability a worsening patient adds over the first year (a share of the
+    baseline): a failing patient drifts there, a relapsing one climbs there after the relapse."""
     if day <= 0:
         return 1.0
     if trajectory == "failing":
-        return 0.95 - 0.05 * min(day / 365, 1.0)
+        return 0.95 - 0.05 * min(day / 365, 1.0) + worse * min(day / 365, 1.0)
     recovery = final + (1.0 - final) * np.exp(-day / 45.0)
     if trajectory == "relapsed" and day >= relapse_day:
-        return float(min(1.0, recovery + (0.95 - recovery) * min((day - relapse_day) / 90.0, 1.0)))
+        top = 0.95 + worse
+        return float(min(top, recovery + (top - recovery) * min((day - relapse_day) / 90.0, 1.0)))
     return float(recovery)
 
 
@@ -379,6 +384,7 @@ class _Builder:
         final = min(0.9, rng.uniform(0.2, 0.55) + residual)
         relapse_day = rng.randint(150, 600) if cause != "adjacent_segment_disease" else 420
         baseline = rng.uniform(0.34, 0.8)
+        worse = self.worsening(trajectory, baseline)
         pains = (rng.uniform(0.5, 0.9), rng.uniform(0.4, 0.9))
         revision_day = None
         if cause in REVISION_FOR and rng.random() < REVISION_RATE:
@@ -392,10 +398,20 @@ class _Builder:
             moment = record.performed_on + timedelta(days=day)
             if moment > self.today:
                 break
-            share = _level_at(trajectory, day, final, relapse_day)
+            share = _level_at(trajectory, day, final, relapse_day, worse)
             self.questionnaires(patient, record.region, moment, baseline * share, pains, share)
         if revision_day is not None:
             self.revision(patient, surgery, revision_day, cause)
+
+    def worsening(self, trajectory: str, baseline: float) -> float:
+        """Extra disability by a year for a patient who ends worse than before the operation
+        (knowledge/prediction/demo_effects.yaml), 0 for the others; drawn from the pre-operative
+        stream so the rest of the cohort is drawn as before. Kept below a score of 98 %."""
+        rule = demo_effects().worsening
+        if trajectory == "succeeding" or self.preop_rng.random() >= rule.share_of_failures:
+            return 0.0
+        extra = float(self.preop_rng.uniform(*rule.extra_disability))
+        return max(0.0, min(extra, 0.98 / baseline - 0.95))
 
     def questionnaires(
         self,

@@ -26,10 +26,17 @@ class Effect(KnowledgeModel):
     sources: Sources
 
 
+class Worsening(KnowledgeModel):
+    share_of_failures: float
+    extra_disability: tuple[float, float]
+    sources: Sources
+
+
 class DemoEffects(KnowledgeModel):
     sources: Sources
     odds_divisor: float
     effects: dict[str, Effect]
+    worsening: Worsening
 
 
 @cache

@@ -150,9 +150,17 @@ def _replicates(
             tolerance=1e-6,
             covariance=False,
             partial=x[:, partial] if partial else None,
+            curvature=fits_c[m].curvature,
         )
         boot_p = fit_cumulative(
-            x, y_p[rows], 2, fits_p[m].penalty, fits_p[m].theta, tolerance=1e-6, covariance=False
+            x,
+            y_p[rows],
+            2,
+            fits_p[m].penalty,
+            fits_p[m].theta,
+            tolerance=1e-6,
+            covariance=False,
+            curvature=fits_p[m].curvature,
         )
         found.append(_Replicate(m, rows, boot_c, boot_p))
         if (b + 1) % 25 == 0:
@@ -161,7 +169,8 @@ def _replicates(
 
 
 def _slope(eta: Array, y: Array, classes: int) -> float:
-    fit = fit_cumulative(eta[:, None], y, classes, tolerance=1e-6, covariance=False)
+    start = np.array([0.0, 1.0])
+    fit = fit_cumulative(eta[:, None], y, classes, start=start, tolerance=1e-6, covariance=False)
     return float(fit.coef[0])
 
 
@@ -186,13 +195,23 @@ def shrinkage_factors(
     return min(1.0, float(np.mean(slopes_c))), min(1.0, float(np.mean(slopes_p)))
 
 
-def _intercepts(x: Array, theta: Array, y: Array, classes: int, partial: list[int]) -> Array:
-    """Intercepts refitted with the (shrunk) linear predictor held fixed."""
+def _intercepts(
+    x: Array, theta: Array, y: Array, classes: int, partial: list[int], start: Array
+) -> Array:
+    """Intercepts refitted with the (shrunk) linear predictor held fixed, from ``start`` (the
+    unshrunk fit's intercepts, which a shrinkage near 1 barely moves)."""
     empty = np.zeros((x.shape[0], 0))
     p = x.shape[1]
     first = x[:, partial] @ theta[p:] if partial and classes == 3 else None
     return fit_cumulative(
-        empty, y, classes, offset=x @ theta[:p], tolerance=1e-7, first_offset=first
+        empty,
+        y,
+        classes,
+        start=start,
+        offset=x @ theta[:p],
+        tolerance=1e-7,
+        covariance=False,
+        first_offset=first,
     ).intercepts
 
 
@@ -208,7 +227,8 @@ def shrunk(
     refitted (averaged over the completed tables); the covariance scaled to match."""
     theta = np.asarray(sub.coef + sub.partial) * factor
     cuts = classes - 1
-    intercepts = np.mean([_intercepts(x, theta, y, classes, partial) for x in xs], axis=0)
+    start = np.asarray(sub.intercepts)
+    intercepts = np.mean([_intercepts(x, theta, y, classes, partial, start) for x in xs], axis=0)
     scaling = np.concatenate([np.ones(cuts), np.full(theta.size, factor)])
     covariance = np.asarray(sub.covariance) * np.outer(scaling, scaling)
     width = len(sub.coef)
@@ -243,8 +263,9 @@ def _optimism(
     for r in replicates:
         x, rows = xs[r.imputation], r.rows
         coef_c, coef_p = r.classes.coef * factors[0], r.passed.coef * factors[1]
-        cuts_c = _intercepts(x[rows], coef_c, y_c[rows], 3, partial)
-        cuts_p = _intercepts(x[rows], coef_p, y_p[rows], 2, [])
+        resampled = x[rows]
+        cuts_c = _intercepts(resampled, coef_c, y_c[rows], 3, partial, r.classes.intercepts)
+        cuts_p = _intercepts(resampled, coef_p, y_p[rows], 2, [], r.passed.intercepts)
         on_orig = _probabilities(cuts_c, coef_c, cuts_p, coef_p, x, partial)
         on_boot = {q: v[rows] for q, v in on_orig.items()}
         for q in OUTCOMES:

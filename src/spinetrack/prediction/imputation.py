@@ -129,6 +129,28 @@ def _least_squares(x: Array, y: Array) -> tuple[Array, Array, Array]:
     return coef, inverse, np.sum(residual**2, axis=0) / dof
 
 
+def _donors(known: Array, wanted: Array, k: int, rng: np.random.Generator) -> Array:
+    """For each wanted predicted mean, one of the ``k`` observed rows whose predicted means are
+    nearest (index into ``known``). One-dimensional means (numbers and flags, the usual case) are
+    matched on a sorted array: the k nearest of a value lie within k places either side of where
+    it would be inserted, so a window of 2k candidates per row holds them. A category's vector of
+    level shares goes through a k-d tree."""
+    if known.shape[1] == 1 and known.shape[0] >= 2 * k:
+        order = np.argsort(known[:, 0], kind="stable")
+        ranked = known[order, 0]
+        query = wanted[:, 0]
+        start = np.clip(np.searchsorted(ranked, query) - k, 0, ranked.size - 2 * k)
+        window = start[:, None] + np.arange(2 * k)
+        distance = np.abs(ranked[window] - query[:, None])
+        nearest = np.take_along_axis(window, np.argpartition(distance, k - 1, axis=1)[:, :k], 1)
+        nearest = order[nearest]
+    else:
+        _, nearest = cKDTree(known).query(wanted, k=k)
+        nearest = nearest.reshape(wanted.shape[0], k)
+    picked: Array = nearest[np.arange(nearest.shape[0]), rng.integers(0, k, nearest.shape[0])]
+    return picked
+
+
 def _initial(coding: Coding, count: int, observed: Array, rng: np.random.Generator) -> Array:
     return rng.choice(observed, size=count) if observed.size else np.zeros(count)
 
@@ -157,17 +179,15 @@ def impute_chain(
             hole = missing[coding.name]
             x = _others(matrix, slices[coding.name], outcomes)
             target = coding.target(completed[coding.name])
-            coef, inverse, variance = _least_squares(x[~hole], target[~hole])
-            dof = max(int((~hole).sum()) - x.shape[1], 1)
+            seen = x[~hole]
+            coef, inverse, variance = _least_squares(seen, target[~hole])
+            dof = max(seen.shape[0] - x.shape[1], 1)
             sigma = np.sqrt(variance * dof / rng.chisquare(dof, size=variance.shape))
             values_, vectors = np.linalg.eigh((inverse + inverse.T) / 2.0)
             root = vectors * np.sqrt(np.clip(values_, 0.0, None))
             drawn = coef + (root @ rng.standard_normal(coef.shape)) * sigma
-            tree = cKDTree(x[~hole] @ coef)
-            k = min(donors, int((~hole).sum()))
-            _, nearest = tree.query(x[hole] @ drawn, k=k)
-            nearest = nearest.reshape(int(hole.sum()), k)
-            pick = nearest[np.arange(nearest.shape[0]), rng.integers(0, k, nearest.shape[0])]
+            k = min(donors, seen.shape[0])
+            pick = _donors(seen @ coef, x[hole] @ drawn, k, rng)
             completed[coding.name][hole] = values[coding.name][~hole][pick]
             matrix[:, slices[coding.name]] = coding.encode(completed[coding.name])
     return completed
@@ -267,31 +287,41 @@ def _impute_rows(
     missing = {c.name: np.isnan(values[c.name]) for c in codings}
     order = [(c, m) for c, m in zip(codings, models, strict=True) if missing[c.name].any()]
     slices = dict(zip((c.name for c in codings), _slices(codings), strict=True))
-    matrix = base.copy()
+    # Only the incomplete predictors' columns change between cycles: they are kept apart
+    # (``moving``, a few columns) and the rest of each conditional mean is one product with the
+    # fixed columns, made once per call.
+    moving = np.concatenate(
+        [np.arange(slices[c.name].start, slices[c.name].stop) for c, _ in order]
+    ).astype(np.int64)
+    local, at = {}, 0
+    for coding, _ in order:
+        local[coding.name] = slice(at, at + coding.width())
+        at += coding.width()
+    dynamic = base[:, moving]
     for coding, _ in order:
         hole = missing[coding.name]
         completed[coding.name][hole] = _marginal(coding, int(hole.sum()), rng)
-        where = slices[coding.name]
-        matrix[hole, where.start : where.stop] = coding.encode(completed[coding.name][hole])
-    width = matrix.shape[1]
-    expanded = {}
+        where = local[coding.name]
+        dynamic[hole, where.start : where.stop] = coding.encode(completed[coding.name][hole])
+    width = base.shape[1]
+    fixed_mean, moving_coef = {}, {}
     for coding, model in order:
-        # The model's coefficients laid over every column (zero on its own), so a conditional
-        # mean is one product with the whole coded row: no matrix is rebuilt per predictor.
+        # The model's coefficients laid over every column (zero on its own).
         coef = np.asarray(model.coef)
         where = slices[coding.name]
         full = np.zeros((width + 1, coef.shape[1]))
         full[0] = coef[0]
         others = np.r_[np.arange(where.start), np.arange(where.stop, width)]
         full[1 + others] = coef[1:]
-        expanded[coding.name] = full
+        moving_coef[coding.name] = full[1 + moving].copy()
+        full[1 + moving] = 0.0
+        fixed_mean[coding.name] = full[0] + base @ full[1:]
     for _ in range(cycles if len(order) > 1 else min(cycles, 1)):
         for coding, model in order:
             hole = missing[coding.name]
-            full = expanded[coding.name]
-            mean = full[0] + matrix[hole] @ full[1:]
+            mean = (fixed_mean[coding.name] + dynamic @ moving_coef[coding.name])[hole]
             drawn = _draw(coding, mean, model.sd, rng)
             completed[coding.name][hole] = drawn
-            where = slices[coding.name]
-            matrix[hole, where.start : where.stop] = coding.encode(drawn)
+            where = local[coding.name]
+            dynamic[hole, where.start : where.stop] = coding.encode(drawn)
     return completed

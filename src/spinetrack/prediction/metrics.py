@@ -6,12 +6,11 @@ benefit for a decision curve. Every figure comes with a 95 % interval."""
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit, logit  # type: ignore[import-untyped]
 from scipy.stats import rankdata  # type: ignore[import-untyped]
 
 from spinetrack.prediction.arrays import Array
 from spinetrack.prediction.design import rcs_basis
-from spinetrack.prediction.fitting import fit_cumulative
+from spinetrack.prediction.fitting import expit, fit_cumulative
 
 Z95 = 1.959963984540054
 _EDGE = 1e-6
@@ -32,7 +31,9 @@ def _wald(value: float, se: float) -> Estimate:
 
 
 def linear_predictor(p: Array) -> Array:
-    return np.asarray(logit(np.clip(p, _EDGE, 1.0 - _EDGE)), dtype=np.float64)
+    q = np.clip(p, _EDGE, 1.0 - _EDGE)
+    lp: Array = np.log(q) - np.log1p(-q)
+    return lp
 
 
 def c_statistic(p: Array, y: Array) -> Estimate:
@@ -58,16 +59,39 @@ def c_value(p: Array, y: Array) -> float:
     return float((np.sum(ranks[y == 1]) - m * (m + 1) / 2.0) / (m * n))
 
 
-def calibration_slope(p: Array, y: Array) -> Estimate:
+_IDENTITY_SLOPE = np.array([0.0, 1.0])
+_IDENTITY_INTERCEPT = np.array([0.0])
+"""Newton starts at perfect calibration, where a sensible model's figures lie near: two or three
+steps instead of six from zero (the bootstrap repeats these fits hundreds of times)."""
+
+
+def calibration_slope(p: Array, y: Array, interval: bool = True) -> Estimate:
     """The slope of logit(p) in a logistic recalibration model (1 = ideal)."""
-    fit = fit_cumulative(linear_predictor(p)[:, None], y, 2, tolerance=1e-7)
-    return _wald(float(fit.coef[0]), float(np.sqrt(fit.covariance[1, 1])))
+    fit = fit_cumulative(
+        linear_predictor(p)[:, None],
+        y,
+        2,
+        start=_IDENTITY_SLOPE,
+        tolerance=1e-7,
+        covariance=interval,
+    )
+    se = float(np.sqrt(fit.covariance[1, 1])) if interval else 0.0
+    return _wald(float(fit.coef[0]), se)
 
 
-def calibration_intercept(p: Array, y: Array) -> Estimate:
+def calibration_intercept(p: Array, y: Array, interval: bool = True) -> Estimate:
     """Calibration-in-the-large: the intercept with logit(p) as offset (0 = ideal)."""
-    fit = fit_cumulative(np.zeros((p.size, 0)), y, 2, offset=linear_predictor(p), tolerance=1e-7)
-    return _wald(float(fit.intercepts[0]), float(np.sqrt(fit.covariance[0, 0])))
+    fit = fit_cumulative(
+        np.zeros((p.size, 0)),
+        y,
+        2,
+        start=_IDENTITY_INTERCEPT,
+        offset=linear_predictor(p),
+        tolerance=1e-7,
+        covariance=interval,
+    )
+    se = float(np.sqrt(fit.covariance[0, 0])) if interval else 0.0
+    return _wald(float(fit.intercepts[0]), se)
 
 
 def brier(p: Array, y: Array) -> Estimate:
@@ -115,19 +139,29 @@ def _curve_knots(lp: Array, count: int) -> tuple[float, ...]:
     return ()
 
 
-def calibration_curve(p: Array, y: Array, knots: int) -> Curve:
+def _smoother(p: Array, y: Array, knots: int, band: bool) -> tuple[Curve, Array]:
+    """The smoother and its design, started at the identity (observed = predicted): the linear
+    column is logit(p) less its mean, so intercept = that mean, slope 1 and no bend reproduce p."""
     lp = linear_predictor(p)
     chosen = _curve_knots(lp, knots)
     basis = rcs_basis(lp, chosen) if chosen else lp[:, None]
     center = basis.mean(axis=0)
-    fit = fit_cumulative(basis - center, y, 2, penalty=1e-6, tolerance=1e-7)
-    return Curve(chosen, center, fit.theta, fit.covariance)
+    basis -= center
+    start = np.zeros(1 + basis.shape[1])
+    start[0], start[1] = center[0], 1.0
+    fit = fit_cumulative(basis, y, 2, penalty=1e-6, start=start, tolerance=1e-7, covariance=band)
+    return Curve(chosen, center, fit.theta, fit.covariance), basis
+
+
+def calibration_curve(p: Array, y: Array, knots: int) -> Curve:
+    return _smoother(p, y, knots, band=True)[0]
 
 
 def ici_value(p: Array, y: Array, knots: int) -> float:
     """Integrated calibration index: mean |p - smoothed observed proportion at p|."""
-    curve = calibration_curve(p, y, knots)
-    return float(np.mean(np.abs(p - curve.observed(p))))
+    curve, design = _smoother(p, y, knots, band=False)
+    smoothed = expit(curve.theta[0] + design @ curve.theta[1:])
+    return float(np.mean(np.abs(p - smoothed)))
 
 
 def ici(p: Array, y: Array, knots: int, resamples: int, seed: int) -> Estimate:
@@ -150,8 +184,8 @@ def point_figures(p: Array, y: Array, knots: int) -> dict[str, float]:
     """The five figures without intervals (what the bootstrap repeats)."""
     return {
         "c_statistic": c_value(p, y),
-        "calibration_slope": calibration_slope(p, y).value,
-        "calibration_intercept": calibration_intercept(p, y).value,
+        "calibration_slope": calibration_slope(p, y, interval=False).value,
+        "calibration_intercept": calibration_intercept(p, y, interval=False).value,
         "brier": float(np.mean((p - y) ** 2)),
         "ici": ici_value(p, y, knots),
     }

@@ -67,7 +67,6 @@ def _band(age: float, bands: tuple[float, ...]) -> str:
 
 def subgroups(p: Array, y: Array, values: dict[str, Array]) -> list[dict[str, Any]]:
     """Calibration-in-the-large and slope by sex and by age band; small groups withheld."""
-    threshold = disclosure_rule().threshold
     groups: dict[str, Array] = {}
     sex = values["sex"]
     for code, name in enumerate(("female", "male")):
@@ -77,6 +76,15 @@ def subgroups(p: Array, y: Array, values: dict[str, Array]) -> list[dict[str, An
     labels = np.array([_band(a, bands) if not np.isnan(a) else "unknown" for a in values["age"]])
     for label in sorted(set(labels)):
         groups[f"age={label}"] = labels == label
+    return calibration_by_group(p, y, groups, disclosure_rule().threshold)
+
+
+def calibration_by_group(
+    p: Array, y: Array, groups: dict[str, Array], threshold: int
+) -> list[dict[str, Any]]:
+    """Calibration-in-the-large and slope in each group (name -> row mask). A group with fewer
+    than ``threshold`` patients, events or non-events is withheld, as the analytics withhold a
+    small count: its figures would identify patients, and would be noise anyway."""
     found = []
     for name, mask in groups.items():
         n = int(mask.sum())
@@ -85,6 +93,7 @@ def subgroups(p: Array, y: Array, values: dict[str, Array]) -> list[dict[str, An
         entry: dict[str, Any] = {"group": name, "n": n}
         events = int(y[mask].sum())
         if n < threshold or events < threshold or n - events < threshold:
+            entry["n"] = n if n >= threshold else None
             entry["withheld"] = f"fewer than {threshold} patients or events"
         else:
             entry["observed"] = events / n

@@ -13,7 +13,7 @@ from scipy.special import expit  # type: ignore[import-untyped]
 from scipy.stats import t as student_t  # type: ignore[import-untyped]
 
 from spinetrack.prediction.arrays import Array
-from spinetrack.prediction.design import design_matrix, term_columns
+from spinetrack.prediction.design import design_matrix, term_columns, term_slices
 from spinetrack.prediction.fitting import class_probabilities
 from spinetrack.prediction.imputation import impute_draws
 from spinetrack.prediction.metrics import Z95
@@ -88,20 +88,34 @@ def _quadratic(x: Array, cov: Array) -> Array:
     return product
 
 
-def evaluate(model: Model, x: Array, variance: bool = True) -> Evaluated:
+def linear_weights(model: Model) -> Array:
+    """The three linear predictors' coefficients as columns (p x 3): the classes' shared one,
+    the partial-odds term of the first cut (zero off its columns) and pass's."""
+    cls, pas = model.submodels["classes"], model.submodels["pass"]
+    weights = np.zeros((len(cls.coef), 3))
+    weights[:, 0] = cls.coef
+    weights[model.partial_columns, 1] = cls.partial
+    weights[:, 2] = pas.coef
+    return weights
+
+
+def evaluate(
+    model: Model, x: Array, variance: bool = True, linear: Array | None = None
+) -> Evaluated:
     """Probabilities and logit variances for standardised design rows ``x``.
 
     Improved is the top cumulative logit (a2 + x'b), worsened minus the first one
     (-(a1 + x'b + z'g), z the partial-proportional-odds columns), pass its own logit; each is
-    linear in the coefficients, so its variance is a quadratic form in the pooled covariance."""
+    linear in the coefficients, so its variance is a quadratic form in the pooled covariance.
+    ``linear`` (n x 3, ``x @ linear_weights(model)``) may be passed when already known."""
     cls, pas = model.submodels["classes"], model.submodels["pass"]
     cov_c, cov_p = np.asarray(cls.covariance), np.asarray(pas.covariance)
     p = x.shape[1]
     partial = model.partial_columns
     z = x[:, partial]
-    eta_c = x @ np.asarray(cls.coef)
-    first = z @ np.asarray(cls.partial) if partial else np.zeros(x.shape[0])
-    eta_p = x @ np.asarray(pas.coef)
+    if linear is None:
+        linear = x @ linear_weights(model)
+    eta_c, first, eta_p = linear[:, 0], linear[:, 1], linear[:, 2]
     cuts_c, cuts_p = np.asarray(cls.intercepts), np.asarray(pas.intercepts)
     if variance:
         quad_imp = _quadratic(x, cov_c[2 : 2 + p, 2 : 2 + p])
@@ -216,26 +230,37 @@ class _Chunk:
     contributions: dict[str, dict[str, Array]]
 
 
-def _predict_rows(
-    model: Model, values: dict[str, Array], rng: np.random.Generator, explain: bool
+def _evaluate_draws(
+    model: Model, draws: list[dict[str, Array]], imputed: set[str]
+) -> list[Evaluated]:
+    """Each completed draw evaluated. The first is built whole, with its variances; the others
+    differ from it only in the ``imputed`` predictors' columns, so their linear predictors are
+    the first's plus the change in those columns (no design matrix rebuilt per draw)."""
+    x = standardised(model, draws[0])
+    weights = linear_weights(model)
+    base = x @ weights
+    results = [evaluate(model, x, variance=True, linear=base)]
+    center, scale = np.asarray(model.center), np.asarray(model.scale)
+    changed = [t for t in model.terms if t.name in imputed]
+    slices = term_slices(model.terms)
+    for completed in draws[1:]:
+        linear = base.copy()
+        for term in changed:
+            cols = slices[term.name]
+            columns = (term_columns(term, completed[term.name]) - center[cols]) / scale[cols]
+            linear += (columns - x[:, cols]) @ weights[cols]
+        results.append(evaluate(model, x, variance=False, linear=linear))
+    return results
+
+
+def _pooled(
+    model: Model, draws: list[dict[str, Array]], explain: bool, imputed: set[str]
 ) -> _Chunk:
-    rules = settings().imputation
-    if not any(np.isnan(values[c.name]).any() for c in model.codings):
-        draws = [values]
-    else:
-        # As many draws as the settings ask, cycling over the completed tables' models (a model
-        # fitted on a complete table has one): each draw adds its own residual noise.
-        count = max(rules.imputations, len(model.conditionals))
-        draws = impute_draws(
-            model.codings, model.conditionals, values, rules.prediction_cycles, count, rng
-        )
+    """Rows evaluated on each completed draw and pooled: mean probabilities, Rubin's interval."""
     # The within-imputation variance is taken from the first draw (it changes little between
     # draws, and the quadratic forms are most of a prediction's cost); the spread of the draws'
     # logits is the between-imputation part, which is what widens a row with missing predictors.
-    results = [
-        evaluate(model, standardised(model, completed), variance=index == 0)
-        for index, completed in enumerate(draws)
-    ]
+    results = _evaluate_draws(model, draws, imputed)
     probs = np.mean([r.classes for r in results], axis=0)
     passed = np.mean([r.passed for r in results], axis=0)
     low, high = {}, {}
@@ -255,6 +280,49 @@ def _predict_rows(
             for q in QUANTITIES
         }
     return _Chunk(probs, passed, low, high, contributions)
+
+
+def _predict_rows(
+    model: Model, values: dict[str, Array], rng: np.random.Generator, explain: bool
+) -> _Chunk:
+    """Complete rows are evaluated once; only the rows that lack a predictor go through the
+    imputations (as many draws as the settings ask, cycling over the completed tables' models;
+    each draw adds its own residual noise), and the two parts are put back in row order."""
+    rules = settings().imputation
+    lacking = np.zeros(next(iter(values.values())).shape[0], dtype=bool)
+    for coding in model.codings:
+        lacking |= np.isnan(values[coding.name])
+    if not lacking.any():
+        return _pooled(model, [values], explain, set())
+    part = {name: column[lacking] for name, column in values.items()}
+    imputed = {name for name, column in part.items() if np.isnan(column).any()}
+    count = max(rules.imputations, len(model.conditionals))
+    draws = impute_draws(
+        model.codings, model.conditionals, part, rules.prediction_cycles, count, rng
+    )
+    filled = _pooled(model, draws, explain, imputed)
+    if lacking.all():
+        return filled
+    whole = _pooled(model, [{k: v[~lacking] for k, v in values.items()}], explain, set())
+    return _merge(lacking, filled, whole)
+
+
+def _merge(lacking: Array, imputed: _Chunk, whole: _Chunk) -> _Chunk:
+    def put(a: Array, b: Array) -> Array:
+        out = np.empty((lacking.size, *a.shape[1:]), dtype=a.dtype)
+        out[lacking], out[~lacking] = a, b
+        return out
+
+    return _Chunk(
+        probs=put(imputed.probs, whole.probs),
+        passed=put(imputed.passed, whole.passed),
+        low={q: put(imputed.low[q], whole.low[q]) for q in QUANTITIES},
+        high={q: put(imputed.high[q], whole.high[q]) for q in QUANTITIES},
+        contributions={
+            q: {k: put(v, whole.contributions[q][k]) for k, v in parts.items()}
+            for q, parts in imputed.contributions.items()
+        },
+    )
 
 
 def predict_table(model: Model, table: Table, explain: bool = False, seed: int = 0) -> Predictions:

@@ -131,6 +131,62 @@ def test_a_planned_patient_is_predicted_with_the_stored_model_and_named_version(
     assert [m.version_id for m in history] == [small_model.version_id]
 
 
+def test_viewing_again_reads_the_stored_prediction_and_a_change_stores_a_new_one(
+    world: World, small_model: prediction.Model
+) -> None:
+    planned = _operated(world, "P3", date.today() + timedelta(days=20))
+    _odi(world, planned, date.today() - timedelta(days=2), 3)
+    with world.database.sessions() as uow:
+        RiskRepository(uow.session, world.clinic).add_model(
+            RiskModel(
+                version_id=small_model.version_id,
+                fitted_by="test",
+                n_patients=small_model.patients_with_outcome,
+                summary={"validation": {}, "cohort": []},
+                model_json=small_model.model_dump_json(),
+            )
+        )
+        uow.commit()
+
+    def view(refresh: bool = False) -> float:
+        risk = predict_patient(
+            sessions=world.database.sessions,
+            actor=world.clinician,
+            clinic_id=world.clinic,
+            patient_id=planned,
+            refresh=refresh,
+        )
+        assert risk is not None
+        return risk.improved
+
+    def stored() -> list[float]:
+        with world.database.sessions() as uow:
+            rows = uow.session.query(RiskPrediction).order_by(RiskPrediction.id).all()
+            return [r.p_improved for r in rows]
+
+    def reads() -> list[str]:
+        with world.database.sessions() as uow:
+            entries = uow.session.query(AuditEntry).filter_by(action="risk.predict").all()
+            return [e.detail or "" for e in entries]
+
+    first = view()
+    assert view() == first and view() == first
+    assert len(stored()) == 1  # three views, one stored prediction
+    assert len(reads()) == 3  # every view audited
+    assert sum("read" in d for d in reads()) == 2
+    save_preop(
+        sessions=world.database.sessions,
+        actor=world.staff,
+        clinic_id=world.clinic,
+        patient_id=planned,
+        preop=NewPreop(smoker=True, compensation_claim=True, opioid_use=True),
+    )
+    changed = view()
+    assert len(stored()) == 2 and stored()[-1] == changed != first
+    view(refresh=True)
+    assert len(stored()) == 3
+
+
 def test_the_similar_group_never_shows_a_count_below_the_threshold() -> None:
     from spinetrack.services.risk.clinic_model import _similar
 
@@ -142,3 +198,27 @@ def test_the_similar_group_never_shows_a_count_below_the_threshold() -> None:
     shown = _similar(one_small, 0.5, threshold=5)
     # 2 hidden; with the total shown, the next smallest is hidden too so it cannot be subtracted
     assert shown["worsened"] is None and shown["unchanged"] is None and shown["improved"] == 40
+
+
+def test_calibration_by_surgeon_withholds_a_surgeon_below_the_disclosure_threshold(
+    small_model: prediction.Model,
+) -> None:
+    from spinetrack.services.risk.clinic_model import _summary
+
+    rows = simulate(600, seed=9).table.to_dicts()
+    for i, row in enumerate(rows):
+        row["surgeon_id"] = "2" if i < 4 else ("1" if i % 2 else "3")
+    summary, by_surgeon = _summary(
+        small_model, rows, {"1": "Dr Ames", "2": "Dr Bell", "3": "Dr Cole"}, threshold=5
+    )
+    groups = {g["group"]: g for g in by_surgeon["improved"]}
+    assert set(groups) == {"surgeon=Dr Ames", "surgeon=Dr Bell", "surgeon=Dr Cole"}
+    assert "withheld" in groups["surgeon=Dr Bell"] and groups["surgeon=Dr Bell"]["n"] is None
+    assert "calibration_slope" not in groups["surgeon=Dr Bell"]
+    ames = groups["surgeon=Dr Ames"]
+    assert ames["n"] == 298 and "withheld" not in ames
+    slope = ames["calibration_slope"]
+    assert isinstance(slope, dict) and slope["low"] < slope["value"] < slope["high"]
+    shown = [g["group"] for g in summary["validation"]["improved"]["subgroups"]]
+    assert shown[0].startswith("sex=") and shown[-1].startswith("surgeon=")
+    assert {g["group"] for g in by_surgeon["pass"]} == set(groups)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from spinetrack.api.deps import ClinicScope, CurrentActor, RecordId, SessionsDep
-from spinetrack.services.risk.clinic_model import predict_patient, predict_rows
+from spinetrack.services.risk.clinic_model import PatientRisk, predict_patient, predict_rows
 from spinetrack.services.risk.preop_record import NewPreop, PreopView, read_preop, save_preop
 
 router = APIRouter(tags=["prediction"])
@@ -80,12 +80,31 @@ def put_preop(
 @router.get(
     "/patients/{patient_id}/risk",
     response_model=PatientRiskAnswer,
-    summary="Predict a patient's 12-month outcome for their planned operation (stored)",
+    summary="A patient's predicted 12-month outcome for their planned operation (stored when "
+    "the inputs or the model changed since the last one, read otherwise)",
 )
 def get_patient_risk(
     patient_id: RecordId, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
 ) -> PatientRiskAnswer:
     risk = predict_patient(sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id)
+    return _patient_answer(patient_id, risk)
+
+
+@router.post(
+    "/patients/{patient_id}/risk",
+    response_model=PatientRiskAnswer,
+    summary="Predict a patient's 12-month outcome again and store it, even if nothing changed",
+)
+def post_patient_risk(
+    patient_id: RecordId, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
+) -> PatientRiskAnswer:
+    risk = predict_patient(
+        sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id, refresh=True
+    )
+    return _patient_answer(patient_id, risk)
+
+
+def _patient_answer(patient_id: int, risk: PatientRisk | None) -> PatientRiskAnswer:
     if risk is None:
         return PatientRiskAnswer(patient_id=patient_id, available=False)
     body = asdict(risk)

@@ -6,6 +6,8 @@ Fitting takes minutes on a large table, so the table is read in one short transa
 fitted outside any transaction, and the result is stored in a second, audited one.
 """
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,12 +19,19 @@ from spinetrack import prediction
 from spinetrack.domain.disclosure import disclosure_rule
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.outcomes import ScorePoint, compare
+from spinetrack.prediction.performance import calibration_by_group
+from spinetrack.prediction.table import outcomes
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.risk.preop_record import as_record
-from spinetrack.services.risk.risk_table import clinic_table, planned_surgery, table_row
-from spinetrack.storage.tables import RiskModel, RiskPrediction
+from spinetrack.services.risk.risk_table import (
+    SURGEON,
+    clinic_table,
+    planned_surgery,
+    table_row,
+)
+from spinetrack.storage.tables import RiskModel, RiskPrediction, Surgery
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 SIMILAR = 50
@@ -57,25 +66,64 @@ def read_table(
         return rows
 
 
-def _summary(model: prediction.Model, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """What the pages show without loading the model: corrected and apparent figures, and each
-    patient with an outcome as (predicted P(improved), observed class) for "patients like you"."""
-    figures = {
-        outcome: {
-            "n": v.corrected.n,
-            "corrected": v.corrected.figures,
-            "apparent": v.apparent.figures,
-        }
-        for outcome, v in model.validation.items()
-    }
+def _summary(
+    model: prediction.Model,
+    rows: Sequence[Mapping[str, Any]],
+    surgeons: Mapping[str, str],
+    threshold: int,
+) -> tuple[dict[str, Any], dict[str, list[dict[str, object]]]]:
+    """What the pages show without loading the model: corrected and apparent figures, each patient
+    with an outcome as (predicted P(improved), observed class) for "patients like you", and the
+    calibration by sex, age band and operating surgeon of each outcome (apparent, on the fitting
+    cohort; a surgeon with fewer patients or events than the clinic's disclosure threshold is
+    withheld). The surgeon groups are returned too, for the model's card."""
     known = [r for r in rows if r.get("followup_score") is not None]
     predicted = prediction.predict(model, known, explain=False)
     observed = [
         compare(str(r["instrument"]), float(r["baseline_score"]), float(r["followup_score"])).change
         for r in known
     ]
+    labels = np.array(
+        [surgeons.get(str(r.get(SURGEON)), "no surgeon recorded") for r in known], dtype=object
+    )
+    groups = {f"surgeon={name}": labels == name for name in sorted(set(labels.tolist()))}
+    seen = np.array(observed, dtype=object)
+    by_surgeon = {
+        outcome: calibration_by_group(p, y, groups, threshold)
+        for outcome, p, y in (
+            ("improved", predicted.improved, (seen == "improved").astype(np.int64)),
+            ("worsened", predicted.worsened, (seen == "worsened").astype(np.int64)),
+            ("pass", predicted.passed, _passed(known)),
+        )
+    }
+    figures = {
+        outcome: {
+            "n": v.corrected.n,
+            "corrected": v.corrected.figures,
+            "apparent": v.apparent.figures,
+            "subgroups": v.subgroups + by_surgeon.get(outcome, []),
+        }
+        for outcome, v in model.validation.items()
+    }
     cohort = sorted(zip(np.round(predicted.improved, 4).tolist(), observed, strict=True))
-    return {"validation": figures, "cohort": cohort, "class_shares": model.class_shares}
+    summary = {"validation": figures, "cohort": cohort, "class_shares": model.class_shares}
+    return summary, by_surgeon
+
+
+def _passed(known: Sequence[Mapping[str, Any]]) -> Any:
+    found = outcomes(prediction.as_table(list(known), with_outcome=True))
+    return found.passed.astype(np.int64)
+
+
+def _with_surgeons(
+    model: prediction.Model, by_surgeon: Mapping[str, list[dict[str, object]]]
+) -> prediction.Model:
+    """The model with the surgeon groups added to its stored subgroups (its card lists them)."""
+    validation = {
+        outcome: v.model_copy(update={"subgroups": v.subgroups + by_surgeon.get(outcome, [])})
+        for outcome, v in model.validation.items()
+    }
+    return model.model_copy(update={"validation": validation})
 
 
 def fit_clinic(
@@ -99,11 +147,16 @@ def fit_clinic(
         if previous is not None:
             old = prediction.Model.model_validate_json(previous.model_json)
             drift = prediction.compare_models(old, model, rows)
+        clinic = work.uow.clinics.get(clinic_id)
+        threshold = (clinic.disclosure_threshold if clinic else None) or disclosure_rule().threshold
+        surgeons = {str(u.id): u.full_name for u in work.uow.users.members(clinic_id)}
+        summary, by_surgeon = _summary(model, rows, surgeons, threshold)
+        model = _with_surgeons(model, by_surgeon)
         row = RiskModel(
             version_id=model.version_id,
             fitted_by=actor.name,
             n_patients=model.patients_with_outcome,
-            summary=_summary(model, rows),
+            summary=summary,
             drift=drift,
             model_json=model.model_dump_json(),
         )
@@ -204,9 +257,12 @@ def predict_patient(
     clinic_id: int,
     patient_id: int,
     today: date | None = None,
+    refresh: bool = False,
 ) -> PatientRisk | None:
-    """The prediction for a patient's planned operation with the clinic's latest model, stored
-    with that model's version; None when the patient has no planned operation or no model."""
+    """The prediction for a patient's planned operation with the clinic's latest model; None when
+    the patient has no planned operation or no model. A prediction is stored (with the model's
+    version and a digest of its inputs) when there is none yet, when the model or the inputs
+    changed since the last one, or when ``refresh`` asks; otherwise the stored one is read."""
     with audited(
         sessions, actor, "risk.predict", clinic_id=clinic_id, patient_id=patient_id
     ) as work:
@@ -220,7 +276,6 @@ def predict_patient(
         if planned is None or stored is None:
             work.detail = "no planned operation" if planned is None else "no model"
             return None
-        model = prediction.Model.model_validate_json(stored.model_json)
         points = [
             ScorePoint(
                 instrument=r.instrument,
@@ -239,6 +294,22 @@ def predict_patient(
             points=points,
         )
         row.pop("followup_score")
+        inputs = _fingerprint(row)
+        clinic = work.uow.clinics.get(clinic_id)
+        threshold = (clinic.disclosure_threshold if clinic else None) or disclosure_rule().threshold
+        last = repo.latest_prediction(patient_id)
+        work.target = f"risk_model:{stored.version_id}"
+        if (
+            not refresh
+            and last is not None
+            and last.model_version == stored.version_id
+            and last.detail.get("inputs") == inputs
+        ):
+            # Same model, same inputs: the stored prediction is the answer; a page view stores
+            # nothing new (the read itself is audited like any other).
+            work.detail = f"stored prediction {last.id} read"
+            return _from_stored(last, stored, planned, row, threshold)
+        model = parsed_model(stored)
         result = prediction.predict(model, [row], explain=True)
         factors = sorted(
             (
@@ -247,8 +318,6 @@ def predict_patient(
             ),
             key=lambda f: -abs(f.effect),
         )
-        clinic = work.uow.clinics.get(clinic_id)
-        threshold = (clinic.disclosure_threshold if clinic else None) or disclosure_rule().threshold
         risk = PatientRisk(
             patient_id=patient_id,
             model_version=model.version_id,
@@ -280,11 +349,67 @@ def predict_patient(
                 p_unchanged=risk.unchanged,
                 p_worsened=risk.worsened,
                 p_pass=risk.passed,
-                detail={"missing": risk.missing, "factors": [f.__dict__ for f in risk.factors]},
+                detail={
+                    "missing": risk.missing,
+                    "factors": [f.__dict__ for f in risk.factors],
+                    "inputs": inputs,
+                },
             )
         )
-        work.target = f"risk_model:{model.version_id}"
+        work.detail = (
+            "prediction stored" if last is None else "prediction stored (inputs or model changed)"
+        )
         return risk
+
+
+def _fingerprint(row: Mapping[str, Any]) -> str:
+    """What the prediction was made from, as a digest: a changed record or score changes it."""
+    text = json.dumps(row, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _from_stored(
+    last: RiskPrediction,
+    stored: RiskModel,
+    planned: Surgery,
+    row: dict[str, Any],
+    threshold: int,
+) -> PatientRisk:
+    return PatientRisk(
+        patient_id=last.patient_id,
+        model_version=last.model_version,
+        fitted_at=stored.fitted_at,
+        instrument=str(row["instrument"]),
+        procedure=planned.procedure,
+        planned_on=planned.performed_on,
+        improved=last.p_improved,
+        improved_low=last.p_improved_low,
+        improved_high=last.p_improved_high,
+        unchanged=last.p_unchanged,
+        worsened=last.p_worsened,
+        passed=last.p_pass,
+        missing=list(last.detail.get("missing", [])),
+        factors=[Factor(**f) for f in last.detail.get("factors", [])],
+        similar=_similar(stored.summary.get("cohort", []), last.p_improved, threshold),
+        validation=stored.summary.get("validation", {}),
+        row=row,
+    )
+
+
+_PARSED: dict[str, prediction.Model] = {}
+_PARSED_KEEP = 8
+
+
+def parsed_model(stored: RiskModel) -> prediction.Model:
+    """The stored model file parsed once per version and kept (a model version never changes):
+    parsing and checking the file is most of what one prediction in the server costs."""
+    found = _PARSED.get(stored.version_id)
+    if found is None:
+        found = prediction.Model.model_validate_json(stored.model_json)
+        if len(_PARSED) >= _PARSED_KEEP:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[stored.version_id] = found
+    return found
 
 
 def predict_rows(
@@ -299,7 +424,7 @@ def predict_rows(
         if stored is None:
             work.detail = "no model"
             return None
-        model = prediction.Model.model_validate_json(stored.model_json)
+        model = parsed_model(stored)
         try:
             result = prediction.predict(model, rows, explain=True)
         except prediction.TableError as exc:

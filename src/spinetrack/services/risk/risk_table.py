@@ -25,6 +25,10 @@ INSTRUMENT_OF_REGION = {"lumbar": "odi", "thoracic": "odi", "cervical": "ndi"}
 SEXES = ("female", "male")
 
 
+SURGEON = "surgeon_id"
+"""The extra column of the clinic's table naming the operating surgeon's account."""
+
+
 def _flag(value: bool | None) -> str | None:
     return None if value is None else ("true" if value else "false")
 
@@ -113,6 +117,9 @@ def clinic_table(repo: RiskRepository, today: date) -> tuple[list[dict[str, Any]
         )
         if row["baseline_score"] is None:
             continue
+        # Not a predictor (the contract ignores extra columns): the model's calibration is
+        # reported by surgeon.
+        row[SURGEON] = None if index.surgeon_id is None else str(index.surgeon_id)
         rows.append(row)
         ids.append(patient_id)
     return rows, ids

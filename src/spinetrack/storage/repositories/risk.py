@@ -98,6 +98,17 @@ class RiskRepository:
             )
         )
 
+    def latest_prediction(self, patient_id: int) -> RiskPrediction | None:
+        return self._session.scalar(
+            select(RiskPrediction)
+            .where(
+                RiskPrediction.clinic_id == self.clinic_id,
+                RiskPrediction.patient_id == patient_id,
+            )
+            .order_by(RiskPrediction.predicted_at.desc(), RiskPrediction.id.desc())
+            .limit(1)
+        )
+
     def add_prediction(self, row: RiskPrediction) -> None:
         row.clinic_id = self.clinic_id
         self._session.add(row)
