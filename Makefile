@@ -25,10 +25,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install spinetrack with its tools
 
+# The demo's outcome model is fitted by the server in the background (about a minute), so the
+# first page answers within seconds of `make run`; the risk pages say while it is being fitted.
 run: setup ## migrate the database, load the demo clinic once, serve on http://127.0.0.1:8000
 	$(BIN)/spinetrack db upgrade
-	$(BIN)/spinetrack demo --if-empty --patients 7500
-	$(BIN)/spinetrack serve
+	$(BIN)/spinetrack demo --if-empty --patients 7500 --no-model
+	$(BIN)/spinetrack serve --fit-demo-model
 
 lint: setup ## ruff, formatting, mypy and the import-layer contracts
 	$(BIN)/ruff check src tests benchmarks

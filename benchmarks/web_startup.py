@@ -2,15 +2,20 @@
 same run:
 
 1. `make run` after setup, to the first /health: `spinetrack db upgrade`, `spinetrack demo
-   --if-empty` (the 300-patient demo) and `spinetrack serve`, as the Makefile runs them, on a new
-   var/ folder. Reference: `spinetrack serve` alone on the database that run left behind.
+   --if-empty --patients 7500 --no-model` and `spinetrack serve --fit-demo-model`, as the Makefile
+   runs them, on a new var/ folder (the server then fits the demo's model on a thread).
+   Reference: `spinetrack serve` alone on the database that run left behind. With
+   `--old-recipe`, also the recipe before the background fit (`demo --if-empty --patients 7500`,
+   which fitted the model before the server started), once per run.
 2. On that server, signed in as a demo surgeon over HTTP: the first `/library?q=stenoses` (the
    library is built at start-up, off the request path) and later ones; `/patients/{id}/letter`
    against the patient page of the same patient (medians of REPEATS requests after one warm-up).
-3. Loading the demo clinic of DEMO_PATIENTS patients into a new SQLite file with `spinetrack demo`
-   (a whole process), against generating the same cohort alone in a process of its own.
+3. Loading the demo clinic of DEMO_PATIENTS patients into a new SQLite file with `spinetrack demo
+   --no-model` (a whole process), against generating the same cohort alone in a process of its
+   own; medians of LOAD_RUNS.
 Usage:
-    python benchmarks/web_startup.py [--repeats N] [--demo-patients N] [--runs N]
+    python benchmarks/web_startup.py [--repeats N] [--runs N] [--make-run-patients N]
+        [--old-recipe] [--demo-patients N] [--load-runs N]
 """
 
 import argparse
@@ -58,10 +63,15 @@ def _wait_for_health(port: int, server: subprocess.Popen[bytes], limit: float = 
     raise SystemExit("no /health answer")
 
 
-def _serve(env: dict[str, str], port: int) -> tuple[subprocess.Popen[bytes], float]:
+def _serve(
+    env: dict[str, str], port: int, options: list[str] | None = None
+) -> tuple[subprocess.Popen[bytes], float]:
     started = time.perf_counter()
     server = subprocess.Popen(
-        [*SPINETRACK, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*SPINETRACK, "serve", *(options or [])],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     _wait_for_health(port, server)
     return server, time.perf_counter() - started
@@ -72,13 +82,17 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
     server.wait(timeout=30)
 
 
-def _make_run(var: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
-    """The Makefile's run recipe after setup, timed to the first /health."""
+def _make_run(
+    var: Path, port: int, patients: int, old_recipe: bool = False
+) -> tuple[subprocess.Popen[bytes], float]:
+    """The Makefile's run recipe after setup, timed to the first /health (with ``old_recipe``,
+    the recipe before the model was fitted in the background)."""
     env = _environment(var, port)
     started = time.perf_counter()
-    for step in (["db", "upgrade"], ["demo", "--if-empty"]):
+    demo = ["demo", "--if-empty", "--patients", str(patients)]
+    for step in (["db", "upgrade"], demo if old_recipe else [*demo, "--no-model"]):
         subprocess.run([*SPINETRACK, *step], env=env, check=True, capture_output=True)
-    server, _ = _serve(env, port)
+    server, _ = _serve(env, port, [] if old_recipe else ["--fit-demo-model"])
     return server, time.perf_counter() - started
 
 
@@ -144,7 +158,7 @@ def _demo_load(patients: int) -> tuple[float, float, float, float]:
         cpu = _children_cpu()
         started = time.perf_counter()
         subprocess.run(
-            [*SPINETRACK, "demo", "--patients", str(patients)],
+            [*SPINETRACK, "demo", "--patients", str(patients), "--no-model"],
             env=env,
             check=True,
             capture_output=True,
@@ -165,8 +179,14 @@ def _print_pages(median: dict[str, float], runs: int, repeats: int) -> None:
     print(f"medians of {runs} fresh starts (pages: median of {repeats} requests each)")
     print(
         f"make run to first /health      {median['make_run']:7.1f} s    "
-        f"serve alone {median['serve_only']:.1f} s  (target ≤ 15 s)"
+        f"serve alone {median['serve_only']:.1f} s "
+        f"({median['make_run'] / median['serve_only']:.1f}x; target ≤ 15 s)"
     )
+    if "old_recipe" in median:
+        print(
+            f"  the recipe before (model fitted before serving) {median['old_recipe']:.1f} s "
+            f"({median['make_run'] / median['old_recipe']:.2f}x of it)"
+        )
     print(
         f"/library?q=stenoses first      {median['library_first']:7.0f} ms   "
         f"later {median['library_later']:.0f} ms ({median['library_first'] / median['library_later']:.1f}x; target ≤ 200 ms)"
@@ -177,34 +197,51 @@ def _print_pages(median: dict[str, float], runs: int, repeats: int) -> None:
     )
 
 
+def _fresh_start(args: argparse.Namespace, figures: dict[str, list[float]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        port = _free_port()
+        server, make_run = _make_run(Path(folder), port, args.make_run_patients)
+        try:
+            for key, value in _pages(port, args.repeats).items():
+                figures.setdefault(key, []).append(value)
+        finally:
+            _stop(server)
+        again, serve_only = _serve(_environment(Path(folder), port), port)
+        _stop(again)
+    figures.setdefault("make_run", []).append(make_run)
+    figures.setdefault("serve_only", []).append(serve_only)
+    if args.old_recipe:
+        with tempfile.TemporaryDirectory() as folder:
+            port = _free_port()
+            server, old = _make_run(Path(folder), port, args.make_run_patients, old_recipe=True)
+            _stop(server)
+        figures.setdefault("old_recipe", []).append(old)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=10, help="requests per page median")
     parser.add_argument("--runs", type=int, default=3, help="fresh make-run starts")
+    parser.add_argument("--make-run-patients", type=int, default=7500, help="as the Makefile")
+    parser.add_argument("--old-recipe", action="store_true", help="also time the old recipe")
     parser.add_argument("--demo-patients", type=int, default=100_000)
+    parser.add_argument("--load-runs", type=int, default=3, help="demo loads for the median")
     args = parser.parse_args()
     figures: dict[str, list[float]] = {}
     for _ in range(args.runs):
-        with tempfile.TemporaryDirectory() as folder:
-            port = _free_port()
-            server, make_run = _make_run(Path(folder), port)
-            try:
-                for key, value in _pages(port, args.repeats).items():
-                    figures.setdefault(key, []).append(value)
-            finally:
-                _stop(server)
-            again, serve_only = _serve(_environment(Path(folder), port), port)
-            _stop(again)
-        figures.setdefault("make_run", []).append(make_run)
-        figures.setdefault("serve_only", []).append(serve_only)
+        _fresh_start(args, figures)
     median = {key: statistics.median(values) for key, values in figures.items()}
     if args.runs:
         _print_pages(median, args.runs, args.repeats)
-    if args.demo_patients:
-        load, load_cpu, generate, generate_cpu = _demo_load(args.demo_patients)
+    if args.demo_patients and args.load_runs:
+        loads = [_demo_load(args.demo_patients) for _ in range(args.load_runs)]
+        load, load_cpu, generate, generate_cpu = (
+            statistics.median(run[i] for run in loads) for i in range(4)
+        )
         print(
-            f"demo --patients {args.demo_patients:,} (SQLite)  {load:7.1f} s    "
-            f"generation alone {generate:.1f} s ({load / generate:.1f}x; target ≤ 45 s at 100,000)"
+            f"demo --patients {args.demo_patients:,} (SQLite), median of {args.load_runs}  "
+            f"{load:7.1f} s    generation alone {generate:.1f} s ({load / generate:.1f}x; "
+            f"target ≤ 45 s at 100,000)"
         )
         print(
             f"  CPU: demo {load_cpu:.1f} s, generation alone {generate_cpu:.1f} s "

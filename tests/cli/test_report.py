@@ -2,23 +2,43 @@
 that the report needs nothing outside itself, and clear errors for bad input."""
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from spinetrack.cli.main import app
+from spinetrack.config import get_settings
 from spinetrack.services.reporting.analytics_registry import PREPARED
 
 runner = CliRunner()
 
 
+def _use(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPINETRACK_DATABASE_URL", url)
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def loaded_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The 150-patient demo, loaded once for the module: every test here only reads it (a report
+    or a letter adds audit entries, which no test counts), and loading it was most of each test."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'cli.sqlite3'}"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _use(url, monkeypatch)
+        loaded = runner.invoke(app, ["demo", "--patients", "150", "--seed", "5"])
+        assert loaded.exit_code == 0, loaded.output
+        yield url
+    get_settings.cache_clear()
+
+
 @pytest.fixture
-def demo_clinic(cli_database: str) -> str:
+def demo_clinic(loaded_demo: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     PREPARED.clear()
-    loaded = runner.invoke(app, ["demo", "--patients", "150", "--seed", "5"])
-    assert loaded.exit_code == 0, loaded.output
-    return cli_database
+    _use(loaded_demo, monkeypatch)
+    yield loaded_demo
+    get_settings.cache_clear()
 
 
 def test_report_writes_a_self_contained_html_and_a_pdf(demo_clinic: str, tmp_path: Path) -> None:

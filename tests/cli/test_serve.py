@@ -68,3 +68,16 @@ def test_serve_cuts_slow_and_idle_connections(
     (call,) = started
     assert call["http"] is DeadlineProtocol and call["timeout_keep_alive"] == 5
     assert call["h11_max_incomplete_event_size"] == 16 * 1024
+
+
+def test_fit_demo_model_reaches_the_app_and_needs_one_worker(
+    cli_database: str, started: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPINETRACK_FIT_DEMO_MODEL", "0")  # restored after the test
+    refused = CliRunner().invoke(app, ["serve", "--fit-demo-model", "--workers", "2"])
+    assert refused.exit_code == 2 and "one worker" in refused.stderr
+    assert started == [] and not get_settings().fit_demo_model
+    result = CliRunner().invoke(app, ["serve", "--fit-demo-model"])
+    assert result.exit_code == 0, result.output
+    assert len(started) == 1 and get_settings().fit_demo_model
+    get_settings.cache_clear()

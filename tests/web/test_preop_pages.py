@@ -2,7 +2,9 @@
 page, the patient's printable page (in Spanish too) and the analyst's model page."""
 
 import re
+import threading
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +18,7 @@ from spinetrack.prediction.simulate import simulate
 from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.records.record_response import NewResponse, record_response
 from spinetrack.services.records.register_surgery import register_surgery
+from spinetrack.services.risk import model_fitting
 from spinetrack.storage.repositories.risk import RiskRepository
 from spinetrack.storage.tables import RiskModel
 
@@ -140,3 +143,37 @@ def test_the_surgeon_sees_the_icon_array_factors_and_validation(
     assert "withheld" in bell and "fewer than 5" in bell
     card = analyst.get("/analytics/risk/card")
     assert card.status_code == 200 and "Model card" in card.text
+
+
+def test_while_the_model_is_being_fitted_the_pages_say_so(
+    world: World, small_model: prediction.Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make run` fits the demo's model after the server starts: meanwhile the surgeon and the
+    analyst read that it is being fitted, not that there is none; once stored, the model shows."""
+    release = threading.Event()
+    fitted = threading.Event()
+
+    def slow_fit(*, sessions: Any, actor: Any, clinic_id: int) -> tuple[None, Any]:
+        release.wait(timeout=60)
+        _store(world, small_model)
+        fitted.set()
+        return None, type("Stored", (), {"version_id": "v", "n_patients": 1})()
+
+    monkeypatch.setattr(model_fitting, "fit_clinic", slow_fit)
+    patient = _planned(world)
+    thread = model_fitting.fit_in_background(world.database.sessions, world.clinic)
+    assert thread is not None
+    assert model_fitting.fit_in_background(world.database.sessions, world.clinic) is None
+    try:
+        clinician = _client(world, "clinician@north.example")
+        waiting = " ".join(clinician.get(f"/patients/{patient}").text.split())
+        assert "outcome model is being fitted" in waiting
+        analyst = _client(world, "analyst@north.example")
+        history = " ".join(analyst.get("/analytics/risk").text.split())
+        assert "being fitted" in history and "No model has been fitted" not in history
+    finally:
+        release.set()
+        thread.join(timeout=60)
+    assert fitted.is_set() and not model_fitting.fitting_now(world.clinic)
+    page = clinician.get(f"/patients/{patient}").text
+    assert "being fitted" not in page and small_model.version_id in page

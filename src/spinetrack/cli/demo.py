@@ -3,9 +3,9 @@
 import sys
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
-from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.cli.errors import explains_errors, fail, stderr_console
 from spinetrack.config import get_settings
 from spinetrack.demo.load import DEMO_NAME, DEMO_SLUG, demo_logins, load_demo
 from spinetrack.services.access.actor import system_actor
@@ -48,27 +48,22 @@ def demo(
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            console=stderr_console(),
             disable=not sys.stderr.isatty(),
-            transient=True,
         ) as bar:
-            task = bar.add_task("starting", total=count)
-
-            def stage(text: str) -> None:
-                bar.update(task, description=text)
-                if bar.disable:  # no bar on a pipe or a log: one line per step instead
-                    typer.echo(f"{text}…", err=True)
-
+            steps = _Steps(bar, count)
             clinic_id = load_demo(
                 database,
                 patients=count,
                 seed=settings.demo_seed if seed is None else seed,
                 reset=reset,
-                progress=lambda n: bar.advance(task, n),
-                stage=stage,
+                progress=steps.advance,
+                stage=steps.start,
             )
             if model:
-                stage("fitting the outcome model (minutes)")
+                steps.start("fitting the outcome model (about a minute)")
                 _fit_model(database, clinic_id)
+            steps.finish()
         overview = clinic_overview(
             sessions=database.sessions, actor=system_actor("cli"), clinic_id=clinic_id
         )
@@ -79,6 +74,36 @@ def demo(
     typer.echo("demo logins (password for all: " + demo_logins()[0].password + "):")
     for login in demo_logins():
         typer.echo(f"  {login.role:<10} {login.email}")
+
+
+class _Steps:
+    """One bar per step of the load, each left on the screen with its time when the next starts;
+    the step storing patients counts them, the others show that they are running. Without a
+    terminal (a pipe, a log) each step is one line as it starts."""
+
+    def __init__(self, bar: Progress, patients: int) -> None:
+        self._bar = bar
+        self._patients = patients
+        self._task: TaskID | None = None
+
+    def start(self, text: str) -> None:
+        self.finish()
+        counted = text.startswith("storing patients")
+        self._task = self._bar.add_task(text, total=self._patients if counted else None)
+        if self._bar.disable:
+            typer.echo(f"{text}…", err=True)
+
+    def advance(self, n: int) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task, n)
+
+    def finish(self) -> None:
+        """Mark the running step done (a full bar), so the screen shows every step's time."""
+        if self._task is not None:
+            task = self._bar.tasks[self._task]
+            self._bar.update(self._task, total=task.total or 1, completed=task.total or 1)
+            self._bar.stop_task(self._task)
+        self._task = None
 
 
 def _fit_model(database: Database, clinic_id: int) -> None:

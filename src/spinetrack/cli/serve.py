@@ -1,9 +1,11 @@
 """`spinetrack serve`: run the web application with uvicorn."""
 
+import os
+
 import typer
 import uvicorn
 
-from spinetrack.cli.errors import explains_errors
+from spinetrack.cli.errors import explains_errors, fail
 from spinetrack.config import get_settings
 from spinetrack.demo.load import demo_logins
 from spinetrack.server import uvicorn_options
@@ -23,12 +25,23 @@ def serve(
         max=64,
         help="Server processes (SPINETRACK_WORKERS, 1); one per core on PostgreSQL.",
     ),
+    fit_demo_model: bool = typer.Option(
+        False,
+        "--fit-demo-model",
+        help="Fit the demo clinic's outcome model in the background if it has none (make run).",
+    ),
 ) -> None:
     """Serve the web app and the API; migrates the database first."""
     settings = get_settings()
     host = host or settings.host
     port = port or settings.port
     workers = workers or settings.workers
+    if fit_demo_model:
+        if workers > 1:
+            raise fail("--fit-demo-model needs one worker: each process would fit its own copy")
+        # The app is built by uvicorn from the settings, so the choice travels in the environment.
+        os.environ["SPINETRACK_FIT_DEMO_MODEL"] = "1"
+        get_settings.cache_clear()
     settings.resolved_secret_key()  # creates var/secret_key on first start when none is configured
     database = open_database()
     try:

@@ -47,3 +47,22 @@ def test_one_bad_record_stores_nothing_and_names_where_it_is(world: World) -> No
     after = row_counts(world.database)
     assert after["patients"] == before["patients"] == 0
     assert after["audit_entries"] == before["audit_entries"] + 1
+
+
+def test_a_response_refused_after_bulk_scoring_is_named_as_one_by_one(world: World) -> None:
+    cohort = generate_cohort(30, seed=2, today=date(2026, 6, 1))
+    imports = to_imports(cohort, [world.surgeon_id] * len(cohort.surgeons))
+    patient = next(i for i, p in enumerate(imports) if len(p.responses) >= 2 and i > 12)
+    bad = imports[patient].responses[1]
+    bad.answers = {key: 99 for key in bad.answers}
+    with pytest.raises(InvalidInput) as error:
+        import_patients(
+            sessions=world.database.sessions,
+            actor=system_actor("test"),
+            clinic_id=world.clinic,
+            patients=imports,
+            chunk=10,
+        )
+    assert error.value.field == f"patients.{patient}.responses.1.answers"
+    assert "outside" in error.value.reason
+    assert row_counts(world.database)["prom_responses"] == 0

@@ -68,3 +68,23 @@ def test_a_bad_cell_is_named_and_nothing_is_stored(
     assert caught.value.field == field
     assert where in caught.value.message
     assert row_counts(world.database)["preop_records"] == before == 0
+
+
+def test_a_second_file_overwrites_the_records_it_names_and_keeps_the_others(world: World) -> None:
+    first, second = _patients(world)
+    for data in (b"mrn,bmi,smoker\nA1,29.4,yes\nA2,31,no\n", b"mrn,bmi\nA1,25\n"):
+        import_preop_csv(
+            sessions=world.database.sessions, actor=world.staff, clinic_id=world.clinic, data=data
+        )
+    assert row_counts(world.database)["preop_records"] == 2
+    one, two = (
+        read_preop(
+            sessions=world.database.sessions,
+            actor=world.staff,
+            clinic_id=world.clinic,
+            patient_id=patient,
+        )
+        for patient in (first, second)
+    )
+    assert (one.bmi, one.smoker) == (25, None)  # the whole record is the new line's
+    assert (two.bmi, two.smoker) == (31, False)

@@ -12,7 +12,12 @@ import warnings
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from spinetrack.domain.reports.rules import ModifierRule, modifier_rules, term_rules
+from spinetrack.domain.reports.rules import (
+    ModifierRule,
+    alternation,
+    modifier_rules,
+    term_rules,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -51,6 +56,45 @@ def _defer_nltk() -> None:
     sys.modules["nltk"] = stand_in
 
 
+def _defer_spacy_cli() -> None:
+    """Keep spaCy's command line unloaded. ``import spacy`` imports ``spacy.cli.info`` only to
+    re-export ``info``, and with it the whole ``spacy.cli`` package (every training and project
+    command, typer apps, requests): a third of a second or more on every triage with reports. A
+    stand-in package (its ``__path__`` the real folder, so a submodule still imports) and a
+    stand-in ``info`` take their places; touching the package, or calling ``info``, imports the
+    real ones and hands over, as for NLTK above."""
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        return
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or spec.submodule_search_locations is None:
+        return
+    package = types.ModuleType("spacy.cli", "Stand-in that imports spaCy's CLI on first use.")
+    package.__path__ = [f"{folder}/cli" for folder in spec.submodule_search_locations]
+    package.__package__ = "spacy.cli"
+    info_module = types.ModuleType("spacy.cli.info", "Stand-in for spacy.cli.info.")
+
+    def real_cli() -> types.ModuleType:
+        for name in ("spacy.cli", "spacy.cli.info"):
+            if sys.modules.get(name) in (package, info_module):
+                del sys.modules[name]
+        real = importlib.import_module("spacy.cli")
+        package.__dict__.update({k: v for k, v in real.__dict__.items() if k != "__path__"})
+        return real
+
+    def load(name: str) -> Any:
+        if name.startswith("__"):  # `__file__` and the like, asked by tools that only look
+            raise AttributeError(name)
+        return getattr(real_cli(), name)
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        return real_cli().info(*args, **kwargs)
+
+    package.__getattr__ = load  # type: ignore[method-assign]
+    info_module.info = info  # type: ignore[attr-defined]
+    sys.modules["spacy.cli"] = package
+    sys.modules["spacy.cli.info"] = info_module
+
+
 def _rule_dicts(
     base: dict[str, Any], phrases: list[str], regexes: list[str], tokens: list[Any]
 ) -> list[dict[str, Any]]:
@@ -63,7 +107,7 @@ def _rule_dicts(
     """
     rules = [{**base, "literal": phrase} for phrase in phrases]
     if regexes:
-        joined = "|".join(f"(?:{regex})" for regex in regexes)
+        joined = alternation(regexes)  # compiled (and cached by `re`) when the rules were read
         rules.append({**base, "literal": joined, "pattern": joined})
     rules += [{**base, "literal": f"tokens {i}", "pattern": t} for i, t in enumerate(tokens)]
     return rules
@@ -111,6 +155,7 @@ def pipeline() -> "Language":
     library is silenced. Nothing here needs it: the only noisy component, PyRuSH (which logs every
     token through loguru), is not in this pipeline, which splits sentences with pysbd."""
     _defer_nltk()
+    _defer_spacy_cli()
     # spaCy 3.7 imports a name click has deprecated; the warning is about spaCy's CLI, which we do
     # not use, so it is kept from the user. Runs once, at first use.
     with warnings.catch_warnings():
@@ -119,6 +164,11 @@ def pipeline() -> "Language":
         from medspacy.context import ConTextRule  # type: ignore[import-untyped]
         from medspacy.ner import TargetRule  # type: ignore[import-untyped]
 
+    spacy: Any = sys.modules.get("spacy")
+    if spacy is not None and not hasattr(spacy, "cli"):
+        # spaCy was imported with the stand-in CLI in place, which the import system does not
+        # bind as an attribute: bind it, so `spacy.cli.…` still reaches (and loads) the real one.
+        spacy.cli = sys.modules["spacy.cli"]
     from spinetrack.domain.reports import (  # registers the components
         concept_component,
         sections,

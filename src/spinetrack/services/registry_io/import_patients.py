@@ -1,7 +1,7 @@
 """Import many patients at once (the demo clinic, registry migrations): every record passes the same
 checks as a single entry, and the whole batch is one transaction, so a bad record stores nothing."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,6 +21,7 @@ from spinetrack.services.records.patient_status import (
 )
 from spinetrack.services.records.record_response import NewResponse, checked_row
 from spinetrack.services.records.register_surgery import NewComplication, NewSurgery, check_surgery
+from spinetrack.services.registry_io.bulk_scoring import score_in_bulk
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
@@ -90,17 +91,36 @@ def _check_complications(item: ImportedPatient) -> list[tuple[int, dict[str, Any
     return rows
 
 
-def _check_responses(item: ImportedPatient) -> list[dict[str, Any]]:
+def _check_responses(
+    item: ImportedPatient, scored: Iterator[dict[str, Any] | None]
+) -> list[dict[str, Any]]:
+    """The patient's response rows: those scored in bulk as they are, the rest checked one by
+    one (which words a refusal exactly as a single entry would)."""
     rows = []
     for r, response in enumerate(item.responses):
+        row = next(scored)
         try:
-            rows.append(checked_row(response))
+            rows.append(row if row is not None else checked_row(response))
         except InvalidInput as exc:
             raise InvalidInput(f"responses.{r}.{exc.field}", exc.reason) from exc
     return rows
 
 
-def _check(index: int, item: ImportedPatient, seen: set[str], today: date) -> _Checked:
+def _check_batch(
+    start: int, batch: Sequence[ImportedPatient], seen: set[str], today: date
+) -> list[_Checked]:
+    """Check a batch in patient order, its responses scored in one vectorised pass first."""
+    scored = iter(score_in_bulk([r for item in batch for r in item.responses]))
+    return [_check(start + i, item, seen, today, scored) for i, item in enumerate(batch)]
+
+
+def _check(
+    index: int,
+    item: ImportedPatient,
+    seen: set[str],
+    today: date,
+    scored: Iterator[dict[str, Any] | None],
+) -> _Checked:
     try:
         if item.patient.mrn in seen:
             raise InvalidInput("mrn", f"MRN {item.patient.mrn!r} appears twice")
@@ -109,7 +129,7 @@ def _check(index: int, item: ImportedPatient, seen: set[str], today: date) -> _C
             patient=item.patient.model_dump(),
             surgeries=_check_surgeries(item, today),
             complications=_check_complications(item),
-            responses=_check_responses(item),
+            responses=_check_responses(item, scored),
         )
     except InvalidInput as exc:
         raise InvalidInput(f"patients.{index}.{exc.field}", exc.reason) from exc
@@ -200,10 +220,7 @@ def import_patients(
         if existing:
             raise InvalidInput("mrn", f"already registered: {', '.join(sorted(existing)[:5])}")
         for start in range(0, len(patients), chunk):
-            batch = [
-                _check(start + i, p, seen, day)
-                for i, p in enumerate(patients[start : start + chunk])
-            ]
+            batch = _check_batch(start, patients[start : start + chunk], seen, day)
             _store(repo, batch, day)
             if progress:
                 progress(len(batch))

@@ -120,17 +120,18 @@ def import_preop(
         patients = work.uow.patients(clinic_id)
         repo = work.uow.risk(clinic_id)
         now = datetime.now(UTC)
+        ids = patients.ids_by_mrn(list(records))
         checked = []
         for mrn, record in records.items():
-            found = patients.by_mrn(mrn)
-            if found is None:
+            if mrn not in ids:
                 raise InvalidInput("mrn", f"no patient with MRN {mrn!r} in this clinic")
-            checked.append((found.id, check_preop(record)))
-        for patient_id, record in checked:
-            repo.save_preop(
-                PreopRow(
-                    patient_id=patient_id, updated_at=now, updated_by=actor.name, **asdict(record)
-                )
-            )
+            checked.append((ids[mrn], check_preop(record)))
+        repo.save_preops(
+            [
+                {"patient_id": patient_id, "updated_at": now, "updated_by": actor.name}
+                | asdict(record)
+                for patient_id, record in checked
+            ]
+        )
         work.detail = f"{len(checked)} records"
         return len(checked)

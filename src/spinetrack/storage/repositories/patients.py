@@ -7,7 +7,7 @@ from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
-from spinetrack.storage.bulk_rows import batched_insert, uniform_rows
+from spinetrack.storage.bulk_rows import batched_insert, insert_rows, uniform_rows
 from spinetrack.storage.tables import (
     ClinicalFinding,
     Complication,
@@ -397,7 +397,7 @@ class PatientRepository:
         if rows:
             for row in rows:
                 row["clinic_id"] = self.clinic_id
-            self._session.execute(batched_insert(table), uniform_rows(table, rows))
+            insert_rows(self._session, table, rows)
 
     def insert_returning_ids(
         self, table: type[Patient] | type[Surgery], rows: list[dict[str, Any]]

@@ -3,10 +3,12 @@ clinic like every other repository: the clinic is a constructor argument and eve
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, delete, select
 from sqlalchemy.orm import Session
 
+from spinetrack.storage.bulk_rows import insert_rows
 from spinetrack.storage.tables import (
     Patient,
     PreopRecord,
@@ -33,6 +35,22 @@ class RiskRepository:
         row.clinic_id = self.clinic_id
         self._session.merge(row)
         self._session.flush()
+
+    def save_preops(self, rows: list[dict[str, Any]], chunk: int = 1000) -> None:
+        """Insert or overwrite many patients' records at once (bulk loads): the old rows of these
+        patients are deleted and the new ones inserted in batches, in the caller's transaction."""
+        ids = [row["patient_id"] for row in rows]
+        for start in range(0, len(ids), chunk):
+            self._session.execute(
+                delete(PreopRecord).where(
+                    PreopRecord.clinic_id == self.clinic_id,
+                    PreopRecord.patient_id.in_(ids[start : start + chunk]),
+                )
+            )
+        if rows:
+            for row in rows:
+                row["clinic_id"] = self.clinic_id
+            insert_rows(self._session, PreopRecord, rows)
 
     def preops(self) -> list[PreopRecord]:
         return list(

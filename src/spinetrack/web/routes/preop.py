@@ -15,6 +15,7 @@ from spinetrack.services.risk.clinic_model import (
     model_history,
     predict_patient,
 )
+from spinetrack.services.risk.model_fitting import fitting_now
 from spinetrack.services.risk.preop_record import NewPreop, read_preop, save_preop
 from spinetrack.web import language as page_language
 from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, SignedIn, member
@@ -89,7 +90,12 @@ def outlook_of(actor: Actor, sessions: PageSessions, clinic_id: int, patient_id:
         sessions=sessions, actor=actor, clinic_id=clinic_id, patient_id=patient_id
     )
     preop = read_preop(sessions=sessions, actor=actor, clinic_id=clinic_id, patient_id=patient_id)
-    return {"risk": risk, "preop": preop, "labels": PREDICTOR_LABELS}
+    return {
+        "risk": risk,
+        "preop": preop,
+        "labels": PREDICTOR_LABELS,
+        "fitting": risk is None and fitting_now(clinic_id),
+    }
 
 
 def _form_values(preop: NewPreop) -> dict[str, str]:
@@ -212,12 +218,14 @@ def performance_page(
     request: Request, visitor: SignedIn, sessions: PageSessions, clinic: ClinicQuery = None
 ) -> HTMLResponse:
     actor = visitor.actor
-    history = model_history(sessions=sessions, actor=actor, clinic_id=_any_clinic(actor, clinic))
+    clinic_id = _any_clinic(actor, clinic)
+    history = model_history(sessions=sessions, actor=actor, clinic_id=clinic_id)
     return render(
         request,
         "analytics/risk.html",
         visitor,
         history=history,
+        fitting=fitting_now(clinic_id),
         clinic_query=f"?clinic={clinic}" if clinic is not None else "",
     )
 
