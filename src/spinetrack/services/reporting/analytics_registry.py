@@ -33,6 +33,7 @@ from spinetrack.analytics.dashboard import Dashboard, DashboardFilters, publish
 from spinetrack.analytics.dashboard import select as select_patients
 from spinetrack.analytics.disclosure import DisclosureCube, build
 from spinetrack.analytics.tables import TableFormat, tables_zip
+from spinetrack.config import get_settings
 from spinetrack.domain.disclosure import disclosure_rule
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.interop.deidentify import deidentify
@@ -41,6 +42,7 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.registry_records import Rows, clinic_rows, registry_of
+from spinetrack.services.reporting.analytics_store import decode, encode
 from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 DASHBOARD_ROLES = frozenset({"admin", "clinician", "analyst"})
@@ -110,17 +112,40 @@ def read_frames(uow: UnitOfWork, clinic_id: int, read_on: date) -> RegistryFrame
 
 
 def analysable(uow: UnitOfWork, clinic_id: int, read_on: date) -> Analysable:
-    """The clinic's prepared registry and disclosure cube, from memory when its data version and
-    threshold are unchanged."""
+    """The clinic's prepared registry and disclosure cube: from memory when its data version and
+    threshold are unchanged, else from the row kept in the database when that was computed from
+    the same data, threshold, day and rules, else prepared from every record (and kept)."""
     key = (clinic_id, read_on)
     mark = fingerprint(uow, clinic_id)
     found = PREPARED.get(key, mark)
-    if found is None:
+    if found is not None:
+        return found
+    version, threshold = mark
+    assert isinstance(threshold, int)
+    repository = uow.analytics(clinic_id)
+    audit_key = get_settings().resolved_audit_key()
+    stored = repository.stored_prepared() if isinstance(version, int) else None
+    kept = (
+        decode(
+            stored,
+            data_version=version,
+            threshold=threshold,
+            read_on=read_on,
+            audit_key=audit_key,
+        )
+        if stored is not None and isinstance(version, int)
+        else None
+    )
+    if kept is not None:
+        found = Analysable(*kept)
+    else:
         registry = prepare(read_frames(uow, clinic_id, read_on))
-        threshold = mark[1]
-        assert isinstance(threshold, int)
         found = Analysable(registry, build(registry, threshold))
-        PREPARED.put(key, mark, found)
+        if isinstance(version, int):
+            repository.keep_prepared(
+                encode(registry, found.cube, data_version=version, audit_key=audit_key)
+            )
+    PREPARED.put(key, mark, found)
     return found
 
 

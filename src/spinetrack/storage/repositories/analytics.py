@@ -7,13 +7,22 @@ dashboard counts exactly what the patient page charts.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.outcomes.counted_score import counted_score
-from spinetrack.storage.tables import Clinic, Patient, PromResponse, Surgery, TriageAssessment, User
+from spinetrack.storage.tables import (
+    AnalyticsPrepared,
+    Clinic,
+    Patient,
+    PromResponse,
+    Surgery,
+    TriageAssessment,
+    User,
+)
 
 PatientRow = tuple[int, str, date]
 """id, sex, birth date"""
@@ -23,6 +32,17 @@ ResponseRow = tuple[int, str, date, float]
 """patient, instrument, day completed, counted score"""
 CauseRow = tuple[int, str]
 """patient, confirmed cause (in order of confirmation)"""
+
+
+@dataclass(frozen=True)
+class StoredPrepared:
+    """The clinic's kept prepared aggregates and what they were computed from."""
+
+    data_version: int
+    threshold: int
+    read_on: date
+    rules: str
+    payload: bytes
 
 
 @dataclass(frozen=True)
@@ -46,6 +66,42 @@ class AnalyticsRepository:
             )
         ).one_or_none()
         return None if row is None else (row[0], row[1])
+
+    def stored_prepared(self) -> StoredPrepared | None:
+        """The clinic's kept prepared aggregates, whatever they were computed from."""
+        row = self._session.execute(
+            select(
+                AnalyticsPrepared.data_version,
+                AnalyticsPrepared.threshold,
+                AnalyticsPrepared.read_on,
+                AnalyticsPrepared.rules,
+                AnalyticsPrepared.payload,
+            ).where(AnalyticsPrepared.clinic_id == self.clinic_id)
+        ).one_or_none()
+        return None if row is None else StoredPrepared(row[0], row[1], row[2], row[3], row[4])
+
+    def keep_prepared(self, stored: StoredPrepared) -> None:
+        """Keep these aggregates as the clinic's (one upsert: two processes that prepared the
+        same clinic at once do not collide); a row computed from a later data version stays."""
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        values = {
+            "clinic_id": self.clinic_id,
+            "data_version": stored.data_version,
+            "threshold": stored.threshold,
+            "read_on": stored.read_on,
+            "rules": stored.rules,
+            "payload": stored.payload,
+            "built_at": datetime.now(UTC),
+        }
+        statement = insert(AnalyticsPrepared).values(values)
+        self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["clinic_id"],
+                set_={k: statement.excluded[k] for k in values if k != "clinic_id"},
+                where=AnalyticsPrepared.data_version <= statement.excluded.data_version,
+            )
+        )
 
     def registry_rows(self) -> RegistryRows:
         return RegistryRows(
