@@ -12,14 +12,16 @@ from sqlalchemy import select, update
 from tests.services.reporting.test_analytics_dashboard import OPERATED, READ_ON, operated_patient
 from tests.support.world import World
 
+from spinetrack.analytics.cohort import prepare
 from spinetrack.analytics.dashboard import Dashboard, DashboardFilters
+from spinetrack.analytics.disclosure import build
 from spinetrack.config import get_settings
 from spinetrack.services.records.record_response import NewResponse, record_response
 from spinetrack.services.reporting import analytics_registry, analytics_store
 from spinetrack.services.reporting.analytics_registry import PREPARED, registry_dashboard
 from spinetrack.services.reporting.analytics_store import decode, encode
 from spinetrack.storage.repositories.analytics import StoredPrepared
-from spinetrack.storage.tables import AnalyticsPrepared, Clinic
+from spinetrack.storage.tables import AnalyticsPrepared, Clinic, Patient
 
 AUDIT_KEY = b"a key for these tests only"
 
@@ -97,9 +99,7 @@ def test_keeping_the_row_changes_no_data_version(world: World) -> None:
     assert _version(world) == before
 
 
-def test_a_row_from_older_data_is_not_used(world: World) -> None:
-    patient = operated_patient(world, "K3", {-3: 3})
-    assert _look(world).judged == 0
+def _respond(world: World, patient: int, day: int, value: int) -> None:
     record_response(
         sessions=world.database.sessions,
         actor=world.staff,
@@ -107,14 +107,92 @@ def test_a_row_from_older_data_is_not_used(world: World) -> None:
         patient_id=patient,
         response=NewResponse(
             instrument="odi",
-            completed_at=datetime.combine(OPERATED + timedelta(days=95), time(9), UTC),
-            answers={f"odi_{i}": 3 for i in range(1, 11)},
+            completed_at=datetime.combine(OPERATED + timedelta(days=day), time(9), UTC),
+            answers={f"odi_{i}": value for i in range(1, 11)},
         ),
     )
-    PREPARED.clear()
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Record which patients each read of the registry asked for (None: all of them)."""
+    asked: list[object] = []
+    real = analytics_registry.read_frames
+
+    def counted(*args: object, only: object = None) -> object:
+        asked.append(None if only is None else set(only))  # type: ignore[call-overload]
+        return real(*args, only=only)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analytics_registry, "read_frames", counted)
+    return asked
+
+
+def _from_scratch(world: World, read_on: date = READ_ON) -> analytics_registry.Analysable:
+    with world.database.sessions(read_only=True) as uow:
+        frames = analytics_registry.read_frames(uow, world.clinic, read_on)
+    registry = prepare(frames)
+    return analytics_registry.Analysable(registry, build(registry, 1))
+
+
+def _same(a: analytics_registry.Analysable, b: analytics_registry.Analysable) -> None:
+    assert a.registry.read_on == b.registry.read_on
+    assert a.registry.patients.equals(b.registry.patients)
+    assert a.registry.followups.equals(b.registry.followups)
+    assert a.cube.measures == b.cube.measures and a.cube.values == b.cube.values
+    assert (a.cube.counts == b.cube.counts).all() and (a.cube.hidden == b.cube.hidden).all()
+
+
+def _current(world: World, read_on: date = READ_ON) -> analytics_registry.Analysable:
+    with world.database.sessions() as uow:
+        found = analytics_registry.analysable(uow, world.clinic, read_on)
+        uow.commit()
+    return found
+
+
+@pytest.mark.parametrize("fresh_process", [False, True])
+def test_older_aggregates_are_brought_up_to_date_patient_by_patient(
+    world: World, monkeypatch: pytest.MonkeyPatch, fresh_process: bool
+) -> None:
+    patient = operated_patient(world, "K3", {-3: 3})
+    other = operated_patient(world, "K4", {-3: 3, 91: 1})
     assert _look(world).judged == 1
-    kept = _kept(world)
-    assert kept is not None and kept.data_version == _version(world)
+    _respond(world, patient, 95, 3)
+    if fresh_process:
+        PREPARED.clear()  # a new process starts from the row kept in the database
+    asked = _reads(monkeypatch)
+    assert _look(world).judged == 2
+    assert asked == [{patient}]
+    _same(_current(world), _from_scratch(world))
+    assert other not in asked[0]  # type: ignore[operator]
+
+
+def test_brought_up_to_date_after_many_kinds_of_write(world: World) -> None:
+    first = operated_patient(world, "K5", {-3: 3, 91: 1})
+    operated_patient(world, "K6", {-3: 3})
+    _current(world)
+    _respond(world, first, 200, 4)  # a later follow-up
+    operated_patient(world, "K7", {-3: 2, 95: 2})  # a new operated patient
+    with world.database.sessions() as uow:  # an edit through the ORM, as the services make it
+        found = uow.patients(world.clinic).get(first)
+        found.sex = "female" if found.sex != "female" else "male"
+        uow.commit()
+    _same(_current(world), _from_scratch(world))
+    later = READ_ON + timedelta(days=30)  # another day: time to revision runs on
+    _same(_current(world, later), _from_scratch(world, later))
+
+
+def test_a_write_that_names_no_patient_prepares_everything_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _two_patients(world)
+    _look(world)
+    with world.database.sessions() as uow:  # a WHERE clause: which patients, nobody says
+        uow.session.execute(
+            update(Patient).where(Patient.clinic_id == world.clinic).values(sex=Patient.sex)
+        )
+        uow.commit()
+    asked = _reads(monkeypatch)
+    _look(world)
+    assert asked == [None]
 
 
 def test_an_altered_row_is_ignored_and_prepared_afresh(

@@ -6,7 +6,8 @@ Create Date: 2026-12-06 08:00:00
 
 One row per clinic holding the dashboard's prepared tables and disclosure cube, stamped with the
 data version, threshold, day and rules they were computed from, so a fresh server process does not
-read every record of the registry for its first dashboard.
+read every record of the registry for its first dashboard; and the log of which patients each
+later write touched, so the kept figures are brought up to date patient by patient.
 """
 
 from collections.abc import Sequence
@@ -37,6 +38,24 @@ def upgrade() -> None:
         sa.Column("built_at", sa.DateTime(timezone=True), nullable=False),
     )
 
+    op.create_table(
+        "analytics_changes",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "clinic_id",
+            sa.Integer(),
+            sa.ForeignKey("clinics.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("data_version", sa.BigInteger(), nullable=False),
+        sa.Column("patient_id", sa.Integer(), nullable=True),
+    )
+    op.create_index(
+        "ix_analytics_changes_clinic_version", "analytics_changes", ["clinic_id", "data_version"]
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_analytics_changes_clinic_version", table_name="analytics_changes")
+    op.drop_table("analytics_changes")
     op.drop_table("analytics_prepared")
