@@ -7,13 +7,17 @@ The goal (issue 21): <= 300 ms warm and <= 2 s cold at 100,000 patients.
 What is measured, in one run, through the whole ASGI app (routing, session check, the audited
 service call, disclosure control, charts, template) with Starlette's TestClient, signed in as the
 demo surgeon; medians of --repeats requests:
-- cold: the first request after the clinic's data changed (every cached registry, cube and view
-  dropped): reading the records, classifying every patient, counting every selection for
-  disclosure control, the page. Timed --cold-repeats times, clearing the caches before each.
+- from scratch (1 run, --scratch): the first request with no prepared aggregates anywhere (the
+  kept row deleted, memory cleared): every record read, every patient classified, every
+  selection counted. This is what every cold request cost before the aggregates were kept.
+- cold: the first request of a new process (every in-memory registry, cube and view dropped)
+  while the aggregates kept in the database (`analytics_prepared`) are current; --cold-repeats.
 - warm: the same selection again; and a filter change to selections not seen before in this
   data version (each new selection is computed from the prepared registry and cube).
-- after an in-place update of one patient (no row count or id changes): the first request must
-  recompute (the data version moved), which is what the old fingerprint missed.
+- after a write: an in-place edit of one patient (through the ORM, as the services write; no row
+  count or id changes), then the first request, which must bring the figures up to date (the
+  data version moved) by preparing that patient again and recounting; --cold-repeats times. Then
+  the same after a questionnaire is stored through the API's service, and in a new process.
 - baseline: GET /health, which touches no patient data.
 The database is the SQLite file benchmarks/pages.py builds (var/bench/pages-<N>.sqlite3); building
 it takes minutes and is not timed.
@@ -23,17 +27,20 @@ import argparse
 import statistics
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import delete, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pages import _database, _signed_in
 
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.operations.database import Database
+from spinetrack.services.records.record_response import NewResponse, record_response
 from spinetrack.services.reporting.analytics_registry import PREPARED
-from spinetrack.storage.tables import Clinic, Patient
+from spinetrack.storage.tables import AnalyticsPrepared, Clinic, Patient
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_GOAL_MS, COLD_GOAL_MS = 300.0, 2000.0
@@ -47,25 +54,23 @@ def _ms(client: TestClient, path: str) -> float:
     return elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--patients", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--cold-repeats", type=int, default=3)
-    parser.add_argument("--cache", type=Path, default=None)
-    args = parser.parse_args()
-    cache = args.cache or ROOT / "var" / "bench" / f"pages-{args.patients}.sqlite3"
-    database = _database(args.patients, cache, rebuild=False)
-    client = _signed_in(database)  # a demo surgeon (clinicians may open the dashboard too)
-    health = statistics.median(_ms(client, "/health") for _ in range(args.repeats))
+def _store_response(database: Database, clinic: int, patient_id: int, n: int) -> None:
+    """A questionnaire stored as the API stores it (scored, status recomputed, audited)."""
+    record_response(
+        sessions=database.sessions,
+        actor=system_actor("benchmark"),
+        clinic_id=clinic,
+        patient_id=patient_id,
+        response=NewResponse(
+            instrument="odi",
+            completed_at=datetime.now(UTC) - timedelta(minutes=n + 1),
+            answers={f"odi_{i}": (i + n) % 6 for i in range(1, 11)},
+        ),
+    )
 
-    cold = []
-    for _ in range(args.cold_repeats):
-        PREPARED.clear()
-        cold.append(_ms(client, "/analytics"))
-    warm = [_ms(client, "/analytics") for _ in range(args.repeats)]
-    with database.sessions() as uow:
-        clinic = uow.session.scalars(select(Clinic.id)).first()
+
+def _filter_changes(client: TestClient) -> tuple[list[float], list[float]]:
+    """Five selections not seen before in this data version, then each again three times."""
     this_year = date.today().year
     changes = [
         f"/analytics?period={this_year - 1}",
@@ -76,15 +81,75 @@ def main() -> None:
     ]
     first_change = [_ms(client, path) for path in changes]
     again = [_ms(client, path) for path in changes for _ in range(3)]
+    return first_change, again
 
-    with database.sessions() as uow:  # an in-place edit: no count or id changes
-        uow.session.execute(
-            update(Patient)
-            .where(Patient.id == uow.session.scalars(select(Patient.id).limit(1)).one())
-            .values(sex=Patient.sex)
-        )
-        uow.commit()
-    after_write = _ms(client, "/analytics")
+
+def _after_writes(
+    client: TestClient, database: Database, clinic: int, patient_ids: list[int], repeats: int
+) -> tuple[list[float], list[float], list[float]]:
+    """The first page after editing one patient; after a questionnaire; and the latter in a new
+    process (memory dropped, the kept row and the change log used)."""
+    after_edit = []
+    for patient_id in patient_ids[:repeats]:
+        with database.sessions() as uow:  # an in-place edit: no count or id changes
+            found = uow.patients(clinic).get(patient_id)
+            found.sex = "female" if found.sex != "female" else "male"
+            uow.commit()
+        after_edit.append(_ms(client, "/analytics"))
+    after_response = []
+    after_response_new_process = []
+    for n, patient_id in enumerate(patient_ids[repeats:]):
+        _store_response(database, clinic, patient_id, n)
+        if n % 2:
+            PREPARED.clear()
+            after_response_new_process.append(_ms(client, "/analytics"))
+        else:
+            after_response.append(_ms(client, "/analytics"))
+    return after_edit, after_response, after_response_new_process
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--cold-repeats", type=int, default=3)
+    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument(
+        "--scratch",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time one first look with nothing prepared (minutes at 100,000 patients)",
+    )
+    args = parser.parse_args()
+    cache = args.cache or ROOT / "var" / "bench" / f"pages-{args.patients}.sqlite3"
+    database = _database(args.patients, cache, rebuild=False)
+    client = _signed_in(database)  # a demo surgeon (clinicians may open the dashboard too)
+    health = statistics.median(_ms(client, "/health") for _ in range(args.repeats))
+
+    with database.sessions() as uow:
+        clinic = uow.session.scalars(select(Clinic.id)).first()
+        patient_ids = list(uow.session.scalars(select(Patient.id).limit(args.cold_repeats * 2)))
+    assert clinic is not None
+    scratch: list[float] = []
+    if args.scratch:
+        with database.sessions() as uow:
+            uow.session.execute(delete(AnalyticsPrepared))
+            uow.commit()
+        PREPARED.clear()
+        scratch.append(_ms(client, "/analytics"))
+    else:
+        _ms(client, "/analytics")  # makes sure the kept aggregates are current
+
+    cold = []
+    for _ in range(args.cold_repeats):
+        PREPARED.clear()
+        cold.append(_ms(client, "/analytics"))
+    warm = [_ms(client, "/analytics") for _ in range(args.repeats)]
+    first_change, again = _filter_changes(client)
+
+    after_edit, after_response, after_response_new_process = _after_writes(
+        client, database, clinic, patient_ids, args.cold_repeats
+    )
     with database.sessions() as uow:
         version = uow.session.scalar(select(Clinic.data_version).where(Clinic.id == clinic))
 
@@ -99,7 +164,13 @@ def main() -> None:
 
     print(f"/analytics at {args.patients:,} patients (SQLite {cache.name}); medians")
     line("GET /health (baseline)", health)
-    line(f"cold: first page, caches dropped (n={len(cold)})", statistics.median(cold), COLD_GOAL_MS)
+    if scratch:
+        line("from scratch: nothing prepared anywhere (1 run)", scratch[0], COLD_GOAL_MS)
+    line(
+        f"cold: new process, aggregates kept in the DB (n={len(cold)})",
+        statistics.median(cold),
+        COLD_GOAL_MS,
+    )
     line(f"warm: same selection again (n={len(warm)})", statistics.median(warm), WARM_GOAL_MS)
     line(
         f"filter change, new selection (n={len(first_change)})",
@@ -107,7 +178,23 @@ def main() -> None:
         WARM_GOAL_MS,
     )
     line(f"filter change, seen selection (n={len(again)})", statistics.median(again), WARM_GOAL_MS)
-    line("first page after an in-place update (1 run)", after_write, COLD_GOAL_MS)
+    line(
+        f"first page after editing one patient (n={len(after_edit)})",
+        statistics.median(after_edit),
+        COLD_GOAL_MS,
+    )
+    if after_response:
+        line(
+            f"first page after a questionnaire (n={len(after_response)})",
+            statistics.median(after_response),
+            COLD_GOAL_MS,
+        )
+    if after_response_new_process:
+        line(
+            f"same, in a new process (n={len(after_response_new_process)})",
+            statistics.median(after_response_new_process),
+            COLD_GOAL_MS,
+        )
     print(f"clinic data version after the update: {version}")
 
 

@@ -2,14 +2,21 @@
 in-place update, a bulk statement and a delete bump it; a rolled-back write, an audit entry and
 another clinic's write do not."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.operations.database import Database
-from spinetrack.storage.tables import AuditEntry, Clinic, Patient
+from spinetrack.storage.tables import (
+    AnalyticsChange,
+    AuditEntry,
+    Clinic,
+    Patient,
+    PatientOutcome,
+    PromResponse,
+)
 
 
 def _versions(database: Database) -> dict[str, int]:
@@ -96,3 +103,72 @@ def test_a_statement_straight_on_the_sessions_connection_bumps_the_version(
         )
         uow.commit()
     assert _versions(database) == {"n": 2, "s": 0}
+
+
+def _log(database: Database) -> list[tuple[str, int, int | None]]:
+    with database.sessions() as uow:
+        rows = uow.session.execute(
+            select(Clinic.slug, AnalyticsChange.data_version, AnalyticsChange.patient_id)
+            .join(Clinic, Clinic.id == AnalyticsChange.clinic_id)
+            .order_by(AnalyticsChange.id)
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+
+def test_writes_of_registry_data_log_the_patients_they_touched(database: Database) -> None:
+    north, _, patient = _clinics(database)
+    assert _log(database) == []  # a new patient: not in the registry until operated on
+    with database.sessions() as uow:  # an edit through the ORM names its patient
+        uow.patients(north).get(patient).sex = "male"
+        uow.commit()
+    with database.sessions() as uow:  # so does a statement whose parameters name the patient
+        uow.session.connection().execute(
+            insert(PromResponse),
+            {
+                "clinic_id": north,
+                "patient_id": patient,
+                "instrument": "odi",
+                "instrument_version": "2.1a",
+                "completed_at": datetime(2026, 1, 2, tzinfo=UTC),
+                "source": "clinic",
+                "answers": {},
+                "score_status": "ok",
+                "score_answered": 10,
+                "score_raw": 10.0,
+                "score_percent": 20.0,
+            },
+        )
+        uow.commit()
+    assert _log(database) == [("n", 2, patient), ("n", 3, patient)]
+
+
+def test_a_write_by_where_clause_logs_every_patient(database: Database) -> None:
+    north, _, _ = _clinics(database)
+    with database.sessions() as uow:
+        uow.session.execute(update(Patient).where(Patient.clinic_id == north).values(sex="male"))
+        uow.commit()
+    assert _log(database) == [("n", 2, None), ("s", 1, None)]
+
+
+def test_other_writes_bump_the_version_but_log_nothing(database: Database) -> None:
+    north, _, patient = _clinics(database)
+    with database.sessions() as uow:
+        uow.patients(north).get(patient).given_name = "Ida"  # the patients table is an input
+        uow.commit()
+    assert _log(database) == [("n", 2, patient)]
+    with database.sessions() as uow:
+        uow.session.execute(
+            update(PatientOutcome).where(PatientOutcome.clinic_id == north).values(red_flag=True)
+        )
+        uow.commit()
+    assert _versions(database)["n"] == 3
+    assert _log(database) == [("n", 2, patient)]
+
+
+def test_a_rolled_back_write_logs_nothing(database: Database) -> None:
+    north, _, patient = _clinics(database)
+    with database.sessions() as uow:
+        uow.patients(north).get(patient).sex = "male"
+        uow.flush()
+        uow.rollback()
+    assert _log(database) == []

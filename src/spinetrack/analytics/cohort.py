@@ -8,6 +8,7 @@ the day the data were read. Filtering and summing these two tables is all a dash
 stays fast however often it is redrawn.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -196,3 +197,41 @@ def _age() -> pl.Expr:
 
     before_birthday = day_of_year(on) < day_of_year(born)
     return (years - before_birthday.cast(pl.Int32)).cast(pl.Int32)
+
+
+def replace_patients(
+    base: PreparedRegistry, fresh: PreparedRegistry, patients: Collection[int]
+) -> PreparedRegistry:
+    """``base`` with the listed patients' rows replaced by ``fresh``'s (prepared from just those
+    patients' records, on the same day): every row of ``prepare`` depends on one patient's
+    records only, so this equals preparing the whole registry again. A listed patient missing
+    from ``fresh`` (no operation any more, or deleted) leaves no row."""
+    if fresh.read_on != base.read_on:
+        raise ValueError("both registries must be read on the same day")
+    gone = sorted(patients)
+
+    def merged(old: pl.DataFrame, new: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+        kept = old.filter(~pl.col("patient_id").is_in(gone))
+        if new.height == 0:
+            return kept
+        new = new.select(pl.col(name).cast(dtype) for name, dtype in old.schema.items())
+        return pl.concat([kept, new]).sort(keys)
+
+    return PreparedRegistry(
+        merged(base.patients, fresh.patients, ["patient_id"]),
+        merged(base.followups, fresh.followups, ["patient_id", "rank"]),
+        base.read_on,
+    )
+
+
+def censored_at(registry: PreparedRegistry, read_on: date) -> PreparedRegistry:
+    """The registry as read on another day: only time to revision of patients not revised runs
+    to the day of reading (see ``_operations``); nothing else depends on it."""
+    if read_on == registry.read_on:
+        return registry
+    unrevised = (pl.lit(read_on) - pl.col("primary_date")).dt.total_days()
+    duration = pl.when(pl.col("revised")).then(pl.col("duration")).otherwise(unrevised)
+    patients = registry.patients.with_columns(
+        duration.cast(registry.patients.schema["duration"]).alias("duration")
+    )
+    return PreparedRegistry(patients, registry.followups, read_on)

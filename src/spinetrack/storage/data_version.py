@@ -15,10 +15,21 @@ not bump it: every dashboard view is audited, and must not invalidate its own ca
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Delete, Engine, Insert, Update, event, update
+from sqlalchemy import (
+    Connection,
+    Delete,
+    Engine,
+    Insert,
+    Table,
+    Update,
+    bindparam,
+    event,
+    insert,
+    update,
+)
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
-from spinetrack.storage.tables import Clinic
+from spinetrack.storage.tables import AnalyticsChange, Clinic
 
 BOOKKEEPING = frozenset(
     {
@@ -31,10 +42,31 @@ BOOKKEEPING = frozenset(
         "clinics",
         "users",
         "memberships",
+        "analytics_prepared",  # computed from the data: keeping it must not invalidate it
+        "analytics_changes",
     }
 )
+INPUTS = frozenset({"patients", "surgeries", "prom_responses", "triage_assessments"})
+"""The tables the registry dashboard prepares its figures from. A write to one of them also logs,
+per clinic and new data version, which patients it touched (`analytics_changes`), so the prepared
+figures are brought up to date patient by patient instead of from every record."""
+EVERY_PATIENT = None
+"""Logged when a write does not say which patients it touched (an UPDATE by a WHERE clause)."""
+MANY_PATIENTS = 2000
+"""Beyond this many patients in one transaction (a bulk import) the log says "every patient"."""
 EVERY_CLINIC = -1
 _NOTED = "spinetrack.clinics_written"
+_TOUCHED = "spinetrack.patients_touched"
+_clinics = Clinic.__table__
+assert isinstance(_clinics, Table)
+_BUMP_ALL = update(_clinics).values(data_version=_clinics.c.data_version + 1)
+_BUMP_SOME = _BUMP_ALL.where(_clinics.c.id.in_(bindparam("ids", expanding=True)))
+_BUMP_ALL_RETURNING = _BUMP_ALL.returning(_clinics.c.id, _clinics.c.data_version)
+_BUMP_SOME_RETURNING = _BUMP_SOME.returning(_clinics.c.id, _clinics.c.data_version)
+_LOG_CHANGES = insert(AnalyticsChange)
+
+Touched = dict[int, set[int] | None]
+"""Clinic (or EVERY_CLINIC) -> the input patients written, or None for every patient."""
 _FLUSHING = "spinetrack.flushing"
 
 
@@ -44,6 +76,38 @@ def _note(session: Session, clinics: Iterable[int]) -> None:
 
 def _is_data(table_name: str | None) -> bool:
     return table_name is not None and table_name not in BOOKKEEPING
+
+
+def _touch(info: dict[Any, Any], clinic: int, patients: Iterable[int] | None) -> None:
+    touched: Touched = info.setdefault(_TOUCHED, {})
+    known = touched.setdefault(clinic, set())
+    if known is None:
+        return
+    if patients is None:
+        touched[clinic] = None
+        return
+    known.update(patients)
+    if len(known) > MANY_PATIENTS:
+        touched[clinic] = None
+
+
+def _touched_by_rows(info: dict[Any, Any], table: str, rows: list[Any], inserting: bool) -> None:
+    """Note the patients an INSERT/UPDATE/DELETE on an input table names in its parameters; a
+    statement that names none (a WHERE clause) touched, for all we know, every patient."""
+    if table == "patients" and inserting:
+        return  # a new patient has no operation yet; the surgery that follows names them
+    by_clinic: dict[int, set[int]] = {}
+    for row in rows:
+        clinic = row.get("clinic_id") if isinstance(row, dict) else None
+        patient = row.get("patient_id") if isinstance(row, dict) else None
+        if not isinstance(clinic, int) or not isinstance(patient, int):
+            _touch(info, clinic if isinstance(clinic, int) else EVERY_CLINIC, EVERY_PATIENT)
+            return
+        by_clinic.setdefault(clinic, set()).add(patient)
+    if not rows:
+        _touch(info, EVERY_CLINIC, EVERY_PATIENT)
+    for clinic, patients in by_clinic.items():
+        _touch(info, clinic, patients)
 
 
 def _before_flush(session: Session, _flush: UOWTransaction, _instances: object) -> None:
@@ -63,6 +127,10 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
             if instance in session.dirty and not session.is_modified(instance):
                 continue
             written.add(clinic)
+            if table in INPUTS and not (table == "patients" and instance in session.new):
+                # (a new patient has no operation yet; the surgery that follows names them)
+                patient = getattr(instance, "id" if table == "patients" else "patient_id", None)
+                _touch(session.info, clinic, [patient] if isinstance(patient, int) else None)
     if written:
         _note(session, written)
 
@@ -88,6 +156,10 @@ def _on_execute(state: ORMExecuteState) -> None:
         return
     found = _clinics_in(state.parameters) if state.parameters else None
     _note(state.session, found if found else {EVERY_CLINIC})
+    if table in INPUTS:
+        given = state.parameters
+        rows = given if isinstance(given, list) else [given] if given else []
+        _touched_by_rows(state.session.info, table, rows, state.is_insert)
 
 
 def _after_execute(
@@ -100,7 +172,8 @@ def _after_execute(
 ) -> None:
     if connection.info.get(_FLUSHING) or not isinstance(statement, (Insert, Update, Delete)):
         return
-    if not _is_data(getattr(statement.table, "name", None)):
+    table = getattr(statement.table, "name", None)
+    if not _is_data(table):
         return
     rows: list[Any] = []
     for given in (multiparams, params):
@@ -111,28 +184,69 @@ def _after_execute(
                 rows.extend(item if isinstance(item, (list, tuple)) else [item])
     found = _clinics_in(rows) if rows else None
     connection.info.setdefault(_NOTED, set()).update(found if found else {EVERY_CLINIC})
+    if table in INPUTS:
+        _touched_by_rows(connection.info, table, rows, isinstance(statement, Insert))
 
 
 def _forget_connection(connection: Connection) -> None:
     connection.info.pop(_NOTED, None)
+    connection.info.pop(_TOUCHED, None)
     connection.info.pop(_FLUSHING, None)
 
 
 def _before_commit(session: Session) -> None:
     session.flush()  # commit flushes after this event: note what is still pending first
     noted: set[int] = session.info.pop(_NOTED, set())
+    touched: Touched = session.info.pop(_TOUCHED, {})
     if session.in_transaction():
-        noted |= session.connection().info.pop(_NOTED, set())
+        info = session.connection().info
+        noted |= info.pop(_NOTED, set())
+        for clinic, patients in info.pop(_TOUCHED, {}).items():
+            _touch(session.info, clinic, patients)
+        touched = session.info.pop(_TOUCHED, touched)
     if not noted:
         return
-    bump = update(Clinic).values(data_version=Clinic.data_version + 1)
-    if EVERY_CLINIC not in noted:
-        bump = bump.where(Clinic.id.in_(sorted(noted)))
-    session.execute(bump.execution_options(synchronize_session=False))
+    # Core statements built once, on the session's connection: this runs in every write, and an
+    # ORM-enabled UPDATE costs several times the Python of the statement itself.
+    connection = session.connection()
+    if not touched:
+        if EVERY_CLINIC in noted:
+            connection.execute(_BUMP_ALL)
+        else:
+            connection.execute(_BUMP_SOME, {"ids": sorted(noted)})
+        return
+    if EVERY_CLINIC in noted:
+        versions = connection.execute(_BUMP_ALL_RETURNING).all()
+    else:
+        versions = connection.execute(_BUMP_SOME_RETURNING, {"ids": sorted(noted)}).all()
+    logged = _change_rows(touched, {row[0]: row[1] for row in versions})
+    if logged:
+        connection.execute(_LOG_CHANGES, logged)
+
+
+def _change_rows(touched: Touched, versions: dict[int, int]) -> list[dict[str, int | None]]:
+    """One log row per clinic and patient written (patient None: every patient)."""
+    every = touched.get(EVERY_CLINIC, set())
+    rows: list[dict[str, int | None]] = []
+    for clinic, version in sorted(versions.items()):
+        own = touched.get(clinic, set())
+        if own is not None and every is not None:
+            patients: set[int] | None = own | every
+        else:
+            patients = None
+        if patients is None:
+            rows.append({"clinic_id": clinic, "data_version": version, "patient_id": None})
+        else:
+            rows.extend(
+                {"clinic_id": clinic, "data_version": version, "patient_id": patient}
+                for patient in sorted(patients)
+            )
+    return rows
 
 
 def _after_rollback(session: Session, _previous: object) -> None:
     session.info.pop(_NOTED, None)
+    session.info.pop(_TOUCHED, None)
 
 
 def track_data_versions(sessions: sessionmaker[Session]) -> None:

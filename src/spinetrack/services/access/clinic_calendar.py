@@ -33,8 +33,18 @@ def system_clock() -> datetime:
 def clinic_zone(uow: UnitOfWork, clinic_id: int) -> ZoneInfo:
     """The clinic's own zone, else the configured default (SPINETRACK_TIME_ZONE)."""
     clinic = uow.clinics.get(clinic_id)
-    name = clinic.time_zone if clinic is not None and clinic.time_zone else None
+    return zone_or_default(clinic.time_zone if clinic is not None else None)
+
+
+def zone_or_default(name: str | None) -> ZoneInfo:
+    """The named zone (a clinic's `time_zone` column as already read), else the configured one."""
     return time_zone(name or get_settings().time_zone)
+
+
+def today_in(zone: str | None, clock: Clock = system_clock) -> date:
+    """Today in a clinic whose zone the caller has already read (None: the configured default),
+    for hot paths that fetch the zone with a row they need anyway (`PatientRepository.lock`)."""
+    return day_at(clock(), zone_or_default(zone))
 
 
 def clinic_today(uow: UnitOfWork, clinic_id: int, clock: Clock = system_clock) -> date:

@@ -17,7 +17,7 @@ from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.domain.instruments import get_instrument
 from spinetrack.services.access.actor import Actor
-from spinetrack.services.access.clinic_calendar import clinic_today
+from spinetrack.services.access.clinic_calendar import today_in
 from spinetrack.services.access.credentials import digest, new_secret, same, signature
 from spinetrack.services.access.rate_limits import check_rate, link_limit
 from spinetrack.services.audit.audit_log import audited
@@ -258,7 +258,7 @@ def answer_link(
         if not work.uow.access.close_link(link_id, now):
             raise NotFound("link", "(already used)")
         repo = work.uow.patients(clinic_id)
-        repo.lock(patient_id)  # as a staff submission does: one status recompute at a time
+        zone = repo.lock(patient_id)  # as a staff submission does: one status recompute at a time
         for i, (instrument, given) in enumerate(zip(instruments, answers.responses, strict=True)):
             if not any(value is not None for value in given.values()):
                 raise InvalidInput(
@@ -272,7 +272,7 @@ def answer_link(
             except InvalidInput as exc:
                 raise InvalidInput(f"responses.{i}.{exc.field}", exc.reason) from exc
             repo.add_row(PromResponse(patient_id=patient_id, **fields))
-        refresh_and_assess(repo, patient_id, clinic_today(work.uow, clinic_id))
+        refresh_and_assess(repo, patient_id, today_in(zone))
         work.target = f"link:{link_id}"
         return len(instruments)
 

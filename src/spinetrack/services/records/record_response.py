@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments import Score, get_instrument, score
 from spinetrack.services.access.actor import Actor
-from spinetrack.services.access.clinic_calendar import clinic_today
+from spinetrack.services.access.clinic_calendar import today_in
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.read_models import ResponseView
 from spinetrack.services.triage.status_change import refresh_and_assess
@@ -116,7 +116,7 @@ def record_response(
         # Concurrent submissions for one patient queue here; without it, two first responses
         # would both insert the outcome row, and two later ones would each classify a history
         # that lacks the other's response.
-        repo.lock(patient_id)
+        zone = repo.lock(patient_id)
         keys = work.uow.idempotency(clinic_id)
         digest = request_digest(patient_id, response)
         if key is not None:
@@ -142,6 +142,6 @@ def record_response(
         )
         if key is not None:
             keys.record(key, digest, response_id)
-        refresh_and_assess(repo, patient_id, clinic_today(work.uow, clinic_id))
+        refresh_and_assess(repo, patient_id, today_in(zone))
         work.target = f"response:{response_id}"
         return ResponseView(id=response_id, patient_id=patient_id, **row)

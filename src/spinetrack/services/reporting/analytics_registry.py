@@ -13,7 +13,7 @@ import io
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar, cast
@@ -27,12 +27,15 @@ from spinetrack.analytics.cohort import (
     SURGERIES_SCHEMA,
     PreparedRegistry,
     RegistryFrames,
+    censored_at,
     prepare,
+    replace_patients,
 )
 from spinetrack.analytics.dashboard import Dashboard, DashboardFilters, publish
 from spinetrack.analytics.dashboard import select as select_patients
 from spinetrack.analytics.disclosure import DisclosureCube, build
 from spinetrack.analytics.tables import TableFormat, tables_zip
+from spinetrack.config import get_settings
 from spinetrack.domain.disclosure import disclosure_rule
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.interop.deidentify import deidentify
@@ -41,6 +44,8 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.registry_io.registry_records import Rows, clinic_rows, registry_of
+from spinetrack.services.reporting.analytics_store import decode, encode
+from spinetrack.storage.repositories.analytics import StoredPrepared
 from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 DASHBOARD_ROLES = frozenset({"admin", "clinician", "analyst"})
@@ -73,6 +78,20 @@ class _Prepared:
             self._items.move_to_end(key)
             return found[1]
 
+    def latest(self, clinic_id: int) -> tuple[int, Analysable] | None:
+        """The clinic's kept aggregates of the highest data version, whatever day or threshold."""
+        with self._lock:
+            versions = [
+                (mark[0], value)
+                for (clinic, _day), (mark, value) in self._items.items()
+                if clinic == clinic_id and isinstance(mark[0], int)
+            ]
+        if not versions:
+            return None
+        best = max(versions, key=lambda item: item[0])
+        assert isinstance(best[0], int)
+        return best[0], best[1]
+
     def put(self, key: tuple[int, date], fingerprint: Fingerprint, value: Analysable) -> None:
         with self._lock:
             self._items[key] = (fingerprint, value)
@@ -97,9 +116,12 @@ def fingerprint(uow: UnitOfWork, clinic_id: int) -> Fingerprint:
     return (found[0], found[1] or disclosure_rule().threshold)
 
 
-def read_frames(uow: UnitOfWork, clinic_id: int, read_on: date) -> RegistryFrames:
-    """The clinic's records as analysis frames (the repository reads them column by column)."""
-    rows = uow.analytics(clinic_id).registry_rows()
+def read_frames(
+    uow: UnitOfWork, clinic_id: int, read_on: date, only: Collection[int] | None = None
+) -> RegistryFrames:
+    """The clinic's records as analysis frames (the repository reads them column by column), or
+    only the listed patients' records."""
+    rows = uow.analytics(clinic_id).registry_rows(only)
     return RegistryFrames(
         patients=pl.DataFrame(rows.patients, schema=PATIENTS_SCHEMA, orient="row"),
         surgeries=pl.DataFrame(rows.surgeries, schema=SURGERIES_SCHEMA, orient="row"),
@@ -110,18 +132,90 @@ def read_frames(uow: UnitOfWork, clinic_id: int, read_on: date) -> RegistryFrame
 
 
 def analysable(uow: UnitOfWork, clinic_id: int, read_on: date) -> Analysable:
-    """The clinic's prepared registry and disclosure cube, from memory when its data version and
-    threshold are unchanged."""
+    """The clinic's prepared registry and disclosure cube for its current data version.
+
+    From memory when nothing changed; else brought up to date from the latest aggregates at hand
+    (this process's, or the row kept in the database, whichever is newer) by preparing again only
+    the patients that the writes since then touched (`analytics_changes`); from every record only
+    when there is nothing to start from or a write did not say which patients it touched."""
     key = (clinic_id, read_on)
     mark = fingerprint(uow, clinic_id)
     found = PREPARED.get(key, mark)
-    if found is None:
+    if found is not None:
+        return found
+    version, threshold = mark
+    assert isinstance(threshold, int)
+    if not isinstance(version, int):  # no such clinic: an empty registry, kept nowhere
         registry = prepare(read_frames(uow, clinic_id, read_on))
-        threshold = mark[1]
-        assert isinstance(threshold, int)
+        return Analysable(registry, build(registry, threshold))
+    repository = uow.analytics(clinic_id)
+    audit_key = get_settings().resolved_audit_key()
+    stored = repository.stored_prepared()
+    start, stored_usable = _starting_point(clinic_id, stored, audit_key)
+    changed = (
+        repository.changes_since(start.version, version)
+        if start is not None and start.version <= version
+        else None
+    )
+    if start is None or changed is None:
+        registry = prepare(read_frames(uow, clinic_id, read_on))
         found = Analysable(registry, build(registry, threshold))
-        PREPARED.put(key, mark, found)
+    else:
+        registry = censored_at(start.found.registry, read_on)
+        if changed:
+            fresh = prepare(read_frames(uow, clinic_id, read_on, only=changed))
+            registry = replace_patients(registry, fresh, changed)
+        same = not changed and registry is start.found.registry
+        cube = start.found.cube if same and start.found.cube.threshold == threshold else None
+        found = Analysable(registry, cube or build(registry, threshold))
+    if (
+        stored is None
+        or not stored_usable
+        or stored.data_version < version - _KEEP_EVERY
+        or stored.read_on != read_on
+    ):
+        repository.keep_prepared(
+            encode(found.registry, found.cube, data_version=version, audit_key=audit_key)
+        )
+        repository.forget_changes(version - _KEEP_EVERY)
+    PREPARED.put(key, mark, found)
     return found
+
+
+_KEEP_EVERY = 200
+"""Data versions after which the row kept in the database is rewritten: in between, a new process
+brings it up to date from the change log (a few patients) rather than paying for encoding the
+whole registry after every write. The log is kept this many versions behind the row as well, so
+aggregates in memory that are a little older than the row can still be brought up to date."""
+
+
+@dataclass(frozen=True)
+class _Start:
+    version: int
+    found: Analysable
+
+
+def _starting_point(
+    clinic_id: int, stored: StoredPrepared | None, audit_key: bytes
+) -> tuple[_Start | None, bool]:
+    """The newest aggregates to bring up to date: this process's own, or the database's row when
+    that is newer (the change log well before the row's version has been dropped); and whether
+    the row may stay (False: it is altered or from other rules, and must be written again)."""
+    mine = PREPARED.latest(clinic_id)
+    if mine is not None and (stored is None or mine[0] >= stored.data_version):
+        return _Start(mine[0], mine[1]), True
+    if stored is None:
+        return None, False
+    kept = decode(
+        stored,
+        data_version=stored.data_version,
+        threshold=stored.threshold,
+        read_on=stored.read_on,
+        audit_key=audit_key,
+    )
+    if kept is None:
+        return None, False
+    return _Start(stored.data_version, Analysable(*kept)), True
 
 
 def registry_dashboard(

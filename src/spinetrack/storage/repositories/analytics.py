@@ -6,14 +6,25 @@ counted score of a response is the domain's rule, applied here to the stored col
 dashboard counts exactly what the patient page charts.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.outcomes.counted_score import counted_score
-from spinetrack.storage.tables import Clinic, Patient, PromResponse, Surgery, TriageAssessment, User
+from spinetrack.storage.tables import (
+    AnalyticsChange,
+    AnalyticsPrepared,
+    Clinic,
+    Patient,
+    PromResponse,
+    Surgery,
+    TriageAssessment,
+    User,
+)
 
 PatientRow = tuple[int, str, date]
 """id, sex, birth date"""
@@ -23,6 +34,19 @@ ResponseRow = tuple[int, str, date, float]
 """patient, instrument, day completed, counted score"""
 CauseRow = tuple[int, str]
 """patient, confirmed cause (in order of confirmation)"""
+_CHUNK = 500
+"""Patient ids per IN list when reading only some patients."""
+
+
+@dataclass(frozen=True)
+class StoredPrepared:
+    """The clinic's kept prepared aggregates and what they were computed from."""
+
+    data_version: int
+    threshold: int
+    read_on: date
+    rules: str
+    payload: bytes
 
 
 @dataclass(frozen=True)
@@ -47,29 +71,99 @@ class AnalyticsRepository:
         ).one_or_none()
         return None if row is None else (row[0], row[1])
 
-    def registry_rows(self) -> RegistryRows:
-        return RegistryRows(
-            patients=self._patients(),
-            surgeries=self._surgeries(),
-            responses=self._responses(),
-            causes=self._causes(),
+    def stored_prepared(self) -> StoredPrepared | None:
+        """The clinic's kept prepared aggregates, whatever they were computed from."""
+        row = self._session.execute(
+            select(
+                AnalyticsPrepared.data_version,
+                AnalyticsPrepared.threshold,
+                AnalyticsPrepared.read_on,
+                AnalyticsPrepared.rules,
+                AnalyticsPrepared.payload,
+            ).where(AnalyticsPrepared.clinic_id == self.clinic_id)
+        ).one_or_none()
+        return None if row is None else StoredPrepared(row[0], row[1], row[2], row[3], row[4])
+
+    def keep_prepared(self, stored: StoredPrepared) -> None:
+        """Keep these aggregates as the clinic's (one upsert: two processes that prepared the
+        same clinic at once do not collide); a row computed from a later data version stays."""
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        values = {
+            "clinic_id": self.clinic_id,
+            "data_version": stored.data_version,
+            "threshold": stored.threshold,
+            "read_on": stored.read_on,
+            "rules": stored.rules,
+            "payload": stored.payload,
+            "built_at": datetime.now(UTC),
+        }
+        statement = insert(AnalyticsPrepared).values(values)
+        self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["clinic_id"],
+                set_={k: statement.excluded[k] for k in values if k != "clinic_id"},
+                where=AnalyticsPrepared.data_version <= statement.excluded.data_version,
+            )
         )
 
-    def _patients(self) -> list[PatientRow]:
+    def changes_since(self, after: int, upto: int) -> set[int] | None:
+        """The patients whose registry data writes after data version `after`, up to and
+        including `upto`, touched; None when one of them did not say (every patient)."""
+        query = select(AnalyticsChange.patient_id).where(
+            AnalyticsChange.clinic_id == self.clinic_id,
+            AnalyticsChange.data_version > after,
+            AnalyticsChange.data_version <= upto,
+        )
+        found: set[int] = set()
+        for (patient,) in self._session.execute(query):
+            if patient is None:
+                return None
+            found.add(patient)
+        return found
+
+    def forget_changes(self, upto: int) -> None:
+        """Drop the log up to a data version whose aggregates are kept (they include it)."""
+        self._session.execute(
+            delete(AnalyticsChange).where(
+                AnalyticsChange.clinic_id == self.clinic_id, AnalyticsChange.data_version <= upto
+            )
+        )
+
+    def registry_rows(self, only: Collection[int] | None = None) -> RegistryRows:
+        """Every operated patient's rows, or only the listed patients' (bringing kept aggregates
+        up to date after a few writes)."""
+        chunks: list[list[int] | None] = [None]
+        if only is not None:
+            ids = sorted(only)
+            chunks = [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+        rows = RegistryRows(patients=[], surgeries=[], responses=[], causes=[])
+        for chunk in chunks:
+            rows.patients.extend(self._patients(chunk))
+            rows.surgeries.extend(self._surgeries(chunk))
+            rows.responses.extend(self._responses(chunk))
+            rows.causes.extend(self._causes(chunk))
+        return rows
+
+    def _patients(self, chunk: list[int] | None) -> list[PatientRow]:
         query = select(Patient.id, Patient.sex, Patient.birth_date).where(
             Patient.clinic_id == self.clinic_id
         )
+        if chunk is not None:
+            query = query.where(Patient.id.in_(chunk))
         return [(row[0], row[1], row[2]) for row in self._session.execute(query)]
 
-    def _surgeon_names(self) -> dict[int, str]:
+    def _surgeon_names(self, chunk: list[int] | None) -> dict[int, str]:
         operated = select(Surgery.surgeon_id).where(
             Surgery.clinic_id == self.clinic_id, Surgery.surgeon_id.is_not(None)
         )
+        if chunk is not None:
+            operated = operated.where(Surgery.patient_id.in_(chunk))
         query = select(User.id, User.full_name).where(User.id.in_(operated))
         return {row[0]: row[1] for row in self._session.execute(query)}
 
-    def _surgeries(self) -> list[SurgeryRow]:
-        surgeons = self._surgeon_names()
+    def _surgeries(self, chunk: list[int] | None) -> list[SurgeryRow]:
+        surgeons = self._surgeon_names(chunk)
         query = select(
             Surgery.id,
             Surgery.patient_id,
@@ -80,12 +174,14 @@ class AnalyticsRepository:
             Surgery.surgeon_id,
             Surgery.revision_of_id,
         ).where(Surgery.clinic_id == self.clinic_id, Surgery.planned.is_(False))
+        if chunk is not None:
+            query = query.where(Surgery.patient_id.in_(chunk))
         return [
             (s[0], s[1], s[2], s[3], s[4], len(s[5] or ()), surgeons.get(s[6]), s[7])
             for s in self._session.execute(query)
         ]
 
-    def _responses(self) -> list[ResponseRow]:
+    def _responses(self, chunk: list[int] | None) -> list[ResponseRow]:
         query = select(
             PromResponse.patient_id,
             PromResponse.instrument,
@@ -94,6 +190,8 @@ class AnalyticsRepository:
             PromResponse.score_raw,
             PromResponse.score_percent,
         ).where(PromResponse.clinic_id == self.clinic_id)
+        if chunk is not None:
+            query = query.where(PromResponse.patient_id.in_(chunk))
         rows: list[ResponseRow] = []
         for patient_id, instrument, completed_at, status, raw, percent in self._session.execute(
             query
@@ -103,18 +201,17 @@ class AnalyticsRepository:
                 rows.append((patient_id, instrument, _day(completed_at), float(score)))
         return rows
 
-    def _causes(self) -> list[CauseRow]:
-        query = (
-            select(TriageAssessment.patient_id, TriageAssessment.confirmed_cause)
-            .where(
-                TriageAssessment.clinic_id == self.clinic_id,
-                TriageAssessment.confirmed_cause.is_not(None),
-            )
-            .order_by(
-                TriageAssessment.patient_id, TriageAssessment.confirmed_at, TriageAssessment.id
-            )
+    def _causes(self, chunk: list[int] | None) -> list[CauseRow]:
+        query = select(TriageAssessment.patient_id, TriageAssessment.confirmed_cause).where(
+            TriageAssessment.clinic_id == self.clinic_id,
+            TriageAssessment.confirmed_cause.is_not(None),
         )
-        return [(row[0], row[1]) for row in self._session.execute(query)]
+        if chunk is not None:
+            query = query.where(TriageAssessment.patient_id.in_(chunk))
+        ordered = query.order_by(
+            TriageAssessment.patient_id, TriageAssessment.confirmed_at, TriageAssessment.id
+        )
+        return [(row[0], row[1]) for row in self._session.execute(ordered)]
 
 
 def _day(moment: datetime) -> date:

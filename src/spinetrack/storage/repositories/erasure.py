@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.storage.tables import (
+    AnalyticsPrepared,
     ClinicalFinding,
     Complication,
     ConsultationRequest,
@@ -25,6 +26,7 @@ from spinetrack.storage.tables import (
 
 # Children before parents, so no foreign key is ever left dangling.
 _ORDER = (
+    AnalyticsPrepared,  # derived from every patient's records
     PatientOutcome,  # points at its latest assessment and index surgery
     TriageAssessment,
     ClinicalFinding,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from spinetrack.domain.errors import NotFound
 from spinetrack.storage.bulk_rows import batched_insert, insert_rows, uniform_rows
 from spinetrack.storage.tables import (
+    Clinic,
     ClinicalFinding,
     Complication,
     Patient,
@@ -25,9 +26,10 @@ from spinetrack.storage.tables import (
 # run on the session's connection (SQLAlchemy Core), past the ORM's per-object bookkeeping.
 _outcomes = PatientOutcome.__table__
 _LOCK_PATIENT = (
-    select(Patient.id)
+    select(Patient.id, Clinic.time_zone)
+    .join(Clinic, Clinic.id == Patient.clinic_id)
     .where(Patient.id == bindparam("patient_id"), Patient.clinic_id == bindparam("clinic_id"))
-    .with_for_update()
+    .with_for_update(of=Patient)
 )
 _INSERT_RESPONSE = insert(PromResponse).returning(PromResponse.id)
 _SCORED = (
@@ -148,15 +150,22 @@ class PatientRepository:
         )
         return list(self._session.scalars(query))
 
-    def lock(self, patient_id: int) -> None:
+    def lock(self, patient_id: int) -> str | None:
         """Hold the clinic's patient until commit (a row lock on PostgreSQL; SQLite has a single
         writer anyway), or NotFound. Writers that recompute a patient's status take it first, so
-        two of them never each classify a history that lacks the other's change."""
-        found = self._session.connection().execute(
-            _LOCK_PATIENT, {"patient_id": patient_id, "clinic_id": self.clinic_id}
+        two of them never each classify a history that lacks the other's change.
+
+        Returns the clinic's own time zone (None: the configured default): the writers that lock
+        count days in it, and reading it here saves each submission a query of its own."""
+        found = (
+            self._session.connection()
+            .execute(_LOCK_PATIENT, {"patient_id": patient_id, "clinic_id": self.clinic_id})
+            .first()
         )
-        if found.first() is None:
+        if found is None:
             raise NotFound("patient", patient_id)
+        zone: str | None = found[1]
+        return zone
 
     def insert_response(self, values: dict[str, Any]) -> int:
         """Store one scored response; returns its id."""

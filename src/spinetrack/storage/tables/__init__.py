@@ -1,6 +1,7 @@
 """ORM tables, one module per aggregate; `Base.metadata` is what the migrations describe."""
 
 from spinetrack.storage.tables.access import ApiToken, AuditHead, PatientLink, WebSession
+from spinetrack.storage.tables.analytics_cache import AnalyticsChange, AnalyticsPrepared
 from spinetrack.storage.tables.assessments import ClinicalFinding, TriageAssessment
 from spinetrack.storage.tables.audit import AuditEntry
 from spinetrack.storage.tables.base import Base
@@ -24,6 +25,8 @@ from spinetrack.storage.tables.surgeries import Surgery
 from spinetrack.storage.tables.users import Membership, User
 
 __all__ = [
+    "AnalyticsChange",
+    "AnalyticsPrepared",
     "ApiToken",
     "AuditEntry",
     "AuditHead",
