@@ -12,6 +12,7 @@ from spinetrack.domain.reports.spelling import correct, correction
         ("incontinance", "incontinence"),
         ("psuedarthrosis", "pseudarthrosis"),
         ("radiculapathy", "radiculopathy"),
+        ("catheteriesd", "catheterised"),  # a word only the concepts' word groups use
     ],
 )
 def test_a_misspelt_lexicon_word_is_read_as_the_word_meant(written: str, meant: str) -> None:

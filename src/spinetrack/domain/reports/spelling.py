@@ -1,7 +1,8 @@
 """Misspelt clinical words put right before the rules read them ("incontinance", "psuedarthrosis").
 
 The lexicon is every long word the wording rules use (knowledge/reports/: finding phrases, the
-words inside their regexes, and ConText triggers). A word of the report that is not in it, is not an
+words inside their regexes, ConText triggers and the concepts' word groups). A word of the report
+that is not in it, is not an
 English word (pyspellchecker's dictionary), and is one edit (two for long words) from a lexicon word
 by rapidfuzz's Levenshtein distance, with the same first two letters and the same last letter, is
 taken as that word. So "impression" never becomes "compression", "apyrexial" never "pyrexial", and
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from spinetrack.domain.reports.concepts import concept_words
 from spinetrack.domain.reports.rules import modifier_rules, term_rules
 from spinetrack.domain.reports.values import value_rules
 
@@ -42,6 +44,7 @@ def lexicon() -> tuple[str, ...]:
     for modifier in modifier_rules().modifiers:
         sources += modifier.phrases + modifier.regexes
     sources += [rule.analyte for rule in value_rules().rules]
+    sources += concept_words()
     words = {w for s in sources for w in _LEXICON_WORD.findall(_REGEX_ESCAPE.sub(" ", s).lower())}
     return tuple(sorted(words))
 
