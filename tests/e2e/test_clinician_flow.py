@@ -39,7 +39,8 @@ def test_from_sign_in_to_a_failing_patients_work_up(
     page.locator("#failing").get_by_role("link", name="Dahl, Ingrid").click()
     expect(page).to_have_url(f"{server.url}/patients/{patient}")
     expect(page.locator(".status-box")).to_contain_text("no follow-up reached the MCID")
-    expect(page.locator("#triage")).to_contain_text("Not assessed yet")
+    # Becoming failing assessed the patient at once (issue 18, point 4).
+    expect(page.locator("#triage")).to_contain_text("spinetrack (automatic, on becoming failing)")
 
     page.get_by_role("checkbox", name="Fever above 38 °C").check()
     page.get_by_role("checkbox", name="Current smoker").check()
