@@ -21,7 +21,7 @@ from spinetrack.services.access.clinic_calendar import today_in
 from spinetrack.services.access.credentials import digest, new_secret, same, signature
 from spinetrack.services.access.rate_limits import check_rate, link_limit
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.services.records.patient_status import refresh_outcome
+from spinetrack.services.records.patient_status import refresh_outcome_after_response
 from spinetrack.services.records.record_response import Answer, NewResponse, checked_row
 from spinetrack.storage.tables import PatientLink, PromResponse
 from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -272,7 +272,7 @@ def answer_link(
             except InvalidInput as exc:
                 raise InvalidInput(f"responses.{i}.{exc.field}", exc.reason) from exc
             repo.add_row(PromResponse(patient_id=patient_id, **fields))
-        refresh_outcome(repo, patient_id, today_in(zone))
+        refresh_outcome_after_response(repo, patient_id, today_in(zone))
         work.target = f"link:{link_id}"
         return len(instruments)
 

@@ -19,7 +19,7 @@ from spinetrack.domain.instruments import Score, get_instrument, score
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import today_in
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.services.records.patient_status import refresh_outcome
+from spinetrack.services.records.patient_status import refresh_outcome_after_response
 from spinetrack.services.records.read_models import ResponseView
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
@@ -140,6 +140,6 @@ def record_response(
         response_id = repo.insert_response({"patient_id": patient_id, **row})
         if key is not None:
             keys.record(key, digest, response_id)
-        refresh_outcome(repo, patient_id, today_in(zone))
+        refresh_outcome_after_response(repo, patient_id, today_in(zone))
         work.target = f"response:{response_id}"
         return ResponseView(id=response_id, patient_id=patient_id, **row)
