@@ -128,7 +128,7 @@ def main() -> None:
 
     with database.sessions() as uow:
         clinic = uow.session.scalars(select(Clinic.id)).first()
-        patient_ids = list(uow.session.scalars(select(Patient.id).limit(args.cold_repeats * 2)))
+        patient_ids = list(uow.session.scalars(select(Patient.id).limit(args.cold_repeats * 3)))
     assert clinic is not None
     scratch: list[float] = []
     if args.scratch:

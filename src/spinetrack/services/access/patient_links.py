@@ -272,7 +272,7 @@ def answer_link(
             except InvalidInput as exc:
                 raise InvalidInput(f"responses.{i}.{exc.field}", exc.reason) from exc
             repo.add_row(PromResponse(patient_id=patient_id, **fields))
-        refresh_and_assess(repo, patient_id, today_in(zone))
+        refresh_and_assess(repo, patient_id, today_in(zone), after_response=True)
         work.target = f"link:{link_id}"
         return len(instruments)
 

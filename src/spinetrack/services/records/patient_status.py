@@ -199,3 +199,17 @@ def refresh_outcome(repo: PatientRepository, patient_id: int, today: date) -> Pa
     row |= assessment_columns(*latest) if latest else assessment_columns(None, None, None)
     repo.upsert_outcome(row)
     return PatientOutcome(**row, clinic_id=repo.clinic_id)
+
+
+def refresh_outcome_after_response(repo: PatientRepository, patient_id: int, today: date) -> str:
+    """`refresh_outcome` for a new questionnaire: the assessment columns stay as they are (a
+    response changes no triage assessment), which saves the busiest write reading the latest
+    assessment; a patient without an outcome row yet gets the whole row. Returns the status."""
+    surgeries = repo.surgery_facts(patient_id)
+    points = score_points(surgeries, repo.scored(patient_id))
+    row = outcome_row(patient_id, points, index_surgery(surgeries), today)
+    if not repo.update_outcome_but_assessment(row):
+        latest = repo.latest_assessment_flags(patient_id)
+        row |= assessment_columns(*latest) if latest else assessment_columns(None, None, None)
+        repo.upsert_outcome(row)
+    return str(row["status"])

@@ -142,6 +142,6 @@ def record_response(
         )
         if key is not None:
             keys.record(key, digest, response_id)
-        refresh_and_assess(repo, patient_id, today_in(zone))
+        refresh_and_assess(repo, patient_id, today_in(zone), after_response=True)
         work.target = f"response:{response_id}"
         return ResponseView(id=response_id, patient_id=patient_id, **row)

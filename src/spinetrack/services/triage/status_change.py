@@ -9,11 +9,13 @@ so the status and its assessment are stored together or not at all.
 from datetime import date
 
 from spinetrack.domain.errors import InvalidInput
-from spinetrack.services.records.patient_status import refresh_outcome
+from spinetrack.services.records.patient_status import (
+    refresh_outcome,
+    refresh_outcome_after_response,
+)
 from spinetrack.services.triage.assess_patient import assess_in
 from spinetrack.services.triage.triage_case import CaseInputs
 from spinetrack.storage.repositories.patients import PatientRepository
-from spinetrack.storage.tables import PatientOutcome
 
 ASSESSED_ON_BECOMING = frozenset({"failing", "relapsed"})
 """The statuses the worklist asks a clinician to act on (the contract's PSPS-2 suspicion)."""
@@ -21,15 +23,23 @@ AUTOMATIC = "spinetrack (automatic, on becoming {status})"
 """Who an automatic assessment names as its assessor: no person made it."""
 
 
-def refresh_and_assess(repo: PatientRepository, patient_id: int, today: date) -> PatientOutcome:
-    """Recompute the outcome; when it has just become failing or relapsed, assess the patient."""
+def refresh_and_assess(
+    repo: PatientRepository, patient_id: int, today: date, *, after_response: bool = False
+) -> str:
+    """Recompute the outcome; when it has just become failing or relapsed, assess the patient.
+
+    ``after_response`` takes the questionnaire's cheaper refresh, which leaves the assessment
+    columns alone (a new answer changes no assessment); returns the status."""
     before = repo.outcome_status(patient_id)
-    outcome = refresh_outcome(repo, patient_id, today)
-    if outcome.status in ASSESSED_ON_BECOMING and outcome.status != before:
+    if after_response:
+        status = refresh_outcome_after_response(repo, patient_id, today)
+    else:
+        status = refresh_outcome(repo, patient_id, today).status
+    if status in ASSESSED_ON_BECOMING and status != before:
         try:
             assess_in(
                 repo,
-                by=AUTOMATIC.format(status=outcome.status),
+                by=AUTOMATIC.format(status=status),
                 patient_id=patient_id,
                 inputs=CaseInputs(evaluation_date=today),
                 today=today,
@@ -37,6 +47,6 @@ def refresh_and_assess(repo: PatientRepository, patient_id: int, today: date) ->
         except InvalidInput:
             # A record triage cannot read yet (no surgery on or before today) keeps its status;
             # the questionnaire or surgery that changed it is stored all the same.
-            return outcome
-        outcome = refresh_outcome(repo, patient_id, today)
-    return outcome
+            return status
+        refresh_outcome(repo, patient_id, today)
+    return status

@@ -77,6 +77,18 @@ _UPDATE_OUTCOME = (
     .where(PatientOutcome.patient_id == bindparam("row_patient_id"))
     .values({key: bindparam(key) for key in _OUTCOME_COLUMNS if key != "patient_id"})
 )
+_ASSESSMENT_COLUMNS = frozenset({"latest_assessment_id", "red_flag"})
+_UPDATE_OUTCOME_BUT_ASSESSMENT = (
+    update(PatientOutcome)
+    .where(PatientOutcome.patient_id == bindparam("row_patient_id"))
+    .values(
+        {
+            key: bindparam(key)
+            for key in _OUTCOME_COLUMNS
+            if key != "patient_id" and key not in _ASSESSMENT_COLUMNS
+        }
+    )
+)
 _INSERT_OUTCOME = insert(PatientOutcome).values({key: bindparam(key) for key in _OUTCOME_COLUMNS})
 """An update, then an insert when no row was there: both are cached once compiled, where the
 dialects' INSERT .. ON CONFLICT form is compiled afresh every time."""
@@ -400,6 +412,24 @@ class PatientRepository:
         )
         if loaded is not None:
             self._session.expire(loaded)
+
+    def update_outcome_but_assessment(self, values: dict[str, Any]) -> bool:
+        """Overwrite every column of the patient's outcome row but the two copied from the latest
+        triage assessment (a new questionnaire does not change them); False when there is no row
+        yet (the caller then writes the whole row)."""
+        values = {**values, "clinic_id": self.clinic_id}
+        changes = {key: value for key, value in values.items() if key != "patient_id"}
+        updated = self._session.connection().execute(
+            _UPDATE_OUTCOME_BUT_ASSESSMENT, {**changes, "row_patient_id": values["patient_id"]}
+        )
+        if updated.rowcount == 0:
+            return False
+        loaded = self._session.identity_map.get(
+            self._session.identity_key(PatientOutcome, values["patient_id"])
+        )
+        if loaded is not None:
+            self._session.expire(loaded)
+        return True
 
     def bulk_insert(self, table: type[Any], rows: list[dict[str, Any]]) -> None:
         """Insert many rows of a patient-data table in this clinic (used by imports and the demo)."""

@@ -13,6 +13,14 @@
       if (note) note.textContent = "Computing the figures for this selection…";
       form.querySelector("button[type=submit]").disabled = true;
     });
+    // Coming back to this page with the browser's Back button shows it as it was left, busy
+    // state included: clear it, or the form would stay greyed out and its button disabled.
+    window.addEventListener("pageshow", () => {
+      form.removeAttribute("aria-busy");
+      if (body) body.classList.remove("busy");
+      if (note) note.textContent = "";
+      form.querySelector("button[type=submit]").disabled = false;
+    });
     // A changed filter applies at once (the Show button stays for keyboard users).
     form.querySelectorAll("select").forEach((select) => {
       select.addEventListener("change", () => form.requestSubmit());
