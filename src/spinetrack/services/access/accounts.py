@@ -268,6 +268,7 @@ def authenticate(
             work.target = f"user:{user.id}"
             signed_in = Actor(
                 name=user.email,
+                full_name=user.full_name,
                 user_id=user.id,
                 roles=work.uow.users.memberships(user.id),
                 remote=remote,
@@ -283,7 +284,11 @@ def actor_for(*, uow: UnitOfWork, user_id: int, remote: str | None) -> Actor:
     if user is None or not user.is_active:
         raise NotAuthenticated("this account is disabled")
     return Actor(
-        name=user.email, user_id=user.id, roles=uow.users.memberships(user.id), remote=remote
+        name=user.email,
+        full_name=user.full_name,
+        user_id=user.id,
+        roles=uow.users.memberships(user.id),
+        remote=remote,
     )
 
 
