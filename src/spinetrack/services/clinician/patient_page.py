@@ -6,7 +6,7 @@ is due, and the latest triage assessment with its findings. Gathering it here ke
 thin renderer and the thresholds where they belong (the instrument files, read by the domain).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
@@ -93,6 +93,8 @@ class PatientOverview:
     red_flag: bool
     may_assess: bool
     """Whether this user may record findings, assess and conclude (clinicians and admins)."""
+    people: dict[str, str] = field(default_factory=dict)
+    """The full name of each user named on the page (by the e-mail its records store)."""
 
 
 def _scale_max(instrument: str) -> float:
@@ -225,6 +227,8 @@ def open_patient_page(
                 names[surgeon_id] = user.full_name
         stored = [StoredAssessment.model_validate(a) for a in assessments]
         latest = stored[-1] if stored else None
+        findings = [FindingView.model_validate(f) for f in repo.findings(patient_id)]
+        named = {f.recorded_by for f in findings} | {a.confirmed_by for a in stored}
         role = "admin" if actor.system else actor.roles.get(clinic_id, "")
         return PatientOverview(
             patient=PatientView.model_validate(patient),
@@ -242,12 +246,13 @@ def open_patient_page(
             series=_build_series(points),
             schedule=timeline,
             next_state=next_state,
-            findings=[FindingView.model_validate(f) for f in repo.findings(patient_id)],
+            findings=findings,
             assessment=latest,
             triage=Assessment.model_validate(latest.assessment) if latest else None,
             earlier_assessments=list(reversed(stored[:-1]))[:5],
             red_flag=bool(outcome and outcome.red_flag),
             may_assess=role in CLINICIANS,
+            people=work.uow.users.names_by_email([n for n in named if n]),
         )
 
 
