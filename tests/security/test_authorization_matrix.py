@@ -208,6 +208,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     },
     ("GET", "/account"): Rule("account"),
     ("POST", "/account/password"): Rule("account"),
+    ("POST", "/account/name"): Rule("account"),
     ("POST", "/account/tokens"): Rule("account"),
     ("POST", "/account/tokens/{token_id}/revoke"): Rule("account"),
     ("POST", "/logout"): Rule("account"),

@@ -90,3 +90,18 @@ def test_the_header_names_the_user_not_their_e_mail(world: World, app_client: Te
     header = _header(app_client.get("/worklist").text)
     assert '<a href="/account">Clinician</a>' in header
     assert "clinician@north.example" not in header
+
+
+def test_a_user_sets_the_name_the_header_shows(world: World, app_client: TestClient) -> None:
+    sign_in(app_client, "staff@north.example")
+    page = app_client.get("/account").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf and 'value="Staff"' in page
+    refused = app_client.post("/account/name", data={"csrf_token": csrf.group(1), "full_name": ""})
+    assert refused.status_code == 422 and "Your name: give a name of 1 to 200" in refused.text
+    saved = app_client.post(
+        "/account/name", data={"csrf_token": csrf.group(1), "full_name": "Sam  Okafor"}
+    )
+    assert saved.status_code == 303 and saved.headers["location"] == "/account?renamed=1"
+    header = _header(app_client.get("/worklist").text)
+    assert '<a href="/account">Sam Okafor</a>' in header

@@ -318,6 +318,36 @@ def _member(uow: UnitOfWork, actor: Actor, email: str) -> User:
     return user
 
 
+def _full_name(text: str) -> str:
+    """The name colleagues see on pages in place of the e-mail; refused when blank or too long."""
+    name = " ".join(text.split())
+    if not 1 <= len(name) <= 200:
+        raise InvalidInput("full_name", "give a name of 1 to 200 characters")
+    return name
+
+
+def rename_user(*, sessions: UnitOfWorkFactory, actor: Actor, email: str, full_name: str) -> str:
+    """Set the name pages show for an account (the command line, or an admin of its clinic)."""
+    name = _full_name(full_name)
+    with audited(sessions, actor, "user.rename", clinic_id=None) as work:
+        user = _member(work.uow, actor, email)
+        user.full_name = name
+        work.target = f"user:{user.id}"
+        return name
+
+
+def rename_self(*, sessions: UnitOfWorkFactory, actor: Actor, full_name: str) -> str:
+    """The signed-in user sets the name pages show for them."""
+    name = _full_name(full_name)
+    with audited(sessions, actor, "user.rename", clinic_id=None) as work:
+        user = work.uow.users.get(actor.user_id or 0)
+        if user is None:
+            raise NotFound("user", actor.name)
+        user.full_name = name
+        work.target = f"user:{user.id}"
+        return name
+
+
 def disable_user(*, sessions: UnitOfWorkFactory, actor: Actor, email: str) -> None:
     """Disable an account: its sessions and tokens stop working at once."""
     with audited(sessions, actor, "user.disable", clinic_id=None) as work:
