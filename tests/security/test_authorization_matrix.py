@@ -153,6 +153,7 @@ POLICY: dict[tuple[str, str], Rule] = {
         "public", lambda f, t: {"responses": [{"nrs_back": 4}]}
     ),
     ("GET", "/api/v1/patients"): Rule("patient"),
+    ("GET", "/api/v1/patients/search"): Rule("patient"),
     ("POST", "/api/v1/patients"): Rule("patient", _mrn),
     ("GET", "/api/v1/patients/{patient_id}"): Rule("patient"),
     ("POST", "/api/v1/patients/{patient_id}/surgeries"): Rule(
@@ -208,6 +209,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     },
     ("GET", "/account"): Rule("account"),
     ("POST", "/account/password"): Rule("account"),
+    ("POST", "/account/name"): Rule("account"),
     ("POST", "/account/tokens"): Rule("account"),
     ("POST", "/account/tokens/{token_id}/revoke"): Rule("account"),
     ("POST", "/logout"): Rule("account"),
@@ -242,6 +244,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/analytics/risk/card"): Rule("analytics_page"),
     # The clinician's app (worklist, patient page, data entry): clinical roles of the clinic.
     ("GET", "/worklist"): Rule("staff_page"),
+    ("GET", "/patients"): Rule("staff_page"),
+    ("POST", "/consultations/{request_id}/link"): Rule("staff_page"),
     ("GET", "/patients/new"): Rule("staff_page"),
     ("POST", "/patients/new"): Rule("staff_page"),
     ("GET", "/patients/{patient_id}"): Rule("staff_page"),
@@ -416,6 +420,9 @@ def _verdict(status: int) -> str:
     )
 
 
+QUERIES = {"/api/v1/patients/search": "&q=dahl"}
+"""Query parameters a route requires besides the clinic."""
+
 API_RULES = [
     (key, rule)
     for key, rule in POLICY.items()
@@ -436,7 +443,7 @@ def test_api_routes_allow_and_deny_exactly_as_the_policy_says(
         body = rule.body(setup, target) if rule.body else None
         path = _path(template, setup, target, 0)
         if rule.kind != "public":  # name the clinic, so a foreign one is really asked for
-            path += f"?clinic={target.clinic}"
+            path += f"?clinic={target.clinic}{QUERIES.get(template, '')}"
         response = client.request(method, path, json=body, headers=headers)
         if template == "/login" and method == "POST":
             continue  # a form post, checked in the account part below

@@ -13,6 +13,7 @@ from spinetrack.services.access.accounts import (
     create_user,
     disable_user,
     list_users,
+    rename_user,
     reset_password,
     user_ids,
 )
@@ -110,6 +111,21 @@ def disable(email: str = typer.Argument(...)) -> None:
     finally:
         database.close()
     typer.echo(f"disabled {email.lower()}")
+
+
+@users_app.command("rename")
+@explains_errors
+def rename(
+    email: str = typer.Argument(...),
+    name: str = typer.Option(..., "--name", help="Full name shown on pages instead of the e-mail"),
+) -> None:
+    """Set the name pages show for an account (its e-mail stays its sign-in)."""
+    database = open_database()
+    try:
+        shown = rename_user(sessions=database.sessions, actor=CLI, email=email, full_name=name)
+    finally:
+        database.close()
+    typer.echo(f"{email.lower()} is now shown as {shown}")
 
 
 @users_app.command("reset-password")

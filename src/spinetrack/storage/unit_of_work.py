@@ -17,6 +17,7 @@ from spinetrack.storage.repositories.erasure import erase_patient_data
 from spinetrack.storage.repositories.fhir_rows import FhirRowsRepository
 from spinetrack.storage.repositories.fhir_settings import FhirSettingsRepository
 from spinetrack.storage.repositories.idempotency import IdempotencyRepository
+from spinetrack.storage.repositories.patient_search import PatientSearchRepository
 from spinetrack.storage.repositories.patient_side import (
     ConsultationRepository,
     FollowupRepository,
@@ -114,6 +115,9 @@ class UnitOfWork:
 
     def patients(self, clinic_id: int) -> PatientRepository:
         return PatientRepository(self.session, clinic_id)
+
+    def patient_search(self, clinic_id: int) -> PatientSearchRepository:
+        return PatientSearchRepository(self.session, clinic_id)
 
     def analytics(self, clinic_id: int) -> AnalyticsRepository:
         return AnalyticsRepository(self.session, clinic_id)

@@ -27,6 +27,7 @@ from spinetrack.web.routes import (
     patients,
     preop,
     questionnaire,
+    search,
     worklist,
 )
 from spinetrack.web.templating import templates
@@ -48,6 +49,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(chase.router)
     app.include_router(paper.router)
     app.include_router(worklist.router)
+    app.include_router(search.router)
     app.include_router(data_entry.router)  # before patients: /patients/new is not an id
     app.include_router(preop.router)
     app.include_router(patients.router)

@@ -31,6 +31,14 @@ SIGNED_IN = (
 PUBLIC = (Link("/consult", "Ask for a consultation", frozenset()),)
 
 
+def finds_patients(actor: Actor | None) -> bool:
+    """Whether the header offers the patient search box: to clinical roles (and the system),
+    never to analysts, patients or visitors, who may not list identified patients."""
+    if actor is None:
+        return False
+    return actor.system or bool(CLINICAL_ROLES & set(actor.roles.values()))
+
+
 def menu(actor: Actor | None) -> list[Link]:
     """The header links for this visitor, in the header's order."""
     if actor is None:

@@ -18,10 +18,12 @@ from spinetrack.api.deps import (
 )
 from spinetrack.services.records.enrol_patient import NewPatient, list_patients, register_patient
 from spinetrack.services.records.patient_record import open_record
+from spinetrack.services.records.patient_search import search_patients
 from spinetrack.services.records.read_models import (
     ComplicationView,
     PatientPage,
     PatientRecord,
+    PatientSearch,
     PatientView,
     ResponseView,
     SurgeryView,
@@ -60,6 +62,30 @@ def get_patients(
     return list_patients(
         sessions=sessions, actor=actor, clinic_id=clinic, offset=offset, limit=limit
     )
+
+
+@router.get(
+    "/search",
+    response_model=PatientSearch,
+    summary="Find the clinic's patients by name, MRN or birth date",
+)
+def get_patient_search(
+    actor: CurrentActor,
+    sessions: SessionsDep,
+    clinic: ClinicScope,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            description=(
+                "Words starting the given or family name (accents and case ignored), an MRN or "
+                "its beginning, or a birth date in the clinic's date format or as YYYY-MM-DD"
+            ),
+        ),
+    ],
+) -> PatientSearch:
+    return search_patients(sessions=sessions, actor=actor, clinic_id=clinic, text=q).results
 
 
 @router.post(

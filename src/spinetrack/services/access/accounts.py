@@ -268,6 +268,7 @@ def authenticate(
             work.target = f"user:{user.id}"
             signed_in = Actor(
                 name=user.email,
+                full_name=user.full_name,
                 user_id=user.id,
                 roles=work.uow.users.memberships(user.id),
                 remote=remote,
@@ -283,7 +284,11 @@ def actor_for(*, uow: UnitOfWork, user_id: int, remote: str | None) -> Actor:
     if user is None or not user.is_active:
         raise NotAuthenticated("this account is disabled")
     return Actor(
-        name=user.email, user_id=user.id, roles=uow.users.memberships(user.id), remote=remote
+        name=user.email,
+        full_name=user.full_name,
+        user_id=user.id,
+        roles=uow.users.memberships(user.id),
+        remote=remote,
     )
 
 
@@ -311,6 +316,36 @@ def _member(uow: UnitOfWork, actor: Actor, email: str) -> User:
     if not actor.system and not any(actor.roles.get(c) == "admin" for c in clinics):
         raise NotFound("user", email)
     return user
+
+
+def _full_name(text: str) -> str:
+    """The name colleagues see on pages in place of the e-mail; refused when blank or too long."""
+    name = " ".join(text.split())
+    if not 1 <= len(name) <= 200:
+        raise InvalidInput("full_name", "give a name of 1 to 200 characters")
+    return name
+
+
+def rename_user(*, sessions: UnitOfWorkFactory, actor: Actor, email: str, full_name: str) -> str:
+    """Set the name pages show for an account (the command line, or an admin of its clinic)."""
+    name = _full_name(full_name)
+    with audited(sessions, actor, "user.rename", clinic_id=None) as work:
+        user = _member(work.uow, actor, email)
+        user.full_name = name
+        work.target = f"user:{user.id}"
+        return name
+
+
+def rename_self(*, sessions: UnitOfWorkFactory, actor: Actor, full_name: str) -> str:
+    """The signed-in user sets the name pages show for them."""
+    name = _full_name(full_name)
+    with audited(sessions, actor, "user.rename", clinic_id=None) as work:
+        user = work.uow.users.get(actor.user_id or 0)
+        if user is None:
+            raise NotFound("user", actor.name)
+        user.full_name = name
+        work.target = f"user:{user.id}"
+        return name
 
 
 def disable_user(*, sessions: UnitOfWorkFactory, actor: Actor, email: str) -> None:

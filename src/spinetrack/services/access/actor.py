@@ -19,6 +19,13 @@ class Actor:
     roles: Mapping[int, str] = field(default_factory=dict)
     remote: str | None = None
     system: bool = False
+    full_name: str | None = None
+    """The person's name as colleagues know it; `name` (the e-mail) stays the audit's identity."""
+
+    @property
+    def shown_name(self) -> str:
+        """What pages call this person: their full name, else the name they act under."""
+        return self.full_name or self.name
 
     def require(self, clinic_id: int, allowed: frozenset[str] = CLINICAL_ROLES) -> None:
         """Refuse unless the actor works in the clinic with an allowed role.

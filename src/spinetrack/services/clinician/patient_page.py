@@ -6,7 +6,7 @@ is due, and the latest triage assessment with its findings. Gathering it here ke
 thin renderer and the thresholds where they belong (the instrument files, read by the domain).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
@@ -107,6 +107,8 @@ class PatientOverview:
 
     def report_of(self, report_id: int) -> ReportView | None:
         return next((r for r in self.reports or [] if r.id == report_id), None)
+    people: dict[str, str] = field(default_factory=dict)
+    """The full name of each user named on the page (by the e-mail its records store)."""
 
 
 def _scale_max(instrument: str) -> float:
@@ -239,6 +241,17 @@ def open_patient_page(
                 names[surgeon_id] = user.full_name
         stored = [StoredAssessment.model_validate(a) for a in assessments]
         latest = stored[-1] if stored else None
+        findings = [FindingView.model_validate(f) for f in repo.findings(patient_id)]
+        reports = [ReportView.model_validate(r) for r in repo.report_texts(patient_id)]
+        report_findings = [
+            ReportFindingView.model_validate(f) for f in repo.report_findings(patient_id)
+        ]
+        named = (
+            {f.recorded_by for f in findings}
+            | {a.confirmed_by for a in stored}
+            | {r.recorded_by for r in reports}
+            | {f.reviewed_by for f in report_findings}
+        )
         role = "admin" if actor.system else actor.roles.get(clinic_id, "")
         classified = classify_patient(score_points(surgeries, responses))
         return PatientOverview(
@@ -257,17 +270,16 @@ def open_patient_page(
             series=_build_series(points),
             schedule=timeline,
             next_state=next_state,
-            findings=[FindingView.model_validate(f) for f in repo.findings(patient_id)],
+            findings=findings,
             assessment=latest,
             triage=Assessment.model_validate(latest.assessment) if latest else None,
             earlier_assessments=list(reversed(stored[:-1]))[:5],
             red_flag=bool(outcome and outcome.red_flag),
             may_assess=role in CLINICIANS,
             losing_ground=losing_ground(classified),
-            reports=[ReportView.model_validate(r) for r in repo.report_texts(patient_id)],
-            report_findings=[
-                ReportFindingView.model_validate(f) for f in repo.report_findings(patient_id)
-            ],
+            reports=reports,
+            report_findings=report_findings,
+            people=work.uow.users.names_by_email([n for n in named if n]),
         )
 
 

@@ -19,6 +19,8 @@ from spinetrack.services.access.clinic_calendar import latest_today
 from spinetrack.services.access.rate_limits import check_rate, consultation_limit
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.enrol_patient import NewPatient
+from spinetrack.services.records.patient_search import Person, registered_as
+from spinetrack.services.records.read_models import PatientFound
 from spinetrack.storage.repositories.patient_side import ConsultationRepository
 from spinetrack.storage.tables import ConsultationRequest, Patient
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
@@ -306,6 +308,56 @@ def update_consultation(
         return ConsultationView.model_validate(row)
 
 
+CONFIRM_NEW = "new_patient_confirmed"
+"""The conversion form's box saying none of the patients offered is the requester."""
+
+
+def _requester(row: ConsultationRequest) -> Person:
+    return Person(row.given_name, row.family_name, row.birth_date, row.email)
+
+
+def existing_records(
+    *, sessions: UnitOfWorkFactory, actor: Actor, clinic_id: int, request_id: int
+) -> list[PatientFound]:
+    """Registered patients who may be the requester (same name and birth date, or e-mail), to
+    be offered before a second record is made for the same person."""
+    with audited(sessions, actor, "consultation.matches", clinic_id=clinic_id) as work:
+        actor.require(clinic_id)
+        row = work.uow.consultations(clinic_id).get(request_id)
+        work.target = f"consultation:{row.id}"
+        found = registered_as(work.uow, clinic_id, _requester(row))
+        work.saw(p.id for p in found)
+        return found
+
+
+def link_consultation(
+    *,
+    sessions: UnitOfWorkFactory,
+    actor: Actor,
+    clinic_id: int,
+    request_id: int,
+    patient_id: int | None,
+) -> int:
+    """The requester is this registered patient: link the request to their record instead of
+    making another. One transaction, like a conversion."""
+    with audited(sessions, actor, "consultation.link", clinic_id=clinic_id) as work:
+        actor.require(clinic_id)
+        requests = work.uow.consultations(clinic_id)
+        row = requests.get(request_id, lock=True)
+        work.target = f"consultation:{row.id}"
+        if patient_id is None:
+            raise InvalidInput("patient_id", "choose one of the patients offered")
+        patient = work.uow.patients(clinic_id).get(patient_id)
+        if row.status == "converted" or not requests.claim_conversion(row.id):
+            raise InvalidInput("status", "this request already became a patient record")
+        row.status = "converted"
+        row.patient_id = patient.id
+        row.handled_by = actor.name
+        row.handled_at = datetime.now(UTC)
+        work.patient_id = patient.id
+        return patient.id
+
+
 def convert_consultation(
     *,
     sessions: UnitOfWorkFactory,
@@ -313,9 +365,13 @@ def convert_consultation(
     clinic_id: int,
     request_id: int,
     patient: NewPatient,
+    new_patient_confirmed: bool = False,
 ) -> int:
     """Register the requester as a patient and link the request to them; returns the patient id.
 
+    A patient already registered under the same MRN is refused; one with the same name and birth
+    date, or the same e-mail, is offered instead (`existing_records`), and a new record is made
+    only once the form confirms that none of them is the requester.
     One transaction: either the patient exists and the request says so, or neither changed."""
     with audited(sessions, actor, "consultation.convert", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
@@ -327,6 +383,19 @@ def convert_consultation(
         repo = work.uow.patients(clinic_id)
         if repo.by_mrn(patient.mrn) is not None:
             raise InvalidInput("mrn", f"a patient with MRN {patient.mrn!r} is already registered")
+        typed = Person(patient.given_name, patient.family_name, patient.birth_date, patient.email)
+        known = {p.id: p for p in [*registered_as(work.uow, clinic_id, typed)]}
+        known.update({p.id: p for p in registered_as(work.uow, clinic_id, _requester(row))})
+        if known and not new_patient_confirmed:
+            work.saw(known)
+            names = "; ".join(
+                f"{p.family_name}, {p.given_name} (MRN {p.mrn})" for p in known.values()
+            )
+            raise InvalidInput(
+                CONFIRM_NEW,
+                f"this may be a patient already registered: {names}. Link the request to that "
+                "record, or tick the box if the requester is someone else",
+            )
         created = repo.add(Patient(**patient.model_dump()))
         row.status = "converted"
         row.patient_id = created.id

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class View(BaseModel):
@@ -84,6 +84,24 @@ class PatientRecord(BaseModel):
     complications: list[ComplicationView]
     responses: list[ResponseView]
     outcome: OutcomeView | None
+
+
+class PatientFound(BaseModel):
+    """One search result: enough to tell two patients apart and open the right one."""
+
+    id: int
+    mrn: str
+    given_name: str
+    family_name: str
+    birth_date: date
+    status: str | None = Field(description="The latest outcome status; null before any surgery")
+
+
+class PatientSearch(BaseModel):
+    query: str
+    searched_by: list[str] = Field(description="What the text was read as: name, mrn, birth_date")
+    items: list[PatientFound]
+    more: bool = Field(description="More patients match than are listed; type more to narrow")
 
 
 class PatientPage(BaseModel):

@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from spinetrack.storage.engine import make_engine
+from spinetrack.storage.name_index import describable
 from spinetrack.storage.tables import Base
 
 config = context.config
@@ -16,6 +17,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=describable,
     )
     with context.begin_transaction():
         context.run_migrations()

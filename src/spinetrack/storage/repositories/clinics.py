@@ -91,6 +91,15 @@ class UserRepository:
         self._session.add(membership)
         self._session.flush()
 
+    def names_by_email(self, emails: list[str]) -> dict[str, str]:
+        """E-mail -> full name of the users among `emails` (records store who acted by e-mail)."""
+        if not emails:
+            return {}
+        rows = self._session.execute(
+            select(User.email, User.full_name).where(User.email.in_(sorted(set(emails))))
+        )
+        return {email: name for email, name in rows}
+
     def memberships(self, user_id: int) -> dict[int, str]:
         """Clinic id -> role for one user."""
         rows = self._session.execute(

@@ -20,7 +20,14 @@ from spinetrack.storage.tables.base import Base, UtcDateTime, utcnow
 
 class Patient(Base):
     __tablename__ = "patients"
-    __table_args__ = (UniqueConstraint("clinic_id", "mrn"),)
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "mrn"),
+        # Search by birth date within a clinic (services/records/patient_search); names are found
+        # through the name index of storage/name_index, which these definitions cannot describe.
+        Index("ix_patients_clinic_birth_date", "clinic_id", "birth_date"),
+        # A consultation request is matched to a registered patient by e-mail too.
+        Index("ix_patients_clinic_email", "clinic_id", "email"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from spinetrack.config import get_settings
-from spinetrack.services.access.accounts import authenticate, change_password
+from spinetrack.services.access.accounts import authenticate, change_password, rename_self
 from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.access.sign_in import (
     create_token,
@@ -119,6 +119,8 @@ def _account(
         "message": None,
         "new_token": None,
     }
+    if request.query_params.get("renamed"):
+        context["message"] = "Your name is saved."
     context.update(extra)
     return _page(request, "account.html", visitor, status, **context)
 
@@ -164,6 +166,21 @@ def password(
     response = RedirectResponse("/login?changed=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
+
+
+NAME_WORDS = FormWords({"full_name": Label("Your name")})
+
+
+@router.post("/account/name", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@answers(refill=_account_refill, words=NAME_WORDS)
+def name(
+    visitor: SignedIn,
+    sessions: PageSessions,
+    full_name: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    """Change the name pages show for the signed-in user (post/redirect/get)."""
+    rename_self(sessions=sessions, actor=visitor.actor, full_name=full_name)
+    return RedirectResponse("/account?renamed=1", status_code=303)
 
 
 TOKEN_WORDS = FormWords({"name": Label("Name of a new token")}, renamed={"user": "name"})

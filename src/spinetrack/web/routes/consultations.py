@@ -12,8 +12,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from spinetrack.domain.consultations import raised, screening, urgency_of
 from spinetrack.services.patient_side.consultations import (
+    CONFIRM_NEW,
     StaffUpdate,
     convert_consultation,
+    existing_records,
+    link_consultation,
     open_consultation,
     update_consultation,
 )
@@ -22,6 +25,7 @@ from spinetrack.services.patient_side.consultations import (
 )
 from spinetrack.services.records.enrol_patient import NewPatient
 from spinetrack.web.deps import (
+    MAX_ID,
     ClinicQuery,
     CsrfChecked,
     Member,
@@ -113,8 +117,15 @@ def _detail(
         "email": found.email or "",
         "phone": found.phone or "",
     }
+    matches = []
+    if found.status != "converted":
+        matches = existing_records(
+            sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, request_id=request_id
+        )
     context: dict[str, Any] = {
         "item": found,
+        "matches": matches,
+        "confirm_new": CONFIRM_NEW,
         "labels": _flag_labels(),
         "told": told(found.red_flags),
         "clinic_query": _query(clinic),
@@ -200,6 +211,7 @@ CONVERT_WORDS = FormWords(
         "sex": Label("Sex", "choose one of the options"),
         "email": Label("E-mail", "write an address such as name@example.org"),
         "phone": Label("Phone", "use digits, spaces and + ( ) - . only, at least 5 of them"),
+        CONFIRM_NEW: Label("Already registered?"),
     }
 )
 
@@ -224,6 +236,7 @@ def convert(
     sex: Annotated[str, Form(max_length=16)] = "",
     email: Annotated[str, Form(max_length=254)] = "",
     phone: Annotated[str, Form(max_length=40)] = "",
+    new_patient_confirmed: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     patient = CONVERT_WORDS.parse(
         NewPatient,
@@ -243,5 +256,33 @@ def convert(
         clinic_id=clinic_for(visitor.actor, clinic),
         request_id=request_id,
         patient=patient,
+        new_patient_confirmed=new_patient_confirmed == "yes",
     )
     return RedirectResponse(f"/patients/{patient_id}{_query(clinic)}", status_code=303)
+
+
+LINK_WORDS = FormWords({"patient_id": Label("Registered patient", "choose a patient offered")})
+
+
+async def _link_refill(request: Request, errors: dict[str, str]) -> Response:
+    return _detail_again(request, errors=errors)
+
+
+@router.post("/{request_id}/link", response_class=HTMLResponse, dependencies=[CsrfChecked])
+@answers(refill=_link_refill, words=LINK_WORDS)
+def link(
+    request_id: PageId,
+    visitor: SignedIn,
+    sessions: PageSessions,
+    clinic: ClinicQuery = None,
+    patient_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    """The requester is a patient already registered: link the request to that record."""
+    linked = link_consultation(
+        sessions=sessions,
+        actor=visitor.actor,
+        clinic_id=clinic_for(visitor.actor, clinic),
+        request_id=request_id,
+        patient_id=int(patient_id) if patient_id.isdigit() and int(patient_id) <= MAX_ID else None,
+    )
+    return RedirectResponse(f"/patients/{linked}{_query(clinic)}", status_code=303)

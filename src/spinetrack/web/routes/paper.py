@@ -7,11 +7,13 @@ paper answer is checked and scored like any other; a refused sheet is shown agai
 """
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from spinetrack.domain.instruments import instrument_ids
+from spinetrack.domain.outcomes import schedule
 from spinetrack.services.access.actor import CLINICAL_ROLES
 from spinetrack.services.access.clinic_calendar import today_for
 from spinetrack.services.patient_side.questionnaire_text import (
@@ -20,6 +22,7 @@ from spinetrack.services.patient_side.questionnaire_text import (
 )
 from spinetrack.services.records.patient_record import open_record
 from spinetrack.services.records.record_response import NewResponse, record_response
+from spinetrack.web.charts import timepoint_label
 from spinetrack.web.deps import (
     ClinicQuery,
     CsrfChecked,
@@ -63,12 +66,32 @@ def printable(
     request: Request,
     instrument: str,
     visitor: SignedIn,
+    sessions: PageSessions,
     clinic: ClinicQuery = None,
+    patient: ClinicQuery = None,
+    timepoint: Annotated[str, Query(max_length=16)] = "",
 ) -> HTMLResponse:
-    """A blank form to print (no patient data; the licensed text stays with the clinic's staff)."""
+    """A form to print: blank, or for one patient and time point (`?patient=&timepoint=`), whose
+    name, MRN, birth date and time point head every printed page, so a sheet that comes back
+    loose is still known. The licensed text stays with the clinic's staff."""
     clinic_id = clinic_for(visitor.actor, clinic)
     visitor.actor.require(clinic_id, CLINICAL_ROLES)
-    return render(request, "staff/paper_form.html", visitor, text=_text(instrument))
+    text = _text(instrument)
+    if timepoint and timepoint not in {t.id for t in schedule()}:
+        raise Problem(404, "No such follow-up time point.")
+    whom = None
+    if patient is not None:
+        whom = open_record(
+            sessions=sessions, actor=visitor.actor, clinic_id=clinic_id, patient_id=patient
+        ).patient
+    return render(
+        request,
+        "staff/paper_form.html",
+        visitor,
+        text=text,
+        patient=whom,
+        timepoint=timepoint_label(timepoint) if timepoint else "",
+    )
 
 
 def _entry(
