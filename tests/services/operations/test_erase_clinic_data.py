@@ -42,7 +42,7 @@ def test_erasing_a_clinic_clears_links_outbox_contacts_and_converted_requests(
         actor=world.staff,
         clinic_id=world.clinic,
         request_id=request_id,
-        patient=new_patient("X2"),
+        patient=new_patient("X2", given_name="Maria", family_name="Okoye", email=None),
     )
 
     erased = erase_clinic_data(sessions=sessions, actor=world.admin, clinic_id=world.clinic)
