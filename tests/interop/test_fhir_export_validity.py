@@ -62,7 +62,7 @@ def registry(world: World) -> World:
         actor=world.clinician,
         clinic_id=world.clinic,
         patient_id=seeded.patient,
-        surgery=fusion(performed_on=TODAY + timedelta(days=20)),
+        surgery=fusion(performed_on=TODAY + timedelta(days=20), planned=True),
     )
     return world
 
