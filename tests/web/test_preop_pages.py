@@ -52,7 +52,7 @@ def _planned(world: World) -> int:
         actor=world.clinician,
         clinic_id=world.clinic,
         patient_id=patient,
-        surgery=fusion(performed_on=date.today() + timedelta(days=30)),
+        surgery=fusion(performed_on=date.today() + timedelta(days=30), planned=True),
     )
     record_response(
         sessions=world.database.sessions,

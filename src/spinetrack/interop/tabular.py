@@ -356,6 +356,7 @@ def _surgery(row: Mapping[str, str | None], same_day: dict[Any, int]) -> Surgery
         revises=SurgeryRef(mrn, revises) if revises else None,
         revision_reason=_text(row, "revision_reason"),
         notes=_text(row, "notes"),
+        planned=_flag(row, "planned"),
     )
 
 

@@ -188,6 +188,7 @@ def from_outside_procedure(
         levels=levels,
         instrumented=instrumented,
         notes="\n".join(n for n in (notes, f"Imported from {sources}") if n),
+        planned=procedure.status == "preparation",
     )
 
 

@@ -156,6 +156,7 @@ def from_procedure(procedure: Procedure, ref: SurgeryRef) -> SurgeryRecord:
         if procedure.reasonCode
         else None,
         notes=note_text(procedure.note),
+        planned=procedure.status == "preparation",
     )
 
 
