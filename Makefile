@@ -43,11 +43,11 @@ test: lint test-tools ## lint, then the whole test suite in parallel (PostgreSQL
 
 $(LHC_STAMP): $(LHC)/package-lock.json
 	@tools/ensure-test-tools.sh
-	@echo "make test: installing LHC-Forms for the interoperability check (npm ci in $(LHC), once)"
+	@echo "make test: installing LHC-Forms and Medplum's FHIR schema and validator for the interoperability checks (npm ci in $(LHC), once)"
 	cd $(LHC) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test-tools: setup ## install (as root) or check Chromium, npm and Pango, then LHC-Forms (npm ci)
+test-tools: setup ## install (as root) or check Chromium, npm and Pango, then LHC-Forms and Medplum (npm ci)
 	@tools/ensure-test-tools.sh
 	@$(MAKE) --no-print-directory $(LHC_STAMP)
 
