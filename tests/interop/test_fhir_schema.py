@@ -165,7 +165,9 @@ def registry(world: World) -> World:
         actor=world.clinician,
         clinic_id=world.clinic,
         patient_id=seeded.patient,
-        surgery=fusion(performed_on=TODAY + timedelta(days=20), surgeon_id=world.surgeon_id),
+        surgery=fusion(
+            performed_on=TODAY + timedelta(days=20), surgeon_id=world.surgeon_id, planned=True
+        ),
     )
     save_preop(
         sessions=sessions,
