@@ -134,7 +134,7 @@ def test_a_planned_patient_is_predicted_with_the_stored_model_and_named_version(
 def test_viewing_again_reads_the_stored_prediction_and_a_change_stores_a_new_one(
     world: World, small_model: prediction.Model
 ) -> None:
-    planned = _operated(world, "P3", date.today() + timedelta(days=20))
+    planned = _operated(world, "P3", date.today() + timedelta(days=20), planned=True)
     _odi(world, planned, date.today() - timedelta(days=2), 3)
     with world.database.sessions() as uow:
         RiskRepository(uow.session, world.clinic).add_model(
