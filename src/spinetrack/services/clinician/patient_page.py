@@ -107,6 +107,7 @@ class PatientOverview:
 
     def report_of(self, report_id: int) -> ReportView | None:
         return next((r for r in self.reports or [] if r.id == report_id), None)
+
     people: dict[str, str] = field(default_factory=dict)
     """The full name of each user named on the page (by the e-mail its records store)."""
 
