@@ -68,7 +68,7 @@ PREDICTOR_LABELS = {
     "asa": "ASA grade",
     "smoker": "Smoking",
     "diabetes": "Diabetes",
-    "symptom_duration_months": "Symptom duration",
+    "symptom_duration_months": "Symptom duration (months)",
     "prior_spine_surgery": "Earlier spine surgery",
     "compensation_claim": "Compensation claim or litigation",
     "psychological_distress": "Psychological distress",
