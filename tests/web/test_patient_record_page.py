@@ -171,7 +171,51 @@ def test_the_surgery_form_refuses_a_future_date_unless_planned(
         f"/patients/{patient}/surgeries/new", data=surgery | {"planned": "yes"}
     )
     assert planned.status_code == 303
-    assert "Planned" in clinician.get(f"/patients/{patient}").text
+    page = clinician.get(f"/patients/{patient}").text
+    assert "Planned" in page
+    assert "Record as performed" in page
+
+
+def test_a_planned_operation_is_recorded_as_performed_from_the_timeline(
+    world: World, clinician: TestClient
+) -> None:
+    patient = register_patient(
+        sessions=world.database.sessions,
+        actor=world.staff,
+        clinic_id=world.clinic,
+        patient=new_patient("WR8"),
+    ).id
+    token = csrf(clinician.get(f"/patients/{patient}/surgeries/new").text)
+    booked = clinician.post(
+        f"/patients/{patient}/surgeries/new",
+        data={
+            "csrf_token": token,
+            "performed_on": (date.today() + timedelta(days=3)).isoformat(),
+            "region": "lumbar",
+            "procedure": "fusion",
+            "approach": "posterior",
+            "levels": "L4-L5",
+            "planned": "yes",
+        },
+    )
+    assert booked.status_code == 303
+    page = clinician.get(f"/patients/{patient}").text
+    action = re.search(r'action="(/patients/\d+/surgeries/\d+/performed)"', page)
+    assert action
+    late = clinician.post(
+        action.group(1),
+        data={"csrf_token": token, "performed_on": (date.today() + timedelta(days=1)).isoformat()},
+    )
+    assert late.status_code == 422
+    assert "Date of surgery: an operation cannot be performed after today" in late.text
+    assert 'aria-invalid="true"' in late.text.split('class="inline-form performed-form"')[1]
+    done = clinician.post(
+        action.group(1), data={"csrf_token": token, "performed_on": date.today().isoformat()}
+    )
+    assert done.status_code == 303
+    after = clinician.get(done.headers["location"]).text
+    assert "Operation recorded as performed" in after
+    assert "Record as performed" not in after
 
 
 def test_the_referring_doctor_given_at_registration_heads_the_letter(

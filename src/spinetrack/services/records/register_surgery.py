@@ -126,6 +126,44 @@ def register_surgery(
         return SurgeryView.model_validate(row)
 
 
+def record_performed(
+    *,
+    sessions: UnitOfWorkFactory,
+    actor: Actor,
+    clinic_id: int,
+    patient_id: int,
+    surgery_id: int,
+    performed_on: date,
+) -> SurgeryView:
+    """A booked operation took place: it gets its real date and starts counting in outcomes.
+
+    Without this a planned surgery would stay out of every outcome and follow-up schedule for
+    good, and registering it again would list the operation twice."""
+    with audited(
+        sessions, actor, "surgery.performed", clinic_id=clinic_id, patient_id=patient_id
+    ) as work:
+        actor.require(clinic_id)
+        repo = work.uow.patients(clinic_id)
+        today = clinic_today(work.uow, clinic_id)
+        surgeries = {s.id: s for s in repo.surgeries(patient_id)}
+        row = surgeries.get(surgery_id)
+        if row is None:
+            raise InvalidInput("surgery_id", "no such surgery for this patient")
+        if not row.planned:
+            raise InvalidInput("surgery_id", "this operation is already recorded as performed")
+        if performed_on > today:
+            raise InvalidInput("performed_on", "an operation cannot be performed after today")
+        if performed_on < repo.get(patient_id).birth_date:
+            raise InvalidInput("performed_on", "the surgery cannot precede the date of birth")
+        earlier = surgeries.get(row.revision_of_id) if row.revision_of_id is not None else None
+        if earlier is not None and earlier.performed_on >= performed_on:
+            raise InvalidInput("performed_on", "a revision must come after the surgery it revises")
+        repo.mark_performed(row, performed_on)
+        refresh_and_assess(repo, patient_id, today)
+        work.target = f"surgery:{row.id}"
+        return SurgeryView.model_validate(row)
+
+
 def record_complication(
     *,
     sessions: UnitOfWorkFactory,

@@ -1,6 +1,7 @@
 """Patient records within one clinic: the scope is a constructor argument and every query uses it."""
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, func, insert, select, update
@@ -191,6 +192,13 @@ class PatientRepository:
         answers themselves are not read back for every recomputation."""
         params = {"patient_id": patient_id, "clinic_id": self.clinic_id}
         return self._session.connection().execute(_SCORED, params).all()
+
+    def mark_performed(self, surgery: Surgery, performed_on: date) -> None:
+        """A planned surgery took place on `performed_on`; flushed at once, because the outcome
+        queries that follow read through the connection, which does not autoflush."""
+        surgery.performed_on = performed_on
+        surgery.planned = False
+        self._session.flush()
 
     def surgery_facts(self, patient_id: int) -> Sequence[Row[Any]]:
         """(id, performed on, region, procedure, surgeon) of each surgery, oldest first."""

@@ -8,6 +8,7 @@ the field and what the user typed kept.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -16,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from spinetrack.domain.labels import labels
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.clinician.patient_page import open_patient_page
+from spinetrack.services.records.register_surgery import record_performed
 from spinetrack.services.triage.assess_patient import (
     CLINICIANS,
     AssessmentRequest,
@@ -207,6 +209,12 @@ REPORT_WORDS = FormWords(
     }
 )
 READING_WORDS = FormWords({"reading": Label("Finding read from a report")})
+PERFORMED_WORDS = FormWords(
+    {
+        "performed_on": Label("Date of surgery", "enter a date such as 2026-03-31"),
+        "surgery_id": Label("Planned operation"),
+    }
+)
 CONCLUSION_WORDS = FormWords(
     {
         "confirmed_cause": Label("Confirmed cause", "choose a cause from the list"),
@@ -436,3 +444,34 @@ def reject_reading(
         finding_id=int(reading),
     )
     return _back(patient_id, clinic, "rejected", anchor="findings")
+
+
+@router.post(
+    "/patients/{patient_id}/surgeries/{surgery_id}/performed",
+    response_class=HTMLResponse,
+    dependencies=[CsrfChecked],
+)
+@answers(refill=_page_again("performed", ("performed_on",)), words=PERFORMED_WORDS)
+def mark_performed(
+    patient_id: PageId,
+    surgery_id: PageId,
+    visitor: SignedIn,
+    sessions: PageSessions,
+    clinic: ClinicQuery = None,
+    performed_on: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Staff record that a booked operation took place, so its follow-up and outcomes begin."""
+    actor = visitor.actor
+    try:
+        day = date.fromisoformat(performed_on)
+    except ValueError:
+        raise refuse("performed_on", PERFORMED_WORDS, "enter a date such as 2026-03-31") from None
+    record_performed(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic_for(actor, clinic),
+        patient_id=patient_id,
+        surgery_id=surgery_id,
+        performed_on=day,
+    )
+    return _back(patient_id, clinic, "performed", anchor="timeline")
