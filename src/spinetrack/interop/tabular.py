@@ -44,6 +44,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "revises_on",
         "revision_reason",
         "notes",
+        "planned",
     ),
     "complications": ("mrn", "surgery_on", "kind", "reported_by", "occurred_on", "notes"),
     "responses": ("mrn", "instrument", "completed_at"),
@@ -103,10 +104,16 @@ def _surgeries(registry: Registry) -> pl.DataFrame:
             "revises_on": s.revises.performed_on if s.revises else None,
             "revision_reason": s.revision_reason,
             "notes": s.notes,
+            "planned": bool(s.planned),
         }
         for s in registry.surgeries
     ]
-    types = {"performed_on": pl.Date, "revises_on": pl.Date, "instrumented": pl.Boolean}
+    types = {
+        "performed_on": pl.Date,
+        "revises_on": pl.Date,
+        "instrumented": pl.Boolean,
+        "planned": pl.Boolean,
+    }
     return _frame(rows, _schema(COLUMNS["surgeries"], types))
 
 

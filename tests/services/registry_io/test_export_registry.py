@@ -1,6 +1,7 @@
 """Exports: the round trips (export the demo clinic, import it into an empty database, export again:
 the same bytes) for FHIR and CSV, every exported resource valid, de-identification, and access."""
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -8,6 +9,7 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 from tests.support.demo_export import SYSTEM, TODAY, demo_source, empty_demo_clinic
+from tests.support.records import fusion, new_patient
 from tests.support.world import World
 
 from spinetrack.domain.errors import InvalidInput, NotFound
@@ -15,6 +17,8 @@ from spinetrack.interop.fhir.codes import PATIENT_GENDERS
 from spinetrack.interop.tabular import KINDS
 from spinetrack.services.access.errors import AccessDenied
 from spinetrack.services.operations.database import Database
+from spinetrack.services.records.enrol_patient import register_patient
+from spinetrack.services.records.register_surgery import register_surgery
 from spinetrack.services.registry_io.export_registry import export_registry, read_clinic_registry
 from spinetrack.services.registry_io.import_csv import import_csv
 from spinetrack.services.registry_io.import_fhir import import_fhir
@@ -196,3 +200,32 @@ def test_an_analyst_may_export_deidentified_data_only(world: World, tmp_path: Pa
     assert registry.deidentified
     with pytest.raises(NotFound):
         read_clinic_registry(sessions=sessions, actor=world.outsider, clinic_id=world.clinic)
+
+
+def test_a_planned_operation_is_exported_with_its_flag(world: World, tmp_path: Path) -> None:
+    patient = register_patient(
+        sessions=world.database.sessions,
+        actor=world.staff,
+        clinic_id=world.clinic,
+        patient=new_patient("PLAN1"),
+    ).id
+    for when, planned in (
+        (date.today() - timedelta(days=90), False),
+        (date.today() + timedelta(days=9), True),
+    ):
+        register_surgery(
+            sessions=world.database.sessions,
+            actor=world.clinician,
+            clinic_id=world.clinic,
+            patient_id=patient,
+            surgery=fusion(performed_on=when, planned=planned),
+        )
+    export_registry(
+        sessions=world.database.sessions,
+        actor=world.clinician,
+        clinic_id=world.clinic,
+        fmt="csv",
+        out=tmp_path,
+    )
+    table = pl.read_csv(tmp_path / "surgeries.csv").filter(pl.col("mrn") == "PLAN1")
+    assert table.sort("performed_on")["planned"].to_list() == [False, True]
