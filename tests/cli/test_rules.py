@@ -81,7 +81,7 @@ def test_reassess_stores_a_fresh_assessment_for_every_operated_patient(cli_datab
             before = session.scalar(select(func.count()).select_from(TriageAssessment)) or 0
             operated = session.scalar(
                 select(func.count(func.distinct(Surgery.patient_id))).where(
-                    Surgery.performed_on <= date(2030, 1, 1)
+                    Surgery.performed_on <= date(2030, 1, 1), Surgery.planned.is_(False)
                 )
             )
         result = runner.invoke(app, ["rules", "reassess", "--clinic", "demo", "--on", "2030-01-01"])

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spinetrack.api.deps import ClinicScope, CurrentActor, SessionsDep
-from spinetrack.api.v1.fhir import FHIR_ERRORS, FhirResponse, _outcome
+from spinetrack.api.v1.fhir import FHIR_ERRORS, FHIR_OBJECT, FhirResponse, _outcome
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.registry_io.bulk_export import (
@@ -96,6 +96,14 @@ KICK_OFF: dict[int | str, dict[str, Any]] = {
     **FHIR_ERRORS,
     202: {"description": "Accepted; poll Content-Location"},
 }
+GONE: dict[int | str, dict[str, Any]] = {
+    **FHIR_ERRORS,
+    404: {
+        "description": "No such job or file: never made, deleted, expired or another clinic's "
+        "(OperationOutcome)",
+        **FHIR_OBJECT,
+    },
+}
 
 
 @router.get(
@@ -128,6 +136,7 @@ async def export_patients(
     "/$export-status/{job_id}",
     name="fhir_export_status",
     summary="Bulk Data export status: the manifest once complete",
+    responses=GONE,
     response_class=JSONResponse,
 )
 def export_job_status(job_id: str, request: Request, actor: CurrentActor) -> Response:
@@ -157,6 +166,7 @@ def export_job_status(job_id: str, request: Request, actor: CurrentActor) -> Res
 @router.delete(
     "/$export-status/{job_id}",
     summary="Remove a Bulk Data export job",
+    responses=GONE,
     status_code=202,
     response_class=Response,
 )
@@ -172,6 +182,7 @@ def export_job_delete(job_id: str, actor: CurrentActor, sessions: SessionsDep) -
     "/$export-file/{job_id}/{name}",
     name="fhir_export_file",
     summary="One NDJSON file of a Bulk Data export",
+    responses=GONE,
     response_class=FileResponse,
 )
 def export_job_file(job_id: str, name: str, actor: CurrentActor, sessions: SessionsDep) -> Response:
