@@ -99,3 +99,38 @@ def test_reassess_refuses_a_date_it_cannot_read(cli_database: str) -> None:
     result = runner.invoke(app, ["rules", "reassess", "--clinic", "demo", "--on", "next week"])
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.stderr
+
+
+def test_refresh_outcomes_brings_every_stale_outcome_row_back_to_the_record(
+    cli_database: str,
+) -> None:
+    from sqlalchemy import select, update
+
+    from spinetrack.services.operations.database import open_database
+    from spinetrack.storage.tables import AuditEntry, PatientOutcome
+
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["demo", "--patients", "40", "--no-model"]).exit_code == 0
+    database = open_database(cli_database)
+    columns = (PatientOutcome.patient_id, PatientOutcome.status, PatientOutcome.losing_ground)
+    try:
+        with database.sessions.sessionmaker.begin() as session:
+            fresh = sorted(session.execute(select(*columns)).tuples())
+            # As changed rules or an upgrade leave them: statuses and flags the record no longer gives.
+            session.execute(update(PatientOutcome).values(status="too_early", losing_ground=True))
+        result = runner.invoke(app, ["rules", "refresh-outcomes", "--clinic", "demo"])
+        assert result.exit_code == 0, result.output
+        assert f"demo: recomputed the outcome of {len(fresh)} patients" in result.stdout
+        with database.sessions.sessionmaker() as session:
+            assert sorted(session.execute(select(*columns)).tuples()) == fresh
+            actions = session.scalars(select(AuditEntry.action)).all()
+        assert "outcomes.refresh_clinic" in actions
+    finally:
+        database.close()
+
+
+def test_refresh_outcomes_names_an_unknown_clinic(cli_database: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["rules", "refresh-outcomes", "--clinic", "nowhere"])
+    assert result.exit_code == 2
+    assert "nowhere" in result.output

@@ -1,6 +1,7 @@
 """`spinetrack rules check [--dir PATH]`: are the triage rules sound before anyone relies on them?
 `spinetrack rules reassess --clinic SLUG`: once they are, assess every operated patient again, so
-the worklist's red flags and causes follow the rules now in force, not the ones of the last visit."""
+the worklist's red flags and causes follow the rules now in force, not the ones of the last visit;
+`spinetrack rules refresh-outcomes --clinic SLUG` does the same for the outcome statuses and flags."""
 
 from datetime import date
 from pathlib import Path
@@ -66,6 +67,31 @@ def reassess(
     finally:
         database.close()
     typer.echo(f"{clinic}: assessed {count} operated patients as of {evaluation_date.isoformat()}")
+
+
+@rules_app.command("refresh-outcomes")
+@explains_errors
+def refresh_outcomes(
+    clinic: str = typer.Option(..., "--clinic", help="The clinic's short name, e.g. north"),
+) -> None:
+    """Recompute every patient's outcome status, under the shipped outcome rules, as of today.
+
+    Run it after the outcome rules change or after an upgrade adds a flag such as losing ground:
+    patients nobody has written to since keep the old answer until then."""
+    from spinetrack.cli.clinic_arg import clinic_id_of
+    from spinetrack.services.access.actor import system_actor
+    from spinetrack.services.operations.database import open_database
+    from spinetrack.services.records.refresh_outcomes import refresh_clinic_outcomes
+
+    database = open_database()
+    try:
+        clinic_id = clinic_id_of(database.sessions, clinic)
+        count = refresh_clinic_outcomes(
+            sessions=database.sessions, actor=system_actor("cli"), clinic_id=clinic_id
+        )
+    finally:
+        database.close()
+    typer.echo(f"{clinic}: recomputed the outcome of {count} patients")
 
 
 def register(app: typer.Typer) -> None:
