@@ -1,6 +1,6 @@
 """Registering and listing patients: one transaction, an audit entry, clinic scope enforced."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -104,3 +104,20 @@ def test_implausible_patient_details_are_refused_naming_the_field(
     with pytest.raises(ValidationError) as error:
         new_patient(**change)
     assert error.value.errors()[0]["loc"][0] == field
+
+
+def test_a_birth_date_after_the_clinics_today_is_refused_and_nothing_is_stored(
+    world: World,
+) -> None:
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)  # test clinics keep the UTC default
+    before = row_counts(world.database)
+    with pytest.raises(InvalidInput) as error:
+        register_patient(
+            sessions=world.database.sessions,
+            actor=world.staff,
+            clinic_id=world.clinic,
+            patient=new_patient("BORN-TOMORROW").model_copy(update={"birth_date": tomorrow}),
+        )
+    assert error.value.field == "birth_date"
+    after = row_counts(world.database)
+    assert after["patients"] == before["patients"]

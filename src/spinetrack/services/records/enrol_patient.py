@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.services.access.actor import Actor
-from spinetrack.services.access.clinic_calendar import latest_today
+from spinetrack.services.access.clinic_calendar import clinic_today, latest_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.read_models import PatientPage, PatientView
 from spinetrack.storage.tables import Patient
@@ -48,6 +48,9 @@ def register_patient(
     with audited(sessions, actor, "patient.create", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
         repo = work.uow.patients(clinic_id)
+        if patient.birth_date > clinic_today(work.uow, clinic_id):
+            # The form could only refuse what is future everywhere; this is the clinic's day.
+            raise InvalidInput("birth_date", "a date of birth cannot be in the future")
         if repo.by_mrn(patient.mrn) is not None:
             raise InvalidInput("mrn", f"a patient with MRN {patient.mrn!r} is already registered")
         row = repo.add(Patient(**patient.model_dump()))
