@@ -79,6 +79,8 @@ def _store(world: World, model: prediction.Model) -> None:
                     {**v.subgroups[0], "group": "surgeon=Dr Ames"},
                     {"group": "surgeon=Dr Bell", "n": None, "withheld": "fewer than 5"},
                 ],
+                "calibration_curve": v.calibration_curve,
+                "decision_curve": v.decision_curve,
             }
             for outcome, v in model.validation.items()
         },
@@ -138,11 +140,16 @@ def test_the_surgeon_sees_the_icon_array_factors_and_validation(
     history = analyst.get("/analytics/risk")
     assert history.status_code == 200 and small_model.version_id in history.text
     assert "by sex, age band and surgeon" in history.text
-    assert "surgeon=Dr Ames" in history.text
-    bell = history.text.split("surgeon=Dr Bell")[1].split("</tr>")[0]
+    assert "Surgeon: Dr Ames" in history.text
+    bell = history.text.split("Surgeon: Dr Bell")[1].split("</tr>")[0]
     assert "withheld" in bell and "fewer than 5" in bell
+    # The newest model's calibration and decision curve of each outcome, drawn from the stored
+    # summary, with the surgeon's figures in words.
+    assert "Calibration and decision curves" in history.text
+    assert history.text.count("<svg") == 2 * len(small_model.validation)
     card = analyst.get("/analytics/risk/card")
     assert card.status_code == 200 and "Model card" in card.text
+    assert card.text.count("<svg") == 2 * len(small_model.validation)
 
 
 def test_while_the_model_is_being_fitted_the_pages_say_so(

@@ -7,10 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from spinetrack.domain.registry.preop import PREOP_FIELDS
+from spinetrack.prediction.figures import calibration_svg, decision_svg
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.risk.clinic_model import (
+    FittedModel,
     model_card_of,
     model_history,
     predict_patient,
@@ -213,6 +216,26 @@ def _any_clinic(actor: Actor, clinic: int | None) -> int:
     return clinic if clinic is not None else actor.default_clinic()
 
 
+def subgroup_label(group: str) -> str:
+    """A calibration group as a reader names it: `sex=female` -> `Sex: female`."""
+    kind, _, value = group.partition("=")
+    return f"{kind.capitalize()}: {value}" if value else group
+
+
+def _plots(model: FittedModel) -> dict[str, tuple[Markup, Markup]]:
+    """The newest model's calibration and decision curves per outcome, as inline SVG (models
+    stored before the curves were kept in the summary have none)."""
+    plots: dict[str, tuple[Markup, Markup]] = {}
+    for outcome, figures in model.summary.get("validation", {}).items():
+        calibration, decision = figures.get("calibration_curve"), figures.get("decision_curve")
+        if calibration and decision:
+            plots[outcome] = (
+                Markup(calibration_svg(calibration, f"Calibration: {outcome}")),
+                Markup(decision_svg(decision, f"Decision curve: {outcome}")),
+            )
+    return plots
+
+
 @router.get("/analytics/risk", response_class=HTMLResponse)
 def performance_page(
     request: Request, visitor: SignedIn, sessions: PageSessions, clinic: ClinicQuery = None
@@ -225,6 +248,8 @@ def performance_page(
         "analytics/risk.html",
         visitor,
         history=history,
+        plots=_plots(history[0]) if history else {},
+        subgroup_label=subgroup_label,
         fitting=fitting_now(clinic_id),
         clinic_query=f"?clinic={clinic}" if clinic is not None else "",
     )
