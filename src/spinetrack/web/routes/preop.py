@@ -25,6 +25,12 @@ from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, 
 from spinetrack.web.forms import FormWords, Label
 from spinetrack.web.pages import answers, page_route
 from spinetrack.web.routes.clinic_pages import clinic_for, render
+from spinetrack.web.routes.posted_form import (
+    page_clinic,
+    path_patient_id,
+    posted_values,
+    with_clinic,
+)
 from spinetrack.web.templating import templates
 
 router = APIRouter(
@@ -117,7 +123,7 @@ def _form_values(preop: NewPreop) -> dict[str, str]:
 def _form(
     request: Request, visitor: Any, patient_id: int, values: dict[str, str], errors: dict[str, str]
 ) -> HTMLResponse:
-    query = f"?{request.url.query}" if request.url.query else ""
+    clinic = page_clinic(request)
     return render(
         request,
         "clinic/preop_form.html",
@@ -128,8 +134,8 @@ def _form(
         flags=FLAGS,
         flag_labels=FLAG_LABELS,
         patient_id=patient_id,
-        action=f"/patients/{patient_id}/preop{query}",
-        back=f"/patients/{patient_id}{query}",
+        action=with_clinic(f"/patients/{patient_id}/preop", clinic),
+        back=with_clinic(f"/patients/{patient_id}", clinic),
     )
 
 
@@ -148,10 +154,9 @@ def preop_form(
     return _form(request, visitor, patient_id, _form_values(stored), {})
 
 
-def _parse(form: dict[str, str]) -> dict[str, Any]:
+def _parse(values: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for name in PREOP_FIELDS:
-        raw = form.get(name, "").strip()
+    for name, raw in values.items():
         if not raw:
             continue
         data[name] = {"yes": True, "no": False}.get(raw, raw) if name in FLAGS else raw
@@ -159,9 +164,8 @@ def _parse(form: dict[str, str]) -> dict[str, Any]:
 
 
 async def _refill(request: Request, errors: dict[str, str]) -> Response:
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    values = {name: form.get(name, "") for name in PREOP_FIELDS}
-    return _form(request, member(request), int(request.path_params["patient_id"]), values, errors)
+    values = posted_values(await request.form(), PREOP_FIELDS)
+    return _form(request, member(request), path_patient_id(request), values, errors)
 
 
 @router.post(
@@ -176,8 +180,8 @@ async def save_preop_form(
     clinic: ClinicQuery = None,
 ) -> Response:
     actor = visitor.actor
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    preop = PREOP_WORDS.parse(NewPreop, _parse(form))
+    values = posted_values(await request.form(), PREOP_FIELDS)
+    preop = PREOP_WORDS.parse(NewPreop, _parse(values))
     save_preop(
         sessions=sessions,
         actor=actor,
@@ -185,8 +189,9 @@ async def save_preop_form(
         patient_id=patient_id,
         preop=preop,
     )
-    query = f"?clinic={clinic}&done=preop" if clinic is not None else "?done=preop"
-    return RedirectResponse(f"/patients/{patient_id}{query}#outlook", status_code=303)
+    return RedirectResponse(
+        with_clinic(f"/patients/{patient_id}", clinic, done="preop") + "#outlook", status_code=303
+    )
 
 
 @router.get("/patients/{patient_id}/chances", response_class=HTMLResponse)
