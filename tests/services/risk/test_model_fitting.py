@@ -4,6 +4,7 @@ never leaves a clinic marked as being fitted, and ends with the server."""
 
 import functools
 import logging
+import os
 from datetime import date
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def test_a_child_that_dies_without_a_word_is_logged_with_its_exit_code(
     assert "clinic 42 failed: its process ended with code 7" in caplog.text
 
 
-def test_a_fit_still_running_when_the_server_stops_is_ended_and_reaped(
+def test_a_fit_runs_below_the_servers_priority_and_ends_with_the_server(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fit_jobs = child_importable(monkeypatch)
@@ -71,6 +72,10 @@ def test_a_fit_still_running_when_the_server_stops_is_ended_and_reaped(
         assert model_fitting.fit_in_background("sqlite://", 43, job=never) is None
         assert model_fitting.fitting_now(43)
         children = model_fitting.children()
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert all(
+            os.getpriority(os.PRIO_PROCESS, c.pid or 0) == min(ours + 10, 19) for c in children
+        )
         model_fitting.stop_fits()
     assert not thread.is_alive()
     assert children and all(child.exitcode is not None for child in children)
