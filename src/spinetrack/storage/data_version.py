@@ -192,10 +192,45 @@ def _after_execute(
         elif isinstance(given, (list, tuple)):
             for item in given:
                 rows.extend(item if isinstance(item, (list, tuple)) else [item])
+    _note_rows(connection, table, rows, isinstance(statement, Insert))
+
+
+def _note_rows(connection: Connection, table: str | None, rows: list[Any], inserting: bool) -> None:
     found = _clinics_in(rows) if rows else None
     connection.info.setdefault(_NOTED, set()).update(found if found else {EVERY_CLINIC})
     if table in INPUTS:
-        _touched_by_rows(connection.info, table, rows, isinstance(statement, Insert))
+        _touched_by_rows(connection.info, table, rows, inserting)
+
+
+def note_inserted(connection: Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Note rows inserted where no statement event sees them (storage/bulk_rows.py hands them to
+    the driver's executemany) as an INSERT statement with these parameters is noted, in one pass
+    over the distinct (clinic, patient) pairs rather than a check per row: a bulk load inserts
+    hundreds of thousands of rows for a few thousand patients of one clinic."""
+    if not _is_data(table) or not rows:
+        return
+    pairs: set[tuple[Any, Any]] = {(row.get("clinic_id"), row.get("patient_id")) for row in rows}
+    clinics = {clinic for clinic, _ in pairs}
+    whole = {clinic for clinic in clinics if not _is_id(clinic)}
+    noted = connection.info.setdefault(_NOTED, set())
+    noted.update({EVERY_CLINIC} if whole else clinics)
+    if table not in INPUTS or table == "patients":
+        return  # a new patient has no operation yet; the surgery that follows names them
+    if whole:
+        _touch(connection.info, EVERY_CLINIC, EVERY_PATIENT)
+        return
+    by_clinic: dict[int, set[int]] = {}
+    for clinic, patient in pairs:
+        if not _is_id(patient):
+            _touch(connection.info, clinic, EVERY_PATIENT)
+        else:
+            by_clinic.setdefault(clinic, set()).add(patient)
+    for clinic, patients in by_clinic.items():
+        _touch(connection.info, clinic, patients)
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _forget_connection(connection: Connection) -> None:

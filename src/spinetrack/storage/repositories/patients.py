@@ -8,7 +8,7 @@ from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
-from spinetrack.storage.bulk_rows import batched_insert, insert_rows, uniform_rows
+from spinetrack.storage.bulk_rows import insert_rows, insert_rows_returning_ids
 from spinetrack.storage.tables import (
     Clinic,
     ClinicalFinding,
@@ -455,8 +455,7 @@ class PatientRepository:
             return []
         for row in rows:
             row["clinic_id"] = self.clinic_id
-        statement = batched_insert(table).returning(table.id, sort_by_parameter_order=True)
-        return list(self._session.scalars(statement, uniform_rows(table, rows)))
+        return insert_rows_returning_ids(self._session, table, rows)
 
     def link_revisions(self, links: Sequence[tuple[int, int]]) -> None:
         """Mark surgeries as revisions of others: (surgery id, id of the surgery it revises)."""
