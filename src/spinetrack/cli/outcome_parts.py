@@ -22,7 +22,6 @@ from spinetrack.analytics.status import (
     classify_unsorted,
     numeric_ids,
     ordered_patients,
-    patient_order,
 )
 
 _PART = "part"
@@ -51,7 +50,7 @@ class PartsResult:
 def split(judged: pl.LazyFrame, parts: int, folder: Path) -> None:
     """One streaming pass over ``judged`` (see analytics.points.judged_points) that writes the
     usable points and the rows set aside into ``parts`` sub-folders each, by patient hash."""
-    part = (pl.col(PATIENT).hash() % parts).alias(_PART)
+    part = (_patient_hash() % parts).alias(_PART)
     sinks = []
     for name, rows in ((_POINTS, usable(judged)), (_REJECTED, _rejected_codes(judged))):
         target = pl.PartitionBy(
@@ -68,6 +67,14 @@ def split(judged: pl.LazyFrame, parts: int, folder: Path) -> None:
             )
         )
     pl.collect_all(sinks, engine="streaming")
+
+
+def _patient_hash() -> pl.Expr:
+    """A hash of the patient_id that is the same for ids of the same number ("7", "07", "+7"):
+    when every id is a number the output is sorted by the number first, so ids that tie on it
+    share a part, are ordered by their text there, and the parts merge on the number alone."""
+    value = pl.col(PATIENT).cast(pl.Int64, strict=False)
+    return pl.when(value.is_null()).then(pl.col(PATIENT).hash()).otherwise(value.hash())
 
 
 def _rejected_codes(judged: pl.LazyFrame) -> pl.LazyFrame:
@@ -115,8 +122,10 @@ def _as_text_order(part: _Part) -> Path:
 
 
 def _merged(files: list[Path], numeric: bool) -> pl.LazyFrame:
-    """The sorted parts merged pairwise (a balanced tree: each row passes log2(parts) merges)."""
-    key = patient_order(numeric)
+    """The sorted parts merged pairwise (a balanced tree: each row passes log2(parts) merges).
+    Numeric ids merge on their number alone: ids of one number are in one part (see
+    ``_patient_hash``), already in order there, and a merge on one integer is the cheapest."""
+    key = NUMERIC_ORDER if numeric else PATIENT
     frames = [pl.scan_parquet(file) for file in files]
     while len(frames) > 1:
         paired = [
