@@ -2,6 +2,7 @@
 ones the whole file classified at once gives, row for row and in the contract's order."""
 
 from pathlib import Path
+from unittest.mock import patch
 
 import polars as pl
 from hypothesis import given, settings
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from spinetrack.analytics.points import judged_points
 from spinetrack.analytics.status import OUTCOME_COLUMNS, classify_table
+from spinetrack.cli import outcome_parts
 from spinetrack.cli.outcome_parts import classify_parts, temporary_folder
 from spinetrack.domain.instruments import instrument_ids
 
@@ -27,9 +29,12 @@ def text_rows(draw: st.DrawFn, ids: list[str]) -> tuple[str, str, str, str]:
     return patient, instrument, day, score
 
 
-def _in_parts(text: pl.DataFrame, parts: int) -> tuple[pl.DataFrame, int, list[int]]:
+def _in_parts(
+    text: pl.DataFrame, parts: int, bucket_rows: int = 3
+) -> tuple[pl.DataFrame, int, list[int]]:
+    """Classified in ``parts``, the statuses put in order ``bucket_rows`` patients at a time."""
     judged = judged_points(text.lazy())
-    with temporary_folder() as scratch:
+    with patch.object(outcome_parts, "BUCKET_ROWS", bucket_rows), temporary_folder() as scratch:
         result = classify_parts(judged, parts, Path(scratch), lambda _: None)
         statuses = result.statuses.collect()
     return statuses, result.rejected_rows, result.first_rejected["row"].to_list()
@@ -56,12 +61,13 @@ def _whole(text: pl.DataFrame) -> tuple[pl.DataFrame, int, list[int]]:
         lambda ids: st.lists(text_rows(ids), max_size=50)
     ),
     st.integers(2, 6),
+    st.integers(1, 8),
 )
 def test_any_number_of_parts_gives_the_whole_files_statuses(
-    rows: list[tuple[str, str, str, str]], parts: int
+    rows: list[tuple[str, str, str, str]], parts: int, bucket_rows: int
 ) -> None:
     text = pl.DataFrame(rows, schema=TEXT, orient="row")
-    statuses, set_aside, first = _in_parts(text, parts)
+    statuses, set_aside, first = _in_parts(text, parts, bucket_rows)
     whole, whole_set_aside, whole_first = _whole(text)
     assert statuses.select(OUTCOME_COLUMNS).equals(whole.select(OUTCOME_COLUMNS))
     assert (set_aside, first) == (whole_set_aside, whole_first)
@@ -69,7 +75,8 @@ def test_any_number_of_parts_gives_the_whole_files_statuses(
 
 def test_numeric_ids_that_tie_as_numbers_keep_their_order_across_parts() -> None:
     # "7", "07" and "+7" are the same number: they are ordered by their text, whichever part
-    # each landed in; a part of only numbers is re-sorted as text when another holds "p1".
+    # each landed in and however the ids are cut into ranges; a part of only numbers is
+    # re-sorted as text when another holds "p1".
     ids = ["7", "07", "+7", "10", "9", "-3", "100", "70", "007"]
     rows = [(i, "odi", "-1", "50") for i in ids]
     numeric, _, _ = _in_parts(pl.DataFrame(rows, schema=TEXT, orient="row"), 4)

@@ -1,6 +1,6 @@
 """Classifying a registry too large to hold whole: the points are split by a hash of the patient_id
 into parts that each fit in memory, every part is classified on its own, and the parts' sorted
-statuses are merged into one output sorted by patient_id.
+statuses are brought together range of ids by range into one output sorted by patient_id.
 
 Classifying needs every point of a patient at once, so the in-memory path holds the whole file's
 points (about 0.5 GB per million patients). Here one streaming pass writes each part to its own
@@ -22,17 +22,22 @@ from spinetrack.analytics.status import (
     classify_unsorted,
     numeric_ids,
     ordered_patients,
+    patient_order,
 )
 
 _PART = "part"
 _POINTS = "points"
 _REJECTED = "rejected"
 _SORTED = "sorted"
+_IN_ORDER = "in_order"
 SHOWN = 5
-_ROW_GROUP = 65_536
-"""Rows per row group of the temporary files: the merge reads a row group of every part at once,
-so their size, not the parts', sets its memory."""
 """Rows set aside that are described one by one."""
+_ROW_GROUP = 65_536
+"""Rows per row group of the temporary files: a range of ids reads only the row groups it
+overlaps, so smaller groups mean less read twice."""
+BUCKET_ROWS = 1_000_000
+"""Patients put in order at once when the parts' statuses are brought together (~0.1 GB)."""
+_SAMPLES_PER_RANGE = 64
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ class PartsResult:
 def split(judged: pl.LazyFrame, parts: int, folder: Path) -> None:
     """One streaming pass over ``judged`` (see analytics.points.judged_points) that writes the
     usable points and the rows set aside into ``parts`` sub-folders each, by patient hash."""
-    part = (_patient_hash() % parts).alias(_PART)
+    part = (pl.col(PATIENT).hash() % parts).alias(_PART)
     sinks = []
     for name, rows in ((_POINTS, usable(judged)), (_REJECTED, _rejected_codes(judged))):
         target = pl.PartitionBy(
@@ -67,14 +72,6 @@ def split(judged: pl.LazyFrame, parts: int, folder: Path) -> None:
             )
         )
     pl.collect_all(sinks, engine="streaming")
-
-
-def _patient_hash() -> pl.Expr:
-    """A hash of the patient_id that is the same for ids of the same number ("7", "07", "+7"):
-    when every id is a number the output is sorted by the number first, so ids that tie on it
-    share a part, are ordered by their text there, and the parts merge on the number alone."""
-    value = pl.col(PATIENT).cast(pl.Int64, strict=False)
-    return pl.when(value.is_null()).then(pl.col(PATIENT).hash()).otherwise(value.hash())
 
 
 def _rejected_codes(judged: pl.LazyFrame) -> pl.LazyFrame:
@@ -121,26 +118,40 @@ def _as_text_order(part: _Part) -> Path:
     return part.file
 
 
-def _merged(files: list[Path], numeric: bool) -> pl.LazyFrame:
-    """The sorted parts merged pairwise (a balanced tree: each row passes log2(parts) merges).
-    Numeric ids merge on their number alone: ids of one number are in one part (see
-    ``_patient_hash``), already in order there, and a merge on one integer is the cheapest."""
+def _in_order(files: list[Path], numeric: bool, patients: int, folder: Path) -> pl.LazyFrame:
+    """The sorted parts' rows in patient order, as a scan of files that are in order one after
+    another (so writing it streams).
+
+    The ids are cut into ranges of about BUCKET_ROWS patients at keys sampled from the sorted
+    parts; each range is read from every part (the parts' row groups outside it are skipped by
+    their statistics), sorted, and written to its own file. A streaming merge of the parts,
+    tried first, held about a gigabyte at 10M patients."""
     key = NUMERIC_ORDER if numeric else PATIENT
-    frames = [pl.scan_parquet(file) for file in files]
-    while len(frames) > 1:
-        paired = [
-            left.merge_sorted(right, key, maintain_order=True)
-            for left, right in zip(frames[::2], frames[1::2], strict=False)
-        ]
-        frames = paired + ([frames[-1]] if len(frames) % 2 else [])
-    return frames[0].drop(NUMERIC_ORDER) if numeric else frames[0]
+    ranges = max(1, -(-patients // BUCKET_ROWS))
+    step = max(1, patients // (ranges * _SAMPLES_PER_RANGE))
+    sampled = pl.concat([pl.scan_parquet(file).select(key).gather_every(step) for file in files])
+    keys = sampled.collect()[key].sort()
+    cuts = sorted({keys[len(keys) * i // ranges] for i in range(1, ranges)})
+    (folder / _IN_ORDER).mkdir()
+    written = []
+    for number, (low, high) in enumerate(zip([None, *cuts], [*cuts, None], strict=True)):
+        inside = pl.lit(True)
+        if low is not None:
+            inside = inside & (pl.col(key) >= low)
+        if high is not None:
+            inside = inside & (pl.col(key) < high)
+        rows = pl.scan_parquet(files).filter(inside).sort(patient_order(numeric)).collect()
+        written.append(folder / _IN_ORDER / f"{number:06d}.parquet")
+        rows.write_parquet(written[-1], compression="lz4", row_group_size=_ROW_GROUP)
+    ordered = pl.scan_parquet(written)
+    return ordered.drop(NUMERIC_ORDER) if numeric else ordered
 
 
 def classify_parts(
     judged: pl.LazyFrame, parts: int, folder: Path, advance: Callable[[int], None]
 ) -> PartsResult:
-    """Split ``judged`` into ``parts`` under ``folder``, classify each part, and return the merged
-    statuses. ``folder`` must outlive the returned lazy frame's collection."""
+    """Split ``judged`` into ``parts`` under ``folder``, classify each part, and return the
+    statuses in patient order. ``folder`` must outlive the returned lazy frame's collection."""
     split(judged, parts, folder)
     advance(1)
     (folder / _SORTED).mkdir()
@@ -152,12 +163,13 @@ def classify_parts(
     advance(1)
     numeric = all(part.numeric for part in done)
     files = [part.file if part.numeric == numeric else _as_text_order(part) for part in done]
+    patients = sum(part.patients for part in done)
     if files:
-        statuses = _merged(files, numeric)
+        statuses = _in_order(files, numeric, patients, folder)
     else:
         statuses = classify_unsorted([pl.DataFrame(schema=point_schema)]).lazy()
     set_aside, first = _set_aside(judged, folder)
-    return PartsResult(statuses, sum(part.patients for part in done), set_aside, first)
+    return PartsResult(statuses, patients, set_aside, first)
 
 
 def _set_aside(judged: pl.LazyFrame, folder: Path) -> tuple[int, pl.DataFrame]:
