@@ -27,7 +27,11 @@ from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.records.record_response import NewResponse, record_response
 from spinetrack.services.records.register_surgery import register_surgery
 from spinetrack.services.registry_io.bulk_export import ExportRequest, start_export
-from spinetrack.services.triage.assess_patient import AssessmentRequest, assess_patient
+from spinetrack.services.triage.assess_patient import (
+    AssessmentRequest,
+    assess_patient,
+    list_reports,
+)
 
 ROLES = ("admin", "clinician", "staff", "analyst")
 FHIR_PATIENT_DATA = (
@@ -197,6 +201,13 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/patients/{patient_id}/risk"): Rule("patient"),
     ("POST", "/api/v1/patients/{patient_id}/risk"): Rule("patient"),
     ("POST", "/api/v1/risk"): Rule("patient", lambda f, t: {"rows": [{"patient_id": "p1"}]}),
+    ("GET", "/api/v1/patients/{patient_id}/reports"): Rule("patient"),
+    ("POST", "/api/v1/patients/{patient_id}/report-findings/{finding_id}/rejection"): Rule(
+        "triage"
+    ),
+    ("POST", "/api/v1/patients/{patient_id}/surgeries/{surgery_id}/performed"): Rule(
+        "patient", lambda f, t: {"performed_on": "2025-06-01"}
+    ),
     ("GET", "/api/v1/fhir/Questionnaire"): Rule("signed_in"),
     ("GET", "/api/v1/fhir/Questionnaire/{resource_id}"): Rule("signed_in"),
     ("GET", "/api/v1/fhir/Patient"): Rule("patient"),
@@ -364,6 +375,41 @@ def _export_job(f: Fixture, target: Target) -> str:
     )
 
 
+READING_TEXT = "CT lumbar spine: lucency of more than 1 mm around the left L5 pedicle screw."
+
+
+def _clinician_of(f: Fixture, target: Target) -> Any:
+    return f.world.clinician if target.clinic == f.world.clinic else f.world.outsider
+
+
+def _fresh_reading(f: Fixture, target: Target) -> int:
+    """A reading nobody has rejected yet: each request rejects one, and a second rejection of the
+    same reading is refused by design (422), which this matrix would read as an error."""
+    sessions, actor = f.world.database.sessions, _clinician_of(f, target)
+    assess_patient(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=target.clinic,
+        patient_id=target.patient,
+        request=AssessmentRequest(evaluation_date=date(2025, 6, 2), reports=[READING_TEXT]),
+    )
+    _, readings = list_reports(
+        sessions=sessions, actor=actor, clinic_id=target.clinic, patient_id=target.patient
+    )
+    return max(r.id for r in readings)
+
+
+def _planned_surgery(f: Fixture, target: Target) -> int:
+    """A booked operation to record as performed (once only, like a reading's rejection)."""
+    return register_surgery(
+        sessions=f.world.database.sessions,
+        actor=_clinician_of(f, target),
+        clinic_id=target.clinic,
+        patient_id=target.patient,
+        surgery=fusion(performed_on=date(2027, 1, 15), planned=True),
+    ).id
+
+
 def _path(template: str, f: Fixture, target: Target, token_id: int) -> str:
     if "{resource_id}" in template:
         template = template.replace("{resource_id}", _fhir_id(f, template, target))
@@ -374,7 +420,9 @@ def _path(template: str, f: Fixture, target: Target, token_id: int) -> str:
         "patient_id": target.patient,
         "assessment_id": target.assessment,
         "link_id": target.link,
-        "surgery_id": target.surgery,
+        "surgery_id": _planned_surgery(f, target)
+        if template.endswith("/performed") and template.startswith("/api/")
+        else target.surgery,
         "token_id": token_id,
         "token": f.fresh_link(),
         "entry_id": "failed-fusion",
@@ -383,6 +431,8 @@ def _path(template: str, f: Fixture, target: Target, token_id: int) -> str:
         "instrument": "odi",
         "code": "es",
     }
+    if "{finding_id}" in template:
+        values["finding_id"] = _fresh_reading(f, target)
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 
 
