@@ -136,3 +136,21 @@ def test_scope_labels_resolution_and_overlapping_findings(
     text: str, expected: dict[str, str]
 ) -> None:
     assert {m.id: m.status for m in find_in_reports([text])} == expected
+
+
+def test_minimised_wound_redness_is_uncertain_and_plain_redness_affirmed() -> None:
+    assert _statuses("Slight pinkness along the staple line.") == {"wound_erythema": "uncertain"}
+    assert _statuses("Wound red and hot.") == {"wound_erythema": "affirmed"}
+
+
+def test_a_single_fall_is_a_significant_trauma_and_a_pattern_of_falls_is_not() -> None:
+    assert {m.id for m in find_in_reports(["She had a fall at home last week."])} == {
+        "falls",
+        "significant_trauma",
+    }
+    assert {m.id for m in find_in_reports(["Fell in the bathroom at home."])} >= {
+        "significant_trauma"
+    }
+    assert "significant_trauma" not in {
+        m.id for m in find_in_reports(["She has had several falls at home."])
+    }

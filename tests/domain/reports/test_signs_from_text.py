@@ -119,3 +119,10 @@ def test_night_sweats_escalate_early_after_surgery_or_with_immunosuppression() -
 def test_signs_are_read_with_their_certainty() -> None:
     found = {m.id: m.status for m in find_in_reports(["An early abscess cannot be excluded."])}
     assert found["infected_collection"] == "uncertain"
+
+
+def test_hand_clumsiness_in_the_neck_is_myelopathy_unless_it_is_improving() -> None:
+    assert _flags("Dropping things and struggling with buttons.", region="cervical") == [
+        "myelopathy"
+    ]
+    assert _flags("Hand clumsiness: improving since surgery.", region="cervical") == []
