@@ -62,3 +62,29 @@ def test_an_unknown_finding_or_a_broken_label_is_a_load_error() -> None:
     data["sections"][0]["label"] = "advice("
     with pytest.raises(KnowledgeError):
         parse_section_rules(data)
+
+
+def test_an_operation_note_s_indication_is_history_but_its_red_flag_findings_stay_current() -> None:
+    note = (
+        "Procedure: interspinous device insertion L3-4. Indication: neurogenic claudication with"
+        " moderate stenosis. Findings: as expected."
+    )
+    assert _statuses(note)["neurogenic_claudication"] == "historical"
+    urgent = "Return to theatre. Indication: new weakness of the right ankle and retention."
+    statuses = _statuses(urgent)
+    assert statuses["new_weakness"] == "affirmed"
+    assert statuses["urinary_retention"] == "affirmed"
+
+
+def test_what_was_seen_at_surgery_is_not_an_imaging_finding() -> None:
+    note = "OPERATION NOTE\nFindings: L5 screws loose and toggling. Frank pus deep to the fascia."
+    statuses = _statuses(note)
+    assert statuses["screw_lucency"] == "historical"
+    assert statuses["wound_drainage"] == "affirmed"
+
+
+def test_an_indication_outside_an_operation_note_changes_nothing() -> None:
+    report = "CT LUMBAR SPINE\nIndication: neurogenic claudication.\nFindings: screws loose."
+    statuses = _statuses(report)
+    assert statuses["neurogenic_claudication"] == "affirmed"
+    assert statuses["screw_lucency"] == "affirmed"

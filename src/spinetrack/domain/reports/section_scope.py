@@ -35,6 +35,10 @@ class SectionRule(KnowledgeModel):
     status: SectionStatus
     extent: Literal["sentence", "paragraph"]
     excluded_findings: list[str] = Field(default_factory=list)
+    allowed_findings: list[str] = Field(default_factory=list)
+    """When given, the section changes only these findings."""
+    operation_notes_only: bool = False
+    """The label means this only in an operation note ("Indication:", "Findings:")."""
 
     @field_validator("label")
     @classmethod
@@ -49,7 +53,14 @@ class SectionRule(KnowledgeModel):
 class SectionRules(KnowledgeModel):
     note: str
     sources: Sources
+    operation_note: str = Field(min_length=2)
+    """A regex that, found anywhere in a report, says it is an operation note."""
     sections: list[SectionRule] = Field(min_length=1)
+
+    @field_validator("operation_note")
+    @classmethod
+    def _marker_compiles(cls, marker: str) -> str:
+        return SectionRule._compiles(marker)
 
 
 def parse_section_rules(data: Any | None = None) -> SectionRules:
@@ -62,6 +73,11 @@ def parse_section_rules(data: Any | None = None) -> SectionRules:
             (f"sections.{i}.excluded_findings.{j}", finding)
             for i, rule in enumerate(rules.sections)
             for j, finding in enumerate(rule.excluded_findings)
+        ]
+        + [
+            (f"sections.{i}.allowed_findings.{j}", finding)
+            for i, rule in enumerate(rules.sections)
+            for j, finding in enumerate(rule.allowed_findings)
         ],
     )
     return rules
@@ -75,20 +91,28 @@ class Section:
     end: int
     status: SectionStatus
     excluded_findings: frozenset[str]
+    allowed_findings: frozenset[str] = frozenset()
 
     def covers(self, finding: str, start: int, end: int) -> bool:
-        return self.start <= start and end <= self.end and finding not in self.excluded_findings
+        """Whether a mention of ``finding`` at ``start:end`` takes this section's status."""
+        if not (self.start <= start and end <= self.end):
+            return False
+        if self.allowed_findings and finding not in self.allowed_findings:
+            return False
+        return finding not in self.excluded_findings
 
 
 @cache
-def _compiled() -> tuple[tuple[re.Pattern[str], SectionRule], ...]:
-    return tuple(
+def _compiled() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], SectionRule], ...]]:
+    rules = parse_section_rules()
+    labels = tuple(
         (
             re.compile(rf"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?:{rule.label})[ \t]*:", re.I | re.M),
             rule,
         )
-        for rule in parse_section_rules().sections
+        for rule in rules.sections
     )
+    return re.compile(rules.operation_note, re.I), labels
 
 
 def _end(text: str, body: int, extent: str) -> int:
@@ -107,8 +131,12 @@ def _end(text: str, body: int, extent: str) -> int:
 
 def sections(text: str) -> list[Section]:
     """The labelled sections of a report, in text order."""
+    operation_note, labels = _compiled()
+    is_operation_note = operation_note.search(text) is not None
     found = []
-    for pattern, rule in _compiled():
+    for pattern, rule in labels:
+        if rule.operation_notes_only and not is_operation_note:
+            continue
         for match in pattern.finditer(text):
             found.append(
                 Section(
@@ -116,6 +144,7 @@ def sections(text: str) -> list[Section]:
                     end=_end(text, match.end(), rule.extent),
                     status=rule.status,
                     excluded_findings=frozenset(rule.excluded_findings),
+                    allowed_findings=frozenset(rule.allowed_findings),
                 )
             )
     return sorted(found, key=lambda s: s.start)
