@@ -80,3 +80,9 @@ def test_a_grade_before_an_arrow_or_yesterday_is_the_earlier_one() -> None:
         found = {reading.finding for reading in read_values([(0, sentence)])}
         assert found == {"new_weakness", "progressive_weakness"}, sentence
     assert read_values([(0, "Power 4/5 to 5/5 in all groups.")]) == []
+
+
+def test_a_grip_strength_fallen_by_more_than_its_clinically_important_difference() -> None:
+    assert _read("Grip R 18 kg (was 24 kg 4 wks ago).") == {"progressive_weakness": "affirmed"}
+    assert _read("Grip R 20 kg (was 23 kg at discharge).") == {}
+    assert _read("Grip 28 kg R, 26 kg L.") == {}

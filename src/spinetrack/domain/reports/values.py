@@ -60,7 +60,9 @@ class ValueRule(KnowledgeModel):
     """One way a number becomes a finding (see the file's header for the kinds)."""
 
     finding: str
-    kind: Literal["threshold", "rise_after_fall", "grade_trend", "relief", "weight_drop"]
+    kind: Literal[
+        "threshold", "rise_after_fall", "grade_trend", "relief", "weight_drop", "measure_drop"
+    ]
     analyte: str
     until: str | None = None
     reading: Literal["first", "any"] = "any"
@@ -298,6 +300,27 @@ def _weight_drop(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
             yield Reading(rule.finding, offset + match.start(), offset + match.end(), trend=True)
 
 
+@cache
+def _measure_drop_pattern(analyte: str, unit: str) -> re.Pattern[str]:
+    """The analyte, a value now, and within a few words an earlier value ("was", "from")."""
+    number = r"(\d+(?:\.\d+)?)\s*" + re.escape(unit) + r"\b"
+    return re.compile(
+        rf"(?:{analyte})[^.;]{{0,30}}?{number}[^.;]{{0,12}}?"
+        rf"\b(?:was|from|previously|down\s+from|compared\s+with)\s+{number}",
+        re.I,
+    )
+
+
+def _measure_drop(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+    """A measure now against the same measure before, fallen by more than ``above`` units."""
+    if rule.unit is None:
+        return
+    for match in _measure_drop_pattern(rule.analyte, rule.unit).finditer(sentence):
+        now, before = float(match.group(1)), float(match.group(2))
+        if before - now > rule.above:
+            yield Reading(rule.finding, offset + match.start(), offset + match.end(), trend=True)
+
+
 def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = None) -> list[Reading]:
     """Every finding the numbers in the sentences give; ``sentences`` are (offset, text) pairs."""
     rules = rules or value_rules()
@@ -312,6 +335,8 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
                 readings += _grade_trend(rule, sentence, offset)
             elif rule.kind == "relief":
                 readings += _relief_rule(rule, sentences, index)
+            elif rule.kind == "measure_drop":
+                readings += _measure_drop(rule, sentence, offset)
             else:
                 readings += _weight_drop(rule, sentence, offset)
     return readings
