@@ -103,6 +103,7 @@ def test_the_pipeline_is_built_once_on_a_blank_english_model_without_a_download(
         "medspacy_target_matcher",
         "spinetrack_values",
         "spinetrack_concepts",
+        "spinetrack_levels",
         "medspacy_context",
     ]
     assert not nlp.meta.get("vectors", {}).get("width")
