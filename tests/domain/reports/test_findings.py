@@ -155,3 +155,17 @@ def test_a_single_fall_is_a_significant_trauma_and_a_pattern_of_falls_is_not() -
     assert "significant_trauma" not in {
         m.id for m in find_in_reports(["She has had several falls at home."])
     }
+
+
+def test_pre_diabetes_is_not_diabetes() -> None:
+    assert find_in_reports(["Pre-diabetes (HbA1c 44), diet controlled."]) == []
+    assert _statuses("T2DM on metformin.") == {"diabetes": "affirmed"}
+
+
+def test_easing_by_sitting_is_claudication_only_with_leg_or_walking_symptoms() -> None:
+    assert "neurogenic_claudication" not in _statuses(
+        "Pain is worse with twisting and relieved by sitting."
+    )
+    assert "neurogenic_claudication" in _statuses(
+        "Both legs ache when he walks far, relieved by sitting down."
+    )
