@@ -169,3 +169,8 @@ def test_easing_by_sitting_is_claudication_only_with_leg_or_walking_symptoms() -
     assert "neurogenic_claudication" in _statuses(
         "Both legs ache when he walks far, relieved by sitting down."
     )
+
+
+def test_recurrent_sciatica_is_the_same_distribution_but_returned_leg_pain_is_not_yet() -> None:
+    assert "same_distribution_radicular" in _statuses("He now has recurring left L5 sciatica.")
+    assert "same_distribution_radicular" not in _statuses("Leg pain has returned after 6 weeks.")
