@@ -174,3 +174,23 @@ def test_easing_by_sitting_is_claudication_only_with_leg_or_walking_symptoms() -
 def test_recurrent_sciatica_is_the_same_distribution_but_returned_leg_pain_is_not_yet() -> None:
     assert "same_distribution_radicular" in _statuses("He now has recurring left L5 sciatica.")
     assert "same_distribution_radicular" not in _statuses("Leg pain has returned after 6 weeks.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Warned about the symptoms of cauda equina: saddle numbness, urinary retention.",
+        "Advised re red flags (saddle anaesthesia, incontinence) and when to attend.",
+        "Any fever, redness or discharge from the wound should be reported to the ward.",
+        "Seek urgent review for worsening leg weakness.",
+        "Her pre-operative symptoms included bladder urgency.",
+        "At presentation (pre-op) she had bilateral leg weakness.",
+    ],
+)
+def test_warnings_given_and_the_state_before_surgery_are_not_findings(text: str) -> None:
+    assert find_in_reports([text]) == []
+
+
+def test_a_finding_unchanged_from_pre_op_is_still_present() -> None:
+    statuses = _statuses("Reports the L calf numbness is unchanged from pre-op.")
+    assert statuses == {"dermatomal_numbness": "affirmed"}
