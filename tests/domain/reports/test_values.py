@@ -86,3 +86,13 @@ def test_a_grip_strength_fallen_by_more_than_its_clinically_important_difference
     assert _read("Grip R 18 kg (was 24 kg 4 wks ago).") == {"progressive_weakness": "affirmed"}
     assert _read("Grip R 20 kg (was 23 kg at discharge).") == {}
     assert _read("Grip 28 kg R, 26 kg L.") == {}
+
+
+def test_a_series_is_judged_by_its_current_value() -> None:
+    assert _read("CRP (mg/L): day 2 170, day 7 52, day 14 11, day 21 4.") == {}
+    assert _read("CRP 30 -> 8.") == {}
+    assert _read("CRP 8 -> 30.") == {"crp_elevated": "affirmed"}
+    assert _read("CRP 85 mg/L, WCC 14.2.") == {
+        "crp_elevated": "affirmed",
+        "wbc_elevated": "affirmed",
+    }

@@ -183,6 +183,29 @@ def _limit(rule: ValueRule, sentence: str) -> float:
     return rule.above
 
 
+_SERIES_STEP = re.compile(r"\s*(?:->|→|>|then|,\s*then|to|down\s+to|up\s+to)\s*$", re.I)
+
+
+def _current(sentence: str, values: list[_Value]) -> list[_Value]:
+    """The value a series says is current: the one at the latest day when values are dated
+    ("day 2 170, day 7 52, day 21 4"), the last when they are chained ("45 -> 22 -> 60"); else
+    every value (a single reading, or a list the rule reads as ``any``)."""
+    if len(values) < 2:
+        return values
+    dated = []
+    for value in values:
+        day = _DAY.search(sentence, max(0, value.start - 12), value.start)
+        if day is not None and not sentence[day.end() : value.start].strip(" :=,"):
+            dated.append((int(day.group(1)), value))
+    if len(dated) >= 2:
+        return [max(dated, key=lambda pair: pair[0])[1]]
+    chained = all(
+        _SERIES_STEP.search(sentence[before.end : after.start])
+        for before, after in itertools.pairwise(values)
+    )
+    return values[-1:] if chained else values
+
+
 def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
     analyte = re.compile(rule.analyte, re.I)
     until = re.compile(rule.until, re.I) if rule.until else None
@@ -193,8 +216,7 @@ def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]
         accepted = MEASURED.get((rule.unit or "").lower())
         if accepted is not None:
             values = [v for v in values if v.unit in accepted]
-        if rule.reading == "first":
-            values = values[:1]
+        values = values[:1] if rule.reading == "first" else _current(sentence, values)
         for value in values:
             if value.number > limit:
                 yield Reading(rule.finding, offset + start, offset + value.end)
