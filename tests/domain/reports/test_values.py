@@ -96,3 +96,10 @@ def test_a_series_is_judged_by_its_current_value() -> None:
         "crp_elevated": "affirmed",
         "wbc_elevated": "affirmed",
     }
+
+
+def test_a_measurement_written_before_its_name_is_read_and_its_span_covers_both() -> None:
+    text = "Dynamic views: 3 mm interspinous motion between L4 and L5."
+    [motion] = find_in_reports([text])
+    assert (motion.id, motion.text) == ("motion_on_flexion_extension", "3 mm interspinous motion")
+    assert _read("0.5 mm interspinous motion at C5-6.") == {}

@@ -206,6 +206,22 @@ def _current(sentence: str, values: list[_Value]) -> list[_Value]:
     return values[-1:] if chained else values
 
 
+_MEASURE_BEFORE = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|ml|mls|cc)\s+(?:of\s+)?$", re.I)
+
+
+def _measure_before(
+    sentence: str, start: int, accepted: set[str], factors: dict[str, float]
+) -> list[_Value]:
+    """A length or volume written just before the analyte's name ("3 mm interspinous motion",
+    "4 mm of translation"): measurements come first as often as after."""
+    found = _MEASURE_BEFORE.search(sentence, max(0, start - 16), start)
+    if found is None or found.end() != start or found.group(2).lower() not in accepted:
+        return []
+    unit = found.group(2).lower()
+    number = float(found.group(1)) * factors.get(unit, 1.0)
+    return [_Value(number, found.start(), found.end(), unit)]
+
+
 def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
     analyte = re.compile(rule.analyte, re.I)
     until = re.compile(rule.until, re.I) if rule.until else None
@@ -215,14 +231,23 @@ def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]
         values = _values(sentence, named, stop, factors)
         accepted = MEASURED.get((rule.unit or "").lower())
         if accepted is not None:
-            values = [v for v in values if v.unit in accepted]
+            values = [v for v in values if v.unit in accepted] or _measure_before(
+                sentence, start, accepted, factors
+            )
         values = values[:1] if rule.reading == "first" else _current(sentence, values)
         for value in values:
             if value.number > limit:
-                yield Reading(rule.finding, offset + start, offset + value.end)
+                yield Reading(
+                    rule.finding, offset + min(start, value.start), offset + max(named, value.end)
+                )
                 break
             if rule.uncertain_above is not None and value.number > rule.uncertain_above:
-                yield Reading(rule.finding, offset + start, offset + value.end, uncertain=True)
+                yield Reading(
+                    rule.finding,
+                    offset + min(start, value.start),
+                    offset + max(named, value.end),
+                    uncertain=True,
+                )
                 break
 
 
