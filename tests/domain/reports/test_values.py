@@ -103,3 +103,7 @@ def test_a_measurement_written_before_its_name_is_read_and_its_span_covers_both(
     [motion] = find_in_reports([text])
     assert (motion.id, motion.text) == ("motion_on_flexion_extension", "3 mm interspinous motion")
     assert _read("0.5 mm interspinous motion at C5-6.") == {}
+
+
+def test_a_raised_white_count_has_no_post_operative_window_unlike_crp() -> None:
+    assert _read("POD 1 bloods: WCC 12.1 (H), CRP 38.") == {"wbc_elevated": "affirmed"}
