@@ -107,3 +107,10 @@ def test_a_measurement_written_before_its_name_is_read_and_its_span_covers_both(
 
 def test_a_raised_white_count_has_no_post_operative_window_unlike_crp() -> None:
     assert _read("POD 1 bloods: WCC 12.1 (H), CRP 38.") == {"wbc_elevated": "affirmed"}
+
+
+def test_a_crp_above_one_taken_after_the_peak_is_a_second_rise() -> None:
+    assert "crp_second_rise" in _read("CRP 212 (was 40 on day 6).")
+    assert "crp_second_rise" in _read("CRP 90, up from 35 on POD 8.")
+    assert "crp_second_rise" not in _read("CRP 190 (was 20 on day 1).")
+    assert "crp_second_rise" not in _read("CRP 30 (was 40 on day 6).")

@@ -251,10 +251,26 @@ def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]
                 break
 
 
+_ROSE_SINCE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:mg/l)?[\s,;(]*(?:was|up\s+from|from|previously)\s+(\d+(?:\.\d+)?)"
+    r"\s*(?:mg/l)?\s*(?:on\s+|at\s+)?(?:day|pod|d)\s?(\d{1,3})\b",
+    re.I,
+)
+_PEAK_OVER_BY_DAY = 4
+"""CRP peaks on day 2-3 after spinal surgery (the rule's sources); a value from day 4 on is on the
+way down, so a later value above it is a second rise."""
+
+
 def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
     analyte = re.compile(rule.analyte, re.I)
     until = re.compile(rule.until, re.I) if rule.until else None
     for start, named, stop in _segments(sentence, analyte, until):
+        rose = _ROSE_SINCE.search(sentence, named, stop)
+        if rose is not None:
+            now, before, day = float(rose.group(1)), float(rose.group(2)), int(rose.group(3))
+            if day >= _PEAK_OVER_BY_DAY and now > before:
+                yield Reading(rule.finding, offset + start, offset + rose.end())
+                return
         series = [v.number for v in _values(sentence, named, stop, {"mg/dl": 10.0})]
         fell = False
         for before, after in itertools.pairwise(series):
