@@ -72,6 +72,9 @@ class ValueRule(KnowledgeModel):
     units: dict[str, float] = Field(default_factory=dict)
     early_days: _Window | None = None
     early_days_mid: _Window | None = None
+    peak_over_by_day: int | None = Field(default=None, ge=1)
+    """rise_after_fall: from this post-operative day a value is past its peak, so a later value
+    above it ("212, was 40 on day 6") is a rise after the fall."""
     note: str | None = None
     sources: Sources
 
@@ -256,9 +259,6 @@ _ROSE_SINCE = re.compile(
     r"\s*(?:mg/l)?\s*(?:on\s+|at\s+)?(?:day|pod|d)\s?(\d{1,3})\b",
     re.I,
 )
-_PEAK_OVER_BY_DAY = 4
-"""CRP peaks on day 2-3 after spinal surgery (the rule's sources); a value from day 4 on is on the
-way down, so a later value above it is a second rise."""
 
 
 def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
@@ -266,9 +266,9 @@ def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Re
     until = re.compile(rule.until, re.I) if rule.until else None
     for start, named, stop in _segments(sentence, analyte, until):
         rose = _ROSE_SINCE.search(sentence, named, stop)
-        if rose is not None:
+        if rose is not None and rule.peak_over_by_day is not None:
             now, before, day = float(rose.group(1)), float(rose.group(2)), int(rose.group(3))
-            if day >= _PEAK_OVER_BY_DAY and now > before:
+            if day >= rule.peak_over_by_day and now > before:
                 yield Reading(rule.finding, offset + start, offset + rose.end())
                 return
         series = [v.number for v in _values(sentence, named, stop, {"mg/dl": 10.0})]
