@@ -194,3 +194,7 @@ def test_warnings_given_and_the_state_before_surgery_are_not_findings(text: str)
 def test_a_finding_unchanged_from_pre_op_is_still_present() -> None:
     statuses = _statuses("Reports the L calf numbness is unchanged from pre-op.")
     assert statuses == {"dermatomal_numbness": "affirmed"}
+
+
+def test_an_impression_of_no_acute_abnormality_is_normal_imaging() -> None:
+    assert _statuses("3. No acute abnormality.") == {"normal_imaging": "affirmed"}
