@@ -64,3 +64,11 @@ def test_an_unknown_finding_is_a_load_error() -> None:
     data["findings"][0]["finding"] = "no_such_finding"
     with pytest.raises(KnowledgeError):
         parse_level_positions(data)
+
+
+def test_what_a_report_says_of_a_level_it_called_adjacent_is_adjacent() -> None:
+    report = "C3/4 adjacent segment: disc protrusion with canal stenosis. C3/4 disc desiccated."
+    assert "adjacent_level_degeneration" in _found(report)
+    report = "The segment below the fusion (L5/S1) has a disc protrusion. L5/S1 disc is dark."
+    assert "adjacent_level_degeneration" in _found(report)
+    assert "adjacent_level_degeneration" not in _found("C3/4 disc desiccated.")

@@ -2,9 +2,9 @@
 reads, before ConText runs, so negation, hedges and history apply to them as to any term."""
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from spinetrack.domain.reports.levels import level_positions, read_levels
+from spinetrack.domain.reports.levels import Segment, level_mentions, level_positions, read_levels
 
 COMPONENT = "spinetrack_levels"
 
@@ -25,7 +25,8 @@ class LevelReader:
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans[self.group]) if self.group in doc.spans else []
         sentences = [(s.start_char, s.text) for s in doc.sents]
-        for reading in read_levels(sentences):
+        adjacent = self._named_adjacent(doc, spans)
+        for reading in read_levels(sentences, named_adjacent=adjacent):
             span = doc.char_span(
                 reading.start, reading.end, label=reading.finding, alignment_mode="expand"
             )
@@ -36,3 +37,16 @@ class LevelReader:
             spans.append(span)
         doc.spans[self.group] = spans
         return doc
+
+    def _named_adjacent(self, doc: Doc, spans: list[Span]) -> frozenset[Segment]:
+        """Segments an adjacent-level mention names: a level inside its words ("the segment below
+        the fusion (L5/S1)") or the one written just before them ("C3/4 adjacent segment: ...")."""
+        segments: set[Segment] = set()
+        for span in spans:
+            if not span.label_.startswith("adjacent_level_"):
+                continue
+            sentence = span.sent
+            lead = doc.text[max(sentence.start_char, span.start_char - 12) : span.end_char]
+            for level in level_mentions(lead):
+                segments |= level.segments
+        return frozenset(segments)

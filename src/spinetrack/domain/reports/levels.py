@@ -162,9 +162,13 @@ class LevelReading:
 
 
 def read_levels(
-    sentences: list[tuple[int, str]], rules: LevelPositions | None = None
+    sentences: list[tuple[int, str]],
+    rules: LevelPositions | None = None,
+    named_adjacent: frozenset[Segment] = frozenset(),
 ) -> list[LevelReading]:
-    """The findings placed by level in a report given as (offset, sentence) pairs."""
+    """The findings placed by level in a report given as (offset, sentence) pairs.
+    ``named_adjacent`` holds segments the report itself calls adjacent ("C3/4 adjacent segment:
+    ..."): what else it says of them ("C3/4 disc desiccated") is adjacent too."""
     rules = rules or level_positions()
     filler = frozenset(w.lower() for w in rules.filler_words)
     fusion = re.compile(rules.fusion_words, re.I)
@@ -176,7 +180,7 @@ def read_levels(
         fused |= _operated(sentence, levels, fusion, filler)
         decompressed |= _operated(sentence, levels, decompression, filler)
     operated = fused | decompressed
-    if not operated:
+    if not operated and not named_adjacent:
         return []
     readings = []
     for offset, sentence, levels in per_sentence:
@@ -188,7 +192,9 @@ def read_levels(
                 if rule.at == "operated":
                     holds = not level.segments.isdisjoint(operated)
                 else:
-                    holds = level.segments.isdisjoint(operated) and _next_to(level.segments, fused)
+                    holds = level.segments.isdisjoint(operated) and (
+                        _next_to(level.segments, fused) or level.segments <= named_adjacent
+                    )
                 if holds:
                     readings.append(
                         LevelReading(rule.finding, offset + word.start(), offset + word.end())
