@@ -198,3 +198,9 @@ def test_a_finding_unchanged_from_pre_op_is_still_present() -> None:
 
 def test_an_impression_of_no_acute_abnormality_is_normal_imaging() -> None:
     assert _statuses("3. No acute abnormality.") == {"normal_imaging": "affirmed"}
+
+
+def test_normal_motion_on_flexion_extension_is_not_abnormal_motion() -> None:
+    assert _statuses("Normal motion on flexion and extension at all levels.") == {
+        "motion_on_flexion_extension": "negated"
+    }
