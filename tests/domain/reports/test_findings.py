@@ -204,3 +204,10 @@ def test_normal_motion_on_flexion_extension_is_not_abnormal_motion() -> None:
     assert _statuses("Normal motion on flexion and extension at all levels.") == {
         "motion_on_flexion_extension": "negated"
     }
+
+
+def test_a_question_answered_no_is_a_negation() -> None:
+    assert _statuses("Both legs? - no, symptoms remain on the left only.") == {
+        "bilateral_limb_symptoms": "negated"
+    }
+    assert _statuses("Retention? No.") == {"urinary_retention": "negated"}
