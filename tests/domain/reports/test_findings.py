@@ -211,3 +211,9 @@ def test_a_question_answered_no_is_a_negation() -> None:
         "bilateral_limb_symptoms": "negated"
     }
     assert _statuses("Retention? No.") == {"urinary_retention": "negated"}
+
+
+def test_night_pain_only_on_turning_is_movement_pain_but_worse_on_turning_is_not() -> None:
+    text = "Pain woken at night only when turning in bed (movement-related)."
+    assert _statuses(text)["night_pain"] == "negated"
+    assert _statuses("Constant pain at night, worse on turning.")["night_pain"] == "affirmed"
