@@ -217,3 +217,9 @@ def test_night_pain_only_on_turning_is_movement_pain_but_worse_on_turning_is_not
     text = "Pain woken at night only when turning in bed (movement-related)."
     assert _statuses(text)["night_pain"] == "negated"
     assert _statuses("Constant pain at night, worse on turning.")["night_pain"] == "affirmed"
+
+
+def test_a_new_clause_with_its_own_subject_ends_a_list_of_negatives() -> None:
+    statuses = _statuses("No weight loss, no night sweats, pain is worse with activity.")
+    assert statuses["night_sweats"] == "negated"
+    assert statuses["mechanical_pain"] == "affirmed"
