@@ -121,6 +121,7 @@ def test_the_shipped_concepts_load_and_name_their_sources() -> None:
         ("Unable to walk on her heels.", "new_weakness"),
         ("New difficulty initiating micturition.", "bladder_dysfunction"),
         ("Struggling to pass urine.", "bladder_dysfunction"),
+        ("Bilateral sciatica and new difficulty passing urine.", "bladder_dysfunction"),
         ("Balance has worsened.", "gait_disturbance"),
         ("Fluid collection posterior to the thecal sac.", "mri_epidural_collection"),
     ],

@@ -126,3 +126,8 @@ def test_hand_clumsiness_in_the_neck_is_myelopathy_unless_it_is_improving() -> N
         "myelopathy"
     ]
     assert _flags("Hand clumsiness: improving since surgery.", region="cervical") == []
+
+
+def test_bilateral_sciatica_with_difficulty_passing_urine_is_cauda_equina() -> None:
+    assert _flags("Bilateral sciatica and new difficulty passing urine.") == ["cauda_equina"]
+    assert _flags("No difficulty passing urine.") == []
