@@ -117,6 +117,7 @@ def test_the_shipped_concepts_load_and_name_their_sources() -> None:
     [
         ("Foot drop is worsening.", "progressive_weakness"),
         ("Increasing weakness in both legs.", "progressive_weakness"),
+        ("Right foot drop developing since this morning.", "progressive_weakness"),
         ("He can no longer lift his foot.", "new_weakness"),
         ("Unable to walk on her heels.", "new_weakness"),
         ("New difficulty initiating micturition.", "bladder_dysfunction"),
