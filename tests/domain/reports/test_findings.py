@@ -223,3 +223,7 @@ def test_a_new_clause_with_its_own_subject_ends_a_list_of_negatives() -> None:
     statuses = _statuses("No weight loss, no night sweats, pain is worse with activity.")
     assert statuses["night_sweats"] == "negated"
     assert statuses["mechanical_pain"] == "affirmed"
+
+
+def test_hyphenated_hyper_reflexia_is_hyperreflexia() -> None:
+    assert _statuses("Hyper-reflexia in the legs.") == {"hyperreflexia": "affirmed"}
