@@ -72,3 +72,13 @@ def test_what_a_report_says_of_a_level_it_called_adjacent_is_adjacent() -> None:
     report = "The segment below the fusion (L5/S1) has a disc protrusion. L5/S1 disc is dark."
     assert "adjacent_level_degeneration" in _found(report)
     assert "adjacent_level_degeneration" not in _found("C3/4 disc desiccated.")
+
+
+def test_a_disc_herniation_is_placed_by_its_level_too() -> None:
+    assert _found("New L3/4 disc protrusion; L4/5 TLIF in situ.") == {"adjacent_level_stenosis"}
+    report = "Right L5/S1 hemilaminotomy. Recurrent L5/S1 paracentral extrusion. "
+    assert "mri_disc_material" in _found(report + "The L5/S1 extrusion compresses the S1 root.")
+
+
+def test_a_level_after_a_clause_break_does_not_belong_to_the_word_before_it() -> None:
+    assert "mri_disc_material" not in _found("New L3/4 disc protrusion; L4/5 TLIF in situ.")

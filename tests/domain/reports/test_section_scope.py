@@ -88,3 +88,10 @@ def test_an_indication_outside_an_operation_note_changes_nothing() -> None:
     statuses = _statuses(report)
     assert statuses["neurogenic_claudication"] == "affirmed"
     assert statuses["screw_lucency"] == "affirmed"
+
+
+def test_the_diagnoses_of_an_operation_summary_are_the_state_before_it() -> None:
+    summary = "Procedure: L4/5 microdiscectomy. Diagnoses: L4/5 disc prolapse; T2DM; hypertension."
+    statuses = {m.id: m.status for m in read_mentions([summary])}
+    assert statuses["mri_disc_material"] == "historical"
+    assert statuses["diabetes"] == "affirmed"

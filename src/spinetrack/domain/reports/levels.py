@@ -132,12 +132,20 @@ def _operated(
     return segments
 
 
+_CLAUSE_BREAK = re.compile(r"[;,:.]")
+
+
 def _level_of(
-    start: int, end: int, levels: list[LevelMention], rules: LevelPositions
+    sentence: str, start: int, end: int, levels: list[LevelMention], rules: LevelPositions
 ) -> LevelMention | None:
-    """The level a finding word belongs to: one written just after it ("stenosis at L3/4"), else
-    the last one before it in the sentence, else one a little further after it."""
-    after = [level for level in levels if level.start >= end]
+    """The level a finding word belongs to: one written just after it in the same clause
+    ("stenosis at L3/4"), else the last one before it in the sentence, else one a little further
+    after it in the same clause."""
+    after = [
+        level
+        for level in levels
+        if level.start >= end and not _CLAUSE_BREAK.search(sentence, end, level.start)
+    ]
     before = [level for level in levels if level.end <= start]
     if after and after[0].start - end <= rules.following_reach:
         return after[0]
@@ -186,7 +194,7 @@ def read_levels(
     for offset, sentence, levels in per_sentence:
         for rule in rules.findings:
             for word in re.finditer(rule.words, sentence, re.I):
-                level = _level_of(word.start(), word.end(), levels, rules)
+                level = _level_of(sentence, word.start(), word.end(), levels, rules)
                 if level is None:
                     continue
                 if rule.at == "operated":
