@@ -124,6 +124,7 @@ def test_the_shipped_concepts_load_and_name_their_sources() -> None:
         ("Struggling to pass urine.", "bladder_dysfunction"),
         ("Bilateral sciatica and new difficulty passing urine.", "bladder_dysfunction"),
         ("Balance has worsened.", "gait_disturbance"),
+        ("Trouble with fine hand movements over the past month.", "hand_clumsiness"),
         ("Fluid collection posterior to the thecal sac.", "mri_epidural_collection"),
     ],
 )
