@@ -227,3 +227,17 @@ def test_a_new_clause_with_its_own_subject_ends_a_list_of_negatives() -> None:
 
 def test_hyphenated_hyper_reflexia_is_hyperreflexia() -> None:
     assert _statuses("Hyper-reflexia in the legs.") == {"hyperreflexia": "affirmed"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Failed TWOC this morning.",
+        "Retaining urine overnight.",
+        "Needed an in-out catheter for 700 mL.",
+        "Recatheterised after failed trial without catheter.",
+        "Passing small amounts frequently, bladder palpable.",
+    ],
+)
+def test_ward_words_for_retention(text: str) -> None:
+    assert _statuses(text).get("urinary_retention") == "affirmed"
