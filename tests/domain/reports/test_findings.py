@@ -241,3 +241,8 @@ def test_hyphenated_hyper_reflexia_is_hyperreflexia() -> None:
 )
 def test_ward_words_for_retention(text: str) -> None:
     assert _statuses(text).get("urinary_retention") == "affirmed"
+
+
+def test_a_dressing_soaked_overnight_is_a_wound_leak_not_night_sweats() -> None:
+    assert "night_sweats" not in _statuses("Dressing soaked overnight, serous.")
+    assert _statuses("Soaked the sheets overnight with sweat.")["night_sweats"] == "affirmed"
