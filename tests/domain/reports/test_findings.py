@@ -246,3 +246,7 @@ def test_ward_words_for_retention(text: str) -> None:
 def test_a_dressing_soaked_overnight_is_a_wound_leak_not_night_sweats() -> None:
     assert "night_sweats" not in _statuses("Dressing soaked overnight, serous.")
     assert _statuses("Soaked the sheets overnight with sweat.")["night_sweats"] == "affirmed"
+
+
+def test_cancer_written_in_ward_shorthand() -> None:
+    assert _statuses("Ca prostate with bone mets.")["history_of_cancer"] == "affirmed"

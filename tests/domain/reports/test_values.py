@@ -114,3 +114,8 @@ def test_a_crp_above_one_taken_after_the_peak_is_a_second_rise() -> None:
     assert "crp_second_rise" in _read("CRP 90, up from 35 on POD 8.")
     assert "crp_second_rise" not in _read("CRP 190 (was 20 on day 1).")
     assert "crp_second_rise" not in _read("CRP 30 (was 40 on day 6).")
+
+
+def test_an_hba1c_at_the_diagnostic_threshold_is_diabetes() -> None:
+    assert _read("HbA1c 68.") == {"diabetes": "affirmed"}
+    assert _read("HbA1c 44 mmol/mol.") == {}
