@@ -250,3 +250,17 @@ def test_a_dressing_soaked_overnight_is_a_wound_leak_not_night_sweats() -> None:
 
 def test_cancer_written_in_ward_shorthand() -> None:
     assert _statuses("Ca prostate with bone mets.")["history_of_cancer"] == "affirmed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No trabecular continuity across the disc space.",
+        "Fusion mass is not continuous.",
+        "Cage not incorporated, with lucency at both endplates.",
+        "Bony bridging is incomplete.",
+        "Graft has failed to consolidate.",
+    ],
+)
+def test_a_fusion_that_has_not_bridged_told_with_its_own_negative(text: str) -> None:
+    assert _statuses(text).get("ct_no_bridging_bone") == "affirmed"
