@@ -28,20 +28,27 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         chain.start_background(get_settings().audit_seal_ms / 1000)
     # The education library's pages and search index, built before the first request arrives.
     await anyio.to_thread.run_sync(library.warm_up)
-    if app.state.owns_database and get_settings().fit_demo_model:
+    fits = app.state.owns_database and get_settings().fit_demo_model
+    if fits:
         await anyio.to_thread.run_sync(_fit_demo_model, app.state.database)
     yield
+    if fits:
+        from spinetrack.services.risk.model_fitting import stop_fits
+
+        await anyio.to_thread.run_sync(stop_fits)
     if chain is not None:
         chain.close()
 
 
 def _fit_demo_model(database: Database) -> None:
     """`make run` loads the demo without its outcome model, so the first page answers in seconds;
-    the model is fitted here, on a thread, while the pages say it is being fitted."""
+    the model is fitted in a child process (not on a thread, where it held the interpreter lock
+    against every request) while the pages say it is being fitted."""
     from spinetrack.demo.load import DEMO_SLUG
     from spinetrack.services.risk.model_fitting import fit_missing_model
 
-    fit_missing_model(database.sessions, DEMO_SLUG)
+    url = database.engine.url.render_as_string(hide_password=False)
+    fit_missing_model(database.sessions, url, DEMO_SLUG)
 
 
 def create_app(database: Database | None = None) -> FastAPI:

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     demo_seed: int = 7
     fit_demo_model: bool = False
     """Set by `spinetrack serve --fit-demo-model`: the server fits the demo clinic's outcome model
-    on a thread after it starts when the clinic has none (services/risk/model_fitting.py)."""
+    in a child process after it starts when the clinic has none (services/risk/model_fitting.py)."""
     secret_key: SecretStr | None = None
     """Signs patient links and keys de-identification; from the environment in production."""
     session_hours: int = 12

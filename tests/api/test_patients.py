@@ -1,5 +1,6 @@
 """The patient API: sign-in required, clinic scope enforced, clear 4xx errors that change nothing."""
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -8,6 +9,9 @@ from tests.api.conftest import auth
 from tests.conftest import row_counts
 from tests.support.api_bodies import PATIENT, SURGERY
 from tests.support.world import World
+
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.audit.audit_trail import patient_access
 
 
 def _create(client: TestClient) -> int:
@@ -139,3 +143,114 @@ def test_an_unknown_patient_is_404(client: TestClient) -> None:
         "/api/v1/patients/424242/surgeries", json=SURGERY, auth=auth("clinician")
     )
     assert response.status_code == 404
+
+
+def _planned(client: TestClient) -> tuple[int, int]:
+    """A patient with a lumbar fusion booked for a month ahead: (patient id, surgery id)."""
+    patient_id = _create(client)
+    booked = client.post(
+        f"/api/v1/patients/{patient_id}/surgeries",
+        json={
+            **SURGERY,
+            "performed_on": (date.today() + timedelta(days=30)).isoformat(),
+            "planned": True,
+        },
+        auth=auth("clinician"),
+    )
+    assert booked.status_code == 201, booked.text
+    assert booked.json()["planned"] is True
+    return patient_id, int(booked.json()["id"])
+
+
+def test_a_planned_operation_is_recorded_as_performed_once(client: TestClient) -> None:
+    patient_id, surgery_id = _planned(client)
+    day = (date.today() - timedelta(days=2)).isoformat()
+    path = f"/api/v1/patients/{patient_id}/surgeries/{surgery_id}/performed"
+    done = client.post(path, json={"performed_on": day}, auth=auth("staff"))
+    assert done.status_code == 200, done.text
+    assert (done.json()["id"], done.json()["planned"], done.json()["performed_on"]) == (
+        surgery_id,
+        False,
+        day,
+    )
+    [stored] = client.get(f"/api/v1/patients/{patient_id}", auth=auth("clinician")).json()[
+        "surgeries"
+    ]
+    assert (stored["planned"], stored["performed_on"]) == (False, day)
+    again = client.post(path, json={"performed_on": day}, auth=auth("staff"))
+    assert again.status_code == 422
+    assert again.json()["field"] == "surgery_id"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"performed_on": "2025-02-30"}, "performed_on"),
+        ({"performed_on": None}, "performed_on"),
+        ({}, "performed_on"),
+        ({"performed_on": "2025-02-01", "surgeon": 3}, "surgeon"),
+    ],
+)
+def test_a_malformed_performed_date_is_a_422_naming_the_field(
+    client: TestClient, world: World, body: dict[str, Any], field: str
+) -> None:
+    patient_id, surgery_id = _planned(client)
+    before = row_counts(world.database)
+    refused = client.post(
+        f"/api/v1/patients/{patient_id}/surgeries/{surgery_id}/performed",
+        json=body,
+        auth=auth("staff"),
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == field
+    assert row_counts(world.database) == before
+
+
+def test_a_date_after_today_is_refused_and_changes_nothing_but_its_audit_entry(
+    client: TestClient, world: World
+) -> None:
+    patient_id, surgery_id = _planned(client)
+    before = row_counts(world.database)
+    refused = client.post(
+        f"/api/v1/patients/{patient_id}/surgeries/{surgery_id}/performed",
+        json={"performed_on": (date.today() + timedelta(days=20)).isoformat()},
+        auth=auth("staff"),
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json() == {
+        "detail": "performed_on: an operation cannot be performed after today",
+        "field": "performed_on",
+    }
+    after = row_counts(world.database)
+    assert after["audit_entries"] == before["audit_entries"] + 1
+    assert {k: v for k, v in after.items() if k != "audit_entries"} == {
+        k: v for k, v in before.items() if k != "audit_entries"
+    }
+    [stored] = client.get(f"/api/v1/patients/{patient_id}", auth=auth("clinician")).json()[
+        "surgeries"
+    ]
+    assert stored["planned"] is True
+    seen = patient_access(
+        sessions=world.database.sessions, actor=system_actor("test"), patient_id=patient_id
+    )
+    assert ("staff@north.example", "surgery.performed", "rejected") in {
+        (r.actor, r.action, r.outcome) for r in seen
+    }
+
+
+def test_another_clinic_cannot_record_the_operation_as_performed(
+    client: TestClient, world: World
+) -> None:
+    patient_id, surgery_id = _planned(client)
+    path = f"/api/v1/patients/{patient_id}/surgeries/{surgery_id}/performed"
+    body = {"performed_on": date.today().isoformat()}
+    before = row_counts(world.database)
+    assert client.post(path, json=body, auth=auth("clinician", "south")).status_code == 404
+    forced = client.post(
+        f"{path}?clinic={world.clinic}", json=body, auth=auth("clinician", "south")
+    )
+    assert forced.status_code == 404
+    after = row_counts(world.database)
+    assert {k: v for k, v in after.items() if k != "audit_entries"} == {
+        k: v for k, v in before.items() if k != "audit_entries"
+    }

@@ -225,3 +225,90 @@ def test_the_written_file_matches_the_domain_patient_by_patient(tmp_path: Path) 
         expected.append(",".join([patient, outcome.status, latest, *cells]))
     result = runner.invoke(app, ["outcomes", str(path)])
     assert result.stdout == "\n".join(expected) + "\n"
+
+
+def _split_into_parts(monkeypatch: pytest.MonkeyPatch, rows_per_part: int) -> list[int]:
+    """Make every file larger than a few rows go through the partitioned path; returns the part
+    counts chosen, run by run."""
+    monkeypatch.setattr(outcomes_module, "IN_MEMORY_ROWS", 10)
+    monkeypatch.setattr(outcomes_module, "ROWS_PER_PART", rows_per_part)
+    chosen: list[int] = []
+    count = outcomes_module.part_count
+
+    def recorded(source: str) -> int:
+        chosen.append(count(source))
+        return chosen[-1]
+
+    monkeypatch.setattr(outcomes_module, "part_count", recorded)
+    return chosen
+
+
+def test_a_file_classified_in_parts_gives_the_same_bytes_and_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Numeric ids, rows set aside (one patient has nothing usable), typed and text reads.
+    rows: list[tuple[str, str, object, object]] = list(_cohort_rows(300))
+    rows[5] = ("00003", "eq5d", 10, 1)
+    rows[40:40] = [("99999", "odi", 1.5, 20), ("", "odi", 1, 1), ("00007", "odi", 10, 150)]
+    typed = tmp_path / "typed.csv"
+    typed.write_text(HEADER + "".join(f"{p},{i},{d},{s}\n" for p, i, d, s in rows))
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text(HEADER + "".join(f"{p},{i}, {d} , {s} \n" for p, i, d, s in rows))
+    whole = runner.invoke(app, ["outcomes", str(typed)])
+    chosen = _split_into_parts(monkeypatch, rows_per_part=500)
+    parted = runner.invoke(app, ["outcomes", str(typed)])
+    parted_text = runner.invoke(app, ["outcomes", str(spaced)])
+    assert chosen[0] > 3
+    assert whole.exit_code == parted.exit_code == parted_text.exit_code == 0
+    assert parted.stdout == parted_text.stdout == whole.stdout
+    assert parted.stderr == parted_text.stderr == whole.stderr
+    assert "warning: 4 rows ignored" in whole.stderr and "99999,no_baseline" in whole.stdout
+
+
+def test_parts_with_text_ids_read_and_write_parquet_as_the_whole_file_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Mostly numbers, so some parts hold only numbers, and a few text ids: all sorted as text.
+    rows = [(p if int(p) % 50 else f"p{p}", i, d, s) for p, i, d, s in _cohort_rows(300)]
+    frame = pl.DataFrame(
+        rows, schema=["patient_id", "instrument", "days_after_surgery", "score"], orient="row"
+    )
+    source = tmp_path / "scores.parquet"
+    frame.write_parquet(source)
+    whole_out, parted_out = tmp_path / "whole.parquet", tmp_path / "parted.parquet"
+    assert runner.invoke(app, ["outcomes", str(source), "-o", str(whole_out)]).exit_code == 0
+    chosen = _split_into_parts(monkeypatch, rows_per_part=400)
+    assert runner.invoke(app, ["outcomes", str(source), "-o", str(parted_out)]).exit_code == 0
+    assert chosen == [-(-frame.height // 400)]
+    whole, parted = pl.read_parquet(whole_out), pl.read_parquet(parted_out)
+    assert parted.equals(whole)
+    assert parted["patient_id"].to_list() == sorted(parted["patient_id"].to_list())
+    assert parted["patient_id"].str.starts_with("p").sum() == 6
+
+
+def test_an_unreadable_file_in_parts_exits_2_and_leaves_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "scores.csv"
+    path.write_text(HEADER + "1,odi,-1,50\n" * 400 + '"p1,odi\n', encoding="utf-8")
+    out = tmp_path / "statuses.csv"
+    chosen = _split_into_parts(monkeypatch, rows_per_part=100)
+    result = runner.invoke(app, ["outcomes", str(path), "--out", str(out)])
+    assert chosen[0] > 1
+    assert result.exit_code == 2 and "not a readable CSV" in result.stderr
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_the_part_count_follows_the_files_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outcomes_module, "IN_MEMORY_ROWS", 1000)
+    monkeypatch.setattr(outcomes_module, "ROWS_PER_PART", 400)
+    parquet = tmp_path / "scores.parquet"
+    for rows, parts in ((1000, 1), (1001, 3), (4000, 10)):
+        pl.DataFrame({"patient_id": ["1"] * rows}).write_parquet(parquet)
+        assert outcomes_module.part_count(str(parquet)) == parts
+    csv = tmp_path / "scores.csv"
+    csv.write_bytes(b"x" * 22 * 4000)
+    assert outcomes_module.part_count(str(csv)) == 10
+    assert outcomes_module.part_count("-") == 1

@@ -51,6 +51,7 @@ def _known_ids(operation: schemathesis.APIOperation, seeded: Seeded) -> dict[str
     known = {
         "patient_id": seeded.patient,
         "assessment_id": seeded.assessment,
+        "surgery_id": seeded.surgery,
         "link_id": seeded.link,
         "token": seeded.link_token,
     }

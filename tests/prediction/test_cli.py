@@ -124,3 +124,7 @@ def test_the_card_is_generated_from_the_model(model_file: Path) -> None:
         assert heading in result.stdout
     html = runner.invoke(app, ["risk", "card", "--model", str(model_file), "--html"])
     assert html.stdout.startswith("<!doctype html>") and "<table>" in html.stdout
+    # The HTML card draws the calibration and decision curve of each outcome; the Markdown one
+    # keeps them as numbers.
+    assert html.stdout.count('<figure class="plots"><svg') == 3
+    assert "<svg" not in result.stdout and "Smoothed calibration" in result.stdout

@@ -1,12 +1,15 @@
 """The sealer: entries stored unsealed are chained off the request path, in batches, by a
 background thread in the server; closing it seals what is left."""
 
+import itertools
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import Engine, func, select
 
 from spinetrack.services.operations.database import Database
+from spinetrack.storage import audit_chain
 from spinetrack.storage.audit_chain import Sealer, append, last_checkpoint, verify
 from spinetrack.storage.tables import AuditEntry
 
@@ -49,6 +52,35 @@ def test_a_background_sealer_chains_entries_soon_after_commit(
     assert point is not None and point.seq == 35
     with database.sessions.sessionmaker() as session:
         assert verify(session, KEY, point) == (35, None)
+
+
+def test_a_busy_background_sealer_seals_in_rounds_an_interval_apart(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commits arriving while a seal runs wait for the next round: sealing again at once made a
+    busy server seal one or two entries per transaction, back to back."""
+    rounds: list[float] = []
+    real_seal = audit_chain.seal
+
+    def slow_seal(engine: Engine, key: bytes) -> tuple[int, int, str]:
+        rounds.append(time.monotonic())
+        time.sleep(0.05)  # commits keep arriving meanwhile
+        return real_seal(engine, key)
+
+    monkeypatch.setattr(audit_chain, "seal", slow_seal)
+    sealer = Sealer(database.engine, key=lambda: KEY, checkpoint=lambda: tmp_path / "c.jsonl")
+    sealer.start_background(0.2)
+    try:
+        started = time.monotonic()
+        while time.monotonic() - started < 1.0:
+            _store(database, 1)
+            sealer.committed()
+            time.sleep(0.01)
+    finally:
+        sealer.close()
+    assert _unsealed(database) == 0
+    gaps = [later - earlier for earlier, later in itertools.pairwise(rounds[:-1])]
+    assert gaps and min(gaps) >= 0.2  # (the last round is close()'s own)
 
 
 def test_entries_sealed_under_another_key_fail(database: Database, tmp_path: Path) -> None:

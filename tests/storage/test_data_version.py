@@ -139,7 +139,60 @@ def test_writes_of_registry_data_log_the_patients_they_touched(database: Databas
             },
         )
         uow.commit()
-    assert _log(database) == [("n", 2, patient), ("n", 3, patient)]
+    # One row per patient, at the newest version that touched them (migration 0020).
+    assert _log(database) == [("n", 3, patient)]
+
+
+def test_the_log_keeps_one_row_per_patient_however_many_writes(database: Database) -> None:
+    north, _, patient = _clinics(database)
+    with database.sessions() as uow:
+        other = uow.patients(north).add(
+            Patient(
+                mrn="2",
+                given_name="Bo",
+                family_name="Lund",
+                birth_date=date(1950, 3, 4),
+                sex="male",
+            )
+        )
+        uow.commit()
+        other_id = other.id
+    for n in range(5):
+        with database.sessions() as uow:
+            uow.patients(north).get(patient).sex = "male" if n % 2 == 0 else "female"
+            if n == 3:
+                uow.patients(north).get(other_id).sex = "female"
+            uow.commit()
+    log = _log(database)
+    versions = _versions(database)
+    assert set(log) == {("n", versions["n"], patient), ("n", versions["n"] - 1, other_id)}
+    assert len(log) == 2
+    assert versions["s"] == 0
+
+
+def test_a_row_for_every_patient_replaces_the_clinics_older_rows(database: Database) -> None:
+    north, _, patient = _clinics(database)
+    with database.sessions() as uow:
+        uow.patients(north).get(patient).sex = "male"
+        uow.commit()
+    assert _log(database) == [("n", 2, patient)]
+    with database.sessions() as uow:
+        uow.session.execute(
+            update(Patient).where(Patient.clinic_id == north).values(sex="female"),
+            {"clinic_id": north},
+        )
+        uow.commit()
+    with database.sessions() as uow:
+        uow.session.execute(
+            update(Patient).where(Patient.clinic_id == north).values(sex="male"),
+            {"clinic_id": north},
+        )
+        uow.commit()
+    assert _log(database) == [("n", 4, None)]
+    with database.sessions() as uow:  # a later named patient is logged beside it
+        uow.patients(north).get(patient).sex = "female"
+        uow.commit()
+    assert _log(database) == [("n", 4, None), ("n", 5, patient)]
 
 
 def test_a_write_by_where_clause_logs_every_patient(database: Database) -> None:

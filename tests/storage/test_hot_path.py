@@ -82,6 +82,18 @@ def test_lock_finds_only_the_clinics_own_patient(world: World) -> None:
             uow.patients(world.other_clinic).lock(patient)
 
 
+def test_lock_reads_the_clinics_zone_and_the_stored_status(world: World) -> None:
+    patient = _new_patient(world, "HOT-3")
+    with world.database.sessions() as uow:
+        zone = uow.clinics.get(world.clinic).time_zone  # type: ignore[union-attr]
+        locked = uow.patients(world.clinic).lock(patient)
+        assert (locked.zone, locked.status) == (zone, None)  # no outcome row yet
+        uow.patients(world.clinic).upsert_outcome(_outcome(patient, "relapsed"))
+        uow.commit()
+    with world.database.sessions() as uow:
+        assert uow.patients(world.clinic).lock(patient).status == "relapsed"
+
+
 def test_token_holder_reads_account_and_every_role(world: World) -> None:
     token = TOKENS["staff@north.example"]
     with world.database.sessions() as uow:

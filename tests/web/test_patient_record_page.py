@@ -209,6 +209,12 @@ def test_a_planned_operation_is_recorded_as_performed_from_the_timeline(
     assert late.status_code == 422
     assert "Date of surgery: an operation cannot be performed after today" in late.text
     assert 'aria-invalid="true"' in late.text.split('class="inline-form performed-form"')[1]
+    for typed, said in (("2026-02-30", "enter a date such as 2026-03-31"), ("", "please fill")):
+        bad = clinician.post(action.group(1), data={"csrf_token": token, "performed_on": typed})
+        assert bad.status_code == 422
+        assert f"Date of surgery: {said}" in bad.text
+        assert 'aria-invalid="true"' in bad.text.split('class="inline-form performed-form"')[1]
+    assert "Record as performed" in clinician.get(f"/patients/{patient}").text  # still planned
     done = clinician.post(
         action.group(1), data={"csrf_token": token, "performed_on": date.today().isoformat()}
     )

@@ -1,13 +1,14 @@
 """Before the operation in the browser: the pre-operative form, the surgeon's view on the patient
 page, the patient's printable page (in Spanish too) and the analyst's model page."""
 
+import functools
 import re
-import threading
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.fit_jobs import child_importable
 from tests.support.records import fusion, new_patient
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
@@ -79,6 +80,8 @@ def _store(world: World, model: prediction.Model) -> None:
                     {**v.subgroups[0], "group": "surgeon=Dr Ames"},
                     {"group": "surgeon=Dr Bell", "n": None, "withheld": "fewer than 5"},
                 ],
+                "calibration_curve": v.calibration_curve,
+                "decision_curve": v.decision_curve,
             }
             for outcome, v in model.validation.items()
         },
@@ -138,32 +141,33 @@ def test_the_surgeon_sees_the_icon_array_factors_and_validation(
     history = analyst.get("/analytics/risk")
     assert history.status_code == 200 and small_model.version_id in history.text
     assert "by sex, age band and surgeon" in history.text
-    assert "surgeon=Dr Ames" in history.text
-    bell = history.text.split("surgeon=Dr Bell")[1].split("</tr>")[0]
+    assert "Surgeon: Dr Ames" in history.text
+    bell = history.text.split("Surgeon: Dr Bell")[1].split("</tr>")[0]
     assert "withheld" in bell and "fewer than 5" in bell
+    # The newest model's calibration and decision curve of each outcome, drawn from the stored
+    # summary, with the surgeon's figures in words.
+    assert "Calibration and decision curves" in history.text
+    assert history.text.count("<svg") == 2 * len(small_model.validation)
     card = analyst.get("/analytics/risk/card")
     assert card.status_code == 200 and "Model card" in card.text
+    assert card.text.count("<svg") == 2 * len(small_model.validation)
 
 
 def test_while_the_model_is_being_fitted_the_pages_say_so(
-    world: World, small_model: prediction.Model, monkeypatch: pytest.MonkeyPatch
+    world: World,
+    small_model: prediction.Model,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """`make run` fits the demo's model after the server starts: meanwhile the surgeon and the
     analyst read that it is being fitted, not that there is none; once stored, the model shows."""
-    release = threading.Event()
-    fitted = threading.Event()
-
-    def slow_fit(*, sessions: Any, actor: Any, clinic_id: int) -> tuple[None, Any]:
-        release.wait(timeout=60)
-        _store(world, small_model)
-        fitted.set()
-        return None, type("Stored", (), {"version_id": "v", "n_patients": 1})()
-
-    monkeypatch.setattr(model_fitting, "fit_clinic", slow_fit)
+    release = tmp_path / "release"
+    slow_fit = functools.partial(child_importable(monkeypatch).waits_for, str(release))
     patient = _planned(world)
-    thread = model_fitting.fit_in_background(world.database.sessions, world.clinic)
+    url = world.database.engine.url.render_as_string(hide_password=False)
+    thread = model_fitting.fit_in_background(url, world.clinic, job=slow_fit)
     assert thread is not None
-    assert model_fitting.fit_in_background(world.database.sessions, world.clinic) is None
+    assert model_fitting.fit_in_background(url, world.clinic, job=slow_fit) is None
     try:
         clinician = _client(world, "clinician@north.example")
         waiting = " ".join(clinician.get(f"/patients/{patient}").text.split())
@@ -172,8 +176,9 @@ def test_while_the_model_is_being_fitted_the_pages_say_so(
         history = " ".join(analyst.get("/analytics/risk").text.split())
         assert "being fitted" in history and "No model has been fitted" not in history
     finally:
-        release.set()
+        release.touch()
         thread.join(timeout=60)
-    assert fitted.is_set() and not model_fitting.fitting_now(world.clinic)
+    assert not model_fitting.fitting_now(world.clinic)
+    _store(world, small_model)
     page = clinician.get(f"/patients/{patient}").text
     assert "being fitted" not in page and small_model.version_id in page

@@ -1,8 +1,9 @@
 """Exact integer arithmetic in polars, mirroring spinetrack.domain.instruments.rounding: scores as
 integer billionths, rounding half up (away from zero), and hundredths turned into decimal text.
 
-Polars divides floats by multiplying with the reciprocal (2556 / 100 gives 25.560000000000002), so
-values leave integer hundredths through their exact decimal text, never through a float division.
+Polars divides a column by a constant by multiplying with the reciprocal (2556 / 100 gives
+25.560000000000002), so values leave integer hundredths through numpy's element-wise division or
+their exact decimal text, never through polars' division by a literal.
 """
 
 import polars as pl
@@ -33,6 +34,14 @@ def hundredths_text(value: pl.Expr) -> pl.Expr:
     return pl.concat_str(sign, whole, pl.lit("."), cents)
 
 
+def _divided_by_100(hundredths: pl.Series) -> pl.Series:
+    # numpy divides element by element (IEEE division, correctly rounded, as Python's ``/``).
+    values = hundredths.cast(pl.Float64).to_numpy() / 100.0
+    return pl.Series(hundredths.name, values, nan_to_null=True)
+
+
 def hundredths_value(value: pl.Expr) -> pl.Expr:
-    """Integer hundredths as the nearest float, exactly as the domain's ``h / 100``."""
-    return hundredths_text(value).cast(pl.Float64)
+    """Integer hundredths as the nearest float, exactly as the domain's ``h / 100``: a true
+    division of each value (several times cheaper than the round trip through the decimal text,
+    which gives the same float)."""
+    return value.map_batches(_divided_by_100, return_dtype=pl.Float64, is_elementwise=True)

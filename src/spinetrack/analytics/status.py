@@ -102,12 +102,33 @@ def _status() -> pl.Expr:
     )
 
 
+NUMERIC_ORDER = "numeric_order"
+"""The column ``ordered_patients`` adds for numeric ids: the id's value, sorted before its text."""
+
+
+def numeric_ids(ids: pl.Series) -> bool:
+    """Whether every patient_id is a whole number, so the ids are sorted as numbers."""
+    return ids.dtype == pl.String and bool(ids.str.contains(_NUMERIC_ID).all())
+
+
+def patient_order(numeric: bool) -> list[str]:
+    """The columns rows are sorted by (see ``ordered_patients``): the id's value then its text
+    when every id is a number, else the text alone."""
+    return [NUMERIC_ORDER, PATIENT] if numeric else [PATIENT]
+
+
+def ordered_patients(table: pl.LazyFrame, numeric: bool) -> pl.LazyFrame:
+    """``table`` with the columns of ``patient_order``, sorted by them."""
+    if numeric:
+        table = table.with_columns(pl.col(PATIENT).cast(pl.Int64).alias(NUMERIC_ORDER))
+    return table.sort(patient_order(numeric))
+
+
 def sort_patients(table: pl.DataFrame) -> pl.DataFrame:
     """Order rows by patient_id: numerically when every id is a whole number, else as text."""
-    ids = table[PATIENT]
-    if ids.dtype == pl.String and ids.str.contains(_NUMERIC_ID).all():
-        return table.sort([pl.col(PATIENT).cast(pl.Int64), pl.col(PATIENT)])
-    return table.sort(PATIENT)
+    numeric = numeric_ids(table[PATIENT])
+    ordered = ordered_patients(table.lazy(), numeric).collect()
+    return ordered.drop(NUMERIC_ORDER) if numeric else ordered
 
 
 def classify_points(held: list[pl.DataFrame], patients: pl.Series | None = None) -> pl.DataFrame:
@@ -115,6 +136,12 @@ def classify_points(held: list[pl.DataFrame], patients: pl.Series | None = None)
     points as its only item and is emptied at once, so a caller keeping no other reference lets
     each stage's input go as soon as the next stage is built (at 10M patients the points and the
     counted rows are each gigabytes; holding all of them at once would double the peak)."""
+    return sort_patients(classify_unsorted(held, patients))
+
+
+def classify_unsorted(held: list[pl.DataFrame], patients: pl.Series | None = None) -> pl.DataFrame:
+    """``classify_points`` without the final sort, for a caller that orders the rows itself (the
+    partitioned path sorts each part and merges them)."""
     # Each stage is materialised once: the later ones read it (a lazy plan would recompute it).
     keyed = numbered(held.pop().lazy()).collect()
     # Each pid's id from its first row: no second sort of the ids' text.
@@ -152,7 +179,7 @@ def classify_points(held: list[pl.DataFrame], patients: pl.Series | None = None)
             *(pl.lit(None, result.schema[c]).alias(c) for c in OUTCOME_COLUMNS[2:]),
         )
         result = pl.concat([result, filler.cast(result.schema)])
-    return sort_patients(result)
+    return result
 
 
 def classify_table(points: pl.DataFrame, patients: pl.Series | None = None) -> pl.DataFrame:

@@ -7,9 +7,9 @@ from rich.console import Console
 from rich.table import Table
 
 from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.cli.opened import opened_database
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.audit.audit_trail import patient_access, verify_chain
-from spinetrack.services.operations.database import open_database
 
 audit_app = typer.Typer(help="Check and read the audit trail.", no_args_is_help=True)
 
@@ -27,11 +27,8 @@ def verify(
     edited, removed or moved, or saying the chain was cut short or deleted."""
     if checkpoints is not None and not checkpoints.is_file():
         raise fail(f"no such file {checkpoints}")
-    database = open_database()
-    try:
+    with opened_database() as database:
         report = verify_chain(sessions=database.sessions, checkpoints=checkpoints)
-    finally:
-        database.close()
     if report.intact:
         typer.echo(f"audit trail intact: {report.checked} entries verified")
         return
@@ -47,13 +44,10 @@ def verify(
 @explains_errors
 def show(patient: int = typer.Option(..., "--patient", help="Patient id")) -> None:
     """List every access to one patient's record: who, what, when, from where, outcome."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         records = patient_access(
             sessions=database.sessions, actor=system_actor("cli"), patient_id=patient
         )
-    finally:
-        database.close()
     table = Table("#", "when (UTC)", "who", "what", "outcome", "from")
     for r in records:
         table.add_row(

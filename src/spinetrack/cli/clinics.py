@@ -7,6 +7,7 @@ from rich.table import Table
 
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors
+from spinetrack.cli.opened import opened_database
 from spinetrack.services.access.accounts import (
     create_clinic_checked,
     list_clinics,
@@ -14,7 +15,6 @@ from spinetrack.services.access.accounts import (
 )
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.access.clinic_calendar import set_clinic_time_zone
-from spinetrack.services.operations.database import open_database
 
 clinics_app = typer.Typer(help="Create and list clinics.", no_args_is_help=True)
 CLI = system_actor("cli")
@@ -27,13 +27,10 @@ def create(
     name: str = typer.Option(..., "--name", help="The clinic's name as patients see it"),
 ) -> None:
     """Create a clinic; then add its first admin with `spinetrack users create --role admin`."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         clinic_id = create_clinic_checked(
             sessions=database.sessions, actor=CLI, slug=slug, name=name
         )
-    finally:
-        database.close()
     typer.echo(f"created clinic {clinic_id} {slug.strip().lower()}")
 
 
@@ -41,11 +38,8 @@ def create(
 @explains_errors
 def list_() -> None:
     """List the clinics with how many accounts each has."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         clinics = list_clinics(sessions=database.sessions, actor=CLI)
-    finally:
-        database.close()
     table = Table("id", "slug", "name", "accounts")
     for clinic in clinics:
         table.add_row(str(clinic.id), clinic.slug, clinic.name, str(clinic.members))
@@ -61,12 +55,9 @@ def contact(
     ),
 ) -> None:
     """Set the phone number a patient's results page tells them to call."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         clinic_id = clinic_id_of(database.sessions, slug.strip().lower())
         set_clinic_phone(sessions=database.sessions, actor=CLI, clinic_id=clinic_id, phone=phone)
-    finally:
-        database.close()
     typer.echo(f"clinic {slug}: {'phone ' + phone.strip() if phone.strip() else 'no phone'}")
 
 
@@ -78,14 +69,11 @@ def timezone(
 ) -> None:
     """Set the time zone the clinic's "today" is counted in (follow-up windows, reminders, date
     checks); until set, SPINETRACK_TIME_ZONE (default UTC) applies."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         clinic_id = clinic_id_of(database.sessions, slug.strip().lower())
         name = set_clinic_time_zone(
             sessions=database.sessions, actor=CLI, clinic_id=clinic_id, zone=zone
         )
-    finally:
-        database.close()
     typer.echo(f"clinic {slug}: time zone {name}")
 
 

@@ -3,7 +3,7 @@
 import typer
 
 from spinetrack.cli.errors import explains_errors
-from spinetrack.services.operations.database import open_database
+from spinetrack.cli.opened import opened_database
 
 db_app = typer.Typer(help="Create, migrate and inspect the database.", no_args_is_help=True)
 
@@ -12,11 +12,8 @@ db_app = typer.Typer(help="Create, migrate and inspect the database.", no_args_i
 @explains_errors
 def upgrade() -> None:
     """Create the database if needed and apply every pending migration."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         revision = database.upgrade()
-    finally:
-        database.close()
     typer.echo(f"database {database.url} is at revision {revision}")
 
 
@@ -24,11 +21,8 @@ def upgrade() -> None:
 @explains_errors
 def status() -> None:
     """Say which database is configured and whether its schema is current."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         current = database.is_current()
-    finally:
-        database.close()
     typer.echo(f"database {database.url}: {'up to date' if current else 'migrations pending'}")
     if not current:
         raise typer.Exit(1)

@@ -6,11 +6,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
 from spinetrack.cli.errors import explains_errors, fail, stderr_console
+from spinetrack.cli.opened import opened_database
 from spinetrack.config import get_settings
 from spinetrack.demo.load import DEMO_NAME, DEMO_SLUG, demo_logins, load_demo
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.clinician.clinic_overview import clinic_overview, find_clinic
-from spinetrack.services.operations.database import Database, open_database
+from spinetrack.services.operations.database import Database
 
 
 @explains_errors
@@ -34,9 +35,7 @@ def demo(
     count = settings.demo_patients if patients is None else patients
     if count < 1 or count > 2_000_000:
         raise fail("--patients must be between 1 and 2,000,000")
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         existing = find_clinic(sessions=database.sessions, slug=DEMO_SLUG)
         if existing is not None and if_empty:
             typer.echo(f"{DEMO_NAME} is already loaded; use --reset to reload it")
@@ -67,8 +66,6 @@ def demo(
         overview = clinic_overview(
             sessions=database.sessions, actor=system_actor("cli"), clinic_id=clinic_id
         )
-    finally:
-        database.close()
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(overview.statuses.items()))
     typer.echo(f"{DEMO_NAME}: {overview.patients} patients ({statuses})")
     typer.echo("demo logins (password for all: " + demo_logins()[0].password + "):")

@@ -8,9 +8,9 @@ import typer
 
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.cli.opened import opened_database
 from spinetrack.config import get_settings
 from spinetrack.services.access.actor import system_actor
-from spinetrack.services.operations.database import open_database
 from spinetrack.services.registry_io.export_registry import ExportFormat, export_registry
 
 FORMATS = ("csv", "parquet", "fhir")
@@ -37,9 +37,7 @@ def export(
     if fmt != "fhir" and out.exists() and not out.is_dir():
         raise fail(f"{out}: is a file; csv and parquet exports write a directory of tables")
     secret = get_settings().configured_secret_key() if deidentify else None
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         clinic_id = clinic_id_of(database.sessions, clinic)
         written = export_registry(
             sessions=database.sessions,
@@ -50,8 +48,6 @@ def export(
             deidentified=deidentify,
             secret_key=secret,
         )
-    finally:
-        database.close()
     for path in written:
         typer.echo(str(path))
 

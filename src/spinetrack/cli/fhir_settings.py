@@ -7,9 +7,9 @@ import typer
 
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.cli.opened import opened_database
 from spinetrack.config import get_settings
 from spinetrack.services.access.actor import system_actor
-from spinetrack.services.operations.database import open_database
 from spinetrack.services.registry_io.bulk_export import FOLDER, purge_expired
 from spinetrack.services.registry_io.fhir_settings import (
     add_mrn_system,
@@ -30,15 +30,11 @@ CLI = system_actor("cli")
 @explains_errors
 def list_systems(clinic: str = typer.Option(..., "--clinic", help="Clinic slug")) -> None:
     """The identifier systems patients are matched in (the clinic's own first)."""
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         for system in mrn_systems(
             sessions=database.sessions, actor=CLI, clinic_id=clinic_id_of(database.sessions, clinic)
         ):
             typer.echo(system)
-    finally:
-        database.close()
 
 
 @fhir_app.command("add-mrn-system")
@@ -48,17 +44,13 @@ def add_system(
     clinic: str = typer.Option(..., "--clinic", help="Clinic slug"),
 ) -> None:
     """Match patients of imported Bundles by their identifier in this system too."""
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         add_mrn_system(
             sessions=database.sessions,
             actor=CLI,
             clinic_id=clinic_id_of(database.sessions, clinic),
             system=system,
         )
-    finally:
-        database.close()
     typer.echo(f"patients are matched by {system} too")
 
 
@@ -68,17 +60,13 @@ def remove_system(
     system: str = typer.Argument(...),
     clinic: str = typer.Option(..., "--clinic", help="Clinic slug"),
 ) -> None:
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         removed = remove_mrn_system(
             sessions=database.sessions,
             actor=CLI,
             clinic_id=clinic_id_of(database.sessions, clinic),
             system=system,
         )
-    finally:
-        database.close()
     if not removed:
         raise fail(f"{system} was not configured")
     typer.echo(f"removed {system}")
@@ -103,9 +91,7 @@ def map_outside_questionnaire(
     item: list[str] = typer.Option(..., "--item", help="LINKID=ITEM, once per item"),
 ) -> None:
     """Read responses to an outside Questionnaire as one of our instruments."""
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         map_questionnaire(
             sessions=database.sessions,
             actor=CLI,
@@ -114,8 +100,6 @@ def map_outside_questionnaire(
             instrument=instrument,
             items=_items(item),
         )
-    finally:
-        database.close()
     typer.echo(f"{canonical} is read as {instrument}")
 
 
@@ -138,9 +122,7 @@ def map_local_observation(
     """Read Observations with a hospital-local code as one of our pain scores or pre-operative
     values."""
     system, code = _coded(coded)
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         map_observation(
             sessions=database.sessions,
             actor=CLI,
@@ -149,8 +131,6 @@ def map_local_observation(
             code=code,
             target=to,
         )
-    finally:
-        database.close()
     typer.echo(f"{system}|{code} is read as {to}")
 
 
@@ -161,9 +141,7 @@ def unmap_local_observation(
     clinic: str = typer.Option(..., "--clinic", help="Clinic slug"),
 ) -> None:
     system, code = _coded(coded)
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         removed = remove_observation_map(
             sessions=database.sessions,
             actor=CLI,
@@ -171,8 +149,6 @@ def unmap_local_observation(
             system=system,
             code=code,
         )
-    finally:
-        database.close()
     if not removed:
         raise fail(f"{coded} was not mapped")
     typer.echo(f"removed {coded}")
@@ -182,15 +158,11 @@ def unmap_local_observation(
 @explains_errors
 def list_mappings(clinic: str = typer.Option(..., "--clinic", help="Clinic slug")) -> None:
     """The clinic's Questionnaire and Observation code mappings."""
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         for line in mappings(
             sessions=database.sessions, actor=CLI, clinic_id=clinic_id_of(database.sessions, clinic)
         ):
             typer.echo(line)
-    finally:
-        database.close()
 
 
 @fhir_app.command("set-npi")
@@ -202,9 +174,7 @@ def set_member_npi(
 ) -> None:
     """Record a member's NPI: their exported Practitioner carries it and incoming Practitioners
     with it are matched to them."""
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         set_npi(
             sessions=database.sessions,
             actor=CLI,
@@ -212,8 +182,6 @@ def set_member_npi(
             email=email,
             npi=None if npi.lower() == "none" else npi,
         )
-    finally:
-        database.close()
     typer.echo(f"{email}: NPI {npi}")
 
 

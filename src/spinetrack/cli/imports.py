@@ -9,10 +9,10 @@ import typer
 
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail, stderr
+from spinetrack.cli.opened import opened_database
 from spinetrack.cli.progress import progress
 from spinetrack.interop.tabular import KINDS, RowProblem, problems_csv
 from spinetrack.services.access.actor import system_actor
-from spinetrack.services.operations.database import open_database
 from spinetrack.services.registry_io.import_csv import Mode, import_csv
 from spinetrack.services.registry_io.import_fhir import Mode as FhirMode
 from spinetrack.services.registry_io.import_fhir import import_fhir
@@ -72,9 +72,7 @@ def csv(
     if mode not in MODES:
         raise fail(f"unknown --mode {mode!r}; choose one of {', '.join(MODES)}")
     data = _read(file)
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         clinic_id = clinic_id_of(database.sessions, clinic)
         with progress(f"importing {kind}", max(data.count(b"\n") - 1, 1)) as advance:
             try:
@@ -90,8 +88,6 @@ def csv(
             except ImportRejected as exc:
                 _report(exc.report, rejects)
                 raise
-    finally:
-        database.close()
     _report(report, rejects)
     typer.echo(report.summary())
 
@@ -113,9 +109,7 @@ def fhir(
     if mode not in MODES:
         raise fail(f"unknown --mode {mode!r}; choose one of {', '.join(MODES)}")
     data = _read(file)
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         clinic_id = clinic_id_of(database.sessions, clinic)
         try:
             report = import_fhir(
@@ -129,8 +123,6 @@ def fhir(
             _report(exc.report, None)
             _write_report(exc.report, report_file)
             raise
-    finally:
-        database.close()
     _report(report, None)
     _write_report(report, report_file)
     for note in report.skipped[:SHOWN]:

@@ -9,11 +9,11 @@ from datetime import date
 import typer
 
 from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.cli.opened import opened_database
 from spinetrack.config import get_settings
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.followup.outbox import send_pending
 from spinetrack.services.followup.reminder_queue import queue_messages
-from spinetrack.services.operations.database import open_database
 
 reminders_app = typer.Typer(help="Queue follow-up invitations and reminders.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Send the queued e-mails.", no_args_is_help=True)
@@ -29,13 +29,10 @@ def queue(
         day = date.fromisoformat(today) if today else None
     except ValueError as exc:
         raise fail(f"--today: {today!r} is not a date (YYYY-MM-DD)") from exc
-    database = open_database()
-    try:
+    with opened_database() as database:
         queued = queue_messages(
             sessions=database.sessions, actor=system_actor("cli:reminders"), today=day
         )
-    finally:
-        database.close()
     typer.echo(f"queued {queued.invitations} invitation(s) and {queued.reminders} reminder(s)")
 
 
@@ -46,15 +43,12 @@ def send() -> None:
     url = get_settings().smtp_url
     if url is None or not url.get_secret_value():
         raise fail("SPINETRACK_SMTP_URL is not set (e.g. smtp://mail.example.org:25)")
-    database = open_database()
-    try:
+    with opened_database() as database:
         result = send_pending(
             sessions=database.sessions,
             actor=system_actor("cli:outbox"),
             smtp_url=url.get_secret_value(),
         )
-    finally:
-        database.close()
     typer.echo(f"sent {result.sent}, failed {result.failed}, skipped {result.skipped}")
     if result.failed:
         raise typer.Exit(1)

@@ -29,20 +29,17 @@ def table(
     import polars as pl
 
     from spinetrack.cli.clinic_arg import clinic_id_of
+    from spinetrack.cli.opened import opened_database
     from spinetrack.prediction.table import table_columns
     from spinetrack.services.access.actor import system_actor
-    from spinetrack.services.operations.database import open_database
     from spinetrack.services.risk.clinic_model import read_table
 
-    database = open_database()
-    try:
+    with opened_database() as database:
         rows = read_table(
             sessions=database.sessions,
             actor=system_actor("cli"),
             clinic_id=clinic_id_of(database.sessions, clinic),
         )
-    finally:
-        database.close()
     columns = table_columns(with_outcome=True)
     frame = pl.DataFrame(
         {c: [r.get(c) for r in rows] for c in columns}, schema=dict.fromkeys(columns, pl.String)
@@ -69,25 +66,23 @@ def fit_clinic_model(clinic: str, out: Path | None, bootstrap: int | None) -> No
     """Fit, validate, store (audited) and optionally write the clinic's model; exit 3 with the
     numbers when the clinic has too few patients with a 12-month outcome."""
     from spinetrack.cli.clinic_arg import clinic_id_of
+    from spinetrack.cli.opened import opened_database
     from spinetrack.prediction import TooSmall, save
     from spinetrack.services.access.actor import system_actor
-    from spinetrack.services.operations.database import open_database
     from spinetrack.services.risk.clinic_model import fit_clinic
 
-    database = open_database()
-    try:
-        model, stored = fit_clinic(
-            sessions=database.sessions,
-            actor=system_actor("cli"),
-            clinic_id=clinic_id_of(database.sessions, clinic),
-            bootstrap=bootstrap,
-            progress=lambda step: stderr.print(step, markup=False),
-        )
-    except TooSmall as exc:
-        stderr.print(f"error: too few patients: {exc.message}", markup=False)
-        raise typer.Exit(code=EXIT_TOO_SMALL) from exc
-    finally:
-        database.close()
+    with opened_database() as database:
+        try:
+            model, stored = fit_clinic(
+                sessions=database.sessions,
+                actor=system_actor("cli"),
+                clinic_id=clinic_id_of(database.sessions, clinic),
+                bootstrap=bootstrap,
+                progress=lambda step: stderr.print(step, markup=False),
+            )
+        except TooSmall as exc:
+            stderr.print(f"error: too few patients: {exc.message}", markup=False)
+            raise typer.Exit(code=EXIT_TOO_SMALL) from exc
     if out is not None:
         save(model, out)
     figures = stored.summary["validation"]["improved"]["corrected"]
@@ -109,24 +104,21 @@ def import_file(
 ) -> None:
     """Import pre-operative records from a CSV (all or nothing; a bad cell names line and column)."""
     from spinetrack.cli.clinic_arg import clinic_id_of
+    from spinetrack.cli.opened import opened_database
     from spinetrack.services.access.actor import system_actor
-    from spinetrack.services.operations.database import open_database
     from spinetrack.services.risk.import_preop_csv import import_preop_csv
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise fail(f"{path}: cannot read ({exc.strerror})") from exc
-    database = open_database()
-    try:
+    with opened_database() as database:
         count = import_preop_csv(
             sessions=database.sessions,
             actor=system_actor("cli"),
             clinic_id=clinic_id_of(database.sessions, clinic),
             data=data,
         )
-    finally:
-        database.close()
     typer.echo(f"{clinic}: stored {count} pre-operative records")
 
 

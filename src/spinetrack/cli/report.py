@@ -12,9 +12,9 @@ import typer
 
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.cli.opened import opened_database
 from spinetrack.cli.progress import progress
 from spinetrack.services.access.actor import system_actor
-from spinetrack.services.operations.database import open_database
 
 if TYPE_CHECKING:
     from spinetrack.storage.unit_of_work import UnitOfWorkFactory
@@ -51,9 +51,7 @@ def report(
         raise fail(f"{out}: is a directory")
     filters = DashboardFilters(_year(period), region, procedure, surgeon)
     pdf = out.with_suffix(".pdf")
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         clinic_id = _clinic(database.sessions, clinic)
         with progress("Building the report", REPORT_STEPS) as advance:
             written = registry_report(
@@ -64,8 +62,6 @@ def report(
                 destination=f"{out.name}, {pdf.name}",
                 advance=lambda _: advance(1),
             )
-    finally:
-        database.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(written.html, "utf-8")
     pdf.write_bytes(written.pdf)
@@ -107,17 +103,13 @@ def letter(
 
     if out.is_dir():
         raise fail(f"{out}: is a directory")
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         content = patient_letter(
             sessions=database.sessions,
             actor=system_actor("cli"),
             clinic_id=_clinic(database.sessions, clinic),
             mrn=mrn,
         )
-    finally:
-        database.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(letter_html(content), encoding="utf-8")
     typer.echo(str(out))
@@ -135,17 +127,13 @@ def disclosure(
     """Set the clinic's disclosure threshold for the dashboard, reports and downloads."""
     from spinetrack.services.reporting.analytics_registry import set_disclosure_threshold
 
-    database = open_database()
-    try:
-        database.upgrade()
+    with opened_database(upgrade=True) as database:
         now = set_disclosure_threshold(
             sessions=database.sessions,
             actor=system_actor("cli"),
             clinic_id=_clinic(database.sessions, clinic),
             threshold=threshold,
         )
-    finally:
-        database.close()
     typer.echo(f"counts below {now} are withheld")
 
 

@@ -45,17 +45,16 @@ def reassess(
 ) -> None:
     """Store a fresh assessment, under the shipped rules, for every operated patient of a clinic."""
     from spinetrack.cli.clinic_arg import clinic_id_of
+    from spinetrack.cli.opened import opened_database
     from spinetrack.services.access.actor import system_actor
     from spinetrack.services.access.clinic_calendar import today_for
-    from spinetrack.services.operations.database import open_database
     from spinetrack.services.triage.reassess_clinic import reassess_clinic
 
     try:
         given = date.fromisoformat(on) if on else None
     except ValueError:
         raise fail(f"--on: {on!r} is not a date written YYYY-MM-DD") from None
-    database = open_database()
-    try:
+    with opened_database() as database:
         clinic_id = clinic_id_of(database.sessions, clinic)
         evaluation_date = given or today_for(database.sessions, clinic_id)
         count = reassess_clinic(
@@ -64,8 +63,6 @@ def reassess(
             clinic_id=clinic_id,
             evaluation_date=evaluation_date,
         )
-    finally:
-        database.close()
     typer.echo(f"{clinic}: assessed {count} operated patients as of {evaluation_date.isoformat()}")
 
 
@@ -79,18 +76,15 @@ def refresh_outcomes(
     Run it after the outcome rules change or after an upgrade adds a flag such as losing ground:
     patients nobody has written to since keep the old answer until then."""
     from spinetrack.cli.clinic_arg import clinic_id_of
+    from spinetrack.cli.opened import opened_database
     from spinetrack.services.access.actor import system_actor
-    from spinetrack.services.operations.database import open_database
     from spinetrack.services.records.refresh_outcomes import refresh_clinic_outcomes
 
-    database = open_database()
-    try:
+    with opened_database() as database:
         clinic_id = clinic_id_of(database.sessions, clinic)
         count = refresh_clinic_outcomes(
             sessions=database.sessions, actor=system_actor("cli"), clinic_id=clinic_id
         )
-    finally:
-        database.close()
     typer.echo(f"{clinic}: recomputed the outcome of {count} patients")
 
 

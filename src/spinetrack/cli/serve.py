@@ -6,10 +6,10 @@ import typer
 import uvicorn
 
 from spinetrack.cli.errors import explains_errors, fail
+from spinetrack.cli.opened import opened_database
 from spinetrack.config import get_settings
 from spinetrack.demo.load import demo_logins
 from spinetrack.server import uvicorn_options
-from spinetrack.services.operations.database import open_database
 
 
 @explains_errors
@@ -43,11 +43,8 @@ def serve(
         os.environ["SPINETRACK_FIT_DEMO_MODEL"] = "1"
         get_settings.cache_clear()
     settings.resolved_secret_key()  # creates var/secret_key on first start when none is configured
-    database = open_database()
-    try:
+    with opened_database() as database:
         database.upgrade()
-    finally:
-        database.close()
     typer.echo(
         f"spinetrack is serving at http://{host}:{port}  (sign in: /login, API docs: /api/v1/docs)"
     )

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from spinetrack.cli.clinic_arg import clinic_id_of
 from spinetrack.cli.errors import explains_errors
+from spinetrack.cli.opened import opened_database
 from spinetrack.services.access.accounts import (
     add_member,
     create_user,
@@ -19,7 +20,6 @@ from spinetrack.services.access.accounts import (
 )
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.access.sign_in import create_token, revoke_token
-from spinetrack.services.operations.database import open_database
 
 users_app = typer.Typer(help="Manage user accounts and their API tokens.", no_args_is_help=True)
 CLI = system_actor("cli")
@@ -41,9 +41,8 @@ def create(
     ),
 ) -> None:
     """Create an account with a role in one clinic."""
-    database = open_database()
     chosen = password or _generated()
-    try:
+    with opened_database() as database:
         user_id = create_user(
             sessions=database.sessions,
             actor=CLI,
@@ -53,8 +52,6 @@ def create(
             clinic_id=clinic_id_of(database.sessions, clinic),
             role=role,
         )
-    finally:
-        database.close()
     typer.echo(f"created user {user_id} {email.lower()} as {role} in {clinic}")
     if not password:
         typer.echo(f"initial password (shown once): {chosen}")
@@ -68,8 +65,7 @@ def add_to_clinic(
     role: str = typer.Option(..., "--role", help="admin, clinician, staff or analyst"),
 ) -> None:
     """Give an existing account a role in another clinic (same password, same sign-in)."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         add_member(
             sessions=database.sessions,
             actor=CLI,
@@ -77,8 +73,6 @@ def add_to_clinic(
             clinic_id=clinic_id_of(database.sessions, clinic),
             role=role,
         )
-    finally:
-        database.close()
     typer.echo(f"{email.strip().lower()} is now {role} in {clinic}")
 
 
@@ -86,12 +80,9 @@ def add_to_clinic(
 @explains_errors
 def list_(clinic: str = typer.Option(..., "--clinic", help="Clinic slug")) -> None:
     """List the accounts of a clinic with their roles and state."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         clinic_id = clinic_id_of(database.sessions, clinic)
         users = list_users(sessions=database.sessions, actor=CLI, clinic_id=clinic_id)
-    finally:
-        database.close()
     table = Table("id", "e-mail", "name", "role", "state")
     for user in users:
         state = "disabled" if not user.active else ("locked" if user.locked_until else "active")
@@ -105,11 +96,8 @@ def list_(clinic: str = typer.Option(..., "--clinic", help="Clinic slug")) -> No
 @explains_errors
 def disable(email: str = typer.Argument(...)) -> None:
     """Disable an account: its sessions and tokens stop working at once."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         disable_user(sessions=database.sessions, actor=CLI, email=email)
-    finally:
-        database.close()
     typer.echo(f"disabled {email.lower()}")
 
 
@@ -120,11 +108,8 @@ def rename(
     name: str = typer.Option(..., "--name", help="Full name shown on pages instead of the e-mail"),
 ) -> None:
     """Set the name pages show for an account (its e-mail stays its sign-in)."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         shown = rename_user(sessions=database.sessions, actor=CLI, email=email, full_name=name)
-    finally:
-        database.close()
     typer.echo(f"{email.lower()} is now shown as {shown}")
 
 
@@ -135,12 +120,9 @@ def reset(
     password: str = typer.Option(None, "--password", help="New password (generated if omitted)"),
 ) -> None:
     """Set a new password, clear a lock-out and sign the user out everywhere."""
-    database = open_database()
     chosen = password or _generated()
-    try:
+    with opened_database() as database:
         reset_password(sessions=database.sessions, actor=CLI, email=email, new_password=chosen)
-    finally:
-        database.close()
     typer.echo(f"password reset for {email.lower()}")
     if not password:
         typer.echo(f"new password (shown once): {chosen}")
@@ -153,14 +135,11 @@ def token(
     name: str = typer.Option(..., "--name", help="What will use the token"),
 ) -> None:
     """Create an API token for a user; it is printed once."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         (user_id,) = user_ids(sessions=database.sessions, emails=[email.lower()])
         token_id, secret = create_token(
             sessions=database.sessions, actor=CLI, name=name, user_id=user_id
         )
-    finally:
-        database.close()
     typer.echo(f"token {token_id} for {email.lower()} (shown once): {secret}")
 
 
@@ -168,11 +147,8 @@ def token(
 @explains_errors
 def revoke(token_id: int = typer.Argument(...)) -> None:
     """Revoke an API token by its id."""
-    database = open_database()
-    try:
+    with opened_database() as database:
         revoke_token(sessions=database.sessions, actor=CLI, token_id=token_id)
-    finally:
-        database.close()
     typer.echo(f"revoked token {token_id}")
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from markdown_it import MarkdownIt
 
+from spinetrack.prediction.figures import calibration_svg, decision_svg
 from spinetrack.prediction.model import Model
 from spinetrack.prediction.settings import settings
 
@@ -29,7 +30,17 @@ def _figure(entry: dict[str, float]) -> str:
     return f"{entry['value']:.3f} ({entry['low']:.3f} to {entry['high']:.3f})"
 
 
-def _performance(model: Model) -> Iterator[str]:
+def _figures(name: str, calibration: str, decision: str) -> Iterator[str]:
+    """Both figures as one HTML block (a `<figure>` line stands on its own in Markdown)."""
+    yield (
+        f'<figure class="plots">{calibration}{decision}<figcaption>{name}: smoothed calibration '
+        "with its 95 % band against the diagonal (left); net benefit of the model, of treating "
+        "all and of treating none (right).</figcaption></figure>"
+    )
+    yield ""
+
+
+def _performance(model: Model, figures: bool) -> Iterator[str]:
     for outcome, name in _OUTCOMES.items():
         found = model.validation.get(outcome)
         if found is None:
@@ -44,6 +55,12 @@ def _performance(model: Model) -> Iterator[str]:
                 f"{found.optimism[key]:+.3f} | {_figure(found.corrected.figures[key])} |"
             )
         yield ""
+        if figures:
+            yield from _figures(
+                name,
+                calibration_svg(found.calibration_curve, f"Calibration: {name}"),
+                decision_svg(found.decision_curve, f"Decision curve: {name}"),
+            )
         yield "Smoothed calibration (predicted → observed, 95 % band):"
         yield ""
         points = found.calibration_curve[:: max(1, len(found.calibration_curve) // 6)]
@@ -102,7 +119,8 @@ def _coefficients(model: Model) -> Iterator[str]:
         yield f"| {name} | {a:+.3f} | {b:+.3f} |"
 
 
-def markdown_card(model: Model) -> str:
+def markdown_card(model: Model, figures: bool = False) -> str:
+    """The card's text; with `figures`, the calibration and decision curves as inline SVG."""
     rules = settings()
     size = model.sample_size
     classes, passed = model.submodels["classes"], model.submodels["pass"]
@@ -195,7 +213,7 @@ def markdown_card(model: Model) -> str:
         "",
         "## Model performance",
         "",
-        *_performance(model),
+        *_performance(model, figures),
         "## Model updating",
         "",
         (
@@ -217,13 +235,20 @@ def markdown_card(model: Model) -> str:
     return "\n".join(lines)
 
 
+_CARD_STYLE = (
+    "figure.plots{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}"
+    "figure.plots figcaption{flex-basis:100%;font-size:.9em}"
+)
+
+
 def model_card(model: Model, html: bool = False) -> str:
     """The card as Markdown, or as a standalone HTML page."""
-    text = markdown_card(model)
+    text = markdown_card(model, figures=html)
     if not html:
         return text
     body = MarkdownIt("commonmark").enable("table").render(text)
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>Model card {model.version_id}</title></head><body>\n{body}</body></html>\n"
+        f"<title>Model card {model.version_id}</title>"
+        f"<style>{_CARD_STYLE}</style></head><body>\n{body}</body></html>\n"
     )

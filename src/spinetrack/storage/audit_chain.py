@@ -277,11 +277,14 @@ class Sealer:
             except Exception:  # the work is committed; its entry waits for the next seal
                 log.exception("sealing the audit trail failed; the next seal takes the entry")
 
-    def seal_now(self, wait: bool = True) -> int:
+    def seal_now(self, wait: bool = True, repeat: bool = True) -> int:
         """Seal what is pending; returns how many entries this call sealed.
 
         A caller that finds a seal running leaves its entry to that sealer, which looks at
-        `_pending` again after letting go of the lock."""
+        `_pending` again after letting go of the lock (`repeat`). The background thread does not
+        repeat: what committed while it sealed waits for its next round, an interval later.
+        Sealing again at once made a busy server seal every entry or two in a transaction of its
+        own (1.9 ms of CPU per submission instead of a fraction, issue 21)."""
         sealed = 0
         while self._running.acquire(blocking=wait):
             try:
@@ -292,11 +295,11 @@ class Sealer:
                     if count or self._head is None:
                         write_checkpoint(self._checkpoint(), self._engine, seq, head)
                         self._head = (seq, head)
-                    if not self._pending.is_set():
+                    if not (repeat and self._pending.is_set()):
                         break
             finally:
                 self._running.release()
-            if not self._pending.is_set():
+            if not (repeat and self._pending.is_set()):
                 break
             wait = False
         return sealed
@@ -308,7 +311,7 @@ class Sealer:
             if self._stop.wait(self._interval):
                 break
             try:
-                self.seal_now()
+                self.seal_now(repeat=False)  # later commits left `_pending` set: next round
             except Exception:  # a database hiccup: the entries wait for the next round
                 log.exception("sealing the audit trail failed; retrying")
                 self._stop.wait(1.0)

@@ -8,10 +8,13 @@ columns' defaults are applied here so that a missing or None value still means "
 exactly as it did.
 """
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Insert, insert
+from sqlalchemy import Connection, Insert, Table, func, insert, select
 from sqlalchemy.orm import Session
+
+from spinetrack.storage.data_version import note_inserted
 
 
 def uniform_rows(table: type[Any], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -55,5 +58,71 @@ def insert_rows(session: Session, table: type[Any], rows: list[dict[str, Any]]) 
     for row in uniform_rows(table, rows):
         groups.setdefault(frozenset(row), []).append(row)
     statement = insert(table.__table__)
+    connection = session.connection()
     for group in groups.values():
-        session.execute(statement, group)
+        if connection.dialect.name != "sqlite" or not _insert_on_sqlite(connection, table, group):
+            session.execute(statement, group)
+
+
+def _insert_on_sqlite(connection: Connection, table: type[Any], rows: list[dict[str, Any]]) -> bool:
+    """Insert rows that all name the same columns straight through the driver's executemany, with
+    each value converted by its column type's own bind processor (what SQLAlchemy would apply) and
+    the computed defaults of the columns left out evaluated once for the statement. SQLAlchemy's
+    executemany built a parameter dictionary per row and cost five times what SQLite spent
+    inserting (the demo's 1.7 million rows at 100,000 patients). False, nothing done, when a left
+    out column's default is not a plain Python function (SQLAlchemy then does the work)."""
+    core: Table = table.__table__
+    columns = [column for column in core.columns if column.key in rows[0]]
+    fixed: dict[str, Any] = {}
+    for column in core.columns:
+        if column.key in rows[0] or column.default is None:
+            continue
+        if not column.default.is_callable:
+            return False
+        fixed[column.key] = column.default.arg(None)  # type: ignore[attr-defined]
+    dialect = connection.dialect
+    values: list[list[Any]] = []
+    for column in columns:
+        process: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
+            dialect
+        )
+        raw = [row[column.key] for row in rows]
+        values.append(raw if process is None else [process(value) for value in raw])
+    for key, value in fixed.items():
+        column = core.columns[key]
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        columns.append(column)
+        values.append([value if process is None else process(value)] * len(rows))
+    quote = dialect.identifier_preparer
+    sql = (
+        f"INSERT INTO {quote.format_table(core)} "
+        f"({', '.join(quote.format_column(c) for c in columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+    note_inserted(connection, core.name, rows)  # the data version's listeners see no statement
+    return True
+
+
+def insert_rows_returning_ids(
+    session: Session, table: type[Any], rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert many rows of a table with an integer ``id`` key and return their ids in the rows'
+    order (bulk imports need them for the foreign keys of what follows).
+
+    On SQLite an INSERT ... RETURNING whose ids must come back in parameter order goes one row
+    per statement (SQLite does not promise the order of a many-row RETURNING): 15,000 statements
+    for the 7,500-patient demo. There the ids are given instead, the ones SQLite would choose:
+    one past the largest in the table, in order (these tables are not AUTOINCREMENT, so no
+    deleted id is reserved). The transaction writes them, so a writer that came in between fails
+    on the primary key, rather than anything being linked wrongly."""
+    if session.connection().dialect.name != "sqlite":
+        statement = batched_insert(table).returning(table.id, sort_by_parameter_order=True)
+        return list(session.scalars(statement, uniform_rows(table, rows)))
+    largest = session.execute(select(func.max(table.id))).scalar_one()
+    first = (largest or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    for row, new_id in zip(rows, ids, strict=True):
+        row["id"] = new_id
+    insert_rows(session, table, rows)
+    return ids

@@ -13,7 +13,7 @@ not bump it: every dashboard view is audited, and must not invalidate its own ca
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
@@ -23,11 +23,12 @@ from sqlalchemy import (
     Table,
     Update,
     bindparam,
+    delete,
     event,
-    insert,
     text,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
 from spinetrack.storage.tables import AnalyticsChange, Clinic
@@ -64,7 +65,27 @@ _BUMP_ALL = update(_clinics).values(data_version=_clinics.c.data_version + 1)
 _BUMP_SOME = _BUMP_ALL.where(_clinics.c.id.in_(bindparam("ids", expanding=True)))
 _BUMP_ALL_RETURNING = _BUMP_ALL.returning(_clinics.c.id, _clinics.c.data_version)
 _BUMP_SOME_RETURNING = _BUMP_SOME.returning(_clinics.c.id, _clinics.c.data_version)
-_LOG_CHANGES = insert(AnalyticsChange)
+_changes = cast(Table, AnalyticsChange.__table__)
+
+
+def _log_changes(dialect: str) -> Insert:
+    """One row per (clinic, patient), moved to the newest version that touched the patient: the
+    log is bounded by the patients written, not by the writes (the unique index of migration
+    0020; rows for every patient have no patient id and never conflict)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(_changes)
+    return statement.on_conflict_do_update(
+        index_elements=[_changes.c.clinic_id, _changes.c.patient_id],
+        set_={"data_version": statement.excluded.data_version},
+    )
+
+
+_LOG_CHANGES = {name: _log_changes(name) for name in ("postgresql", "sqlite")}
+_FORGET_BEFORE_EVERY = delete(_changes).where(
+    _changes.c.clinic_id == bindparam("clinic"), _changes.c.data_version < bindparam("version")
+)
+"""A row for every patient at version v answers every question about versions before v by
+itself ("read everything"), so the clinic's older rows go when it is written."""
 
 _BUMP_AND_LOG = text(
     "WITH bumped AS (UPDATE clinics SET data_version = data_version + 1 WHERE id = :clinic"
@@ -72,8 +93,10 @@ _BUMP_AND_LOG = text(
     " INSERT INTO analytics_changes (clinic_id, data_version, patient_id)"
     " SELECT bumped.id, bumped.data_version, touched.patient_id"
     " FROM bumped, unnest(CAST(:patients AS integer[])) AS touched(patient_id)"
+    " ON CONFLICT (clinic_id, patient_id) DO UPDATE SET data_version = EXCLUDED.data_version"
 )
-"""PostgreSQL only (a data-modifying WITH); SQLite runs the bump and the log as two statements."""
+"""PostgreSQL only (a data-modifying WITH), for named patients; SQLite runs the bump and the log as
+two statements. The patients are distinct, so no row is upserted twice in one statement."""
 
 Touched = dict[int, set[int] | None]
 """Clinic (or EVERY_CLINIC) -> the input patients written, or None for every patient."""
@@ -192,10 +215,45 @@ def _after_execute(
         elif isinstance(given, (list, tuple)):
             for item in given:
                 rows.extend(item if isinstance(item, (list, tuple)) else [item])
+    _note_rows(connection, table, rows, isinstance(statement, Insert))
+
+
+def _note_rows(connection: Connection, table: str | None, rows: list[Any], inserting: bool) -> None:
     found = _clinics_in(rows) if rows else None
     connection.info.setdefault(_NOTED, set()).update(found if found else {EVERY_CLINIC})
     if table in INPUTS:
-        _touched_by_rows(connection.info, table, rows, isinstance(statement, Insert))
+        _touched_by_rows(connection.info, table, rows, inserting)
+
+
+def note_inserted(connection: Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Note rows inserted where no statement event sees them (storage/bulk_rows.py hands them to
+    the driver's executemany) as an INSERT statement with these parameters is noted, in one pass
+    over the distinct (clinic, patient) pairs rather than a check per row: a bulk load inserts
+    hundreds of thousands of rows for a few thousand patients of one clinic."""
+    if not _is_data(table) or not rows:
+        return
+    pairs: set[tuple[Any, Any]] = {(row.get("clinic_id"), row.get("patient_id")) for row in rows}
+    clinics = {clinic for clinic, _ in pairs}
+    whole = {clinic for clinic in clinics if not _is_id(clinic)}
+    noted = connection.info.setdefault(_NOTED, set())
+    noted.update({EVERY_CLINIC} if whole else clinics)
+    if table not in INPUTS or table == "patients":
+        return  # a new patient has no operation yet; the surgery that follows names them
+    if whole:
+        _touch(connection.info, EVERY_CLINIC, EVERY_PATIENT)
+        return
+    by_clinic: dict[int, set[int]] = {}
+    for clinic, patient in pairs:
+        if not _is_id(patient):
+            _touch(connection.info, clinic, EVERY_PATIENT)
+        else:
+            by_clinic.setdefault(clinic, set()).add(patient)
+    for clinic, patients in by_clinic.items():
+        _touch(connection.info, clinic, patients)
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _forget_connection(connection: Connection) -> None:
@@ -229,26 +287,36 @@ def _before_commit(session: Session) -> None:
         # The busiest case (a submission): one statement bumps the version and logs the patients.
         (clinic,) = noted
         patients = touched[clinic]
-        connection.execute(
-            _BUMP_AND_LOG,
-            {"clinic": clinic, "patients": sorted(patients) if patients is not None else [None]},
-        )
+        assert patients is not None  # (checked above: every patient takes the general path)
+        connection.execute(_BUMP_AND_LOG, {"clinic": clinic, "patients": sorted(patients)})
         return
     if EVERY_CLINIC in noted:
         versions = connection.execute(_BUMP_ALL_RETURNING).all()
     else:
         versions = connection.execute(_BUMP_SOME_RETURNING, {"ids": sorted(noted)}).all()
-    logged = _change_rows(touched, {row[0]: row[1] for row in versions})
+    _log(connection, _change_rows(touched, {row[0]: row[1] for row in versions}))
+
+
+def _log(connection: Connection, logged: list[dict[str, int | None]]) -> None:
+    """Upsert the log rows; a row for every patient drops the clinic's older rows."""
     if logged:
-        connection.execute(_LOG_CHANGES, logged)
+        connection.execute(_LOG_CHANGES[connection.dialect.name], logged)
+    for row in logged:
+        if row["patient_id"] is None:
+            connection.execute(
+                _FORGET_BEFORE_EVERY, {"clinic": row["clinic_id"], "version": row["data_version"]}
+            )
 
 
 def _one_clinic_on_postgresql(connection: Connection, noted: set[int], touched: Touched) -> bool:
+    """The one-statement path: one clinic, on PostgreSQL, with the patients named (a write that
+    logs every patient also drops the clinic's older rows, so it takes the general path)."""
     return (
         connection.dialect.name == "postgresql"
         and len(noted) == 1
         and EVERY_CLINIC not in noted
         and set(touched) == noted
+        and all(patients is not None for patients in touched.values())
     )
 
 

@@ -8,7 +8,7 @@ from tests.conftest import row_counts
 from tests.support.records import TODAY, fusion, new_patient
 from tests.support.world import World
 
-from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.records.read_models import SurgeryView
 from spinetrack.services.records.register_surgery import record_performed, register_surgery
@@ -127,3 +127,54 @@ def test_a_surgery_already_performed_or_of_another_patient_is_refused(world: Wor
         _perform(world, patient, surgery, TODAY)
     assert twice.value.field == "surgery_id"
     assert "already" in twice.value.reason
+
+
+def test_a_planned_revision_performed_on_or_before_the_surgery_it_revises_is_refused(
+    world: World,
+) -> None:
+    patient = _patient(world, "F7")
+    first = register_surgery(
+        sessions=world.database.sessions,
+        actor=world.clinician,
+        clinic_id=world.clinic,
+        patient_id=patient,
+        surgery=fusion(performed_on=TODAY - timedelta(days=30)),
+    ).id
+    revision = register_surgery(
+        sessions=world.database.sessions,
+        actor=world.clinician,
+        clinic_id=world.clinic,
+        patient_id=patient,
+        surgery=fusion(
+            performed_on=TODAY + timedelta(days=5),
+            planned=True,
+            revision_of_id=first,
+            revision_reason="pseudarthrosis",
+        ),
+    ).id
+    for day in (TODAY - timedelta(days=30), TODAY - timedelta(days=31)):
+        with pytest.raises(InvalidInput) as refused:
+            _perform(world, patient, revision, day)
+        assert (refused.value.field, refused.value.reason) == (
+            "performed_on",
+            "a revision must come after the surgery it revises",
+        )
+    assert _perform(world, patient, revision, TODAY - timedelta(days=29)).planned is False
+
+
+def test_another_clinic_finds_no_such_patient_and_changes_nothing(world: World) -> None:
+    patient, surgery = _book(world, "F8")
+    before = row_counts(world.database)
+    with pytest.raises(NotFound):
+        record_performed(
+            sessions=world.database.sessions,
+            actor=world.outsider,
+            clinic_id=world.other_clinic,
+            patient_id=patient,
+            surgery_id=surgery,
+            performed_on=TODAY,
+        )
+    after = row_counts(world.database)
+    assert {k: v for k, v in after.items() if k != "audit_entries"} == {
+        k: v for k, v in before.items() if k != "audit_entries"
+    }

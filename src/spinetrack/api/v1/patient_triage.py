@@ -1,4 +1,5 @@
-"""Triage of stored patients: findings, assessments from the record, and the clinician's conclusion."""
+"""Triage of stored patients: findings, assessments from the record, the reports stored with them and
+what was read from those, and the clinician's conclusion."""
 
 from fastapi import APIRouter, status
 
@@ -8,11 +9,14 @@ from spinetrack.services.triage.assess_patient import (
     Conclusion,
     FindingView,
     NewFinding,
+    PatientReports,
     StoredAssessment,
     assess_patient,
     conclude,
     list_assessments,
+    list_reports,
     record_finding,
+    reject_report_finding,
 )
 
 router = APIRouter(prefix="/patients/{patient_id}", tags=["patient triage"])
@@ -85,4 +89,44 @@ def put_conclusion(
         patient_id=patient_id,
         assessment_id=assessment_id,
         conclusion=body,
+    )
+
+
+@router.get(
+    "/reports",
+    response_model=PatientReports,
+    summary="The patient's stored reports and every finding read from them, rejected ones included",
+)
+def get_reports(
+    patient_id: RecordId, actor: CurrentActor, sessions: SessionsDep, clinic: ClinicScope
+) -> PatientReports:
+    reports, readings = list_reports(
+        sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id
+    )
+    return PatientReports(reports=reports, readings=readings)
+
+
+@router.post(
+    "/report-findings/{finding_id}/rejection",
+    response_model=StoredAssessment,
+    status_code=status.HTTP_201_CREATED,
+    summary="Reject a finding the reader got wrong; the patient is assessed again without it",
+    description=(
+        "The reading is kept, marked rejected with who and when; the answer is the new assessment "
+        "stored in the same transaction. A reading already rejected is refused (422)."
+    ),
+)
+def post_rejection(
+    patient_id: RecordId,
+    finding_id: RecordId,
+    actor: CurrentActor,
+    sessions: SessionsDep,
+    clinic: ClinicScope,
+) -> StoredAssessment:
+    return reject_report_finding(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic,
+        patient_id=patient_id,
+        finding_id=finding_id,
     )

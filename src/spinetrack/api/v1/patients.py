@@ -32,7 +32,9 @@ from spinetrack.services.records.record_response import KEY_FIELD, NewResponse, 
 from spinetrack.services.records.register_surgery import (
     NewComplication,
     NewSurgery,
+    PerformedOn,
     record_complication,
+    record_performed,
     register_surgery,
 )
 
@@ -122,6 +124,34 @@ def post_surgery(
 ) -> SurgeryView:
     return register_surgery(
         sessions=sessions, actor=actor, clinic_id=clinic, patient_id=patient_id, surgery=body
+    )
+
+
+@router.post(
+    "/{patient_id}/surgeries/{surgery_id}/performed",
+    response_model=SurgeryView,
+    summary="Record that a planned operation was performed, on its real date",
+    description=(
+        "The operation starts counting in outcomes and follow-up from that date. A date after "
+        "the clinic's today, before birth or not after the surgery it revises is refused (422), "
+        "as is an operation already recorded as performed."
+    ),
+)
+def post_performed(
+    patient_id: RecordId,
+    surgery_id: RecordId,
+    body: PerformedOn,
+    actor: CurrentActor,
+    sessions: SessionsDep,
+    clinic: ClinicScope,
+) -> SurgeryView:
+    return record_performed(
+        sessions=sessions,
+        actor=actor,
+        clinic_id=clinic,
+        patient_id=patient_id,
+        surgery_id=surgery_id,
+        performed_on=body.performed_on,
     )
 
 

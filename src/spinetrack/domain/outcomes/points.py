@@ -3,13 +3,17 @@ unknown instrument, a fractional day or a score off the instrument's scale, so n
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments.registry import get_instrument, method_of
 
 
+@cache
 def score_range(instrument: str) -> tuple[float, float]:
-    """The scale outcome scores of an instrument lie on (ODI/NDI: percent)."""
+    """The scale outcome scores of an instrument lie on (ODI/NDI: percent). Kept once known: the
+    registry and its definitions are fixed for the process, and every point asks (an unknown
+    instrument raises, and is not kept)."""
     return method_of(instrument).outcome_range(get_instrument(instrument))
 
 

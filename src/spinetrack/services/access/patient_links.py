@@ -258,7 +258,7 @@ def answer_link(
         if not work.uow.access.close_link(link_id, now):
             raise NotFound("link", "(already used)")
         repo = work.uow.patients(clinic_id)
-        zone = repo.lock(patient_id)  # as a staff submission does: one status recompute at a time
+        locked = repo.lock(patient_id)  # as a staff submission does: one recompute at a time
         for i, (instrument, given) in enumerate(zip(instruments, answers.responses, strict=True)):
             if not any(value is not None for value in given.values()):
                 raise InvalidInput(
@@ -272,7 +272,9 @@ def answer_link(
             except InvalidInput as exc:
                 raise InvalidInput(f"responses.{i}.{exc.field}", exc.reason) from exc
             repo.add_row(PromResponse(patient_id=patient_id, **fields))
-        refresh_and_assess(repo, patient_id, today_in(zone), after_response=True)
+        refresh_and_assess(
+            repo, patient_id, today_in(locked.zone), after_response=True, before=locked.status
+        )
         work.target = f"link:{link_id}"
         return len(instruments)
 

@@ -116,7 +116,7 @@ def record_response(
         # Concurrent submissions for one patient queue here; without it, two first responses
         # would both insert the outcome row, and two later ones would each classify a history
         # that lacks the other's response.
-        zone = repo.lock(patient_id)
+        locked = repo.lock(patient_id)
         keys = work.uow.idempotency(clinic_id)
         digest = request_digest(patient_id, response)
         if key is not None:
@@ -142,6 +142,8 @@ def record_response(
         )
         if key is not None:
             keys.record(key, digest, response_id)
-        refresh_and_assess(repo, patient_id, today_in(zone), after_response=True)
+        refresh_and_assess(
+            repo, patient_id, today_in(locked.zone), after_response=True, before=locked.status
+        )
         work.target = f"response:{response_id}"
         return ResponseView(id=response_id, patient_id=patient_id, **row)

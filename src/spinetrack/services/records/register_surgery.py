@@ -48,6 +48,15 @@ class NewSurgery(BaseModel):
     that counts in no outcome, follow-up or cohort until it is done."""
 
 
+class PerformedOn(BaseModel):
+    """When a booked operation took place: what the timeline's form and the API send, validated
+    by this one model so both refuse the same dates in the same way."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    performed_on: date
+
+
 class NewComplication(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -65,6 +74,19 @@ def _check_surgeon(users: UserRepository, clinic_id: int, surgeon_id: int | None
         raise InvalidInput("surgeon_id", f"user {surgeon_id} is not a surgeon in this clinic")
 
 
+def check_after_birth(performed_on: date, birth_date: date) -> None:
+    """An operation dated before the patient was born is a typing slip in one of the two dates."""
+    if performed_on < birth_date:
+        raise InvalidInput("performed_on", "the surgery cannot precede the date of birth")
+
+
+def check_after_revised(performed_on: date, revised_on: date) -> None:
+    """A revision is dated after the surgery it revises (the same day would make the revised one
+    a failure before it could have been judged)."""
+    if revised_on >= performed_on:
+        raise InvalidInput("performed_on", "a revision must come after the surgery it revises")
+
+
 def _check_revision(repo: PatientRepository, patient_id: int, surgery: NewSurgery) -> None:
     if surgery.revision_reason is not None and surgery.revision_reason not in vocabulary().causes:
         raise InvalidInput("revision_reason", f"unknown cause {surgery.revision_reason!r}")
@@ -73,8 +95,7 @@ def _check_revision(repo: PatientRepository, patient_id: int, surgery: NewSurger
     earlier = {s.id: s for s in repo.surgeries(patient_id)}.get(surgery.revision_of_id)
     if earlier is None:
         raise InvalidInput("revision_of_id", "no such surgery for this patient")
-    if earlier.performed_on >= surgery.performed_on:
-        raise InvalidInput("performed_on", "a revision must come after the surgery it revises")
+    check_after_revised(surgery.performed_on, earlier.performed_on)
 
 
 def check_surgery(birth_date: date, surgery: NewSurgery, today: date) -> list[str]:
@@ -82,8 +103,7 @@ def check_surgery(birth_date: date, surgery: NewSurgery, today: date) -> list[st
     check_region(surgery.region)
     check_procedure(surgery.procedure)
     check_approach(surgery.approach)
-    if surgery.performed_on < birth_date:
-        raise InvalidInput("performed_on", "the surgery cannot precede the date of birth")
+    check_after_birth(surgery.performed_on, birth_date)
     if surgery.performed_on > today + PLANNING_HORIZON:
         raise InvalidInput("performed_on", "a surgery more than a year ahead cannot be registered")
     if surgery.performed_on > today and not surgery.planned:
@@ -144,6 +164,7 @@ def record_performed(
     ) as work:
         actor.require(clinic_id)
         repo = work.uow.patients(clinic_id)
+        patient = repo.get(patient_id)  # another clinic's patient is "not found", as elsewhere
         today = clinic_today(work.uow, clinic_id)
         surgeries = {s.id: s for s in repo.surgeries(patient_id)}
         row = surgeries.get(surgery_id)
@@ -153,11 +174,10 @@ def record_performed(
             raise InvalidInput("surgery_id", "this operation is already recorded as performed")
         if performed_on > today:
             raise InvalidInput("performed_on", "an operation cannot be performed after today")
-        if performed_on < repo.get(patient_id).birth_date:
-            raise InvalidInput("performed_on", "the surgery cannot precede the date of birth")
+        check_after_birth(performed_on, patient.birth_date)
         earlier = surgeries.get(row.revision_of_id) if row.revision_of_id is not None else None
-        if earlier is not None and earlier.performed_on >= performed_on:
-            raise InvalidInput("performed_on", "a revision must come after the surgery it revises")
+        if earlier is not None:
+            check_after_revised(performed_on, earlier.performed_on)
         repo.mark_performed(row, performed_on)
         refresh_and_assess(repo, patient_id, today)
         work.target = f"surgery:{row.id}"

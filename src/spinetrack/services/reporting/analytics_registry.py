@@ -153,7 +153,7 @@ def analysable(uow: UnitOfWork, clinic_id: int, read_on: date) -> Analysable:
     stored = repository.stored_prepared()
     start, stored_usable = _starting_point(clinic_id, stored, audit_key)
     changed = (
-        repository.changes_since(start.version, version)
+        repository.changes_since(start.version)
         if start is not None and start.version <= version
         else None
     )

@@ -102,6 +102,8 @@ def _summary(
             "corrected": v.corrected.figures,
             "apparent": v.apparent.figures,
             "subgroups": v.subgroups + by_surgeon.get(outcome, []),
+            "calibration_curve": v.calibration_curve,
+            "decision_curve": v.decision_curve,
         }
         for outcome, v in model.validation.items()
     }

@@ -2,7 +2,7 @@
 (knowledge/registry/preop.yaml), clinic-scoped. A write replaces the whole record: a field left
 out is unknown, so a form and an API body mean the same thing."""
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -122,6 +122,7 @@ def import_preop(
         now = datetime.now(UTC)
         ids = patients.ids_by_mrn(list(records))
         checked = []
+        names = [f.name for f in fields(PreopRecord)]  # scalars all: asdict's deep copy not needed
         for mrn, record in records.items():
             if mrn not in ids:
                 raise InvalidInput("mrn", f"no patient with MRN {mrn!r} in this clinic")
@@ -129,7 +130,7 @@ def import_preop(
         repo.save_preops(
             [
                 {"patient_id": patient_id, "updated_at": now, "updated_by": actor.name}
-                | asdict(record)
+                | {name: getattr(record, name) for name in names}
                 for patient_id, record in checked
             ]
         )

@@ -90,6 +90,14 @@ class ReportView(View):
     created_at: datetime
 
 
+class PatientReports(BaseModel):
+    """A patient's stored reports and every finding read from them, rejected ones included (their
+    `status` says so), as the API answers them; `report_id` ties a reading to its report."""
+
+    reports: list[ReportView]
+    readings: list[ReportFindingView]
+
+
 class Conclusion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

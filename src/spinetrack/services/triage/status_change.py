@@ -7,6 +7,7 @@ so the status and its assessment are stored together or not at all.
 """
 
 from datetime import date
+from enum import Enum
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.services.records.patient_status import (
@@ -23,14 +24,30 @@ AUTOMATIC = "spinetrack (automatic, on becoming {status})"
 """Who an automatic assessment names as its assessor: no person made it."""
 
 
+class _Unread(Enum):
+    UNREAD = "unread"
+
+
+UNREAD = _Unread.UNREAD
+"""The status before the write was not read yet: `refresh_and_assess` reads it."""
+
+
 def refresh_and_assess(
-    repo: PatientRepository, patient_id: int, today: date, *, after_response: bool = False
+    repo: PatientRepository,
+    patient_id: int,
+    today: date,
+    *,
+    after_response: bool = False,
+    before: str | _Unread | None = UNREAD,
 ) -> str:
     """Recompute the outcome; when it has just become failing or relapsed, assess the patient.
 
     ``after_response`` takes the questionnaire's cheaper refresh, which leaves the assessment
-    columns alone (a new answer changes no assessment); returns the status."""
-    before = repo.outcome_status(patient_id)
+    columns alone (a new answer changes no assessment); ``before`` is the stored status when the
+    caller has it already (the patient lock reads it: `PatientRepository.lock`). Returns the
+    status."""
+    if before is UNREAD:
+        before = repo.outcome_status(patient_id)
     if after_response:
         status = refresh_outcome_after_response(repo, patient_id, today)
     else:

@@ -107,13 +107,16 @@ class AnalyticsRepository:
             )
         )
 
-    def changes_since(self, after: int, upto: int) -> set[int] | None:
-        """The patients whose registry data writes after data version `after`, up to and
-        including `upto`, touched; None when one of them did not say (every patient)."""
+    def changes_since(self, after: int) -> set[int] | None:
+        """The patients whose registry data writes after data version `after` touched; None when
+        one of them did not say (every patient).
+
+        No upper bound: the log keeps one row per patient at the newest version that touched
+        them, so a write committed since the caller read the clinic's version may have moved a
+        patient's row past it; preparing that patient again is harmless (their records are read
+        afterwards), missing them would not be."""
         query = select(AnalyticsChange.patient_id).where(
-            AnalyticsChange.clinic_id == self.clinic_id,
-            AnalyticsChange.data_version > after,
-            AnalyticsChange.data_version <= upto,
+            AnalyticsChange.clinic_id == self.clinic_id, AnalyticsChange.data_version > after
         )
         found: set[int] = set()
         for (patient,) in self._session.execute(query):

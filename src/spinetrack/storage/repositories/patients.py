@@ -1,6 +1,7 @@
 """Patient records within one clinic: the scope is a constructor argument and every query uses it."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -8,7 +9,7 @@ from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
-from spinetrack.storage.bulk_rows import batched_insert, insert_rows, uniform_rows
+from spinetrack.storage.bulk_rows import insert_rows, insert_rows_returning_ids
 from spinetrack.storage.tables import (
     Clinic,
     ClinicalFinding,
@@ -22,13 +23,28 @@ from spinetrack.storage.tables import (
     TriageAssessment,
 )
 
+
+@dataclass(frozen=True)
+class LockedPatient:
+    """What locking a patient also reads (`PatientRepository.lock`)."""
+
+    zone: str | None
+    """The clinic's own time zone (None: the configured default)."""
+    status: str | None
+    """The stored outcome status as the lock found it (None: no outcome row yet)."""
+
+
 # The statements every questionnaire submission runs, built once. Building a statement costs more
 # Python than running it, and the same SQL text lets the PostgreSQL driver prepare it once. They
 # run on the session's connection (SQLAlchemy Core), past the ORM's per-object bookkeeping.
 _outcomes = PatientOutcome.__table__
 _LOCK_PATIENT = (
-    select(Patient.id, Clinic.time_zone)
+    select(Patient.id, Clinic.time_zone, PatientOutcome.status)
     .join(Clinic, Clinic.id == Patient.clinic_id)
+    .outerjoin(
+        PatientOutcome,
+        (PatientOutcome.patient_id == Patient.id) & (PatientOutcome.clinic_id == Patient.clinic_id),
+    )
     .where(Patient.id == bindparam("patient_id"), Patient.clinic_id == bindparam("clinic_id"))
     .with_for_update(of=Patient)
 )
@@ -163,13 +179,14 @@ class PatientRepository:
         )
         return list(self._session.scalars(query))
 
-    def lock(self, patient_id: int) -> str | None:
+    def lock(self, patient_id: int) -> LockedPatient:
         """Hold the clinic's patient until commit (a row lock on PostgreSQL; SQLite has a single
         writer anyway), or NotFound. Writers that recompute a patient's status take it first, so
         two of them never each classify a history that lacks the other's change.
 
-        Returns the clinic's own time zone (None: the configured default): the writers that lock
-        count days in it, and reading it here saves each submission a query of its own."""
+        Returns the clinic's own time zone and the patient's stored status: the writers that lock
+        count days in the one and compare their recompute with the other, and reading both here
+        saves each submission two queries of their own."""
         found = (
             self._session.connection()
             .execute(_LOCK_PATIENT, {"patient_id": patient_id, "clinic_id": self.clinic_id})
@@ -177,8 +194,7 @@ class PatientRepository:
         )
         if found is None:
             raise NotFound("patient", patient_id)
-        zone: str | None = found[1]
-        return zone
+        return LockedPatient(zone=found[1], status=found[2])
 
     def insert_response(self, values: dict[str, Any]) -> int:
         """Store one scored response; returns its id."""
@@ -455,8 +471,7 @@ class PatientRepository:
             return []
         for row in rows:
             row["clinic_id"] = self.clinic_id
-        statement = batched_insert(table).returning(table.id, sort_by_parameter_order=True)
-        return list(self._session.scalars(statement, uniform_rows(table, rows)))
+        return insert_rows_returning_ids(self._session, table, rows)
 
     def link_revisions(self, links: Sequence[tuple[int, int]]) -> None:
         """Mark surgeries as revisions of others: (surgery id, id of the surgery it revises)."""

@@ -37,10 +37,18 @@ class AnalyticsChange(Base):
     (storage/data_version.py writes these in the same transaction). The dashboard brings its kept
     aggregates from their version to the current one by recomputing only these patients; a row
     without a patient means the write did not say (every patient is recomputed). Rows at or below
-    the kept aggregates' version are deleted when the aggregates are kept again."""
+    the kept aggregates' version are deleted when the aggregates are kept again.
+
+    Compacted as it is written (issue 21): a patient has one row, moved to the newest version that
+    touched them (an upsert on `uq_analytics_changes_clinic_patient`), and a row for every patient
+    replaces the clinic's older rows; so the log holds at most one row per patient written, however
+    long nobody opens the dashboard. "Touched after version v" is the same question either way."""
 
     __tablename__ = "analytics_changes"
-    __table_args__ = (Index("ix_analytics_changes_clinic_version", "clinic_id", "data_version"),)
+    __table_args__ = (
+        Index("ix_analytics_changes_clinic_version", "clinic_id", "data_version"),
+        Index("uq_analytics_changes_clinic_patient", "clinic_id", "patient_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"))

@@ -66,7 +66,24 @@ def answered_at(day: date, now: datetime | None = None) -> datetime:
     return current if day == current.date() and noon > current else noon
 
 
-ACRONYMS = frozenset({"mri", "ct", "emg", "ncs", "crp", "esr", "wbc", "si", "ssep", "psps"})
+ACRONYMS = frozenset(
+    {
+        "mri",
+        "ct",
+        "emg",
+        "ncs",
+        "crp",
+        "esr",
+        "wbc",
+        "si",
+        "ssep",
+        "psps",
+        "odi",
+        "ndi",
+        "asa",
+        "bmi",
+    }
+)
 """Abbreviations clinicians write in capitals; vocabulary ids spell them in lower case."""
 
 

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import FormData
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments.registry import get_instrument, instrument_ids
@@ -54,6 +53,13 @@ from spinetrack.web.routes.clinic_pages import (
     render,
     term,
 )
+from spinetrack.web.routes.posted_form import (
+    page_clinic,
+    path_patient_id,
+    posted_text,
+    posted_values,
+    with_clinic,
+)
 from spinetrack.web.wording import DATE_FORMAT
 
 router = APIRouter(
@@ -63,35 +69,6 @@ router = APIRouter(
         denied="Your role may not see or record patient data.",
     ),
 )
-TEXT_LIMIT = 4000
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name, "")
-    return value[:TEXT_LIMIT].strip() if isinstance(value, str) else ""
-
-
-def _values(form: FormData, names: tuple[str, ...]) -> dict[str, str]:
-    return {name: _text(form, name) for name in names}
-
-
-def _with_clinic(path: str, clinic: int | None, **query: object) -> str:
-    pairs = [f"{k}={v}" for k, v in query.items()]
-    if clinic is not None:
-        pairs.append(f"clinic={clinic}")
-    return path + ("?" + "&".join(pairs) if pairs else "")
-
-
-def _clinic(request: Request) -> int | None:
-    """The page's `clinic` query (already checked by the route) for a form shown again."""
-    raw = request.query_params.get("clinic")
-    return int(raw) if raw else None
-
-
-def _patient_id(request: Request) -> int:
-    return int(request.path_params["patient_id"])
-
-
 # Patients ---------------------------------------------------------------------------------------
 
 PATIENT_FIELDS = (
@@ -139,7 +116,7 @@ def _patient_form(
 
 
 async def _patient_refill(request: Request, errors: dict[str, str]) -> Response:
-    values = _values(await request.form(), PATIENT_FIELDS)
+    values = posted_values(await request.form(), PATIENT_FIELDS)
     return _patient_form(request, member(request), values, errors, 422)
 
 
@@ -159,11 +136,11 @@ async def new_patient(
     actor = visitor.actor
     clinic_id = clinic_for(actor, clinic)
     actor.require(clinic_id)
-    values = _values(await request.form(), PATIENT_FIELDS)
+    values = posted_values(await request.form(), PATIENT_FIELDS)
     patient = PATIENT_WORDS.parse(NewPatient, {k: v or None for k, v in values.items()})
     created = register_patient(sessions=sessions, actor=actor, clinic_id=clinic_id, patient=patient)
     return RedirectResponse(
-        _with_clinic(f"/patients/{created.id}", clinic, done="patient"), status_code=303
+        with_clinic(f"/patients/{created.id}", clinic, done="patient"), status_code=303
     )
 
 
@@ -190,7 +167,7 @@ def _record(
 def _request_record(request: Request) -> PatientRecord:
     """The record of the patient a refused form is about, for showing that form again."""
     return _record(
-        member(request).actor, sessions_of(request), _clinic(request), _patient_id(request)
+        member(request).actor, sessions_of(request), page_clinic(request), path_patient_id(request)
     )
 
 
@@ -259,15 +236,15 @@ def _surgery_form(
             "revision_of_id": _surgery_choices(record),
             "revision_reason": named("causes"),
         },
-        action=_with_clinic(f"/patients/{record.patient.id}/surgeries/new", clinic),
-        back=_with_clinic(f"/patients/{record.patient.id}", clinic),
+        action=with_clinic(f"/patients/{record.patient.id}/surgeries/new", clinic),
+        back=with_clinic(f"/patients/{record.patient.id}", clinic),
     )
 
 
 async def _surgery_refill(request: Request, errors: dict[str, str]) -> Response:
-    values = _values(await request.form(), SURGERY_FIELDS)
+    values = posted_values(await request.form(), SURGERY_FIELDS)
     record = _request_record(request)
-    sessions, clinic = sessions_of(request), _clinic(request)
+    sessions, clinic = sessions_of(request), page_clinic(request)
     return _surgery_form(request, member(request), sessions, clinic, record, values, errors, 422)
 
 
@@ -320,7 +297,7 @@ async def new_surgery(
 ) -> Response:
     actor = visitor.actor
     _record(actor, sessions, clinic, patient_id)  # an unknown patient is "not found", not a form
-    values = _values(await request.form(), SURGERY_FIELDS)
+    values = posted_values(await request.form(), SURGERY_FIELDS)
     register_surgery(
         sessions=sessions,
         actor=actor,
@@ -329,7 +306,7 @@ async def new_surgery(
         surgery=_surgery_input(values),
     )
     return RedirectResponse(
-        _with_clinic(f"/patients/{patient_id}", clinic, done="surgery") + "#timeline",
+        with_clinic(f"/patients/{patient_id}", clinic, done="surgery") + "#timeline",
         status_code=303,
     )
 
@@ -386,21 +363,21 @@ def _response_form(
         definition=definition,
         values=values,
         errors=errors,
-        action=_with_clinic(f"/patients/{record.patient.id}/responses/new", clinic),
-        back=_with_clinic(f"/patients/{record.patient.id}", clinic),
+        action=with_clinic(f"/patients/{record.patient.id}/responses/new", clinic),
+        back=with_clinic(f"/patients/{record.patient.id}", clinic),
     )
 
 
 async def _response_refill(request: Request, errors: dict[str, str]) -> Response:
     form = await request.form()
-    instrument = _text(form, "instrument")
+    instrument = posted_text(form, "instrument")
     chosen = instrument if instrument in instrument_ids() else None
     items = [item.id for item in get_instrument(chosen).items] if chosen else []
-    values = _values(form, ("instrument", "completed_on", *(f"answers.{i}" for i in items)))
+    values = posted_values(form, ("instrument", "completed_on", *(f"answers.{i}" for i in items)))
     values["instrument"] = chosen or ""
     record = _request_record(request)
     return _response_form(
-        request, member(request), _clinic(request), record, chosen, values, errors, 422
+        request, member(request), page_clinic(request), record, chosen, values, errors, 422
     )
 
 
@@ -482,16 +459,16 @@ async def new_response(
 ) -> Response:
     actor = visitor.actor
     form = await request.form()
-    instrument = _text(form, "instrument")
+    instrument = posted_text(form, "instrument")
     _record(actor, sessions, clinic, patient_id)
     if instrument not in instrument_ids():
         raise refuse("instrument", RESPONSE_WORDS, "choose an instrument from the list")
     items = [item.id for item in get_instrument(instrument).items]
-    values = _values(form, ("completed_on", *(f"answers.{i}" for i in items)))
+    values = posted_values(form, ("completed_on", *(f"answers.{i}" for i in items)))
     answers_given = {i: _answer(values[f"answers.{i}"], i) for i in items}
     if all(value is None for value in answers_given.values()):
         raise refuse("answers", RESPONSE_WORDS, "answer at least one item")
-    if _text(form, "save_unscored") != "yes":
+    if posted_text(form, "save_unscored") != "yes":
         _warn_if_unscorable(instrument, answers_given)
     saved = record_response(
         sessions=sessions,
@@ -506,7 +483,7 @@ async def new_response(
         ),
     )
     return RedirectResponse(
-        _with_clinic(f"/patients/{patient_id}", clinic, done="response", rid=saved.id) + "#charts",
+        with_clinic(f"/patients/{patient_id}", clinic, done="response", rid=saved.id) + "#charts",
         status_code=303,
     )
 
@@ -548,16 +525,16 @@ def _complication_form(
             "kind": [(k, humanize(k)) for k in kinds.kinds],
             "reported_by": [(r, humanize(r)) for r in kinds.reporters],
         },
-        action=_with_clinic(f"/patients/{record.patient.id}/complications/new", clinic),
-        back=_with_clinic(f"/patients/{record.patient.id}", clinic),
+        action=with_clinic(f"/patients/{record.patient.id}/complications/new", clinic),
+        back=with_clinic(f"/patients/{record.patient.id}", clinic),
     )
 
 
 async def _complication_refill(request: Request, errors: dict[str, str]) -> Response:
-    values = _values(await request.form(), COMPLICATION_FIELDS)
+    values = posted_values(await request.form(), COMPLICATION_FIELDS)
     record = _request_record(request)
     return _complication_form(
-        request, member(request), _clinic(request), record, values, errors, 422
+        request, member(request), page_clinic(request), record, values, errors, 422
     )
 
 
@@ -590,7 +567,7 @@ async def new_complication(
 ) -> Response:
     actor = visitor.actor
     _record(actor, sessions, clinic, patient_id)
-    values = _values(await request.form(), COMPLICATION_FIELDS)
+    values = posted_values(await request.form(), COMPLICATION_FIELDS)
     for name in ("surgery_id", "kind", "reported_by"):
         if not values[name]:
             raise refuse(name, COMPLICATION_WORDS, "choose one")
@@ -612,6 +589,6 @@ async def new_complication(
         complication=complication,
     )
     return RedirectResponse(
-        _with_clinic(f"/patients/{patient_id}", clinic, done="complication") + "#timeline",
+        with_clinic(f"/patients/{patient_id}", clinic, done="complication") + "#timeline",
         status_code=303,
     )

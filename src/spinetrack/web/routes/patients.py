@@ -8,7 +8,6 @@ the field and what the user typed kept.
 """
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -17,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from spinetrack.domain.labels import labels
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.clinician.patient_page import open_patient_page
-from spinetrack.services.records.register_surgery import record_performed
+from spinetrack.services.records.register_surgery import PerformedOn, record_performed
 from spinetrack.services.triage.assess_patient import (
     CLINICIANS,
     AssessmentRequest,
@@ -462,16 +461,13 @@ def mark_performed(
 ) -> Response:
     """Staff record that a booked operation took place, so its follow-up and outcomes begin."""
     actor = visitor.actor
-    try:
-        day = date.fromisoformat(performed_on)
-    except ValueError:
-        raise refuse("performed_on", PERFORMED_WORDS, "enter a date such as 2026-03-31") from None
+    performed = PERFORMED_WORDS.parse(PerformedOn, {"performed_on": performed_on or None})
     record_performed(
         sessions=sessions,
         actor=actor,
         clinic_id=clinic_for(actor, clinic),
         patient_id=patient_id,
         surgery_id=surgery_id,
-        performed_on=day,
+        performed_on=performed.performed_on,
     )
     return _back(patient_id, clinic, "performed", anchor="timeline")

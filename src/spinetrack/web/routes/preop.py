@@ -7,10 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from spinetrack.domain.registry.preop import PREOP_FIELDS
+from spinetrack.prediction.figures import calibration_svg, decision_svg
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.risk.clinic_model import (
+    FittedModel,
     model_card_of,
     model_history,
     predict_patient,
@@ -22,6 +25,12 @@ from spinetrack.web.deps import ClinicQuery, CsrfChecked, PageId, PageSessions, 
 from spinetrack.web.forms import FormWords, Label
 from spinetrack.web.pages import answers, page_route
 from spinetrack.web.routes.clinic_pages import clinic_for, render
+from spinetrack.web.routes.posted_form import (
+    page_clinic,
+    path_patient_id,
+    posted_values,
+    with_clinic,
+)
 from spinetrack.web.templating import templates
 
 router = APIRouter(
@@ -114,7 +123,7 @@ def _form_values(preop: NewPreop) -> dict[str, str]:
 def _form(
     request: Request, visitor: Any, patient_id: int, values: dict[str, str], errors: dict[str, str]
 ) -> HTMLResponse:
-    query = f"?{request.url.query}" if request.url.query else ""
+    clinic = page_clinic(request)
     return render(
         request,
         "clinic/preop_form.html",
@@ -125,8 +134,8 @@ def _form(
         flags=FLAGS,
         flag_labels=FLAG_LABELS,
         patient_id=patient_id,
-        action=f"/patients/{patient_id}/preop{query}",
-        back=f"/patients/{patient_id}{query}",
+        action=with_clinic(f"/patients/{patient_id}/preop", clinic),
+        back=with_clinic(f"/patients/{patient_id}", clinic),
     )
 
 
@@ -145,10 +154,9 @@ def preop_form(
     return _form(request, visitor, patient_id, _form_values(stored), {})
 
 
-def _parse(form: dict[str, str]) -> dict[str, Any]:
+def _parse(values: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for name in PREOP_FIELDS:
-        raw = form.get(name, "").strip()
+    for name, raw in values.items():
         if not raw:
             continue
         data[name] = {"yes": True, "no": False}.get(raw, raw) if name in FLAGS else raw
@@ -156,9 +164,8 @@ def _parse(form: dict[str, str]) -> dict[str, Any]:
 
 
 async def _refill(request: Request, errors: dict[str, str]) -> Response:
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    values = {name: form.get(name, "") for name in PREOP_FIELDS}
-    return _form(request, member(request), int(request.path_params["patient_id"]), values, errors)
+    values = posted_values(await request.form(), PREOP_FIELDS)
+    return _form(request, member(request), path_patient_id(request), values, errors)
 
 
 @router.post(
@@ -173,8 +180,8 @@ async def save_preop_form(
     clinic: ClinicQuery = None,
 ) -> Response:
     actor = visitor.actor
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    preop = PREOP_WORDS.parse(NewPreop, _parse(form))
+    values = posted_values(await request.form(), PREOP_FIELDS)
+    preop = PREOP_WORDS.parse(NewPreop, _parse(values))
     save_preop(
         sessions=sessions,
         actor=actor,
@@ -182,8 +189,9 @@ async def save_preop_form(
         patient_id=patient_id,
         preop=preop,
     )
-    query = f"?clinic={clinic}&done=preop" if clinic is not None else "?done=preop"
-    return RedirectResponse(f"/patients/{patient_id}{query}#outlook", status_code=303)
+    return RedirectResponse(
+        with_clinic(f"/patients/{patient_id}", clinic, done="preop") + "#outlook", status_code=303
+    )
 
 
 @router.get("/patients/{patient_id}/chances", response_class=HTMLResponse)
@@ -213,6 +221,26 @@ def _any_clinic(actor: Actor, clinic: int | None) -> int:
     return clinic if clinic is not None else actor.default_clinic()
 
 
+def subgroup_label(group: str) -> str:
+    """A calibration group as a reader names it: `sex=female` -> `Sex: female`."""
+    kind, _, value = group.partition("=")
+    return f"{kind.capitalize()}: {value}" if value else group
+
+
+def _plots(model: FittedModel) -> dict[str, tuple[Markup, Markup]]:
+    """The newest model's calibration and decision curves per outcome, as inline SVG (models
+    stored before the curves were kept in the summary have none)."""
+    plots: dict[str, tuple[Markup, Markup]] = {}
+    for outcome, figures in model.summary.get("validation", {}).items():
+        calibration, decision = figures.get("calibration_curve"), figures.get("decision_curve")
+        if calibration and decision:
+            plots[outcome] = (
+                Markup(calibration_svg(calibration, f"Calibration: {outcome}")),
+                Markup(decision_svg(decision, f"Decision curve: {outcome}")),
+            )
+    return plots
+
+
 @router.get("/analytics/risk", response_class=HTMLResponse)
 def performance_page(
     request: Request, visitor: SignedIn, sessions: PageSessions, clinic: ClinicQuery = None
@@ -225,6 +253,8 @@ def performance_page(
         "analytics/risk.html",
         visitor,
         history=history,
+        plots=_plots(history[0]) if history else {},
+        subgroup_label=subgroup_label,
         fitting=fitting_now(clinic_id),
         clinic_query=f"?clinic={clinic}" if clinic is not None else "",
     )
