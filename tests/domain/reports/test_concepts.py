@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from spinetrack.domain.errors import KnowledgeError
+from spinetrack.domain.reports import find_in_reports
 from spinetrack.domain.reports.concepts import (
     compile_concepts,
     match_concepts,
@@ -109,3 +110,30 @@ def test_the_shipped_concepts_load_and_name_their_sources() -> None:
     concepts = parse_concepts()
     assert concepts.concepts
     assert all(concept.sources for concept in concepts.concepts)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding"),
+    [
+        ("Foot drop is worsening.", "progressive_weakness"),
+        ("Increasing weakness in both legs.", "progressive_weakness"),
+        ("Right foot drop developing since this morning.", "progressive_weakness"),
+        ("He can no longer lift his foot.", "new_weakness"),
+        ("Unable to walk on her heels.", "new_weakness"),
+        ("New difficulty initiating micturition.", "bladder_dysfunction"),
+        ("Struggling to pass urine.", "bladder_dysfunction"),
+        ("Bilateral sciatica and new difficulty passing urine.", "bladder_dysfunction"),
+        ("Balance has worsened.", "gait_disturbance"),
+        ("Trouble with fine hand movements over the past month.", "hand_clumsiness"),
+        ("Fluid collection posterior to the thecal sac.", "mri_epidural_collection"),
+    ],
+)
+def test_shipped_concepts_read_ward_and_radiology_paraphrases(sentence: str, finding: str) -> None:
+    assert finding in {m.id for m in find_in_reports([sentence])}
+
+
+def test_a_collection_that_communicates_with_the_sac_is_not_read_as_epidural() -> None:
+    report = (
+        "Fluid collection posterior to the thecal sac, communicating with it via a narrow neck."
+    )
+    assert "mri_epidural_collection" not in {m.id for m in find_in_reports([report])}

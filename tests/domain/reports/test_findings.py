@@ -103,6 +103,7 @@ def test_the_pipeline_is_built_once_on_a_blank_english_model_without_a_download(
         "medspacy_target_matcher",
         "spinetrack_values",
         "spinetrack_concepts",
+        "spinetrack_levels",
         "medspacy_context",
     ]
     assert not nlp.meta.get("vectors", {}).get("width")
@@ -136,3 +137,130 @@ def test_scope_labels_resolution_and_overlapping_findings(
     text: str, expected: dict[str, str]
 ) -> None:
     assert {m.id: m.status for m in find_in_reports([text])} == expected
+
+
+def test_minimised_wound_redness_is_uncertain_and_plain_redness_affirmed() -> None:
+    assert _statuses("Slight pinkness along the staple line.") == {"wound_erythema": "uncertain"}
+    assert _statuses("Wound red and hot.") == {"wound_erythema": "affirmed"}
+
+
+def test_a_single_fall_is_a_significant_trauma_and_a_pattern_of_falls_is_not() -> None:
+    assert {m.id for m in find_in_reports(["She had a fall at home last week."])} == {
+        "falls",
+        "significant_trauma",
+    }
+    assert {m.id for m in find_in_reports(["Fell in the bathroom at home."])} >= {
+        "significant_trauma"
+    }
+    assert "significant_trauma" not in {
+        m.id for m in find_in_reports(["She has had several falls at home."])
+    }
+
+
+def test_pre_diabetes_is_not_diabetes() -> None:
+    assert find_in_reports(["Pre-diabetes (HbA1c 44), diet controlled."]) == []
+    assert _statuses("T2DM on metformin.") == {"diabetes": "affirmed"}
+
+
+def test_easing_by_sitting_is_claudication_only_with_leg_or_walking_symptoms() -> None:
+    assert "neurogenic_claudication" not in _statuses(
+        "Pain is worse with twisting and relieved by sitting."
+    )
+    assert "neurogenic_claudication" in _statuses(
+        "Both legs ache when he walks far, relieved by sitting down."
+    )
+
+
+def test_recurrent_sciatica_is_the_same_distribution_but_returned_leg_pain_is_not_yet() -> None:
+    assert "same_distribution_radicular" in _statuses("He now has recurring left L5 sciatica.")
+    assert "same_distribution_radicular" not in _statuses("Leg pain has returned after 6 weeks.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Warned about the symptoms of cauda equina: saddle numbness, urinary retention.",
+        "Advised re red flags (saddle anaesthesia, incontinence) and when to attend.",
+        "Any fever, redness or discharge from the wound should be reported to the ward.",
+        "Seek urgent review for worsening leg weakness.",
+        "Her pre-operative symptoms included bladder urgency.",
+        "At presentation (pre-op) she had bilateral leg weakness.",
+    ],
+)
+def test_warnings_given_and_the_state_before_surgery_are_not_findings(text: str) -> None:
+    assert find_in_reports([text]) == []
+
+
+def test_a_finding_unchanged_from_pre_op_is_still_present() -> None:
+    statuses = _statuses("Reports the L calf numbness is unchanged from pre-op.")
+    assert statuses == {"dermatomal_numbness": "affirmed"}
+
+
+def test_an_impression_of_no_acute_abnormality_is_normal_imaging() -> None:
+    assert _statuses("3. No acute abnormality.") == {"normal_imaging": "affirmed"}
+
+
+def test_normal_motion_on_flexion_extension_is_not_abnormal_motion() -> None:
+    assert _statuses("Normal motion on flexion and extension at all levels.") == {
+        "motion_on_flexion_extension": "negated"
+    }
+
+
+def test_a_question_answered_no_is_a_negation() -> None:
+    assert _statuses("Both legs? - no, symptoms remain on the left only.") == {
+        "bilateral_limb_symptoms": "negated"
+    }
+    assert _statuses("Retention? No.") == {"urinary_retention": "negated"}
+
+
+def test_night_pain_only_on_turning_is_movement_pain_but_worse_on_turning_is_not() -> None:
+    text = "Pain woken at night only when turning in bed (movement-related)."
+    assert _statuses(text)["night_pain"] == "negated"
+    assert _statuses("Constant pain at night, worse on turning.")["night_pain"] == "affirmed"
+
+
+def test_a_new_clause_with_its_own_subject_ends_a_list_of_negatives() -> None:
+    statuses = _statuses("No weight loss, no night sweats, pain is worse with activity.")
+    assert statuses["night_sweats"] == "negated"
+    assert statuses["mechanical_pain"] == "affirmed"
+
+
+def test_hyphenated_hyper_reflexia_is_hyperreflexia() -> None:
+    assert _statuses("Hyper-reflexia in the legs.") == {"hyperreflexia": "affirmed"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Failed TWOC this morning.",
+        "Retaining urine overnight.",
+        "Needed an in-out catheter for 700 mL.",
+        "Recatheterised after failed trial without catheter.",
+        "Passing small amounts frequently, bladder palpable.",
+    ],
+)
+def test_ward_words_for_retention(text: str) -> None:
+    assert _statuses(text).get("urinary_retention") == "affirmed"
+
+
+def test_a_dressing_soaked_overnight_is_a_wound_leak_not_night_sweats() -> None:
+    assert "night_sweats" not in _statuses("Dressing soaked overnight, serous.")
+    assert _statuses("Soaked the sheets overnight with sweat.")["night_sweats"] == "affirmed"
+
+
+def test_cancer_written_in_ward_shorthand() -> None:
+    assert _statuses("Ca prostate with bone mets.")["history_of_cancer"] == "affirmed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No trabecular continuity across the disc space.",
+        "Fusion mass is not continuous.",
+        "Cage not incorporated, with lucency at both endplates.",
+        "Bony bridging is incomplete.",
+        "Graft has failed to consolidate.",
+    ],
+)
+def test_a_fusion_that_has_not_bridged_told_with_its_own_negative(text: str) -> None:
+    assert _statuses(text).get("ct_no_bridging_bone") == "affirmed"

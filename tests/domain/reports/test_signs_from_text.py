@@ -13,7 +13,9 @@ from spinetrack.domain.reports import find_in_reports, is_sign
 from spinetrack.domain.triage import assess
 
 
-def _case(report: str, *, region: str = "lumbar", days: int = 200) -> dict[str, Any]:
+def _case(
+    report: str, *, region: str = "lumbar", days: int = 200, procedure: str = "laminectomy"
+) -> dict[str, Any]:
     levels = {"cervical": ["C5-C6"], "thoracic": ["T10-T11"], "lumbar": ["L4-L5"]}[region]
     surgery = dt.date(2026, 6, 1) - dt.timedelta(days=days)
     return {
@@ -22,7 +24,7 @@ def _case(report: str, *, region: str = "lumbar", days: int = 200) -> dict[str, 
         "surgeries": [
             {
                 "date": surgery.isoformat(),
-                "procedure": "laminectomy",
+                "procedure": procedure,
                 "levels": levels,
             }
         ],
@@ -94,10 +96,16 @@ def test_a_thoracic_bladder_sign_with_a_sensory_level_is_myelopathy_not_cauda_eq
     assert _flags(report, region="thoracic") == ["myelopathy"]
 
 
-def test_a_single_raised_crp_escalates_only_between_four_weeks_and_three_months() -> None:
-    assert _flags("CRP 48 mg/L.", days=40) == ["infection"]
-    assert _flags("CRP 48 mg/L.", days=21) == []
-    assert _flags("CRP 48 mg/L.", days=300) == []
+def test_one_raised_crp_after_a_fusion_escalates_from_four_weeks_to_three_months() -> None:
+    assert _flags("CRP 48 mg/L.", days=40, procedure="fusion") == ["infection"]
+    assert _flags("CRP 48 mg/L.", days=21, procedure="fusion") == []
+    assert _flags("CRP 48 mg/L.", days=300, procedure="fusion") == []
+
+
+def test_a_single_raised_crp_after_a_decompression_escalates_from_two_weeks() -> None:
+    assert _flags("CRP 48 mg/L.", days=21, procedure="discectomy") == ["infection"]
+    assert _flags("CRP 48 mg/L.", days=10, procedure="discectomy") == []
+    assert _flags("CRP 48 mg/L.", days=300, procedure="laminectomy") == []
 
 
 def test_night_sweats_escalate_early_after_surgery_or_with_immunosuppression() -> None:
@@ -111,3 +119,15 @@ def test_night_sweats_escalate_early_after_surgery_or_with_immunosuppression() -
 def test_signs_are_read_with_their_certainty() -> None:
     found = {m.id: m.status for m in find_in_reports(["An early abscess cannot be excluded."])}
     assert found["infected_collection"] == "uncertain"
+
+
+def test_hand_clumsiness_in_the_neck_is_myelopathy_unless_it_is_improving() -> None:
+    assert _flags("Dropping things and struggling with buttons.", region="cervical") == [
+        "myelopathy"
+    ]
+    assert _flags("Hand clumsiness: improving since surgery.", region="cervical") == []
+
+
+def test_bilateral_sciatica_with_difficulty_passing_urine_is_cauda_equina() -> None:
+    assert _flags("Bilateral sciatica and new difficulty passing urine.") == ["cauda_equina"]
+    assert _flags("No difficulty passing urine.") == []

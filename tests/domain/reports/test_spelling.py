@@ -39,3 +39,9 @@ def test_a_finding_from_a_misspelt_word_quotes_the_report_as_written() -> None:
 def test_text_without_misspellings_is_passed_through_unchanged() -> None:
     corrected = correct("No bridging bone at L4-5.")
     assert corrected.text == "No bridging bone at L4-5." and corrected.origin == ()
+
+
+def test_a_doubled_or_dropped_letter_inside_a_word_is_a_typo_but_a_new_ending_is_not() -> None:
+    assert correction("stenossis") == "stenosis"
+    assert correction("dischage") == "discharge"
+    assert correction("fusions") is None

@@ -80,3 +80,42 @@ def test_a_grade_before_an_arrow_or_yesterday_is_the_earlier_one() -> None:
         found = {reading.finding for reading in read_values([(0, sentence)])}
         assert found == {"new_weakness", "progressive_weakness"}, sentence
     assert read_values([(0, "Power 4/5 to 5/5 in all groups.")]) == []
+
+
+def test_a_grip_strength_fallen_by_more_than_its_clinically_important_difference() -> None:
+    assert _read("Grip R 18 kg (was 24 kg 4 wks ago).") == {"progressive_weakness": "affirmed"}
+    assert _read("Grip R 20 kg (was 23 kg at discharge).") == {}
+    assert _read("Grip 28 kg R, 26 kg L.") == {}
+
+
+def test_a_series_is_judged_by_its_current_value() -> None:
+    assert _read("CRP (mg/L): day 2 170, day 7 52, day 14 11, day 21 4.") == {}
+    assert _read("CRP 30 -> 8.") == {}
+    assert _read("CRP 8 -> 30.") == {"crp_elevated": "affirmed"}
+    assert _read("CRP 85 mg/L, WCC 14.2.") == {
+        "crp_elevated": "affirmed",
+        "wbc_elevated": "affirmed",
+    }
+
+
+def test_a_measurement_written_before_its_name_is_read_and_its_span_covers_both() -> None:
+    text = "Dynamic views: 3 mm interspinous motion between L4 and L5."
+    [motion] = find_in_reports([text])
+    assert (motion.id, motion.text) == ("motion_on_flexion_extension", "3 mm interspinous motion")
+    assert _read("0.5 mm interspinous motion at C5-6.") == {}
+
+
+def test_a_raised_white_count_has_no_post_operative_window_unlike_crp() -> None:
+    assert _read("POD 1 bloods: WCC 12.1 (H), CRP 38.") == {"wbc_elevated": "affirmed"}
+
+
+def test_a_crp_above_one_taken_after_the_peak_is_a_second_rise() -> None:
+    assert "crp_second_rise" in _read("CRP 212 (was 40 on day 6).")
+    assert "crp_second_rise" in _read("CRP 90, up from 35 on POD 8.")
+    assert "crp_second_rise" not in _read("CRP 190 (was 20 on day 1).")
+    assert "crp_second_rise" not in _read("CRP 30 (was 40 on day 6).")
+
+
+def test_an_hba1c_at_the_diagnostic_threshold_is_diabetes() -> None:
+    assert _read("HbA1c 68.") == {"diabetes": "affirmed"}
+    assert _read("HbA1c 44 mmol/mol.") == {}

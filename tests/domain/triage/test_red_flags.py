@@ -102,6 +102,48 @@ RAISED: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("a sensory level in any region", {"signs": {"sensory_level"}}, "myelopathy"),
     (
+        "new hand clumsiness in the neck",
+        {"region": "cervical", "findings": {"hand_clumsiness"}},
+        "myelopathy",
+    ),
+    (
+        "any epidural collection, a haematoma included",
+        {"findings": {"mri_epidural_collection"}},
+        "infection",
+    ),
+    (
+        "a suggested epidural collection",
+        {
+            "findings": {"mri_epidural_collection"},
+            "uncertain_findings": frozenset({"mri_epidural_collection"}),
+        },
+        "infection",
+    ),
+    (
+        "wound redness stated",
+        {"findings": {"wound_erythema"}},
+        "infection",
+    ),
+    (
+        "raised CRP at three weeks after a discectomy",
+        {"findings": {"crp_elevated"}, "days_since_surgery": 21, "index_procedure": "discectomy"},
+        "infection",
+    ),
+    (
+        "weak legs after a thoracic operation above the conus",
+        {
+            "region": "thoracic",
+            "index_levels": ("T7-T8",),
+            "findings": {"bilateral_limb_symptoms", "new_weakness"},
+        },
+        "myelopathy",
+    ),
+    (
+        "a fall read from a report with new pain after it",
+        {"findings": {"falls"}, "case_findings": frozenset(), "signs": {"new_pain"}},
+        "fracture",
+    ),
+    (
         "a trauma read from a report with new pain after it",
         {
             "findings": {"significant_trauma"},
@@ -142,9 +184,53 @@ QUIET: list[tuple[str, dict[str, Any], str]] = [
     ("night sweats alone", {"findings": {"night_sweats"}}, "infection"),
     ("gait and falls in a lumbar case", {"findings": {"gait_disturbance", "falls"}}, "myelopathy"),
     (
-        "one cord sign in the neck",
-        {"region": "cervical", "findings": {"hand_clumsiness"}},
+        "one gait sign in the neck",
+        {"region": "cervical", "findings": {"gait_disturbance"}},
         "myelopathy",
+    ),
+    (
+        "hand clumsiness said to be improving since surgery",
+        {"region": "cervical", "findings": {"hand_clumsiness"}, "signs": {"stable_cord_signs"}},
+        "myelopathy",
+    ),
+    (
+        "hand clumsiness after lumbar surgery",
+        {"region": "lumbar", "findings": {"hand_clumsiness"}},
+        "myelopathy",
+    ),
+    (
+        "wound redness only suggested",
+        {"findings": {"wound_erythema"}, "uncertain_findings": frozenset({"wound_erythema"})},
+        "infection",
+    ),
+    (
+        "weak legs after a thoracic fusion reaching the conus",
+        {
+            "region": "thoracic",
+            "index_levels": ("T11-T12", "T12-L1"),
+            "findings": {"bilateral_limb_symptoms", "new_weakness"},
+        },
+        "myelopathy",
+    ),
+    (
+        "raised CRP at three weeks after a fusion is still the early curve",
+        {"findings": {"crp_elevated"}, "days_since_surgery": 21, "index_procedure": "fusion"},
+        "infection",
+    ),
+    (
+        "raised CRP at ten days after a discectomy is still the early curve",
+        {"findings": {"crp_elevated"}, "days_since_surgery": 10, "index_procedure": "discectomy"},
+        "infection",
+    ),
+    (
+        "a collection the day after surgery is the operation's blood",
+        {"findings": {"mri_epidural_collection"}, "days_since_surgery": 1},
+        "infection",
+    ),
+    (
+        "a fall with no pain after it",
+        {"findings": {"falls"}, "case_findings": frozenset()},
+        "fracture",
     ),
     (
         "broken hardware without a deficit",
@@ -175,18 +261,8 @@ QUIET: list[tuple[str, dict[str, Any], str]] = [
         "malignancy",
     ),
     (
-        "raised CRP at three weeks is still the early curve",
-        {"findings": {"crp_elevated"}, "days_since_surgery": 21},
-        "infection",
-    ),
-    (
         "night sweats long after surgery",
         {"findings": {"night_sweats"}, "days_since_surgery": 400},
-        "infection",
-    ),
-    (
-        "a haematoma without compression",
-        {"findings": {"mri_epidural_collection"}},
         "infection",
     ),
     (

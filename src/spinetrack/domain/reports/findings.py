@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import resolved_ranges
 from spinetrack.domain.reports.rules import yields
+from spinetrack.domain.reports.section_scope import sections
 from spinetrack.domain.reports.spelling import Corrected, correct
 from spinetrack.domain.reports.values import TREND
 
@@ -115,6 +116,25 @@ def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
     ]
 
 
+def _in_sections(mentions: list[Mention], report: str) -> list[Mention]:
+    """A finding under a label that says how it is meant ("Advice:", "PMH:") takes the label's
+    status (knowledge/reports/section_scope.yaml); negated mentions stay negated."""
+    scopes = sections(report)
+    if not scopes:
+        return mentions
+    return [
+        next(
+            (
+                replace(m, status=scope.status)
+                for scope in scopes
+                if m.is_finding and scope.covers(m.id, m.start, m.end)
+            ),
+            m,
+        )
+        for m in mentions
+    ]
+
+
 def _resolved_later(mentions: list[Mention]) -> list[Mention]:
     """A finding whose last mention in a report is resolved ("retention 700 mL on day 1 ...
     Retention has resolved") is resolved in its earlier mentions too."""
@@ -137,9 +157,10 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
     corrected = [correct(report) for report in reports]
     mentions: list[Mention] = []
     for index, doc in enumerate(nlp.pipe(c.text for c in corrected)):
-        mentions += _resolved_later(
-            [_in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)]
-        )
+        in_report = [
+            _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
+        ]
+        mentions += _resolved_later(_in_sections(in_report, reports[index]))
     return mentions
 
 

@@ -27,6 +27,7 @@ CONTEXT = "medspacy_context"
 SECTIONS = "spinetrack_sections"
 VALUES = "spinetrack_values"
 CONCEPTS = "spinetrack_concepts"
+LEVELS = "spinetrack_levels"
 SPANS = "medspacy_spans"
 """The span group every finding mention goes to: overlapping mentions all stay, so one stretch of
 text can give several findings ("progressive weakness of both legs")."""
@@ -171,6 +172,7 @@ def pipeline() -> "Language":
         spacy.cli = sys.modules["spacy.cli"]
     from spinetrack.domain.reports import (  # registers the components
         concept_component,
+        level_component,
         sections,
         value_component,
     )
@@ -184,6 +186,7 @@ def pipeline() -> "Language":
     )
     nlp.add_pipe(value_component.COMPONENT, name=VALUES, config={"span_group_name": SPANS})
     nlp.add_pipe(concept_component.COMPONENT, name=CONCEPTS, config={"span_group_name": SPANS})
+    nlp.add_pipe(level_component.COMPONENT, name=LEVELS, config={"span_group_name": SPANS})
     context: Any = nlp.add_pipe(
         CONTEXT,
         config={

@@ -63,6 +63,17 @@ def _common_prefix(a: str, b: str) -> int:
     return size
 
 
+def _another_form(word: str, known: str) -> bool:
+    """Whether ``word`` is ``known`` with another ending ("fusions", "operated"): they share all
+    but the last two letters and their endings have nothing in common. A doubled or dropped
+    letter inside the word ("stenossis") leaves the ending shared, so it is a typo."""
+    shared = _common_prefix(word, known)
+    if shared < min(len(word), len(known)) - 2:
+        return False
+    tail, known_tail = word[shared:], known[shared:]
+    return not (tail and known_tail and tail[-1] == known_tail[-1])
+
+
 @cache
 def _english() -> "SpellChecker":
     """pyspellchecker's English dictionary, loaded the first time a word looks misspelt."""
@@ -83,7 +94,7 @@ def correction(word: str) -> str | None:
     )
     if not found:
         return None
-    if any(_common_prefix(lower, m) >= min(len(lower), len(m)) - 2 for m, _, _ in found):
+    if any(_another_form(lower, m) for m, _, _ in found):
         return None  # another form of a lexicon word, not a typo
     match = found[0][0]
     if match[:2] != lower[:2] or match[-1] != lower[-1] or _english().known([lower]):

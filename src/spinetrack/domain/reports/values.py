@@ -60,7 +60,9 @@ class ValueRule(KnowledgeModel):
     """One way a number becomes a finding (see the file's header for the kinds)."""
 
     finding: str
-    kind: Literal["threshold", "rise_after_fall", "grade_trend", "relief", "weight_drop"]
+    kind: Literal[
+        "threshold", "rise_after_fall", "grade_trend", "relief", "weight_drop", "measure_drop"
+    ]
     analyte: str
     until: str | None = None
     reading: Literal["first", "any"] = "any"
@@ -70,6 +72,9 @@ class ValueRule(KnowledgeModel):
     units: dict[str, float] = Field(default_factory=dict)
     early_days: _Window | None = None
     early_days_mid: _Window | None = None
+    peak_over_by_day: int | None = Field(default=None, ge=1)
+    """rise_after_fall: from this post-operative day a value is past its peak, so a later value
+    above it ("212, was 40 on day 6") is a rise after the fall."""
     note: str | None = None
     sources: Sources
 
@@ -181,6 +186,45 @@ def _limit(rule: ValueRule, sentence: str) -> float:
     return rule.above
 
 
+_SERIES_STEP = re.compile(r"\s*(?:->|→|>|then|,\s*then|to|down\s+to|up\s+to)\s*$", re.I)
+
+
+def _current(sentence: str, values: list[_Value]) -> list[_Value]:
+    """The value a series says is current: the one at the latest day when values are dated
+    ("day 2 170, day 7 52, day 21 4"), the last when they are chained ("45 -> 22 -> 60"); else
+    every value (a single reading, or a list the rule reads as ``any``)."""
+    if len(values) < 2:
+        return values
+    dated = []
+    for value in values:
+        day = _DAY.search(sentence, max(0, value.start - 12), value.start)
+        if day is not None and not sentence[day.end() : value.start].strip(" :=,"):
+            dated.append((int(day.group(1)), value))
+    if len(dated) >= 2:
+        return [max(dated, key=lambda pair: pair[0])[1]]
+    chained = all(
+        _SERIES_STEP.search(sentence[before.end : after.start])
+        for before, after in itertools.pairwise(values)
+    )
+    return values[-1:] if chained else values
+
+
+_MEASURE_BEFORE = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|ml|mls|cc)\s+(?:of\s+)?$", re.I)
+
+
+def _measure_before(
+    sentence: str, start: int, accepted: set[str], factors: dict[str, float]
+) -> list[_Value]:
+    """A length or volume written just before the analyte's name ("3 mm interspinous motion",
+    "4 mm of translation"): measurements come first as often as after."""
+    found = _MEASURE_BEFORE.search(sentence, max(0, start - 16), start)
+    if found is None or found.end() != start or found.group(2).lower() not in accepted:
+        return []
+    unit = found.group(2).lower()
+    number = float(found.group(1)) * factors.get(unit, 1.0)
+    return [_Value(number, found.start(), found.end(), unit)]
+
+
 def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
     analyte = re.compile(rule.analyte, re.I)
     until = re.compile(rule.until, re.I) if rule.until else None
@@ -190,22 +234,43 @@ def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]
         values = _values(sentence, named, stop, factors)
         accepted = MEASURED.get((rule.unit or "").lower())
         if accepted is not None:
-            values = [v for v in values if v.unit in accepted]
-        if rule.reading == "first":
-            values = values[:1]
+            values = [v for v in values if v.unit in accepted] or _measure_before(
+                sentence, start, accepted, factors
+            )
+        values = values[:1] if rule.reading == "first" else _current(sentence, values)
         for value in values:
             if value.number > limit:
-                yield Reading(rule.finding, offset + start, offset + value.end)
+                yield Reading(
+                    rule.finding, offset + min(start, value.start), offset + max(named, value.end)
+                )
                 break
             if rule.uncertain_above is not None and value.number > rule.uncertain_above:
-                yield Reading(rule.finding, offset + start, offset + value.end, uncertain=True)
+                yield Reading(
+                    rule.finding,
+                    offset + min(start, value.start),
+                    offset + max(named, value.end),
+                    uncertain=True,
+                )
                 break
+
+
+_ROSE_SINCE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:mg/l)?[\s,;(]*(?:was|up\s+from|from|previously)\s+(\d+(?:\.\d+)?)"
+    r"\s*(?:mg/l)?\s*(?:on\s+|at\s+)?(?:day|pod|d)\s?(\d{1,3})\b",
+    re.I,
+)
 
 
 def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
     analyte = re.compile(rule.analyte, re.I)
     until = re.compile(rule.until, re.I) if rule.until else None
     for start, named, stop in _segments(sentence, analyte, until):
+        rose = _ROSE_SINCE.search(sentence, named, stop)
+        if rose is not None and rule.peak_over_by_day is not None:
+            now, before, day = float(rose.group(1)), float(rose.group(2)), int(rose.group(3))
+            if day >= rule.peak_over_by_day and now > before:
+                yield Reading(rule.finding, offset + start, offset + rose.end())
+                return
         series = [v.number for v in _values(sentence, named, stop, {"mg/dl": 10.0})]
         fell = False
         for before, after in itertools.pairwise(series):
@@ -298,6 +363,27 @@ def _weight_drop(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
             yield Reading(rule.finding, offset + match.start(), offset + match.end(), trend=True)
 
 
+@cache
+def _measure_drop_pattern(analyte: str, unit: str) -> re.Pattern[str]:
+    """The analyte, a value now, and within a few words an earlier value ("was", "from")."""
+    number = r"(\d+(?:\.\d+)?)\s*" + re.escape(unit) + r"\b"
+    return re.compile(
+        rf"(?:{analyte})[^.;]{{0,30}}?{number}[^.;]{{0,12}}?"
+        rf"\b(?:was|from|previously|down\s+from|compared\s+with)\s+{number}",
+        re.I,
+    )
+
+
+def _measure_drop(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+    """A measure now against the same measure before, fallen by more than ``above`` units."""
+    if rule.unit is None:
+        return
+    for match in _measure_drop_pattern(rule.analyte, rule.unit).finditer(sentence):
+        now, before = float(match.group(1)), float(match.group(2))
+        if before - now > rule.above:
+            yield Reading(rule.finding, offset + match.start(), offset + match.end(), trend=True)
+
+
 def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = None) -> list[Reading]:
     """Every finding the numbers in the sentences give; ``sentences`` are (offset, text) pairs."""
     rules = rules or value_rules()
@@ -312,6 +398,8 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
                 readings += _grade_trend(rule, sentence, offset)
             elif rule.kind == "relief":
                 readings += _relief_rule(rule, sentences, index)
+            elif rule.kind == "measure_drop":
+                readings += _measure_drop(rule, sentence, offset)
             else:
                 readings += _weight_drop(rule, sentence, offset)
     return readings

@@ -128,16 +128,22 @@ class FindingIs(_Base):
     """Holds when the case lists the finding (or a report yields it). With ``listed: true`` only
     a finding the case itself lists counts, not one read from report text: a rule can then ask
     more of a report's words than of a clinician's entry (a fall told in a note is not yet an
-    injury that needs imaging; a clinician's "significant trauma" is)."""
+    injury that needs imaging; a clinician's "significant trauma" is). With ``affirmed: true`` a
+    finding the reports only suggest ("wound looks a little pink?") does not count: a rule can
+    ask that a sign which is common and mild when hedged be stated before it escalates alone."""
 
     type: Literal["finding"]
     id: str
     listed: bool = False
+    affirmed: bool = False
 
     def _among(self, facts: Facts) -> frozenset[str]:
+        among = facts.findings
         if self.listed and facts.case_findings is not None:
-            return facts.case_findings
-        return facts.findings
+            among = facts.case_findings
+        if self.affirmed:
+            return among.difference(facts.uncertain_findings)
+        return among
 
     def holds(self, facts: Facts) -> bool:
         return self.id in self._among(facts)

@@ -1,0 +1,210 @@
+"""Level arithmetic: a stenosis or degeneration named by its spinal level, placed against the
+operated level the same report names ("L4-L5 fusion ... At L3-L4 severe canal stenosis").
+
+knowledge/reports/level_positions.yaml holds the words and reaches with their sources. This module
+is pure text work: it returns (finding, start, end) for the stenosis or degeneration words whose
+level is the operated one or next to it; the spaCy component turns them into spans for ConText.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from spinetrack.domain.knowledge import KnowledgeModel, parse
+from spinetrack.domain.reports.rules import _check_ids
+from spinetrack.domain.sources import Sources
+
+LEVELS_FILE = "reports/level_positions.yaml"
+
+# A segment written as two vertebrae ("L4-L5", "L4/5", "C4-6", "L5-S1", "T12 to L1").
+_LEVEL = re.compile(r"\b([CTL])(\d{1,2})\s*(?:-|/|–|\bto\b)\s*([CTLS]?)(\d{1,2})\b", re.I)
+_FIRST = {"C": 0, "T": 7, "L": 19, "S": 24}
+"""Ordinal of the vertebra before each region's first: C1 is 1, T1 is 8, L1 is 20, S1 is 25."""
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*|[&+(),-]")
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern, re.I)
+    except re.error as error:
+        raise ValueError(f"regex does not compile: {error}") from error
+    return pattern
+
+
+class LevelFinding(KnowledgeModel):
+    finding: str
+    at: Literal["operated", "adjacent"]
+    words: str
+
+    _check = field_validator("words")(_compiles)
+
+
+class LevelPositions(KnowledgeModel):
+    note: str
+    sources: Sources
+    fusion_words: str
+    decompression_words: str
+    filler_words: list[str] = Field(min_length=1)
+    following_reach: int = Field(ge=1)
+    trailing_reach: int = Field(ge=1)
+    findings: list[LevelFinding] = Field(min_length=1)
+
+    _check = field_validator("fusion_words", "decompression_words")(_compiles)
+
+
+def parse_level_positions(data: Any | None = None) -> LevelPositions:
+    """The level rules (the shipped file, or ``data`` shaped like it); finding ids must be known."""
+    rules = parse(LEVELS_FILE, LevelPositions, data)
+    _check_ids(
+        LEVELS_FILE, [(f"findings.{i}.finding", f.finding) for i, f in enumerate(rules.findings)]
+    )
+    return rules
+
+
+@cache
+def level_positions() -> LevelPositions:
+    return parse_level_positions()
+
+
+Segment = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class LevelMention:
+    start: int
+    end: int
+    segments: frozenset[Segment]
+
+
+def _ordinal(region: str, number: str) -> int | None:
+    value = int(number)
+    limits = {"C": 7, "T": 12, "L": 5, "S": 1}
+    if not 1 <= value <= limits[region.upper()]:
+        return None
+    return _FIRST[region.upper()] + value
+
+
+def level_mentions(text: str) -> list[LevelMention]:
+    """Every segment range the text names, as the motion segments it spans."""
+    found = []
+    for match in _LEVEL.finditer(text):
+        region, first, second_region, second = match.groups()
+        low = _ordinal(region, first)
+        high = _ordinal(second_region or region, second)
+        if low is None or high is None or not 0 < high - low <= 6:
+            continue
+        segments = frozenset((v, v + 1) for v in range(low, high))
+        found.append(LevelMention(match.start(), match.end(), segments))
+    return found
+
+
+def _only_filler(gap: str, levels: list[LevelMention], offset: int, filler: frozenset[str]) -> bool:
+    """Whether the words between a level and an operation word are filler or other levels."""
+    for level in levels:
+        if offset <= level.start and level.end <= offset + len(gap):
+            gap = (
+                gap[: level.start - offset]
+                + " " * (level.end - level.start)
+                + gap[level.end - offset :]
+            )
+    return all(word.lower() in filler for word in _WORD.findall(gap))
+
+
+def _operated(
+    sentence: str, levels: list[LevelMention], words: re.Pattern[str], filler: frozenset[str]
+) -> set[Segment]:
+    """Segments a level written right next to an operation word names ("L4-5 fusion", "ACDF
+    C5-6", "C5-6 and C6-7 foraminotomies")."""
+    segments: set[Segment] = set()
+    for word in words.finditer(sentence):
+        for level in levels:
+            if level.end <= word.start():
+                gap_start, gap = level.end, sentence[level.end : word.start()]
+            elif word.end() <= level.start:
+                gap_start, gap = word.end(), sentence[word.end() : level.start]
+            else:
+                continue
+            if len(gap) <= 40 and _only_filler(gap, levels, gap_start, filler):
+                segments |= level.segments
+    return segments
+
+
+_CLAUSE_BREAK = re.compile(r"[;,:.]")
+
+
+def _level_of(
+    sentence: str, start: int, end: int, levels: list[LevelMention], rules: LevelPositions
+) -> LevelMention | None:
+    """The level a finding word belongs to: one written just after it in the same clause
+    ("stenosis at L3/4"), else the last one before it in the sentence, else one a little further
+    after it in the same clause."""
+    after = [
+        level
+        for level in levels
+        if level.start >= end and not _CLAUSE_BREAK.search(sentence, end, level.start)
+    ]
+    before = [level for level in levels if level.end <= start]
+    if after and after[0].start - end <= rules.following_reach:
+        return after[0]
+    if before:
+        return before[-1]
+    if after and after[0].start - end <= rules.trailing_reach:
+        return after[0]
+    return None
+
+
+def _next_to(segments: frozenset[Segment], others: set[Segment]) -> bool:
+    return any(
+        s not in others and any(s[1] == o[0] or s[0] == o[1] for o in others) for s in segments
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LevelReading:
+    finding: str
+    start: int
+    end: int
+
+
+def read_levels(
+    sentences: list[tuple[int, str]],
+    rules: LevelPositions | None = None,
+    named_adjacent: frozenset[Segment] = frozenset(),
+) -> list[LevelReading]:
+    """The findings placed by level in a report given as (offset, sentence) pairs.
+    ``named_adjacent`` holds segments the report itself calls adjacent ("C3/4 adjacent segment:
+    ..."): what else it says of them ("C3/4 disc desiccated") is adjacent too."""
+    rules = rules or level_positions()
+    filler = frozenset(w.lower() for w in rules.filler_words)
+    fusion = re.compile(rules.fusion_words, re.I)
+    decompression = re.compile(rules.decompression_words, re.I)
+    per_sentence = [(offset, sentence, level_mentions(sentence)) for offset, sentence in sentences]
+    fused: set[Segment] = set()
+    decompressed: set[Segment] = set()
+    for _, sentence, levels in per_sentence:
+        fused |= _operated(sentence, levels, fusion, filler)
+        decompressed |= _operated(sentence, levels, decompression, filler)
+    operated = fused | decompressed
+    if not operated and not named_adjacent:
+        return []
+    readings = []
+    for offset, sentence, levels in per_sentence:
+        for rule in rules.findings:
+            for word in re.finditer(rule.words, sentence, re.I):
+                level = _level_of(sentence, word.start(), word.end(), levels, rules)
+                if level is None:
+                    continue
+                if rule.at == "operated":
+                    holds = not level.segments.isdisjoint(operated)
+                else:
+                    holds = level.segments.isdisjoint(operated) and (
+                        _next_to(level.segments, fused) or level.segments <= named_adjacent
+                    )
+                if holds:
+                    readings.append(
+                        LevelReading(rule.finding, offset + word.start(), offset + word.end())
+                    )
+    return readings

@@ -1,0 +1,97 @@
+"""Section scope: a label such as "Advice:" or "PMH:" gives its status to what it heads."""
+
+import copy
+from typing import Any
+
+import pytest
+
+from spinetrack.domain.errors import KnowledgeError
+from spinetrack.domain.knowledge import load_yaml
+from spinetrack.domain.reports import read_mentions
+from spinetrack.domain.reports.section_scope import (
+    SECTIONS_FILE,
+    parse_section_rules,
+    sections,
+)
+
+
+def _statuses(text: str) -> dict[str, str]:
+    return {m.id: m.status for m in read_mentions([text])}
+
+
+def test_warning_signs_listed_under_advice_are_hypothetical_in_every_sentence() -> None:
+    text = (
+        "Advice: return to ED if you develop problems passing urine.\n"
+        "Increasing redness or discharge from the wound, or fever, please contact the ward."
+    )
+    statuses = _statuses(text)
+    assert statuses["wound_drainage"] == "hypothetical"
+    assert statuses["fever"] == "hypothetical"
+
+
+def test_an_advice_section_ends_at_the_next_label() -> None:
+    text = "Advice: fever or wound discharge, call us. Today: wound discharging pus."
+    mentions = [m for m in read_mentions([text]) if m.id == "wound_drainage"]
+    assert mentions[0].status == "hypothetical"
+    assert {m.status for m in mentions if m.start > text.index("Today")} == {"affirmed"}
+
+
+def test_a_past_history_list_is_historical_but_lasting_states_stay_current() -> None:
+    statuses = _statuses("PMH: L5/S1 discectomy 2015 for sciatica, T2DM, prostate Ca 2019.")
+    assert statuses["diabetes"] == "affirmed"
+    assert statuses["history_of_cancer"] == "affirmed"
+
+
+def test_a_past_history_list_reaches_only_its_own_sentence() -> None:
+    text = "PMH: wound infection after a hernia repair. Now febrile, 38.6."
+    mentions = read_mentions([text])
+    assert [m.status for m in mentions if m.id == "fever"] == ["affirmed"]
+
+
+def test_a_label_inside_a_sentence_opens_no_section() -> None:
+    assert sections("He was given advice: rest.") == []
+    assert [s.status for s in sections("Wound dry. Advice: rest.")] == ["hypothetical"]
+
+
+def test_an_unknown_finding_or_a_broken_label_is_a_load_error() -> None:
+    data: Any = copy.deepcopy(load_yaml(SECTIONS_FILE))
+    data["sections"][1]["excluded_findings"].append("no_such_finding")
+    with pytest.raises(KnowledgeError):
+        parse_section_rules(data)
+    data = copy.deepcopy(load_yaml(SECTIONS_FILE))
+    data["sections"][0]["label"] = "advice("
+    with pytest.raises(KnowledgeError):
+        parse_section_rules(data)
+
+
+def test_an_operation_note_s_indication_is_history_but_its_red_flag_findings_stay_current() -> None:
+    note = (
+        "Procedure: interspinous device insertion L3-4. Indication: neurogenic claudication with"
+        " moderate stenosis. Findings: as expected."
+    )
+    assert _statuses(note)["neurogenic_claudication"] == "historical"
+    urgent = "Return to theatre. Indication: new weakness of the right ankle and retention."
+    statuses = _statuses(urgent)
+    assert statuses["new_weakness"] == "affirmed"
+    assert statuses["urinary_retention"] == "affirmed"
+
+
+def test_what_was_seen_at_surgery_is_not_an_imaging_finding() -> None:
+    note = "OPERATION NOTE\nFindings: L5 screws loose and toggling. Frank pus deep to the fascia."
+    statuses = _statuses(note)
+    assert statuses["screw_lucency"] == "historical"
+    assert statuses["wound_drainage"] == "affirmed"
+
+
+def test_an_indication_outside_an_operation_note_changes_nothing() -> None:
+    report = "CT LUMBAR SPINE\nIndication: neurogenic claudication.\nFindings: screws loose."
+    statuses = _statuses(report)
+    assert statuses["neurogenic_claudication"] == "affirmed"
+    assert statuses["screw_lucency"] == "affirmed"
+
+
+def test_the_diagnoses_of_an_operation_summary_are_the_state_before_it() -> None:
+    summary = "Procedure: L4/5 microdiscectomy. Diagnoses: L4/5 disc prolapse; T2DM; hypertension."
+    statuses = {m.id: m.status for m in read_mentions([summary])}
+    assert statuses["mri_disc_material"] == "historical"
+    assert statuses["diabetes"] == "affirmed"
