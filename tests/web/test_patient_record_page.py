@@ -13,6 +13,8 @@ from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
 from spinetrack.app import create_app
+from spinetrack.services.access.actor import system_actor
+from spinetrack.services.audit.audit_trail import patient_access
 from spinetrack.services.records.enrol_patient import register_patient
 
 CT = (
@@ -108,6 +110,24 @@ def test_the_re_assess_button_assesses_from_the_whole_record(
     after = clinician.get(sent.headers["location"]).text
     assert "Not assessed yet" not in after
     assert "Assessed again from the whole record." in after and "Re-assess from the record" in after
+
+
+def test_staff_pressing_re_assess_are_refused_and_the_refusal_is_audited(world: World) -> None:
+    """The button has no form to check first, so the service refuses the role, inside its audited
+    transaction: the refusal is on the patient's access trail and nothing is assessed."""
+    patient = operated(world, "WR5", 120)
+    staff = TestClient(create_app(world.database), follow_redirects=False)
+    sign_in(staff, "staff@north.example")
+    page = staff.get(f"/patients/{patient}").text
+    refused = staff.post(f"/patients/{patient}/reassess", data={"csrf_token": csrf(page)})
+    assert refused.status_code == 403
+    seen = patient_access(
+        sessions=world.database.sessions, actor=system_actor("test"), patient_id=patient
+    )
+    assert ("staff@north.example", "triage.assess", "denied") in {
+        (r.actor, r.action, r.outcome) for r in seen
+    }
+    assert "Not assessed yet" in staff.get(f"/patients/{patient}").text
 
 
 def test_losing_ground_shows_on_the_page_with_its_rule(world: World, clinician: TestClient) -> None:

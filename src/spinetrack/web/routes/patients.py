@@ -402,14 +402,13 @@ def reassess(
     sessions: PageSessions,
     clinic: ClinicQuery = None,
 ) -> Response:
-    """One button: assess again from the whole stored record, nothing to type."""
+    """One button: assess again from the whole stored record, nothing to type. There is no form
+    to check first, so the role is left to the service, which audits a refusal."""
     actor = visitor.actor
-    clinic_id = clinic_for(actor, clinic)
-    actor.require(clinic_id, CLINICIANS)
     assess_patient(
         sessions=sessions,
         actor=actor,
-        clinic_id=clinic_id,
+        clinic_id=clinic_for(actor, clinic),
         patient_id=patient_id,
         request=AssessmentRequest(),
     )
