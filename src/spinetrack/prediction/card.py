@@ -31,7 +31,9 @@ def _figure(entry: dict[str, float]) -> str:
 
 
 def _figures(name: str, calibration: str, decision: str) -> Iterator[str]:
-    """Both figures as one HTML block (a `<figure>` line stands on its own in Markdown)."""
+    """Both figures as one HTML block (a `<figure>` line stands on its own in Markdown). No
+    stylesheet: the app's Content-Security-Policy forbids inline styles, and inline SVGs already
+    sit side by side where the page is wide enough."""
     yield (
         f'<figure class="plots">{calibration}{decision}<figcaption>{name}: smoothed calibration '
         "with its 95 % band against the diagonal (left); net benefit of the model, of treating "
@@ -235,12 +237,6 @@ def markdown_card(model: Model, figures: bool = False) -> str:
     return "\n".join(lines)
 
 
-_CARD_STYLE = (
-    "figure.plots{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}"
-    "figure.plots figcaption{flex-basis:100%;font-size:.9em}"
-)
-
-
 def model_card(model: Model, html: bool = False) -> str:
     """The card as Markdown, or as a standalone HTML page."""
     text = markdown_card(model, figures=html)
@@ -249,6 +245,5 @@ def model_card(model: Model, html: bool = False) -> str:
     body = MarkdownIt("commonmark").enable("table").render(text)
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>Model card {model.version_id}</title>"
-        f"<style>{_CARD_STYLE}</style></head><body>\n{body}</body></html>\n"
+        f"<title>Model card {model.version_id}</title></head><body>\n{body}</body></html>\n"
     )
