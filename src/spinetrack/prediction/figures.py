@@ -120,6 +120,13 @@ def calibration_svg(curve: Sequence[dict[str, float]], title: str) -> str:
     return _svg(title, body)
 
 
+_DECISION_LINES = (
+    ("none", "treat none", "#888", "2 0"),
+    ("all", "treat all", "#b03030", "5 3"),
+    ("model", "model", "#1f6f9f", "2 0"),
+)
+"""Each line of the decision curve (drawn in this order, the model last, on top) and its legend."""
+
 _FLOOR = -0.05
 """Net benefit below this is not drawn: the line ends where it leaves the plot."""
 
@@ -149,19 +156,18 @@ def decision_svg(curve: Sequence[dict[str, float]], title: str) -> str:
     body = _axes(
         frame, "Threshold probability", "Net benefit", _ticks(0.0, 1.0), _ticks(0.0, frame.y_high)
     )
-    lines = (("none", "#888", "2 0"), ("all", "#b03030", "5 3"), ("model", "#1f6f9f", "2 0"))
-    for key, colour, dash in lines:
+    for key, _, colour, dash in _DECISION_LINES:
         points = _above_floor([(d["threshold"], d[key]) for d in curve])
         body.append(
             f'<path d="{frame.path(points)}" stroke="{colour}" stroke-width="2" '
             f'stroke-dasharray="{dash}" fill="none"/>'
         )
-    legend = (("model", "#1f6f9f"), ("treat all", "#b03030"), ("treat none", "#888"))
-    for row, (name, colour) in enumerate(legend):
+    for row, (_, name, colour, dash) in enumerate(reversed(_DECISION_LINES)):
         y = _TOP + 10 + row * 14
         x = WIDTH - _RIGHT - 80
         body.append(
-            f'<line x1="{x}" y1="{y}" x2="{x + 16}" y2="{y}" stroke="{colour}" stroke-width="2"/>'
+            f'<line x1="{x}" y1="{y}" x2="{x + 16}" y2="{y}" stroke="{colour}" stroke-width="2" '
+            f'stroke-dasharray="{dash}"/>'
         )
         body.append(f'<text x="{x + 20}" y="{y + 3}" font-size="10">{name}</text>')
     return _svg(title, body)
