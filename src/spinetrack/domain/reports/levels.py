@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.rules import _check_ids
+from spinetrack.domain.reports.rules import _check_ids, compiles
 from spinetrack.domain.sources import Sources
 
 LEVELS_FILE = "reports/level_positions.yaml"
@@ -26,20 +26,12 @@ _FIRST = {"C": 0, "T": 7, "L": 19, "S": 24}
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*|[&+(),-]")
 
 
-def _compiles(pattern: str) -> str:
-    try:
-        re.compile(pattern, re.I)
-    except re.error as error:
-        raise ValueError(f"regex does not compile: {error}") from error
-    return pattern
-
-
 class LevelFinding(KnowledgeModel):
     finding: str
     at: Literal["operated", "adjacent"]
     words: str
 
-    _check = field_validator("words")(_compiles)
+    _check = field_validator("words")(compiles)
 
 
 class LevelPositions(KnowledgeModel):
@@ -52,7 +44,7 @@ class LevelPositions(KnowledgeModel):
     trailing_reach: int = Field(ge=1)
     findings: list[LevelFinding] = Field(min_length=1)
 
-    _check = field_validator("fusion_words", "decompression_words")(_compiles)
+    _check = field_validator("fusion_words", "decompression_words")(compiles)
 
 
 def parse_level_positions(data: Any | None = None) -> LevelPositions:

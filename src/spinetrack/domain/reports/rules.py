@@ -39,6 +39,16 @@ READER_FLAGS = re.IGNORECASE
 """The flags medspaCy's regex matcher compiles every pattern with."""
 
 
+def compiles(pattern: str) -> str:
+    """A field validator for one regex of a reader knowledge file: it must compile with the
+    reader's flags, and the error names it."""
+    try:
+        re.compile(pattern, READER_FLAGS)
+    except re.error as exc:
+        raise ValueError(f"regex {pattern!r} does not compile: {exc}") from None
+    return pattern
+
+
 def _compiles(patterns: list[str]) -> list[str]:
     """Check that the entry's regexes compile, by compiling the very pattern the reader will
     (their alternation, with the reader's flags): ``re`` keeps it in its cache, so building the
@@ -50,10 +60,7 @@ def _compiles(patterns: list[str]) -> list[str]:
         re.compile(alternation(patterns), READER_FLAGS)
     except re.error as joined:
         for pattern in patterns:
-            try:
-                re.compile(pattern, READER_FLAGS)
-            except re.error as exc:
-                raise ValueError(f"regex {pattern!r} does not compile: {exc}") from None
+            compiles(pattern)
         raise ValueError(f"regexes {patterns!r} do not compile together: {joined}") from None
     return patterns
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.rules import _check_ids
+from spinetrack.domain.reports.rules import _check_ids, compiles
 from spinetrack.domain.sources import Sources
 
 SECTIONS_FILE = "reports/section_scope.yaml"
@@ -40,14 +40,7 @@ class SectionRule(KnowledgeModel):
     operation_notes_only: bool = False
     """The label means this only in an operation note ("Indication:", "Findings:")."""
 
-    @field_validator("label")
-    @classmethod
-    def _compiles(cls, label: str) -> str:
-        try:
-            re.compile(label, re.I)
-        except re.error as error:
-            raise ValueError(f"label does not compile: {error}") from error
-        return label
+    _label_compiles = field_validator("label")(compiles)
 
 
 class SectionRules(KnowledgeModel):
@@ -57,10 +50,7 @@ class SectionRules(KnowledgeModel):
     """A regex that, found anywhere in a report, says it is an operation note."""
     sections: list[SectionRule] = Field(min_length=1)
 
-    @field_validator("operation_note")
-    @classmethod
-    def _marker_compiles(cls, marker: str) -> str:
-        return SectionRule._compiles(marker)
+    _marker_compiles = field_validator("operation_note")(compiles)
 
 
 def parse_section_rules(data: Any | None = None) -> SectionRules:
