@@ -134,3 +134,8 @@ def test_the_last_grade_of_a_timed_series_is_the_current_one() -> None:
     assert _read(text) == {"new_weakness": "affirmed", "progressive_weakness": "affirmed"}
     recovering = "Neuro obs: EHL 1/5 at 2200 -> 2/5 at 0200 -> 3/5 at 0600."
     assert _read(recovering) == {}
+
+
+def test_a_day_named_once_dates_the_values_that_follow_it() -> None:
+    assert _read("Bloods day 3 post-op. CRP 180.") == {}
+    assert _read("Day 30 post-op: wound healed. CRP 80.") == {"crp_elevated": "affirmed"}

@@ -178,8 +178,12 @@ def _latest_day(sentence: str) -> int | None:
     return max(days) if days else None
 
 
-def _limit(rule: ValueRule, sentence: str) -> float:
+def _limit(rule: ValueRule, sentence: str, earlier_day: int | None = None) -> float:
+    """The threshold for the sentence's day: its own latest day, else the day an earlier sentence
+    of the report named ("ESR 65 mm/hr day 3 post-op. CRP 180." is a day-3 CRP)."""
     day = _latest_day(sentence)
+    if day is None:
+        day = earlier_day
     for window in (rule.early_days, rule.early_days_mid):
         if window is not None and day is not None and day < window.until:
             return window.above
@@ -225,11 +229,13 @@ def _measure_before(
     return [_Value(number, found.start(), found.end(), unit)]
 
 
-def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+def _threshold(
+    rule: ValueRule, sentence: str, offset: int, earlier_day: int | None = None
+) -> Iterator[Reading]:
     analyte = re.compile(rule.analyte, re.I)
     until = re.compile(rule.until, re.I) if rule.until else None
     factors = {unit.lower(): factor for unit, factor in rule.units.items()}
-    limit = _limit(rule, sentence)
+    limit = _limit(rule, sentence, earlier_day)
     for start, named, stop in _segments(sentence, analyte, until):
         values = _values(sentence, named, stop, factors)
         accepted = MEASURED.get((rule.unit or "").lower())
@@ -427,10 +433,14 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
     """Every finding the numbers in the sentences give; ``sentences`` are (offset, text) pairs."""
     rules = rules or value_rules()
     readings: list[Reading] = []
+    earlier_day: int | None = None
     for index, (offset, sentence) in enumerate(sentences):
+        if index > 0:
+            day = _latest_day(sentences[index - 1][1])
+            earlier_day = day if day is not None else earlier_day
         for rule in rules.rules:
             if rule.kind == "threshold":
-                readings += _threshold(rule, sentence, offset)
+                readings += _threshold(rule, sentence, offset, earlier_day)
             elif rule.kind == "rise_after_fall":
                 readings += _rise_after_fall(rule, sentence, offset)
             elif rule.kind == "grade_trend":
