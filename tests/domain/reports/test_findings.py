@@ -264,3 +264,17 @@ def test_cancer_written_in_ward_shorthand() -> None:
 )
 def test_a_fusion_that_has_not_bridged_told_with_its_own_negative(text: str) -> None:
     assert _statuses(text).get("ct_no_bridging_bone") == "affirmed"
+
+
+def test_a_treatment_told_later_in_the_report_settles_the_complication() -> None:
+    settled = (
+        "Urinary retention on D1 (PVR 700ml) - catheterised. TWOC today passed, PVR 40ml.",
+        "Neck haematoma with stridor requiring return to theatre for evacuation; extubated next "
+        "day, no further issues.",
+    )
+    for text in settled:
+        assert find_in_reports([text]) == [], text
+    planned = "Neck haematoma with stridor: for evacuation in theatre now."
+    assert {m.id for m in find_in_reports([planned])} == {"neck_swelling", "breathing_difficulty"}
+    not_yet = "Retention 800 ml on day 1; TWOC not passed, recatheterised."
+    assert "urinary_retention" in {m.id for m in find_in_reports([not_yet])}

@@ -119,3 +119,23 @@ def test_a_crp_above_one_taken_after_the_peak_is_a_second_rise() -> None:
 def test_an_hba1c_at_the_diagnostic_threshold_is_diabetes() -> None:
     assert _read("HbA1c 68.") == {"diabetes": "affirmed"}
     assert _read("HbA1c 44 mmol/mol.") == {}
+
+
+def test_each_muscle_is_compared_with_its_own_earlier_grades() -> None:
+    # EHL fell since the 6-week visit (progressive); DF only since before surgery would be new.
+    text = "Power today: L EHL 3/5 (was 4/5 at 6 weeks, 5/5 pre-op), L ankle DF 4-/5 (was 4+/5)."
+    assert _read(text) == {"new_weakness": "affirmed", "progressive_weakness": "affirmed"}
+    stable = "EHL 4/5 (was 4/5 at 6 weeks, 5/5 pre-op), DF 5/5 (was 5/5)."
+    assert _read(stable) == {"new_weakness": "affirmed"}
+
+
+def test_the_last_grade_of_a_timed_series_is_the_current_one() -> None:
+    text = "Neuro obs: EHL 2/5 at 2200 -> 1/5 at 0200 -> 0/5 at 0600."
+    assert _read(text) == {"new_weakness": "affirmed", "progressive_weakness": "affirmed"}
+    recovering = "Neuro obs: EHL 1/5 at 2200 -> 2/5 at 0200 -> 3/5 at 0600."
+    assert _read(recovering) == {}
+
+
+def test_a_day_named_once_dates_the_values_that_follow_it() -> None:
+    assert _read("Bloods day 3 post-op. CRP 180.") == {}
+    assert _read("Day 30 post-op: wound healed. CRP 80.") == {"crp_elevated": "affirmed"}

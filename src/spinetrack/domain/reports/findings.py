@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
-from spinetrack.domain.reports.resolution import resolved_ranges
+from spinetrack.domain.reports.resolution import resolved_ranges, treated_after
 from spinetrack.domain.reports.rules import yields
 from spinetrack.domain.reports.section_scope import sections
 from spinetrack.domain.reports.spelling import Corrected, correct
@@ -149,6 +149,19 @@ def _resolved_later(mentions: list[Mention]) -> list[Mention]:
     ]
 
 
+def _treated_later(mentions: list[Mention], report: str) -> list[Mention]:
+    """A finding whose treatment the report tells later ("retention D1 ... TWOC passed", "neck
+    haematoma ... evacuated") is resolved where it was told before that
+    (knowledge/reports/resolution_cues.yaml, ``treated``)."""
+    treated = treated_after(report)
+    if not treated:
+        return mentions
+    return [
+        replace(m, status="resolved") if m.is_finding and m.start < treated.get(m.id, -1) else m
+        for m in mentions
+    ]
+
+
 def read_mentions(reports: Sequence[str]) -> list[Mention]:
     """Every finding term in the reports with its status, in report and text order."""
     if not reports:
@@ -160,7 +173,9 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
         in_report = [
             _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
         ]
-        mentions += _resolved_later(_in_sections(in_report, reports[index]))
+        mentions += _treated_later(
+            _resolved_later(_in_sections(in_report, reports[index])), reports[index]
+        )
     return mentions
 
 

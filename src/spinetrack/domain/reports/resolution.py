@@ -14,11 +14,27 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.rules import _compiles
+from spinetrack.domain.reports.rules import _check_ids, _compiles
 from spinetrack.domain.sources import Sources
 
 CUES_FILE = "reports/resolution_cues.yaml"
 _NOT_BEFORE = re.compile(r"\b(?:not|never|n't)\s+(?:yet\s+|fully\s+|completely\s+)?$", re.I)
+
+
+_PLANNED_BEFORE = re.compile(
+    r"\b(?:to\s+be|will\s+be|needs?(?:\s+to\s+be)?|should\s+be|for|plan(?:ned)?(?:\s+for)?|awaiting)\s+$",
+    re.I,
+)
+
+
+class TreatedCue(KnowledgeModel):
+    """Words telling that the listed findings were treated and are over, anywhere later in the
+    report."""
+
+    findings: list[str] = Field(min_length=1)
+    cues: list[str] = Field(min_length=1)
+
+    _check = field_validator("cues")(_compiles)
 
 
 class ResolutionCues(KnowledgeModel):
@@ -26,12 +42,44 @@ class ResolutionCues(KnowledgeModel):
     sources: Sources
     cues: list[str] = Field(min_length=1)
     pronoun_openers: list[str] = Field(min_length=1)
+    treated: list[TreatedCue] = Field(default_factory=list)
 
     _check = field_validator("cues", "pronoun_openers")(_compiles)
 
 
 def parse_cues(data: Any | None = None) -> ResolutionCues:
-    return parse(CUES_FILE, ResolutionCues, data)
+    cues = parse(CUES_FILE, ResolutionCues, data)
+    _check_ids(
+        CUES_FILE,
+        [
+            (f"treated.{i}.findings.{j}", finding)
+            for i, entry in enumerate(cues.treated)
+            for j, finding in enumerate(entry.findings)
+        ],
+    )
+    return cues
+
+
+@cache
+def _treated() -> tuple[tuple[frozenset[str], re.Pattern[str]], ...]:
+    return tuple(
+        (frozenset(entry.findings), re.compile("|".join(f"(?:{c})" for c in entry.cues), re.I))
+        for entry in parse_cues().treated
+    )
+
+
+def treated_after(text: str) -> dict[str, int]:
+    """For each finding a later treatment settles, the offset of the last such cue in ``text``:
+    its mentions before that offset are over."""
+    found: dict[str, int] = {}
+    for findings, pattern in _treated():
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 30) : match.start()]
+            if _NOT_BEFORE.search(before) or _PLANNED_BEFORE.search(before):
+                continue
+            for finding in findings:
+                found[finding] = max(found.get(finding, 0), match.start())
+    return found
 
 
 @cache

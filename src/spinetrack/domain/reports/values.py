@@ -32,7 +32,7 @@ _DAY = re.compile(r"\b(?:day|pod|d)\s?(\d{1,3})\b", re.I)
 _BELOW_MARK = re.compile(
     r"(?:<|≤|under|below|less\s+than|ref(?:erence)?|normal|uln|upper\s+limit)\s*$", re.I
 )
-_GRADE = re.compile(r"\b([0-5])[+-]?/5\b")
+_GRADE = re.compile(r"\b([0-5])([+-]?)/5\b")
 _PAIN = re.compile(r"\b(\d{1,2})/10\b")
 _PERCENT = re.compile(r"(\d{1,3})\s?%")
 _EARLIER_AFTER = re.compile(
@@ -178,8 +178,12 @@ def _latest_day(sentence: str) -> int | None:
     return max(days) if days else None
 
 
-def _limit(rule: ValueRule, sentence: str) -> float:
+def _limit(rule: ValueRule, sentence: str, earlier_day: int | None = None) -> float:
+    """The threshold for the sentence's day: its own latest day, else the day an earlier sentence
+    of the report named ("ESR 65 mm/hr day 3 post-op. CRP 180." is a day-3 CRP)."""
     day = _latest_day(sentence)
+    if day is None:
+        day = earlier_day
     for window in (rule.early_days, rule.early_days_mid):
         if window is not None and day is not None and day < window.until:
             return window.above
@@ -225,11 +229,13 @@ def _measure_before(
     return [_Value(number, found.start(), found.end(), unit)]
 
 
-def _threshold(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+def _threshold(
+    rule: ValueRule, sentence: str, offset: int, earlier_day: int | None = None
+) -> Iterator[Reading]:
     analyte = re.compile(rule.analyte, re.I)
     until = re.compile(rule.until, re.I) if rule.until else None
     factors = {unit.lower(): factor for unit, factor in rule.units.items()}
-    limit = _limit(rule, sentence)
+    limit = _limit(rule, sentence, earlier_day)
     for start, named, stop in _segments(sentence, analyte, until):
         values = _values(sentence, named, stop, factors)
         accepted = MEASURED.get((rule.unit or "").lower())
@@ -302,24 +308,63 @@ def _is_earlier(sentence: str, grades: list[re.Match[str]], index: int) -> bool:
     return bool(_EARLIER_AFTER.search(after) or _EARLIER_BEFORE.search(before))
 
 
+_CHAIN_STEP = re.compile(r"^[^,;()]{0,20}?(?:->|→|=>|>|\bthen\b|\bdown\s+to\b|\bnow\b)", re.I)
+
+
+def _grade(match: re.Match[str]) -> float:
+    """An MRC grade as a number: "4+" a little above 4, "4-" a little below."""
+    return int(match.group(1)) + {"+": 0.3, "-": -0.3}.get(match.group(2), 0.0)
+
+
+def _chained(sentence: str, grades: list[re.Match[str]]) -> list[bool]:
+    """Whether each grade leads by an arrow or "then" to the next one ("2/5 at 2200 -> 1/5 at
+    0200 -> 0/5"): in such a series every grade but the last is an earlier one."""
+    return [
+        index + 1 < len(grades)
+        and _CHAIN_STEP.search(sentence[grade.end() : grades[index + 1].start()]) is not None
+        for index, grade in enumerate(grades)
+    ]
+
+
+def _grade_groups(
+    sentence: str, grades: list[re.Match[str]]
+) -> list[tuple[re.Match[str], list[re.Match[str]]]]:
+    """Each current grade with the earlier grades that belong to it: those written after it up
+    to the next current grade ("EHL 3/5 (was 4/5 at 6 weeks, 5/5 pre-op), DF 4-/5 (was 4+/5)"),
+    or before it when the sentence gives the earlier grade first ("was 5/5, now 3/5")."""
+    chained = _chained(sentence, grades)
+    earlier = [
+        chained[i] or (_is_earlier(sentence, grades, i) and not (i > 0 and chained[i - 1]))
+        for i in range(len(grades))
+    ]
+    groups: list[tuple[re.Match[str], list[re.Match[str]]]] = []
+    waiting: list[re.Match[str]] = []
+    for grade, is_earlier in zip(grades, earlier, strict=True):
+        if not is_earlier:
+            groups.append((grade, waiting))
+            waiting = []
+        elif groups:
+            groups[-1][1].append(grade)
+        else:
+            waiting.append(grade)
+    return groups
+
+
 def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
     grades = list(_GRADE.finditer(sentence))
     if len(grades) < 2:
         return
-    earlier = [g for i, g in enumerate(grades) if _is_earlier(sentence, grades, i)]
-    current = [g for g in grades if g not in earlier]
-    if not earlier or not current:
-        return
-    now = int(current[-1].group(1))
-    higher = [g for g in earlier if int(g.group(1)) > now]
-    if not higher:
+    dropped: list[re.Match[str]] = []
+    for current, earlier in _grade_groups(sentence, grades):
+        dropped += [g for g in earlier if _grade(g) > _grade(current)]
+    if not dropped:
         return
     start = min(g.start() for g in grades)
     end = max(g.end() for g in grades)
     yield Reading("new_weakness", offset + start, offset + end, trend=True)
     after_surgery = [
         g
-        for g in higher
+        for g in dropped
         if not _PREOP.search("".join(_own_words(sentence, grades, grades.index(g))))
     ]
     if after_surgery:
@@ -388,10 +433,14 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
     """Every finding the numbers in the sentences give; ``sentences`` are (offset, text) pairs."""
     rules = rules or value_rules()
     readings: list[Reading] = []
+    earlier_day: int | None = None
     for index, (offset, sentence) in enumerate(sentences):
+        if index > 0:
+            day = _latest_day(sentences[index - 1][1])
+            earlier_day = day if day is not None else earlier_day
         for rule in rules.rules:
             if rule.kind == "threshold":
-                readings += _threshold(rule, sentence, offset)
+                readings += _threshold(rule, sentence, offset, earlier_day)
             elif rule.kind == "rise_after_fall":
                 readings += _rise_after_fall(rule, sentence, offset)
             elif rule.kind == "grade_trend":
