@@ -102,8 +102,7 @@ def _status() -> pl.Expr:
     )
 
 
-NUMERIC_ORDER = "numeric_order"
-"""The column ``ordered_patients`` adds for numeric ids: the id's value, sorted before its text."""
+_VALUE = "numeric_order"
 
 
 def numeric_ids(ids: pl.Series) -> bool:
@@ -111,24 +110,25 @@ def numeric_ids(ids: pl.Series) -> bool:
     return ids.dtype == pl.String and bool(ids.str.contains(_NUMERIC_ID).all())
 
 
-def patient_order(numeric: bool) -> list[str]:
-    """The columns rows are sorted by (see ``ordered_patients``): the id's value then its text
-    when every id is a number, else the text alone."""
-    return [NUMERIC_ORDER, PATIENT] if numeric else [PATIENT]
+def in_patient_order(table: pl.DataFrame, numeric: bool) -> pl.DataFrame:
+    """``table`` sorted by patient_id: by the id's value then its text when ``numeric`` (see
+    ``numeric_ids``), else by the text alone.
 
-
-def ordered_patients(table: pl.LazyFrame, numeric: bool) -> pl.LazyFrame:
-    """``table`` with the columns of ``patient_order``, sorted by them."""
-    if numeric:
-        table = table.with_columns(pl.col(PATIENT).cast(pl.Int64).alias(NUMERIC_ORDER))
-    return table.sort(patient_order(numeric))
+    Numeric ids are sorted by value alone first, and by value and text only when two ids have
+    the same value ("7" and "07"): a sort on one integer column is about half the CPU of one on
+    the integer and the text."""
+    if not numeric:
+        return table.sort(PATIENT)
+    keyed = table.with_columns(pl.col(PATIENT).cast(pl.Int64).alias(_VALUE))
+    ordered = keyed.sort(_VALUE)
+    if (ordered[_VALUE].diff() == 0).any():
+        ordered = keyed.sort(_VALUE, PATIENT)
+    return ordered.drop(_VALUE)
 
 
 def sort_patients(table: pl.DataFrame) -> pl.DataFrame:
     """Order rows by patient_id: numerically when every id is a whole number, else as text."""
-    numeric = numeric_ids(table[PATIENT])
-    ordered = ordered_patients(table.lazy(), numeric).collect()
-    return ordered.drop(NUMERIC_ORDER) if numeric else ordered
+    return in_patient_order(table, numeric_ids(table[PATIENT]))
 
 
 def classify_points(held: list[pl.DataFrame], patients: pl.Series | None = None) -> pl.DataFrame:

@@ -1,10 +1,10 @@
 """Classifying a registry too large to hold whole: the points are split by a hash of the patient_id
-into parts that each fit in memory, every part is classified on its own, and the parts' sorted
-statuses are brought together range of ids by range into one output sorted by patient_id.
+into parts that each fit in memory, every part is classified on its own, and the parts' statuses
+are cut into ranges of ids, each range sorted on its own, into one output sorted by patient_id.
 
 Classifying needs every point of a patient at once, so the in-memory path holds the whole file's
 points (about 0.5 GB per million patients). Here one streaming pass writes each part to its own
-temporary Parquet file, in input order (the counted response of a tie is the first given); every
+temporary Arrow IPC file, in input order (the counted response of a tie is the first given); every
 patient lands in exactly one part, so a part's statuses are the whole file's statuses for its
 patients, and peak memory follows the part's size, not the file's."""
 
@@ -17,26 +17,22 @@ import polars as pl
 
 from spinetrack.analytics.points import usable
 from spinetrack.analytics.status import (
-    NUMERIC_ORDER,
     PATIENT,
     classify_unsorted,
+    in_patient_order,
     numeric_ids,
-    ordered_patients,
-    patient_order,
 )
 
 _PART = "part"
 _JUDGED = "judged"
-_SORTED = "sorted"
+_RANGES = "ranges"
+_TEXT_RANGES = "text_ranges"
+_RANGE = "range"
 _IN_ORDER = "in_order"
 SHOWN = 5
 """Rows set aside that are described one by one."""
-_ROW_GROUP = 65_536
-"""Rows per row group of the temporary files: a range of ids reads only the row groups it
-overlaps, so smaller groups mean less read twice."""
 BUCKET_ROWS = 1_000_000
 """Patients put in order at once when the parts' statuses are brought together (~0.1 GB)."""
-_SAMPLES_PER_RANGE = 64
 
 
 @dataclass(frozen=True)
@@ -56,6 +52,8 @@ def split(judged: pl.LazyFrame, parts: int, folder: Path) -> None:
     rows into ``parts`` sub-folders by patient hash, usable and set aside alike (``row`` kept
     only on the rows set aside, the only ones reported by row).
 
+    The parts are uncompressed Arrow IPC, read back whole: Parquet's encoding and compression cost
+    about a sixth of the whole run's CPU at 10M patients, for files read once a few seconds later.
     One sink, not one for the usable points and one for the rows set aside: two sinks fed by
     one Parquet scan held the rows the slower one had not taken yet (1.7 GB at 10M patients)."""
     row = pl.when(pl.col("problem").is_not_null()).then(pl.col("row")).alias("row")
@@ -63,12 +61,8 @@ def split(judged: pl.LazyFrame, parts: int, folder: Path) -> None:
     target = pl.PartitionBy(
         folder / _JUDGED, key=_PART, include_key=False, approximate_bytes_per_file=None
     )
-    judged.with_columns(row, part).sink_parquet(
-        target,
-        compression="lz4",
-        row_group_size=_ROW_GROUP,
-        mkdir=True,
-        engine="streaming",
+    judged.with_columns(row, part).sink_ipc(
+        target, compression=None, mkdir=True, engine="streaming"
     )
 
 
@@ -78,101 +72,134 @@ def _rejected_codes(judged: pl.LazyFrame) -> pl.LazyFrame:
 
 
 @dataclass(frozen=True)
-class _Part:
-    file: Path | None
-    patients: int
+class _Cuts:
+    """Where the patients are cut into ranges of about BUCKET_ROWS: ``keys`` ascending, range
+    ``b`` holding the ids from ``keys[b - 1]`` up to, not including, ``keys[b]``. The keys are
+    the ids' values when ``numeric`` (an id that is not a number falls in range 0), else their
+    text."""
+
     numeric: bool
+    keys: pl.Series
+
+    @classmethod
+    def sampled(cls, ids: pl.Series, numeric: bool, patients: int) -> "_Cuts":
+        """Cuts for ``patients`` patients from ``ids``, a sample of them drawn at random (a
+        part's: the hash spreads the patients evenly over the parts)."""
+        values = (ids.cast(pl.Int64) if numeric else ids).sort()
+        ranges = max(1, -(-patients // BUCKET_ROWS))
+        picked = pl.Series([values[values.len() * i // ranges] for i in range(1, ranges)])
+        return cls(numeric, picked.cast(values.dtype).unique().sort())
+
+    def range_of(self) -> pl.Expr:
+        """The range each row's patient_id falls in."""
+        ids = pl.col(PATIENT)
+        key = ids.cast(pl.Int64, strict=False) if self.numeric else ids
+        return pl.lit(self.keys).search_sorted(key, side="right").alias(_RANGE)
+
+    def write(self, statuses: pl.DataFrame, folder: Path, name: str) -> None:
+        """``statuses`` into the ranges' sub-folders of ``folder``, as ``name``."""
+        ranged = statuses.with_columns(self.range_of())
+        for (number,), rows in ranged.partition_by(_RANGE, as_dict=True, include_key=False).items():
+            (folder / f"{number:06d}").mkdir(parents=True, exist_ok=True)
+            rows.write_ipc(folder / f"{number:06d}" / name, compression="uncompressed")
+
+
+@dataclass(frozen=True)
+class _Part:
+    statuses: pl.DataFrame | None
     set_aside: int
     first_set_aside: pl.DataFrame
 
 
-def _classify_part(folder: Path, sorted_file: Path) -> _Part:
-    """Classify the part whose judged rows are in ``folder`` and write its statuses to
-    ``sorted_file``, sorted (as numbers when all its ids are)."""
-    judged = pl.read_parquet(sorted(folder.glob("*.parquet"))).lazy()
+def _classify_part(folder: Path) -> _Part:
+    """Classify the part whose judged rows are in ``folder``: its statuses (unsorted) and its
+    rows set aside."""
+    files = sorted(folder.glob("*.ipc"))
+    judged = pl.concat([pl.read_ipc(file) for file in files], rechunk=False).lazy()
     points, set_aside = pl.collect_all([usable(judged), _rejected_codes(judged)])
     del judged
     ids = set_aside[PATIENT]
     others = ids.filter(ids.is_not_null() & (ids.str.strip_chars() != ""))
     first = set_aside.select("row", "problem").sort("row").head(SHOWN)
     if points.height == 0 and others.len() == 0:
-        return _Part(None, 0, True, set_aside.height, first)
+        return _Part(None, set_aside.height, first)
     held = [points]
     del points  # classify_unsorted lets the points go once it has numbered them
-    statuses = classify_unsorted(held, others)
-    numeric = numeric_ids(statuses[PATIENT])
-    ordered = ordered_patients(statuses.lazy(), numeric).collect()
-    ordered.write_parquet(sorted_file, compression="lz4", row_group_size=_ROW_GROUP)
-    return _Part(sorted_file, statuses.height, numeric, set_aside.height, first)
+    return _Part(classify_unsorted(held, others), set_aside.height, first)
 
 
-def _as_text_order(file: Path) -> Path:
-    """A part sorted by number, re-sorted as text (another part holds an id that is not one)."""
-    table = pl.read_parquet(file).drop(NUMERIC_ORDER)
-    ordered = ordered_patients(table.lazy(), numeric=False).collect()
-    ordered.write_parquet(file, compression="lz4", row_group_size=_ROW_GROUP)
-    return file
+def _read_range(folder: Path) -> pl.DataFrame:
+    return pl.concat([pl.read_ipc(file) for file in sorted(folder.glob("*.ipc"))])
 
 
-def _in_order(files: list[Path], numeric: bool, patients: int, folder: Path) -> pl.LazyFrame:
-    """The sorted parts' rows in patient order, as a scan of files that are in order one after
-    another (so writing it streams).
+def _recut(ranges: Path, cuts: _Cuts, folder: Path) -> Path:
+    """The statuses in ``ranges`` cut again by ``cuts`` into ``folder``, one range at a time."""
+    for number, old in enumerate(sorted(ranges.iterdir())):
+        cuts.write(_read_range(old), folder, f"{number:06d}.ipc")
+    return folder
 
-    The ids are cut into ranges of about BUCKET_ROWS patients at keys sampled from the sorted
-    parts; each range is read from every part (the parts' row groups outside it are skipped by
-    their statistics), sorted, and written to its own file. A streaming merge of the parts,
-    tried first, held about a gigabyte at 10M patients."""
-    key = NUMERIC_ORDER if numeric else PATIENT
-    ranges = max(1, -(-patients // BUCKET_ROWS))
-    step = max(1, patients // (ranges * _SAMPLES_PER_RANGE))
-    sampled = pl.concat([pl.scan_parquet(file).select(key).gather_every(step) for file in files])
-    keys = sampled.collect()[key].sort()
-    cuts = sorted({keys[len(keys) * i // ranges] for i in range(1, ranges)})
-    (folder / _IN_ORDER).mkdir()
+
+def _in_order(ranges: Path, numeric: bool, folder: Path) -> pl.LazyFrame:
+    """The statuses, cut into ``ranges`` of the final order, each range sorted on its own and
+    written after the one before: a scan of files in patient order, so writing it streams."""
+    folder.mkdir()
     written = []
-    for number, (low, high) in enumerate(zip([None, *cuts], [*cuts, None], strict=True)):
-        inside = pl.lit(True)
-        if low is not None:
-            inside = inside & (pl.col(key) >= low)
-        if high is not None:
-            inside = inside & (pl.col(key) < high)
-        rows = pl.scan_parquet(files).filter(inside).sort(patient_order(numeric)).collect()
-        written.append(folder / _IN_ORDER / f"{number:06d}.parquet")
-        rows.write_parquet(written[-1], compression="lz4", row_group_size=_ROW_GROUP)
-    ordered = pl.scan_parquet(written)
-    return ordered.drop(NUMERIC_ORDER) if numeric else ordered
+    for old in sorted(ranges.iterdir()):
+        written.append(folder / f"{old.name}.ipc")
+        in_patient_order(_read_range(old), numeric).write_ipc(written[-1])
+    return pl.scan_ipc(written)
+
+
+def _first_part_sample(ranges: Path) -> pl.Series:
+    """The ids of the first part with statuses, which sit in ``ranges`` under its name."""
+    first = min(file.name for file in ranges.rglob("*.ipc"))
+    return pl.concat([pl.read_ipc(file)[PATIENT] for file in sorted(ranges.rglob(first))])
 
 
 def classify_parts(
     judged: pl.LazyFrame, parts: int, folder: Path, advance: Callable[[int], None]
 ) -> PartsResult:
     """Split ``judged`` into ``parts`` under ``folder``, classify each part, and return the
-    statuses in patient order. ``folder`` must outlive the returned lazy frame's collection."""
+    statuses in patient order. ``folder`` must outlive the returned lazy frame's collection.
+
+    The first part with statuses, a random sample of the patients, sets where the ids are cut
+    into ranges; every part's statuses go to those ranges straight away, so each range is sorted
+    once, on its own. When the sample's ids are numbers but another part's are not (the order is
+    then the ids' text), the ranges are cut again by text."""
     split(judged, parts, folder)
     advance(1)
-    (folder / _SORTED).mkdir()
-    done = [
-        _classify_part(part, folder / _SORTED / f"{part.name}.parquet")
-        for part in (sorted((folder / _JUDGED).iterdir()) if (folder / _JUDGED).is_dir() else [])
-    ]
+    cuts: _Cuts | None = None
+    numeric = True
+    patients = set_aside = 0
+    firsts = []
+    for part in sorted((folder / _JUDGED).iterdir()) if (folder / _JUDGED).is_dir() else []:
+        done = _classify_part(part)
+        set_aside += done.set_aside
+        firsts.append(done.first_set_aside)
+        if done.statuses is None:
+            continue
+        ids = done.statuses[PATIENT]
+        numeric = numeric and numeric_ids(ids)
+        if cuts is None:
+            cuts = _Cuts.sampled(ids, numeric, ids.len() * parts)
+        cuts.write(done.statuses, folder / _RANGES, f"{part.name}.ipc")
+        patients += ids.len()
     advance(1)
-    classified = [(part, part.file) for part in done if part.file is not None]
-    numeric = all(part.numeric for part, _ in classified)
-    files = [file if part.numeric == numeric else _as_text_order(file) for part, file in classified]
-    patients = sum(part.patients for part, _ in classified)
-    if files:
-        statuses = _in_order(files, numeric, patients, folder)
-    else:
+    if cuts is None:
         empty = pl.DataFrame(schema=usable(judged).collect_schema())
         statuses = classify_unsorted([empty]).lazy()
-    firsts = [part.first_set_aside for part in done]
+    else:
+        ranges = folder / _RANGES
+        if cuts.numeric and not numeric:
+            text = _Cuts.sampled(_first_part_sample(ranges), False, patients)
+            ranges = _recut(ranges, text, folder / _TEXT_RANGES)
+        statuses = _in_order(ranges, numeric, folder / _IN_ORDER)
     if firsts:
         first = pl.concat(firsts).sort("row").head(SHOWN)
     else:
         first = pl.DataFrame(
             schema=_rejected_codes(judged).select("row", "problem").collect_schema()
         )
-    set_aside = sum(part.set_aside for part in done)
     return PartsResult(statuses, patients, set_aside, first)
 
 
