@@ -15,7 +15,8 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from tests.support.browser import browser, playwright
-from tests.support.world import World, build_world
+from tests.support.snapshot import saved_world
+from tests.support.world import World
 
 from spinetrack.config import get_settings
 from spinetrack.services.access import accounts
@@ -204,5 +205,6 @@ def row_counts(database: Database) -> dict[str, int]:
 
 @pytest.fixture
 def world(database: Database) -> World:
-    """Two clinics and one user per role, on each database."""
-    return build_world(database)
+    """Two clinics and one user per role, on each database (built once per database and process,
+    then restored: see `saved_state`); a fresh World object per test, in case one changes it."""
+    return saved_world(database)

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page
-from tests.support.world import PASSWORD, World, build_world
+from tests.support.snapshot import saved_world
+from tests.support.world import PASSWORD, World
 
 from spinetrack.app import create_app
 from spinetrack.services.operations.database import Database
@@ -45,7 +46,7 @@ class LiveServer:
 @pytest.fixture
 def live_server(sqlite_only: Database) -> Iterator[LiveServer]:
     """The whole app on http://127.0.0.1:<port>, over the test world (clinics north and south)."""
-    world = build_world(sqlite_only)
+    world = saved_world(sqlite_only)
     port = free_port()
     config = uvicorn.Config(
         create_app(sqlite_only), host="127.0.0.1", port=port, log_level="warning", lifespan="off"

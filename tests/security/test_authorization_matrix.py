@@ -4,6 +4,7 @@ The policy table below must name every route the application serves: a new route
 policy fails `test_every_route_has_a_policy`, so no page or endpoint can ship unreviewed.
 """
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -16,12 +17,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.support.records import fusion, new_patient
-from tests.support.world import PASSWORD, TOKENS, World
+from tests.support.snapshot import saved_state
+from tests.support.world import PASSWORD, TOKENS, World, build_world
 
 from spinetrack.app import create_app
 from spinetrack.config import get_settings
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.access.patient_links import NewLink, issue_link
+from spinetrack.services.operations.database import Database
 from spinetrack.services.patient_side.consultations import NewConsultation, submit_consultation
 from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.records.record_response import NewResponse, record_response
@@ -335,15 +338,24 @@ def _target(world: World, clinic: int, actor_name: str) -> Target:
     return Target(clinic, patient, surgery, assessment, link)
 
 
+def _clinics(database: Database) -> tuple[World, Target, Target]:
+    world = build_world(database)
+    own = _target(world, world.clinic, "own")
+    return world, own, _target(world, world.other_clinic, "other")
+
+
 @pytest.fixture
-def setup(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Fixture:
+def setup(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Fixture:
+    """Both clinics with their targets, built once per database and worker and put back before
+    each test (`saved_state`), so no test sees what another one wrote; a fresh app per test."""
     monkeypatch.setenv("SPINETRACK_VAR_DIR", str(tmp_path))  # where export jobs are written
     get_settings.cache_clear()
+    world, own, other = saved_state(database, "authorization matrix", lambda: _clinics(database))
     return Fixture(
-        world=world,
-        app=create_app(world.database),
-        own=_target(world, world.clinic, "own"),
-        other=_target(world, world.other_clinic, "other"),
+        world=dataclasses.replace(world),
+        app=create_app(database),
+        own=own,
+        other=other,
         counter=itertools.count(1),
     )
 

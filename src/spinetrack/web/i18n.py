@@ -27,6 +27,7 @@ from spinetrack.services.patient_side.catalogues import (
     DEFAULT_LANGUAGE,
     DOMAIN,
     LOCALE_DIR,
+    cached_translations,
     po_path,
     read_catalogue,
     translations,
@@ -44,8 +45,9 @@ EXTRACT_OPTIONS = {
 
 
 def install(env: Environment, language: str = DEFAULT_LANGUAGE) -> None:
-    """Make `_()` in every template answer from the shipped catalogue."""
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    """Make `_()` in every template answer from the shipped catalogue (read once per process, as
+    the per-request language switch reads it: each app built, one per test, parsed it again)."""
+    env.install_gettext_translations(cached_translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals["language"] = language
 
 
