@@ -19,8 +19,9 @@ from spinetrack.domain.instruments import Score, get_instrument, score
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import today_in
 from spinetrack.services.audit.audit_log import audited
+from spinetrack.services.records.patient_status import NewScore, outcome_with
 from spinetrack.services.records.read_models import ResponseView
-from spinetrack.services.triage.status_change import refresh_and_assess
+from spinetrack.services.triage.status_change import store_and_assess
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -137,13 +138,30 @@ def record_response(
         if completed_at > datetime.now(UTC) + CLOCK_SKEW:
             raise InvalidInput("completed_at", "a questionnaire cannot be completed in the future")
         row = checked_row(response)
+        # Read under the lock and before the insert: the new response joins the history in
+        # memory instead of being read back with it.
+        inputs = repo.status_inputs(patient_id)
         response_id = repo.insert_response(
             {"patient_id": patient_id, **row, "entered_by_id": actor.user_id}
         )
         if key is not None:
             keys.record(key, digest, response_id)
-        refresh_and_assess(
-            repo, patient_id, today_in(locked.zone), after_response=True, before=locked.status
+        today = today_in(locked.zone)
+        new = NewScore(
+            id=response_id,
+            instrument=response.instrument,
+            completed_at=completed_at,
+            score_status=row["score_status"],
+            score_raw=row["score_raw"],
+            score_percent=row["score_percent"],
+        )
+        store_and_assess(
+            repo,
+            patient_id,
+            today,
+            outcome_with(patient_id, inputs, [new], today),
+            before=inputs.status,
+            stored=inputs.stored,
         )
         work.target = f"response:{response_id}"
         return ResponseView(id=response_id, patient_id=patient_id, **row)
