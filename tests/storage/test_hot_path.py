@@ -9,7 +9,7 @@ from tests.support.world import TOKENS, World
 from spinetrack.domain.errors import NotFound
 from spinetrack.services.access.credentials import digest
 from spinetrack.services.access.sign_in import token_actor
-from spinetrack.storage.tables import ApiToken, Patient, PatientOutcome
+from spinetrack.storage.tables import ApiToken, Patient, PatientOutcome, Surgery
 
 
 def _outcome(patient_id: int, status: str) -> dict[str, object]:
@@ -82,16 +82,67 @@ def test_lock_finds_only_the_clinics_own_patient(world: World) -> None:
             uow.patients(world.other_clinic).lock(patient)
 
 
-def test_lock_reads_the_clinics_zone_and_the_stored_status(world: World) -> None:
+def test_lock_reads_the_clinics_zone(world: World) -> None:
     patient = _new_patient(world, "HOT-3")
     with world.database.sessions() as uow:
         zone = uow.clinics.get(world.clinic).time_zone  # type: ignore[union-attr]
-        locked = uow.patients(world.clinic).lock(patient)
-        assert (locked.zone, locked.status) == (zone, None)  # no outcome row yet
-        uow.patients(world.clinic).upsert_outcome(_outcome(patient, "relapsed"))
+        assert uow.patients(world.clinic).lock(patient).zone == zone
+
+
+def test_status_inputs_read_status_surgeries_and_scores_in_order(world: World) -> None:
+    patient = _new_patient(world, "HOT-4")
+    with world.database.sessions() as uow:
+        repo = uow.patients(world.clinic)
+        empty = repo.status_inputs(patient)
+        assert (empty.stored, empty.status, empty.surgeries, empty.scored) == (False, None, [], [])
+        for performed_on, planned in (
+            (date(2025, 3, 1), False),
+            (date(2024, 1, 1), False),
+            (date(2026, 9, 9), True),
+        ):
+            repo.add_row(
+                Surgery(
+                    patient_id=patient,
+                    performed_on=performed_on,
+                    region="lumbar",
+                    procedure="fusion",
+                    approach="posterior",
+                    levels=["L4-L5"],
+                    instrumented=True,
+                    planned=planned,
+                )
+            )
+        for day, percent in ((date(2025, 6, 1), 40.0), (date(2025, 2, 1), 60.0)):
+            repo.insert_response(
+                {
+                    "patient_id": patient,
+                    "instrument": "odi",
+                    "instrument_version": "2.1a",
+                    "completed_at": datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
+                    "source": "clinic",
+                    "answers": {},
+                    "score_status": "ok",
+                    "score_answered": 10,
+                    "score_raw": percent / 2,
+                    "score_percent": percent,
+                    "score_reason": "",
+                    "entered_by_id": None,
+                }
+            )
+        repo.upsert_outcome(_outcome(patient, "relapsed"))
         uow.commit()
     with world.database.sessions() as uow:
-        assert uow.patients(world.clinic).lock(patient).status == "relapsed"
+        read = uow.patients(world.clinic).status_inputs(patient)
+        assert (read.stored, read.status) == (True, "relapsed")
+        # The planned surgery is no outcome; both lists are oldest first, with typed values.
+        assert [s.performed_on for s in read.surgeries] == [date(2024, 1, 1), date(2025, 3, 1)]
+        assert [(r.instrument, r.score_percent) for r in read.scored] == [
+            ("odi", 60.0),
+            ("odi", 40.0),
+        ]
+        assert read.scored[0].completed_at == datetime(2025, 2, 1, 9, tzinfo=UTC)
+        assert read.scored[0].id > read.scored[1].id  # by moment, not by when it was stored
+        assert uow.patients(world.other_clinic).status_inputs(patient).scored == []
 
 
 def test_token_holder_reads_account_and_every_role(world: World) -> None:

@@ -15,11 +15,12 @@ are answered, as the specification asks. One card per red flag (``critical`` for
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spinetrack.api.cds_auth import calling_issuer
 from spinetrack.api.deps import SessionsDep, refuse_nul
@@ -284,20 +285,36 @@ def feedback(body: Feedback, request: Request, sessions: SessionsDep) -> dict[st
     return {}
 
 
-def install(app: FastAPI) -> None:
+class _Cors:
     """CORS as CDS Hooks asks: any origin may call the services (the JWT says who it is), and a
-    preflight OPTIONS is answered without a body."""
+    preflight OPTIONS is answered without a body.
 
-    @app.middleware("http")
-    async def cors(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if not request.url.path.startswith(router.prefix):
-            return await call_next(request)
-        origin = request.headers.get("origin", "*")
+    A plain ASGI middleware, like `hygiene.SecurityHeaders`: as `@app.middleware("http")` it ran
+    every request of the app, the busiest API writes and pages too, through extra tasks and
+    streams, only to pass all but the CDS services' on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(router.prefix):
+            await self.app(scope, receive, send)
+            return
+        origin = Headers(scope=scope).get("origin", "*")
         allow = {"Access-Control-Allow-Origin": origin, "Vary": "Origin", **CORS_HEADERS}
-        if request.method == "OPTIONS":
-            return Response(status_code=204, headers=allow)
-        response = await call_next(request)
-        response.headers.update(allow)
-        return response
+        if scope["method"] == "OPTIONS":
+            await Response(status_code=204, headers=allow)(scope, receive, send)
+            return
+
+        async def send_allowing(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(raw=list(message.get("headers", [])))
+                headers.update(allow)  # replaces a header of the same name, as before
+                message = {**message, "headers": headers.raw}
+            await send(message)
+
+        await self.app(scope, receive, send_allowing)
+
+
+def install(app: FastAPI) -> None:
+    app.add_middleware(_Cors)

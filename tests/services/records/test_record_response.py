@@ -3,13 +3,21 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from tests.conftest import row_counts
 from tests.support.records import SURGERY_DAY, odi, operated_patient
-from tests.support.world import World
+from tests.support.world import TOKENS, World
 
-from spinetrack.domain.errors import InvalidInput
+from spinetrack.domain.errors import InvalidInput, NotFound
+from spinetrack.services.access.credentials import digest
+from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.records.patient_record import open_record
-from spinetrack.services.records.record_response import NewResponse, record_response
+from spinetrack.services.records.record_response import (
+    NewResponse,
+    record_response,
+    record_response_by_token,
+)
+from spinetrack.storage.tables import ApiToken, AuditEntry
 
 
 def _record(world: World, patient_id: int, response: NewResponse) -> None:
@@ -125,3 +133,56 @@ def test_a_moment_sent_without_its_zone_is_read_as_utc(world: World) -> None:
         _record(
             world, patient_id, NewResponse(instrument="odi", completed_at=future, answers=answers)
         )
+
+
+def _by_token(world: World, token: str, patient_id: int, clinic_id: int | None = None) -> None:
+    record_response_by_token(
+        sessions=world.database.sessions,
+        token=token,
+        remote="10.0.0.7",
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        response=odi(3, day=-7),
+    )
+
+
+def test_signing_in_with_the_submission_records_it_as_the_token_holder(world: World) -> None:
+    patient_id = operated_patient(world)
+    token = TOKENS["staff@north.example"]
+    with world.database.sessions() as uow:
+        row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+        assert row is not None
+        row.last_used_at = None
+        uow.commit()
+    _by_token(world, token, patient_id)  # the staff member's only clinic
+    assert _status(world, patient_id) == "too_early"
+    with world.database.sessions() as uow:
+        [entry] = [
+            e for e in uow.session.scalars(select(AuditEntry)) if e.action == "response.create"
+        ]
+        assert (entry.actor, entry.outcome, entry.remote) == (
+            "staff@north.example",
+            "ok",
+            "10.0.0.7",
+        )
+        row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+        assert row is not None and row.last_used_at is not None  # touched, after the write
+
+
+def test_a_refused_token_stores_nothing_and_writes_no_audit_entry(world: World) -> None:
+    patient_id = operated_patient(world)
+    before = row_counts(world.database)
+    for token in ("st_unknown", "not-a-token"):
+        with pytest.raises(NotAuthenticated):
+            _by_token(world, token, patient_id)
+    assert row_counts(world.database) == before
+
+
+def test_a_token_of_another_clinic_finds_no_patient_and_is_audited(world: World) -> None:
+    patient_id = operated_patient(world)
+    before = row_counts(world.database)
+    with pytest.raises(NotFound):
+        _by_token(world, TOKENS["staff@north.example"], patient_id, clinic_id=world.other_clinic)
+    after = row_counts(world.database)
+    assert after["prom_responses"] == before["prom_responses"]
+    assert after["audit_entries"] == before["audit_entries"] + 1  # the refusal, as ever

@@ -28,7 +28,12 @@ from spinetrack.services.records.read_models import (
     ResponseView,
     SurgeryView,
 )
-from spinetrack.services.records.record_response import KEY_FIELD, NewResponse, record_response
+from spinetrack.services.records.record_response import (
+    KEY_FIELD,
+    NewResponse,
+    record_response,
+    record_response_by_token,
+)
 from spinetrack.services.records.register_surgery import (
     NewComplication,
     NewSurgery,
@@ -188,8 +193,19 @@ async def post_response(
     clinic: ClinicChoice = None,
     idempotency_key: IdempotencyKey = None,
 ) -> ResponseView:
-    # The busiest write: signing in and recording share one worker thread (see `actor_of`).
+    # The busiest write: signing in and recording share one worker thread (see `actor_of`) and,
+    # with an API token, one transaction.
     def work() -> ResponseView:
+        if credentials is not None:
+            return record_response_by_token(
+                sessions=sessions,
+                token=credentials.credentials,
+                remote=request.client.host if request.client else None,
+                clinic_id=clinic,
+                patient_id=patient_id,
+                response=body,
+                idempotency_key=idempotency_key,
+            )
         actor = actor_of(request, sessions, credentials)
         return record_response(
             sessions=sessions,

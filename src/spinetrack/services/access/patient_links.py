@@ -272,9 +272,8 @@ def answer_link(
             except InvalidInput as exc:
                 raise InvalidInput(f"responses.{i}.{exc.field}", exc.reason) from exc
             repo.add_row(PromResponse(patient_id=patient_id, **fields))
-        refresh_and_assess(
-            repo, patient_id, today_in(locked.zone), after_response=True, before=locked.status
-        )
+        # The stored status is read after the lock (`refresh_and_assess`), never with it.
+        refresh_and_assess(repo, patient_id, today_in(locked.zone), after_response=True)
         work.target = f"link:{link_id}"
         return len(instruments)
 

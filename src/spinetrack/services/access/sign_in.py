@@ -15,7 +15,7 @@ from spinetrack.services.access.credentials import digest, new_secret
 from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.storage.tables import ApiToken, WebSession
-from spinetrack.storage.unit_of_work import UnitOfWorkFactory
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 TOKEN_PREFIX = "st_"
 TOUCH_EVERY = timedelta(minutes=5)
@@ -105,15 +105,33 @@ def list_tokens(*, sessions: UnitOfWorkFactory, actor: Actor) -> list[TokenSumma
 
 def token_actor(*, sessions: UnitOfWorkFactory, token: str, remote: str | None) -> Actor:
     """The actor behind an API token, or NotAuthenticated (unknown, revoked, or account disabled)."""
+    with sessions(autocommit=True) as uow:
+        actor, due = token_actor_in(uow, token, remote)
+        if due is not None:
+            uow.access.touch_token(due, datetime.now(UTC))
+        return actor
+
+
+def token_actor_in(uow: UnitOfWork, token: str, remote: str | None) -> tuple[Actor, int | None]:
+    """`token_actor` on a unit of work the caller opened, so signing in costs no unit of work of
+    its own: the actor, and the token's id when its last use is due to be recorded (`touch`,
+    which the caller runs outside its own transaction), else None."""
     if not token.startswith(TOKEN_PREFIX):
         raise NotAuthenticated("unknown or revoked API token")
+    holder = uow.access.token_holder(digest(token))
+    if holder is None or holder.revoked_at is not None:
+        raise NotAuthenticated("unknown or revoked API token")
+    if not holder.active:
+        raise NotAuthenticated("this account is disabled")
+    now = datetime.now(UTC)
+    due = holder.last_used_at is None or now - holder.last_used_at > TOUCH_EVERY
+    actor = Actor(name=holder.email, user_id=holder.user_id, roles=holder.roles, remote=remote)
+    return actor, holder.token_id if due else None
+
+
+def touch(*, sessions: UnitOfWorkFactory, token_id: int) -> None:
+    """Record that a token was used now (at most every `TOUCH_EVERY`), in a statement of its own:
+    inside a clinic's write it would hold the token's row, which the same token's requests in
+    another clinic may also want to touch, until that write commits."""
     with sessions(autocommit=True) as uow:
-        holder = uow.access.token_holder(digest(token))
-        if holder is None or holder.revoked_at is not None:
-            raise NotAuthenticated("unknown or revoked API token")
-        if not holder.active:
-            raise NotAuthenticated("this account is disabled")
-        now = datetime.now(UTC)
-        if holder.last_used_at is None or now - holder.last_used_at > TOUCH_EVERY:
-            uow.access.touch_token(holder.token_id, now)
-        return Actor(name=holder.email, user_id=holder.user_id, roles=holder.roles, remote=remote)
+        uow.access.touch_token(token_id, datetime.now(UTC))

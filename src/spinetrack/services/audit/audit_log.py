@@ -11,7 +11,7 @@ import logging
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -217,9 +217,12 @@ def audited(
     *,
     clinic_id: int | None,
     patient_id: int | None = None,
+    within: UnitOfWork | None = None,
 ) -> Iterator[Work]:
+    """`within`: a unit of work the caller opened (and closes), whose transaction has only read
+    so far (a sign-in looked up in it); otherwise one is opened here."""
     folder = _folder(sessions)
-    with sessions() as uow:
+    with nullcontext(within) if within is not None else sessions() as uow:
         work = Work(uow=uow, clinic_id=clinic_id, patient_id=patient_id)
         try:
             yield work

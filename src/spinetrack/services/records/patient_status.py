@@ -16,7 +16,7 @@ from spinetrack.domain.outcomes import ScorePoint, classify_patient, losing_grou
 from spinetrack.domain.outcomes.counted_score import counted_score
 from spinetrack.domain.outcomes.followup import next_followup
 from spinetrack.domain.outcomes.index_surgery import index_surgery_of
-from spinetrack.storage.repositories.patients import PatientRepository
+from spinetrack.storage.repositories.patients import PatientRepository, StatusInputs
 from spinetrack.storage.tables import PatientOutcome, TriageAssessment
 
 
@@ -201,6 +201,44 @@ def refresh_outcome(repo: PatientRepository, patient_id: int, today: date) -> Pa
     return PatientOutcome(**row, clinic_id=repo.clinic_id)
 
 
+@dataclass(frozen=True, slots=True)
+class NewScore:
+    """The scoring columns of a response just inserted, so the status is computed without reading
+    it back (`Scored`, with its id for the order)."""
+
+    id: int
+    instrument: str
+    completed_at: datetime
+    score_status: str
+    score_raw: float | None
+    score_percent: float | None
+
+
+def outcome_with(
+    patient_id: int, inputs: StatusInputs, new: Sequence[NewScore], today: date
+) -> dict[str, Any]:
+    """The outcome row (all but the assessment columns) from what `PatientRepository.status_inputs`
+    read before the new responses were inserted, and those responses: the same row a re-read of
+    the stored history would give, in the same order (moment, then id)."""
+    history: list[Any] = [*inputs.scored, *new]  # stored rows and new scores, alike to `Scored`
+    scored = sorted(history, key=lambda r: (r.completed_at, r.id))
+    points = score_points(inputs.surgeries, scored)
+    return outcome_row(patient_id, points, index_surgery(inputs.surgeries), today)
+
+
+def store_outcome_but_assessment(
+    repo: PatientRepository, row: dict[str, Any], *, stored: bool | None = None
+) -> None:
+    """Write the outcome row but the two columns copied from the latest triage assessment (a new
+    questionnaire does not change them); a patient without a row yet gets the whole row.
+    `stored`: whether the row exists, when the caller knows (None: try the update first)."""
+    if stored is not False and repo.update_outcome_but_assessment(row):
+        return
+    latest = repo.latest_assessment_flags(row["patient_id"])
+    row |= assessment_columns(*latest) if latest else assessment_columns(None, None, None)
+    repo.upsert_outcome(row)
+
+
 def refresh_outcome_after_response(repo: PatientRepository, patient_id: int, today: date) -> str:
     """`refresh_outcome` for a new questionnaire: the assessment columns stay as they are (a
     response changes no triage assessment), which saves the busiest write reading the latest
@@ -208,8 +246,5 @@ def refresh_outcome_after_response(repo: PatientRepository, patient_id: int, tod
     surgeries = repo.surgery_facts(patient_id)
     points = score_points(surgeries, repo.scored(patient_id))
     row = outcome_row(patient_id, points, index_surgery(surgeries), today)
-    if not repo.update_outcome_but_assessment(row):
-        latest = repo.latest_assessment_flags(patient_id)
-        row |= assessment_columns(*latest) if latest else assessment_columns(None, None, None)
-        repo.upsert_outcome(row)
+    store_outcome_but_assessment(repo, row)
     return str(row["status"])

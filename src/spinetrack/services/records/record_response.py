@@ -18,10 +18,12 @@ from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.instruments import Score, get_instrument, score
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import today_in
+from spinetrack.services.access.sign_in import token_actor_in, touch
 from spinetrack.services.audit.audit_log import audited
+from spinetrack.services.records.patient_status import NewScore, outcome_with
 from spinetrack.services.records.read_models import ResponseView
-from spinetrack.services.triage.status_change import refresh_and_assess
-from spinetrack.storage.unit_of_work import UnitOfWorkFactory
+from spinetrack.services.triage.status_change import store_and_assess
+from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 CLOCK_SKEW = timedelta(minutes=10)
 KEY_FIELD = "Idempotency-Key"
@@ -98,6 +100,41 @@ def checked_key(key: str | None) -> str | None:
     return key
 
 
+def record_response_by_token(
+    *,
+    sessions: UnitOfWorkFactory,
+    token: str,
+    remote: str | None,
+    clinic_id: int | None,
+    patient_id: int,
+    response: NewResponse,
+    idempotency_key: str | None = None,
+) -> ResponseView:
+    """`record_response` for a caller who signs in with an API token in the same request: the
+    token is looked up as the first statement of the submission's own transaction, instead of
+    in a unit of work of its own (a pool checkout, a session and two isolation switches, about
+    0.4 ms of CPU on every submission). A refused sign-in, or no clinic given by someone who
+    works in several, stores nothing and writes no audit entry, as before. `clinic_id` None:
+    the caller's only clinic."""
+    due: int | None = None
+    try:
+        with sessions() as uow:
+            actor, due = token_actor_in(uow, token, remote)
+            clinic = clinic_id if clinic_id is not None else actor.default_clinic()
+            return record_response(
+                sessions=sessions,
+                actor=actor,
+                clinic_id=clinic,
+                patient_id=patient_id,
+                response=response,
+                idempotency_key=idempotency_key,
+                within=uow,
+            )
+    finally:
+        if due is not None:
+            touch(sessions=sessions, token_id=due)
+
+
 def record_response(
     *,
     sessions: UnitOfWorkFactory,
@@ -106,9 +143,16 @@ def record_response(
     patient_id: int,
     response: NewResponse,
     idempotency_key: str | None = None,
+    within: UnitOfWork | None = None,
 ) -> ResponseView:
+    """`within`: an open unit of work to record in (see `record_response_by_token`)."""
     with audited(
-        sessions, actor, "response.create", clinic_id=clinic_id, patient_id=patient_id
+        sessions,
+        actor,
+        "response.create",
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        within=within,
     ) as work:
         actor.require(clinic_id)
         key = checked_key(idempotency_key)
@@ -137,13 +181,30 @@ def record_response(
         if completed_at > datetime.now(UTC) + CLOCK_SKEW:
             raise InvalidInput("completed_at", "a questionnaire cannot be completed in the future")
         row = checked_row(response)
+        # Read under the lock and before the insert: the new response joins the history in
+        # memory instead of being read back with it.
+        inputs = repo.status_inputs(patient_id)
         response_id = repo.insert_response(
             {"patient_id": patient_id, **row, "entered_by_id": actor.user_id}
         )
         if key is not None:
             keys.record(key, digest, response_id)
-        refresh_and_assess(
-            repo, patient_id, today_in(locked.zone), after_response=True, before=locked.status
+        today = today_in(locked.zone)
+        new = NewScore(
+            id=response_id,
+            instrument=response.instrument,
+            completed_at=completed_at,
+            score_status=row["score_status"],
+            score_raw=row["score_raw"],
+            score_percent=row["score_percent"],
+        )
+        store_and_assess(
+            repo,
+            patient_id,
+            today,
+            outcome_with(patient_id, inputs, [new], today),
+            before=inputs.status,
+            stored=inputs.stored,
         )
         work.target = f"response:{response_id}"
         return ResponseView(id=response_id, patient_id=patient_id, **row)

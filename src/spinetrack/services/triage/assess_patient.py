@@ -219,10 +219,14 @@ def assess_in(
     inputs: CaseInputs,
     today: date,
     new_reports: list[ReportText] | None = None,
+    refresh: bool = True,
 ) -> TriageAssessment:
     """Assess one patient from the whole stored record inside the caller's transaction, store the
-    assessment and what was read from the new reports, and refresh the outcome row."""
-    stored = StoredReports(repo.report_texts(patient_id), repo.report_findings(patient_id))
+    assessment and what was read from the new reports, and refresh the outcome row (unless
+    `refresh` is False: the caller then stores the row itself, with this assessment's columns)."""
+    texts = repo.report_texts(patient_id)
+    # Readings exist only for stored reports: a record without any needs no query for them.
+    stored = StoredReports(texts, repo.report_findings(patient_id) if texts else [])
     case = build_case(
         patient=repo.get(patient_id),
         surgeries=repo.surgeries(patient_id),
@@ -258,7 +262,8 @@ def assess_in(
         assessed_by=by,
     )
     repo.add_row(row)
-    refresh_outcome(repo, patient_id, today)
+    if refresh:
+        refresh_outcome(repo, patient_id, today)
     return row
 
 

@@ -5,7 +5,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    Row,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
@@ -30,8 +43,22 @@ class LockedPatient:
 
     zone: str | None
     """The clinic's own time zone (None: the configured default)."""
+
+
+@dataclass(frozen=True)
+class StatusInputs:
+    """What a patient's outcome status is computed from, read in one statement after the lock
+    (`PatientRepository.status_inputs`)."""
+
+    stored: bool
+    """Whether the patient has an outcome row."""
     status: str | None
-    """The stored outcome status as the lock found it (None: no outcome row yet)."""
+    """Its stored status (None: no row yet)."""
+    surgeries: Sequence[Row[Any]]
+    """(id, performed_on, region, procedure, surgeon_id) of each performed surgery, oldest first."""
+    scored: Sequence[Row[Any]]
+    """(id, instrument, completed_at, score_status, score_raw, score_percent) of each response,
+    oldest first (by moment, then id)."""
 
 
 # The statements every questionnaire submission runs, built once. Building a statement costs more
@@ -39,12 +66,8 @@ class LockedPatient:
 # run on the session's connection (SQLAlchemy Core), past the ORM's per-object bookkeeping.
 _outcomes = PatientOutcome.__table__
 _LOCK_PATIENT = (
-    select(Patient.id, Clinic.time_zone, PatientOutcome.status)
+    select(Patient.id, Clinic.time_zone)
     .join(Clinic, Clinic.id == Patient.clinic_id)
-    .outerjoin(
-        PatientOutcome,
-        (PatientOutcome.patient_id == Patient.id) & (PatientOutcome.clinic_id == Patient.clinic_id),
-    )
     .where(Patient.id == bindparam("patient_id"), Patient.clinic_id == bindparam("clinic_id"))
     .with_for_update(of=Patient)
 )
@@ -72,6 +95,77 @@ _SURGERY_FACTS = (
     )
     .order_by(Surgery.performed_on, Surgery.id)
 )
+
+
+def _nothing(column: Any) -> Any:
+    """A NULL of `column`'s type, cast: PostgreSQL would take a bare NULL in the union below for
+    text, and the union takes its columns' types (so how SQLite's text dates are read back) from
+    its first branch, which has none of the other branches' columns."""
+    return cast(null(), column.type)
+
+
+_HISTORY_COLUMNS = (
+    (Surgery.performed_on, "performed_on"),
+    (Surgery.region, "region"),
+    (Surgery.procedure, "procedure"),
+    (Surgery.surgeon_id, "surgeon_id"),
+    (PromResponse.instrument, "instrument"),
+    (PromResponse.completed_at, "completed_at"),
+    (PromResponse.score_status, "score_status"),
+    (PromResponse.score_raw, "score_raw"),
+    (PromResponse.score_percent, "score_percent"),
+)
+
+
+def _branch(kind: int, given: dict[str, Any]) -> Any:
+    """One branch of the status inputs' union: the columns it has, NULLs of the right type for the
+    others."""
+    return select(
+        literal_column(str(kind), Integer).label("kind"),
+        given.get("id", _nothing(Surgery.id)).label("id"),
+        given.get("status", _nothing(PatientOutcome.status)).label("status"),
+        *(given.get(name, _nothing(column)).label(name) for column, name in _HISTORY_COLUMNS),
+    )
+
+
+_OUTCOME_ROW, _SURGERY_ROW, _RESPONSE_ROW = 0, 1, 2
+_STATUS_INPUTS = union_all(
+    _branch(_OUTCOME_ROW, {"status": PatientOutcome.status}).where(
+        PatientOutcome.clinic_id == bindparam("clinic_id"),
+        PatientOutcome.patient_id == bindparam("patient_id"),
+    ),
+    _branch(
+        _SURGERY_ROW,
+        {
+            "id": Surgery.id,
+            "performed_on": Surgery.performed_on,
+            "region": Surgery.region,
+            "procedure": Surgery.procedure,
+            "surgeon_id": Surgery.surgeon_id,
+        },
+    ).where(
+        Surgery.clinic_id == bindparam("clinic_id"),
+        Surgery.patient_id == bindparam("patient_id"),
+        Surgery.planned.is_(False),  # a booked operation is no outcome yet
+    ),
+    _branch(
+        _RESPONSE_ROW,
+        {
+            "id": PromResponse.id,
+            "instrument": PromResponse.instrument,
+            "completed_at": PromResponse.completed_at,
+            "score_status": PromResponse.score_status,
+            "score_raw": PromResponse.score_raw,
+            "score_percent": PromResponse.score_percent,
+        },
+    ).where(
+        PromResponse.clinic_id == bindparam("clinic_id"),
+        PromResponse.patient_id == bindparam("patient_id"),
+    ),
+).order_by("kind", "performed_on", "completed_at", "id")
+"""The stored status, the surgeries and the scored responses in one round trip (a submission
+read them in three: the status with the lock, where it could be stale, then two SELECTs)."""
+
 _LATEST_ASSESSMENT_FLAGS = (
     select(TriageAssessment.id, TriageAssessment.red_flags, TriageAssessment.confirmed_at)
     .where(
@@ -184,9 +278,11 @@ class PatientRepository:
         writer anyway), or NotFound. Writers that recompute a patient's status take it first, so
         two of them never each classify a history that lacks the other's change.
 
-        Returns the clinic's own time zone and the patient's stored status: the writers that lock
-        count days in the one and compare their recompute with the other, and reading both here
-        saves each submission two queries of their own."""
+        Returns the clinic's own time zone, which the writers that lock count days in (reading it
+        here saves a query). Nothing else about the patient is read here: on PostgreSQL a
+        statement that waited for the lock still sees other tables as they were when it started,
+        before the writer it waited for committed; read them in the next statement
+        (`status_inputs`)."""
         found = (
             self._session.connection()
             .execute(_LOCK_PATIENT, {"patient_id": patient_id, "clinic_id": self.clinic_id})
@@ -194,7 +290,20 @@ class PatientRepository:
         )
         if found is None:
             raise NotFound("patient", patient_id)
-        return LockedPatient(zone=found[1], status=found[2])
+        return LockedPatient(zone=found[1])
+
+    def status_inputs(self, patient_id: int) -> StatusInputs:
+        """The stored outcome status, the performed surgeries and the scored responses, in one
+        statement; call it after `lock`, so no other writer's change is missing."""
+        params = {"patient_id": patient_id, "clinic_id": self.clinic_id}
+        rows = self._session.connection().execute(_STATUS_INPUTS, params).all()
+        outcome = [row for row in rows if row.kind == _OUTCOME_ROW]
+        return StatusInputs(
+            stored=bool(outcome),
+            status=outcome[0].status if outcome else None,
+            surgeries=[row for row in rows if row.kind == _SURGERY_ROW],
+            scored=[row for row in rows if row.kind == _RESPONSE_ROW],
+        )
 
     def insert_response(self, values: dict[str, Any]) -> int:
         """Store one scored response; returns its id."""
