@@ -21,6 +21,7 @@ from spinetrack.domain.registry.surgery import surgery_matrix
 from spinetrack.domain.vocabulary import vocabulary
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import today_for
+from spinetrack.services.audit.role_checked_first import require_role
 from spinetrack.services.clinician.worklist import clinic_surgeons
 from spinetrack.services.records.enrol_patient import NewPatient, register_patient
 from spinetrack.services.records.patient_record import open_record
@@ -135,7 +136,7 @@ async def new_patient(
 ) -> Response:
     actor = visitor.actor
     clinic_id = clinic_for(actor, clinic)
-    actor.require(clinic_id)
+    require_role(sessions, actor, clinic_id, action="patient.create")
     values = posted_values(await request.form(), PATIENT_FIELDS)
     patient = PATIENT_WORDS.parse(NewPatient, {k: v or None for k, v in values.items()})
     created = register_patient(sessions=sessions, actor=actor, clinic_id=clinic_id, patient=patient)

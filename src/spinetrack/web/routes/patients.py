@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from spinetrack.domain.labels import labels
 from spinetrack.domain.vocabulary import vocabulary
+from spinetrack.services.audit.role_checked_first import require_role
 from spinetrack.services.clinician.patient_page import open_patient_page
 from spinetrack.services.records.register_surgery import PerformedOn, record_performed
 from spinetrack.services.triage.assess_patient import (
@@ -260,7 +261,9 @@ def add_findings(
     """The findings ticked in the grouped checklist, recorded together, then one re-assessment."""
     actor = visitor.actor
     clinic_id = clinic_for(actor, clinic)
-    actor.require(clinic_id, CLINICIANS)
+    require_role(
+        sessions, actor, clinic_id, CLINICIANS, action="finding.create", patient_id=patient_id
+    )
     chosen = list(dict.fromkeys(f[:64] for f in finding if f))
     if not chosen:
         raise refuse("finding", FINDING_WORDS, "tick at least one finding")
@@ -322,7 +325,10 @@ async def add_assessment(
     """Stores the pasted (or uploaded) report in the record with its kind, date and title, then
     assesses from the whole record."""
     actor = visitor.actor
-    actor.require(clinic_for(actor, clinic), CLINICIANS)
+    clinic_id = clinic_for(actor, clinic)
+    require_role(
+        sessions, actor, clinic_id, CLINICIANS, action="triage.assess", patient_id=patient_id
+    )
     texts = [report_text] if report_text.strip() else []
     texts += await _report_text(report_file)
     if not texts:
@@ -343,11 +349,7 @@ async def add_assessment(
         AssessmentRequest, {"course": course or None, "report_details": details}
     )
     assess_patient(
-        sessions=sessions,
-        actor=actor,
-        clinic_id=clinic_for(actor, clinic),
-        patient_id=patient_id,
-        request=checked,
+        sessions=sessions, actor=actor, clinic_id=clinic_id, patient_id=patient_id, request=checked
     )
     return _back(patient_id, clinic, "assessment")
 
@@ -372,7 +374,10 @@ def add_conclusion(
     plan_note: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     actor = visitor.actor
-    actor.require(clinic_for(actor, clinic), CLINICIANS)
+    clinic_id = clinic_for(actor, clinic)
+    require_role(
+        sessions, actor, clinic_id, CLINICIANS, action="triage.conclude", patient_id=patient_id
+    )
     if not (confirmed_cause or chosen_treatment or plan_note.strip()):
         raise refuse(
             "confirmed_cause", CONCLUSION_WORDS, "give the confirmed cause, the plan, or both"
@@ -380,7 +385,7 @@ def add_conclusion(
     conclude(
         sessions=sessions,
         actor=actor,
-        clinic_id=clinic_for(actor, clinic),
+        clinic_id=clinic_id,
         patient_id=patient_id,
         assessment_id=assessment_id,
         conclusion=Conclusion(
@@ -431,7 +436,14 @@ def reject_reading(
     """A clinician rejects a finding the reader got wrong; the patient is assessed without it."""
     actor = visitor.actor
     clinic_id = clinic_for(actor, clinic)
-    actor.require(clinic_id, CLINICIANS)
+    require_role(
+        sessions,
+        actor,
+        clinic_id,
+        CLINICIANS,
+        action="report_finding.reject",
+        patient_id=patient_id,
+    )
     if not reading.isdigit() or not 0 < int(reading) < 2**31:
         raise refuse("reading", READING_WORDS, "choose a finding from the list")
     reject_report_finding(
