@@ -278,3 +278,11 @@ def test_a_treatment_told_later_in_the_report_settles_the_complication() -> None
     assert {m.id for m in find_in_reports([planned])} == {"neck_swelling", "breathing_difficulty"}
     not_yet = "Retention 800 ml on day 1; TWOC not passed, recatheterised."
     assert "urinary_retention" in {m.id for m in find_in_reports([not_yet])}
+
+
+def test_a_query_answered_by_a_later_denial_is_negated_but_a_stated_finding_stays() -> None:
+    """Issue 16: "?urinary retention ... Not in retention" answers its own question."""
+    answered = "?urinary retention - bladder scan 320 then voided 300, PVR 60. Not in retention."
+    assert "urinary_retention" not in {m.id for m in find_in_reports([answered])}
+    stated = "Urinary retention, catheterised 900 ml. Not in retention after TWOC? Recheck."
+    assert "urinary_retention" in {m.id for m in find_in_reports([stated])}

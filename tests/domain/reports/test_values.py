@@ -139,3 +139,24 @@ def test_the_last_grade_of_a_timed_series_is_the_current_one() -> None:
 def test_a_day_named_once_dates_the_values_that_follow_it() -> None:
     assert _read("Bloods day 3 post-op. CRP 180.") == {}
     assert _read("Day 30 post-op: wound healed. CRP 80.") == {"crp_elevated": "affirmed"}
+
+
+def test_a_single_drop_from_normal_weeks_or_months_ago_is_new_not_progressive_weakness() -> None:
+    """Issue 16 (fourth blind set): "4/5 (5/5 at 3 months)" is a new weakness; a drop since
+    yesterday, or of a muscle already weak, is one getting worse."""
+    found = {r.finding for r in read_values([(0, "R quads now 4/5 (5/5 at 3 months).")])}
+    assert found == {"new_weakness"}
+    found = {r.finding for r in read_values([(0, "DF R 3/5 (GP letter 1 wk ago: R 4/5).")])}
+    assert found == {"new_weakness", "progressive_weakness"}
+
+
+def test_serial_timed_examinations_one_per_line_are_a_series() -> None:
+    lines = ["08:00 hip flexion 4/5.", "12:00 hip flex 3/5.", "16:00 hip flex 2/5."]
+    sentences, offset = [], 0
+    for line in lines:
+        sentences.append((offset, line))
+        offset += len(line) + 1
+    found = {r.finding for r in read_values(sentences)}
+    assert found == {"new_weakness", "progressive_weakness"}
+    steady = [(0, "08:00 hip flexion 4/5."), (23, "12:00 hip flex 4/5.")]
+    assert read_values(steady) == []

@@ -149,6 +149,21 @@ def _resolved_later(mentions: list[Mention]) -> list[Mention]:
     ]
 
 
+def _answered_later(mentions: list[Mention]) -> list[Mention]:
+    """A finding queried ("?urinary retension - bladder scan 320 then voided") whose last mention
+    in the report denies it ("Not in retention") is negated: the query was answered. Only hedged
+    mentions give way; an affirmed one stays."""
+    last: dict[str, Mention] = {}
+    for mention in mentions:
+        last[mention.id] = mention
+    return [
+        replace(m, status="negated")
+        if m.status == "uncertain" and last[m.id].status == "negated" and last[m.id].start > m.start
+        else m
+        for m in mentions
+    ]
+
+
 def _treated_later(mentions: list[Mention], report: str) -> list[Mention]:
     """A finding whose treatment the report tells later ("retention D1 ... TWOC passed", "neck
     haematoma ... evacuated") is resolved where it was told before that
@@ -174,7 +189,8 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
             _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
         ]
         mentions += _treated_later(
-            _resolved_later(_in_sections(in_report, reports[index])), reports[index]
+            _answered_later(_resolved_later(_in_sections(in_report, reports[index]))),
+            reports[index],
         )
     return mentions
 

@@ -41,7 +41,7 @@ _EARLIER_AFTER = re.compile(
     re.I,
 )
 _EARLIER_BEFORE = re.compile(
-    r"(?:(?:\bwas|\bwere|\bpre-?op(?:erative(?:ly)?)?|\bfrom|\byesterday|\blast\s+week|\bon\s+admission|"
+    r"(?:(?:\bwas|\bwere|\bpre-?op(?:erative(?:ly)?)?|\bfrom|\byesterday|\blast\s+week|\bon\s+admission|\bago\s*:|"
     r"\bat\s+discharge|\bpreviously|\bearlier)\s*[A-Za-z ]{0,12}|\(\s*)$",
     re.I,
 )
@@ -362,13 +362,57 @@ def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
     start = min(g.start() for g in grades)
     end = max(g.end() for g in grades)
     yield Reading("new_weakness", offset + start, offset + end, trend=True)
-    after_surgery = [
-        g
-        for g in dropped
-        if not _PREOP.search("".join(_own_words(sentence, grades, grades.index(g))))
-    ]
-    if after_surgery:
-        yield Reading("progressive_weakness", offset + start, offset + end, trend=True)
+    for current, earlier in _grade_groups(sentence, grades):
+        words = {id(g): "".join(_own_words(sentence, grades, grades.index(g))) for g in earlier}
+        after_surgery = [
+            g for g in earlier if _grade(g) > _grade(current) and not _PREOP.search(words[id(g)])
+        ]
+        if any(not (_grade(g) >= 5 and _LONG_AGO.search(words[id(g)])) for g in after_surgery):
+            yield Reading("progressive_weakness", offset + start, offset + end, trend=True)
+            return
+
+
+_LONG_AGO = re.compile(r"\b\d+\s*(?:months?|mo|weeks?|wks?|/12|/52)\b", re.I)
+"""An earlier examination weeks or months back ("5/5 at 3 months"): a single drop from a normal
+grade then is a new weakness, not one getting worse (corpus FORMAT.md, fourth set); a drop since
+yesterday, the morning or day 1 is a deficit evolving in hours, which the earlier writers judged
+progressive."""
+
+
+def _worsening(earlier: list[float]) -> bool:
+    """Whether a current grade below these earlier ones of a timed series is a deficit getting
+    worse, not only a new one: the muscle was already weak at the earlier examination (below
+    5/5), or it fell over two examinations ("4/5 -> 3/5 -> 2/5")."""
+    return any(grade < 5 for grade in earlier) or len(set(earlier)) >= 2
+
+
+_CLOCK = re.compile(r"^\s*(?:\d{1,2}[:.]\d{2}|\d{4}\s*h(?:rs?)?)\b", re.I)
+
+
+def _timed_series(sentences: list[tuple[int, str]]) -> Iterator[Reading]:
+    """Serial examinations written one line per time ("08:00 hip flexion 4/5 ... 12:00 hip flex
+    3/5 ... 16:00 hip flex 2/5"): the weakest grade of each timed line, in order. A fall over the
+    series is a new weakness; a fall over two steps, or from a grade already below 5, is a
+    progressive one. The finding covers the last line's weakest grade."""
+    run: list[tuple[float, int, int]] = []
+    for offset, sentence in [*sentences, (0, "")]:
+        grades = list(_GRADE.finditer(sentence)) if _CLOCK.match(sentence) else []
+        if grades:
+            weakest = min(grades, key=_grade)
+            run.append((_grade(weakest), offset + weakest.start(), offset + weakest.end()))
+            continue
+        yield from _series_readings(run)
+        run = []
+
+
+def _series_readings(run: list[tuple[float, int, int]]) -> Iterator[Reading]:
+    if len(run) < 2 or run[-1][0] >= run[0][0]:
+        return
+    _, start, end = run[-1]
+    yield Reading("new_weakness", start, end, trend=True)
+    earlier = [value for value, _, _ in run[:-1] if value > run[-1][0]]
+    if _worsening(earlier):
+        yield Reading("progressive_weakness", start, end, trend=True)
 
 
 def _relief(sentence: str) -> float | None:
@@ -451,4 +495,6 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
                 readings += _measure_drop(rule, sentence, offset)
             else:
                 readings += _weight_drop(rule, sentence, offset)
+    if any(rule.kind == "grade_trend" for rule in rules.rules):
+        readings += _timed_series(sentences)
     return readings
