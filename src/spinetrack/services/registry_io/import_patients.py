@@ -165,7 +165,9 @@ def _store(repo: PatientRepository, batch: list[_Checked], today: date) -> None:
             {**data, "surgery_id": mine[s], "patient_id": patient_id}
             for s, data in checked.complications
         ]
-        responses += [{**r, "patient_id": patient_id} for r in checked.responses]
+        for row in checked.responses:  # the checked rows are this import's own: no copy needed
+            row["patient_id"] = patient_id
+        responses += checked.responses
         records.append(
             NewPatientRecord(patient_id, _index(checked.surgeries, mine), checked.responses)
         )
