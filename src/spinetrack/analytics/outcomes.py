@@ -64,6 +64,12 @@ def _window_rank() -> tuple[pl.Expr, pl.Expr]:
     return position, nominal
 
 
+def timepoint_rank() -> pl.Expr:
+    """Position in the schedule of the time point whose window holds the column ``days`` (the
+    first such, as domain.outcomes.window_of); null between and beyond the windows."""
+    return _window_rank()[0]
+
+
 def _order_bits() -> int:
     """Bits that hold a day's offset from the first window day, and its distance to a nominal day."""
     timepoints = schedule()

@@ -3,7 +3,7 @@ cohort, with the rules of spinetrack.domain.outcomes.classify_patient, in the co
 
 import polars as pl
 
-from spinetrack.analytics.exact import hundredths_value
+from spinetrack.analytics.exact import hundredths, hundredths_value
 from spinetrack.analytics.outcomes import (
     IMPROVED,
     compared,
@@ -13,6 +13,7 @@ from spinetrack.analytics.outcomes import (
 )
 from spinetrack.domain.instruments import instrument_ids
 from spinetrack.domain.outcomes import schedule
+from spinetrack.domain.outcomes.change import change_rules
 from spinetrack.domain.outcomes.rules import pain_instruments, status_rules
 from spinetrack.domain.outcomes.windows import rank
 
@@ -25,6 +26,8 @@ OUTCOME_COLUMNS = (
     "disability_improvement",
     "pain_improvement",
 )
+LOSING_GROUND = "losing_ground"
+"""The column ``classify_unsorted`` adds when asked: the signal of domain.outcomes.losing_ground."""
 _NUMERIC_ID = r"^[+-]?[0-9]{1,18}$"
 
 
@@ -87,6 +90,35 @@ def _pain(rows: pl.LazyFrame, latest: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _losing_ground(rows: pl.LazyFrame, latest: pl.LazyFrame) -> pl.LazyFrame:
+    """pid -> whether the deciding disability instrument's latest follow-up is worse than its best
+    earlier follow-up by at least the instrument's MCID, as domain.outcomes.losing_ground judges
+    (only follow-ups with a baseline count there, so rows without ``base_units`` are left out;
+    a patient with no such latest or earlier follow-up is not losing ground)."""
+    needed = {
+        code: change_rules(name).mcid.points
+        for code, name in zip(
+            _codes(status_rules().disability_instruments),
+            status_rules().disability_instruments,
+            strict=True,
+        )
+    }
+    mine = rows.join(latest.select("pid", "disability", "latest"), on="pid").filter(
+        (pl.col("inst").cast(pl.Int64) == pl.col("disability")) & pl.col("base_units").is_not_null()
+    )
+    best = (
+        mine.filter(pl.col("rank") < pl.col("latest"))
+        .group_by("pid")
+        .agg(pl.col("units").min().alias("best_units"))
+    )
+    last = mine.filter(pl.col("rank") == pl.col("latest")).select(
+        "pid", "disability", pl.col("units").alias("last_units")
+    )
+    threshold = pl.col("disability").replace_strict(needed, return_dtype=pl.Int64)
+    worse = hundredths(pl.col("last_units") - pl.col("best_units"))
+    return last.join(best, on="pid").select("pid", (worse >= threshold).alias(LOSING_GROUND))
+
+
 def _status() -> pl.Expr:
     judged_from = rank(status_rules().judged_from.timepoint)
     return (
@@ -139,9 +171,12 @@ def classify_points(held: list[pl.DataFrame], patients: pl.Series | None = None)
     return sort_patients(classify_unsorted(held, patients))
 
 
-def classify_unsorted(held: list[pl.DataFrame], patients: pl.Series | None = None) -> pl.DataFrame:
+def classify_unsorted(
+    held: list[pl.DataFrame], patients: pl.Series | None = None, *, with_losing_ground: bool = False
+) -> pl.DataFrame:
     """``classify_points`` without the final sort, for a caller that orders the rows itself (the
-    partitioned path sorts each part and merges them)."""
+    partitioned path sorts each part and merges them). ``with_losing_ground`` adds the boolean
+    column LOSING_GROUND (the stored outcome row carries it beside the status)."""
     # Each stage is materialised once: the later ones read it (a lazy plan would recompute it).
     keyed = numbered(held.pop().lazy()).collect()
     # Each pid's id from its first row: no second sort of the ids' text.
@@ -152,6 +187,7 @@ def classify_unsorted(held: list[pl.DataFrame], patients: pl.Series | None = Non
     del codes
     latest = _latest(rows.lazy()).collect()
     pain = _pain(rows.lazy(), latest.lazy()).collect()
+    losing = _losing_ground(rows.lazy(), latest.lazy()).collect() if with_losing_ground else None
     del rows
     timepoints = dict(enumerate(t.id for t in schedule()))
     judged = pl.col("status") != "no_baseline"
@@ -169,16 +205,23 @@ def classify_unsorted(held: list[pl.DataFrame], patients: pl.Series | None = Non
             instrument_name("disability").alias("disability_instrument"),
             hundredths_value(pl.col("disability_h")).alias("disability_improvement"),
             hundredths_value(pl.when(judged).then(pl.col("pain_h"))).alias("pain_improvement"),
+            "pid",
         )
         .collect()
     )
+    if losing is not None:
+        result = result.join(losing, on="pid", how="left").with_columns(
+            pl.col(LOSING_GROUND).fill_null(False)
+        )
+    result = result.drop("pid")
     if patients is not None:
         others = pl.DataFrame({PATIENT: patients.unique()}).join(result, on=PATIENT, how="anti")
         filler = others.with_columns(
             pl.lit("no_baseline").alias("status"),
             *(pl.lit(None, result.schema[c]).alias(c) for c in OUTCOME_COLUMNS[2:]),
+            *([pl.lit(False).alias(LOSING_GROUND)] if losing is not None else []),
         )
-        result = pl.concat([result, filler.cast(result.schema)])
+        result = pl.concat([result, filler.select(result.columns).cast(result.schema)])
     return result
 
 

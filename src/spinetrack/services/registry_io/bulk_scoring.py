@@ -16,7 +16,9 @@ from spinetrack.domain.instruments import get_instrument
 from spinetrack.services.records.record_response import NewResponse
 
 
-def _stored(response: NewResponse, version: str, scored: dict[str, Any]) -> dict[str, Any]:
+def _stored(
+    response: NewResponse, version: str, answered: int, raw: float | None, percent: float | None
+) -> dict[str, Any]:
     """The same columns as `checked_row` returns, from a row of the scored table."""
     return {
         "instrument": response.instrument,
@@ -25,9 +27,9 @@ def _stored(response: NewResponse, version: str, scored: dict[str, Any]) -> dict
         "source": response.source,
         "answers": dict(response.answers),
         "score_status": "ok",
-        "score_answered": scored["answered"],
-        "score_raw": scored["raw"],
-        "score_percent": scored["percent"],
+        "score_answered": answered,
+        "score_raw": raw,
+        "score_percent": percent,
         "score_reason": "",
     }
 
@@ -46,11 +48,17 @@ def _score_instrument(instrument: str, responses: list[NewResponse]) -> list[dic
         for item in items
     }
     table = pl.DataFrame(columns, schema={item: pl.Float64 for item in items})
-    scored = score_table(instrument, table).select("status", "answered", "raw", "percent")
+    scored = score_table(instrument, table)
+    # Whole columns as lists: a dictionary per row from the table cost more than the scoring.
+    results = zip(
+        responses,
+        *(scored[c].to_list() for c in ("status", "answered", "raw", "percent")),
+        strict=True,
+    )
     rows: list[dict[str, Any] | None] = []
-    for response, result in zip(responses, scored.iter_rows(named=True), strict=True):
-        fast = result["status"] == "ok" and known.issuperset(response.answers)
-        rows.append(_stored(response, definition.version, result) if fast else None)
+    for response, status, answered, raw, percent in results:
+        fast = status == "ok" and known.issuperset(response.answers)
+        rows.append(_stored(response, definition.version, answered, raw, percent) if fast else None)
     return rows
 
 

@@ -7,20 +7,15 @@ from datetime import date
 from typing import Any
 
 from spinetrack.domain.errors import InvalidInput
-from spinetrack.domain.outcomes import ScorePoint
 from spinetrack.domain.registry.complications import check_kind, check_reporter
 from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import clinic_today
 from spinetrack.services.audit.audit_log import audited
 from spinetrack.services.records.enrol_patient import NewPatient
-from spinetrack.services.records.patient_status import (
-    IndexSurgery,
-    assessment_columns,
-    outcome_row,
-    score_point,
-)
+from spinetrack.services.records.patient_status import IndexSurgery
 from spinetrack.services.records.record_response import NewResponse, checked_row
 from spinetrack.services.records.register_surgery import NewComplication, NewSurgery, check_surgery
+from spinetrack.services.registry_io.bulk_outcomes import NewPatientRecord, outcome_rows
 from spinetrack.services.registry_io.bulk_scoring import score_in_bulk
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
@@ -135,31 +130,21 @@ def _check(
         raise InvalidInput(f"patients.{index}.{exc.field}", exc.reason) from exc
 
 
-def _outcome(
-    patient_id: int,
-    surgeries: list[dict[str, Any]],
-    surgery_ids: list[int],
-    responses: list[dict[str, Any]],
-    today: date,
-) -> dict[str, Any]:
-    """A new patient's outcome row (no assessment yet), as `refresh_outcome` would store it."""
-    points: list[ScorePoint] = []
-    index = None
+def _index(surgeries: list[dict[str, Any]], surgery_ids: list[int]) -> IndexSurgery | None:
+    """A new patient's index surgery: the latest performed one (ties: the later in the list, as
+    the later id), as `index_surgery` picks it from stored rows."""
     done = [s for s in range(len(surgeries)) if not surgeries[s].get("planned")]
-    if done:
-        position = max(done, key=lambda s: (surgeries[s]["performed_on"], s))
-        latest = surgeries[position]
-        index = IndexSurgery(
-            surgery_ids[position],
-            latest["performed_on"],
-            latest["region"],
-            latest["procedure"],
-            latest.get("surgeon_id"),
-        )
-        fields = ("instrument", "completed_at", "score_status", "score_raw", "score_percent")
-        found = (score_point(index.performed_on, **{k: r[k] for k in fields}) for r in responses)
-        points = [p for p in found if p is not None]
-    return outcome_row(patient_id, points, index, today) | assessment_columns(None, None, None)
+    if not done:
+        return None
+    position = max(done, key=lambda s: (surgeries[s]["performed_on"], s))
+    latest = surgeries[position]
+    return IndexSurgery(
+        surgery_ids[position],
+        latest["performed_on"],
+        latest["region"],
+        latest["procedure"],
+        latest.get("surgeon_id"),
+    )
 
 
 def _store(repo: PatientRepository, batch: list[_Checked], today: date) -> None:
@@ -172,7 +157,7 @@ def _store(repo: PatientRepository, batch: list[_Checked], today: date) -> None:
     surgery_ids = repo.insert_returning_ids(Surgery, surgery_rows)
     repo.link_revisions(_revisions(batch, surgery_ids))
     position = 0
-    complications, responses, outcomes = [], [], []
+    complications, responses, records = [], [], []
     for patient_id, checked in zip(ids, batch, strict=True):
         mine = surgery_ids[position : position + len(checked.surgeries)]
         position += len(checked.surgeries)
@@ -180,11 +165,15 @@ def _store(repo: PatientRepository, batch: list[_Checked], today: date) -> None:
             {**data, "surgery_id": mine[s], "patient_id": patient_id}
             for s, data in checked.complications
         ]
-        responses += [{**r, "patient_id": patient_id} for r in checked.responses]
-        outcomes.append(_outcome(patient_id, checked.surgeries, mine, checked.responses, today))
+        for row in checked.responses:  # the checked rows are this import's own: no copy needed
+            row["patient_id"] = patient_id
+        responses += checked.responses
+        records.append(
+            NewPatientRecord(patient_id, _index(checked.surgeries, mine), checked.responses)
+        )
     repo.bulk_insert(Complication, complications)
     repo.bulk_insert(PromResponse, responses)
-    repo.bulk_insert(PatientOutcome, outcomes)
+    repo.bulk_insert(PatientOutcome, outcome_rows(records, today))
 
 
 def _revisions(batch: list[_Checked], surgery_ids: list[int]) -> list[tuple[int, int]]:
