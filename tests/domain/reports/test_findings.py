@@ -286,3 +286,15 @@ def test_a_query_answered_by_a_later_denial_is_negated_but_a_stated_finding_stay
     assert "urinary_retention" not in {m.id for m in find_in_reports([answered])}
     stated = "Urinary retention, catheterised 900 ml. Not in retention after TWOC? Recheck."
     assert "urinary_retention" in {m.id for m in find_in_reports([stated])}
+
+
+def test_a_query_mark_opens_its_own_words_and_ends_no_sentence() -> None:
+    statuses = {m.id: m.status for m in read_mentions(["D1: ?saddle numbness - pt unsure."])}
+    assert statuses["saddle_anesthesia"] == "uncertain"
+
+
+def test_a_value_finding_ends_at_its_value_so_the_words_after_it_keep_their_negation() -> None:
+    text = "CRP rose again on day 6 (D3 145, D5 98, D6 131) with no fever and a clean wound."
+    statuses = {m.id: m.status for m in read_mentions([text])}
+    assert statuses["crp_second_rise"] == "affirmed"
+    assert statuses["fever"] == "negated"

@@ -277,13 +277,16 @@ def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Re
             if day >= rule.peak_over_by_day and now > before:
                 yield Reading(rule.finding, offset + start, offset + rose.end())
                 return
-        series = [v.number for v in _values(sentence, named, stop, {"mg/dl": 10.0})]
+        series = _values(sentence, named, stop, {"mg/dl": 10.0})
         fell = False
-        for before, after in itertools.pairwise(series):
-            if after < before:
+        for earlier, later in itertools.pairwise(series):
+            if later.number < earlier.number:
                 fell = True
-            elif fell and after > before:
-                yield Reading(rule.finding, offset + start, offset + stop)
+            elif fell and later.number > earlier.number:
+                # The finding ends at the value that rose, not at the end of the stretch: words
+                # after it ("with no fever") are other findings', and ConText drops a modifier
+                # that lies inside a finding's span.
+                yield Reading(rule.finding, offset + start, offset + later.end)
                 return
 
 
@@ -437,7 +440,12 @@ def _relief_rule(
     relief = _relief(sentence)
     if relief is not None and relief > rule.above:
         start = named.start() if named is not None else 0
-        yield Reading(rule.finding, offset + start, offset + len(sentence.rstrip()))
+        # The finding ends with the last figure of relief, not the sentence: a comment after it
+        # ("- discordant, not diagnostic") is ConText's to read, and ConText drops a modifier
+        # that lies inside a finding's span.
+        figures = [m.end() for m in (*_PERCENT.finditer(sentence), *_PAIN.finditer(sentence))]
+        end = max([*figures, start + 1])
+        yield Reading(rule.finding, offset + start, offset + end)
 
 
 _WEIGHT = re.compile(
