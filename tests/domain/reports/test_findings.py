@@ -298,3 +298,24 @@ def test_a_value_finding_ends_at_its_value_so_the_words_after_it_keep_their_nega
     statuses = {m.id: m.status for m in read_mentions([text])}
     assert statuses["crp_second_rise"] == "affirmed"
     assert statuses["fever"] == "negated"
+
+
+def test_a_neck_haematoma_evacuated_later_in_its_clause_is_resolved() -> None:
+    text = "Post-op course: neck haematoma on day 0 evacuated in theatre, no re-intubation."
+    statuses = {m.id: m.status for m in read_mentions([text])}
+    assert statuses["neck_swelling"] == "resolved"
+
+
+def test_what_an_operation_was_done_for_is_history() -> None:
+    text = "Neurogenic claudication was the indication; walking tolerance already improved."
+    statuses = {m.id: m.status for m in read_mentions([text])}
+    assert statuses["neurogenic_claudication"] == "historical"
+
+
+def test_a_bladder_symptom_since_childbirth_or_chronic_is_not_new() -> None:
+    for text in (
+        "Stress incontinence since childbirth, unchanged, urogynae aware.",
+        "Has chronic urge incontinence on solifenacin.",
+    ):
+        statuses = {m.id: m.status for m in read_mentions([text]) if m.id == "bladder_dysfunction"}
+        assert statuses == {"bladder_dysfunction": "historical"}, text
