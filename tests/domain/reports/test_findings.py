@@ -319,3 +319,15 @@ def test_a_bladder_symptom_since_childbirth_or_chronic_is_not_new() -> None:
     ):
         statuses = {m.id: m.status for m in read_mentions([text]) if m.id == "bladder_dysfunction"}
         assert statuses == {"bladder_dysfunction": "historical"}, text
+
+
+def test_weakness_told_later_as_recovering_is_no_longer_progressive() -> None:
+    text = (
+        "Post-op leg weakness deteriorated days 2-4 (hip flexion 4/5 -> 2/5); haematoma"
+        " evacuated D4. Power recovering at discharge (3+/5)."
+    )
+    statuses = {m.id: m.status for m in read_mentions([text])}
+    assert statuses["progressive_weakness"] == "resolved"
+    assert statuses["new_weakness"] == "affirmed"
+    still = {m.id: m.status for m in read_mentions(["Progressive weakness. Power not improving."])}
+    assert still["progressive_weakness"] == "affirmed"
