@@ -331,3 +331,15 @@ def test_weakness_told_later_as_recovering_is_no_longer_progressive() -> None:
     assert statuses["new_weakness"] == "affirmed"
     still = {m.id: m.status for m in read_mentions(["Progressive weakness. Power not improving."])}
     assert still["progressive_weakness"] == "affirmed"
+
+
+def test_fewer_than_three_of_five_sacroiliac_provocation_tests_is_a_negative_cluster() -> None:
+    for text in (
+        "Only 2/5 SIJ provocation tests positive (thigh thrust, FABER).",
+        "Only 1 of 5 SIJ provocation tests (thigh thrust) reproduced his pain.",
+        "Two provocation tests positive, rest negative - doesn't meet the 3/5 threshold.",
+    ):
+        statuses = {m.id: m.status for m in read_mentions([text])}
+        assert statuses.get("sij_provocation_positive") == "negated", text
+    positive = {m.id: m.status for m in read_mentions(["4/5 SIJ provocation tests positive."])}
+    assert positive["sij_provocation_positive"] == "affirmed"
