@@ -343,3 +343,10 @@ def test_fewer_than_three_of_five_sacroiliac_provocation_tests_is_a_negative_clu
         assert statuses.get("sij_provocation_positive") == "negated", text
     positive = {m.id: m.status for m in read_mentions(["4/5 SIJ provocation tests positive."])}
     assert positive["sij_provocation_positive"] == "affirmed"
+
+
+def test_a_lucent_zone_of_one_millimetre_or_less_is_not_a_screw_halo() -> None:
+    statuses = {m.id: m.status for m in read_mentions(["S1 screw: lucent zone 1 mm."])}
+    assert statuses["screw_lucency"] == "negated"
+    for text in ("Halo 1.5 mm around the L5 screws.", "Lucency > 1 mm about the C3 screw."):
+        assert {m.id: m.status for m in read_mentions([text])}["screw_lucency"] == "affirmed"
