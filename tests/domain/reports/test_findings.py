@@ -350,3 +350,14 @@ def test_a_lucent_zone_of_one_millimetre_or_less_is_not_a_screw_halo() -> None:
     assert statuses["screw_lucency"] == "negated"
     for text in ("Halo 1.5 mm around the L5 screws.", "Lucency > 1 mm about the C3 screw."):
         assert {m.id: m.status for m in read_mentions([text])}["screw_lucency"] == "affirmed"
+
+
+def test_a_straight_leg_raise_that_reproduces_no_radicular_pain_is_negative() -> None:
+    text = "SLR L 60 deg, tight hamstrings, no radicular pain reproduced."
+    assert {m.id: m.status for m in read_mentions([text])}["straight_leg_raise_positive"] == (
+        "negated"
+    )
+    text = "SLR R 35 deg reproducing calf pain."
+    assert {m.id: m.status for m in read_mentions([text])}["straight_leg_raise_positive"] == (
+        "affirmed"
+    )
