@@ -43,11 +43,15 @@ async def refuse_nul(request: Request) -> None:
             raise InvalidInput("body", "text may not contain NUL characters")
 
 
+def database_of(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
 async def _database(request: Request) -> Database:
     # Dependencies that do no I/O are coroutines: a plain `def` would cost each request a hop to
     # the thread pool and back for nothing.
-    database: Database = request.app.state.database
-    return database
+    return database_of(request)
 
 
 DatabaseDep = Annotated[Database, Depends(_database)]

@@ -22,7 +22,7 @@ FLOORS = {
     "red_flag_recall": 0.86,
     "certainty_agreement": 0.93,
 }
-CEILINGS = {"leak_rate": 0.025, "false_raise_rate": 0.03}
+CEILINGS = {"leak_rate": 0.015, "false_raise_rate": 0.03}
 
 
 def _load_script() -> ModuleType:

@@ -286,3 +286,78 @@ def test_a_query_answered_by_a_later_denial_is_negated_but_a_stated_finding_stay
     assert "urinary_retention" not in {m.id for m in find_in_reports([answered])}
     stated = "Urinary retention, catheterised 900 ml. Not in retention after TWOC? Recheck."
     assert "urinary_retention" in {m.id for m in find_in_reports([stated])}
+
+
+def test_a_query_mark_opens_its_own_words_and_ends_no_sentence() -> None:
+    statuses = {m.id: m.status for m in read_mentions(["D1: ?saddle numbness - pt unsure."])}
+    assert statuses["saddle_anesthesia"] == "uncertain"
+
+
+def test_a_value_finding_ends_at_its_value_so_the_words_after_it_keep_their_negation() -> None:
+    text = "CRP rose again on day 6 (D3 145, D5 98, D6 131) with no fever and a clean wound."
+    statuses = {m.id: m.status for m in read_mentions([text])}
+    assert statuses["crp_second_rise"] == "affirmed"
+    assert statuses["fever"] == "negated"
+
+
+def test_a_neck_haematoma_evacuated_later_in_its_clause_is_resolved() -> None:
+    text = "Post-op course: neck haematoma on day 0 evacuated in theatre, no re-intubation."
+    statuses = {m.id: m.status for m in read_mentions([text])}
+    assert statuses["neck_swelling"] == "resolved"
+
+
+def test_what_an_operation_was_done_for_is_history() -> None:
+    text = "Neurogenic claudication was the indication; walking tolerance already improved."
+    statuses = {m.id: m.status for m in read_mentions([text])}
+    assert statuses["neurogenic_claudication"] == "historical"
+
+
+def test_a_bladder_symptom_since_childbirth_or_chronic_is_not_new() -> None:
+    for text in (
+        "Stress incontinence since childbirth, unchanged, urogynae aware.",
+        "Has chronic urge incontinence on solifenacin.",
+    ):
+        statuses = {m.id: m.status for m in read_mentions([text]) if m.id == "bladder_dysfunction"}
+        assert statuses == {"bladder_dysfunction": "historical"}, text
+
+
+def test_weakness_told_later_as_recovering_is_no_longer_progressive() -> None:
+    text = (
+        "Post-op leg weakness deteriorated days 2-4 (hip flexion 4/5 -> 2/5); haematoma"
+        " evacuated D4. Power recovering at discharge (3+/5)."
+    )
+    statuses = {m.id: m.status for m in read_mentions([text])}
+    assert statuses["progressive_weakness"] == "resolved"
+    assert statuses["new_weakness"] == "affirmed"
+    still = {m.id: m.status for m in read_mentions(["Progressive weakness. Power not improving."])}
+    assert still["progressive_weakness"] == "affirmed"
+
+
+def test_fewer_than_three_of_five_sacroiliac_provocation_tests_is_a_negative_cluster() -> None:
+    for text in (
+        "Only 2/5 SIJ provocation tests positive (thigh thrust, FABER).",
+        "Only 1 of 5 SIJ provocation tests (thigh thrust) reproduced his pain.",
+        "Two provocation tests positive, rest negative - doesn't meet the 3/5 threshold.",
+    ):
+        statuses = {m.id: m.status for m in read_mentions([text])}
+        assert statuses.get("sij_provocation_positive") == "negated", text
+    positive = {m.id: m.status for m in read_mentions(["4/5 SIJ provocation tests positive."])}
+    assert positive["sij_provocation_positive"] == "affirmed"
+
+
+def test_a_lucent_zone_of_one_millimetre_or_less_is_not_a_screw_halo() -> None:
+    statuses = {m.id: m.status for m in read_mentions(["S1 screw: lucent zone 1 mm."])}
+    assert statuses["screw_lucency"] == "negated"
+    for text in ("Halo 1.5 mm around the L5 screws.", "Lucency > 1 mm about the C3 screw."):
+        assert {m.id: m.status for m in read_mentions([text])}["screw_lucency"] == "affirmed"
+
+
+def test_a_straight_leg_raise_that_reproduces_no_radicular_pain_is_negative() -> None:
+    text = "SLR L 60 deg, tight hamstrings, no radicular pain reproduced."
+    assert {m.id: m.status for m in read_mentions([text])}["straight_leg_raise_positive"] == (
+        "negated"
+    )
+    text = "SLR R 35 deg reproducing calf pain."
+    assert {m.id: m.status for m in read_mentions([text])}["straight_leg_raise_positive"] == (
+        "affirmed"
+    )

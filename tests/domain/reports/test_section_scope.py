@@ -95,3 +95,54 @@ def test_the_diagnoses_of_an_operation_summary_are_the_state_before_it() -> None
     statuses = {m.id: m.status for m in read_mentions([summary])}
     assert statuses["mri_disc_material"] == "historical"
     assert statuses["diabetes"] == "affirmed"
+
+
+def test_the_indication_of_an_index_operation_is_history_red_flag_findings_included() -> None:
+    note = (
+        "OPERATION NOTE\nIndication: cauda equina syndrome from a massive L4/5 disc, saddle"
+        " anaesthesia and retention on admission.\nProcedure: L4/5 laminectomy and discectomy."
+    )
+    statuses = _statuses(note)
+    assert statuses["saddle_anesthesia"] == "historical"
+    assert statuses["urinary_retention"] == "historical"
+
+
+def test_the_indication_of_a_reoperation_is_current_but_the_scans_it_quotes_are_history() -> None:
+    note = (
+        "OP NOTE. Revision for PJK.\nIndication: new bilateral leg numbness and brisk reflexes;"
+        " CT: no bridging bone at L5/S1.\nFindings: T10 screws pulled out."
+    )
+    statuses = _statuses(note)
+    assert statuses["bilateral_limb_symptoms"] == "affirmed"
+    assert statuses["ct_no_bridging_bone"] == "historical"
+
+
+def test_an_initial_does_not_end_a_sentence_section() -> None:
+    note = (
+        "OP NOTE\nDiagnosis: T10/11 epidural abscess, S. aureus bacteraemia, progressive"
+        " paraparesis.\nProcedure: T10-11 laminectomy."
+    )
+    assert _statuses(note)["progressive_weakness"] == "historical"
+
+
+def test_the_presenting_complaint_of_the_operation_s_own_stay_is_history() -> None:
+    summary = (
+        "DISCHARGE SUMMARY\nPresenting problem: cauda equina syndrome (saddle anaesthesia,"
+        " painless retention); emergency decompression within 12 h.\nAt discharge: voiding."
+    )
+    assert _statuses(summary)["urinary_retention"] == "historical"
+
+
+def test_the_presenting_complaint_of_a_return_after_the_operation_is_current() -> None:
+    readmitted = (
+        "DISCHARGE SUMMARY (readmission)\nPresenting complaint: wound discharge and fever."
+        "\nProcedure: washout."
+    )
+    assert _statuses(readmitted)["fever"] == "affirmed"
+    dated = (
+        "Discharge summary.\nPresenting complaint: 2/52 post L4-S1 PLIF, fever.\nPost-op course:"
+        " IV antibiotics."
+    )
+    assert _statuses(dated)["fever"] == "affirmed"
+    ed_note = "ED NOTE\nPC: 2 weeks post-op, not passed urine for 10 h. Discharged? No."
+    assert _statuses(ed_note)["urinary_retention"] == "affirmed"

@@ -160,3 +160,14 @@ def test_serial_timed_examinations_one_per_line_are_a_series() -> None:
     assert found == {"new_weakness", "progressive_weakness"}
     steady = [(0, "08:00 hip flexion 4/5."), (23, "12:00 hip flex 4/5.")]
     assert read_values(steady) == []
+
+
+def test_a_slower_timed_walk_or_peg_test_or_a_lower_balance_score_is_a_worse_cord_sign() -> None:
+    found = _read(
+        "10 m walk test 14.2 s (was 9.8 s 6 weeks ago); Berg 41/56 (was 50)."
+        " 9-hole peg R 38 s (was 24 s)."
+    )
+    assert found.get("gait_disturbance") == "affirmed"
+    assert found.get("hand_clumsiness") == "affirmed"
+    assert "gait_disturbance" not in _read("10 m walk 7.1 s (was 7.5 s). Berg 52/56 (was 50).")
+    assert "hand_clumsiness" not in _read("Nine-hole peg 25 s (was 24 s).")

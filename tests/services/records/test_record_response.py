@@ -9,15 +9,23 @@ from tests.support.records import SURGERY_DAY, odi, operated_patient
 from tests.support.world import TOKENS, World
 
 from spinetrack.domain.errors import InvalidInput, NotFound
+from spinetrack.services.access.clinic_calendar import today_in
 from spinetrack.services.access.credentials import digest
 from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.records.patient_record import open_record
+from spinetrack.services.records.patient_status import refresh_outcome
 from spinetrack.services.records.record_response import (
     NewResponse,
     record_response,
     record_response_by_token,
 )
-from spinetrack.storage.tables import ApiToken, AuditEntry
+from spinetrack.storage.tables import (
+    AnalyticsChange,
+    ApiToken,
+    AuditEntry,
+    Clinic,
+    PatientOutcome,
+)
 
 
 def _record(world: World, patient_id: int, response: NewResponse) -> None:
@@ -186,3 +194,40 @@ def test_a_token_of_another_clinic_finds_no_patient_and_is_audited(world: World)
     after = row_counts(world.database)
     assert after["prom_responses"] == before["prom_responses"]
     assert after["audit_entries"] == before["audit_entries"] + 1  # the refusal, as ever
+
+
+def test_the_outcome_row_written_with_the_response_is_the_one_a_recompute_gives(
+    world: World,
+) -> None:
+    """Most submissions store the response and overwrite the outcome row in one statement, the
+    row computed before the response has its id; it must be the row a full recompute would
+    store (two answers of the same moment included), and the write must still bump the clinic's
+    data version and log the patient for the dashboard."""
+    compared = [c.key for c in PatientOutcome.__table__.columns if c.key != "computed_at"]
+    patient_id = operated_patient(world)
+    _record(world, patient_id, odi(3, day=-7))  # the first: the outcome row is created
+    with world.database.sessions() as uow:
+        version = uow.session.scalar(select(Clinic.data_version).where(Clinic.id == world.clinic))
+    _record(world, patient_id, odi(2, day=91))
+    _record(world, patient_id, odi(1, day=91))  # same moment: the later id counts last
+    _record(world, patient_id, odi(2, day=180))
+    with world.database.sessions() as uow:
+        stored = uow.session.scalar(
+            select(PatientOutcome).where(PatientOutcome.patient_id == patient_id)
+        )
+        assert stored is not None
+        written = {c: getattr(stored, c) for c in compared}
+        after = uow.session.scalar(select(Clinic.data_version).where(Clinic.id == world.clinic))
+        logged = uow.session.scalars(
+            select(AnalyticsChange.patient_id).where(AnalyticsChange.clinic_id == world.clinic)
+        ).all()
+    assert after == version + 3
+    assert patient_id in logged
+    with world.database.sessions() as uow:
+        uow.session.expunge_all()
+        repo = uow.patients(world.clinic)
+        today = today_in(repo.lock(patient_id).zone)
+        recomputed = refresh_outcome(repo, patient_id, today)
+        uow.rollback()
+    expected = {c: getattr(recomputed, c) for c in compared}
+    assert written == expected

@@ -15,6 +15,7 @@ from spinetrack.api.deps import (
     SessionsDep,
     actor_of,
     clinic_of,
+    database_of,
 )
 from spinetrack.services.records.enrol_patient import NewPatient, list_patients, register_patient
 from spinetrack.services.records.patient_record import open_record
@@ -189,12 +190,14 @@ async def post_response(
     body: NewResponse,
     request: Request,
     credentials: Credentials,
-    sessions: SessionsDep,
     clinic: ClinicChoice = None,
     idempotency_key: IdempotencyKey = None,
 ) -> ResponseView:
     # The busiest write: signing in and recording share one worker thread (see `actor_of`) and,
-    # with an API token, one transaction.
+    # with an API token, one transaction. The database is read from the app here rather than
+    # through `SessionsDep`, whose two dependencies FastAPI would solve on every submission.
+    sessions = database_of(request).sessions
+
     def work() -> ResponseView:
         if credentials is not None:
             return record_response_by_token(

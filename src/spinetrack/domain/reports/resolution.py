@@ -69,8 +69,8 @@ def _treated() -> tuple[tuple[frozenset[str], re.Pattern[str]], ...]:
 
 
 def treated_after(text: str) -> dict[str, int]:
-    """For each finding a later treatment settles, the offset of the last such cue in ``text``:
-    its mentions before that offset are over."""
+    """For each finding a later treatment settles, the offset where the last such cue in ``text``
+    ends: its mentions before that offset, including one the cue itself names, are over."""
     found: dict[str, int] = {}
     for findings, pattern in _treated():
         for match in pattern.finditer(text):
@@ -78,7 +78,8 @@ def treated_after(text: str) -> dict[str, int]:
             if _NOT_BEFORE.search(before) or _PLANNED_BEFORE.search(before):
                 continue
             for finding in findings:
-                found[finding] = max(found.get(finding, 0), match.start())
+                # the cue's end: a finding named inside it ("neck haematoma ... evacuated") is over
+                found[finding] = max(found.get(finding, 0), match.end())
     return found
 
 

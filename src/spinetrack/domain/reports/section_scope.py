@@ -21,13 +21,17 @@ from spinetrack.domain.sources import Sources
 
 SECTIONS_FILE = "reports/section_scope.yaml"
 SectionStatus = Literal["hypothetical", "historical"]
+Document = Literal[
+    "any", "operation_note", "primary_operation_note", "reoperation_note", "index_stay_summary"
+]
 
 # Where a section ends: a blank line, a line or sentence that opens with another label, or an
 # all-capitals header line. A sentence end alone ends a `sentence` section.
 _NEXT_LABEL = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*[A-Za-z][A-Za-z /&()-]{0,30}:", re.M)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _HEADER_LINE = re.compile(r"\n[ \t]*[A-Z][A-Z /&-]{2,}[ \t]*(?=\n|$)")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?](?=\s|$)|\n")
+"""A sentence end; the full stop of an initial ("S. aureus", "E. coli") is not one."""
 
 
 class SectionRule(KnowledgeModel):
@@ -37,8 +41,12 @@ class SectionRule(KnowledgeModel):
     excluded_findings: list[str] = Field(default_factory=list)
     allowed_findings: list[str] = Field(default_factory=list)
     """When given, the section changes only these findings."""
-    operation_notes_only: bool = False
-    """The label means this only in an operation note ("Indication:", "Findings:")."""
+    document: Document = "any"
+    """The kind of report in which the label means this: ``any``; an ``operation_note`` (its
+    "Findings:"); a ``primary_operation_note`` or a ``reoperation_note`` (what an "Indication:"
+    says was before the index operation or came after it); an ``index_stay_summary``, the
+    discharge summary of the stay in which the operation was done (its "Presenting complaint:"
+    is the state before it)."""
 
     _label_compiles = field_validator("label")(compiles)
 
@@ -48,9 +56,30 @@ class SectionRules(KnowledgeModel):
     sources: Sources
     operation_note: str = Field(min_length=2)
     """A regex that, found anywhere in a report, says it is an operation note."""
+    reoperation: str = Field(min_length=2)
+    """A regex that, found anywhere in an operation note, says the operation dealt with a problem
+    of an earlier one (a washout, a revision, a haematoma evacuated)."""
+    discharge_summary: str = Field(min_length=2)
+    """A regex that, found anywhere in a report, says it is a discharge summary."""
+    operated_this_stay: str = Field(min_length=2)
+    """A regex that, found anywhere in a discharge summary, says an operation was done in the
+    stay it sums up."""
+    readmission: str = Field(min_length=2)
+    """A regex that, found anywhere in a discharge summary, says the stay was a return after the
+    operation (its presenting complaint is then a post-operative problem, current)."""
+    after_operation: str = Field(min_length=2)
+    """A regex that, found inside a section of a discharge summary, dates what it says after an
+    operation ("2/52 post PLIF", "D9"): that section is about now, not before the operation."""
     sections: list[SectionRule] = Field(min_length=1)
 
-    _marker_compiles = field_validator("operation_note")(compiles)
+    _marker_compiles = field_validator(
+        "operation_note",
+        "reoperation",
+        "discharge_summary",
+        "operated_this_stay",
+        "readmission",
+        "after_operation",
+    )(compiles)
 
 
 def parse_section_rules(data: Any | None = None) -> SectionRules:
@@ -92,8 +121,18 @@ class Section:
         return finding not in self.excluded_findings
 
 
+@dataclass(frozen=True, slots=True)
+class _Markers:
+    operation_note: re.Pattern[str]
+    reoperation: re.Pattern[str]
+    discharge_summary: re.Pattern[str]
+    operated_this_stay: re.Pattern[str]
+    readmission: re.Pattern[str]
+    after_operation: re.Pattern[str]
+
+
 @cache
-def _compiled() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], SectionRule], ...]]:
+def _compiled() -> tuple[_Markers, tuple[tuple[re.Pattern[str], SectionRule], ...]]:
     rules = parse_section_rules()
     labels = tuple(
         (
@@ -102,7 +141,36 @@ def _compiled() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], SectionRu
         )
         for rule in rules.sections
     )
-    return re.compile(rules.operation_note, re.I), labels
+    markers = _Markers(
+        *(
+            re.compile(pattern, re.I)
+            for pattern in (
+                rules.operation_note,
+                rules.reoperation,
+                rules.discharge_summary,
+                rules.operated_this_stay,
+                rules.readmission,
+                rules.after_operation,
+            )
+        )
+    )
+    return markers, labels
+
+
+def _documents(text: str, markers: _Markers) -> set[str]:
+    """The kinds of report ``text`` is (SectionRule.document), besides ``any``."""
+    kinds = {"any"}
+    if markers.operation_note.search(text):
+        kinds.add("operation_note")
+        primary = markers.reoperation.search(text) is None
+        kinds.add("primary_operation_note" if primary else "reoperation_note")
+    if (
+        markers.discharge_summary.search(text)
+        and markers.operated_this_stay.search(text)
+        and not markers.readmission.search(text)
+    ):
+        kinds.add("index_stay_summary")
+    return kinds
 
 
 def _end(text: str, body: int, extent: str) -> int:
@@ -121,17 +189,22 @@ def _end(text: str, body: int, extent: str) -> int:
 
 def sections(text: str) -> list[Section]:
     """The labelled sections of a report, in text order."""
-    operation_note, labels = _compiled()
-    is_operation_note = operation_note.search(text) is not None
+    markers, labels = _compiled()
+    kinds = _documents(text, markers)
     found = []
     for pattern, rule in labels:
-        if rule.operation_notes_only and not is_operation_note:
+        if rule.document not in kinds:
             continue
         for match in pattern.finditer(text):
+            end = _end(text, match.end(), rule.extent)
+            if rule.document == "index_stay_summary" and markers.after_operation.search(
+                text, match.end(), end
+            ):
+                continue  # "Presenting complaint: 2/52 post PLIF, wound discharge": a return
             found.append(
                 Section(
                     start=match.end(),
-                    end=_end(text, match.end(), rule.extent),
+                    end=end,
                     status=rule.status,
                     excluded_findings=frozenset(rule.excluded_findings),
                     allowed_findings=frozenset(rule.allowed_findings),

@@ -8,7 +8,7 @@ and a negation or hedge on the line before must not reach into it. pysbd splits 
 import re
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 COMPONENT = "spinetrack_sections"
 
@@ -18,6 +18,18 @@ _ITEM_START = re.compile(
 
 
 _SENTENCE_END = frozenset(".!?:;")
+
+
+def _is_query_mark(token: Token) -> bool:
+    """A "?" that opens a query ("?CES", "Imp: ? epidural haematoma") rather than ending a
+    question ("Bladder problems? No"): it stands apart from the word before it. pysbd takes
+    every "?" for a sentence end, which cut "?saddle numbness" off from its hedge."""
+    if token.text != "?" or token.i + 1 >= len(token.doc):
+        return False
+    if token.i == 0:
+        return True
+    before = token.doc[token.i - 1]
+    return bool(before.whitespace_) or before.text in {":", "(", "-", "/", ","}
 
 
 def _is_header(line: str) -> bool:
@@ -37,6 +49,9 @@ def mark_section_starts(doc: Doc) -> Doc:
     }
     for token in doc[1:]:
         if token.is_space:
+            continue
+        if _is_query_mark(doc[token.i - 1]) and token.idx not in starts:
+            token.is_sent_start = False  # the word a query mark opens stays with it
             continue
         if token.idx in starts:
             token.is_sent_start = True

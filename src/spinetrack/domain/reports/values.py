@@ -8,7 +8,7 @@ as for any other mention ("no longer", "was", "if").
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
@@ -61,7 +61,13 @@ class ValueRule(KnowledgeModel):
 
     finding: str
     kind: Literal[
-        "threshold", "rise_after_fall", "grade_trend", "relief", "weight_drop", "measure_drop"
+        "threshold",
+        "rise_after_fall",
+        "grade_trend",
+        "relief",
+        "weight_drop",
+        "measure_drop",
+        "measure_worse",
     ]
     analyte: str
     until: str | None = None
@@ -75,6 +81,9 @@ class ValueRule(KnowledgeModel):
     peak_over_by_day: int | None = Field(default=None, ge=1)
     """rise_after_fall: from this post-operative day a value is past its peak, so a later value
     above it ("212, was 40 on day 6") is a rise after the fall."""
+    worse: Literal["higher", "lower"] = "lower"
+    """measure_worse: which way the measure goes when the patient is worse (a timed test takes
+    longer, a balance score falls)."""
     note: str | None = None
     sources: Sources
 
@@ -277,13 +286,16 @@ def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Re
             if day >= rule.peak_over_by_day and now > before:
                 yield Reading(rule.finding, offset + start, offset + rose.end())
                 return
-        series = [v.number for v in _values(sentence, named, stop, {"mg/dl": 10.0})]
+        series = _values(sentence, named, stop, {"mg/dl": 10.0})
         fell = False
-        for before, after in itertools.pairwise(series):
-            if after < before:
+        for earlier, later in itertools.pairwise(series):
+            if later.number < earlier.number:
                 fell = True
-            elif fell and after > before:
-                yield Reading(rule.finding, offset + start, offset + stop)
+            elif fell and later.number > earlier.number:
+                # The finding ends at the value that rose, not at the end of the stretch: words
+                # after it ("with no fever") are other findings', and ConText drops a modifier
+                # that lies inside a finding's span.
+                yield Reading(rule.finding, offset + start, offset + later.end)
                 return
 
 
@@ -453,7 +465,12 @@ def _relief_rule(
     relief = _relief(sentence)
     if relief is not None and relief > rule.above:
         start = named.start() if named is not None else 0
-        yield Reading(rule.finding, offset + start, offset + len(sentence.rstrip()))
+        # The finding ends with the last figure of relief, not the sentence: a comment after it
+        # ("- discordant, not diagnostic") is ConText's to read, and ConText drops a modifier
+        # that lies inside a finding's span.
+        figures = [m.end() for m in (*_PERCENT.finditer(sentence), *_PAIN.finditer(sentence))]
+        end = max([*figures, start + 1])
+        yield Reading(rule.finding, offset + start, offset + end)
 
 
 _WEIGHT = re.compile(
@@ -489,6 +506,40 @@ def _measure_drop(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readi
             yield Reading(rule.finding, offset + match.start(), offset + match.end(), trend=True)
 
 
+@cache
+def _measure_worse_pattern(analyte: str) -> re.Pattern[str]:
+    """The analyte, a value now (in seconds or points, "38 s", "41/56"), and within a few words an
+    earlier value ("(was 24 s)", "from 50")."""
+    number = r"(\d+(?:\.\d+)?)(?:\s*(?:s|secs?|seconds?)\b|\s*/\s*\d+)?"
+    return re.compile(
+        rf"(?:{analyte})[^.;]{{0,30}}?(?<![\d.]){number}[^.;\d]{{0,25}}?"
+        rf"\b(?:was|from|previously|compared\s+with)\s+{number}",
+        re.I,
+    )
+
+
+def _measure_worse(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+    """A measure now against the same measure before, worse (``rule.worse``) by more than
+    ``above``: per cent of the earlier value when the unit is "%", else in its own points."""
+    for match in _measure_worse_pattern(rule.analyte).finditer(sentence):
+        now, before = float(match.group(1)), float(match.group(2))
+        change = now - before if rule.worse == "higher" else before - now
+        if rule.unit == "%":
+            change = change / before * 100 if before > 0 else 0.0
+        if change > rule.above:
+            yield Reading(rule.finding, offset + match.start(), offset + match.end(), trend=True)
+
+
+_SENTENCE_KINDS: dict[str, Callable[[ValueRule, str, int], Iterator[Reading]]] = {
+    "rise_after_fall": _rise_after_fall,
+    "grade_trend": _grade_trend,
+    "measure_drop": _measure_drop,
+    "measure_worse": _measure_worse,
+    "weight_drop": _weight_drop,
+}
+"""The kinds of rule that read one sentence alone."""
+
+
 def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = None) -> list[Reading]:
     """Every finding the numbers in the sentences give; ``sentences`` are (offset, text) pairs."""
     rules = rules or value_rules()
@@ -501,16 +552,10 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
         for rule in rules.rules:
             if rule.kind == "threshold":
                 readings += _threshold(rule, sentence, offset, earlier_day)
-            elif rule.kind == "rise_after_fall":
-                readings += _rise_after_fall(rule, sentence, offset)
-            elif rule.kind == "grade_trend":
-                readings += _grade_trend(rule, sentence, offset)
             elif rule.kind == "relief":
                 readings += _relief_rule(rule, sentences, index)
-            elif rule.kind == "measure_drop":
-                readings += _measure_drop(rule, sentence, offset)
             else:
-                readings += _weight_drop(rule, sentence, offset)
+                readings += _SENTENCE_KINDS[rule.kind](rule, sentence, offset)
     if any(rule.kind == "grade_trend" for rule in rules.rules):
         readings += _timed_series(sentences)
     return readings

@@ -20,13 +20,21 @@ from spinetrack.services.access.actor import Actor
 from spinetrack.services.access.clinic_calendar import today_in
 from spinetrack.services.access.sign_in import token_actor_in, touch
 from spinetrack.services.audit.audit_log import audited
-from spinetrack.services.records.patient_status import NewScore, outcome_with
+from spinetrack.services.records.patient_status import (
+    NewScore,
+    outcome_with,
+    store_outcome_but_assessment,
+)
 from spinetrack.services.records.read_models import ResponseView
-from spinetrack.services.triage.status_change import store_and_assess
+from spinetrack.services.triage.status_change import assessed_on, store_and_assess
 from spinetrack.storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 CLOCK_SKEW = timedelta(minutes=10)
 KEY_FIELD = "Idempotency-Key"
+NEWEST = 2**62
+"""Where a response not stored yet sorts among those of the same moment: last, as its id will. Ids
+come from a sequence (PostgreSQL) or one past the largest (SQLite), and the patient lock keeps
+every other writer of this patient out, so the new id exceeds every stored one."""
 _KEY_SHAPE = re.compile(r"[\x21-\x7e]{1,200}")
 """Visible ASCII, 1 to 200 characters: a UUID, a ULID or any client-chosen token fits."""
 
@@ -182,29 +190,31 @@ def record_response(
             raise InvalidInput("completed_at", "a questionnaire cannot be completed in the future")
         row = checked_row(response)
         # Read under the lock and before the insert: the new response joins the history in
-        # memory instead of being read back with it.
+        # memory instead of being read back with it, so the outcome row is known before the
+        # response is stored.
         inputs = repo.status_inputs(patient_id)
-        response_id = repo.insert_response(
-            {"patient_id": patient_id, **row, "entered_by_id": actor.user_id}
-        )
-        if key is not None:
-            keys.record(key, digest, response_id)
+        values = {"patient_id": patient_id, **row, "entered_by_id": actor.user_id}
         today = today_in(locked.zone)
         new = NewScore(
-            id=response_id,
+            id=NEWEST,
             instrument=response.instrument,
             completed_at=completed_at,
             score_status=row["score_status"],
             score_raw=row["score_raw"],
             score_percent=row["score_percent"],
         )
-        store_and_assess(
-            repo,
-            patient_id,
-            today,
-            outcome_with(patient_id, inputs, [new], today),
-            before=inputs.status,
-            stored=inputs.stored,
-        )
+        outcome = outcome_with(patient_id, inputs, [new], today)
+        if inputs.stored and not assessed_on(str(outcome["status"]), inputs.status):
+            # The common case: the response and the outcome row in one statement.
+            response_id, rewritten = repo.insert_response_and_outcome(values, outcome)
+            if not rewritten:
+                store_outcome_but_assessment(repo, outcome, stored=False)
+        else:
+            response_id = repo.insert_response(values)
+            store_and_assess(
+                repo, patient_id, today, outcome, before=inputs.status, stored=inputs.stored
+            )
+        if key is not None:
+            keys.record(key, digest, response_id)
         work.target = f"response:{response_id}"
         return ResponseView(id=response_id, patient_id=patient_id, **row)

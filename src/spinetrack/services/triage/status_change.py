@@ -28,6 +28,11 @@ AUTOMATIC = "spinetrack (automatic, on becoming {status})"
 """Who an automatic assessment names as its assessor: no person made it."""
 
 
+def assessed_on(status: str, before: str | None) -> bool:
+    """Whether a write that turns the status `before` into `status` assesses the patient."""
+    return status in ASSESSED_ON_BECOMING and status != before
+
+
 class _Unread(Enum):
     UNREAD = "unread"
 
@@ -56,7 +61,7 @@ def refresh_and_assess(
         status = refresh_outcome_after_response(repo, patient_id, today)
     else:
         status = refresh_outcome(repo, patient_id, today).status
-    if status in ASSESSED_ON_BECOMING and status != before:
+    if assessed_on(status, before):
         # `assess_in` stores the outcome row again, with the new assessment's columns.
         _assessed(repo, patient_id, today, status, refresh=True)
     return status
@@ -95,7 +100,7 @@ def store_and_assess(
     relapsed, assess the patient first and store the row once, with the new assessment's columns.
     `before` and `stored`: the status and whether the row existed, as that read found them."""
     status = str(row["status"])
-    if status in ASSESSED_ON_BECOMING and status != before:
+    if assessed_on(status, before):
         assessment = _assessed(repo, patient_id, today, status, refresh=False)
         if assessment is not None:
             repo.upsert_outcome(row | latest_assessment_columns(assessment))

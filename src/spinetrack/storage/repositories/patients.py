@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.storage.bulk_rows import insert_rows, insert_rows_returning_ids
+from spinetrack.storage.data_version import note_inserted
 from spinetrack.storage.tables import (
     Clinic,
     ClinicalFinding,
@@ -35,6 +36,7 @@ from spinetrack.storage.tables import (
     Surgery,
     TriageAssessment,
 )
+from spinetrack.storage.tables.base import utcnow
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,22 @@ _UPDATE_OUTCOME_BUT_ASSESSMENT = (
         }
     )
 )
+_RESPONSE_COLUMNS = tuple(c.key for c in PromResponse.__table__.columns if c.key != "id")
+_NEW_RESPONSE = (
+    insert(PromResponse)
+    .values({key: bindparam(f"new_{key}") for key in _RESPONSE_COLUMNS})
+    .returning(PromResponse.id)
+    .cte("new_response")
+)
+_OUTCOME_REWRITTEN = _UPDATE_OUTCOME_BUT_ASSESSMENT.returning(PatientOutcome.patient_id).cte(
+    "outcome_rewritten"
+)
+_INSERT_RESPONSE_AND_OUTCOME = select(
+    _NEW_RESPONSE.c.id,
+    select(func.count()).select_from(_OUTCOME_REWRITTEN).scalar_subquery(),
+)
+"""PostgreSQL runs every data-modifying WITH part once, referenced or not: the response's INSERT
+and the outcome row's UPDATE travel in one statement (`insert_response_and_outcome`)."""
 _INSERT_OUTCOME = insert(PatientOutcome).values({key: bindparam(key) for key in _OUTCOME_COLUMNS})
 """An update, then an insert when no row was there: both are cached once compiled, where the
 dialects' INSERT .. ON CONFLICT form is compiled afresh every time."""
@@ -311,6 +329,29 @@ class PatientRepository:
             _INSERT_RESPONSE, {**values, "clinic_id": self.clinic_id}
         )
         return int(inserted.scalar_one())
+
+    def insert_response_and_outcome(
+        self, values: dict[str, Any], outcome: dict[str, Any]
+    ) -> tuple[int, bool]:
+        """Store one scored response and overwrite the patient's outcome row but its assessment
+        columns (`update_outcome_but_assessment`), computed by the caller before the insert; on
+        PostgreSQL in one statement, which saves a round trip on the busiest write. Returns the
+        new response's id and whether an outcome row was there to overwrite (False: the caller
+        writes the whole row)."""
+        if self._session.get_bind().dialect.name != "postgresql":
+            response_id = self.insert_response(values)
+            return response_id, self.update_outcome_but_assessment(outcome)
+        row = {**values, "clinic_id": self.clinic_id, "created_at": utcnow()}
+        params = {f"new_{key}": row.get(key) for key in _RESPONSE_COLUMNS}
+        params |= {key: value for key, value in outcome.items() if key != "patient_id"}
+        params |= {"clinic_id": self.clinic_id, "row_patient_id": outcome["patient_id"]}
+        connection = self._session.connection()
+        response_id, rewritten = connection.execute(_INSERT_RESPONSE_AND_OUTCOME, params).one()
+        # The data version's listeners only see INSERT/UPDATE statements, and this one is a
+        # SELECT: note the response (its clinic and patient; the outcome row is the same clinic's).
+        note_inserted(connection, PromResponse.__tablename__, [row])
+        self._expire_outcome(outcome["patient_id"])
+        return int(response_id), bool(rewritten)
 
     def scored(self, patient_id: int) -> Sequence[Row[Any]]:
         """Just what the status is computed from (instrument, moment, score), oldest first: the
@@ -557,12 +598,16 @@ class PatientRepository:
         )
         if updated.rowcount == 0:
             return False
+        self._expire_outcome(values["patient_id"])
+        return True
+
+    def _expire_outcome(self, patient_id: int) -> None:
+        """A copy of the patient's outcome row loaded in this session is read afresh next time."""
         loaded = self._session.identity_map.get(
-            self._session.identity_key(PatientOutcome, values["patient_id"])
+            self._session.identity_key(PatientOutcome, patient_id)
         )
         if loaded is not None:
             self._session.expire(loaded)
-        return True
 
     def bulk_insert(self, table: type[Any], rows: list[dict[str, Any]]) -> None:
         """Insert many rows of a patient-data table in this clinic (used by imports and the demo)."""
