@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from spinetrack.domain.reports.checkboxes import read_boxes
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import resolved_ranges, treated_after
 from spinetrack.domain.reports.rules import yields
@@ -182,7 +183,7 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
     if not reports:
         return []
     nlp = pipeline()
-    corrected = [correct(report) for report in reports]
+    corrected = [correct(read_boxes(report)) for report in reports]
     mentions: list[Mention] = []
     for index, doc in enumerate(nlp.pipe(c.text for c in corrected)):
         in_report = [
@@ -197,8 +198,8 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
 
 def _in_report(mention: Mention, report: str, corrected: Corrected) -> Mention:
     """The mention with the report's own span and words (the reader saw the corrected text)."""
-    if not corrected.origin:
-        return mention
+    if not corrected.origin:  # same characters at the same places (checkboxes.py keeps length)
+        return replace(mention, text=report[mention.start : mention.end])
     start, end = corrected.original_span(mention.start, mention.end)
     return replace(mention, start=start, end=end, text=report[start:end])
 

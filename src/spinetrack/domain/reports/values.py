@@ -9,7 +9,7 @@ as for any other mention ("no longer", "was", "if").
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -362,6 +362,20 @@ def _grade_groups(
     return groups
 
 
+_AT_CLOCK = re.compile(
+    r"^[^,;.]{0,25}?\bat\s+\d{1,2}[:.]\d{2}\b|^[^,;.]{0,25}?\bat\s+\d{4}\s*h", re.I
+)
+"""A grade dated by the clock within its own words ("3/5 bilaterally at 07:00")."""
+
+
+def _clocked(sentence: str, grades: list[re.Match[str]]) -> Iterator[Reading]:
+    """Grades each dated by the clock in one sentence ("3/5 at 07:00, 2/5 at 09:00"), read in
+    the order written as a timed series, like one line per time (``_timed_series``)."""
+    if not all(_AT_CLOCK.search(_own_words(sentence, grades, i)[1]) for i in range(len(grades))):
+        return
+    yield from _series_readings([(_grade(g), g.start(), g.end()) for g in grades])
+
+
 def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
     grades = list(_GRADE.finditer(sentence))
     if len(grades) < 2:
@@ -370,6 +384,8 @@ def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
     for current, earlier in _grade_groups(sentence, grades):
         dropped += [g for g in earlier if _grade(g) > _grade(current)]
     if not dropped:
+        for reading in _clocked(sentence, grades):
+            yield replace(reading, start=reading.start + offset, end=reading.end + offset)
         return
     start = min(g.start() for g in grades)
     end = max(g.end() for g in grades)
