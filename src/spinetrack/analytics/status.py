@@ -247,7 +247,7 @@ def classify_unsorted(
             pl.col(LOSING_GROUND).fill_null(False)
         )
     result = result.drop("pid")
-    if patients is not None:
+    if patients is not None and patients.len():
         others = pl.DataFrame({PATIENT: patients.unique()}).join(result, on=PATIENT, how="anti")
         filler = others.with_columns(
             pl.lit("no_baseline").alias("status"),
