@@ -36,7 +36,7 @@ def _in_parts(
     judged = judged_points(text.lazy())
     with patch.object(outcome_parts, "BUCKET_ROWS", bucket_rows), temporary_folder() as scratch:
         result = classify_parts(judged, parts, Path(scratch), lambda _: None)
-        statuses = result.statuses.collect()
+        statuses = pl.concat(list(result.statuses))
     return statuses, result.rejected_rows, result.first_rejected["row"].to_list()
 
 

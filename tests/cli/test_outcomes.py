@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from spinetrack.cli import outcome_parts
 from spinetrack.cli import outcomes as outcomes_module
 from spinetrack.cli.main import app
 from spinetrack.domain.outcomes import ScorePoint, classify_patient
@@ -228,9 +229,11 @@ def test_the_written_file_matches_the_domain_patient_by_patient(tmp_path: Path) 
 
 
 def _split_into_parts(monkeypatch: pytest.MonkeyPatch, rows_per_part: int) -> list[int]:
-    """Make every file larger than a few rows go through the partitioned path; returns the part
-    counts chosen, run by run."""
+    """Make every file larger than a few rows go through the partitioned path, its statuses put
+    in order (and written) a few dozen patients at a time; returns the part counts chosen, run
+    by run."""
     monkeypatch.setattr(outcomes_module, "IN_MEMORY_ROWS", 10)
+    monkeypatch.setattr(outcome_parts, "BUCKET_ROWS", 40)
     monkeypatch.setattr(outcomes_module, "ROWS_PER_PART", rows_per_part)
     chosen: list[int] = []
     count = outcomes_module.part_count

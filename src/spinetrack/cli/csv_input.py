@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -127,15 +127,54 @@ def write_table(
     The rows go to a temporary file first, renamed onto ``out`` or copied to ``sink`` only when
     the whole input was read: an input that turns out unreadable half way (``name``) exits 2 and
     leaves no partial output behind."""
-    parquet = out is not None and _is_parquet(out)
+
+    def write(partial: str) -> None:
+        if out is not None and _is_parquet(out):
+            frame.sink_parquet(partial, engine="streaming")
+        else:
+            frame.sink_csv(partial, float_precision=float_precision, engine="streaming")
+
+    _write_whole(write, name, out, sink)
+
+
+def writes_csv(out: str | None) -> bool:
+    """Whether ``out`` (None: standard output) gets CSV, not Parquet."""
+    return out is None or not _is_parquet(out)
+
+
+def write_csv_frames(
+    frames: Iterable[pl.DataFrame],
+    name: str,
+    out: str | None,
+    sink: BinaryIO,
+    float_precision: int | None,
+) -> None:
+    """``frames`` one after another as one CSV (the first one's header) into ``out`` or ``sink``,
+    as ``write_table`` writes CSV; ``frames`` must hold at least one frame, empty or not.
+
+    For rows made a frame at a time (the statuses of a large file, range by range): each is
+    written as it comes, not first spilled to be scanned again."""
+
+    def write(partial: str) -> None:
+        header = True
+        with open(partial, "wb") as target:
+            for frame in frames:
+                frame.write_csv(target, include_header=header, float_precision=float_precision)
+                header = False
+        if header:
+            raise ValueError("write_csv_frames needs at least one frame")
+
+    _write_whole(write, name, out, sink)
+
+
+def _write_whole(write: Callable[[str], None], name: str, out: str | None, sink: BinaryIO) -> None:
+    """``write`` a temporary file beside ``out``, then rename it onto ``out`` or copy it into
+    ``sink``; a polars error (the input ``name`` unreadable half way) exits 2."""
     folder = Path(out).resolve().parent if out is not None else None
     handle, partial = tempfile.mkstemp(suffix=".partial", dir=folder)
     os.close(handle)
     try:
-        if parquet:
-            frame.sink_parquet(partial, engine="streaming")
-        else:
-            frame.sink_csv(partial, float_precision=float_precision, engine="streaming")
+        write(partial)
         if out is not None:
             os.replace(partial, out)
         else:

@@ -9,7 +9,7 @@ patient lands in exactly one part, so a part's statuses are the whole file's sta
 patients, and peak memory follows the part's size, not the file's."""
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,6 @@ _JUDGED = "judged"
 _RANGES = "ranges"
 _TEXT_RANGES = "text_ranges"
 _RANGE = "range"
-_IN_ORDER = "in_order"
 SHOWN = 5
 """Rows set aside that are described one by one."""
 BUCKET_ROWS = 1_000_000
@@ -37,11 +36,12 @@ BUCKET_ROWS = 1_000_000
 
 @dataclass(frozen=True)
 class PartsResult:
-    """What the partitioned path found: the statuses (lazy, sorted by patient_id, to be streamed
-    into the output while the temporary folder still exists), how many patients and how many
-    rows were set aside, and the first few of those (``row``, ``problem`` code)."""
+    """What the partitioned path found: the statuses (frames sorted by patient_id, one after
+    another in patient order, at least one; each is read from the temporary folder as it is
+    taken, so they are taken while that folder exists), how many patients and how many rows
+    were set aside, and the first few of those (``row``, ``problem`` code)."""
 
-    statuses: pl.LazyFrame
+    statuses: Iterator[pl.DataFrame]
     patients: int
     rejected_rows: int
     first_rejected: pl.DataFrame
@@ -139,14 +139,21 @@ def _recut(ranges: Path, cuts: _Cuts, folder: Path) -> Path:
     return folder
 
 
-def _in_order(ranges: Path, numeric: bool, folder: Path) -> pl.LazyFrame:
-    """The statuses, cut into ``ranges`` of the final order, each range sorted on its own and
-    written after the one before: a scan of files in patient order, so writing it streams."""
+def _in_order(ranges: Path, numeric: bool) -> Iterator[pl.DataFrame]:
+    """The statuses, cut into ``ranges`` of the final order, each range read and sorted on its own
+    when the one before has been taken: one range in memory at a time."""
+    for old in sorted(ranges.iterdir()):
+        yield in_patient_order(_read_range(old), numeric)
+
+
+def spilled(frames: Iterable[pl.DataFrame], folder: Path) -> pl.LazyFrame:
+    """``frames`` written one by one into ``folder`` (uncompressed Arrow IPC), scanned in their
+    order: for a writer that needs one lazy frame (Parquet) to stream them out."""
     folder.mkdir()
     written = []
-    for old in sorted(ranges.iterdir()):
-        written.append(folder / f"{old.name}.ipc")
-        in_patient_order(_read_range(old), numeric).write_ipc(written[-1])
+    for number, frame in enumerate(frames):
+        written.append(folder / f"{number:06d}.ipc")
+        frame.write_ipc(written[-1], compression="uncompressed")
     return pl.scan_ipc(written)
 
 
@@ -187,13 +194,13 @@ def classify_parts(
     advance(1)
     if cuts is None:
         empty = pl.DataFrame(schema=usable(judged).collect_schema())
-        statuses = classify_unsorted([empty]).lazy()
+        statuses = iter([classify_unsorted([empty])])
     else:
         ranges = folder / _RANGES
         if cuts.numeric and not numeric:
             text = _Cuts.sampled(_first_part_sample(ranges), False, patients)
             ranges = _recut(ranges, text, folder / _TEXT_RANGES)
-        statuses = _in_order(ranges, numeric, folder / _IN_ORDER)
+        statuses = _in_order(ranges, numeric)
     if firsts:
         first = pl.concat(firsts).sort("row").head(SHOWN)
     else:

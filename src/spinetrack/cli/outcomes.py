@@ -14,9 +14,22 @@ from typer import Exit
 
 from spinetrack.analytics.points import POINT_COLUMNS, PROBLEMS, judged_points, rejected, usable
 from spinetrack.analytics.status import classify_points
-from spinetrack.cli.csv_input import STDIN, output_stream, scan_table, write_table
+from spinetrack.cli.csv_input import (
+    STDIN,
+    output_stream,
+    scan_table,
+    write_csv_frames,
+    write_table,
+    writes_csv,
+)
 from spinetrack.cli.errors import explains_errors, fail, stderr
-from spinetrack.cli.outcome_parts import SHOWN, PartsResult, classify_parts, temporary_folder
+from spinetrack.cli.outcome_parts import (
+    SHOWN,
+    PartsResult,
+    classify_parts,
+    spilled,
+    temporary_folder,
+)
 from spinetrack.cli.progress import progress
 
 OUTPUT_COLUMNS = (
@@ -130,7 +143,12 @@ def _in_parts(
 ) -> tuple[int, SetAside]:
     with temporary_folder() as scratch:
         result = _split_and_classify(source, parts, Path(scratch), advance)
-        write_table(result.statuses.select(OUTPUT_COLUMNS), source, out, sink, float_precision=2)
+        statuses = (frame.select(OUTPUT_COLUMNS) for frame in result.statuses)
+        if writes_csv(out):  # range by range, straight into the CSV
+            write_csv_frames(statuses, source, out, sink, float_precision=2)
+        else:
+            ordered = spilled(statuses, Path(scratch) / "in_order")
+            write_table(ordered, source, out, sink, float_precision=2)
         advance(1)
     words = pl.col("problem").replace_strict(dict(enumerate(PROBLEMS)), return_dtype=pl.String)
     first = result.first_rejected.with_columns(words)
