@@ -13,6 +13,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from itertools import accumulate
 
 import numpy as np
 import numpy.typing as npt
@@ -224,10 +226,15 @@ class _Pending:
     level: float  # 0..1 share of the instrument's maximum
 
 
+@cache
+def _cumulative(table: tuple[tuple[str, float], ...]) -> tuple[list[str], list[float]]:
+    """A table's names and running weight totals, as `random.choices` would add them up."""
+    return [name for name, _ in table], list(accumulate(float(weight) for _, weight in table))
+
+
 def _pick(rng: random.Random, table: tuple[tuple[str, float], ...]) -> str:
-    names = [name for name, _ in table]
-    weights = [weight for _, weight in table]
-    return rng.choices(names, weights)[0]
+    names, totals = _cumulative(table)  # the same draw as `choices(names, weights)`
+    return rng.choices(names, cum_weights=totals)[0]
 
 
 def _levels(rng: random.Random, region: str, procedure: str) -> tuple[str, ...]:
@@ -255,9 +262,8 @@ def _trajectory(rng: random.Random, procedure: str, odds: float = 1.0) -> tuple[
     if rng.random() >= rate * odds / (1.0 - rate + rate * odds):
         return "succeeding", None
     if rng.random() < RELAPSE_SHARE:
-        return "relapsed", _pick(rng, tuple((c, float(w)) for c, w in RELAPSE_CAUSES[procedure]))
-    causes = NEVER_IMPROVED_CAUSES[procedure]
-    return "failing", _pick(rng, tuple((c, float(w)) for c, w in causes))
+        return "relapsed", _pick(rng, RELAPSE_CAUSES[procedure])
+    return "failing", _pick(rng, NEVER_IMPROVED_CAUSES[procedure])
 
 
 def _level_at(
@@ -359,7 +365,7 @@ class _Builder:
 
     def complications(self, patient: int, surgery: int, region: str, day: date) -> None:
         rng = self.rng
-        table = tuple((k, float(w)) for k, w in COMPLICATIONS[region])
+        table = COMPLICATIONS[region]
         surgeon_kind = _pick(rng, table) if rng.random() < SURGEON_REPORTED else None
         if surgeon_kind:
             when = day + timedelta(days=rng.randint(0, 14))
@@ -450,14 +456,16 @@ class _Builder:
         drawn: list[dict[str, int | None]] = [{} for _ in self.pending]
         for instrument, rows in by_instrument.items():
             levels = np.array([self.pending[i].level for i in rows])
-            if instrument in {"odi", "ndi"}:
-                values = self._items(levels, instrument)
-            else:
-                noise = self.np.normal(0.0, 0.8, size=len(rows))
-                values = [[int(v)] for v in np.clip(np.rint(levels * 10 + noise), 0, 10)]
             names = ITEM_IDS[instrument]
-            for row, vals in zip(rows, values, strict=True):
-                drawn[row] = dict(zip(names, vals, strict=True))
+            if instrument in {"odi", "ndi"}:
+                for row, vals in zip(rows, self._items(levels, instrument), strict=True):
+                    drawn[row] = dict(zip(names, vals, strict=True))
+                continue
+            noise = self.np.normal(0.0, 0.8, size=len(rows))
+            (name,) = names  # a pain scale: one item, its whole column converted at once
+            scores = np.clip(np.rint(levels * 10 + noise), 0, 10).astype(int).tolist()
+            for row, value in zip(rows, scores, strict=True):
+                drawn[row] = {name: value}
         for pending, answers in zip(self.pending, drawn, strict=True):
             self.cohort.responses.append(
                 DemoResponse(pending.patient, pending.instrument, pending.completed_at, answers)

@@ -157,7 +157,7 @@ def to_imports(cohort: Cohort, surgeon_ids: list[int]) -> list[ImportedPatient]:
             NewResponse(
                 instrument=r.instrument,
                 completed_at=r.completed_at,
-                answers=dict(r.answers),
+                answers=r.answers,  # validation builds the model's own dictionary
                 source="import",
             )
         )

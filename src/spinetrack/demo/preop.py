@@ -6,6 +6,7 @@ The directions come from the studies cited in knowledge/prediction/demo_effects.
 are the demo's own choice, of the order those studies report. BMI, ASA, diabetes and earlier
 spine surgery are recorded but do not change the demo's outcomes (no effect is claimed)."""
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
@@ -75,8 +76,7 @@ class DemoPreop:
 
     def failure_odds(self) -> float:
         known = demo_effects()
-        product = np.prod([known.effects[k].failure_odds for k in self.present()] or [1.0])
-        return float(product) / known.odds_divisor
+        return math.prod(known.effects[k].failure_odds for k in self.present()) / known.odds_divisor
 
     def residual(self) -> float:
         effects = demo_effects().effects
@@ -88,11 +88,16 @@ def _maybe(rng: np.random.Generator, value: T, missing: float = 0.08) -> T | Non
     return None if rng.random() < missing else value
 
 
+def _clip(value: float, low: float, high: float) -> float:
+    """`np.clip` for one number, without making an array of it (one call per patient each)."""
+    return min(max(value, low), high)
+
+
 def draw_preop(rng: np.random.Generator, age: int, pains: tuple[float, float]) -> DemoPreop:
-    bmi = round(float(np.clip(rng.normal(28.0, 4.8), 17.0, 48.0)), 1)
-    asa = int(np.clip(round(1.3 + (age - 25) / 40 + rng.normal(0, 0.55)), 1, 4))
+    bmi = round(_clip(rng.normal(28.0, 4.8), 17.0, 48.0), 1)
+    asa = int(_clip(round(1.3 + (age - 25) / 40 + rng.normal(0, 0.55)), 1, 4))
     distressed = bool(rng.random() < 0.24)
-    phq9 = int(np.clip(rng.normal(14 if distressed else 5, 3), 0, 27))
+    phq9 = int(_clip(rng.normal(14 if distressed else 5, 3), 0, 27))
     by_score = rng.random() < 0.5  # half the clinic records a PHQ-9, half a yes/no answer
     return DemoPreop(
         bmi=_maybe(rng, bmi),
@@ -100,7 +105,7 @@ def draw_preop(rng: np.random.Generator, age: int, pains: tuple[float, float]) -
         smoker=_maybe(rng, bool(rng.random() < 0.21)),
         diabetes=_maybe(rng, bool(rng.random() < 0.12 + 0.004 * max(0, age - 50))),
         symptom_duration_months=_maybe(
-            rng, round(float(np.clip(np.exp(rng.normal(np.log(10), 0.8)), 1.0, 240.0)), 1)
+            rng, round(_clip(float(np.exp(rng.normal(np.log(10), 0.8))), 1.0, 240.0), 1)
         ),
         prior_spine_surgery=_maybe(rng, bool(rng.random() < 0.14)),
         compensation_claim=_maybe(rng, bool(rng.random() < 0.09)),

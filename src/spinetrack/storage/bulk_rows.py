@@ -9,6 +9,7 @@ exactly as it did.
 """
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, func, insert, select
@@ -86,8 +87,8 @@ def _insert_on_sqlite(connection: Connection, table: type[Any], rows: list[dict[
         process: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
             dialect
         )
-        raw = [row[column.key] for row in rows]
-        values.append(raw if process is None else [process(value) for value in raw])
+        raw = list(map(itemgetter(column.key), rows))  # map over C callables: no frame per row
+        values.append(raw if process is None else list(map(process, raw)))
     for key, value in fixed.items():
         column = core.columns[key]
         process = column.type.dialect_impl(dialect).bind_processor(dialect)

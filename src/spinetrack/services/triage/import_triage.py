@@ -100,7 +100,8 @@ def import_triage(
         patient_ids = [ids[item.mrn] for item in items]
         patients = {p.id: p for p in repo.by_ids(patient_ids)}
         surgeries = _grouped(repo.rows_of(Surgery, patient_ids))
-        responses = _grouped(repo.rows_of(PromResponse, patient_ids))
+        # The case is built from scores: the answers are left undecoded.
+        responses = _grouped(repo.rows_of(PromResponse, patient_ids, unread=("answers",)))
         findings = _grouped(repo.rows_of(ClinicalFinding, patient_ids))
         inputs = CaseInputs(evaluation_date=evaluation_date)
         now = datetime.now(UTC)

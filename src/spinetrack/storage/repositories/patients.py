@@ -19,7 +19,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.storage.bulk_rows import insert_rows, insert_rows_returning_ids
@@ -485,8 +485,12 @@ class PatientRepository:
             found.extend(self._session.scalars(query))
         return found
 
-    def rows_of(self, table: type[Any], patient_ids: Sequence[int]) -> list[Any]:
-        """Rows of a patient-data table for the listed patients, oldest first (bulk work)."""
+    def rows_of(
+        self, table: type[Any], patient_ids: Sequence[int], *, unread: Sequence[str] = ()
+    ) -> list[Any]:
+        """Rows of a patient-data table for the listed patients, oldest first (bulk work). The
+        `unread` columns are deferred: not decoded unless touched (a questionnaire's answers,
+        JSON in every row, when only its score is wanted)."""
         rows: list[Any] = []
         for start in range(0, len(patient_ids), 1000):
             chunk = list(patient_ids[start : start + 1000])
@@ -494,6 +498,7 @@ class PatientRepository:
                 select(table)
                 .where(table.clinic_id == self.clinic_id, table.patient_id.in_(chunk))
                 .order_by(table.id)
+                .options(*(defer(getattr(table, name)) for name in unread))
             )
             rows.extend(self._session.scalars(query))
         return rows
