@@ -5,14 +5,13 @@ from collections.abc import Generator
 import httpx2
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.world import TOKENS, World
-
-from spinetrack.app import create_app
 
 
 @pytest.fixture
 def client(world: World) -> TestClient:
-    return TestClient(create_app(world.database))
+    return TestClient(shared_app(world.database))
 
 
 class Bearer(httpx2.Auth):

@@ -4,6 +4,7 @@ client's 422, never a 500; framework refusals answer in the same {"detail", "fie
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import DataError
+from tests.support.apps import shared_app
 from tests.support.world import World
 
 from spinetrack.app import create_app
@@ -27,7 +28,7 @@ def test_a_value_the_database_cannot_hold_is_a_422(world: World) -> None:
 
 
 def test_an_unknown_path_and_a_wrong_method_answer_in_the_error_shape(world: World) -> None:
-    client = TestClient(create_app(world.database))
+    client = TestClient(shared_app(world.database))
     missing = client.get("/api/v1/nothing-here")
     assert missing.status_code == 404 and missing.json() == {"detail": "Not Found", "field": None}
     wrong = client.delete("/api/v1/triage")

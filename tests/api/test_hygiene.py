@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 from fastapi.testclient import TestClient
 from tests.api.conftest import auth
 from tests.conftest import row_counts
+from tests.support.apps import shared_app
 from tests.support.world import World
 
 from spinetrack.app import create_app
@@ -57,7 +58,7 @@ def test_every_answer_carries_the_security_headers_even_a_refused_body(client: T
 
 
 def test_https_answers_also_carry_hsts(world: World) -> None:
-    secure = TestClient(create_app(world.database), base_url="https://testserver")
+    secure = TestClient(shared_app(world.database), base_url="https://testserver")
     assert secure.get("/health").headers["strict-transport-security"] == "max-age=31536000"
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page
+from tests.support.apps import shared_app
 from tests.support.snapshot import saved_world
 from tests.support.world import PASSWORD, World
 
-from spinetrack.app import create_app
 from spinetrack.services.operations.database import Database
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -45,11 +45,12 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(sqlite_only: Database) -> Iterator[LiveServer]:
-    """The whole app on http://127.0.0.1:<port>, over the test world (clinics north and south)."""
+    """The whole app on http://127.0.0.1:<port>, over the test world (clinics north and south);
+    the app is this worker's shared one (`shared_app`), served by a new server each test."""
     world = saved_world(sqlite_only)
     port = free_port()
     config = uvicorn.Config(
-        create_app(sqlite_only), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        shared_app(sqlite_only), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

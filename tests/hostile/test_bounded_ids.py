@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from tests.conftest import POSTGRES_URL
+from tests.support.apps import shared_app
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World, build_world
 from typer.testing import CliRunner
 
-from spinetrack.app import create_app
 from spinetrack.cli.main import app as cli
 from spinetrack.config import get_settings
 from spinetrack.services.operations.backup import backup
@@ -45,7 +45,7 @@ POSTS = [
 
 @pytest.fixture
 def browser(world: World) -> TestClient:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "clinician@north.example")
     return client
 
@@ -80,7 +80,7 @@ def test_forms_posted_to_ids_out_of_range_are_refused_before_any_work(
 
 
 def test_the_api_still_answers_its_own_json(world: World) -> None:
-    client = TestClient(create_app(world.database))
+    client = TestClient(shared_app(world.database))
     answer = client.get(f"/api/v1/patients/{2**63}")
     assert answer.status_code in (401, 422)
     assert answer.headers["content-type"] == "application/json"

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
+from tests.support.apps import shared_app
 from tests.support.consultations import BACK, request
 from tests.support.links import issued_link
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.config import get_settings
 from spinetrack.services.access.errors import TooManyRequests
 from spinetrack.services.operations.database import open_database
@@ -76,7 +76,7 @@ def test_the_count_is_shared_by_every_server_process(world: World) -> None:
 
 
 def test_the_form_answers_a_flood_with_429_and_a_page(world: World) -> None:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     page = client.get("/consult/north")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert csrf
@@ -117,7 +117,7 @@ def test_an_urgent_request_stays_in_sight_under_a_flood_from_many_addresses(
     found = inbox_page(sessions=world.database.sessions, actor=world.staff, clinic_id=world.clinic)
     assert len(found.urgent) == 206
     assert found.urgent[0].request.id == genuine  # waiting longest, so first
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "staff@north.example")
     html = client.get("/consultations").text
     assert html.count("Genuine") >= 1 and html.count("urgent-row") == 206
@@ -156,7 +156,7 @@ def test_the_rest_of_the_inbox_is_paged(world: World, monkeypatch: pytest.Monkey
     )
     seen = {r.request.id for r in first.others} | {r.request.id for r in second.others}
     assert len(seen) == 60
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "staff@north.example")
     assert "Page 2 of 2" in client.get("/consultations?page=2").text
 
@@ -164,7 +164,7 @@ def test_the_rest_of_the_inbox_is_paged(world: World, monkeypatch: pytest.Monkey
 def test_link_pages_are_limited_per_address(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(get_settings(), "link_requests_per_minute", 8)
     _, token = issued_link(world, ["nrs_back"])
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     answers = [client.get(f"/q/{token}").status_code for _ in range(8)]
     assert answers == [200] * 8
     refused = client.get(f"/q/{token}/step/1")

@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from tests.support.apps import shared_app
 from tests.support.consultations import request as consultation
 from tests.support.links import issued_link
 from tests.support.records import new_patient
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.access.patient_links import LinkAnswers, answer_link, save_answer
 from spinetrack.services.patient_side.consultations import convert_consultation, submit_consultation
@@ -69,7 +69,7 @@ def test_a_double_tapped_send_stores_the_questionnaire_once(world: World) -> Non
         value=4,
         remote=None,
     )
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     for _ in range(5):
         results, raised = _at_once(2, lambda _: client.post(f"/q/{token}/submit").status_code)
         assert not raised, raised

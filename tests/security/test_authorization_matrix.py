@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.records import fusion, new_patient
 from tests.support.snapshot import saved_state
 from tests.support.world import PASSWORD, TOKENS, World, build_world
 
-from spinetrack.app import create_app
 from spinetrack.config import get_settings
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.access.patient_links import NewLink, issue_link
@@ -65,6 +65,15 @@ class Target:
     link: int
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """A browser session of one role, started through the login form: its cookies and the CSRF
+    token its pages carry."""
+
+    cookies: dict[str, str]
+    csrf: str
+
+
 @dataclass
 class Fixture:
     world: World
@@ -72,6 +81,7 @@ class Fixture:
     own: Target
     other: Target
     counter: Iterator[int]
+    signed_in: dict[str, SignedIn]
 
     def fresh_link(self) -> str:
         return issue_link(
@@ -338,25 +348,45 @@ def _target(world: World, clinic: int, actor_name: str) -> Target:
     return Target(clinic, patient, surgery, assessment, link)
 
 
-def _clinics(database: Database) -> tuple[World, Target, Target]:
+def _sign_in(app: FastAPI, email: str) -> SignedIn:
+    """Sign in through the login form, as a browser does, and read the CSRF token of the pages."""
+    client = TestClient(app, follow_redirects=False)
+    form = client.get("/login").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert csrf
+    client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf.group(1)})
+    page = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/account").text)
+    assert page
+    return SignedIn(dict(client.cookies.items()), page.group(1))
+
+
+def _clinics(database: Database) -> tuple[World, Target, Target, dict[str, SignedIn]]:
+    """Both clinics with their targets, and a session of each role of the own clinic (signed in
+    once here, not four times in every test: sessions last hours and each test gets the rows of
+    this build back, so a session one test ends is live again in the next)."""
     world = build_world(database)
     own = _target(world, world.clinic, "own")
-    return world, own, _target(world, world.other_clinic, "other")
+    other = _target(world, world.other_clinic, "other")
+    app = shared_app(database)
+    return world, own, other, {role: _sign_in(app, f"{role}@north.example") for role in ROLES}
 
 
 @pytest.fixture
 def setup(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Fixture:
-    """Both clinics with their targets, built once per database and worker and put back before
-    each test (`saved_state`), so no test sees what another one wrote; a fresh app per test."""
+    """Both clinics with their targets and sessions, built once per database and worker and put
+    back before each test (`saved_state`), so no test sees what another one wrote."""
     monkeypatch.setenv("SPINETRACK_VAR_DIR", str(tmp_path))  # where export jobs are written
     get_settings.cache_clear()
-    world, own, other = saved_state(database, "authorization matrix", lambda: _clinics(database))
+    world, own, other, signed_in = saved_state(
+        database, "authorization matrix", lambda: _clinics(database)
+    )
     return Fixture(
         world=dataclasses.replace(world),
-        app=create_app(database),
+        app=shared_app(database),
         own=own,
         other=other,
         counter=itertools.count(1),
+        signed_in=signed_in,
     )
 
 
@@ -448,15 +478,11 @@ def _path(template: str, f: Fixture, target: Target, token_id: int) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
 
 
-def _session_client(app: FastAPI, email: str) -> tuple[TestClient, str]:
-    client = TestClient(app, follow_redirects=False)
-    form = client.get("/login").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert csrf
-    client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf.group(1)})
-    page = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/account").text)
-    assert page
-    return client, page.group(1)
+def _session_client(f: Fixture, role: str) -> tuple[TestClient, str]:
+    """A browser signed in as the own clinic's user of that role: its session and CSRF token."""
+    signed_in = f.signed_in[role]
+    client = TestClient(f.app, follow_redirects=False, cookies=signed_in.cookies)
+    return client, signed_in.csrf
 
 
 def test_every_route_has_a_policy(setup: Fixture) -> None:
@@ -532,7 +558,7 @@ def test_account_pages_need_a_session_and_serve_any_signed_in_role(
     if response.status_code == 303:
         assert response.headers["location"].startswith("/login")
     for role in ROLES:
-        client, csrf = _session_client(setup.app, f"{role}@north.example")
+        client, csrf = _session_client(setup, role)
         data = {
             "csrf_token": csrf,
             "name": "matrix",
@@ -598,7 +624,7 @@ def test_staff_pages_serve_clinical_roles_of_their_own_clinic_only(
     if response.status_code == 303:
         assert response.headers["location"].startswith("/login")
     for role in ROLES:
-        client, csrf = _session_client(setup.app, f"{role}@north.example")
+        client, csrf = _session_client(setup, role)
         data = {**STAFF_FORM, "csrf_token": csrf}
         own = client.request(method, path(setup.own), data=data)
         if role in CLINICAL:
@@ -625,7 +651,7 @@ def test_triage_forms_serve_clinicians_of_their_own_clinic_only(
     response = anonymous.request(method, path(setup.own), data={"csrf_token": "x"})
     assert response.status_code in {303, 400}
     for role in ROLES:
-        client, csrf = _session_client(setup.app, f"{role}@north.example")
+        client, csrf = _session_client(setup, role)
         data = {"csrf_token": csrf, "finding": "", "report_text": ""}
         own = client.request(method, path(setup.own), data=data)
         if role in TRIAGE_EDITORS:

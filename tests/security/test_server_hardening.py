@@ -15,13 +15,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from tests.api.conftest import auth
+from tests.support.apps import shared_app
 from tests.support.links import issued_link
 from tests.support.records import new_patient
 from tests.support.served import Served
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World, build_world
 
-from spinetrack.app import create_app
 from spinetrack.config import get_settings
 from spinetrack.server import RedactLinkTokens
 from spinetrack.services.operations.database import Database, open_database
@@ -33,7 +33,7 @@ SECRET = "crash-test-secret-key-0123456789abcdef"
 
 @pytest.fixture
 def browser(world: World) -> TestClient:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "clinician@north.example")
     return client
 

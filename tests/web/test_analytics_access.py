@@ -53,7 +53,7 @@ def test_pages_allow_and_deny_by_role_and_clinic(setup: Fixture, path: str) -> N
     anonymous = TestClient(setup.app, follow_redirects=False).get(_url(path, setup, True))
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
     for role in ROLES:
-        client, _ = _session_client(setup.app, f"{role}@north.example")
+        client, _ = _session_client(setup, role)
         own = client.get(_url(path, setup, True)).status_code
         other = client.get(_url(path, setup, False)).status_code
         if path == "/analytics/deidentified.zip" and role in ALLOWED[kind]:
@@ -64,7 +64,7 @@ def test_pages_allow_and_deny_by_role_and_clinic(setup: Fixture, path: str) -> N
 
 
 def test_dashboard_shows_figures_charts_and_which_comparison(setup: Fixture) -> None:
-    client, _ = _session_client(setup.app, "analyst@north.example")
+    client, _ = _session_client(setup, "analyst")
     page = client.get("/analytics").text
     assert "Registry analytics" in page
     assert "Shown: unadjusted surgeon comparison" in page
@@ -82,7 +82,7 @@ def test_dashboard_shows_figures_charts_and_which_comparison(setup: Fixture) -> 
 
 
 def test_letter_names_the_patient_and_links_its_stylesheet(setup: Fixture) -> None:
-    client, _ = _session_client(setup.app, "clinician@north.example")
+    client, _ = _session_client(setup, "clinician")
     page = client.get(f"/patients/{setup.own.patient}/letter").text
     assert "The referring doctor" in page and "Re: " in page
     assert re.search(r'<link rel="stylesheet" href="[^"]*/static/css/analytics.css">', page)
@@ -90,7 +90,7 @@ def test_letter_names_the_patient_and_links_its_stylesheet(setup: Fixture) -> No
 
 
 def test_downloads_of_the_selection_are_audited_files(setup: Fixture) -> None:
-    client, _ = _session_client(setup.app, "analyst@north.example")
+    client, _ = _session_client(setup, "analyst")
     page = client.get("/analytics?period=2024").text
     assert 'href="/analytics/report.pdf?period=2024"' in page
     pdf = client.get("/analytics/report.pdf?period=2024")
@@ -118,7 +118,7 @@ def test_downloads_of_the_selection_are_audited_files(setup: Fixture) -> None:
 
 def test_an_in_place_edit_is_seen_at_once(setup: Fixture) -> None:
     # The old cache key (row counts and last ids) missed an edit that adds no row.
-    client, _ = _session_client(setup.app, "analyst@north.example")
+    client, _ = _session_client(setup, "analyst")
     before = client.get("/analytics").text
     with setup.world.database.sessions() as uow:
         surgery = uow.session.scalars(

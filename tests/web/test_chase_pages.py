@@ -6,11 +6,11 @@ import re
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.records import operated
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.services.followup.chase_list import ChaseRow
 from spinetrack.web.routes.chase import PAGE_SIZE, _chase_view
 
@@ -52,7 +52,7 @@ def test_the_list_is_paged() -> None:
 
 
 def _staff(world: World) -> TestClient:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "staff@north.example")
     return client
 

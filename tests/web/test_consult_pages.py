@@ -5,9 +5,8 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.world import World
-
-from spinetrack.app import create_app
 
 NO = {
     f"flag_{q}": "no"
@@ -17,7 +16,7 @@ NO = {
 
 @pytest.fixture
 def client(world: World) -> tuple[TestClient, str]:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     page = client.get("/consult/north")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token

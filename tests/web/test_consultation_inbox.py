@@ -3,10 +3,9 @@
 import re
 
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
-
-from spinetrack.app import create_app
 
 NO = {
     f"flag_{q}": "no"
@@ -15,7 +14,7 @@ NO = {
 
 
 def _send(world: World, flag: str) -> None:
-    public = TestClient(create_app(world.database), follow_redirects=False)
+    public = TestClient(shared_app(world.database), follow_redirects=False)
     token = re.search(r'name="csrf_token" value="([^"]+)"', public.get("/consult/north").text)
     assert token
     sent = public.post(
@@ -39,7 +38,7 @@ def test_a_same_day_request_does_not_claim_the_patient_was_sent_to_emergency(
     world: World,
 ) -> None:
     _send(world, "flag_fever_wound")
-    staff = TestClient(create_app(world.database), follow_redirects=False)
+    staff = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(staff, "staff@north.example")
     inbox = staff.get("/consultations").text
     assert "Told: Get medical help today" in inbox
@@ -52,7 +51,7 @@ def test_a_same_day_request_does_not_claim_the_patient_was_sent_to_emergency(
 
 def test_an_emergency_request_says_so(world: World) -> None:
     _send(world, "flag_bladder_bowel")
-    staff = TestClient(create_app(world.database), follow_redirects=False)
+    staff = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(staff, "staff@north.example")
     inbox = staff.get("/consultations").text
     assert "Told: Get emergency care now" in inbox

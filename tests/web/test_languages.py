@@ -6,10 +6,10 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.links import issued_link
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.storage.tables import Patient
 from spinetrack.web.i18n import (
     DEFAULT_LANGUAGE,
@@ -57,7 +57,7 @@ def test_every_patient_message_is_translated_with_its_placeholders(language: str
 
 @pytest.fixture
 def client(world: World) -> TestClient:
-    return TestClient(create_app(world.database), follow_redirects=False)
+    return TestClient(shared_app(world.database), follow_redirects=False)
 
 
 def test_the_browser_language_chooses_the_page_language(client: TestClient) -> None:

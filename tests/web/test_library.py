@@ -6,6 +6,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 
 from spinetrack.app import create_app
 from spinetrack.domain.education import entries, entry, languages, urgent_care, words
@@ -18,7 +19,7 @@ ID_ATTR = re.compile(r'id="([^"]+)"')
 
 @pytest.fixture
 def client(sqlite_only: Database) -> TestClient:
-    return TestClient(create_app(sqlite_only))
+    return TestClient(shared_app(sqlite_only))
 
 
 def _links(base: str, page: str) -> list[str]:

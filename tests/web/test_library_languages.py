@@ -12,8 +12,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 
-from spinetrack.app import create_app
 from spinetrack.domain import education
 from spinetrack.domain.education import entry, translated_pages
 from spinetrack.domain.education.languages import headings
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(not SPANISH, reason="no Spanish library page yet
 
 @pytest.fixture
 def client(sqlite_only: Database) -> TestClient:
-    return TestClient(create_app(sqlite_only))
+    return TestClient(shared_app(sqlite_only))
 
 
 def _page(client: TestClient, path: str, **kwargs: object) -> str:

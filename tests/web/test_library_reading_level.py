@@ -9,8 +9,8 @@ import statistics
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 
-from spinetrack.app import create_app
 from spinetrack.domain.education import entries
 from spinetrack.services.operations.database import Database
 from spinetrack.web.reading_level import Figures, measure, served_prose
@@ -21,7 +21,7 @@ PAGE_CEILING, MEDIAN_CEILING, SMOG_MEDIAN_CEILING = 8.0, 6.0, 9.0
 
 @pytest.fixture
 def client(sqlite_only: Database) -> TestClient:
-    return TestClient(create_app(sqlite_only))
+    return TestClient(shared_app(sqlite_only))
 
 
 def _figures(client: TestClient) -> dict[str, Figures]:

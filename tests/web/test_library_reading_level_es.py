@@ -14,8 +14,8 @@ import statistics
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 
-from spinetrack.app import create_app
 from spinetrack.domain import education
 from spinetrack.services.operations.database import Database
 from spinetrack.web.reading_level import (
@@ -32,7 +32,7 @@ INFLESZ_MEDIAN_FLOOR, INFLESZ_PAGE_FLOOR = 65.0, 55.0
 
 @pytest.fixture
 def client(sqlite_only: Database) -> TestClient:
-    return TestClient(create_app(sqlite_only))
+    return TestClient(shared_app(sqlite_only))
 
 
 def test_the_spanish_measure_tells_plain_text_from_dense_text() -> None:

@@ -5,10 +5,10 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.services.reporting.analytics_registry import DASHBOARD_ROLES
 from spinetrack.web.navigation import ANALYTICS_ROLES
 
@@ -25,7 +25,7 @@ def test_the_analytics_link_follows_the_dashboard_s_roles() -> None:
 
 @pytest.mark.parametrize("role", ["admin", "clinician", "staff", "analyst"])
 def test_every_header_link_opens_for_the_role(world: World, role: str) -> None:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     landing = sign_in(client, f"{role}@north.example")
     links = _header_links(client.get(landing, follow_redirects=True).text)
     assert links
@@ -36,7 +36,7 @@ def test_every_header_link_opens_for_the_role(world: World, role: str) -> None:
 def test_the_roles_see_the_links_of_their_work(world: World) -> None:
     seen = {}
     for role in ("clinician", "staff", "analyst"):
-        client = TestClient(create_app(world.database), follow_redirects=False)
+        client = TestClient(shared_app(world.database), follow_redirects=False)
         page = client.get(sign_in(client, f"{role}@north.example"), follow_redirects=True)
         seen[role] = set(_header_links(page.text))
     assert {"/worklist", "/consultations", "/chase"} <= seen["clinician"]
@@ -46,7 +46,7 @@ def test_the_roles_see_the_links_of_their_work(world: World) -> None:
 
 
 def test_the_public_pages_link_the_consultation_request(world: World) -> None:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     for path in ("/", "/library", "/login"):
         assert "/consult" in _header_links(client.get(path).text), path
     assert client.get("/consult").status_code == 200

@@ -5,16 +5,16 @@ import re
 from datetime import date
 
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.records import failing
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.services.records.patient_record import open_record
 
 
 def _clinician(world: World) -> TestClient:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "clinician@north.example")
     return client
 

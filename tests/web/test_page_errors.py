@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
 import spinetrack.web
-from spinetrack.app import create_app
 from spinetrack.web.routes.data_entry import PATIENT_WORDS
 
 ROUTES = Path(spinetrack.web.__file__).parent / "routes"
@@ -21,7 +21,7 @@ INTERNALS = ("String should match pattern", "Value error", ">Mrn", "0: ", "Input
 
 @pytest.fixture
 def clinician(world: World) -> TestClient:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "clinician@north.example")
     return client
 
@@ -107,7 +107,7 @@ def test_records_not_found_get_the_problem_page_in_the_site_layout(
 
 
 def test_a_role_that_may_not_gets_the_problem_page(world: World) -> None:
-    analyst = TestClient(create_app(world.database), follow_redirects=False)
+    analyst = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(analyst, "analyst@north.example")
     page = analyst.get(f"/patients/1?clinic={world.clinic}")
     assert page.status_code == 403 and "Not allowed" in page.text

@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.links import issued_link
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
 import spinetrack.web
-from spinetrack.app import create_app
 
 CSS = Path(spinetrack.web.__file__).parent / "static" / "css"
 
@@ -25,7 +25,7 @@ def _form(page: str) -> str:
 def test_enter_on_a_question_goes_forward(world: World) -> None:
     """Enter submits with the form's first submit button, so Next must come before Back."""
     _, token = issued_link(world, ["odi"])
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     buttons = re.findall(
         r'<button type="submit" name="go" value="(\w+)"',
         _form(client.get(f"/q/{token}/step/2").text),
@@ -35,7 +35,7 @@ def test_enter_on_a_question_goes_forward(world: World) -> None:
 
 def test_a_0_to_10_scale_is_laid_out_as_one_row_of_its_answers(world: World) -> None:
     _, token = issued_link(world, ["nrs_back"])
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     page = client.get(f"/q/{token}/step/1").text
     assert page.count('class="option"') == 11 and 'class="question scale"' in page
     rule = re.search(r"\.scale \.options \{([^}]*)\}", (CSS / "patient.css").read_text())
@@ -46,7 +46,7 @@ def test_the_work_up_is_a_list_not_boxes_that_cannot_be_ticked(world: World) -> 
     from tests.support.records import failing
 
     patient = failing(world, "LAY1")
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "clinician@north.example")
     before = client.get(f"/patients/{patient}").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', before)
@@ -68,7 +68,7 @@ def test_instrumented_yes_and_no_sit_with_their_labels(world: World) -> None:
     from tests.support.records import operated
 
     patient = operated(world, "LAY2", 30)
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "clinician@north.example")
     page = client.get(f"/patients/{patient}/surgeries/new").text
     assert re.search(

@@ -5,17 +5,17 @@ import re
 from datetime import date
 
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.consultations import send_consultation
 from tests.support.records import new_patient, operated
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.services.records.enrol_patient import register_patient
 
 
 def _staff(world: World) -> TestClient:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "staff@north.example")
     return client
 

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.records import TODAY, answer, failing, new_patient, operated
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.audit.audit_trail import patient_access
 from spinetrack.services.records.enrol_patient import register_patient
@@ -25,7 +25,7 @@ CT = (
 
 @pytest.fixture
 def clinician(world: World) -> TestClient:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "clinician@north.example")
     return client
 
@@ -116,7 +116,7 @@ def test_staff_pressing_re_assess_are_refused_and_the_refusal_is_audited(world: 
     """The button has no form to check first, so the service refuses the role, inside its audited
     transaction: the refusal is on the patient's access trail and nothing is assessed."""
     patient = operated(world, "WR5", 120)
-    staff = TestClient(create_app(world.database), follow_redirects=False)
+    staff = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(staff, "staff@north.example")
     page = staff.get(f"/patients/{patient}").text
     refused = staff.post(f"/patients/{patient}/reassess", data={"csrf_token": csrf(page)})

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.links import operated_link
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.services.access.accounts import set_clinic_phone
 from spinetrack.services.audit.audit_trail import patient_access
 from spinetrack.services.records.record_response import NewResponse, record_response
@@ -37,7 +37,7 @@ def _answer(client: TestClient, token: str) -> None:
 
 @pytest.fixture
 def client(world: World) -> TestClient:
-    return TestClient(create_app(world.database), follow_redirects=False)
+    return TestClient(shared_app(world.database), follow_redirects=False)
 
 
 def test_results_open_only_after_the_link_is_answered(world: World, client: TestClient) -> None:

@@ -4,17 +4,17 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.records import failing, new_patient
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.services.records.enrol_patient import register_patient
 
 
 @pytest.fixture
 def app_client(world: World) -> TestClient:
-    return TestClient(create_app(world.database), follow_redirects=False)
+    return TestClient(shared_app(world.database), follow_redirects=False)
 
 
 def _header(page: str) -> str:

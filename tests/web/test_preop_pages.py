@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.fit_jobs import child_importable
 from tests.support.records import fusion, new_patient
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
 from spinetrack import prediction
-from spinetrack.app import create_app
 from spinetrack.prediction.simulate import simulate
 from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.records.record_response import NewResponse, record_response
@@ -30,7 +30,7 @@ def small_model() -> prediction.Model:
 
 
 def _client(world: World, email: str) -> TestClient:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, email)
     return client
 

@@ -5,16 +5,15 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.links import issued_link
 from tests.support.world import World
-
-from spinetrack.app import create_app
 
 
 @pytest.fixture
 def link(world: World) -> tuple[TestClient, str]:
     _, token = issued_link(world, ["nrs_back", "nrs_leg"])
-    return TestClient(create_app(world.database), follow_redirects=False), f"/q/{token}"
+    return TestClient(shared_app(world.database), follow_redirects=False), f"/q/{token}"
 
 
 def test_pages_are_private_and_carry_no_inline_script_or_style(

@@ -7,17 +7,17 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from tests.support.apps import shared_app
 from tests.support.hostile import data_counts
 from tests.support.records import failing
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.storage.tables import AuditEntry
 
 
 def _signed_in(world: World, email: str) -> tuple[TestClient, str]:
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, email)
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/patients/new").text)
     if token is None:  # an analyst is refused the blank form; the home page carries the token

@@ -4,14 +4,13 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.world import PASSWORD, World
-
-from spinetrack.app import create_app
 
 
 @pytest.fixture
 def browser(world: World) -> TestClient:
-    return TestClient(create_app(world.database), follow_redirects=False)
+    return TestClient(shared_app(world.database), follow_redirects=False)
 
 
 def _csrf(page: str) -> str:

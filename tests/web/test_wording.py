@@ -3,11 +3,11 @@
 from datetime import date, datetime, timedelta
 
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.records import TODAY, answer, operated
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
-from spinetrack.app import create_app
 from spinetrack.web.wording import change, day, moment, mrn, score
 
 
@@ -36,7 +36,7 @@ def test_the_patient_page_says_worse_and_hides_internals(world: World) -> None:
     surgery_day = TODAY - timedelta(days=100)
     answer(world, patient, 2, surgery_day - timedelta(days=5))
     answer(world, patient, 4, surgery_day + timedelta(days=91))
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "clinician@north.example")
     page = client.get(f"/patients/{patient}").text
     assert "points worse than baseline" in page
@@ -48,7 +48,7 @@ def test_the_chase_pages_name_time_points_and_dates_as_the_patient_page_does(
     world: World,
 ) -> None:
     patient = operated(world, "CH-1", 100)
-    client = TestClient(create_app(world.database), follow_redirects=False)
+    client = TestClient(shared_app(world.database), follow_redirects=False)
     sign_in(client, "staff@north.example")
     listing = client.get("/chase").text
     detail = client.get(f"/chase/{patient}").text

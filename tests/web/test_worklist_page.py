@@ -2,16 +2,15 @@
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.support.apps import shared_app
 from tests.support.records import due_patient, failing, operated
 from tests.support.web_sign_in import sign_in
 from tests.support.world import World
 
-from spinetrack.app import create_app
-
 
 @pytest.fixture
 def app_client(world: World) -> TestClient:
-    return TestClient(create_app(world.database), follow_redirects=False)
+    return TestClient(shared_app(world.database), follow_redirects=False)
 
 
 def test_clinical_users_land_on_the_worklist_and_analysts_on_analytics(
