@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "spinetrack needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-compile -e '.[dev]'
 	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || echo "note: the PDF report needs Pango for WeasyPrint: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
 	@touch $(STAMP)
 
@@ -38,7 +38,9 @@ lint: setup ## ruff, formatting, mypy and the import-layer contracts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint test-tools ## lint, then the whole test suite in parallel (PostgreSQL too when it answers)
+# Lint waits for the virtualenv; the test tools (apt-get, npm) do not, so the three run side by side.
+test: ## lint, then the whole test suite in parallel (PostgreSQL too when it answers)
+	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target lint test-tools
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term
 
 $(LHC_STAMP): $(LHC)/package-lock.json
@@ -47,7 +49,7 @@ $(LHC_STAMP): $(LHC)/package-lock.json
 	cd $(LHC) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test-tools: setup ## install (as root) or check Chromium, npm and Pango, then LHC-Forms and Medplum (npm ci)
+test-tools: ## install (as root) or check Chromium, npm and Pango, then LHC-Forms and Medplum (npm ci)
 	@tools/ensure-test-tools.sh
 	@$(MAKE) --no-print-directory $(LHC_STAMP)
 

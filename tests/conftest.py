@@ -24,8 +24,9 @@ from spinetrack.services.audit import audit_log
 from spinetrack.services.operations.database import Database, open_database
 from spinetrack.storage.tables import Base
 
-# Fixtures shared by tests in several folders (the local SMTP catcher of the outbox tests).
-pytest_plugins = ["tests.support.smtp"]
+# Fixtures shared by tests in several folders (the local SMTP catcher of the outbox tests), and
+# the rule that only the domain's own tests are traced for its coverage floor.
+pytest_plugins = ["tests.support.smtp", "tests.support.coverage_scope"]
 
 __all__ = ["browser", "playwright"]
 """Session fixtures shared by tests/e2e and tests/interop (one Chromium per run)."""

@@ -1,0 +1,38 @@
+"""Branch coverage of `spinetrack.domain` is measured while the domain's own tests run, and only then.
+
+`make test` holds the clinical core to a coverage floor (pyproject.toml). The house style tests
+the core where it lives, in tests/domain and tests/knowledge, and those tests alone cover it far
+above the floor. Tracing every other test as well bought nothing for the floor but cost a great
+deal: the tracer sees every Python call, so the schema fuzzing (hypothesis) and the web and
+database tests ran up to twice as slow under it. Coverage is therefore paused for the whole
+protocol (set-up, call and tear-down) of any test outside those two folders.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import coverage
+import pytest
+
+TESTS = Path(__file__).resolve().parent.parent
+MEASURED = (TESTS / "domain", TESTS / "knowledge")
+"""The folders whose tests count towards the domain's coverage."""
+
+
+def measures_the_domain(path: Path) -> bool:
+    """Whether a test file lies in one of the folders that count towards the floor."""
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(folder) for folder in MEASURED)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    tracer = coverage.Coverage.current()
+    if tracer is None or measures_the_domain(item.path):
+        yield
+        return
+    tracer.stop()
+    try:
+        yield
+    finally:
+        tracer.start()
