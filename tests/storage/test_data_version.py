@@ -4,7 +4,7 @@ another clinic's write do not."""
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import event, func, insert, select, update
 
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.audit.audit_log import audited
@@ -225,3 +225,43 @@ def test_a_rolled_back_write_logs_nothing(database: Database) -> None:
         uow.flush()
         uow.rollback()
     assert _log(database) == []
+
+
+def test_an_audited_write_stores_its_entry_whether_or_not_the_bump_carries_it(
+    database: Database,
+) -> None:
+    """On PostgreSQL the entry of a one-clinic write rides in the bump's statement (one round trip
+    fewer); a write by a WHERE clause (every clinic), or any write on SQLite, inserts it on its
+    own. Either way: one entry as written, each clinic bumped once, the patients logged."""
+    north, _, patient = _clinics(database)
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        with audited(database.sessions, system_actor("t"), "patient.edit", clinic_id=north) as work:
+            work.uow.patients(north).get(patient).sex = "male"
+            work.target = f"patient:{patient}"
+        assert _log(database) == [("n", 2, patient)]
+        with audited(database.sessions, system_actor("t"), "every.clinic", clinic_id=None) as work:
+            work.uow.session.execute(
+                update(Patient).where(Patient.id == patient).values(sex="female")
+            )
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    folded = [s for s in statements if "INSERT INTO audit_entries" in s and "bumped" in s]
+    assert len(folded) == (1 if database.engine.dialect.name == "postgresql" else 0)
+    with database.sessions() as uow:
+        entries = uow.session.execute(
+            select(AuditEntry.action, AuditEntry.clinic_id, AuditEntry.target, AuditEntry.actor)
+            .where(AuditEntry.action.in_(["patient.edit", "every.clinic"]))
+            .order_by(AuditEntry.id)
+        ).all()
+    assert [tuple(e) for e in entries] == [
+        ("patient.edit", north, f"patient:{patient}", "t"),
+        ("every.clinic", None, None, "t"),
+    ]
+    assert _versions(database) == {"n": 3, "s": 1}
+    assert _log(database) == [("n", 3, None), ("s", 1, None)]

@@ -5,9 +5,11 @@ served stale, including after an in-place update that changes no row count or id
 Listeners on the session factory and its engine do it for every write path: ORM flushes note
 the clinics whose rows were added, changed or deleted; insert / update / delete statements on a
 clinic-scoped table, whether run through the session or straight on its connection (the hot
-paths do that), note the clinics in their parameters, or every clinic when they do not say. Just before commit one UPDATE adds 1 to each noted clinic's
-version, in clinic-id order (no deadlock between two writers), so the row lock is held only
-for the commit itself and never across clinics that were not written. Bookkeeping rows (the
+paths do that), note the clinics in their parameters, or every clinic when they do not say. Just
+before commit one UPDATE adds 1 to each noted clinic's version, in clinic-id order (no deadlock
+between two writers), so the row lock is held only for the commit itself and never across
+clinics that were not written (on PostgreSQL a request's audit entry, its last statement before
+commit, may run that UPDATE in its own statement: `bump_with_audit_row`). Bookkeeping rows (the
 audit trail, sessions, tokens, idempotency keys, the outbox) are not the clinic's data and do
 not bump it: every dashboard view is audited, and must not invalidate its own cache.
 """
@@ -31,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
-from spinetrack.storage.tables import AnalyticsChange, Clinic
+from spinetrack.storage.tables import AnalyticsChange, AuditEntry, Clinic
 
 BOOKKEEPING = frozenset(
     {
@@ -97,6 +99,24 @@ _BUMP_AND_LOG = text(
 )
 """PostgreSQL only (a data-modifying WITH), for named patients; SQLite runs the bump and the log as
 two statements. The patients are distinct, so no row is upserted twice in one statement."""
+
+_audit = cast(Table, AuditEntry.__table__)
+AUDIT_COLUMNS = tuple(
+    c.key for c in _audit.columns if c.key not in ("id", "seq", "prev_hash", "entry_hash")
+)
+"""What a request's audit entry stores (the sealer adds the rest)."""
+_BUMP_LOG_AND_AUDIT = text(
+    "WITH bumped AS (UPDATE clinics SET data_version = data_version + 1 WHERE id = :clinic"
+    " RETURNING id, data_version),"
+    f" audited AS (INSERT INTO audit_entries ({', '.join(_audit.c[k].name for k in AUDIT_COLUMNS)})"
+    f" VALUES ({', '.join(f':audit_{k}' for k in AUDIT_COLUMNS)}))"
+    " INSERT INTO analytics_changes (clinic_id, data_version, patient_id)"
+    " SELECT bumped.id, bumped.data_version, touched.patient_id"
+    " FROM bumped, unnest(CAST(:patients AS integer[])) AS touched(patient_id)"
+    " ON CONFLICT (clinic_id, patient_id) DO UPDATE SET data_version = EXCLUDED.data_version"
+).bindparams(*(bindparam(f"audit_{key}", type_=_audit.c[key].type) for key in AUDIT_COLUMNS))
+"""`_BUMP_AND_LOG` with the request's audit entry inserted by the same statement (see
+`bump_with_audit_row`); its values go through the columns' types, as the plain INSERT's do."""
 
 Touched = dict[int, set[int] | None]
 """Clinic (or EVERY_CLINIC) -> the input patients written, or None for every patient."""
@@ -262,7 +282,8 @@ def _forget_connection(connection: Connection) -> None:
     connection.info.pop(_FLUSHING, None)
 
 
-def _before_commit(session: Session) -> None:
+def _pending(session: Session) -> tuple[set[int], Touched]:
+    """The clinics and patients written so far (taken out of the session's and connection's notes)."""
     session.flush()  # commit flushes after this event: note what is still pending first
     noted: set[int] = session.info.pop(_NOTED, set())
     touched: Touched = session.info.pop(_TOUCHED, {})
@@ -272,6 +293,36 @@ def _before_commit(session: Session) -> None:
         for clinic, patients in info.pop(_TOUCHED, {}).items():
             _touch(session.info, clinic, patients)
         touched = session.info.pop(_TOUCHED, touched)
+    return noted, touched
+
+
+def bump_with_audit_row(session: Session, audit_row: dict[str, Any]) -> bool:
+    """Run the version bump the commit would run, now, with this audit entry's INSERT in the same
+    statement, when the bump is one statement (a write of one clinic's named patients, on
+    PostgreSQL: a submission); returns whether it did. Otherwise nothing is run or forgotten (the
+    caller inserts the entry, the commit bumps as before). A request's audit entry is its last
+    statement before COMMIT, so the bump runs where it ran before, and a round trip (with its
+    statement's Python) goes."""
+    noted, touched = _pending(session)
+    connection = session.connection()
+    if noted and touched and _one_clinic_on_postgresql(connection, noted, touched):
+        (clinic,) = noted
+        patients = touched[clinic]
+        assert patients is not None  # (checked: every patient takes the general path)
+        audit = {f"audit_{key}": value for key, value in audit_row.items()}
+        connection.execute(
+            _BUMP_LOG_AND_AUDIT, {"clinic": clinic, "patients": sorted(patients), **audit}
+        )
+        return True
+    if noted:  # kept for the commit's own bump
+        session.info[_NOTED] = noted
+    if touched:
+        session.info[_TOUCHED] = touched
+    return False
+
+
+def _before_commit(session: Session) -> None:
+    noted, touched = _pending(session)
     if not noted:
         return
     # Core statements built once, on the session's connection: this runs in every write, and an

@@ -226,7 +226,7 @@ def audited(
         work = Work(uow=uow, clinic_id=clinic_id, patient_id=patient_id)
         try:
             yield work
-            uow.audit.append(_entry(actor, action, work.outcome, work))
+            uow.audit.append_last(_entry(actor, action, work.outcome, work))
             uow.commit()
         except Exception as exc:
             uow.rollback()

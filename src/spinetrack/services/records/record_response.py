@@ -170,7 +170,9 @@ def record_response(
         # that lacks the other's response.
         locked = repo.lock(patient_id)
         keys = work.uow.idempotency(clinic_id)
-        digest = request_digest(patient_id, response)
+        # Only a keyed request is compared with an earlier one: an unkeyed submission does not
+        # serialise and hash its body for nothing.
+        digest = request_digest(patient_id, response) if key is not None else ""
         if key is not None:
             keys.claim(key)
             earlier = keys.find(key)

@@ -17,6 +17,10 @@ class AuditRepository:
     def append(self, entry: AuditEntry) -> None:
         audit_chain.append(self._session, entry)
 
+    def append_last(self, entry: AuditEntry) -> None:
+        """The transaction's last statement before commit (see `audit_chain.append_last`)."""
+        audit_chain.append_last(self._session, entry)
+
     def for_patient_anywhere(self, patient_id: int) -> list[AuditEntry]:
         """Entries naming a patient in any clinic, as the subject or among the patients a read
         returned: for the command line's audit show. Reads every entry that lists patients; the
