@@ -105,6 +105,17 @@ def test_a_measurement_written_before_its_name_is_read_and_its_span_covers_both(
     assert _read("0.5 mm interspinous motion at C5-6.") == {}
 
 
+def test_a_measurement_before_its_name_is_the_names_own_not_the_comparison_after_it() -> None:
+    """A level's figure comes first and other levels' follow: the first decides either way."""
+    assert _read("Flexion-extension: 4 mm translation at L4-5 (adjacent levels 1 mm).") == {
+        "motion_on_flexion_extension": "affirmed"
+    }
+    assert _read("1 mm translation at L4-5 (5 mm at L3-4 before the fusion).") == {}
+    assert _read("3 mm change in interspinous distance at C5-6 versus 1 mm at C4-5.") == {
+        "motion_on_flexion_extension": "affirmed"
+    }
+
+
 def test_a_raised_white_count_has_no_post_operative_window_unlike_crp() -> None:
     assert _read("POD 1 bloods: WCC 12.1 (H), CRP 38.") == {"wbc_elevated": "affirmed"}
 

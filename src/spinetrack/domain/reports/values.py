@@ -249,9 +249,11 @@ def _threshold(
         values = _values(sentence, named, stop, factors)
         accepted = MEASURED.get((rule.unit or "").lower())
         if accepted is not None:
-            values = [v for v in values if v.unit in accepted] or _measure_before(
-                sentence, start, accepted, factors
-            )
+            # A measure written just before the name is the name's own ("4 mm translation at L4-5
+            # (adjacent levels 1 mm)"); the values after it are then other levels' or times'.
+            values = _measure_before(sentence, start, accepted, factors) or [
+                v for v in values if v.unit in accepted
+            ]
         values = values[:1] if rule.reading == "first" else _current(sentence, values)
         for value in values:
             if value.number > limit:
