@@ -36,9 +36,10 @@ def test_inflammatory_markers_are_read_against_their_limits(text: str, expected:
     assert set(_read(text)) == expected
 
 
-def test_a_post_void_residual_is_retention_above_500_ml_and_uncertain_above_200() -> None:
+def test_a_post_void_residual_is_retention_from_250_ml_and_uncertain_above_200() -> None:
     assert _read("Bladder scan: PVR 620 mL.") == {"urinary_retention": "affirmed"}
-    assert _read("PVR 350 mL, repeat after the next void.") == {"urinary_retention": "uncertain"}
+    assert _read("PVR 350 mL, repeat after the next void.") == {"urinary_retention": "affirmed"}
+    assert _read("PVR 220 mL, repeat after the next void.") == {"urinary_retention": "uncertain"}
     assert _read("PVR 60 mL.") == {}
 
 

@@ -75,6 +75,26 @@ RAISED: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("significant trauma", {"findings": {"significant_trauma"}}, "fracture"),
     (
+        "a cancer only suspected now",
+        {"findings": {"history_of_cancer"}, "uncertain_findings": frozenset({"history_of_cancer"})},
+        "malignancy",
+    ),
+    (
+        "displaced hardware with clumsy hands",
+        {"region": "cervical", "findings": {"hardware_displacement", "hand_clumsiness"}},
+        "hardware_failure_with_deficit",
+    ),
+    (
+        "broken hardware with new bladder dysfunction",
+        {"findings": {"hardware_breakage", "bladder_dysfunction"}},
+        "hardware_failure_with_deficit",
+    ),
+    (
+        "raised ESR at two months",
+        {"findings": {"esr_elevated"}, "days_since_surgery": 60},
+        "infection",
+    ),
+    (
         "raised CRP four weeks after surgery",
         {"findings": {"crp_elevated"}, "days_since_surgery": 30},
         "infection",
@@ -238,6 +258,16 @@ QUIET: list[tuple[str, dict[str, Any], str]] = [
         "hardware_failure_with_deficit",
     ),
     ("past cancer alone", {"findings": {"history_of_cancer"}}, "malignancy"),
+    (
+        "raised ESR at four weeks is still the early curve",
+        {"findings": {"esr_elevated"}, "days_since_surgery": 30},
+        "infection",
+    ),
+    (
+        "raised ESR alone at six months in a well patient",
+        {"findings": {"esr_elevated"}, "days_since_surgery": 180},
+        "infection",
+    ),
     ("night pain without cancer", {"findings": {"night_pain"}}, "malignancy"),
     ("new falls are not trauma", {"findings": {"falls"}}, "fracture"),
     (
