@@ -30,6 +30,7 @@ from spinetrack.services.registry_io.import_patients import (
     Progress,
     import_patients,
 )
+from spinetrack.services.registry_io.response_columns import ResponseColumns
 from spinetrack.services.risk.preop_record import import_preop
 from spinetrack.services.triage.import_triage import import_triage
 
@@ -142,8 +143,17 @@ def _patient(patient: DemoPatient) -> NewPatient:
     )
 
 
-def to_imports(cohort: Cohort, surgeon_ids: list[int]) -> list[ImportedPatient]:
-    """The generated cohort as import records, each patient with its own surgeries and answers."""
+def response_tables(cohort: Cohort) -> list[ResponseColumns]:
+    """The cohort's responses as the import's columns, one table per instrument (`load_demo`
+    stores them so; `to_imports` gives the same responses one by one)."""
+    return [ResponseColumns(name, table, "import") for name, table in cohort.answers.items()]
+
+
+def to_imports(
+    cohort: Cohort, surgeon_ids: list[int], *, responses: bool = True
+) -> list[ImportedPatient]:
+    """The generated cohort as import records, each patient with its own surgeries and, unless
+    ``responses`` is False (they go as `response_tables`), its answers."""
     imports = [ImportedPatient(patient=_patient(p)) for p in cohort.patients]
     position: dict[int, int] = {}
     for s, surgery in enumerate(cohort.surgeries):
@@ -152,7 +162,7 @@ def to_imports(cohort: Cohort, surgeon_ids: list[int]) -> list[ImportedPatient]:
         owner.surgeries.append(_surgery(surgery, surgeon_ids, position))
     for complication in cohort.complications:
         imports[complication.patient].complications.append(_complication(complication, position))
-    for r in cohort.responses:
+    for r in cohort.responses if responses else ():
         imports[r.patient].responses.append(
             NewResponse(
                 instrument=r.instrument,
@@ -197,9 +207,10 @@ def load_demo(
         sessions=database.sessions,
         actor=actor,
         clinic_id=clinic_id,
-        patients=to_imports(cohort, surgeon_ids),
+        patients=to_imports(cohort, surgeon_ids, responses=False),
         progress=progress,
         today=day,
+        response_tables=response_tables(cohort),
     )
     say("storing the pre-operative records")
     import_preop(
