@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Column, DateTime, Table
 from sqlalchemy.orm import Session
 
-from spinetrack.storage.bulk_rows import insert_rows
+from spinetrack.storage.bulk_rows import insert_columns_on_sqlite, insert_rows
 from spinetrack.storage.data_version import note_inserted
 
 if TYPE_CHECKING:
@@ -87,13 +87,7 @@ def _insert_on_sqlite(session: Session, core: Table, frame: "pl.DataFrame") -> N
         process = column.type.dialect_impl(dialect).bind_processor(dialect)
         columns.append(column)
         values.append([value if process is None else process(value)] * frame.height)
-    quote = dialect.identifier_preparer
-    sql = (
-        f"INSERT INTO {quote.format_table(core)} "
-        f"({', '.join(quote.format_column(c) for c in columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)})"
-    )
-    connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+    insert_columns_on_sqlite(connection, core, columns, values)
     keys = [k for k in ("clinic_id", "patient_id") if k in frame.columns]
     pairs = frame.select(keys).unique().to_dicts() if keys else [{}]
     note_inserted(connection, core.name, pairs)
