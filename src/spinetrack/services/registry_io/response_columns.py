@@ -59,9 +59,19 @@ def _items(columns: ResponseColumns) -> list[str]:
     return [c for c in columns.table.columns if c not in ("patient", "order", "completed_at")]
 
 
-def checked_tables(tables: Sequence[ResponseColumns], patients: int) -> list[ResponseColumns]:
+@dataclass(frozen=True)
+class CheckedTable:
+    """A table whose shape passed, sorted by patient and order with the moment in UTC, and its
+    rows as stored (`STORED`) as far as the vectorised scorer took them: rows it did not score
+    `ok` are checked one by one batch by batch (`scored`), so a refusal is met in patient order."""
+
+    columns: ResponseColumns
+    stored: pl.DataFrame
+
+
+def checked_tables(tables: Sequence[ResponseColumns], patients: int) -> list[CheckedTable]:
     """The tables, refused as a whole where the shape is wrong (what would fail every row),
-    sorted by patient and order, with the moment in UTC."""
+    scored a whole column at a time (one call per instrument, not one per batch)."""
     allowed = get_args(NewResponse.model_fields["source"].annotation)
     checked = []
     for t, columns in enumerate(tables):
@@ -94,7 +104,8 @@ def checked_tables(tables: Sequence[ResponseColumns], patients: int) -> list[Res
         table = table.with_columns(utc.dt.cast_time_unit("us")).sort(
             "patient", "order", maintain_order=True
         )
-        checked.append(ResponseColumns(columns.instrument, table, columns.source))
+        ready = ResponseColumns(columns.instrument, table, columns.source)
+        checked.append(CheckedTable(ready, _stored(ready)))
     return checked
 
 
@@ -116,19 +127,23 @@ def json_object(items: Sequence[str], table: pl.DataFrame) -> pl.Series:
 
 
 def scored(
-    tables: Sequence[ResponseColumns], start: int, end: int, ahead: dict[int, int]
+    tables: Sequence[CheckedTable], start: int, end: int, ahead: dict[int, int]
 ) -> pl.DataFrame:
     """The checked rows of the patients at positions ``start`` to ``end`` (exclusive), in the
     columns of `STORED`, sorted by patient and order. ``ahead`` counts each patient's responses
     given one by one (they come first, and a refusal is numbered after them)."""
     parts = []
-    for columns in tables:
-        table = columns.table
+    for checked in tables:
+        table = checked.columns.table
         bounds = pl.Series([start, end], dtype=table["patient"].dtype)
         low, high = table["patient"].search_sorted(bounds, side="left").to_list()
-        part = table.slice(low, high - low)
-        if part.height:
-            parts.append(_scored_part(tables, columns, part, ahead))
+        if high == low:
+            continue
+        part, stored = table.slice(low, high - low), checked.stored.slice(low, high - low)
+        others = (stored["score_status"] != "ok").arg_true().to_list()
+        if others:
+            stored = _one_by_one(tables, checked.columns, part, stored, others, ahead)
+        parts.append(stored)
     if not parts:
         return pl.DataFrame(schema=_SCHEMA)
     return pl.concat(parts).sort("patient", "order", maintain_order=True)
@@ -150,40 +165,34 @@ _SCHEMA: dict[str, "PolarsDataType"] = {
 }
 
 
-def _scored_part(
-    tables: Sequence[ResponseColumns],
-    columns: ResponseColumns,
-    part: pl.DataFrame,
-    ahead: dict[int, int],
-) -> pl.DataFrame:
+def _stored(columns: ResponseColumns) -> pl.DataFrame:
+    """The rows as stored, scored by the vectorised scorer (rows not `ok` are redone later)."""
+    table = columns.table
     definition = get_instrument(columns.instrument)
     items = _items(columns)
-    scores = score_table(columns.instrument, part.select(pl.col(items).cast(pl.Float64)))
-    frame = pl.DataFrame(
+    scores = score_table(columns.instrument, table.select(pl.col(items).cast(pl.Float64)))
+    height = table.height
+    return pl.DataFrame(
         {
-            "patient": part["patient"].cast(pl.Int64),
-            "order": part["order"].cast(pl.Int64),
-            "instrument": pl.Series([columns.instrument] * part.height, dtype=pl.String),
-            "instrument_version": pl.Series([definition.version] * part.height, dtype=pl.String),
-            "completed_at": part["completed_at"],
-            "source": pl.Series([columns.source] * part.height, dtype=pl.String),
-            "answers": json_object(items, part),
+            "patient": table["patient"].cast(pl.Int64),
+            "order": table["order"].cast(pl.Int64),
+            "instrument": pl.Series([columns.instrument] * height, dtype=pl.String),
+            "instrument_version": pl.Series([definition.version] * height, dtype=pl.String),
+            "completed_at": table["completed_at"],
+            "source": pl.Series([columns.source] * height, dtype=pl.String),
+            "answers": json_object(items, table),
             "score_status": scores["status"],
             "score_answered": scores["answered"].cast(pl.Int64),
             "score_raw": scores["raw"],
             "score_percent": scores["percent"],
-            "score_reason": pl.Series([""] * part.height, dtype=pl.String),
+            "score_reason": pl.Series([""] * height, dtype=pl.String),
         },
         schema=_SCHEMA,
     )
-    others = (frame["score_status"] != "ok").arg_true().to_list()
-    if not others:
-        return frame
-    return _one_by_one(tables, columns, part, frame, others, ahead)
 
 
 def _one_by_one(
-    tables: Sequence[ResponseColumns],
+    tables: Sequence[CheckedTable],
     columns: ResponseColumns,
     part: pl.DataFrame,
     frame: pl.DataFrame,
@@ -218,9 +227,9 @@ def _one_by_one(
     return frame.with_columns(pl.Series(k, v, dtype=_SCHEMA[k]) for k, v in fixed.items())
 
 
-def _before(tables: Sequence[ResponseColumns], patient: int, order: int) -> int:
+def _before(tables: Sequence[CheckedTable], patient: int, order: int) -> int:
     """How many of the patient's column responses are stored before the one at ``order``."""
     return sum(
-        t.table.filter((pl.col("patient") == patient) & (pl.col("order") < order)).height
+        t.columns.table.filter((pl.col("patient") == patient) & (pl.col("order") < order)).height
         for t in tables
     )

@@ -508,7 +508,9 @@ class PatientRepository:
         return rows
 
     def latest_assessments(self, patient_ids: Sequence[int]) -> dict[int, TriageAssessment]:
-        """The latest assessment of each listed patient that has one (for bulk recomputation)."""
+        """The latest assessment of each listed patient that has one (for bulk recomputation,
+        which reads its id, red flags and confirmation: the case and the assessment, JSON
+        objects of a few kilobytes each, are left undecoded unless touched)."""
         found: dict[int, TriageAssessment] = {}
         for start in range(0, len(patient_ids), 1000):
             chunk = list(patient_ids[start : start + 1000])
@@ -521,7 +523,9 @@ class PatientRepository:
                 .group_by(TriageAssessment.patient_id)
             )
             rows = self._session.scalars(
-                select(TriageAssessment).where(TriageAssessment.id.in_(newest))
+                select(TriageAssessment)
+                .where(TriageAssessment.id.in_(newest))
+                .options(defer(TriageAssessment.case), defer(TriageAssessment.assessment))
             )
             found.update((row.patient_id, row) for row in rows)
         return found
