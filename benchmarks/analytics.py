@@ -69,8 +69,9 @@ def median_of(repeats: int, work: Callable[[], object]) -> float:
 def _responses(cohort: Cohort) -> pl.DataFrame:
     """Every response scored with the vectorised scorer; only scored ones are kept."""
     frames = []
+    responses = cohort.responses  # built from the cohort's answer tables on each access
     for instrument, items in ITEM_IDS.items():
-        rows = [r for r in cohort.responses if r.instrument == instrument]
+        rows = [r for r in responses if r.instrument == instrument]
         if not rows:
             continue
         answers = pl.DataFrame(

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import accumulate
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 
 from spinetrack.demo.names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, SURGEONS
 from spinetrack.demo.preop import DemoPreop, demo_effects, draw_preop
@@ -213,17 +214,49 @@ class Cohort:
     patients: list[DemoPatient] = field(default_factory=list)
     surgeries: list[DemoSurgery] = field(default_factory=list)
     complications: list[DemoComplication] = field(default_factory=list)
-    responses: list[DemoResponse] = field(default_factory=list)
+    answers: dict[str, pl.DataFrame] = field(default_factory=dict, compare=False)
+    """Each instrument's responses as columns, which the loader stores without an object per
+    response (1.24 million at 100,000 patients): ``order`` (the response's place in
+    `responses`), ``patient``, ``completed_at`` (naive, UTC) and one Int64 column per item in the
+    instrument's order (null: the item was skipped)."""
+
+    @property
+    def responses(self) -> list[DemoResponse]:
+        """Every response as a record, in the order they were drawn (built on each call: the
+        tests and the reference path read them, the loader does not)."""
+        drawn: list[tuple[int, DemoResponse]] = []
+        for instrument, table in self.answers.items():
+            items = ITEM_IDS[instrument]
+            columns = [table[c].to_list() for c in ("order", "patient", "completed_at", *items)]
+            for order, patient, at, *values in zip(*columns, strict=True):
+                answers = dict(zip(items, values, strict=True))
+                drawn.append((order, DemoResponse(patient, instrument, at, answers)))
+        drawn.sort(key=lambda pair: pair[0])
+        return [response for _, response in drawn]
 
 
-@dataclass(slots=True)
+_EPOCH = date(1970, 1, 1).toordinal()
+_DAY_US = 86_400_000_000
+_MINUTE_US = 60_000_000
+
+
+@dataclass
 class _Pending:
-    """A response decided in the first pass; its item values are drawn in bulk afterwards."""
+    """The responses decided in the first pass, as parallel columns; their item values are drawn
+    in bulk afterwards."""
 
-    patient: int
-    instrument: str
-    completed_at: datetime
-    level: float  # 0..1 share of the instrument's maximum
+    patient: list[int] = field(default_factory=list)
+    instrument: list[str] = field(default_factory=list)
+    completed_at: list[int] = field(default_factory=list)
+    """Microseconds since 1970 (UTC): made into one datetime column at the end."""
+    level: list[float] = field(default_factory=list)
+    """0..1 share of the instrument's maximum."""
+
+    def add(self, patient: int, instrument: str, at: int, level: float) -> None:
+        self.patient.append(patient)
+        self.instrument.append(instrument)
+        self.completed_at.append(at)
+        self.level.append(level)
 
 
 @cache
@@ -290,7 +323,7 @@ class _Builder:
         self.preop_rng = np.random.default_rng(seed + 25)
         self.today = today
         self.cohort = Cohort()
-        self.pending: list[_Pending] = []
+        self.pending = _Pending()
 
     def surgeons(self) -> None:
         for name, handle in SURGEONS:
@@ -428,15 +461,17 @@ class _Builder:
         pains: tuple[float, float],
         share: float,
     ) -> None:
-        at = datetime.combine(day, time(9, 0)) + timedelta(minutes=self.rng.randint(0, 600))
+        minutes = 9 * 60 + self.rng.randint(0, 600)  # from 09:00, as datetime.combine would
+        at = (day.toordinal() - _EPOCH) * _DAY_US + minutes * _MINUTE_US
         names = (
             ("ndi", "nrs_neck", "nrs_arm")
             if region == "cervical"
             else ("odi", "nrs_back", "nrs_leg")
         )
-        self.pending.append(_Pending(patient, names[0], at, disability))
-        self.pending.append(_Pending(patient, names[1], at, min(1.0, pains[0] * share)))
-        self.pending.append(_Pending(patient, names[2], at, min(1.0, pains[1] * share)))
+        add = self.pending.add
+        add(patient, names[0], at, disability)
+        add(patient, names[1], at, min(1.0, pains[0] * share))
+        add(patient, names[2], at, min(1.0, pains[1] * share))
 
     def revision(self, patient: int, surgery: int, after_days: int, cause: str | None) -> None:
         original = self.cohort.surgeries[surgery]
@@ -449,38 +484,45 @@ class _Builder:
         self.follow_up(patient, revised, outcome, None)
 
     def answers(self) -> None:
-        """Draw every item value at once: the level plus noise, rounded into the item's range."""
+        """Draw every item value at once: the level plus noise, rounded into the item's range;
+        each instrument's responses kept as one table of columns (`Cohort.answers`)."""
+        pending = self.pending
         by_instrument: dict[str, list[int]] = {}
-        for i, pending in enumerate(self.pending):
-            by_instrument.setdefault(pending.instrument, []).append(i)
-        drawn: list[dict[str, int | None]] = [{} for _ in self.pending]
-        for instrument, rows in by_instrument.items():
-            levels = np.array([self.pending[i].level for i in rows])
+        for i, instrument in enumerate(pending.instrument):
+            by_instrument.setdefault(instrument, []).append(i)
+        patients = np.array(pending.patient, dtype=np.int64)
+        moments = np.array(pending.completed_at, dtype=np.int64)
+        all_levels = np.array(pending.level, dtype=np.float64)
+        for instrument, positions in by_instrument.items():
+            rows = np.array(positions, dtype=np.int64)
+            levels = all_levels[rows]
             names = ITEM_IDS[instrument]
             if instrument in {"odi", "ndi"}:
-                for row, vals in zip(rows, self._items(levels, instrument), strict=True):
-                    drawn[row] = dict(zip(names, vals, strict=True))
-                continue
-            noise = self.np.normal(0.0, 0.8, size=len(rows))
-            (name,) = names  # a pain scale: one item, its whole column converted at once
-            scores = np.clip(np.rint(levels * 10 + noise), 0, 10).astype(int).tolist()
-            for row, value in zip(rows, scores, strict=True):
-                drawn[row] = {name: value}
-        for pending, answers in zip(self.pending, drawn, strict=True):
-            self.cohort.responses.append(
-                DemoResponse(pending.patient, pending.instrument, pending.completed_at, answers)
+                items = self._items(levels, instrument)
+            else:
+                noise = self.np.normal(0.0, 0.8, size=len(rows))
+                items = np.clip(np.rint(levels * 10 + noise), 0, 10)[:, None]
+            self.cohort.answers[instrument] = pl.DataFrame(
+                [
+                    pl.Series("order", rows),
+                    pl.Series("patient", patients[rows]),
+                    pl.Series("completed_at", moments[rows]).cast(pl.Datetime("us")),
+                    *(
+                        pl.Series(name, items[:, j], nan_to_null=True).cast(pl.Int64)
+                        for j, name in enumerate(names)
+                    ),
+                ]
             )
 
-    def _items(self, levels: npt.NDArray[np.float64], instrument: str) -> list[list[int | None]]:
+    def _items(self, levels: npt.NDArray[np.float64], instrument: str) -> npt.NDArray[np.float64]:
+        """Ten item values per response (0-5), NaN where the item was skipped."""
         noise = self.np.normal(0.0, 0.7, size=(len(levels), 10))
-        values = np.clip(np.rint(levels[:, None] * 5 + noise), 0, 5).astype(int)
+        values = np.clip(np.rint(levels[:, None] * 5 + noise), 0, 5)
         missing = self.np.random(size=(len(levels), 10)) < 0.01
         if instrument == "odi":
             missing[:, 7] |= self.np.random(size=len(levels)) < 0.15  # the sex-life section
-        rows: list[list[int | None]] = []
-        for vals, gaps in zip(values.tolist(), missing.tolist(), strict=True):
-            rows.append([None if gap else v for v, gap in zip(vals, gaps, strict=True)])
-        return rows
+        values[missing] = np.nan
+        return values
 
 
 ITEM_IDS = {

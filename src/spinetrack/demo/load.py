@@ -1,6 +1,8 @@
 """Load the demo clinic through the services, so it obeys every rule real data obeys."""
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,6 +32,7 @@ from spinetrack.services.registry_io.import_patients import (
     Progress,
     import_patients,
 )
+from spinetrack.services.registry_io.response_columns import ResponseColumns
 from spinetrack.services.risk.preop_record import import_preop
 from spinetrack.services.triage.import_triage import import_triage
 
@@ -142,8 +145,17 @@ def _patient(patient: DemoPatient) -> NewPatient:
     )
 
 
-def to_imports(cohort: Cohort, surgeon_ids: list[int]) -> list[ImportedPatient]:
-    """The generated cohort as import records, each patient with its own surgeries and answers."""
+def response_tables(cohort: Cohort) -> list[ResponseColumns]:
+    """The cohort's responses as the import's columns, one table per instrument (`load_demo`
+    stores them so; `to_imports` gives the same responses one by one)."""
+    return [ResponseColumns(name, table, "import") for name, table in cohort.answers.items()]
+
+
+def to_imports(
+    cohort: Cohort, surgeon_ids: list[int], *, responses: bool = True
+) -> list[ImportedPatient]:
+    """The generated cohort as import records, each patient with its own surgeries and, unless
+    ``responses`` is False (they go as `response_tables`), its answers."""
     imports = [ImportedPatient(patient=_patient(p)) for p in cohort.patients]
     position: dict[int, int] = {}
     for s, surgery in enumerate(cohort.surgeries):
@@ -152,7 +164,7 @@ def to_imports(cohort: Cohort, surgeon_ids: list[int]) -> list[ImportedPatient]:
         owner.surgeries.append(_surgery(surgery, surgeon_ids, position))
     for complication in cohort.complications:
         imports[complication.patient].complications.append(_complication(complication, position))
-    for r in cohort.responses:
+    for r in cohort.responses if responses else ():
         imports[r.patient].responses.append(
             NewResponse(
                 instrument=r.instrument,
@@ -165,6 +177,20 @@ def to_imports(cohort: Cohort, surgeon_ids: list[int]) -> list[ImportedPatient]:
 
 
 DEMO_FIELDS = tuple(f for f in PREOP_FIELDS if f != "gad7")
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector off the cohort (and whatever else is alive) while it
+    is stored. Each full collection walks every live object; with the 100,000-patient cohort and
+    its import records alive, the collections set off by the triage import's 200,000 ORM rows
+    cost about as much as reading them. Frozen objects are still freed by reference counting;
+    they are handed back to the collector when the load ends."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def load_demo(
@@ -186,40 +212,42 @@ def load_demo(
     day = today or default_today()  # the demo clinic sets no zone: the configured default's
     say(f"generating {patients:,} patients")
     cohort = generate_cohort(patients, seed, day)
-    say("creating the clinic and its accounts")
-    clinic_id, surgeon_ids = _accounts(database, cohort)
-    actor = system_actor("demo-loader")
-    if reset:
-        say("erasing the demo clinic's patients")
-        erase_clinic_data(sessions=database.sessions, actor=actor, clinic_id=clinic_id)
-    say("storing patients")
-    import_patients(
-        sessions=database.sessions,
-        actor=actor,
-        clinic_id=clinic_id,
-        patients=to_imports(cohort, surgeon_ids),
-        progress=progress,
-        today=day,
-    )
-    say("storing the pre-operative records")
-    import_preop(
-        sessions=database.sessions,
-        actor=actor,
-        clinic_id=clinic_id,
-        records={
-            p.mrn: PreopRecord(**{k: getattr(p.preop, k) for k in DEMO_FIELDS})
-            for p in cohort.patients
-            if p.preop is not None
-        },
-    )
-    if not triage:
+    with _collection_paused():
+        say("creating the clinic and its accounts")
+        clinic_id, surgeon_ids = _accounts(database, cohort)
+        actor = system_actor("demo-loader")
+        if reset:
+            say("erasing the demo clinic's patients")
+            erase_clinic_data(sessions=database.sessions, actor=actor, clinic_id=clinic_id)
+        say("storing patients")
+        import_patients(
+            sessions=database.sessions,
+            actor=actor,
+            clinic_id=clinic_id,
+            patients=to_imports(cohort, surgeon_ids, responses=False),
+            progress=progress,
+            today=day,
+            response_tables=response_tables(cohort),
+        )
+        say("storing the pre-operative records")
+        import_preop(
+            sessions=database.sessions,
+            actor=actor,
+            clinic_id=clinic_id,
+            records={
+                p.mrn: PreopRecord(**{k: getattr(p.preop, k) for k in DEMO_FIELDS})
+                for p in cohort.patients
+                if p.preop is not None
+            },
+        )
+        if not triage:
+            return clinic_id
+        say("storing the triage history")
+        import_triage(
+            sessions=database.sessions,
+            actor=actor,
+            clinic_id=clinic_id,
+            items=triage_history(cohort, seed, day),
+            evaluation_date=day,
+        )
         return clinic_id
-    say("storing the triage history")
-    import_triage(
-        sessions=database.sessions,
-        actor=actor,
-        clinic_id=clinic_id,
-        items=triage_history(cohort, seed, day),
-        evaluation_date=day,
-    )
-    return clinic_id

@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, func, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from spinetrack.storage.data_version import note_inserted
@@ -94,15 +95,35 @@ def _insert_on_sqlite(connection: Connection, table: type[Any], rows: list[dict[
         process = column.type.dialect_impl(dialect).bind_processor(dialect)
         columns.append(column)
         values.append([value if process is None else process(value)] * len(rows))
-    quote = dialect.identifier_preparer
+    insert_columns_on_sqlite(connection, core, columns, values)
+    note_inserted(connection, core.name, rows)  # the data version's listeners see no statement
+    return True
+
+
+def insert_columns_on_sqlite(
+    connection: Connection, core: Table, columns: list[Any], values: list[list[Any]]
+) -> None:
+    """One INSERT of ``columns`` executed for every row of ``values`` (one list per column,
+    already in the driver's form) on the transaction's own driver connection, the rows zipped as
+    the driver reads them: building a list of 1.24 million tuples first (the demo's answers) cost
+    a tenth of storing them. The data version's statement listeners ignore a driver-level
+    statement either way; callers note what they inserted (`note_inserted`). A driver error is
+    raised as SQLAlchemy raises it (an IntegrityError for a taken key)."""
+    quote = connection.dialect.identifier_preparer
     sql = (
         f"INSERT INTO {quote.format_table(core)} "
         f"({', '.join(quote.format_column(c) for c in columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
-    note_inserted(connection, core.name, rows)  # the data version's listeners see no statement
-    return True
+    driver_error = connection.dialect.loaded_dbapi.Error
+    cursor = connection.connection.cursor()
+    try:
+        rows = zip(*values, strict=True)  # sqlite3 reads any iterable of rows
+        cursor.executemany(sql, rows)  # type: ignore[arg-type]
+    except driver_error as exc:
+        raise DBAPIError.instance(sql, None, exc, driver_error) from exc
+    finally:
+        cursor.close()
 
 
 def insert_rows_returning_ids(

@@ -17,7 +17,7 @@ from spinetrack.analytics.followup import NEXT_COLUMNS, next_followups
 from spinetrack.analytics.status import LOSING_GROUND, OUTCOME_COLUMNS, classify_unsorted
 from spinetrack.domain.instruments import instrument_ids
 from spinetrack.domain.outcomes import ScorePoint
-from spinetrack.domain.outcomes.counted_score import counted_score
+from spinetrack.domain.outcomes.counted_score import SCORED, counted_score
 from spinetrack.domain.outcomes.points import score_range
 from spinetrack.services.records.patient_status import IndexSurgery, assessment_columns
 
@@ -89,10 +89,44 @@ def _refuse_what_the_domain_refuses(points: pl.DataFrame) -> None:
         ScorePoint(row["instrument"], row["days_after_surgery"], row["score"])
 
 
-def outcome_rows(records: Sequence[NewPatientRecord], today: date) -> list[dict[str, Any]]:
+def column_points(records: Sequence[NewPatientRecord], responses: pl.DataFrame) -> pl.DataFrame:
+    """The counted scores (`counted_score`: the percentage, else the raw score, of a response
+    scored "ok") of response rows given as columns (``patient_id``, ``instrument``,
+    ``completed_at``, ``score_status``, ``score_raw``, ``score_percent``), for the records with an
+    index surgery, in days after it; in the rows' order, as `_points` lists them."""
+    indexed = [r for r in records if r.index is not None]
+    index_days = pl.DataFrame(
+        {
+            "patient_id": [r.patient_id for r in indexed],
+            "index_day": [r.index.performed_on for r in indexed if r.index is not None],
+        },
+        schema={"patient_id": pl.Int64, "index_day": pl.Date},
+    )
+    return (
+        responses.filter(pl.col("score_status") == SCORED)
+        .join(index_days, on="patient_id", how="inner", maintain_order="left")
+        .select(
+            pl.col("patient_id").cast(pl.Int64),
+            pl.col("instrument"),
+            (pl.col("completed_at").dt.date() - pl.col("index_day"))
+            .dt.total_days()
+            .cast(pl.Int64)
+            .alias("days_after_surgery"),
+            pl.coalesce("score_percent", "score_raw").cast(pl.Float64).alias("score"),
+        )
+        .filter(pl.col("score").is_not_null())
+    )
+
+
+def outcome_rows(
+    records: Sequence[NewPatientRecord], today: date, more: pl.DataFrame | None = None
+) -> list[dict[str, Any]]:
     """Each record's outcome row, in the records' order: every column `outcome_row` gives, and
-    the assessment columns of a patient with no triage assessment yet."""
+    the assessment columns of a patient with no triage assessment yet. ``more`` holds counted
+    scores of the same patients given as columns (`column_points`), after the records' own."""
     points = _points(records)
+    if more is not None and more.height:
+        points = pl.concat([points, more])
     _refuse_what_the_domain_refuses(points)
     everyone = pl.Series("patient_id", [r.patient_id for r in records], dtype=pl.Int64)
     statuses = classify_unsorted([points], everyone, with_losing_ground=True)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import polars as pl
+
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.registry.complications import check_kind, check_reporter
 from spinetrack.services.access.actor import Actor
@@ -15,8 +17,18 @@ from spinetrack.services.records.enrol_patient import NewPatient
 from spinetrack.services.records.patient_status import IndexSurgery
 from spinetrack.services.records.record_response import NewResponse, checked_row
 from spinetrack.services.records.register_surgery import NewComplication, NewSurgery, check_surgery
-from spinetrack.services.registry_io.bulk_outcomes import NewPatientRecord, outcome_rows
+from spinetrack.services.registry_io.bulk_outcomes import (
+    NewPatientRecord,
+    column_points,
+    outcome_rows,
+)
 from spinetrack.services.registry_io.bulk_scoring import score_in_bulk
+from spinetrack.services.registry_io.response_columns import (
+    STORED,
+    ResponseColumns,
+    checked_tables,
+    scored,
+)
 from spinetrack.storage.repositories.patients import PatientRepository
 from spinetrack.storage.tables import Complication, Patient, PatientOutcome, PromResponse, Surgery
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
@@ -147,7 +159,15 @@ def _index(surgeries: list[dict[str, Any]], surgery_ids: list[int]) -> IndexSurg
     )
 
 
-def _store(repo: PatientRepository, batch: list[_Checked], today: date) -> None:
+def _store(
+    repo: PatientRepository,
+    batch: list[_Checked],
+    today: date,
+    start: int,
+    columns: pl.DataFrame,
+) -> None:
+    """Insert the batch's rows; ``columns`` are its responses given as columns (`scored`), the
+    patients named by position in the import, ``start`` the batch's first."""
     ids = repo.insert_returning_ids(Patient, [dict(c.patient) for c in batch])
     surgery_rows = [
         {k: v for k, v in row.items() if k != "_revises"} | {"patient_id": patient_id}
@@ -173,7 +193,14 @@ def _store(repo: PatientRepository, batch: list[_Checked], today: date) -> None:
         )
     repo.bulk_insert(Complication, complications)
     repo.bulk_insert(PromResponse, responses)
-    repo.bulk_insert(PatientOutcome, outcome_rows(records, today))
+    more = None
+    if columns.height:
+        owner = pl.Series(ids, dtype=pl.Int64).gather(columns["patient"] - start)
+        framed = columns.with_columns(owner.alias("patient_id"))
+        stored = [c for c in STORED if c not in ("patient", "order")]
+        repo.insert_frame(PromResponse, framed.select("patient_id", *stored))
+        more = column_points(records, framed)
+    repo.bulk_insert(PatientOutcome, outcome_rows(records, today, more))
 
 
 def _revisions(batch: list[_Checked], surgery_ids: list[int]) -> list[tuple[int, int]]:
@@ -197,9 +224,11 @@ def import_patients(
     chunk: int = 2000,
     progress: Progress | None = None,
     today: date | None = None,
+    response_tables: Sequence[ResponseColumns] = (),
 ) -> int:
     """Check every patient, then store all of them; returns how many were imported. `today` dates
-    the follow-ups due (the demo passes the day its cohort was generated for)."""
+    the follow-ups due (the demo passes the day its cohort was generated for). Responses come
+    with each patient, or as columns in ``response_tables`` (stored after a patient's own)."""
     with audited(sessions, actor, "patients.import", clinic_id=clinic_id) as work:
         actor.require(clinic_id)
         repo = work.uow.patients(clinic_id)
@@ -208,9 +237,13 @@ def import_patients(
         existing = repo.existing_mrns([p.patient.mrn for p in patients])
         if existing:
             raise InvalidInput("mrn", f"already registered: {', '.join(sorted(existing)[:5])}")
+        tables = checked_tables(response_tables, len(patients))
         for start in range(0, len(patients), chunk):
-            batch = _check_batch(start, patients[start : start + chunk], seen, day)
-            _store(repo, batch, day)
+            given = patients[start : start + chunk]
+            batch = _check_batch(start, given, seen, day)
+            ahead = {start + i: len(item.responses) for i, item in enumerate(given)}
+            columns = scored(tables, start, start + len(batch), ahead)
+            _store(repo, batch, day, start, columns)
             if progress:
                 progress(len(batch))
         work.uow.refresh_statistics()

@@ -30,6 +30,17 @@ from spinetrack.storage.tables import (
 )
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
+RESPONSE_UNREAD = (
+    "answers",
+    "instrument_version",
+    "source",
+    "entered_by_id",
+    "score_answered",
+    "score_reason",
+    "created_at",
+)
+"""The response columns `build_case` does not read."""
+
 
 @dataclass
 class ImportedTriage:
@@ -99,10 +110,13 @@ def import_triage(
         )
         patient_ids = [ids[item.mrn] for item in items]
         patients = {p.id: p for p in repo.by_ids(patient_ids)}
-        surgeries = _grouped(repo.rows_of(Surgery, patient_ids))
-        # The case is built from scores: the answers are left undecoded.
-        responses = _grouped(repo.rows_of(PromResponse, patient_ids, unread=("answers",)))
-        findings = _grouped(repo.rows_of(ClinicalFinding, patient_ids))
+        # The case reads few columns: the rest are left undecoded (the answers, JSON; on
+        # SQLite each moment is text parsed per row), which cost a third of reading the rows.
+        surgeries = _grouped(repo.rows_of(Surgery, patient_ids, unread=("notes", "created_at")))
+        responses = _grouped(repo.rows_of(PromResponse, patient_ids, unread=RESPONSE_UNREAD))
+        findings = _grouped(
+            repo.rows_of(ClinicalFinding, patient_ids, unread=("note", "created_at"))
+        )
         inputs = CaseInputs(evaluation_date=evaluation_date)
         now = datetime.now(UTC)
         rows = []

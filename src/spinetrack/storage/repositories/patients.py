@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Integer,
@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, defer
 
 from spinetrack.domain.errors import NotFound
+from spinetrack.storage.bulk_frames import insert_frame
 from spinetrack.storage.bulk_rows import insert_rows, insert_rows_returning_ids
 from spinetrack.storage.data_version import note_inserted
 from spinetrack.storage.tables import (
@@ -37,6 +38,9 @@ from spinetrack.storage.tables import (
     TriageAssessment,
 )
 from spinetrack.storage.tables.base import utcnow
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -504,7 +508,9 @@ class PatientRepository:
         return rows
 
     def latest_assessments(self, patient_ids: Sequence[int]) -> dict[int, TriageAssessment]:
-        """The latest assessment of each listed patient that has one (for bulk recomputation)."""
+        """The latest assessment of each listed patient that has one (for bulk recomputation,
+        which reads its id, red flags and confirmation: the case and the assessment, JSON
+        objects of a few kilobytes each, are left undecoded unless touched)."""
         found: dict[int, TriageAssessment] = {}
         for start in range(0, len(patient_ids), 1000):
             chunk = list(patient_ids[start : start + 1000])
@@ -517,7 +523,9 @@ class PatientRepository:
                 .group_by(TriageAssessment.patient_id)
             )
             rows = self._session.scalars(
-                select(TriageAssessment).where(TriageAssessment.id.in_(newest))
+                select(TriageAssessment)
+                .where(TriageAssessment.id.in_(newest))
+                .options(defer(TriageAssessment.case), defer(TriageAssessment.assessment))
             )
             found.update((row.patient_id, row) for row in rows)
         return found
@@ -620,6 +628,15 @@ class PatientRepository:
             for row in rows:
                 row["clinic_id"] = self.clinic_id
             insert_rows(self._session, table, rows)
+
+    def insert_frame(self, table: type[Any], frame: "pl.DataFrame") -> None:
+        """Insert a frame of rows of a patient-data table in this clinic (bulk imports give
+        their questionnaire answers as columns: storage/bulk_frames.py)."""
+        import polars as pl
+
+        insert_frame(
+            self._session, table, frame.with_columns(pl.lit(self.clinic_id).alias("clinic_id"))
+        )
 
     def insert_returning_ids(
         self, table: type[Patient] | type[Surgery], rows: list[dict[str, Any]]
