@@ -1,9 +1,11 @@
-"""Check and count the fifth blind set (dev5/, heldout5/).
+"""Check and count one blind set written as a pair of folders, devN/ and heldoutN/ (N = 5, 6, ...).
 
-Run from the repository root: ``python tests/domain/reports/corpus/count_blind5.py``.
-It stops with an error if a file does not parse, an id is duplicated or clashes with another
-set, a key is not a vocabulary id or a status is not one of the seven; otherwise it prints the
-markdown tables appended to SUMMARY.md.
+Run from the repository root: ``python tests/domain/reports/corpus/count_blind.py 6``.
+It stops with an error if a file does not parse, an id is duplicated, clashes with another set's or
+lacks its set's prefix (``devN-`` / ``heldN-``), a key is not a vocabulary id, a status is not one of
+the seven, or a style, region or procedure is unknown; otherwise it prints the markdown tables
+appended to SUMMARY.md. One script for every set, so a new writer's checks are the earlier ones.
+Blind writers may run it: it reads other sets' ids only, never their text.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
-VOCAB = Path("/work/shared/spec/triage-vocabulary.yaml")
-SETS = ("dev5", "heldout5")
-PREFIX = {"dev5": "dev5-", "heldout5": "held5-"}
+VOCAB = HERE.parents[3].parent / "shared" / "spec" / "triage-vocabulary.yaml"
+NUMBER = sys.argv[1] if len(sys.argv) > 1 else "6"
+DEV, HELD = f"dev{NUMBER}", f"heldout{NUMBER}"
+SETS = (DEV, HELD)
+PREFIX = {DEV: f"dev{NUMBER}-", HELD: f"held{NUMBER}-"}
+ID_LINE = re.compile(r"^\s*-?\s*id:\s*(\S+)", re.MULTILINE)
 STATUSES = ("affirmed", "uncertain", "negated", "historical", "family", "resolved", "hypothetical")
 STYLES = {"radiology", "clinic_letter", "ward_note", "gp_referral", "op_note", "physio", "lab"}
-ID_LINE = re.compile(r"^\s*-?\s*id:\s*(\S+)", re.MULTILINE)
 
 
 class Counts:
@@ -39,15 +43,6 @@ class Counts:
 
 def fail(msg: str) -> None:
     sys.exit(f"ERROR: {msg}")
-
-
-def other_set_ids() -> set[str]:
-    ids: set[str] = set()
-    for d in HERE.iterdir():
-        if d.is_dir() and d.name not in SETS:
-            for f in d.glob("*.yaml"):
-                ids.update(ID_LINE.findall(f.read_text()))
-    return ids
 
 
 def check_item(it: dict[str, Any], s: str, vocab: dict[str, Any]) -> None:
@@ -79,9 +74,19 @@ def count_item(it: dict[str, Any], s: str, c: Counts) -> None:
         c.by["flag"][s][r] += 1
 
 
+def other_set_ids() -> set[str]:
+    """Every id of the other sets, read from the id lines alone."""
+    ids: set[str] = set()
+    for folder in HERE.iterdir():
+        if folder.is_dir() and folder.name not in SETS:
+            for f in folder.glob("*.yaml"):
+                ids.update(ID_LINE.findall(f.read_text()))
+    return ids
+
+
 def collect(vocab: dict[str, Any]) -> Counts:
-    taken = other_set_ids()
     seen: set[str] = set()
+    taken = other_set_ids()
     c = Counts()
     for s in SETS:
         for f in sorted((HERE / s).glob("*.yaml")):
@@ -107,15 +112,15 @@ def render(c: Counts, findings: list[str], flags: list[str]) -> list[str]:
     out.append(f"\nTotal snippets: {sum(n for _, _, n in c.files)}\n")
     for title in ("style", "region", "procedure"):
         cnt = c.by[title]
-        out.append(f"### Snippets per {title}\n\n| {title} | dev5 | heldout5 |\n|---|---|---|")
-        keys = sorted(set(cnt["dev5"]) | set(cnt["heldout5"]))
-        out += [f"| {k} | {cnt['dev5'][k]} | {cnt['heldout5'][k]} |" for k in keys]
+        out.append(f"### Snippets per {title}\n\n| {title} | {DEV} | {HELD} |\n|---|---|---|")
+        keys = sorted(set(cnt[DEV]) | set(cnt[HELD]))
+        out += [f"| {k} | {cnt[DEV][k]} | {cnt[HELD][k]} |" for k in keys]
         out.append("")
     fc = c.by["flag"]
     out.append(
-        "### Red flags (snippets carrying each)\n\n| red flag | dev5 | heldout5 |\n|---|---|---|"
+        f"### Red flags (snippets carrying each)\n\n| red flag | {DEV} | {HELD} |\n|---|---|---|"
     )
-    out += [f"| {k} | {fc['dev5'][k]} | {fc['heldout5'][k]} |" for k in [*flags, "(none)"]]
+    out += [f"| {k} | {fc[DEV][k]} | {fc[HELD][k]} |" for k in [*flags, "(none)"]]
     out.append("")
     for s in SETS:
         out.append(f"### Findings x status: {s}\n")
@@ -137,6 +142,15 @@ def main() -> None:
     c = collect(vocab)
     print("\n".join(render(c, findings, list(vocab["red_flags"]))))
     both = {k: sum(c.status[s][(k, st)] for s in SETS for st in STATUSES) for k in findings}
+    for s in SETS:
+        st = collections.Counter({k: v for k, v in c.status[s].items()})
+        per = {x: sum(n for (k, y), n in st.items() if y == x) for x in STATUSES}
+        true_rf = sum(n for k, n in c.by["flag"][s].items() if k != "(none)")
+        carrying = sum(n for set_name, _, n in c.files if set_name == s) - c.by["flag"][s]["(none)"]
+        print(
+            f"{s}: {sum(per.values())} labelled findings {per}; "
+            f"{carrying} snippets with a true red flag ({true_rf} flag labels)."
+        )
     thin = [k for k in findings if both[k] < 3]
     print(f"Finding ids labelled fewer than 3 times across both sets: {', '.join(thin) or 'none'}.")
 
