@@ -45,6 +45,8 @@ def test_two_clocks_or_two_undated_values_leave_the_order_unknown() -> None:
         "CRP: day 2 140 / day 4 95 / day 7 130.",
         "CRP 45 (day 6) -> 120 (day 9).",
         "CRP 20/11 150, 23/11 60, 26/11 110.",
+        "CRP 145 (D3 was 190, D7 52).",
+        "CRP 96 mg/L (was 12 at discharge on D5).",
     ],
 )
 def test_a_dated_series_that_falls_and_rises_again_is_a_second_rise(text: str) -> None:
@@ -57,6 +59,8 @@ def test_a_dated_series_that_falls_and_rises_again_is_a_second_rise(text: str) -
         # falling, today's value first
         "CRP 40 (D3 180, D5 110).",
         "CRP 30 mg/L (POD2 150, POD5 40).",
+        "CRP 20 (was 90 at discharge on D5).",
+        "CRP 40 falling since day 3 (peak 180).",
         # a wobble within normal
         "CRP 8 (D3 9, D7 4).",
         # a rise from before the peak

@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_DAY_BEFORE = re.compile(r"\b(?:day|pod|d)\s?(\d{1,3})\s*[:=]?\s*$", re.I)
+_DAY_BEFORE = re.compile(r"\b(?:day|pod|d)\s?(\d{1,3})\s*(?:[:=]|\bwas\b)?\s*$", re.I)
 _DAY_AFTER = re.compile(
-    r"^\s*(?:mg/l|mg/dl)?\s*\(?\s*(?:on\s+|at\s+)?(?:day|pod|d)\s?(\d{1,3})\b(?!\s*[:=]?\s*\d)",
+    r"^\s*(?:mg/l|mg/dl)?\s*\(?\s*(?:(?!since|after|from|until|before)[a-z]+\s+){0,3}?(?:day|pod|d)\s?(\d{1,3})\b(?!\s*(?:[:=]|was\b)?\s*\d)",
     re.I,
 )
 _DATE_BEFORE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](?:\d{2}|\d{4}))?\s*[:=]?\s*$")
@@ -37,7 +37,7 @@ def _time_of(text: str, start: int, end: int, floor: int) -> Timed | None:
     """The time named in the words right before a value, or right after it when none is
     before; ``floor`` is where the previous value ended, so a label is never borrowed from it."""
     before = text[max(floor, start - 14) : start]
-    after = text[end : end + 16]
+    after = text[end : end + 32]
     if (day := _DAY_BEFORE.search(before)) is not None:
         return Timed("day", float(day.group(1)))
     if (date := _DATE_BEFORE.search(before)) is not None:
