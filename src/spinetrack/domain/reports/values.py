@@ -17,6 +17,7 @@ from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
 from spinetrack.domain.reports.rules import _check_ids, _compiles
+from spinetrack.domain.reports.serial import dated, time_order
 from spinetrack.domain.sources import Sources
 
 VALUES_FILE = "reports/value_rules.yaml"
@@ -203,11 +204,16 @@ _SERIES_STEP = re.compile(r"\s*(?:->|→|>|then|,\s*then|to|down\s+to|up\s+to)\s
 
 
 def _current(sentence: str, values: list[_Value]) -> list[_Value]:
-    """The value a series says is current: the one at the latest day when values are dated
+    """The value a series says is current: the undated first one when the earlier ones follow it
+    dated ("40 (D3 180, D5 110)"), the one at the latest day when values are dated
     ("day 2 170, day 7 52, day 21 4"), the last when they are chained ("45 -> 22 -> 60"); else
     every value (a single reading, or a list the rule reads as ``any``)."""
     if len(values) < 2:
         return values
+    order = time_order(sentence, [(value.start, value.end) for value in values])
+    if order is not None and order[-1] == 0:
+        # Today's value written first, the earlier ones dated after it ("168 (D3 102, D7 60)").
+        return values[:1]
     dated = []
     for value in values:
         day = _DAY.search(sentence, max(0, value.start - 12), value.start)
@@ -285,19 +291,30 @@ def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Re
         rose = _ROSE_SINCE.search(sentence, named, stop)
         if rose is not None and rule.peak_over_by_day is not None:
             now, before, day = float(rose.group(1)), float(rose.group(2)), int(rose.group(3))
-            if day >= rule.peak_over_by_day and now > before:
+            if day >= rule.peak_over_by_day and now > before and now > rule.above:
                 yield Reading(rule.finding, offset + start, offset + rose.end())
                 return
         series = _values(sentence, named, stop, {"mg/dl": 10.0})
+        spans = [(value.start, value.end) for value in series]
+        order = time_order(sentence, spans)
+        days = [dated(sentence, spans, i) for i in range(len(series))]
+        steps = list(range(len(series))) if order is None else order
         fell = False
-        for earlier, later in itertools.pairwise(series):
-            if later.number < earlier.number:
+        for earlier, later in itertools.pairwise(steps):
+            older, newer = series[earlier], series[later]
+            past_peak = (
+                rule.peak_over_by_day is not None
+                and order is not None
+                and (days[earlier] or 0) >= rule.peak_over_by_day
+            )
+            if newer.number < older.number:
                 fell = True
-            elif fell and later.number > earlier.number:
-                # The finding ends at the value that rose, not at the end of the stretch: words
-                # after it ("with no fever") are other findings', and ConText drops a modifier
-                # that lies inside a finding's span.
-                yield Reading(rule.finding, offset + start, offset + later.end)
+            elif (fell or past_peak) and older.number < newer.number and newer.number > rule.above:
+                # The finding ends at the last value of the rise in the text, not at the end of
+                # the stretch: words after it ("with no fever") are other findings', and ConText
+                # drops a modifier that lies inside a finding's span.
+                end = max(series[i].end for i in steps[: steps.index(later) + 1])
+                yield Reading(rule.finding, offset + start, offset + end)
                 return
 
 
