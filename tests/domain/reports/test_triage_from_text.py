@@ -170,3 +170,22 @@ def test_extracted_findings_carry_their_certainty_words_and_report() -> None:
     [finding] = assess(case).extracted_findings
     assert (finding.id, finding.certainty, finding.report) == ("mri_disc_material", "uncertain", 1)
     assert finding.text == "recurrent disc herniation"
+
+
+@pytest.mark.parametrize(
+    ("report", "raised"),
+    [
+        ("New soiling twice this week. PR: sphincter tone lax; saddle sensation intact.", True),
+        ("Bowel accidents since Monday. Anal squeeze weak, perineal sensation normal.", True),
+        (
+            "One bowel accident with diarrhoea. PR: anal tone normal, saddle sensation intact.",
+            False,
+        ),
+        ("PR exam: no reduced anal tone, perianal sensation intact.", False),
+    ],
+)
+def test_a_sphincter_found_weak_raises_cauda_equina_even_with_saddle_sensation_intact(
+    report: str, raised: bool
+) -> None:
+    flags = {flag.id for flag in assess(_case(reports=[report])).red_flags}
+    assert ("cauda_equina" in flags) is raised

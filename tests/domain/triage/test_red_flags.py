@@ -25,6 +25,14 @@ RAISED: list[tuple[str, dict[str, Any], str]] = [
     ("new bladder dysfunction", {"findings": {"bladder_dysfunction"}}, "cauda_equina"),
     ("bowel dysfunction", {"findings": {"bowel_dysfunction"}}, "cauda_equina"),
     (
+        "anal tone reduced with perianal sensation intact",
+        {
+            "findings": {"bowel_dysfunction"},
+            "signs": {"anal_tone_reduced", "sacral_function_normal"},
+        },
+        "cauda_equina",
+    ),
+    (
         "progressive weakness",
         {"findings": {"progressive_weakness"}},
         "progressive_neurological_deficit",
@@ -318,6 +326,16 @@ QUIET: list[tuple[str, dict[str, Any], str]] = [
             "signs": {"cord_compression", "infected_collection"},
         },
         "myelopathy",
+    ),
+    (
+        "bowel dysfunction with anal tone and saddle sensation normal",
+        {"findings": {"bowel_dysfunction"}, "signs": {"sacral_function_normal"}},
+        "cauda_equina",
+    ),
+    (
+        "reduced anal tone in the neck is the cord's, not cauda equina",
+        {"region": "cervical", "signs": {"anal_tone_reduced"}},
+        "cauda_equina",
     ),
     (
         "thoracic retention with a sensory level is the cord",
