@@ -4,7 +4,7 @@
 the core where it lives, in tests/domain and tests/knowledge, and those tests alone cover it far
 above the floor. Tracing every other test as well bought nothing for the floor but cost a great
 deal: the tracer sees every Python call, so the schema fuzzing (hypothesis) and the web and
-database tests ran up to twice as slow under it. Coverage is therefore paused for the whole
+database tests ran up to 1.7 times as slow under it. Coverage is therefore paused for the whole
 protocol (set-up, call and tear-down) of any test outside those two folders.
 """
 
