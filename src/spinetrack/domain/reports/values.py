@@ -157,6 +157,11 @@ def _segments(
         yield match.start(), match.end(), stop
 
 
+def _factors(rule: ValueRule) -> dict[str, float]:
+    """The rule's unit conversions (value_rules.yaml ``units``), keyed by the lower-case unit."""
+    return {unit.lower(): factor for unit, factor in rule.units.items()}
+
+
 def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list[_Value]:
     values = []
     for match in _NUMBER.finditer(text, start, stop):
@@ -249,7 +254,7 @@ def _threshold(
 ) -> Iterator[Reading]:
     analyte = re.compile(rule.analyte, re.I)
     until = re.compile(rule.until, re.I) if rule.until else None
-    factors = {unit.lower(): factor for unit, factor in rule.units.items()}
+    factors = _factors(rule)
     limit = _limit(rule, sentence, earlier_day)
     for start, named, stop in _segments(sentence, analyte, until):
         values = _values(sentence, named, stop, factors)
@@ -294,7 +299,7 @@ def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Re
             if day >= rule.peak_over_by_day and now > before and now > rule.above:
                 yield Reading(rule.finding, offset + start, offset + rose.end())
                 return
-        series = _values(sentence, named, stop, {"mg/dl": 10.0})
+        series = _values(sentence, named, stop, _factors(rule))
         spans = [(value.start, value.end) for value in series]
         order = time_order(sentence, spans)
         days = [dated(sentence, spans, i) for i in range(len(series))]
