@@ -1,6 +1,7 @@
 """Patient records within one clinic: the scope is a constructor argument and every query uses it."""
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from spinetrack.domain.errors import NotFound
 from spinetrack.storage.bulk_frames import insert_frame
 from spinetrack.storage.bulk_rows import insert_rows, insert_rows_returning_ids
 from spinetrack.storage.data_version import note_inserted
+from spinetrack.storage.name_index import names_indexed_at_end
 from spinetrack.storage.tables import (
     Clinic,
     ClinicalFinding,
@@ -651,6 +653,11 @@ class PatientRepository:
         for row in rows:
             row["clinic_id"] = self.clinic_id
         return insert_rows_returning_ids(self._session, table, rows)
+
+    def names_indexed_at_end(self) -> AbstractContextManager[None]:
+        """Patients inserted within have their names indexed for search in one statement when
+        it ends (SQLite; storage/name_index.py), not one trigger firing per row."""
+        return names_indexed_at_end(self._session.connection())
 
     def link_revisions(self, links: Sequence[tuple[int, int]]) -> None:
         """Mark surgeries as revisions of others: (surgery id, id of the surgery it revises)."""
