@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, sessionmaker
 
+from spinetrack.storage.driver_sql import DriverStatement
 from spinetrack.storage.tables import AnalyticsChange, AuditEntry, Clinic
 
 BOOKKEEPING = frozenset(
@@ -105,16 +106,18 @@ AUDIT_COLUMNS = tuple(
     c.key for c in _audit.columns if c.key not in ("id", "seq", "prev_hash", "entry_hash")
 )
 """What a request's audit entry stores (the sealer adds the rest)."""
-_BUMP_LOG_AND_AUDIT = text(
-    "WITH bumped AS (UPDATE clinics SET data_version = data_version + 1 WHERE id = :clinic"
-    " RETURNING id, data_version),"
-    f" audited AS (INSERT INTO audit_entries ({', '.join(_audit.c[k].name for k in AUDIT_COLUMNS)})"
-    f" VALUES ({', '.join(f':audit_{k}' for k in AUDIT_COLUMNS)}))"
-    " INSERT INTO analytics_changes (clinic_id, data_version, patient_id)"
-    " SELECT bumped.id, bumped.data_version, touched.patient_id"
-    " FROM bumped, unnest(CAST(:patients AS integer[])) AS touched(patient_id)"
-    " ON CONFLICT (clinic_id, patient_id) DO UPDATE SET data_version = EXCLUDED.data_version"
-).bindparams(*(bindparam(f"audit_{key}", type_=_audit.c[key].type) for key in AUDIT_COLUMNS))
+_BUMP_LOG_AND_AUDIT = DriverStatement(
+    text(
+        "WITH bumped AS (UPDATE clinics SET data_version = data_version + 1 WHERE id = :clinic"
+        " RETURNING id, data_version),"
+        f" audited AS (INSERT INTO audit_entries ({', '.join(_audit.c[k].name for k in AUDIT_COLUMNS)})"
+        f" VALUES ({', '.join(f':audit_{k}' for k in AUDIT_COLUMNS)}))"
+        " INSERT INTO analytics_changes (clinic_id, data_version, patient_id)"
+        " SELECT bumped.id, bumped.data_version, touched.patient_id"
+        " FROM bumped, unnest(CAST(:patients AS integer[])) AS touched(patient_id)"
+        " ON CONFLICT (clinic_id, patient_id) DO UPDATE SET data_version = EXCLUDED.data_version"
+    ).bindparams(*(bindparam(f"audit_{key}", type_=_audit.c[key].type) for key in AUDIT_COLUMNS))
+)
 """`_BUMP_AND_LOG` with the request's audit entry inserted by the same statement (see
 `bump_with_audit_row`); its values go through the columns' types, as the plain INSERT's do."""
 
@@ -310,8 +313,8 @@ def bump_with_audit_row(session: Session, audit_row: dict[str, Any]) -> bool:
         patients = touched[clinic]
         assert patients is not None  # (checked: every patient takes the general path)
         audit = {f"audit_{key}": value for key, value in audit_row.items()}
-        connection.execute(
-            _BUMP_LOG_AND_AUDIT, {"clinic": clinic, "patients": sorted(patients), **audit}
+        _BUMP_LOG_AND_AUDIT.rows(
+            connection, {"clinic": clinic, "patients": sorted(patients), **audit}
         )
         return True
     if noted:  # kept for the commit's own bump

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from spinetrack.storage.driver_sql import DriverStatement
 from spinetrack.storage.tables import ApiToken, Membership, PatientLink, User, WebSession
 
 
@@ -23,7 +24,7 @@ class TokenHolder:
     roles: dict[int, str]
 
 
-_TOKEN_HOLDER = (
+_TOKEN_HOLDER = DriverStatement(
     select(
         ApiToken.id,
         ApiToken.revoked_at,
@@ -38,7 +39,7 @@ _TOKEN_HOLDER = (
     .outerjoin(Membership, Membership.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("digest"))
 )
-"""Built once: every API request runs it."""
+"""Built once, run on the driver: every API request runs it."""
 
 
 class AccessRepository:
@@ -53,7 +54,7 @@ class AccessRepository:
         return self._session.scalar(select(WebSession).where(WebSession.token_hash == digest))
 
     def token_holder(self, digest: str) -> TokenHolder | None:
-        rows = self._session.connection().execute(_TOKEN_HOLDER, {"digest": digest}).all()
+        rows = _TOKEN_HOLDER.rows(self._session.connection(), {"digest": digest})
         if not rows:
             return None
         first = rows[0]

@@ -26,6 +26,7 @@ from spinetrack.domain.errors import NotFound
 from spinetrack.storage.bulk_frames import insert_frame
 from spinetrack.storage.bulk_rows import insert_rows, insert_rows_returning_ids
 from spinetrack.storage.data_version import note_inserted
+from spinetrack.storage.driver_sql import DriverStatement
 from spinetrack.storage.name_index import names_indexed_at_end
 from spinetrack.storage.tables import (
     Clinic,
@@ -73,7 +74,7 @@ class StatusInputs:
 # Python than running it, and the same SQL text lets the PostgreSQL driver prepare it once. They
 # run on the session's connection (SQLAlchemy Core), past the ORM's per-object bookkeeping.
 _outcomes = PatientOutcome.__table__
-_LOCK_PATIENT = (
+_LOCK_PATIENT = DriverStatement(
     select(Patient.id, Clinic.time_zone)
     .join(Clinic, Clinic.id == Patient.clinic_id)
     .where(Patient.id == bindparam("patient_id"), Patient.clinic_id == bindparam("clinic_id"))
@@ -137,40 +138,43 @@ def _branch(kind: int, given: dict[str, Any]) -> Any:
 
 
 _OUTCOME_ROW, _SURGERY_ROW, _RESPONSE_ROW = 0, 1, 2
-_STATUS_INPUTS = union_all(
-    _branch(_OUTCOME_ROW, {"status": PatientOutcome.status}).where(
-        PatientOutcome.clinic_id == bindparam("clinic_id"),
-        PatientOutcome.patient_id == bindparam("patient_id"),
-    ),
-    _branch(
-        _SURGERY_ROW,
-        {
-            "id": Surgery.id,
-            "performed_on": Surgery.performed_on,
-            "region": Surgery.region,
-            "procedure": Surgery.procedure,
-            "surgeon_id": Surgery.surgeon_id,
-        },
-    ).where(
-        Surgery.clinic_id == bindparam("clinic_id"),
-        Surgery.patient_id == bindparam("patient_id"),
-        Surgery.planned.is_(False),  # a booked operation is no outcome yet
-    ),
-    _branch(
-        _RESPONSE_ROW,
-        {
-            "id": PromResponse.id,
-            "instrument": PromResponse.instrument,
-            "completed_at": PromResponse.completed_at,
-            "score_status": PromResponse.score_status,
-            "score_raw": PromResponse.score_raw,
-            "score_percent": PromResponse.score_percent,
-        },
-    ).where(
-        PromResponse.clinic_id == bindparam("clinic_id"),
-        PromResponse.patient_id == bindparam("patient_id"),
-    ),
-).order_by("kind", "performed_on", "completed_at", "id")
+_STATUS_INPUTS = DriverStatement(
+    union_all(
+        _branch(_OUTCOME_ROW, {"status": PatientOutcome.status}).where(
+            PatientOutcome.clinic_id == bindparam("clinic_id"),
+            PatientOutcome.patient_id == bindparam("patient_id"),
+        ),
+        _branch(
+            _SURGERY_ROW,
+            {
+                "id": Surgery.id,
+                "performed_on": Surgery.performed_on,
+                "region": Surgery.region,
+                "procedure": Surgery.procedure,
+                "surgeon_id": Surgery.surgeon_id,
+            },
+        ).where(
+            Surgery.clinic_id == bindparam("clinic_id"),
+            Surgery.patient_id == bindparam("patient_id"),
+            Surgery.planned.is_(False),  # a booked operation is no outcome yet
+        ),
+        _branch(
+            _RESPONSE_ROW,
+            {
+                "id": PromResponse.id,
+                "instrument": PromResponse.instrument,
+                "completed_at": PromResponse.completed_at,
+                "score_status": PromResponse.score_status,
+                "score_raw": PromResponse.score_raw,
+                "score_percent": PromResponse.score_percent,
+            },
+        ).where(
+            PromResponse.clinic_id == bindparam("clinic_id"),
+            PromResponse.patient_id == bindparam("patient_id"),
+        ),
+    ).order_by("kind", "performed_on", "completed_at", "id"),
+    named_rows=True,
+)
 """The stored status, the surgeries and the scored responses in one round trip (a submission
 read them in three: the status with the lock, where it could be stale, then two SELECTs)."""
 
@@ -218,9 +222,11 @@ _NEW_RESPONSE = (
 _OUTCOME_REWRITTEN = _UPDATE_OUTCOME_BUT_ASSESSMENT.returning(PatientOutcome.patient_id).cte(
     "outcome_rewritten"
 )
-_INSERT_RESPONSE_AND_OUTCOME = select(
-    _NEW_RESPONSE.c.id,
-    select(func.count()).select_from(_OUTCOME_REWRITTEN).scalar_subquery(),
+_INSERT_RESPONSE_AND_OUTCOME = DriverStatement(
+    select(
+        _NEW_RESPONSE.c.id,
+        select(func.count()).select_from(_OUTCOME_REWRITTEN).scalar_subquery(),
+    )
 )
 """PostgreSQL runs every data-modifying WITH part once, referenced or not: the response's INSERT
 and the outcome row's UPDATE travel in one statement (`insert_response_and_outcome`)."""
@@ -307,20 +313,18 @@ class PatientRepository:
         statement that waited for the lock still sees other tables as they were when it started,
         before the writer it waited for committed; read them in the next statement
         (`status_inputs`)."""
-        found = (
-            self._session.connection()
-            .execute(_LOCK_PATIENT, {"patient_id": patient_id, "clinic_id": self.clinic_id})
-            .first()
+        found = _LOCK_PATIENT.rows(
+            self._session.connection(), {"patient_id": patient_id, "clinic_id": self.clinic_id}
         )
-        if found is None:
+        if not found:
             raise NotFound("patient", patient_id)
-        return LockedPatient(zone=found[1])
+        return LockedPatient(zone=found[0][1])
 
     def status_inputs(self, patient_id: int) -> StatusInputs:
         """The stored outcome status, the performed surgeries and the scored responses, in one
         statement; call it after `lock`, so no other writer's change is missing."""
         params = {"patient_id": patient_id, "clinic_id": self.clinic_id}
-        rows = self._session.connection().execute(_STATUS_INPUTS, params).all()
+        rows = _STATUS_INPUTS.rows(self._session.connection(), params)
         outcome = [row for row in rows if row.kind == _OUTCOME_ROW]
         return StatusInputs(
             stored=bool(outcome),
@@ -352,7 +356,7 @@ class PatientRepository:
         params |= {key: value for key, value in outcome.items() if key != "patient_id"}
         params |= {"clinic_id": self.clinic_id, "row_patient_id": outcome["patient_id"]}
         connection = self._session.connection()
-        response_id, rewritten = connection.execute(_INSERT_RESPONSE_AND_OUTCOME, params).one()
+        ((response_id, rewritten),) = _INSERT_RESPONSE_AND_OUTCOME.rows(connection, params)
         # The data version's listeners only see INSERT/UPDATE statements, and this one is a
         # SELECT: note the response (its clinic and patient; the outcome row is the same clinic's).
         note_inserted(connection, PromResponse.__tablename__, [row])

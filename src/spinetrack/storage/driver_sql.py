@@ -1,0 +1,140 @@
+"""The busiest statements, compiled once and handed straight to the driver's cursor.
+
+A submission runs five statements. Their SQL is cached once compiled, but each execution still
+went through SQLAlchemy's whole execution pipeline (an execution context, parameter processing,
+result metadata built from the cursor's description, a result object), which cost more CPU than
+the driver's own work. `DriverStatement` keeps the Core statement as the one definition of its
+SQL, compiles it once per dialect, and runs it on the connection's driver cursor, in the same
+transaction. The driver still prepares the statement server-side once it has seen it a few times.
+
+What does not change: the SQL sent, the values bound (each bind goes through its column type's
+bind processor, as SQLAlchemy would), the rows read (result processors are applied when the
+dialect has any), and the errors raised (a driver error goes through SQLAlchemy's own handling,
+so it is raised as the same `sqlalchemy.exc` error and a lost connection invalidates the pool as
+before). It is used on PostgreSQL only, for statements whose effects need no statement event (the
+data version's listeners see INSERT/UPDATE/DELETE statements; the callers of these note their
+writes themselves). When any cursor-execute listener is installed (tests that watch the SQL), or
+on another database, the statement runs through SQLAlchemy as before.
+"""
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import ClauseElement, Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import SelectBase
+from sqlalchemy.types import TypeEngine
+
+DIALECT = "postgresql"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    binds: dict[str, Any]
+    """Values compiled into the statement (literal binds); the caller's parameters override them."""
+    processors: dict[str, Callable[[Any], Any]]
+    types: list[TypeEngine[Any]] | None
+    """The result columns' types (None: the statement returns no rows)."""
+    row: Callable[..., Any] | None
+    """A row type with the columns' names, or None for plain tuples."""
+
+
+class DriverStatement:
+    """A Core statement run on the driver's cursor (see the module's docstring)."""
+
+    def __init__(self, statement: Executable, *, named_rows: bool = False) -> None:
+        self.statement = statement
+        self._named_rows = named_rows
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
+        self._results: dict[tuple[str, str], list[Callable[[Any], Any] | None]] = {}
+        """The result processors (from the first execution's column types), [] when none."""
+
+    def _compile(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get((dialect.name, dialect.driver))
+        if found is not None:
+            return found
+        assert isinstance(self.statement, ClauseElement)
+        compiled = self.statement.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)
+        if compiled.post_compile_params or compiled.literal_execute_params:
+            raise ValueError("a statement with expanding parameters cannot run on the driver")
+        if compiled.escaped_bind_names or compiled.positional:
+            raise ValueError("only plainly named parameters are passed to the driver as they are")
+        if any(name != bind.key for name, bind in compiled.binds.items() if bind.required):
+            raise ValueError("a parameter is sent under another name than the caller's")
+        processors: dict[str, Callable[[Any], Any]] = {}
+        for name, bind in compiled.binds.items():
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                processors[name] = processor
+        binds = {
+            name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
+        }
+        types: list[TypeEngine[Any]] | None = None
+        row: Callable[..., Any] | None = None
+        if isinstance(self.statement, SelectBase):
+            columns = list(self.statement.selected_columns)
+            types = [column.type.dialect_impl(dialect) for column in columns]
+            if self._named_rows:
+                row = namedtuple("Row", [column.key for column in columns])  # type: ignore[misc,no-redef]
+        found = _Compiled(compiled.string, binds, processors, types, row)
+        self._compiled[(dialect.name, dialect.driver)] = found
+        return found
+
+    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[Any]:
+        """Run the statement with `params`; its rows (named when asked), or [] when it has none."""
+        if connection.dialect.name != DIALECT or _watched(connection):
+            result = connection.execute(self.statement, dict(params))
+            return list(result.all()) if result.returns_rows else []
+        compiled = self._compile(connection.dialect)
+        values = {**compiled.binds, **params} if compiled.binds else dict(params)
+        for name, processor in compiled.processors.items():
+            if name in values:
+                values[name] = processor(values[name])
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(compiled.sql, values)
+            fetched = cursor.fetchall() if cursor.description is not None else []
+            dialect = connection.dialect
+            results = self._results.get((dialect.name, dialect.driver))
+            if results is None and compiled.types is not None:
+                results = _result_processors(dialect, compiled, cursor)
+                self._results[(dialect.name, dialect.driver)] = results
+        except connection.dialect.loaded_dbapi.Error as exc:
+            connection._handle_dbapi_exception(exc, compiled.sql, values, cursor, None)
+        finally:
+            cursor.close()
+        if results:
+            processors = results
+            fetched = [
+                tuple(p(v) if p is not None else v for p, v in zip(processors, row, strict=True))
+                for row in fetched
+            ]
+        if compiled.row is not None:
+            make = compiled.row
+            return [make(*row) for row in fetched]
+        return list(fetched)
+
+
+def _result_processors(
+    dialect: Dialect, compiled: _Compiled, cursor: Any
+) -> list[Callable[[Any], Any] | None]:
+    """What SQLAlchemy would apply to each result column, given the types the database reported
+    (a float column's processor depends on them); [] when no column needs one."""
+    assert compiled.types is not None
+    found: list[Callable[[Any], Any] | None] = [
+        kind.result_processor(dialect, column.type_code)
+        for kind, column in zip(compiled.types, cursor.description, strict=True)
+    ]
+    return found if any(p is not None for p in found) else []
+
+
+def _watched(connection: Connection) -> bool:
+    """Whether someone listens to the statements sent (then they must all go through SQLAlchemy)."""
+    dispatch = connection.dispatch
+    return bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
