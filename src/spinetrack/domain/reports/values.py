@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
+from spinetrack.domain.reports.grade_series import labelled_series, series_trend
 from spinetrack.domain.reports.rules import _check_ids, _compiles
 from spinetrack.domain.reports.serial import dated, time_order
 from spinetrack.domain.sources import Sources
@@ -404,6 +405,10 @@ def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
     grades = list(_GRADE.finditer(sentence))
     if len(grades) < 2:
         return
+    steps = labelled_series(sentence)  # each grade dated by its own words (grade_series.py)
+    if steps is not None:
+        for finding in series_trend(steps):
+            yield Reading(finding, offset + steps[-1].start, offset + steps[-1].end, trend=True)
     dropped: list[re.Match[str]] = []
     for current, earlier in _grade_groups(sentence, grades):
         dropped += [g for g in earlier if _grade(g) > _grade(current)]
