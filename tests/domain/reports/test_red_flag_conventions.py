@@ -1,0 +1,78 @@
+"""Red flags raised, or held back, by what the report text tells around a warning sign.
+
+Sentences written for these tests; the decisions they exercise are in
+knowledge/triage/red_flags.yaml and knowledge/reports/signs.yaml with their sources.
+"""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from spinetrack.domain.triage import assess
+
+
+def _flags(
+    report: str, *, region: str = "lumbar", days: int = 200, procedure: str = "laminectomy"
+) -> list[str]:
+    levels = {"cervical": ["C4-C5"], "thoracic": ["T8-T9"], "lumbar": ["L3-L4"]}[region]
+    surgery = dt.date(2026, 6, 1) - dt.timedelta(days=days)
+    case: dict[str, Any] = {
+        "evaluation_date": "2026-06-01",
+        "region": region,
+        "surgeries": [{"date": surgery.isoformat(), "procedure": procedure, "levels": levels}],
+        "reports": [report],
+    }
+    return sorted(flag.id for flag in assess(case).red_flags)
+
+
+def test_a_felt_fever_with_no_reading_taken_does_not_raise_infection_alone() -> None:
+    assert _flags("Felt feverish overnight; has not checked her temperature.", days=10) == []
+    assert _flags("He reports fevers but there is no thermometer at home.", days=10) == []
+    assert _flags("Feverish overnight, temperature 38.6 this morning.", days=10) == ["infection"]
+
+
+def test_a_fever_with_a_urinary_source_does_not_raise_infection_alone() -> None:
+    assert _flags("T 38.4. Dysuria since yesterday; MSU grew Klebsiella.", days=6) == []
+    assert _flags("T 38.4, urine dipstick nitrites positive. Wound clean.", days=6) == []
+
+
+def test_a_retention_followed_by_normal_voiding_after_the_catheter_is_not_cauda_equina() -> None:
+    settled = "Retention of 800 mL on day 1; catheter removed day 3 and voiding well since."
+    assert _flags(settled, days=30) == []
+    assert _flags("Retention of 800 mL today, catheterised.", days=2) == ["cauda_equina"]
+
+
+def test_clumsy_hands_explained_by_carpal_tunnel_syndrome_are_not_myelopathy() -> None:
+    explained = "Dropping things. Nerve conduction: bilateral carpal tunnel syndrome."
+    assert _flags(explained, region="cervical") == []
+    assert _flags("Dropping things. Hoffmann positive.", region="cervical") == ["myelopathy"]
+
+
+def test_a_cord_sign_still_present_but_getting_better_does_not_raise_myelopathy() -> None:
+    recovering = "Still clumsy with buttons but steadily improving since the operation."
+    assert _flags(recovering, region="cervical", days=40) == []
+    assert _flags("Still clumsy with buttons.", region="cervical", days=40) == ["myelopathy"]
+
+
+def test_a_reflex_lost_since_an_earlier_review_counts_beside_a_displaced_screw() -> None:
+    report = (
+        "CT: the right L4 screw has backed out by 6 mm. New numbness over the right medial shin; "
+        "the right knee jerk is now absent."
+    )
+    assert _flags(report, procedure="fusion", days=90) == ["hardware_failure_with_deficit"]
+
+
+@pytest.mark.parametrize(
+    ("report", "flag"),
+    [
+        ("Wound bringing out fluid since Monday.", "infection"),
+        ("Exit site: early infection at the exit site, faint pink rim.", "infection"),
+        (
+            "The delivery van he was driving overturned last week; since then new severe pain.",
+            "fracture",
+        ),
+    ],
+)
+def test_common_wordings_of_a_warning_sign_raise_its_flag(report: str, flag: str) -> None:
+    assert flag in _flags(report, days=20)
