@@ -38,7 +38,7 @@ def test_a_fever_with_a_urinary_source_does_not_raise_infection_alone() -> None:
 
 
 def test_a_retention_followed_by_normal_voiding_after_the_catheter_is_not_cauda_equina() -> None:
-    settled = "Retention of 800 mL on day 1; catheter removed day 3 and voiding well since."
+    settled = "IDC (placed day 1 for a retention of 900 mL) out day 3; voids 300 mL, PVR 20 mL."
     assert _flags(settled, days=30) == []
     assert _flags("Retention of 800 mL today, catheterised.", days=2) == ["cauda_equina"]
 
@@ -67,7 +67,7 @@ def test_a_reflex_lost_since_an_earlier_review_counts_beside_a_displaced_screw()
     ("report", "flag"),
     [
         ("Wound bringing out fluid since Monday.", "infection"),
-        ("Exit site: early infection at the exit site, faint pink rim.", "infection"),
+        ("?early infection at the exit site - faint pinkness, no discharge.", "infection"),
         (
             "The delivery van he was driving overturned last week; since then new severe pain.",
             "fracture",
@@ -76,3 +76,38 @@ def test_a_reflex_lost_since_an_earlier_review_counts_beside_a_displaced_screw()
 )
 def test_common_wordings_of_a_warning_sign_raise_its_flag(report: str, flag: str) -> None:
     assert flag in _flags(report, days=20)
+
+
+def test_a_raised_marker_judged_non_infective_or_in_a_well_healed_patient_is_for_repeating() -> (
+    None
+):
+    judged = (
+        "CRP climbed again on day 7 (D3 150, D5 90, D7 125); thought non-infective (chest clear)."
+    )
+    assert _flags(judged, procedure="fusion", days=9) == []
+    well = "ESR 52 mm/h at 9 weeks. Patient well, wound fully healed; recheck in a fortnight."
+    assert _flags(well, days=63) == []
+    assert _flags("ESR 52 mm/h at 9 weeks.", days=63) == ["infection"]
+
+
+def test_a_queried_saddle_numbness_with_normal_perianal_testing_is_not_cauda_equina() -> None:
+    assert _flags("?saddle tingling, unsure. Perianal pin prick: normal.", days=2) == []
+    assert _flags("?saddle tingling, unsure.", days=2) == ["cauda_equina"]
+
+
+def test_upper_motor_neurone_signs_persisting_or_put_down_to_a_known_disease_are_not_new() -> None:
+    assert _flags("Clonus at both ankles persists; walking well.", region="thoracic") == []
+    explained = "Upgoing plantars and brisk jerks due to his known multiple sclerosis."
+    assert _flags(explained) == []
+
+
+def test_a_muscle_grade_with_a_plus_is_power_not_a_brisk_reflex() -> None:
+    assert _flags("Triceps 4+/5, grip 5/5.", region="cervical", days=3) == []
+
+
+def test_a_fall_dated_weeks_back_with_new_pain_raises_fracture() -> None:
+    assert "fracture" in _flags("Fall 2 weeks ago, new sharp pain at the top of the rods since.")
+
+
+def test_a_discharge_checklist_is_not_wound_discharge() -> None:
+    assert _flags("Discharge checklist: wound reviewed, clips out.", days=12) == []
