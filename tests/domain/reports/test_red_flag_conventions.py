@@ -111,3 +111,29 @@ def test_a_fall_dated_weeks_back_with_new_pain_raises_fracture() -> None:
 
 def test_a_discharge_checklist_is_not_wound_discharge() -> None:
     assert _flags("Discharge checklist: wound reviewed, clips out.", days=12) == []
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "At 06:00 he could still lift his right leg off the bed; now unable to.",
+        "Was able to stand with the frame yesterday, today cannot stand at all.",
+        "Now unable to raise either arm, was managing to lift them this morning.",
+        "Tingling is spreading up from the feet to the thighs.",
+        "Numbness now up to the waist.",
+    ],
+)
+def test_a_deficit_worsening_in_hours_or_spreading_is_progressive(report: str) -> None:
+    assert "progressive_neurological_deficit" in _flags(report, days=2)
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "Could walk yesterday, today cannot because of pain.",
+        "No spreading numbness.",
+        "Numbness in the left foot, not spreading.",
+    ],
+)
+def test_pain_limiting_walking_or_a_numbness_not_spreading_is_not_progressive(report: str) -> None:
+    assert "progressive_neurological_deficit" not in _flags(report, days=2)
