@@ -64,3 +64,25 @@ def test_grades_not_each_placed_in_time_are_not_a_series(text: str) -> None:
 def test_one_clock_time_written_twice_is_one_examination() -> None:
     steps = labelled_series("Arms 5/5 at 14:00, legs 3/5 at 14:00.")
     assert steps is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Power: R EHL 4 (D1), 3 (D2), 2 (D3).",
+        "Motor power L quads 4 at 1 week, 3 at 3 weeks, 3 at 5 weeks, 2 today.",
+    ],
+)
+def test_bare_grades_in_a_power_line_are_read_as_a_series(text: str) -> None:
+    assert _weakness(text) == {"new_weakness", "progressive_weakness"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Power 5 throughout; reviewed on day 2 and day 3.",
+        "Seen at 2 weeks, 4 weeks and today: walking 3 km.",
+    ],
+)
+def test_digits_outside_a_power_line_or_naming_days_are_not_grades(text: str) -> None:
+    assert labelled_series(text) is None

@@ -20,6 +20,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 _GRADE = re.compile(r"\b([0-5])([+-]?)/5\b")
+_BARE_GRADE = re.compile(
+    r"(?<!day\s)(?<!pod\s)(?<!\bd\s)(?<!\bat\s)(?<![\w/.:,-])([0-5])([+-]?)(?![\w/.:%]|\s*(?:mm|cm|ml|mg|kg|x|times|weeks?|days?|h\b))",
+    re.I,
+)
+"""A grade written without "/5" ("DF 4 (D1), 3 (D2)"), read only in a line labelled as power."""
+_POWER_LINE = re.compile(
+    r"^\W*(?:(?:lower|upper)\s+limb\s+)?(?:power|mrc(?:\s+grades?)?|motor(?:\s+power)?|strength)\b",
+    re.I,
+)
+"""A line that gives muscle power: its bare digits are MRC grades."""
 _NUMBER_WORDS = {
     "a": 1,
     "an": 1,
@@ -161,11 +171,19 @@ class Step:
     end: int
 
 
+def _grades(sentence: str) -> list[re.Match[str]]:
+    """The sentence's MRC grades: written "n/5", or bare digits in a line labelled as power."""
+    grades = list(_GRADE.finditer(sentence))
+    if not grades and _POWER_LINE.match(sentence):
+        grades = list(_BARE_GRADE.finditer(sentence))
+    return grades
+
+
 def labelled_series(sentence: str) -> list[Step] | None:
     """The grades of one sentence as a series oldest first, one step per time (its weakest grade),
     or None when the sentence is not a series: fewer than two times, a first grade without a time,
     labels on different clocks, or two grades given the same time by different labels."""
-    grades = list(_GRADE.finditer(sentence))
+    grades = _grades(sentence)
     if len(grades) < 2:
         return None
     labels = _labels(sentence, grades)

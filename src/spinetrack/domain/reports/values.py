@@ -402,13 +402,13 @@ def _clocked(sentence: str, grades: list[re.Match[str]]) -> Iterator[Reading]:
 
 
 def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
-    grades = list(_GRADE.finditer(sentence))
-    if len(grades) < 2:
-        return
     steps = labelled_series(sentence)  # each grade dated by its own words (grade_series.py)
     if steps is not None:
         for finding in series_trend(steps):
             yield Reading(finding, offset + steps[-1].start, offset + steps[-1].end, trend=True)
+    grades = list(_GRADE.finditer(sentence))
+    if len(grades) < 2:
+        return
     dropped: list[re.Match[str]] = []
     for current, earlier in _grade_groups(sentence, grades):
         dropped += [g for g in earlier if _grade(g) > _grade(current)]
