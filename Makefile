@@ -39,9 +39,12 @@ lint: setup ## ruff, formatting, mypy and the import-layer contracts
 	$(BIN)/lint-imports
 
 # Lint waits for the virtualenv; the test tools (apt-get, npm) do not, so the three run side by side.
+# pip installs without byte-compiling, so a module is compiled when first imported; the tests run
+# with bytecode writing on even where the shell turns it off (PYTHONDONTWRITEBYTECODE), or every
+# worker and every `spinetrack serve` the tests start would compile the same modules again.
 test: ## lint, then the whole test suite in parallel (PostgreSQL too when it answers)
 	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target lint test-tools
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term
 
 $(LHC_STAMP): $(LHC)/package-lock.json
 	@tools/ensure-test-tools.sh

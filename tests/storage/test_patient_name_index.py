@@ -13,11 +13,16 @@ from sqlalchemy import event, inspect, text
 from tests.support.records import new_patient
 from tests.support.world import World
 
+from spinetrack.demo.cohort import generate_cohort
+from spinetrack.demo.load import to_imports
+from spinetrack.domain.errors import InvalidInput
+from spinetrack.services.access.actor import system_actor
 from spinetrack.services.operations.database import Database
 from spinetrack.services.records.enrol_patient import register_patient
 from spinetrack.services.records.patient_search import search_patients
+from spinetrack.services.registry_io.import_patients import import_patients
 from spinetrack.storage.migrate import alembic_config
-from spinetrack.storage.name_index import FTS_TABLE, TRIGRAM_INDEX
+from spinetrack.storage.name_index import FTS_TABLE, INSERT_TRIGGER, TRIGRAM_INDEX
 from spinetrack.storage.tables import Patient
 
 
@@ -140,3 +145,57 @@ def test_the_sqlite_name_table_holds_one_row_per_patient(enrolled: World) -> Non
         connection.execute(text(check))  # raises when the index and the patients differ
         count = connection.execute(text(f"SELECT count(*) FROM {FTS_TABLE}")).scalar_one()
     assert count == 2
+
+
+def _trigger(database: Database) -> str | None:
+    with database.engine.connect() as connection:
+        return connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"),
+            {"name": INSERT_TRIGGER},
+        ).scalar()
+
+
+def test_a_bulk_import_indexes_its_names_at_the_end_and_keeps_the_trigger(
+    enrolled: World,
+) -> None:
+    """The import fills the name table in one statement (SQLite) and sets the insert trigger
+    back as it was, after a refused import too; the index then holds every patient, found by
+    name as one registered alone is."""
+    database = enrolled.database
+    sqlite = database.engine.dialect.name == "sqlite"
+    trigger = _trigger(database) if sqlite else None
+    cohort = generate_cohort(40, seed=3, today=date(2026, 6, 1))
+    imports = to_imports(cohort, [enrolled.surgeon_id] * len(cohort.surgeons))
+    bad = to_imports(cohort, [enrolled.surgeon_id] * len(cohort.surgeons))
+    bad[30].patient.mrn = bad[2].patient.mrn
+    with pytest.raises(InvalidInput):
+        import_patients(
+            sessions=database.sessions,
+            actor=system_actor("test"),
+            clinic_id=enrolled.clinic,
+            patients=bad,
+            chunk=10,
+        )
+    import_patients(
+        sessions=database.sessions,
+        actor=system_actor("test"),
+        clinic_id=enrolled.clinic,
+        patients=imports,
+        chunk=10,
+    )
+    register_patient(
+        sessions=database.sessions,
+        actor=enrolled.staff,
+        clinic_id=enrolled.clinic,
+        patient=new_patient("K3", given_name="Zoltan", family_name="Quirke"),
+    )
+    someone = cohort.patients[17]
+    assert someone.mrn in _mrns(enrolled, f"{someone.given_name} {someone.family_name}")
+    assert _mrns(enrolled, "quirke") == ["K3"] and _mrns(enrolled, "núñez") == ["K1"]
+    if sqlite:
+        assert _trigger(database) == trigger is not None
+        with database.engine.connect() as connection:
+            check = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
+            connection.execute(text(check))
+            count = connection.execute(text(f"SELECT count(*) FROM {FTS_TABLE}")).scalar_one()
+        assert count == 2 + 40 + 1

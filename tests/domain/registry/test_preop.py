@@ -49,3 +49,7 @@ def test_a_value_out_of_range_names_its_field(record: PreopRecord, field: str) -
 def test_values_are_tidied_as_the_forms_show_them() -> None:
     checked = check_preop(PreopRecord(bmi=27.349, symptom_duration_months=6.04))
     assert (checked.bmi, checked.symptom_duration_months) == (27.3, 6.0)
+    tidy = PreopRecord(bmi=27.3, asa=2, symptom_duration_months=6.0, phq9=4)
+    assert check_preop(tidy) == tidy
+    one = check_preop(PreopRecord(bmi=27.3, symptom_duration_months=6.04, gad7=3))
+    assert one == PreopRecord(bmi=27.3, symptom_duration_months=6.0, gad7=3)

@@ -124,7 +124,11 @@ def test_the_pipeline_is_built_once_on_a_blank_english_model_without_a_download(
         ("Retention on day 1, which settled once he was mobilising.", {}),
         (
             "Progressive weakness of both legs.",
-            {"progressive_weakness": "affirmed", "bilateral_limb_symptoms": "affirmed"},
+            {
+                "progressive_weakness": "affirmed",
+                "new_weakness": "affirmed",
+                "bilateral_limb_symptoms": "affirmed",
+            },
         ),
         (
             "No bridging bone. Possible\nlucency around the L5 screws.",
@@ -144,7 +148,9 @@ def test_minimised_wound_redness_is_uncertain_and_plain_redness_affirmed() -> No
     assert _statuses("Wound red and hot.") == {"wound_erythema": "affirmed"}
 
 
-def test_a_single_fall_is_a_significant_trauma_and_a_pattern_of_falls_is_not() -> None:
+def test_a_fall_is_a_significant_trauma_once_or_several_times() -> None:
+    # The vocabulary's significant_trauma is "fall or accident after surgery"; six of the seven
+    # blind corpus writers labelled repeated falls so too (implied_findings.yaml).
     assert {m.id for m in find_in_reports(["She had a fall at home last week."])} == {
         "falls",
         "significant_trauma",
@@ -152,8 +158,9 @@ def test_a_single_fall_is_a_significant_trauma_and_a_pattern_of_falls_is_not() -
     assert {m.id for m in find_in_reports(["Fell in the bathroom at home."])} >= {
         "significant_trauma"
     }
-    assert "significant_trauma" not in {
-        m.id for m in find_in_reports(["She has had several falls at home."])
+    assert {m.id for m in find_in_reports(["She has had several falls at home."])} >= {
+        "falls",
+        "significant_trauma",
     }
 
 

@@ -84,7 +84,10 @@ def test_a_grade_before_an_arrow_or_yesterday_is_the_earlier_one() -> None:
 
 
 def test_a_grip_strength_fallen_by_more_than_its_clinically_important_difference() -> None:
-    assert _read("Grip R 18 kg (was 24 kg 4 wks ago).") == {"progressive_weakness": "affirmed"}
+    assert _read("Grip R 18 kg (was 24 kg 4 wks ago).") == {
+        "progressive_weakness": "affirmed",
+        "new_weakness": "affirmed",  # weakness getting worse is new weakness (implied_findings)
+    }
     assert _read("Grip R 20 kg (was 23 kg at discharge).") == {}
     assert _read("Grip 28 kg R, 26 kg L.") == {}
 

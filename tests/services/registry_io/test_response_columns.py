@@ -1,7 +1,8 @@
 """Responses imported as columns store exactly what the same responses imported one by one store
-(answers text, moments, scores, reasons) and give the same outcome rows, and a refusal is named
-as the one-by-one import names it."""
+(answers text, moments, scores, reasons) and give the same patients, surgeries, outcome rows and
+triage assessments, and a refusal is named as the one-by-one import names it."""
 
+import json
 from datetime import date
 from typing import Any
 
@@ -13,10 +14,12 @@ from tests.support.world import World
 
 from spinetrack.demo.cohort import Cohort, generate_cohort
 from spinetrack.demo.load import response_tables, to_imports
+from spinetrack.demo.triage import triage_history
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.services.access.actor import system_actor
 from spinetrack.services.registry_io.import_patients import import_patients
 from spinetrack.services.registry_io.response_columns import ResponseColumns
+from spinetrack.services.triage.import_triage import import_triage
 
 TODAY = date(2026, 6, 1)
 
@@ -31,7 +34,30 @@ OUTCOMES = (
     "SELECT p.mrn, o.* FROM patient_outcomes o JOIN patients p ON p.id = o.patient_id "
     "WHERE o.clinic_id = :clinic ORDER BY p.mrn"
 )
-UNCOMPARED = {"id", "clinic_id", "patient_id", "index_surgery_id", "computed_at"}
+PATIENTS = "SELECT * FROM patients WHERE clinic_id = :clinic ORDER BY id"
+SURGERIES = """
+SELECT p.mrn, s.*, r.performed_on AS revises_day, CAST(s.levels AS TEXT) AS levels_text
+FROM surgeries s JOIN patients p ON p.id = s.patient_id
+LEFT JOIN surgeries r ON r.id = s.revision_of_id
+WHERE s.clinic_id = :clinic ORDER BY s.id
+"""
+ASSESSMENTS = """
+SELECT p.mrn, a.evaluation_date, a.rules_version, CAST(a.assessment AS TEXT) AS assessment,
+       a.leading_cause, CAST(a.red_flags AS TEXT) AS red_flags, a.assessed_by,
+       a.confirmed_cause, a.chosen_treatment, a.plan_note, a.confirmed_by
+FROM triage_assessments a JOIN patients p ON p.id = a.patient_id
+WHERE a.clinic_id = :clinic ORDER BY a.id
+"""
+UNCOMPARED = {
+    "id",
+    "clinic_id",
+    "patient_id",
+    "index_surgery_id",
+    "computed_at",
+    "created_at",
+    "revision_of_id",
+    "latest_assessment_id",
+}
 
 
 def _cohort() -> Cohort:
@@ -74,6 +100,34 @@ def test_columns_store_what_one_by_one_stores(world: World) -> None:
     assert len(by_columns) == len(cohort.responses)
     assert {r["score_status"] for r in by_columns} == {"ok", "insufficient"}
     assert by_columns == one_by_one
+    assert _rows(world, OUTCOMES, world.other_clinic) == _rows(world, OUTCOMES, world.clinic)
+    for sql in (PATIENTS, SURGERIES):
+        assert _rows(world, sql, world.other_clinic) == _rows(world, sql, world.clinic)
+
+
+def test_the_triage_import_stores_the_same_assessments_after_either_import(world: World) -> None:
+    """The triage read after a column import finds what it finds after a one-by-one import:
+    the same assessments and outcome flags (the case names the patient's id: left out)."""
+    cohort = _cohort()
+    items = triage_history(cohort, 4, TODAY)
+    assert items
+    for clinic, by_columns in ((world.clinic, False), (world.other_clinic, True)):
+        _import(world, cohort, clinic, by_columns=by_columns)
+        import_triage(
+            sessions=world.database.sessions,
+            actor=system_actor("test"),
+            clinic_id=clinic,
+            items=items,
+            evaluation_date=TODAY,
+        )
+    stored = [_rows(world, ASSESSMENTS, clinic) for clinic in (world.clinic, world.other_clinic)]
+    for rows in stored:
+        for row in rows:
+            row["assessment"] = {
+                k: v for k, v in json.loads(row["assessment"]).items() if k != "case_id"
+            }
+    assert len(stored[0]) == len(items)
+    assert stored[0] == stored[1]
     assert _rows(world, OUTCOMES, world.other_clinic) == _rows(world, OUTCOMES, world.clinic)
 
 

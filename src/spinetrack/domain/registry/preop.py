@@ -10,6 +10,7 @@ its published cut-off; an explicit answer wins over a score.
 
 from dataclasses import dataclass, fields, replace
 from functools import cache
+from typing import Any
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.knowledge import KnowledgeModel, parse
@@ -88,9 +89,10 @@ def check_preop(record: PreopRecord) -> PreopRecord:
     to one decimal and duration to a tenth of a month (what the forms show)."""
     known = preop_knowledge()
     ranges = known.ranges
+    tidied: dict[str, Any] = {}
     if record.bmi is not None:
         _in_range("bmi", record.bmi, ranges["bmi"].low, ranges["bmi"].high)
-        record = replace(record, bmi=round(record.bmi, 1))
+        tidied["bmi"] = round(record.bmi, 1)
     if record.asa is not None:
         _in_range("asa", record.asa, ranges["asa"].low, ranges["asa"].high)
     if record.symptom_duration_months is not None:
@@ -98,7 +100,7 @@ def check_preop(record: PreopRecord) -> PreopRecord:
         _in_range(
             "symptom_duration_months", record.symptom_duration_months, limits.low, limits.high
         )
-        record = replace(record, symptom_duration_months=round(record.symptom_duration_months, 1))
+        tidied["symptom_duration_months"] = round(record.symptom_duration_months, 1)
     for name in ("baseline_pain_axial", "baseline_pain_limb"):
         value = getattr(record, name)
         if value is not None:
@@ -107,4 +109,8 @@ def check_preop(record: PreopRecord) -> PreopRecord:
         value = getattr(record, name)
         if value is not None:
             _in_range(name, value, questionnaire.low, questionnaire.high)
+    # One copy, and none when rounding changed nothing: `replace` per value cost a third of
+    # checking the demo's 100,000 records.
+    if any(getattr(record, name) != value for name, value in tidied.items()):
+        record = replace(record, **tidied)
     return record

@@ -74,6 +74,9 @@ def normalize_level(level: str, region: str | None = None, field: str = "levels"
     The two vertebrae must be adjacent; when a region is given the segment must touch it (the
     junctions C7-T1, T12-L1 and L5-S1 belong to both neighbours).
     """
+    known = _NORMAL.get((level, region))
+    if known is not None:
+        return known
     match = _LEVEL.match(level.strip().upper())
     if not match or match[1] not in _VERTEBRAE or match[2] not in _VERTEBRAE:
         raise InvalidInput(field, f"{level!r} is not a spinal level like L4-L5 or C5-C6")
@@ -82,7 +85,16 @@ def normalize_level(level: str, region: str | None = None, field: str = "levels"
         raise InvalidInput(field, f"{level!r}: the two vertebrae of a level must be adjacent")
     if region is not None and region not in {_REGION_OF[upper[0]], _REGION_OF[lower[0]]}:
         raise InvalidInput(field, f"{level!r} is not in the {region} spine")
-    return f"{upper}-{lower}"
+    normal = f"{upper}-{lower}"
+    if level == normal:
+        _NORMAL[(level, region)] = normal
+    return normal
+
+
+_NORMAL: dict[tuple[str, str | None], str] = {}
+"""Levels already accepted as written, by (level, region): a bulk import checks the same few
+dozen levels over and over (the demo's 100,000 surgeries). Only accepted levels already in their
+tidy form are kept (a few hundred at most), so a refusal is always worked out, and worded, afresh."""
 
 
 def segments_between(upper: str, lower: str) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from spinetrack.domain.reports.checkboxes import read_boxes
+from spinetrack.domain.reports.implied import with_implied
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import resolved_ranges, treated_after
 from spinetrack.domain.reports.rules import yields
@@ -179,7 +180,8 @@ def _treated_later(mentions: list[Mention], report: str) -> list[Mention]:
 
 
 def read_mentions(reports: Sequence[str]) -> list[Mention]:
-    """Every finding term in the reports with its status, in report and text order."""
+    """Every finding term in the reports with its status, in report and text order; a finding
+    whose definition contains another's brings that one too (implied.py)."""
     if not reports:
         return []
     nlp = pipeline()
@@ -193,7 +195,7 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
             _answered_later(_resolved_later(_in_sections(in_report, reports[index]))),
             reports[index],
         )
-    return mentions
+    return with_implied(mentions)
 
 
 def _in_report(mention: Mention, report: str, corrected: Corrected) -> Mention:

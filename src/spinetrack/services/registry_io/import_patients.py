@@ -238,14 +238,15 @@ def import_patients(
         if existing:
             raise InvalidInput("mrn", f"already registered: {', '.join(sorted(existing)[:5])}")
         tables = checked_tables(response_tables, len(patients))
-        for start in range(0, len(patients), chunk):
-            given = patients[start : start + chunk]
-            batch = _check_batch(start, given, seen, day)
-            ahead = {start + i: len(item.responses) for i, item in enumerate(given)}
-            columns = scored(tables, start, start + len(batch), ahead)
-            _store(repo, batch, day, start, columns)
-            if progress:
-                progress(len(batch))
+        with repo.names_indexed_at_end():
+            for start in range(0, len(patients), chunk):
+                given = patients[start : start + chunk]
+                batch = _check_batch(start, given, seen, day)
+                ahead = {start + i: len(item.responses) for i, item in enumerate(given)}
+                columns = scored(tables, start, start + len(batch), ahead)
+                _store(repo, batch, day, start, columns)
+                if progress:
+                    progress(len(batch))
         work.uow.refresh_statistics()
         work.detail = f"imported {len(patients)} patients"
         return len(patients)

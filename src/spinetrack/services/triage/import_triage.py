@@ -30,16 +30,11 @@ from spinetrack.storage.tables import (
 )
 from spinetrack.storage.unit_of_work import UnitOfWorkFactory
 
-RESPONSE_UNREAD = (
-    "answers",
-    "instrument_version",
-    "source",
-    "entered_by_id",
-    "score_answered",
-    "score_reason",
-    "created_at",
-)
-"""The response columns `build_case` does not read."""
+SURGERY_READ = ("id", "performed_on", "planned", "region", "procedure", "levels", "instrumented")
+RESPONSE_READ = ("id", "instrument", "completed_at", "score_status", "score_raw", "score_percent")
+FINDING_READ = ("finding", "observed_on")
+"""The columns `build_case` reads of each table (with the patient's id): they are read as plain
+rows, the rest (a questionnaire's answers, JSON) never decoded."""
 
 
 @dataclass
@@ -109,14 +104,10 @@ def import_triage(
             ],
         )
         patient_ids = [ids[item.mrn] for item in items]
-        patients = {p.id: p for p in repo.by_ids(patient_ids)}
-        # The case reads few columns: the rest are left undecoded (the answers, JSON; on
-        # SQLite each moment is text parsed per row), which cost a third of reading the rows.
-        surgeries = _grouped(repo.rows_of(Surgery, patient_ids, unread=("notes", "created_at")))
-        responses = _grouped(repo.rows_of(PromResponse, patient_ids, unread=RESPONSE_UNREAD))
-        findings = _grouped(
-            repo.rows_of(ClinicalFinding, patient_ids, unread=("note", "created_at"))
-        )
+        patients: dict[int, Any] = {p.id: p for p in repo.birth_dates(patient_ids)}
+        surgeries = _grouped(repo.columns_of(Surgery, patient_ids, SURGERY_READ))
+        responses = _grouped(repo.columns_of(PromResponse, patient_ids, RESPONSE_READ))
+        findings = _grouped(repo.columns_of(ClinicalFinding, patient_ids, FINDING_READ))
         inputs = CaseInputs(evaluation_date=evaluation_date)
         now = datetime.now(UTC)
         rows = []

@@ -19,7 +19,12 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
-VOCAB = HERE.parents[3].parent / "shared" / "spec" / "triage-vocabulary.yaml"
+VOCAB_PATH = Path("shared") / "spec" / "triage-vocabulary.yaml"
+# The nearest ``shared/`` above the repository: beside a clone, or above a worktree in a subfolder.
+VOCAB = next(
+    (folder / VOCAB_PATH for folder in HERE.parents[4:] if (folder / VOCAB_PATH).is_file()),
+    HERE.parents[4] / VOCAB_PATH,
+)
 NUMBER = sys.argv[1] if len(sys.argv) > 1 else "6"
 DEV, HELD = f"dev{NUMBER}", f"heldout{NUMBER}"
 SETS = (DEV, HELD)
