@@ -18,9 +18,9 @@ TESTED_IN = {"affirmed", "negated", "uncertain", "historical"}
 STATUSES = TESTED_IN | {"hypothetical", "family", "resolved"}
 # A past cancer is the finding itself ("history of breast cancer"), so it has no historical form.
 NO_HISTORICAL_FORM = {"history_of_cancer"}
-# A sign that is itself a negative or normal statement ("no fracture", "anal tone normal") has no
-# negated form.
-NO_NEGATED_FORM = {"fracture_excluded", "sacral_function_normal"}
+# A sign that is itself a negative or normal statement ("no fracture", "anal tone normal",
+# "temperature not checked") has no negated form.
+NO_NEGATED_FORM = {"fracture_excluded", "sacral_function_normal", "fever_unmeasured"}
 
 
 def _load_script() -> ModuleType:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
+from spinetrack.domain.reports.grade_series import labelled_series, series_trend
 from spinetrack.domain.reports.rules import _check_ids, _compiles
 from spinetrack.domain.reports.serial import dated, time_order
 from spinetrack.domain.sources import Sources
@@ -401,6 +402,10 @@ def _clocked(sentence: str, grades: list[re.Match[str]]) -> Iterator[Reading]:
 
 
 def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+    steps = labelled_series(sentence)  # each grade dated by its own words (grade_series.py)
+    if steps is not None:
+        for finding in series_trend(steps):
+            yield Reading(finding, offset + steps[-1].start, offset + steps[-1].end, trend=True)
     grades = list(_GRADE.finditer(sentence))
     if len(grades) < 2:
         return

@@ -1,0 +1,227 @@
+"""Muscle grades written as a series over time in one line, each grade with its own time.
+
+Neuro observations and serial examinations put a run of MRC grades in one line, each dated in its
+own words: by the clock before it ("06:00 DF 5/5, 10:00 DF 4/5, 14:00 DF 3/5"), by the time since
+surgery after it ("4/5 at the 2 week check, 3/5 at 4 weeks and 2/5 today"), or counting back from
+today ("hip flexion 4/5 six weeks ago, 3/5 today"). The comparison rules of values.py read a grade
+as earlier only beside words such as "was" or "pre-op"; here every grade of the line is placed in
+time by its own label, the run is put oldest first, and the weakest grade of each time is compared
+with the earlier ones. A grade with no label of its own belongs to the time before it ("14:00 DF
+3/5, EHL 2/5"); a line whose first grade has no time is not a series.
+
+What the run means follows the corpus conventions (tests/domain/reports/corpus/FORMAT.md, fourth
+set): a grade below the earlier ones is a new weakness; it is a progressive one when it worsened
+across at least two examinations after surgery, or the muscle was already weak (below 5/5) at the
+earlier examination. A drop from a pre-operative grade alone is never progressive.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_GRADE = re.compile(r"\b([0-5])([+-]?)/5\b")
+_BARE_GRADE = re.compile(
+    r"(?<!day\s)(?<!pod\s)(?<!\bd\s)(?<!\bat\s)(?<![\w/.:,-])([0-5])([+-]?)(?![\w/.:%]|\s*(?:mm|cm|ml|mg|kg|x|times|weeks?|days?|h\b))",
+    re.I,
+)
+"""A grade written without "/5" ("DF 4 (D1), 3 (D2)"), read only in a line labelled as power."""
+_POWER_LINE = re.compile(
+    r"^\W*(?:(?:lower|upper)\s+limb\s+)?(?:power|mrc(?:\s+grades?)?|motor(?:\s+power)?|strength)\b",
+    re.I,
+)
+"""A line that gives muscle power: its bare digits are MRC grades."""
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_COUNT = r"(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")"
+_UNIT_DAYS = {"h": 1 / 24, "d": 1.0, "w": 7.0, "m": 30.4}
+_UNIT = r"(h(?:ours?|rs?)?|d(?:ays?)?|w(?:eeks?|ks?)?|mo(?:nths?)?|months?)"
+
+_CLOCK = re.compile(
+    r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b(?:[01]\d|2[0-3])[0-5]\d\s*h(?:rs?)?\b", re.I
+)
+"""A clock time: "06:00", "14.30", "2200h"."""
+_AGO = re.compile(rf"\b{_COUNT}[\s-]*{_UNIT}\s+ago\b", re.I)
+"""Time counted back from today: "six weeks ago", "3 days ago"."""
+_SINCE_SURGERY = re.compile(
+    rf"\b(?:at|by|after)\s+(?:the\s+|his\s+|her\s+)?{_COUNT}[\s-]*{_UNIT}\b|"
+    rf"\b{_COUNT}[\s-]*{_UNIT}\s+post[\s-]?op\w*\b|\b(?:day|pod|d)\s?(\d{{1,3}})\b|"
+    r"\b(?:at|by|after)\s+(\d{1,2})\s*/\s*(52|12)\b",
+    re.I,
+)
+"""Time since surgery: "at 4 weeks", "at the 2 week wound check", "6 weeks post-op", "day 3"."""
+_RELATIVE = re.compile(
+    r"\b(yesterday|last\s+night|this\s+morning|today|now|currently|this\s+evening|tonight)\b", re.I
+)
+_RELATIVE_DAYS = {
+    "yesterday": -1.0,
+    "last night": -0.5,
+    "this morning": -0.25,
+    "today": 0.0,
+    "now": 0.0,
+    "currently": 0.0,
+    "this evening": 0.0,
+    "tonight": 0.0,
+}
+_PREOP = re.compile(r"\bpre-?op\w*|\bbefore\s+(?:the\s+)?(?:surgery|operation)\b", re.I)
+_BEFORE_WINDOW = 25
+"""How far back (characters) a label written before its grade may lie: "10:00 DF 4/5"."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    """A grade's place in time: ``clock`` (time of day, the order written), ``since`` (days after
+    surgery), ``ago`` (days relative to today), ``now`` (today, latest on any clock) or ``preop``
+    (before surgery, earliest)."""
+
+    kind: str
+    when: float
+
+
+def _count(word: str) -> float:
+    return float(_NUMBER_WORDS.get(word.lower(), 0) or word)
+
+
+def _label(words: str, before: bool) -> _Label | None:
+    """The time a grade's own words name; ``before`` says the words precede the grade (the last
+    label in them counts) rather than follow it (the first counts)."""
+    found: list[tuple[int, _Label]] = []
+    for match in _CLOCK.finditer(words):
+        digits = re.sub(r"\D", "", match.group(0))
+        found.append((match.start(), _Label("clock", float(digits))))
+    for match in _AGO.finditer(words):
+        days = _count(match.group(1)) * _UNIT_DAYS[match.group(2)[0].lower()]
+        found.append((match.start(), _Label("ago", -days)))
+    for match in _SINCE_SURGERY.finditer(words):
+        if match.group(5) is not None:
+            found.append((match.start(), _Label("since", float(match.group(5)))))
+            continue
+        if match.group(6) is not None:
+            per = 7.0 if match.group(7) == "52" else 30.4
+            found.append((match.start(), _Label("since", float(match.group(6)) * per)))
+            continue
+        count, unit = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+        days = _count(count) * _UNIT_DAYS[unit[0].lower()]
+        found.append((match.start(), _Label("since", days)))
+    for match in _RELATIVE.finditer(words):
+        when = _RELATIVE_DAYS[" ".join(match.group(1).lower().split())]
+        found.append((match.start(), _Label("now" if when == 0 else "ago", when)))
+    for match in _PREOP.finditer(words):
+        found.append((match.start(), _Label("preop", 0.0)))
+    if not found:
+        return None
+    found.sort(key=lambda pair: pair[0])
+    return found[-1][1] if before else found[0][1]
+
+
+def _labels(sentence: str, grades: list[re.Match[str]]) -> list[_Label | None]:
+    """Each grade's own time: from the words after it (up to a separator or the next grade), else
+    from those right before it (back to a separator or the previous grade)."""
+    labels: list[_Label | None] = []
+    for index, grade in enumerate(grades):
+        stop = grades[index + 1].start() if index + 1 < len(grades) else len(sentence)
+        after = re.split(
+            r"[,;]|\s(?:and|but|with)\s|\s[-–]\s", sentence[grade.end() : stop], maxsplit=1
+        )[0]
+        floor = grades[index - 1].end() if index > 0 else 0
+        before = re.split(
+            r"[,;(]", sentence[max(floor, grade.start() - _BEFORE_WINDOW) : grade.start()]
+        )[-1]
+        labels.append(_label(after, before=False) or _label(before, before=True))
+    return labels
+
+
+def _key(label: _Label, clocks: list[float]) -> tuple[int, float]:
+    """Where a label sorts: before surgery first, today last; clock times in the order they are
+    first written (a night's series runs past midnight), other times by their days."""
+    if label.kind == "preop":
+        return (0, 0.0)
+    if label.kind == "now":
+        return (2, 0.0)
+    if label.kind == "clock":
+        return (1, float(clocks.index(label.when)))
+    return (1, label.when)
+
+
+def _grade(match: re.Match[str]) -> float:
+    return int(match.group(1)) + {"+": 0.3, "-": -0.3}.get(match.group(2), 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The weakest grade at one time of a series: its value, whether it was before surgery, and
+    where it is written."""
+
+    grade: float
+    preop: bool
+    start: int
+    end: int
+
+
+def _grades(sentence: str) -> list[re.Match[str]]:
+    """The sentence's MRC grades: written "n/5", or bare digits in a line labelled as power."""
+    grades = list(_GRADE.finditer(sentence))
+    if not grades and _POWER_LINE.match(sentence):
+        grades = list(_BARE_GRADE.finditer(sentence))
+    return grades
+
+
+def labelled_series(sentence: str) -> list[Step] | None:
+    """The grades of one sentence as a series oldest first, one step per time (its weakest grade),
+    or None when the sentence is not a series: fewer than two times, a first grade without a time,
+    labels on different clocks, or two grades given the same time by different labels."""
+    grades = _grades(sentence)
+    if len(grades) < 2:
+        return None
+    labels = _labels(sentence, grades)
+    if labels[0] is None:
+        return None
+    kinds = {label.kind for label in labels if label is not None} - {"now", "preop"}
+    if len(kinds) > 1:
+        return None
+    clocks: list[float] = []
+    for label in labels:
+        if label is not None and label.kind == "clock" and label.when not in clocks:
+            clocks.append(label.when)
+    times: list[tuple[tuple[int, float], re.Match[str], bool]] = []
+    current: tuple[tuple[int, float], bool] | None = None
+    for grade, label in zip(grades, labels, strict=True):
+        if label is not None:
+            current = (_key(label, clocks), label.kind == "preop")
+        assert current is not None
+        times.append((current[0], grade, current[1]))
+    keys = [key for key, _, _ in times]
+    if len(set(keys)) < 2:
+        return None
+    steps: list[Step] = []
+    for key in sorted(set(keys)):
+        at = [(grade, preop) for k, grade, preop in times if k == key]
+        weakest, preop = min(at, key=lambda pair: _grade(pair[0]))
+        steps.append(Step(_grade(weakest), preop, weakest.start(), weakest.end()))
+    return steps
+
+
+def series_trend(steps: list[Step]) -> Iterator[str]:
+    """What a series says of its latest grade: ``new_weakness`` when it is below an earlier one,
+    and ``progressive_weakness`` too when it fell from a grade already below 5/5 after surgery,
+    which is a worsening across at least two examinations (corpus FORMAT.md, fourth set)."""
+    latest = steps[-1]
+    higher = [step for step in steps[:-1] if step.grade > latest.grade]
+    if not higher:
+        return
+    yield "new_weakness"
+    if any(step.grade < 5 for step in higher if not step.preop):
+        yield "progressive_weakness"

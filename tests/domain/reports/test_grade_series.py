@@ -1,0 +1,88 @@
+"""Muscle grades dated one by one in a line, read as a series over time (grade_series.py)."""
+
+import pytest
+
+from spinetrack.domain.reports import find_in_reports
+from spinetrack.domain.reports.grade_series import labelled_series, series_trend
+
+
+def _weakness(text: str) -> set[str]:
+    found = {m.id for m in find_in_reports([text])}
+    return found & {"new_weakness", "progressive_weakness"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Right quads 4/5 at the 10 day review, 3/5 at 3 weeks and 2/5 today.",
+        "EHL 4/5 two weeks ago, 3/5 today.",
+        "Neuro chart R leg: 08:00 EHL 5/5, 12:00 EHL 4/5, 16:00 EHL 3/5, TA 3/5.",
+        "Obs overnight: 22:00 legs 4/5, 02:00 3/5, 06:00 2/5 both sides.",
+        "Deltoid 4/5 pre-op, 4/5 at 2 weeks, 2/5 today.",
+    ],
+)
+def test_a_grade_falling_from_an_already_weak_one_is_progressive(text: str) -> None:
+    assert _weakness(text) == {"new_weakness", "progressive_weakness"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hip flexion 5/5 at 6 weeks, 4/5 today.",
+        "Grip 5/5 pre-op, 3/5 today.",
+    ],
+)
+def test_a_single_drop_from_full_power_or_from_before_surgery_is_only_new(text: str) -> None:
+    assert _weakness(text) == {"new_weakness"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EHL 2/5 at 2 weeks, 4/5 today.",
+        "09:00 DF 3/5, 13:00 DF 4/5, 17:00 DF 5/5.",
+    ],
+)
+def test_a_recovering_series_is_no_trend(text: str) -> None:
+    steps = labelled_series(text)
+    assert steps is not None
+    assert list(series_trend(steps)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Right EHL 4/5, left EHL 3/5.",  # two sides, no times
+        "L5 4/5 and S1 3/5 today.",  # the first grade has no time of its own
+        "EHL 4/5 at 2 weeks, 3/5 yesterday.",  # two different clocks
+    ],
+)
+def test_grades_not_each_placed_in_time_are_not_a_series(text: str) -> None:
+    assert labelled_series(text) is None
+
+
+def test_one_clock_time_written_twice_is_one_examination() -> None:
+    steps = labelled_series("Arms 5/5 at 14:00, legs 3/5 at 14:00.")
+    assert steps is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Power: R EHL 4 (D1), 3 (D2), 2 (D3).",
+        "Motor power L quads 4 at 1 week, 3 at 3 weeks, 3 at 5 weeks, 2 today.",
+    ],
+)
+def test_bare_grades_in_a_power_line_are_read_as_a_series(text: str) -> None:
+    assert _weakness(text) == {"new_weakness", "progressive_weakness"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Power 5 throughout; reviewed on day 2 and day 3.",
+        "Seen at 2 weeks, 4 weeks and today: walking 3 km.",
+    ],
+)
+def test_digits_outside_a_power_line_or_naming_days_are_not_grades(text: str) -> None:
+    assert labelled_series(text) is None
