@@ -181,3 +181,112 @@ def test_pain_at_rest_or_not_eased_by_lying_is_not_mechanical(text: str) -> None
 )
 def test_new_weakness_told_with_a_grade_in_words_or_a_limb_segment(text: str) -> None:
     assert _found(text).get("new_weakness") == "affirmed"
+
+
+@pytest.mark.parametrize(
+    ("text", "certainty"),
+    [
+        ("Says she feels hopeless about the future.", "affirmed"),
+        ("Panic disorder diagnosed last year, on escitalopram 10 mg.", "affirmed"),
+        ("Strongly fear-avoidant on the questionnaire.", "affirmed"),
+        ("Probably a psychological overlay to the pain behaviour.", "uncertain"),
+    ],
+)
+def test_distress_told_by_its_signs_diagnosis_or_treatment(text: str, certainty: str) -> None:
+    assert _found(text).get("psychological_distress") == certainty
+
+
+def test_an_antidepressant_stopped_in_the_past_is_not_current_distress() -> None:
+    found = _found("Treated with citalopram years ago, now off medication, mood good.")
+    assert "psychological_distress" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Knees bent while standing to keep upright.",
+        "Hips and knees flexed when standing, SVA +80 mm.",
+        "He cannot get his trunk upright without bending his knees.",
+        "Can only stand upright by flexing both knees.",
+    ],
+)
+def test_a_stoop_told_by_posture_in_standing_or_walking(text: str) -> None:
+    assert _found(text).get("forward_stoop") == "affirmed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two local anaesthetic injections into the left sacroiliac joint gave 85% and 90% relief.",
+        "Right SIJ: two concordant blocks, both with over 80% relief.",
+    ],
+)
+def test_two_good_blocks_of_the_sacroiliac_joint_are_positive(text: str) -> None:
+    assert "sij_block_positive" in _found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Positive sharp waves in the right tibialis anterior, none pre-op.",
+        "Conclusion: active right L5 radiculopathy on needle study.",
+    ],
+)
+def test_denervation_absent_before_surgery_or_an_active_root_lesion_is_new(text: str) -> None:
+    assert _found(text).get("emg_new_denervation") == "affirmed"
+
+
+def test_fibrillations_not_yet_expected_on_an_early_study_are_absent() -> None:
+    assert "emg_new_denervation" not in _found("Day 5 study: fibrillations not yet expected.")
+
+
+def test_a_pain_that_does_not_ease_does_not_negate_what_follows_it() -> None:
+    found = _found(
+        "Back pain that does not ease when she lies down, soaking night sweats, 5 kg weight loss."
+    )
+    assert found.get("night_sweats") == "affirmed"
+    assert found.get("unexplained_weight_loss") == "affirmed"
+
+
+def test_a_complaint_added_after_a_negated_clause_is_stated() -> None:
+    found = _found("Pain which is not changing with position, and has lost 6 kg without trying.")
+    assert found.get("unexplained_weight_loss") == "affirmed"
+
+
+def test_a_new_radiculopathy_on_a_nerve_study_is_new_denervation_not_a_new_distribution() -> None:
+    found = _found(
+        "EMG: fibrillations in tibialis anterior, absent pre-op, consistent with a new L5 "
+        "radiculopathy."
+    )
+    assert found.get("emg_new_denervation") == "affirmed"
+    assert "new_distribution_radicular" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IPG pocket (R buttock) clean and dry.",
+        "Patchy numbness over the left buttock, unchanged.",
+        "Pain from the L buttock down the back of the thigh to the calf.",
+    ],
+)
+def test_a_buttock_named_as_a_place_or_radicular_pain_through_it_is_not_buttock_pain(
+    text: str,
+) -> None:
+    assert "unilateral_buttock_pain" not in _found(text)
+
+
+def test_a_symptom_that_has_disappeared_is_not_current() -> None:
+    assert "neurogenic_claudication" not in _found("The claudication has disappeared.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Right buttock/groin ache, worse on stairs.",
+        "Her pain sits, she says, over the left buttock.",
+        "Pain map: L buttock just below the PSIS.",
+    ],
+)
+def test_pain_told_in_one_buttock_is_buttock_pain(text: str) -> None:
+    assert _found(text).get("unilateral_buttock_pain") == "affirmed"
