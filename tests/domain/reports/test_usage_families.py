@@ -290,3 +290,16 @@ def test_a_symptom_that_has_disappeared_is_not_current() -> None:
 )
 def test_pain_told_in_one_buttock_is_buttock_pain(text: str) -> None:
     assert _found(text).get("unilateral_buttock_pain") == "affirmed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pain now down the outer shin, this is new; before the operation it was in the calf.",
+        "Aching pain over the inner knee and thigh, a new area for her.",
+        "Burning pains in the left thumb, not the C7 pain that the operation fixed.",
+        "Pain into the index finger, different from her previous C8 pain.",
+    ],
+)
+def test_limb_pain_set_against_the_pain_before_surgery_is_a_new_distribution(text: str) -> None:
+    assert "new_distribution_radicular" in _found(text)
