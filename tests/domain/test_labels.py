@@ -1,6 +1,8 @@
 """One name per vocabulary id: every id named once, names unique within their kind, every finding
 in one checklist group."""
 
+import copy
+
 import pytest
 
 from spinetrack.domain.errors import KnowledgeError
@@ -23,7 +25,7 @@ def test_every_finding_sits_in_exactly_one_group() -> None:
 
 
 def test_a_name_for_an_unknown_id_is_refused() -> None:
-    data = load_yaml(LABELS_FILE)
+    data = copy.deepcopy(load_yaml(LABELS_FILE))  # the cached file must stay as shipped
     data["causes"] = {**data["causes"], "not_a_cause": "Not a cause"}
     with pytest.raises(KnowledgeError, match="not_a_cause"):
         _check(Labels.model_validate(data))
