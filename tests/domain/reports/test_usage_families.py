@@ -29,6 +29,14 @@ def test_back_pain_that_builds_with_load_posture_or_the_day_is_mechanical(text: 
     assert _found(text) == {"mechanical_pain": "affirmed"}
 
 
+def test_a_weakness_getting_worse_through_the_day_is_not_mechanical_pain() -> None:
+    found = _found(
+        "Left EHL 4/5 this morning, now 2/5: the weakness is getting worse through the day."
+    )
+    assert "mechanical_pain" not in found
+    assert found.get("progressive_weakness") == "affirmed"
+
+
 @pytest.mark.parametrize(
     "text",
     [
