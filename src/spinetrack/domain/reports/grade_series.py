@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_GRADE = re.compile(r"\b([0-5])([+-]?)/5\b")
+GRADE = re.compile(r"\b([0-5])([+-]?)/5\b")
+"""An MRC grade written "n/5", with its "+" or "-"."""
 _BARE_GRADE = re.compile(
     r"(?<!day\s)(?<!pod\s)(?<!\bd\s)(?<!\bat\s)(?<![\w/.:,-])([0-5])([+-]?)(?![\w/.:%]|\s*(?:mm|cm|ml|mg|kg|x|times|weeks?|days?|h\b))",
     re.I,
@@ -156,7 +157,8 @@ def _key(label: _Label, clocks: list[float]) -> tuple[int, float]:
     return (1, label.when)
 
 
-def _grade(match: re.Match[str]) -> float:
+def mrc_grade(match: re.Match[str]) -> float:
+    """An MRC grade as a number: "4+" a little above 4, "4-" a little below."""
     return int(match.group(1)) + {"+": 0.3, "-": -0.3}.get(match.group(2), 0.0)
 
 
@@ -173,7 +175,7 @@ class Step:
 
 def _grades(sentence: str) -> list[re.Match[str]]:
     """The sentence's MRC grades: written "n/5", or bare digits in a line labelled as power."""
-    grades = list(_GRADE.finditer(sentence))
+    grades = list(GRADE.finditer(sentence))
     if not grades and _POWER_LINE.match(sentence):
         grades = list(_BARE_GRADE.finditer(sentence))
     return grades
@@ -209,8 +211,8 @@ def labelled_series(sentence: str) -> list[Step] | None:
     steps: list[Step] = []
     for key in sorted(set(keys)):
         at = [(grade, preop) for k, grade, preop in times if k == key]
-        weakest, preop = min(at, key=lambda pair: _grade(pair[0]))
-        steps.append(Step(_grade(weakest), preop, weakest.start(), weakest.end()))
+        weakest, preop = min(at, key=lambda pair: mrc_grade(pair[0]))
+        steps.append(Step(mrc_grade(weakest), preop, weakest.start(), weakest.end()))
     return steps
 
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.grade_series import labelled_series, series_trend
+from spinetrack.domain.reports.grade_series import GRADE, labelled_series, mrc_grade, series_trend
 from spinetrack.domain.reports.rules import _check_ids, _compiles
 from spinetrack.domain.reports.serial import dated, time_order
 from spinetrack.domain.sources import Sources
@@ -34,7 +34,6 @@ _DAY = re.compile(r"\b(?:day|pod|d)\s?(\d{1,3})\b", re.I)
 _BELOW_MARK = re.compile(
     r"(?:<|≤|under|below|less\s+than|ref(?:erence)?|normal|uln|upper\s+limit)\s*$", re.I
 )
-_GRADE = re.compile(r"\b([0-5])([+-]?)/5\b")
 _PAIN = re.compile(r"\b(\d{1,2})/10\b")
 _PERCENT = re.compile(r"(\d{1,3})\s?%")
 _EARLIER_AFTER = re.compile(
@@ -348,11 +347,6 @@ def _is_earlier(sentence: str, grades: list[re.Match[str]], index: int) -> bool:
 _CHAIN_STEP = re.compile(r"^[^,;()]{0,20}?(?:->|→|=>|>|\bthen\b|\bdown\s+to\b|\bnow\b)", re.I)
 
 
-def _grade(match: re.Match[str]) -> float:
-    """An MRC grade as a number: "4+" a little above 4, "4-" a little below."""
-    return int(match.group(1)) + {"+": 0.3, "-": -0.3}.get(match.group(2), 0.0)
-
-
 def _chained(sentence: str, grades: list[re.Match[str]]) -> list[bool]:
     """Whether each grade leads by an arrow or "then" to the next one ("2/5 at 2200 -> 1/5 at
     0200 -> 0/5"): in such a series every grade but the last is an earlier one."""
@@ -398,7 +392,7 @@ def _clocked(sentence: str, grades: list[re.Match[str]]) -> Iterator[Reading]:
     the order written as a timed series, like one line per time (``_timed_series``)."""
     if not all(_AT_CLOCK.search(_own_words(sentence, grades, i)[1]) for i in range(len(grades))):
         return
-    yield from _series_readings([(_grade(g), g.start(), g.end()) for g in grades])
+    yield from _series_readings([(mrc_grade(g), g.start(), g.end()) for g in grades])
 
 
 def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
@@ -406,12 +400,12 @@ def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
     if steps is not None:
         for finding in series_trend(steps):
             yield Reading(finding, offset + steps[-1].start, offset + steps[-1].end, trend=True)
-    grades = list(_GRADE.finditer(sentence))
+    grades = list(GRADE.finditer(sentence))
     if len(grades) < 2:
         return
     dropped: list[re.Match[str]] = []
     for current, earlier in _grade_groups(sentence, grades):
-        dropped += [g for g in earlier if _grade(g) > _grade(current)]
+        dropped += [g for g in earlier if mrc_grade(g) > mrc_grade(current)]
     if not dropped:
         for reading in _clocked(sentence, grades):
             yield replace(reading, start=reading.start + offset, end=reading.end + offset)
@@ -422,9 +416,11 @@ def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
     for current, earlier in _grade_groups(sentence, grades):
         words = {id(g): "".join(_own_words(sentence, grades, grades.index(g))) for g in earlier}
         after_surgery = [
-            g for g in earlier if _grade(g) > _grade(current) and not _PREOP.search(words[id(g)])
+            g
+            for g in earlier
+            if mrc_grade(g) > mrc_grade(current) and not _PREOP.search(words[id(g)])
         ]
-        if any(not (_grade(g) >= 5 and _LONG_AGO.search(words[id(g)])) for g in after_surgery):
+        if any(not (mrc_grade(g) >= 5 and _LONG_AGO.search(words[id(g)])) for g in after_surgery):
             yield Reading("progressive_weakness", offset + start, offset + end, trend=True)
             return
 
@@ -453,10 +449,10 @@ def _timed_series(sentences: list[tuple[int, str]]) -> Iterator[Reading]:
     progressive one. The finding covers the last line's weakest grade."""
     run: list[tuple[float, int, int]] = []
     for offset, sentence in [*sentences, (0, "")]:
-        grades = list(_GRADE.finditer(sentence)) if _CLOCK.match(sentence) else []
+        grades = list(GRADE.finditer(sentence)) if _CLOCK.match(sentence) else []
         if grades:
-            weakest = min(grades, key=_grade)
-            run.append((_grade(weakest), offset + weakest.start(), offset + weakest.end()))
+            weakest = min(grades, key=mrc_grade)
+            run.append((mrc_grade(weakest), offset + weakest.start(), offset + weakest.end()))
             continue
         yield from _series_readings(run)
         run = []
