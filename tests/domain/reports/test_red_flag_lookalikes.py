@@ -138,3 +138,8 @@ def test_a_saddle_patch_shrinking_after_a_treated_syndrome_is_not_cauda_equina()
 )
 def test_form_answers_warning_advice_and_old_episodes_raise_nothing(report: str) -> None:
     assert _flags(report, procedure="discectomy", days=60) == []
+
+
+def test_neck_soft_tissue_swelling_is_not_a_soft_neck() -> None:
+    report = "Known COPD, breathless. Neck soft-tissue swelling on the right of the incision."
+    assert "airway_compromise" in _flags(report, region="cervical", days=1)
