@@ -20,7 +20,13 @@ STATUSES = TESTED_IN | {"hypothetical", "family", "resolved"}
 NO_HISTORICAL_FORM = {"history_of_cancer"}
 # A sign that is itself a negative or normal statement ("no fracture", "anal tone normal",
 # "temperature not checked") has no negated form.
-NO_NEGATED_FORM = {"fracture_excluded", "sacral_function_normal", "fever_unmeasured"}
+NO_NEGATED_FORM = {
+    "fracture_excluded",
+    "sacral_function_normal",
+    "fever_unmeasured",
+    "neck_examined_normal",
+    "neuro_exam_normal",
+}
 
 
 def _load_script() -> ModuleType:

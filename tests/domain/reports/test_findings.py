@@ -282,7 +282,11 @@ def test_a_treatment_told_later_in_the_report_settles_the_complication() -> None
     for text in settled:
         assert find_in_reports([text]) == [], text
     planned = "Neck haematoma with stridor: for evacuation in theatre now."
-    assert {m.id for m in find_in_reports([planned])} == {"neck_swelling", "breathing_difficulty"}
+    assert {m.id for m in find_in_reports([planned])} == {
+        "neck_swelling",
+        "breathing_difficulty",
+        "stridor",
+    }
     not_yet = "Retention 800 ml on day 1; TWOC not passed, recatheterised."
     assert "urinary_retention" in {m.id for m in find_in_reports([not_yet])}
 
