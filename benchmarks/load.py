@@ -109,10 +109,11 @@ Prepared = tuple[list[str], list[list[int]]]
 
 
 def _fingerprint(clinics: int) -> str:
-    """What the prepared database depends on: the schema's migrations, this script (which writes
-    the data) and the number of clinics. A change to any of them builds it again."""
-    digest = hashlib.sha256(f"{clinics} {PATIENTS}".encode())
+    """What the prepared database depends on: the source tree that writes it (a base worktree
+    and a branch keep copies of their own), its migrations, this script and the number of
+    clinics. A change to any of them builds it again."""
     migrations = Path(sys.modules["spinetrack"].__file__ or "").parent / "storage" / "migrations"
+    digest = hashlib.sha256(f"{clinics} {PATIENTS} {migrations.resolve()}".encode())
     for source in sorted(migrations.rglob("*.py")):
         digest.update(source.name.encode() + source.read_bytes())
     digest.update(Path(__file__).read_bytes())
