@@ -28,17 +28,26 @@ CPU <= 3 ms per submission. The machine's load average is printed with the figur
 repeats everything and the summary gives medians (throughput on a shared host moves several-fold
 between runs minutes apart; CPU per request much less).
 
+Every run starts from the same freshly prepared database (clinics, tokens, 300 operated patients,
+no responses), as the figures have always assumed. Building it takes far longer than a run, so it
+is built once and kept: on PostgreSQL as a second database `<name>__prepared` that each run copies
+with CREATE DATABASE ... TEMPLATE, on SQLite as a file in the temporary folder that each run copies.
+The copy is rebuilt when the migrations, this script or the number of clinics change, or with
+`--fresh`.
+
 Usage: python benchmarks/load.py [--seconds S] [--clients 1,8,32,128] [--databases sqlite,postgresql]
-       [--workers N] [--clinics 4] [--runs 3] [--no-paced] [--postgres-url URL]
+       [--workers N] [--clinics 4] [--runs 3] [--no-paced] [--postgres-url URL] [--fresh]
        (PostgreSQL is skipped with a note when it does not answer)
 """
 
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -95,7 +104,75 @@ def _create_if_missing(url: str) -> None:
         server.dispose()
 
 
-def prepare(url: str, clinics: int = 4) -> tuple[list[str], list[list[int]]]:
+Prepared = tuple[list[str], list[list[int]]]
+"""One staff token and one list of patient ids per clinic."""
+
+
+def _fingerprint(clinics: int) -> str:
+    """What the prepared database depends on: the source tree that writes it (a base worktree
+    and a branch keep copies of their own), its migrations, this script and the number of
+    clinics. A change to any of them builds it again."""
+    migrations = Path(sys.modules["spinetrack"].__file__ or "").parent / "storage" / "migrations"
+    digest = hashlib.sha256(f"{clinics} {PATIENTS} {migrations.resolve()}".encode())
+    for source in sorted(migrations.rglob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def prepare(url: str, clinics: int = 4, fresh: bool = False) -> Prepared:
+    """The database at `url` as `build` leaves it, copied from the kept prepared copy (built first
+    when missing, stale or `fresh` is asked)."""
+    if make_url(url).get_backend_name() == "postgresql":
+        return _prepare_postgresql(url, clinics, fresh)
+    target = Path(make_url(url).database or "")
+    kept = Path(tempfile.gettempdir()) / f"spinetrack-load-{_fingerprint(clinics)}.sqlite3"
+    meta = kept.with_suffix(".json")
+    if fresh or not (kept.exists() and meta.exists()):
+        target.unlink(missing_ok=True)
+        prepared = build(url, clinics)
+        shutil.copyfile(target, kept)
+        meta.write_text(json.dumps(prepared))
+        return prepared
+    shutil.copyfile(kept, target)
+    tokens, patients = json.loads(meta.read_text())
+    return tokens, patients
+
+
+def _prepare_postgresql(url: str, clinics: int, fresh: bool) -> Prepared:
+    target = make_url(url)
+    kept = f"{target.database}__prepared"
+    fingerprint = _fingerprint(clinics)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            note = connection.execute(
+                text(
+                    "SELECT shobj_description(oid, 'pg_database') FROM pg_database"
+                    " WHERE datname = :name"
+                ),
+                {"name": kept},
+            ).scalar()
+            found = json.loads(note) if note else {}
+            if fresh or found.get("fingerprint") != fingerprint:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{kept}"'))
+                tokens, patients = build(url, clinics)
+                # the server's processes are gone; the copy needs no one connected to its source
+                connection.execute(text(f'CREATE DATABASE "{kept}" TEMPLATE "{target.database}"'))
+                note = json.dumps(
+                    {"fingerprint": fingerprint, "tokens": tokens, "patients": patients}
+                )
+                quoted = note.replace("'", "''")
+                connection.exec_driver_sql(f"COMMENT ON DATABASE \"{kept}\" IS '{quoted}'")
+                return tokens, patients
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{target.database}" TEMPLATE "{kept}"'))
+            return found["tokens"], found["patients"]
+    finally:
+        server.dispose()
+
+
+def build(url: str, clinics: int = 4) -> Prepared:
     """A fresh, migrated database with `clinics` clinics, each with a staff token and operated
     patients (PATIENTS in all); returns one token and one patient list per clinic."""
     database = open_database(url)
@@ -419,8 +496,10 @@ def _load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def measure(name: str, url: str, folder: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
-    tokens, patients = prepare(url, args.clinics)
+def measure(
+    name: str, url: str, folder: Path, args: argparse.Namespace, fresh: bool = False
+) -> list[dict[str, Any]]:
+    tokens, patients = prepare(url, args.clinics, fresh)
     server = Server(url, folder, args.workers)
     database = make_url(url).database if name == "postgresql" else "(sqlite: in the server)"
     rows = []
@@ -532,6 +611,11 @@ def main() -> None:
         "--no-paced", dest="paced", action="store_false", help="skip the paced 32-client run"
     )
     parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="build the prepared database again before the first run",
+    )
+    parser.add_argument(
         "--runs", type=int, default=1, help="repeat the whole run; the summary gives medians"
     )
     args = parser.parse_args()
@@ -561,7 +645,9 @@ def main() -> None:
                     if name == "postgresql"
                     else f"sqlite:///{folder}/load.sqlite3"
                 )
-                rows.extend({**row, "run": run} for row in measure(name, url, Path(folder), args))
+                fresh = args.fresh and run == 0
+                measured = measure(name, url, Path(folder), args, fresh)
+                rows.extend({**row, "run": run} for row in measured)
     summary(rows)
     print(
         f"load average after: {_load_average()};"

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, bindparam, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -151,6 +151,16 @@ _SEAL_ENTRY = (
         seq=bindparam("new_seq"), prev_hash=bindparam("new_prev"), entry_hash=bindparam("new_hash")
     )
 )
+_SEAL_ENTRIES_AT_ONCE = text(
+    f"UPDATE {AuditEntry.__tablename__} AS entry"
+    " SET seq = sealed.seq, prev_hash = sealed.prev, entry_hash = sealed.hash"
+    " FROM unnest(CAST(:ids AS bigint[]), CAST(:seqs AS bigint[]),"
+    " CAST(:prevs AS text[]), CAST(:hashes AS text[])) AS sealed(id, seq, prev, hash)"
+    " WHERE entry.id = sealed.id"
+)
+"""PostgreSQL: a batch's seals as one statement with four arrays. Sent as one UPDATE per entry,
+the parameters of each went through SQLAlchemy and the driver one by one, which cost the server
+more CPU than the hashing itself."""
 _SET_HEAD = (
     update(AuditHead)
     .where(AuditHead.id == HEAD_ID)
@@ -201,8 +211,19 @@ def seal(engine: Engine, key: bytes) -> tuple[int, int, str]:
                     {"entry_id": row["id"], "new_seq": seq, "new_prev": prev, "new_hash": digest}
                 )
                 prev = digest
-            if updates:
+            if updates and connection.dialect.name == "postgresql":
+                connection.execute(
+                    _SEAL_ENTRIES_AT_ONCE,
+                    {
+                        "ids": [u["entry_id"] for u in updates],
+                        "seqs": [u["new_seq"] for u in updates],
+                        "prevs": [u["new_prev"] for u in updates],
+                        "hashes": [u["new_hash"] for u in updates],
+                    },
+                )
+            elif updates:
                 connection.execute(_SEAL_ENTRY, updates)
+            if updates:
                 connection.execute(_SET_HEAD, {"head_seq": seq, "head_hash": prev})
         sealed += len(rows)
         if len(rows) < SEAL_BATCH:

@@ -99,7 +99,10 @@ class DriverStatement:
         cursor = connection.connection.cursor()
         try:
             cursor.execute(compiled.sql, values)
-            fetched = cursor.fetchall() if cursor.description is not None else []
+            # Whether rows came back, from the libpq result: `description` would build a column
+            # object per column on every execution just to say so.
+            result = cursor.pgresult
+            fetched = cursor.fetchall() if result is not None and result.nfields else []
             dialect = connection.dialect
             results = self._results.get((dialect.name, dialect.driver))
             if results is None and compiled.types is not None:

@@ -5,6 +5,7 @@ Report text pasted for an assessment becomes part of the record (which report, w
 was read from it; every later assessment reads the stored reports again, less the readings a
 clinician rejected, so a finding read from a CT report is not lost when another is recorded."""
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -211,6 +212,12 @@ def _store_reports(
     return rows
 
 
+@dataclass(frozen=True)
+class _Born:
+    id: int
+    birth_date: date
+
+
 def assess_in(
     repo: PatientRepository,
     *,
@@ -224,16 +231,18 @@ def assess_in(
     """Assess one patient from the whole stored record inside the caller's transaction, store the
     assessment and what was read from the new reports, and refresh the outcome row (unless
     `refresh` is False: the caller then stores the row itself, with this assessment's columns)."""
-    texts = repo.report_texts(patient_id)
-    # Readings exist only for stored reports: a record without any needs no query for them.
+    record = repo.assessment_record(patient_id)
+    # Texts and their readings exist only in the few records with reports: the others need no
+    # query for them.
+    texts = repo.report_texts(patient_id) if record.reports else []
     stored = StoredReports(texts, repo.report_findings(patient_id) if texts else [])
     case = build_case(
-        patient=repo.get(patient_id),
-        surgeries=repo.surgeries(patient_id),
-        responses=repo.responses(patient_id),
-        findings=repo.findings(patient_id),
+        patient=_Born(patient_id, record.birth_date),
+        surgeries=record.surgeries,
+        responses=record.responses,
+        findings=record.findings,
         inputs=inputs,
-        complications=repo.complications(patient_id),
+        complications=record.complications,
         reports=stored,
     )
     result = assess(case)

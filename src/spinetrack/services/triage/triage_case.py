@@ -3,24 +3,17 @@ patient reported them), recorded findings, the report texts pasted into the reco
 readings a clinician rejected) and the PROM history. A `relapsed` or `failing` status feeds the time
 course, so triage reads the questionnaires the way a clinician would."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from spinetrack.domain.errors import InvalidInput
 from spinetrack.domain.outcomes import OutcomeSummary, classify_patient, schedule
 from spinetrack.domain.outcomes.age import age_on
 from spinetrack.domain.outcomes.index_surgery import index_surgery_of
 from spinetrack.services.records.patient_status import score_points
-from spinetrack.storage.tables import (
-    ClinicalFinding,
-    Complication,
-    Patient,
-    PromResponse,
-    ReportFinding,
-    ReportText,
-    Surgery,
-)
+from spinetrack.storage.tables import PromResponse, ReportFinding, ReportText, Surgery
 
 AXIAL = ("nrs_back", "nrs_neck")
 LIMB = ("nrs_leg", "nrs_arm")
@@ -29,6 +22,31 @@ COURSE_OF_STATUS = {
     "relapsed": "improved_then_recurred",
     "succeeding": "improving",
 }
+
+
+class PatientFacts(Protocol):
+    """What a case needs of the patient: a stored row, or just these columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def birth_date(self) -> date: ...
+
+
+class RecordedFinding(Protocol):
+    @property
+    def finding(self) -> str: ...
+    @property
+    def observed_on(self) -> date: ...
+
+
+class ComplicationFacts(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def surgery_id(self) -> int: ...
+    @property
+    def occurred_on(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
@@ -90,12 +108,12 @@ def _by(occurred_on: date | None, day: date) -> bool:
 
 def build_case(
     *,
-    patient: Patient,
+    patient: PatientFacts,
     surgeries: list[Surgery],
     responses: list[PromResponse],
-    findings: list[ClinicalFinding],
+    findings: Sequence[RecordedFinding],
     inputs: CaseInputs,
-    complications: list[Complication] | None = None,
+    complications: Sequence[ComplicationFacts] | None = None,
     reports: StoredReports | None = None,
 ) -> dict[str, Any]:
     """The case as the triage contract's JSON object (validated later by the domain). Stored

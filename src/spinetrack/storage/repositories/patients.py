@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
     Integer,
@@ -52,6 +52,35 @@ class LockedPatient:
 
     zone: str | None
     """The clinic's own time zone (None: the configured default)."""
+
+
+class FindingFacts(NamedTuple):
+    finding: str
+    observed_on: date
+
+
+class ComplicationFacts(NamedTuple):
+    kind: str
+    surgery_id: int
+    occurred_on: date | None
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    """What an assessment reads of the record, as bare columns (`PatientRepository.assessment_record`).
+    Report texts are only counted: the few records with any read them as rows."""
+
+    birth_date: date
+    surgeries: list[Any]
+    """Rows of (id, performed_on, planned, region, procedure, levels, instrumented, surgeon_id),
+    oldest first."""
+    responses: list[Any]
+    """Rows of (id, instrument, completed_at, score_status, score_raw, score_percent), oldest
+    first."""
+    findings: list[FindingFacts]
+    complications: list[ComplicationFacts]
+    reports: int
+    """How many report texts the record holds."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +206,81 @@ _STATUS_INPUTS = DriverStatement(
 )
 """The stored status, the surgeries and the scored responses in one round trip (a submission
 read them in three: the status with the lock, where it could be stale, then two SELECTs)."""
+
+_SURGERY_RECORD = DriverStatement(
+    select(
+        Surgery.id,
+        Surgery.performed_on,
+        Surgery.planned,
+        Surgery.region,
+        Surgery.procedure,
+        Surgery.levels,
+        Surgery.instrumented,
+        Surgery.surgeon_id,
+    )
+    .where(
+        Surgery.clinic_id == bindparam("clinic_id"), Surgery.patient_id == bindparam("patient_id")
+    )
+    .order_by(Surgery.performed_on, Surgery.id),
+    named_rows=True,
+)
+_RESPONSE_SCORES = DriverStatement(
+    select(
+        PromResponse.id,
+        PromResponse.instrument,
+        PromResponse.completed_at,
+        PromResponse.score_status,
+        PromResponse.score_raw,
+        PromResponse.score_percent,
+    )
+    .where(
+        PromResponse.clinic_id == bindparam("clinic_id"),
+        PromResponse.patient_id == bindparam("patient_id"),
+    )
+    .order_by(PromResponse.completed_at, PromResponse.id),
+    named_rows=True,
+)
+_PATIENT_FACT, _FINDING_FACT, _COMPLICATION_FACT, _REPORT_COUNT = 0, 1, 2, 3
+_RECORD_FACTS = DriverStatement(
+    union_all(
+        select(
+            literal_column(str(_PATIENT_FACT), Integer).label("kind"),
+            Patient.birth_date.label("day"),
+            _nothing(Complication.kind).label("name"),
+            _nothing(Surgery.id).label("number"),
+        ).where(Patient.id == bindparam("patient_id"), Patient.clinic_id == bindparam("clinic_id")),
+        select(
+            literal_column(str(_FINDING_FACT), Integer),
+            ClinicalFinding.observed_on,
+            ClinicalFinding.finding,
+            _nothing(Surgery.id),
+        ).where(
+            ClinicalFinding.clinic_id == bindparam("clinic_id"),
+            ClinicalFinding.patient_id == bindparam("patient_id"),
+        ),
+        select(
+            literal_column(str(_COMPLICATION_FACT), Integer),
+            Complication.occurred_on,
+            Complication.kind,
+            Complication.surgery_id,
+        ).where(
+            Complication.clinic_id == bindparam("clinic_id"),
+            Complication.patient_id == bindparam("patient_id"),
+        ),
+        select(
+            literal_column(str(_REPORT_COUNT), Integer),
+            _nothing(Patient.birth_date),
+            _nothing(Complication.kind),
+            func.count(ReportText.id),
+        ).where(
+            ReportText.clinic_id == bindparam("clinic_id"),
+            ReportText.patient_id == bindparam("patient_id"),
+        ),
+    ),
+    named_rows=True,
+)
+"""The patient's birth date, recorded findings and complications and a count of its report texts,
+in one round trip: an assessment read them as four ORM queries, most of them finding nothing."""
 
 _LATEST_ASSESSMENT_FLAGS = (
     select(TriageAssessment.id, TriageAssessment.red_flags, TriageAssessment.confirmed_at)
@@ -331,6 +435,32 @@ class PatientRepository:
             status=outcome[0].status if outcome else None,
             surgeries=[row for row in rows if row.kind == _SURGERY_ROW],
             scored=[row for row in rows if row.kind == _RESPONSE_ROW],
+        )
+
+    def assessment_record(self, patient_id: int) -> AssessmentRecord:
+        """What triage reads of a patient's record, in three statements of bare columns (it read
+        six ORM queries, whose per-query and per-object work cost more than the database's), or
+        NotFound. Pending ORM changes are flushed first, as those queries did by themselves."""
+        self._session.flush()
+        connection = self._session.connection()
+        params = {"patient_id": patient_id, "clinic_id": self.clinic_id}
+        facts = _RECORD_FACTS.rows(connection, params)
+        patient = [row for row in facts if row.kind == _PATIENT_FACT]
+        if not patient:
+            raise NotFound("patient", patient_id)
+        return AssessmentRecord(
+            birth_date=patient[0].day,
+            surgeries=_SURGERY_RECORD.rows(connection, params),
+            responses=_RESPONSE_SCORES.rows(connection, params),
+            findings=[
+                FindingFacts(row.name, row.day) for row in facts if row.kind == _FINDING_FACT
+            ],
+            complications=[
+                ComplicationFacts(row.name, row.number, row.day)
+                for row in facts
+                if row.kind == _COMPLICATION_FACT
+            ],
+            reports=sum(int(row.number) for row in facts if row.kind == _REPORT_COUNT),
         )
 
     def insert_response(self, values: dict[str, Any]) -> int:
