@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.grade_series import GRADE, labelled_series, mrc_grade, series_trend
+from spinetrack.domain.reports.grade_series import GRADE, fall, labelled_series, mrc_grade
 from spinetrack.domain.reports.rules import _check_ids, _compiles
 from spinetrack.domain.reports.serial import dated, time_order
 from spinetrack.domain.sources import Sources
@@ -65,6 +65,7 @@ class ValueRule(KnowledgeModel):
         "threshold",
         "rise_after_fall",
         "grade_trend",
+        "grade_progression",
         "relief",
         "weight_drop",
         "measure_drop",
@@ -85,6 +86,11 @@ class ValueRule(KnowledgeModel):
     worse: Literal["higher", "lower"] = "lower"
     """measure_worse: which way the measure goes when the patient is worse (a timed test takes
     longer, a balance score falls)."""
+    normal: float | None = None
+    """grade_progression: the grade of full power (5/5); an earlier grade below it means the muscle
+    had already fallen once before the latest fall."""
+    drops: int | None = Field(default=None, ge=2)
+    """grade_progression: how many different grades a series must fall through to be worsening."""
     note: str | None = None
     sources: Sources
 
@@ -387,19 +393,40 @@ _AT_CLOCK = re.compile(
 """A grade dated by the clock within its own words ("3/5 bilaterally at 07:00")."""
 
 
-def _clocked(sentence: str, grades: list[re.Match[str]]) -> Iterator[Reading]:
+def _clocked(
+    sentence: str, grades: list[re.Match[str]], progression: ValueRule | None
+) -> Iterator[Reading]:
     """Grades each dated by the clock in one sentence ("3/5 at 07:00, 2/5 at 09:00"), read in
     the order written as a timed series, like one line per time (``_timed_series``)."""
     if not all(_AT_CLOCK.search(_own_words(sentence, grades, i)[1]) for i in range(len(grades))):
         return
-    yield from _series_readings([(mrc_grade(g), g.start(), g.end()) for g in grades])
+    yield from _series_readings([(mrc_grade(g), g.start(), g.end()) for g in grades], progression)
 
 
-def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+def _progression(rules: ValueRules) -> ValueRule | None:
+    """The rule that says when a fall of muscle grades is a progressive weakness."""
+    return next((rule for rule in rules.rules if rule.kind == "grade_progression"), None)
+
+
+def progressive(earlier: list[float], rule: ValueRule | None) -> bool:
+    """Whether a grade below these earlier post-operative ones is a weakness getting worse, not
+    only a new one (the ``grade_progression`` rule): the muscle was already weak at an earlier
+    examination (below ``normal``), or the series fell through ``drops`` different grades."""
+    if rule is None or rule.normal is None or rule.drops is None:
+        return False
+    return any(grade < rule.normal for grade in earlier) or len(set(earlier)) >= rule.drops
+
+
+def _grade_trend(
+    rule: ValueRule, sentence: str, offset: int, progression: ValueRule | None
+) -> Iterator[Reading]:
     steps = labelled_series(sentence)  # each grade dated by its own words (grade_series.py)
-    if steps is not None:
-        for finding in series_trend(steps):
-            yield Reading(finding, offset + steps[-1].start, offset + steps[-1].end, trend=True)
+    earlier_steps = fall(steps) if steps is not None else None
+    if steps is not None and earlier_steps is not None:
+        start, end = offset + steps[-1].start, offset + steps[-1].end
+        yield Reading("new_weakness", start, end, trend=True)
+        if progressive(earlier_steps, progression):
+            yield Reading("progressive_weakness", start, end, trend=True)
     grades = list(GRADE.finditer(sentence))
     if len(grades) < 2:
         return
@@ -407,7 +434,7 @@ def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
     for current, earlier in _grade_groups(sentence, grades):
         dropped += [g for g in earlier if mrc_grade(g) > mrc_grade(current)]
     if not dropped:
-        for reading in _clocked(sentence, grades):
+        for reading in _clocked(sentence, grades, progression):
             yield replace(reading, start=reading.start + offset, end=reading.end + offset)
         return
     start = min(g.start() for g in grades)
@@ -420,7 +447,9 @@ def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
             for g in earlier
             if mrc_grade(g) > mrc_grade(current) and not _PREOP.search(words[id(g)])
         ]
-        if any(not (mrc_grade(g) >= 5 and _LONG_AGO.search(words[id(g)])) for g in after_surgery):
+        # A fall within hours or days of a full grade is a deficit evolving (``_LONG_AGO``).
+        evolving = any(not _LONG_AGO.search(words[id(g)]) for g in after_surgery)
+        if evolving or progressive([mrc_grade(g) for g in after_surgery], progression):
             yield Reading("progressive_weakness", offset + start, offset + end, trend=True)
             return
 
@@ -432,17 +461,12 @@ yesterday, the morning or day 1 is a deficit evolving in hours, which the earlie
 progressive."""
 
 
-def _worsening(earlier: list[float]) -> bool:
-    """Whether a current grade below these earlier ones of a timed series is a deficit getting
-    worse, not only a new one: the muscle was already weak at the earlier examination (below
-    5/5), or it fell over two examinations ("4/5 -> 3/5 -> 2/5")."""
-    return any(grade < 5 for grade in earlier) or len(set(earlier)) >= 2
-
-
 _CLOCK = re.compile(r"^\s*(?:\d{1,2}[:.]\d{2}|\d{4}\s*h(?:rs?)?)\b", re.I)
 
 
-def _timed_series(sentences: list[tuple[int, str]]) -> Iterator[Reading]:
+def _timed_series(
+    sentences: list[tuple[int, str]], progression: ValueRule | None
+) -> Iterator[Reading]:
     """Serial examinations written one line per time ("08:00 hip flexion 4/5 ... 12:00 hip flex
     3/5 ... 16:00 hip flex 2/5"): the weakest grade of each timed line, in order. A fall over the
     series is a new weakness; a fall over two steps, or from a grade already below 5, is a
@@ -454,17 +478,19 @@ def _timed_series(sentences: list[tuple[int, str]]) -> Iterator[Reading]:
             weakest = min(grades, key=mrc_grade)
             run.append((mrc_grade(weakest), offset + weakest.start(), offset + weakest.end()))
             continue
-        yield from _series_readings(run)
+        yield from _series_readings(run, progression)
         run = []
 
 
-def _series_readings(run: list[tuple[float, int, int]]) -> Iterator[Reading]:
+def _series_readings(
+    run: list[tuple[float, int, int]], progression: ValueRule | None
+) -> Iterator[Reading]:
     if len(run) < 2 or run[-1][0] >= run[0][0]:
         return
     _, start, end = run[-1]
     yield Reading("new_weakness", start, end, trend=True)
     earlier = [value for value, _, _ in run[:-1] if value > run[-1][0]]
-    if _worsening(earlier):
+    if progressive(earlier, progression):
         yield Reading("progressive_weakness", start, end, trend=True)
 
 
@@ -557,7 +583,6 @@ def _measure_worse(rule: ValueRule, sentence: str, offset: int) -> Iterator[Read
 
 _SENTENCE_KINDS: dict[str, Callable[[ValueRule, str, int], Iterator[Reading]]] = {
     "rise_after_fall": _rise_after_fall,
-    "grade_trend": _grade_trend,
     "measure_drop": _measure_drop,
     "measure_worse": _measure_worse,
     "weight_drop": _weight_drop,
@@ -568,6 +593,7 @@ _SENTENCE_KINDS: dict[str, Callable[[ValueRule, str, int], Iterator[Reading]]] =
 def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = None) -> list[Reading]:
     """Every finding the numbers in the sentences give; ``sentences`` are (offset, text) pairs."""
     rules = rules or value_rules()
+    progression = _progression(rules)
     readings: list[Reading] = []
     earlier_day: int | None = None
     for index, (offset, sentence) in enumerate(sentences):
@@ -579,8 +605,10 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
                 readings += _threshold(rule, sentence, offset, earlier_day)
             elif rule.kind == "relief":
                 readings += _relief_rule(rule, sentences, index)
-            else:
+            elif rule.kind == "grade_trend":
+                readings += _grade_trend(rule, sentence, offset, progression)
+            elif rule.kind != "grade_progression":  # read by the grade_trend rules
                 readings += _SENTENCE_KINDS[rule.kind](rule, sentence, offset)
     if any(rule.kind == "grade_trend" for rule in rules.rules):
-        readings += _timed_series(sentences)
+        readings += _timed_series(sentences, progression)
     return readings
