@@ -66,6 +66,7 @@ class ValueRule(KnowledgeModel):
         "rise_after_fall",
         "grade_trend",
         "grade_progression",
+        "grade_grid",
         "relief",
         "weight_drop",
         "measure_drop",
@@ -91,10 +92,12 @@ class ValueRule(KnowledgeModel):
     had already fallen once before the latest fall."""
     drops: int | None = Field(default=None, ge=2)
     """grade_progression: how many different grades a series must fall through to be worsening."""
+    title: str | None = None
+    """grade_grid: words that name a whole table as one of muscle power ("power chart")."""
     note: str | None = None
     sources: Sources
 
-    @field_validator("analyte", "until")
+    @field_validator("analyte", "until", "title")
     @classmethod
     def _regex_compiles(cls, value: str | None) -> str | None:
         if value is not None:
@@ -607,7 +610,7 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
                 readings += _relief_rule(rule, sentences, index)
             elif rule.kind == "grade_trend":
                 readings += _grade_trend(rule, sentence, offset, progression)
-            elif rule.kind != "grade_progression":  # read by the grade_trend rules
+            elif rule.kind not in ("grade_progression", "grade_grid"):  # read elsewhere
                 readings += _SENTENCE_KINDS[rule.kind](rule, sentence, offset)
     if any(rule.kind == "grade_trend" for rule in rules.rules):
         readings += _timed_series(sentences, progression)
