@@ -26,7 +26,7 @@ TREND = "value_trend"
 """The span id of a finding read from a value now against an earlier one."""
 
 _NUMBER = re.compile(
-    r"(?<![\d/.:A-Za-z])(?!(?:19|20)\d\d\b)(?<!day\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*(?:x|×)\s*\d)",
+    r"(?<![\d/.:A-Za-z])(?!(?:19|20)\d\d\b)(?<!\bday\s)(?<!\bpod\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*[x×]\s*(?!10\s*(?:\^|\*|e\d|\(9\)|⁹))\d)",
     re.I,
 )
 _UNIT = re.compile(r"\s*(mg/dl|mg/l|mm/h(?:r)?|ml|mls|cc|mm|cm|kg|%)", re.I)
@@ -92,6 +92,11 @@ class ValueRule(KnowledgeModel):
     had already fallen once before the latest fall."""
     drops: int | None = Field(default=None, ge=2)
     """grade_progression: how many different grades a series must fall through to be worsening."""
+    out_of: int | None = Field(default=None, ge=1)
+    """A score's maximum: "19/27" is read as 19 for a rule whose score is out of 27."""
+    stated_reference: bool = False
+    """A reference range the writer states ("CRP 9 (ref 0-5)", "ESR 24 (<20)") replaces ``above``
+    outside the early-day windows: a value above the laboratory's own range is raised."""
     title: str | None = None
     """grade_grid: words that name a whole table as one of muscle power ("power chart")."""
     note: str | None = None
@@ -163,6 +168,15 @@ def _segments(
         following = analyte.search(text, match.end())
         if following is not None and following.start() < stop and following.start() > match.end():
             stop = min(stop, following.start())
+        line_end = text.find("\n", match.end())
+        if (
+            line_end != -1
+            and line_end < stop
+            and (_in_bar_row(text, match.start()) or _in_bar_row(text, line_end + 1))
+        ):
+            # A name in a table line, or in the title over a table, is a column's, a row's or
+            # the table's: the rows below are read by their cells (value_tables.py).
+            stop = line_end
         yield match.start(), match.end(), stop
 
 
@@ -191,27 +205,72 @@ def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list
     return values
 
 
-_WEEK = re.compile(r"\b(?:at|after|by)\s+(\d{1,2})\s*(?:weeks?|wks?|/52)\b", re.I)
+_WEEK = re.compile(
+    r"\b(?:at|after|by)\s+(\d{1,2}(?:\.\d)?)\s*(?:weeks?|wks?|/52)\b|"
+    r"\b(\d{1,2}(?:\.\d)?)\s*(?:weeks?|wks?|/52)\s+(?:after|post)",
+    re.I,
+)
+_EARLIER_CLAUSE = re.compile(r"\b(?:was|from|previously|down\s+from|up\s+from)\b[^.;,)]*", re.I)
+"""An earlier value's own words ("(was 12 at discharge on D5)"): the day they name is the earlier
+value's, not the current one's."""
 
 
 def _latest_day(sentence: str) -> int | None:
     """The latest post-operative day the sentence names ("day 2", "POD 9", "at 4 weeks"): a
     series that starts early and ends later is judged by its latest value's day."""
     days = [int(match.group(1)) for match in _DAY.finditer(sentence)]
-    days += [int(match.group(1)) * 7 for match in _WEEK.finditer(sentence)]
+    days += [int(float(match.group(1) or match.group(2)) * 7) for match in _WEEK.finditer(sentence)]
     return max(days) if days else None
 
 
-def _limit(rule: ValueRule, sentence: str, earlier_day: int | None = None) -> float:
+def _limit(
+    rule: ValueRule, sentence: str, earlier_day: int | None = None, stated: float | None = None
+) -> float:
     """The threshold for the sentence's day: its own latest day, else the day an earlier sentence
-    of the report named ("ESR 65 mm/hr day 3 post-op. CRP 180." is a day-3 CRP)."""
-    day = _latest_day(sentence)
+    of the report named ("ESR 65 mm/hr day 3 post-op. CRP 180." is a day-3 CRP); after the early
+    windows, the upper reference limit the writer states, if any."""
+    day = _latest_day(_EARLIER_CLAUSE.sub(" ", sentence))
     if day is None:
-        day = earlier_day
+        # Only an earlier value's day, if any: today is no earlier than it or the report's day.
+        known = [d for d in (earlier_day, _latest_day(sentence)) if d is not None]
+        day = max(known) if known else None
     for window in (rule.early_days, rule.early_days_mid):
         if window is not None and day is not None and day < window.until:
             return window.above
-    return rule.above
+    return rule.above if stated is None else stated
+
+
+_REFERENCE = re.compile(
+    r"(?:\(\s*|\|\s*|\b(?:ref(?:erence)?(?:\s+range)?|normal(?:\s+range)?|nr|uln)\s*[:=]?\s*\(?\s*)"
+    r"(?:(?:<|≤|<=)\s*(\d+(?:\.\d+)?)|\d+(?:\.\d+)?\s*[-–]\s*(\d+(?:\.\d+)?))(?![\d.])",
+    re.I,
+)
+"""A reference range the writer gives: "(ref 0-5)", "(<20)", "| 4-11", "normal < 5"."""
+
+
+def _stated_reference(sentence: str, start: int, stop: int) -> tuple[float | None, str]:
+    """The upper reference limit stated in a stretch of the sentence, and the sentence with the
+    range blanked out so that its numbers are not read as values."""
+    found = _REFERENCE.search(sentence, start, stop)
+    if found is None:
+        return None, sentence
+    limit = float(found.group(1) or found.group(2))
+    blank = (
+        sentence[: found.start()] + " " * (found.end() - found.start()) + sentence[found.end() :]
+    )
+    return limit, blank
+
+
+def _blank_out_of(sentence: str, out_of: int) -> str:
+    """The sentence with each "/27" after a score blanked, so "19/27" reads as 19."""
+    return re.sub(rf"(?<=\d)\s*/\s*{out_of}\b", lambda match: " " * len(match.group(0)), sentence)
+
+
+_SCORE_BEFORE = re.compile(
+    r"(?<![\d/.])(\d{1,2})(?:\s*/\s*\d{1,2})?\s+(?:points?\s+)?(?:on|in)\s+(?:the\s+|her\s+|his\s+)?$",
+    re.I,
+)
+"""A score written before the questionnaire's name: "scores 17 on the PHQ-9"."""
 
 
 _SERIES_STEP = re.compile(r"\s*(?:->|→|>|then|,\s*then|to|down\s+to|up\s+to)\s*$", re.I)
@@ -258,15 +317,32 @@ def _measure_before(
     return [_Value(number, found.start(), found.end(), unit)]
 
 
+def _in_bar_row(text: str, at: int) -> bool:
+    """Whether the line holding the character at ``at`` is a table line: it has a bar, at its
+    start ("| CRP | 7 |") or after a name ("CRP (mg/L) | 6 | 3")."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    return "|" in text[line_start : len(text) if line_end == -1 else line_end]
+
+
 def _threshold(
     rule: ValueRule, sentence: str, offset: int, earlier_day: int | None = None
 ) -> Iterator[Reading]:
     analyte = re.compile(rule.analyte, re.I)
     until = re.compile(rule.until, re.I) if rule.until else None
     factors = _factors(rule)
-    limit = _limit(rule, sentence, earlier_day)
-    for start, named, stop in _segments(sentence, analyte, until):
+    if rule.out_of is not None:
+        sentence = _blank_out_of(sentence, rule.out_of)
+    original = sentence
+    for start, named, stop in _segments(original, analyte, until):
+        stated, sentence = None, original
+        if rule.stated_reference:
+            stated, sentence = _stated_reference(original, named, stop)
+        limit = _limit(rule, sentence, earlier_day, stated)
         values = _values(sentence, named, stop, factors)
+        before = _SCORE_BEFORE.search(sentence, max(0, start - 20), start)
+        if rule.out_of is not None and before is not None and before.end() == start:
+            values = [_Value(float(before.group(1)), before.start(), before.end())]
         accepted = MEASURED.get((rule.unit or "").lower())
         if accepted is not None:
             # A measure written just before the name is the name's own ("4 mm translation at L4-5
@@ -274,7 +350,11 @@ def _threshold(
             values = _measure_before(sentence, start, accepted, factors) or [
                 v for v in values if v.unit in accepted
             ]
-        values = values[:1] if rule.reading == "first" else _current(sentence, values)
+        if _in_bar_row(sentence, start):
+            # A table row written left to right ("| CRP | 48 | 176 | 77 |"): the last is the latest.
+            values = values[-1:]
+        else:
+            values = values[:1] if rule.reading == "first" else _current(sentence, values)
         for value in values:
             if value.number > limit:
                 yield Reading(
@@ -350,7 +430,14 @@ def _is_earlier(sentence: str, grades: list[re.Match[str]], index: int) -> bool:
         r"\b(?:now|is|today)\s*[A-Za-z ]{0,10}$", before, re.I
     ):
         return False
+    if _NOW_THEN.match(sentence, grades[index].end()):
+        return False
     return bool(_EARLIER_AFTER.search(after) or _EARLIER_BEFORE.search(before))
+
+
+_NOW_THEN = re.compile(r"\s*[,;]?\s*(?:was|previously|prev\.?|vs\.?|from)\s+[0-5][+-]?/5", re.I)
+"""A grade followed straight by its earlier one ("(2/5, was 4/5 yesterday)") is the current one,
+even inside brackets."""
 
 
 _CHAIN_STEP = re.compile(r"^[^,;()]{0,20}?(?:->|→|=>|>|\bthen\b|\bdown\s+to\b|\bnow\b)", re.I)
@@ -464,7 +551,13 @@ yesterday, the morning or day 1 is a deficit evolving in hours, which the earlie
 progressive."""
 
 
-_CLOCK = re.compile(r"^\s*(?:\d{1,2}[:.]\d{2}|\d{4}\s*h(?:rs?)?)\b", re.I)
+_CLOCK = re.compile(
+    r"^\s*(?:\d{1,2}[:.]\d{2}|\d{4}\s*h(?:rs?)?|\+\s?\d{1,3}\s*(?:h|hrs?|hours?|mins?)|"
+    r"(?:on\s+)?arrival|baseline)\b",
+    re.I,
+)
+"""A line that starts with its time: a clock ("14:00", "0200h"), a time since a start ("+2 h",
+"+30 min" in recovery), or the first examination ("Arrival:", "Baseline:")."""
 
 
 def _timed_series(
