@@ -3,7 +3,7 @@
 import pytest
 
 from spinetrack.domain.reports import find_in_reports
-from spinetrack.domain.reports.grade_series import labelled_series, series_trend
+from spinetrack.domain.reports.grade_series import fall, labelled_series
 
 
 def _weakness(text: str) -> set[str]:
@@ -46,7 +46,7 @@ def test_a_single_drop_from_full_power_or_from_before_surgery_is_only_new(text: 
 def test_a_recovering_series_is_no_trend(text: str) -> None:
     steps = labelled_series(text)
     assert steps is not None
-    assert list(series_trend(steps)) == []
+    assert fall(steps) is None
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,40 @@ def test_bare_grades_in_a_power_line_are_read_as_a_series(text: str) -> None:
 )
 def test_digits_outside_a_power_line_or_naming_days_are_not_grades(text: str) -> None:
     assert labelled_series(text) is None
+
+
+def _grid(text: str) -> set[str]:
+    found = {(m.id, m.status) for m in find_in_reports([text])}
+    return {finding for finding, status in found if status == "affirmed"} & {
+        "new_weakness",
+        "progressive_weakness",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Neuro obs\n| | 08:00 | 14:00 | 20:00 |\n| L EHL | 4 | 3 | 2 |\n| R EHL | 5 | 5 | 5 |\n",
+        "Power chart\nDay | L quads | R quads\nD1 | 5 | 5\nD2 | 4 | 5\nD3 | 3- | 5\n",
+        "Myotome | 2 months | 3 months | today\nR C7 triceps | 5 | 4+ | 4-\n",
+    ],
+)
+def test_a_grid_of_grades_falling_over_two_times_is_a_progressive_weakness(text: str) -> None:
+    assert _grid(text) == {"new_weakness", "progressive_weakness"}
+
+
+def test_a_single_drop_in_a_grid_from_full_power_or_from_before_surgery_is_only_new() -> None:
+    assert _grid("| | Pre-op | Day 1 | Day 2 |\n| L EHL | 5 | 4 | 4 |\n") == {"new_weakness"}
+    assert _grid("Time | R DF\n09:00 | 5\n13:00 | 5\n17:00 | 4\n") == {"new_weakness"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Power\n| | 08:00 | 14:00 | 20:00 |\n| L EHL | 2 | 3 | 5 |\n",  # recovering
+        "| | 08:00 | 14:00 | 20:00 |\n| Back pain | 5 | 3 | 1 |\n",  # pain scores, not grades
+        "Time | Sedation | RR\n08:00 | 3 | 14\n12:00 | 1 | 16\n",  # a falling score
+    ],
+)
+def test_grids_that_recover_or_are_not_grades_give_no_weakness(text: str) -> None:
+    assert _grid(text) == set()

@@ -188,3 +188,77 @@ def test_a_slower_timed_walk_or_peg_test_or_a_lower_balance_score_is_a_worse_cor
     assert found.get("hand_clumsiness") == "affirmed"
     assert "gait_disturbance" not in _read("10 m walk 7.1 s (was 7.5 s). Berg 52/56 (was 50).")
     assert "hand_clumsiness" not in _read("Nine-hole peg 25 s (was 24 s).")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mood screen: PHQ9 = 17, low most days.", {"psychological_distress": "affirmed"}),
+        ("Anxiety questionnaire GAD 7: 12/21.", {"psychological_distress": "affirmed"}),
+        ("She scored 15 on the GAD-7 at this visit.", {"psychological_distress": "affirmed"}),
+        ("PHQ-9 today 20/27.", {"psychological_distress": "affirmed"}),
+        ("PHQ-9 6/27 and GAD-7 4/21, both mild.", {}),
+        ("He scores 5 on the PHQ-9.", {}),
+    ],
+)
+def test_questionnaire_scores_out_of_their_maximum_or_written_before_the_name(
+    text: str, expected: dict[str, str]
+) -> None:
+    assert _read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ESR 26 mm/h (normal range 0-15), otherwise well.", set()),  # age-adjusted limit kept
+        ("Repeat CRP 8 mg/L (ref < 5), wound dry.", {"crp_elevated"}),
+        ("White cells 12.0 (ref 4-13) on the ward.", set()),
+        ("Day 2 CRP 140 mg/L (ref <5): the expected peak.", set()),
+        ("Leukocytes 13.9 x10^9/L.", {"wbc_elevated"}),
+        ("WBC 9.4 x 10^9/L (4-11).", set()),
+    ],
+)
+def test_a_reference_range_the_writer_states_is_the_limit_after_the_early_days(
+    text: str, expected: set[str]
+) -> None:
+    assert set(_read(text)) == expected
+
+
+def test_a_tympanic_temperature_is_a_temperature() -> None:
+    assert set(_read("Tympanic 38.4 at the visit.")) == {"fever"}
+    assert _read("Tympanic 37.2, settled.") == {}
+
+
+def test_the_day_of_an_earlier_value_does_not_date_the_current_one() -> None:
+    late = "Five weeks on. 4 weeks after the fusion: CRP 88 mg/L (was 15 on day 6)."
+    assert set(_read(late)) >= {"crp_elevated"}
+    assert _read("CRP 140 mg/L (down from 210 on day 2).") == {}
+
+
+def test_a_grade_followed_by_its_earlier_one_in_brackets_is_the_current_one() -> None:
+    worse = "Hip flexion weak (3/5, was 4/5 this morning)."
+    assert _read(worse) == {"new_weakness": "affirmed", "progressive_weakness": "affirmed"}
+    better = "Hip flexion good (5/5, was 4/5 this morning)."
+    assert "progressive_weakness" not in _read(better)
+
+
+def test_recovery_lines_timed_from_arrival_are_a_series() -> None:
+    text = "On arrival: L DF 4/5. +30 min: L DF 3/5. +90 min: L DF 2/5."
+    assert _read(text) == {"new_weakness": "affirmed", "progressive_weakness": "affirmed"}
+    assert _read("Baseline: L DF 2/5. +1 h: L DF 3/5. +2 h: L DF 4/5.") == {
+        "new_weakness": "affirmed"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Left SIJ diagnostic blocks x2: 90% and 80% relief.", {"sij_block_positive"}),
+        ("Blocks (L SIJ): 20% relief, not diagnostic.", set()),
+        ("Blocks to the right L4/5 medial branches gave 75% relief.", {"mbb_positive"}),
+    ],
+)
+def test_block_wordings_name_the_block_before_or_after_the_joint(
+    text: str, expected: set[str]
+) -> None:
+    assert set(_read(text)) == expected

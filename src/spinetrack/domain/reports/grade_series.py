@@ -9,14 +9,13 @@ time by its own label, the run is put oldest first, and the weakest grade of eac
 with the earlier ones. A grade with no label of its own belongs to the time before it ("14:00 DF
 3/5, EHL 2/5"); a line whose first grade has no time is not a series.
 
-What the run means follows the corpus conventions (tests/domain/reports/corpus/FORMAT.md, fourth
-set): a grade below the earlier ones is a new weakness; it is a progressive one when it worsened
-across at least two examinations after surgery, or the muscle was already weak (below 5/5) at the
-earlier examination. A drop from a pre-operative grade alone is never progressive.
+What the run means is decided in values.py: here ``fall`` says whether the latest grade is below an
+earlier one (a new weakness) and which post-operative grades it fell from; whether that fall is a
+progressive weakness is the ``grade_progression`` rule of knowledge/reports/value_rules.yaml. A
+pre-operative grade is not among them, so a drop from before surgery alone is never progressive.
 """
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 GRADE = re.compile(r"\b([0-5])([+-]?)/5\b")
@@ -216,14 +215,11 @@ def labelled_series(sentence: str) -> list[Step] | None:
     return steps
 
 
-def series_trend(steps: list[Step]) -> Iterator[str]:
-    """What a series says of its latest grade: ``new_weakness`` when it is below an earlier one,
-    and ``progressive_weakness`` too when it fell from a grade already below 5/5 after surgery,
-    which is a worsening across at least two examinations (corpus FORMAT.md, fourth set)."""
+def fall(steps: list[Step]) -> list[float] | None:
+    """The earlier post-operative grades a series' latest grade fell below (empty when it fell
+    only below a pre-operative one), or None when the latest grade is below no earlier one."""
     latest = steps[-1]
     higher = [step for step in steps[:-1] if step.grade > latest.grade]
     if not higher:
-        return
-    yield "new_weakness"
-    if any(step.grade < 5 for step in higher if not step.preop):
-        yield "progressive_weakness"
+        return None
+    return [step.grade for step in higher if not step.preop]

@@ -4,6 +4,7 @@ ConText reads. Kept apart from values.py so reading the value rules never import
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from spinetrack.domain.reports.grade_grids import read_grade_grids
 from spinetrack.domain.reports.value_tables import read_tables
 from spinetrack.domain.reports.values import TREND, read_values, value_rules
 
@@ -25,7 +26,11 @@ class ValueReader:
     def __call__(self, doc: Doc) -> Doc:
         sentences = [(sent.start_char, sent.text) for sent in doc.sents]
         spans = list(doc.spans[self.group]) if self.group in doc.spans else []
-        for reading in [*read_values(sentences), *read_tables(doc.text)]:
+        for reading in [
+            *read_values(sentences),
+            *read_tables(doc.text),
+            *read_grade_grids(doc.text),
+        ]:
             span = doc.char_span(
                 reading.start,
                 reading.end,

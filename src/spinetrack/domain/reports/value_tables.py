@@ -20,7 +20,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from spinetrack.domain.reports.values import Reading, ValueRules, _threshold, value_rules
+from spinetrack.domain.reports.bar_tables import Cell, bar_tables
+from spinetrack.domain.reports.values import Reading, ValueRule, ValueRules, _threshold, value_rules
 
 _TOKEN = re.compile(r"\S+")
 _UNIT_TOKEN = re.compile(r"^(?:ml|mls|mg/l|mg/dl|mm/hr?|%|°c|c|x10\^9/l|mmol/l|kg|bpm)$", re.I)
@@ -88,11 +89,14 @@ def _column(columns: list[tuple[int, str, int | None]], start: int) -> int | Non
 def read_tables(text: str, rules: ValueRules | None = None) -> Iterator[Reading]:
     """Every finding the charts of ``text`` give, with spans in ``text``."""
     rules = rules or value_rules()
+    yield from _read_bar_tables(text, rules)
     offset = 0
     columns: list[tuple[int, str, int | None]] | None = None
     for line in text.splitlines(keepends=True):
         cells = _cells(line)
-        if columns is not None and cells and _ROW_LABEL.match(cells[0][2]):
+        if "|" in line:  # a table with bars is read by its cells (_read_bar_tables)
+            columns = None
+        elif columns is not None and cells and _ROW_LABEL.match(cells[0][2]):
             yield from _row(line, offset, cells, columns, rules)
         else:
             columns = _header(line, rules)
@@ -117,3 +121,122 @@ def _row(
         for reading in _threshold(rule, written, 0):
             yield replace(reading, start=offset + start, end=offset + end)
             break
+
+
+_HEADER_UNIT = re.compile(r"\(?\s*\b(mm|cm|ml|mls|mg/l|mg/dl|mm/hr?|x\s?10\^?9(?:/l)?)\s*\)?", re.I)
+"""A unit written in a column's or row's name ("Translation (mm)", "CRP mg/L")."""
+_REFERENCE_NAME = re.compile(r"^(?:ref(?:erence)?(?:\s+range)?|normal(?:\s+range)?|nr)$", re.I)
+_SINCE = re.compile(r"^\d{1,3}\s*(?:h|d|days?|w|wks?|weeks?|m|mo|mths?|months?|/52|/12)\b", re.I)
+"""A header cell giving the time since surgery ("6 wk", "3 mo", "12/52")."""
+_TIMED_ROW = re.compile(
+    _ROW_LABEL.pattern[:-1] + r"(?:\s*(?:am|pm|eve(?:ning)?|night|morning))?$", re.I
+)
+"""A bar table's row label: a time, a day or a date, perhaps with the part of the day ("D8 am")."""
+_DAY_CORNER = re.compile(r"^(?:day|pod|d)$", re.I)
+_LEVEL = re.compile(r"^[CTLS]\d{1,2}\s*(?:[/-]\s*[CTLS]?\d{1,2})?$", re.I)
+"""A row named by a spinal level ("L3/4"): each level is its own measurement."""
+
+
+def _bar_rule(rules: ValueRules, name: str) -> ValueRule | None:
+    """The threshold rule whose analyte a bar table's cell starts with ("CRP (mg/L)", "Temp max")."""
+    for rule in rules.rules:
+        if rule.kind == "threshold" and re.match(rule.analyte, f"{name} 0", re.I):
+            return rule
+    return None
+
+
+def _written(label: str, name: str, value: str, reference: str | None = None) -> str:
+    """A cell's value written out as a sentence would give it: "POD 36 CRP 96 mg/L (ref <5)"."""
+    unit = _HEADER_UNIT.search(name)
+    bare = _HEADER_UNIT.sub(" ", name) if unit else name
+    if unit is not None and re.fullmatch(r"[\d.]+", value):
+        value = f"{value} {unit.group(1)}"
+    ref = f" (ref {reference})" if reference else ""
+    return f"{label} {bare} {value}{ref}"
+
+
+def _read(rule: ValueRule, written: str, cell: Cell) -> Iterator[Reading]:
+    for reading in _threshold(rule, written, 0):
+        yield replace(reading, start=cell.start, end=cell.end)
+        break
+
+
+def _is_number(cell: Cell) -> bool:
+    return bool(cell.text) and bool(_NUMBER.match(cell.text.split()[0]))
+
+
+def _read_bar_tables(text: str, rules: ValueRules) -> Iterator[Reading]:
+    """Values in tables typed with bars: rows named by an analyte under a header of times (a lab
+    trend), or columns named by an analyte over rows that start with a time or a level."""
+    for title, rows in bar_tables(text):
+        names = [cell.text for cell in rows[0]]
+        named = [_bar_rule(rules, name) for name in names]
+        named += [_bar_rule(rules, row[0].text) for row in rows[1:] if row]
+        if all(rule is None for rule in named):
+            yield from _titled(title, rows, rules)
+            continue
+        corner = names[0] if names else ""
+        times = [
+            index
+            for index, name in enumerate(names[1:], start=1)
+            if _ROW_LABEL.match(name)
+            or _SINCE.match(name)
+            or (_DAY_CORNER.match(corner) and name.isdigit())
+        ]
+        if len(times) >= 2:
+            yield from _trend_rows(rows, times, rules)
+        else:
+            yield from _measure_columns(rows, rules)
+
+
+def _titled(title: str, rows: list[list[Cell]], rules: ValueRules) -> Iterator[Reading]:
+    """A table whose title names the analyte and whose cells name none ("HOME TEMPERATURE LOG"
+    over "Mon | 37.0 | 37.6"): its values are the analyte's, read at the last one written."""
+    for rule in rules.rules:
+        name = re.search(rule.analyte, title, re.I) if rule.kind == "threshold" else None
+        if name is None:
+            continue
+        cells = [cell for row in rows[1:] for cell in row[1:] if _is_number(cell)]
+        if cells:
+            yield from _read(rule, f"{name.group(0)} {cells[-1].text}", cells[-1])
+        return
+
+
+def _trend_rows(rows: list[list[Cell]], times: list[int], rules: ValueRules) -> Iterator[Reading]:
+    """Each row named by an analyte, read at its latest time with a value, with a "Ref" column's
+    range as the writer's reference ("CRP (mg/L) | 6 | 18 | 44 | < 5")."""
+    names = [cell.text for cell in rows[0]]
+    reference = next((i for i, name in enumerate(names) if _REFERENCE_NAME.match(name)), None)
+    for row in rows[1:]:
+        rule = _bar_rule(rules, row[0].text) if row else None
+        values = [i for i in times if i < len(row) and _is_number(row[i])]
+        if rule is None or not values:
+            continue
+        latest = values[-1]
+        label = names[latest] if not names[latest].isdigit() else f"day {names[latest]}"
+        ref = row[reference].text if reference is not None and reference < len(row) else None
+        yield from _read(rule, _written(label, row[0].text, row[latest].text, ref), row[latest])
+
+
+def _measure_columns(rows: list[list[Cell]], rules: ValueRules) -> Iterator[Reading]:
+    """Each column named by an analyte: read at its latest value when the rows are times
+    ("POD 36 | 96 | 14.2"), at every row when the rows are spinal levels ("L3/4 | 5")."""
+    names = [cell.text for cell in rows[0]]
+    columns = [_bar_rule(rules, name) for name in names]
+    latest: dict[int, tuple[str, Cell]] = {}
+    for row in rows[1:]:
+        timed = bool(row) and bool(_TIMED_ROW.match(row[0].text))
+        if not row or not (timed or _LEVEL.match(row[0].text)):
+            continue
+        for index, cell in enumerate(row[1:], start=1):
+            rule = columns[index] if index < len(columns) else None
+            if rule is None or not _is_number(cell):
+                continue
+            if timed:
+                latest[index] = (row[0].text, cell)
+            else:
+                yield from _read(rule, _written(row[0].text, names[index], cell.text), cell)
+    for index, (label, cell) in latest.items():
+        rule = columns[index]
+        if rule is not None:
+            yield from _read(rule, _written(label, names[index], cell.text), cell)

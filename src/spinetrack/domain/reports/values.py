@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.grade_series import GRADE, labelled_series, mrc_grade, series_trend
+from spinetrack.domain.reports.grade_series import GRADE, fall, labelled_series, mrc_grade
 from spinetrack.domain.reports.rules import _check_ids, _compiles
 from spinetrack.domain.reports.serial import dated, time_order
 from spinetrack.domain.sources import Sources
@@ -26,7 +26,7 @@ TREND = "value_trend"
 """The span id of a finding read from a value now against an earlier one."""
 
 _NUMBER = re.compile(
-    r"(?<![\d/.:A-Za-z])(?!(?:19|20)\d\d\b)(?<!day\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*(?:x|×)\s*\d)",
+    r"(?<![\d/.:A-Za-z])(?!(?:19|20)\d\d\b)(?<!\bday\s)(?<!\bpod\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*[x×]\s*(?!10\s*(?:\^|\*|e\d|\(9\)|⁹))\d)",
     re.I,
 )
 _UNIT = re.compile(r"\s*(mg/dl|mg/l|mm/h(?:r)?|ml|mls|cc|mm|cm|kg|%)", re.I)
@@ -65,6 +65,8 @@ class ValueRule(KnowledgeModel):
         "threshold",
         "rise_after_fall",
         "grade_trend",
+        "grade_progression",
+        "grade_grid",
         "relief",
         "weight_drop",
         "measure_drop",
@@ -85,10 +87,22 @@ class ValueRule(KnowledgeModel):
     worse: Literal["higher", "lower"] = "lower"
     """measure_worse: which way the measure goes when the patient is worse (a timed test takes
     longer, a balance score falls)."""
+    normal: float | None = None
+    """grade_progression: the grade of full power (5/5); an earlier grade below it means the muscle
+    had already fallen once before the latest fall."""
+    drops: int | None = Field(default=None, ge=2)
+    """grade_progression: how many different grades a series must fall through to be worsening."""
+    out_of: int | None = Field(default=None, ge=1)
+    """A score's maximum: "19/27" is read as 19 for a rule whose score is out of 27."""
+    stated_reference: bool = False
+    """A reference range the writer states ("CRP 9 (ref 0-5)", "ESR 24 (<20)") replaces ``above``
+    outside the early-day windows: a value above the laboratory's own range is raised."""
+    title: str | None = None
+    """grade_grid: words that name a whole table as one of muscle power ("power chart")."""
     note: str | None = None
     sources: Sources
 
-    @field_validator("analyte", "until")
+    @field_validator("analyte", "until", "title")
     @classmethod
     def _regex_compiles(cls, value: str | None) -> str | None:
         if value is not None:
@@ -154,6 +168,15 @@ def _segments(
         following = analyte.search(text, match.end())
         if following is not None and following.start() < stop and following.start() > match.end():
             stop = min(stop, following.start())
+        line_end = text.find("\n", match.end())
+        if (
+            line_end != -1
+            and line_end < stop
+            and (_in_bar_row(text, match.start()) or _in_bar_row(text, line_end + 1))
+        ):
+            # A name in a table line, or in the title over a table, is a column's, a row's or
+            # the table's: the rows below are read by their cells (value_tables.py).
+            stop = line_end
         yield match.start(), match.end(), stop
 
 
@@ -182,27 +205,72 @@ def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list
     return values
 
 
-_WEEK = re.compile(r"\b(?:at|after|by)\s+(\d{1,2})\s*(?:weeks?|wks?|/52)\b", re.I)
+_WEEK = re.compile(
+    r"\b(?:at|after|by)\s+(\d{1,2}(?:\.\d)?)\s*(?:weeks?|wks?|/52)\b|"
+    r"\b(\d{1,2}(?:\.\d)?)\s*(?:weeks?|wks?|/52)\s+(?:after|post)",
+    re.I,
+)
+_EARLIER_CLAUSE = re.compile(r"\b(?:was|from|previously|down\s+from|up\s+from)\b[^.;,)]*", re.I)
+"""An earlier value's own words ("(was 12 at discharge on D5)"): the day they name is the earlier
+value's, not the current one's."""
 
 
 def _latest_day(sentence: str) -> int | None:
     """The latest post-operative day the sentence names ("day 2", "POD 9", "at 4 weeks"): a
     series that starts early and ends later is judged by its latest value's day."""
     days = [int(match.group(1)) for match in _DAY.finditer(sentence)]
-    days += [int(match.group(1)) * 7 for match in _WEEK.finditer(sentence)]
+    days += [int(float(match.group(1) or match.group(2)) * 7) for match in _WEEK.finditer(sentence)]
     return max(days) if days else None
 
 
-def _limit(rule: ValueRule, sentence: str, earlier_day: int | None = None) -> float:
+def _limit(
+    rule: ValueRule, sentence: str, earlier_day: int | None = None, stated: float | None = None
+) -> float:
     """The threshold for the sentence's day: its own latest day, else the day an earlier sentence
-    of the report named ("ESR 65 mm/hr day 3 post-op. CRP 180." is a day-3 CRP)."""
-    day = _latest_day(sentence)
+    of the report named ("ESR 65 mm/hr day 3 post-op. CRP 180." is a day-3 CRP); after the early
+    windows, the upper reference limit the writer states, if any."""
+    day = _latest_day(_EARLIER_CLAUSE.sub(" ", sentence))
     if day is None:
-        day = earlier_day
+        # Only an earlier value's day, if any: today is no earlier than it or the report's day.
+        known = [d for d in (earlier_day, _latest_day(sentence)) if d is not None]
+        day = max(known) if known else None
     for window in (rule.early_days, rule.early_days_mid):
         if window is not None and day is not None and day < window.until:
             return window.above
-    return rule.above
+    return rule.above if stated is None else stated
+
+
+_REFERENCE = re.compile(
+    r"(?:\(\s*|\|\s*|\b(?:ref(?:erence)?(?:\s+range)?|normal(?:\s+range)?|nr|uln)\s*[:=]?\s*\(?\s*)"
+    r"(?:(?:<|≤|<=)\s*(\d+(?:\.\d+)?)|\d+(?:\.\d+)?\s*[-–]\s*(\d+(?:\.\d+)?))(?![\d.])",
+    re.I,
+)
+"""A reference range the writer gives: "(ref 0-5)", "(<20)", "| 4-11", "normal < 5"."""
+
+
+def _stated_reference(sentence: str, start: int, stop: int) -> tuple[float | None, str]:
+    """The upper reference limit stated in a stretch of the sentence, and the sentence with the
+    range blanked out so that its numbers are not read as values."""
+    found = _REFERENCE.search(sentence, start, stop)
+    if found is None:
+        return None, sentence
+    limit = float(found.group(1) or found.group(2))
+    blank = (
+        sentence[: found.start()] + " " * (found.end() - found.start()) + sentence[found.end() :]
+    )
+    return limit, blank
+
+
+def _blank_out_of(sentence: str, out_of: int) -> str:
+    """The sentence with each "/27" after a score blanked, so "19/27" reads as 19."""
+    return re.sub(rf"(?<=\d)\s*/\s*{out_of}\b", lambda match: " " * len(match.group(0)), sentence)
+
+
+_SCORE_BEFORE = re.compile(
+    r"(?<![\d/.])(\d{1,2})(?:\s*/\s*\d{1,2})?\s+(?:points?\s+)?(?:on|in)\s+(?:the\s+|her\s+|his\s+)?$",
+    re.I,
+)
+"""A score written before the questionnaire's name: "scores 17 on the PHQ-9"."""
 
 
 _SERIES_STEP = re.compile(r"\s*(?:->|→|>|then|,\s*then|to|down\s+to|up\s+to)\s*$", re.I)
@@ -249,15 +317,32 @@ def _measure_before(
     return [_Value(number, found.start(), found.end(), unit)]
 
 
+def _in_bar_row(text: str, at: int) -> bool:
+    """Whether the line holding the character at ``at`` is a table line: it has a bar, at its
+    start ("| CRP | 7 |") or after a name ("CRP (mg/L) | 6 | 3")."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    return "|" in text[line_start : len(text) if line_end == -1 else line_end]
+
+
 def _threshold(
     rule: ValueRule, sentence: str, offset: int, earlier_day: int | None = None
 ) -> Iterator[Reading]:
     analyte = re.compile(rule.analyte, re.I)
     until = re.compile(rule.until, re.I) if rule.until else None
     factors = _factors(rule)
-    limit = _limit(rule, sentence, earlier_day)
-    for start, named, stop in _segments(sentence, analyte, until):
+    if rule.out_of is not None:
+        sentence = _blank_out_of(sentence, rule.out_of)
+    original = sentence
+    for start, named, stop in _segments(original, analyte, until):
+        stated, sentence = None, original
+        if rule.stated_reference:
+            stated, sentence = _stated_reference(original, named, stop)
+        limit = _limit(rule, sentence, earlier_day, stated)
         values = _values(sentence, named, stop, factors)
+        before = _SCORE_BEFORE.search(sentence, max(0, start - 20), start)
+        if rule.out_of is not None and before is not None and before.end() == start:
+            values = [_Value(float(before.group(1)), before.start(), before.end())]
         accepted = MEASURED.get((rule.unit or "").lower())
         if accepted is not None:
             # A measure written just before the name is the name's own ("4 mm translation at L4-5
@@ -265,7 +350,11 @@ def _threshold(
             values = _measure_before(sentence, start, accepted, factors) or [
                 v for v in values if v.unit in accepted
             ]
-        values = values[:1] if rule.reading == "first" else _current(sentence, values)
+        if _in_bar_row(sentence, start):
+            # A table row written left to right ("| CRP | 48 | 176 | 77 |"): the last is the latest.
+            values = values[-1:]
+        else:
+            values = values[:1] if rule.reading == "first" else _current(sentence, values)
         for value in values:
             if value.number > limit:
                 yield Reading(
@@ -341,7 +430,14 @@ def _is_earlier(sentence: str, grades: list[re.Match[str]], index: int) -> bool:
         r"\b(?:now|is|today)\s*[A-Za-z ]{0,10}$", before, re.I
     ):
         return False
+    if _NOW_THEN.match(sentence, grades[index].end()):
+        return False
     return bool(_EARLIER_AFTER.search(after) or _EARLIER_BEFORE.search(before))
+
+
+_NOW_THEN = re.compile(r"\s*[,;]?\s*(?:was|previously|prev\.?|vs\.?|from)\s+[0-5][+-]?/5", re.I)
+"""A grade followed straight by its earlier one ("(2/5, was 4/5 yesterday)") is the current one,
+even inside brackets."""
 
 
 _CHAIN_STEP = re.compile(r"^[^,;()]{0,20}?(?:->|→|=>|>|\bthen\b|\bdown\s+to\b|\bnow\b)", re.I)
@@ -387,19 +483,40 @@ _AT_CLOCK = re.compile(
 """A grade dated by the clock within its own words ("3/5 bilaterally at 07:00")."""
 
 
-def _clocked(sentence: str, grades: list[re.Match[str]]) -> Iterator[Reading]:
+def _clocked(
+    sentence: str, grades: list[re.Match[str]], progression: ValueRule | None
+) -> Iterator[Reading]:
     """Grades each dated by the clock in one sentence ("3/5 at 07:00, 2/5 at 09:00"), read in
     the order written as a timed series, like one line per time (``_timed_series``)."""
     if not all(_AT_CLOCK.search(_own_words(sentence, grades, i)[1]) for i in range(len(grades))):
         return
-    yield from _series_readings([(mrc_grade(g), g.start(), g.end()) for g in grades])
+    yield from _series_readings([(mrc_grade(g), g.start(), g.end()) for g in grades], progression)
 
 
-def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+def _progression(rules: ValueRules) -> ValueRule | None:
+    """The rule that says when a fall of muscle grades is a progressive weakness."""
+    return next((rule for rule in rules.rules if rule.kind == "grade_progression"), None)
+
+
+def progressive(earlier: list[float], rule: ValueRule | None) -> bool:
+    """Whether a grade below these earlier post-operative ones is a weakness getting worse, not
+    only a new one (the ``grade_progression`` rule): the muscle was already weak at an earlier
+    examination (below ``normal``), or the series fell through ``drops`` different grades."""
+    if rule is None or rule.normal is None or rule.drops is None:
+        return False
+    return any(grade < rule.normal for grade in earlier) or len(set(earlier)) >= rule.drops
+
+
+def _grade_trend(
+    rule: ValueRule, sentence: str, offset: int, progression: ValueRule | None
+) -> Iterator[Reading]:
     steps = labelled_series(sentence)  # each grade dated by its own words (grade_series.py)
-    if steps is not None:
-        for finding in series_trend(steps):
-            yield Reading(finding, offset + steps[-1].start, offset + steps[-1].end, trend=True)
+    earlier_steps = fall(steps) if steps is not None else None
+    if steps is not None and earlier_steps is not None:
+        start, end = offset + steps[-1].start, offset + steps[-1].end
+        yield Reading("new_weakness", start, end, trend=True)
+        if progressive(earlier_steps, progression):
+            yield Reading("progressive_weakness", start, end, trend=True)
     grades = list(GRADE.finditer(sentence))
     if len(grades) < 2:
         return
@@ -407,7 +524,7 @@ def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
     for current, earlier in _grade_groups(sentence, grades):
         dropped += [g for g in earlier if mrc_grade(g) > mrc_grade(current)]
     if not dropped:
-        for reading in _clocked(sentence, grades):
+        for reading in _clocked(sentence, grades, progression):
             yield replace(reading, start=reading.start + offset, end=reading.end + offset)
         return
     start = min(g.start() for g in grades)
@@ -420,7 +537,9 @@ def _grade_trend(rule: ValueRule, sentence: str, offset: int) -> Iterator[Readin
             for g in earlier
             if mrc_grade(g) > mrc_grade(current) and not _PREOP.search(words[id(g)])
         ]
-        if any(not (mrc_grade(g) >= 5 and _LONG_AGO.search(words[id(g)])) for g in after_surgery):
+        # A fall within hours or days of a full grade is a deficit evolving (``_LONG_AGO``).
+        evolving = any(not _LONG_AGO.search(words[id(g)]) for g in after_surgery)
+        if evolving or progressive([mrc_grade(g) for g in after_surgery], progression):
             yield Reading("progressive_weakness", offset + start, offset + end, trend=True)
             return
 
@@ -432,17 +551,18 @@ yesterday, the morning or day 1 is a deficit evolving in hours, which the earlie
 progressive."""
 
 
-def _worsening(earlier: list[float]) -> bool:
-    """Whether a current grade below these earlier ones of a timed series is a deficit getting
-    worse, not only a new one: the muscle was already weak at the earlier examination (below
-    5/5), or it fell over two examinations ("4/5 -> 3/5 -> 2/5")."""
-    return any(grade < 5 for grade in earlier) or len(set(earlier)) >= 2
+_CLOCK = re.compile(
+    r"^\s*(?:\d{1,2}[:.]\d{2}|\d{4}\s*h(?:rs?)?|\+\s?\d{1,3}\s*(?:h|hrs?|hours?|mins?)|"
+    r"(?:on\s+)?arrival|baseline)\b",
+    re.I,
+)
+"""A line that starts with its time: a clock ("14:00", "0200h"), a time since a start ("+2 h",
+"+30 min" in recovery), or the first examination ("Arrival:", "Baseline:")."""
 
 
-_CLOCK = re.compile(r"^\s*(?:\d{1,2}[:.]\d{2}|\d{4}\s*h(?:rs?)?)\b", re.I)
-
-
-def _timed_series(sentences: list[tuple[int, str]]) -> Iterator[Reading]:
+def _timed_series(
+    sentences: list[tuple[int, str]], progression: ValueRule | None
+) -> Iterator[Reading]:
     """Serial examinations written one line per time ("08:00 hip flexion 4/5 ... 12:00 hip flex
     3/5 ... 16:00 hip flex 2/5"): the weakest grade of each timed line, in order. A fall over the
     series is a new weakness; a fall over two steps, or from a grade already below 5, is a
@@ -454,17 +574,19 @@ def _timed_series(sentences: list[tuple[int, str]]) -> Iterator[Reading]:
             weakest = min(grades, key=mrc_grade)
             run.append((mrc_grade(weakest), offset + weakest.start(), offset + weakest.end()))
             continue
-        yield from _series_readings(run)
+        yield from _series_readings(run, progression)
         run = []
 
 
-def _series_readings(run: list[tuple[float, int, int]]) -> Iterator[Reading]:
+def _series_readings(
+    run: list[tuple[float, int, int]], progression: ValueRule | None
+) -> Iterator[Reading]:
     if len(run) < 2 or run[-1][0] >= run[0][0]:
         return
     _, start, end = run[-1]
     yield Reading("new_weakness", start, end, trend=True)
     earlier = [value for value, _, _ in run[:-1] if value > run[-1][0]]
-    if _worsening(earlier):
+    if progressive(earlier, progression):
         yield Reading("progressive_weakness", start, end, trend=True)
 
 
@@ -557,7 +679,6 @@ def _measure_worse(rule: ValueRule, sentence: str, offset: int) -> Iterator[Read
 
 _SENTENCE_KINDS: dict[str, Callable[[ValueRule, str, int], Iterator[Reading]]] = {
     "rise_after_fall": _rise_after_fall,
-    "grade_trend": _grade_trend,
     "measure_drop": _measure_drop,
     "measure_worse": _measure_worse,
     "weight_drop": _weight_drop,
@@ -568,6 +689,7 @@ _SENTENCE_KINDS: dict[str, Callable[[ValueRule, str, int], Iterator[Reading]]] =
 def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = None) -> list[Reading]:
     """Every finding the numbers in the sentences give; ``sentences`` are (offset, text) pairs."""
     rules = rules or value_rules()
+    progression = _progression(rules)
     readings: list[Reading] = []
     earlier_day: int | None = None
     for index, (offset, sentence) in enumerate(sentences):
@@ -579,8 +701,10 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
                 readings += _threshold(rule, sentence, offset, earlier_day)
             elif rule.kind == "relief":
                 readings += _relief_rule(rule, sentences, index)
-            else:
+            elif rule.kind == "grade_trend":
+                readings += _grade_trend(rule, sentence, offset, progression)
+            elif rule.kind not in ("grade_progression", "grade_grid"):  # read elsewhere
                 readings += _SENTENCE_KINDS[rule.kind](rule, sentence, offset)
     if any(rule.kind == "grade_trend" for rule in rules.rules):
-        readings += _timed_series(sentences)
+        readings += _timed_series(sentences, progression)
     return readings
