@@ -6,7 +6,7 @@ import pytest
 
 from spinetrack.domain.errors import KnowledgeError
 from spinetrack.domain.knowledge import load_yaml
-from spinetrack.domain.reports import find_in_reports
+from spinetrack.domain.reports import find_in_reports, is_sign
 from spinetrack.domain.reports.values import VALUES_FILE, parse_values, read_values, value_rules
 
 
@@ -204,7 +204,8 @@ def test_a_slower_timed_walk_or_peg_test_or_a_lower_balance_score_is_a_worse_cor
 def test_questionnaire_scores_out_of_their_maximum_or_written_before_the_name(
     text: str, expected: dict[str, str]
 ) -> None:
-    assert _read(text) == expected
+    # Signs are left out: "anxiety" is read as a sign that only the airway rule uses.
+    assert {id_: status for id_, status in _read(text).items() if not is_sign(id_)} == expected
 
 
 @pytest.mark.parametrize(
