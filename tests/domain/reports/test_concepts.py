@@ -150,3 +150,11 @@ def test_a_collection_that_communicates_with_the_sac_is_not_read_as_epidural() -
         "Fluid collection posterior to the thecal sac, communicating with it via a narrow neck."
     )
     assert "mri_epidural_collection" not in {m.id for m in find_in_reports([report])}
+
+
+def test_a_concept_reaching_beyond_a_term_takes_its_place_so_its_own_negation_is_pruned() -> None:
+    # "wet himself" is a term; the concept adds "without knowing", whose "without" would
+    # otherwise negate the pain in both legs that follows.
+    report = "He wet himself this morning without knowing, and has pain down both legs."
+    found = {m.id: m.status for m in find_in_reports([report])}
+    assert found == {"bladder_dysfunction": "affirmed", "bilateral_limb_symptoms": "affirmed"}
