@@ -18,10 +18,10 @@ class ConceptReader:
     """Adds a span per concept found in a sentence, from its first to its last word, unless a
     term of the same finding already overlaps those words (one mention, not two, for ConText).
 
-    When the concept's words cover such a term and reach beyond it, the concept's span replaces
-    the term's: its extra words are the finding's own ("wet himself without knowing"), and a
-    negation among them must be pruned by ConText as part of the target rather than left to
-    negate what follows in the sentence."""
+    When the concept's own words hold a negation and reach beyond such a term, one span covering
+    both replaces the term's: the extra words are the finding's own ("wet himself without
+    knowing", "no injury from the fall"), and a negation among them must be pruned by ConText as
+    part of the target rather than read as negating the finding or what follows it."""
 
     def __init__(self, span_group_name: str) -> None:
         self.group = span_group_name
@@ -39,12 +39,14 @@ class ConceptReader:
                     for s in spans
                     if s.label_ == match.finding and s.start < end and start < s.end
                 ]
-                if any(
-                    not (start <= s.start and s.end <= end and (start, end) != (s.start, s.end))
-                    for s in same
+                if same and (
+                    not match.own_negation or any(s.start <= start and end <= s.end for s in same)
                 ):
                     continue  # the finding's own wording already covers these words
-                spans = [s for s in spans if s not in same]
+                if same:
+                    start = min(start, *(s.start for s in same))
+                    end = max(end, *(s.end for s in same))
+                    spans = [s for s in spans if s not in same]
                 span = Span(doc, start, end, label=match.finding)
                 if match.uncertain:
                     span._.is_uncertain = True

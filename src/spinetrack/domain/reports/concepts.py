@@ -165,6 +165,10 @@ class ConceptMatch:
     first: int
     last: int
     uncertain: bool
+    own_negation: bool = False
+    """Whether a blocker word is one of the concept's own words ("without knowing", "no injury
+    from the fall"): such a mention must be one target with those words, or ConText reads them
+    as a negation."""
 
 
 def _clauses(tokens: Sequence[str], boundaries: frozenset[str]) -> list[tuple[int, int]]:
@@ -231,8 +235,11 @@ def match_concepts(tokens: Sequence[str], rules: Compiled | None = None) -> list
                 if _between(blockers, first, last, own):
                     continue
                 uncertain = _between(hedges, first, last, own)
+                negation = any(
+                    o_first <= s and e <= o_last for s, e in blockers for o_first, o_last in own
+                )
                 matches.append(
-                    ConceptMatch(concept.finding, start + first, start + last, uncertain)
+                    ConceptMatch(concept.finding, start + first, start + last, uncertain, negation)
                 )
                 break
     return matches
