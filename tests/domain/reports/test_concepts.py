@@ -89,6 +89,12 @@ def test_a_blocker_inside_the_concepts_own_words_does_not_block_it() -> None:
     assert match_concepts(["pain", "worse", "than", "before", "on", "extension"], rules)
 
 
+def test_an_ordered_concept_needs_its_groups_in_order() -> None:
+    assert [m[0] for m in _read("pain on extension", ordered=True)] == ["extension_pain"]
+    assert _read("extension gives pain", ordered=True) == []
+    assert [m[0] for m in _read("extension gives pain")] == ["extension_pain"]
+
+
 def test_an_unknown_word_group_is_refused() -> None:
     with pytest.raises(KnowledgeError, match="unknown word group 'flexion'"):
         parse_concepts(_rules(all_of=["pain", "flexion"]))
@@ -126,6 +132,13 @@ def test_the_shipped_concepts_load_and_name_their_sources() -> None:
         ("Balance has worsened.", "gait_disturbance"),
         ("Trouble with fine hand movements over the past month.", "hand_clumsiness"),
         ("Fluid collection posterior to the thecal sac.", "mri_epidural_collection"),
+        ("She can't feel when she is passing water.", "bladder_dysfunction"),
+        ("Numb where she sits, like sitting on cotton wool.", "saddle_anesthesia"),
+        ("Pad soaked with strike-through from the wound overnight.", "wound_drainage"),
+        ("Slipped on the wet bathroom floor yesterday, no injury.", "falls"),
+        ("Both legs are weak this morning.", "new_weakness"),
+        ("Neck sore when he turns to reverse the car.", "mechanical_pain"),
+        ("His hands tingle at night.", "bilateral_limb_symptoms"),
     ],
 )
 def test_shipped_concepts_read_ward_and_radiology_paraphrases(sentence: str, finding: str) -> None:
@@ -137,3 +150,11 @@ def test_a_collection_that_communicates_with_the_sac_is_not_read_as_epidural() -
         "Fluid collection posterior to the thecal sac, communicating with it via a narrow neck."
     )
     assert "mri_epidural_collection" not in {m.id for m in find_in_reports([report])}
+
+
+def test_a_concept_reaching_beyond_a_term_takes_its_place_so_its_own_negation_is_pruned() -> None:
+    # "wet himself" is a term; the concept adds "without knowing", whose "without" would
+    # otherwise negate the pain in both legs that follows.
+    report = "He wet himself this morning without knowing, and has pain down both legs."
+    found = {m.id: m.status for m in find_in_reports([report])}
+    assert found == {"bladder_dysfunction": "affirmed", "bilateral_limb_symptoms": "affirmed"}

@@ -48,6 +48,10 @@ class Concept(KnowledgeModel):
     """Word groups that, anywhere in the clause, mean the concept is something else."""
     window: int = Field(default=8, ge=1, le=20)
     """Most tokens from the first to the last of the concept's words."""
+    ordered: bool = False
+    """Whether the groups' words must come in the order of ``all_of``: "legs were weak" says the
+    legs are weak, where "reports a weak leg, but power is full" is a complaint the next words
+    answer; the order is what tells a statement about the limb from a label put on it."""
     note: str | None = None
     sources: Sources
 
@@ -161,6 +165,10 @@ class ConceptMatch:
     first: int
     last: int
     uncertain: bool
+    own_negation: bool = False
+    """Whether a blocker word is one of the concept's own words ("without knowing", "no injury
+    from the fall"): such a mention must be one target with those words, or ConText reads them
+    as a negation."""
 
 
 def _clauses(tokens: Sequence[str], boundaries: frozenset[str]) -> list[tuple[int, int]]:
@@ -221,14 +229,17 @@ def match_concepts(tokens: Sequence[str], rules: Compiled | None = None) -> list
                 continue
             for head in heads:
                 own = _best(head, others, concept.window)
-                if own is None:
+                if own is None or (concept.ordered and own != sorted(own)):
                     continue
                 first, last = min(m[0] for m in own), max(m[1] for m in own)
                 if _between(blockers, first, last, own):
                     continue
                 uncertain = _between(hedges, first, last, own)
+                negation = any(
+                    o_first <= s and e <= o_last for s, e in blockers for o_first, o_last in own
+                )
                 matches.append(
-                    ConceptMatch(concept.finding, start + first, start + last, uncertain)
+                    ConceptMatch(concept.finding, start + first, start + last, uncertain, negation)
                 )
                 break
     return matches
