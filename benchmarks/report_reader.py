@@ -22,6 +22,7 @@ held-back set (any set whose name does not start with ``dev``) is never listed s
 so whoever tunes the rules cannot tune to it by accident. ``--sets`` scores only the named sets.
 """
 
+import argparse
 import datetime as dt
 import json
 import resource
@@ -296,28 +297,40 @@ def is_development(name: str) -> bool:
     return name.startswith("dev")
 
 
-def _chosen(sets: dict[str, list[Path]], argv: list[str]) -> dict[str, list[Path]]:
-    if "--sets" not in argv:
+def _chosen(sets: dict[str, list[Path]], names: str | None) -> dict[str, list[Path]]:
+    if names is None:
         return sets
-    names = argv[argv.index("--sets") + 1].split(",")
-    unknown = [name for name in names if name not in sets]
+    wanted = names.split(",")
+    unknown = [name for name in wanted if name not in sets]
     if unknown:
         raise SystemExit(f"no such corpus set: {', '.join(unknown)} (have {', '.join(sets)})")
-    return {name: sets[name] for name in names}
+    return {name: sets[name] for name in wanted}
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    """An unknown option or ``--help`` stops before anything is scored: a mistyped option once
+    scored every set, held-back ones included, when a tuner only meant to ask for the usage."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--list", action="store_true", help="each disagreement (dev sets only)")
+    parser.add_argument("--per-finding", action="store_true", help="recall and precision per id")
+    parser.add_argument("--no-cli", action="store_true", help="skip timing `spinetrack triage`")
+    parser.add_argument("--sets", help="comma-separated set names (default: every set)")
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> None:
-    sets = _chosen(corpus_sets(), argv)
+    arguments = _arguments(argv)
+    sets = _chosen(corpus_sets(), arguments.sets)
     for name, files in sets.items():
         scores = evaluate(load_snippets(files))
-        _print(name, scores, "--per-finding" in argv)
-        if "--list" in argv and is_development(name):
+        _print(name, scores, arguments.per_finding)
+        if arguments.list and is_development(name):
             print("\n".join(scores.disagreements))
     if "dev" not in sets:
         return
     dev = load_snippets(sets["dev"])
     print(f"\nassessment with a report, reader loaded (median): {warm_assessment_ms(dev):.1f} ms")
-    if "--no-cli" not in argv:
+    if not arguments.no_cli:
         runs = [triage_cli_seconds(dev[0]) for _ in range(3)]
         wall = statistics.median(r[0] for r in runs)
         cpu = statistics.median(r[1] for r in runs)
