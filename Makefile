@@ -18,8 +18,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "spinetrack needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -e '.[dev]'
+	$(BIN)/python tools/install_venv.py
 	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || echo "note: the PDF report needs Pango for WeasyPrint: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
 	@touch $(STAMP)
 
@@ -42,7 +41,8 @@ lint: setup ## ruff, formatting, mypy and the import-layer contracts
 # test suite run side by side too. Lint is one process at a time (mypy for most of it), so while it
 # ran alone before the tests, one core idled; its output is kept in a file and printed after the
 # tests', and either failing fails `make test`.
-# pip installs without byte-compiling, so a module is compiled when first imported; the tests run
+# Setup installs without byte-compiling (uv's default; pip's --no-compile where it falls back to
+# pip), so a module is compiled when first imported; the tests run
 # with bytecode writing on even where the shell turns it off (PYTHONDONTWRITEBYTECODE), or every
 # worker and every `spinetrack serve` the tests start would compile the same modules again.
 test: ## lint and the whole test suite in parallel (PostgreSQL too when it answers)
