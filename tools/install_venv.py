@@ -107,7 +107,12 @@ def with_pip() -> int:
 
 def with_uv() -> int | None:
     """uv's exit code, or None when uv cannot stand in for pip here."""
-    command = uv_command(pip_settings())
+    try:
+        settings = pip_settings()
+    except (subprocess.CalledProcessError, ValueError, SyntaxError) as unread:
+        print(f"install_venv: pip's configuration could not be read ({unread})", file=sys.stderr)
+        return None
+    command = uv_command(settings)
     if command is None:
         return None
     options, environment = command
