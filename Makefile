@@ -18,8 +18,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "spinetrack needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -e '.[dev]'
+	$(BIN)/python tools/install_venv.py
 	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || echo "note: the PDF report needs Pango for WeasyPrint: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
 	@touch $(STAMP)
 
@@ -38,13 +37,24 @@ lint: setup ## ruff, formatting, mypy and the import-layer contracts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# Lint waits for the virtualenv; the test tools (apt-get, npm) do not, so the three run side by side.
-# pip installs without byte-compiling, so a module is compiled when first imported; the tests run
+# The virtualenv and the test tools (apt-get, npm) are installed side by side; then lint and the
+# test suite run side by side too. Lint is one process at a time (mypy for most of it), so while it
+# ran alone before the tests, one core idled; its output is kept in a file and printed after the
+# tests', and either failing fails `make test`.
+# Setup installs without byte-compiling (uv's default; pip's --no-compile where it falls back to
+# pip), so a module is compiled when first imported; the tests run
 # with bytecode writing on even where the shell turns it off (PYTHONDONTWRITEBYTECODE), or every
 # worker and every `spinetrack serve` the tests start would compile the same modules again.
-test: ## lint, then the whole test suite in parallel (PostgreSQL too when it answers)
-	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target lint test-tools
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term
+test: ## lint and the whole test suite in parallel (PostgreSQL too when it answers)
+	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target setup test-tools
+	@log=$$(mktemp); \
+	$(MAKE) --no-print-directory lint >"$$log" 2>&1 & lint=$$!; \
+	echo "env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term   (lint beside it)"; \
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term; tests=$$?; \
+	wait $$lint; linted=$$?; \
+	echo "== make lint (ran beside the tests)"; cat "$$log"; rm -f "$$log"; \
+	[ $$linted -eq 0 ] || echo "make test: lint failed (exit $$linted)" >&2; \
+	[ $$tests -eq 0 ] && [ $$linted -eq 0 ]
 
 $(LHC_STAMP): $(LHC)/package-lock.json
 	@tools/ensure-test-tools.sh

@@ -4,6 +4,10 @@ Building the test world (clinics, users, sign-ins, tokens, each write audited an
 few dozen transactions; copying its few dozen rows back costs one. A restore leaves the database
 exactly as the build left it: the same rows with the same ids, and on PostgreSQL the same next
 values of its sequences (so the ids a test creates next are the ones a fresh build would give).
+
+On PostgreSQL every statement is a round trip to the server, and a restore runs before most tests
+of the suite: the tables are emptied by one statement and the sequences set by another, instead
+of one statement per table and one per sequence (about 60 round trips fewer per restore).
 """
 
 import dataclasses
@@ -27,6 +31,19 @@ class Snapshot:
     rows: dict[str, list[dict[str, Any]]]
     sequences: list[tuple[str, int, bool]]
 
+    def sequence_reset(self) -> str | None:
+        """One statement that puts every sequence back where it stood, or None without any.
+
+        The names come from pg_sequences and the values are integers and booleans read from it,
+        so they are written into the statement as literals."""
+        if not self.sequences:
+            return None
+        calls = [
+            f"setval('{name}', {value}, {'true' if called else 'false'})"
+            for name, value, called in self.sequences
+        ]
+        return "SELECT " + ", ".join(calls)
+
 
 def take_snapshot(database: Database) -> Snapshot:
     with database.engine.connect() as connection:
@@ -46,6 +63,10 @@ def take_snapshot(database: Database) -> Snapshot:
     return Snapshot(rows, sequences)
 
 
+_EMPTYING = "; ".join(f"DELETE FROM {t.name}" for t in reversed(Base.metadata.sorted_tables))
+"""Every table emptied, children before parents, in one statement (PostgreSQL runs the list)."""
+
+
 def _insert_all(connection: Connection, snapshot: Snapshot) -> None:
     for table in Base.metadata.sorted_tables:
         rows = snapshot.rows[table.name]
@@ -57,14 +78,15 @@ def restore_snapshot(database: Database, snapshot: Snapshot) -> None:
     """Empty every table and write the saved rows back, in one transaction; then note the audit
     chain's head in this test's checkpoint file, as sealing the build's entries would have."""
     with database.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(_EMPTYING))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
         _insert_all(connection, snapshot)
-        for name, value, called in snapshot.sequences:
-            connection.execute(
-                text("SELECT setval(:name, :value, :called)"),
-                {"name": name, "value": value, "called": called},
-            )
+        reset = snapshot.sequence_reset()
+        if reset is not None:
+            connection.execute(text(reset))
         head = connection.execute(
             select(AuditHead.seq, AuditHead.entry_hash).where(AuditHead.id == HEAD_ID)
         ).first()
