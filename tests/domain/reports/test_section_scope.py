@@ -146,3 +146,23 @@ def test_the_presenting_complaint_of_a_return_after_the_operation_is_current() -
     assert _statuses(dated)["fever"] == "affirmed"
     ed_note = "ED NOTE\nPC: 2 weeks post-op, not passed urine for 10 h. Discharged? No."
     assert _statuses(ed_note)["urinary_retention"] == "affirmed"
+
+
+def test_the_imaging_finding_an_operation_s_title_names_is_what_it_treated() -> None:
+    text = (
+        "Operation: revision fusion L4-5 for established non-union.\n"
+        "Indication: ongoing back pain.\n"
+        "Findings: loose interbody cage; new cage and rods placed."
+    )
+    assert _statuses(text)["ct_no_bridging_bone"] == "historical"
+    # a symptom in the title is left as it reads, and a title outside an operation note is no title
+    title = "Operation: washout of the wound for fever and purulent discharge.\nHaemostasis."
+    assert _statuses(title)["fever"] == "affirmed"
+    assert _statuses("Operation: none planned. CT shows established non-union at L4-5.") == {
+        "ct_no_bridging_bone": "affirmed"
+    }
+
+
+def test_a_bracketed_aside_between_a_label_and_its_colon_keeps_the_label() -> None:
+    statuses = _statuses("PMH (per GP letter): lumbar discitis. Walks with a stick.")
+    assert statuses == {"mri_discitis": "historical", "gait_disturbance": "affirmed"}

@@ -32,6 +32,9 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _HEADER_LINE = re.compile(r"\n[ \t]*[A-Z][A-Z /&-]{2,}[ \t]*(?=\n|$)")
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?](?=\s|$)|\n")
 """A sentence end; the full stop of an initial ("S. aureus", "E. coli") is not one."""
+_ASIDE = r"(?:[ \t]*\([^()\n]{1,40}\))?"
+"""A short bracketed aside between a label and its colon ("Pre-op CT (historical for this op):",
+"PMH (from GP letter):") leaves the label what it is; several dev-set writers annotate labels so."""
 
 
 class SectionRule(KnowledgeModel):
@@ -136,7 +139,9 @@ def _compiled() -> tuple[_Markers, tuple[tuple[re.Pattern[str], SectionRule], ..
     rules = parse_section_rules()
     labels = tuple(
         (
-            re.compile(rf"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?:{rule.label})[ \t]*:", re.I | re.M),
+            re.compile(
+                rf"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?:{rule.label}){_ASIDE}[ \t]*:", re.I | re.M
+            ),
             rule,
         )
         for rule in rules.sections

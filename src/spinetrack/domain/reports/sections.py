@@ -18,6 +18,18 @@ _ITEM_START = re.compile(
 
 
 _SENTENCE_END = frozenset(".!?:;")
+_LEADER = re.compile(r"\.{4,}")
+"""A form's dotted leader between a field and its answer ("Faecal soiling noted ....... N"): not
+a sentence end, though pysbd takes it for one, which cut the answer off from the field it answers
+(issue 16, scope19). An ellipsis of three dots in dictation is left to pysbd."""
+
+
+def _after_leader(token: Token) -> bool:
+    """Whether the token follows a dotted leader on its own line (spaces between them aside)."""
+    i = token.i - 1
+    while i >= 0 and token.doc[i].is_space and "\n" not in token.doc[i].text:
+        i -= 1
+    return i >= 0 and bool(_LEADER.fullmatch(token.doc[i].text))
 
 
 def _is_query_mark(token: Token) -> bool:
@@ -55,6 +67,9 @@ def mark_section_starts(doc: Doc) -> Doc:
             continue
         if token.idx in starts:
             token.is_sent_start = True
+            continue
+        if _after_leader(token):
+            token.is_sent_start = False
             continue
         line_start = text.rfind("\n", 0, token.idx)
         if line_start < 0 or text[line_start + 1 : token.idx].strip():
