@@ -158,3 +158,30 @@ def test_a_concept_reaching_beyond_a_term_takes_its_place_so_its_own_negation_is
     report = "He wet himself this morning without knowing, and has pain down both legs."
     found = {m.id: m.status for m in find_in_reports([report])}
     assert found == {"bladder_dysfunction": "affirmed", "bilateral_limb_symptoms": "affirmed"}
+
+
+def test_a_word_inside_a_mask_phrase_counts_for_no_group() -> None:
+    data = _rules()
+    data["masks"] = ["leaning back on a chair"]
+    rules = compile_concepts(parse_concepts(data))
+    masked = ["pain", "eased", "by", "leaning", "back", "on", "a", "chair"]
+    assert match_concepts(masked, rules) == []
+    assert [m.finding for m in match_concepts(["pain", "on", "extension"], rules)] == [
+        "extension_pain"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Wound clean and dry on discharge home.", set()),
+        ("Wound dry at discharge, sutures out day 10.", set()),
+        ("Wound still oozing on discharge.", {"wound_drainage"}),
+        ("Wound oozing since discharge.", {"wound_drainage"}),
+        ("Discharge summary: wound leaking serous fluid.", {"wound_drainage"}),
+    ],
+)
+def test_discharge_from_hospital_is_not_discharge_from_the_wound(
+    sentence: str, expected: set[str]
+) -> None:
+    assert {m.id for m in find_in_reports([sentence])} & {"wound_drainage"} == expected

@@ -66,9 +66,13 @@ class Concepts(KnowledgeModel):
     """Words that, between a concept's words, make the mention uncertain."""
     boundaries: list[str] = Field(min_length=1)
     """Tokens that end a clause."""
+    masks: list[str] = Field(default_factory=list)
+    """Phrases in which a group's word means something else ("clean and dry at discharge" is
+    leaving hospital, not fluid): a word inside one counts for no group, while the rest of the
+    clause still can."""
     concepts: list[Concept] = Field(min_length=1)
 
-    _check_words = field_validator("blockers", "hedges", "boundaries")(_words)
+    _check_words = field_validator("blockers", "hedges", "boundaries", "masks")(_words)
 
     @field_validator("groups")
     @classmethod
@@ -98,6 +102,7 @@ def parse_concepts(data: Any | None = None) -> Concepts:
 
 BLOCKERS = "__blockers__"
 HEDGES = "__hedges__"
+MASKS = "__masks__"
 
 
 def _tokens_of(word: str) -> tuple[str, ...]:
@@ -129,7 +134,22 @@ class Compiled:
                 end = i + len(words)
                 if end <= size and all(_same(tokens[i + k], words[k]) for k in range(len(words))):
                     found.setdefault(name, []).append((i, end - 1))
+        masks = found.pop(MASKS, None)
+        if masks:
+            found = _unmasked(found, masks)
         return found
+
+
+def _unmasked(
+    found: dict[str, list[tuple[int, int]]], masks: list[tuple[int, int]]
+) -> dict[str, list[tuple[int, int]]]:
+    """The groups' words less those that lie inside a mask phrase."""
+    kept: dict[str, list[tuple[int, int]]] = {}
+    for name, spans in found.items():
+        free = [(s, e) for s, e in spans if not any(m <= s and e <= n for m, n in masks)]
+        if free:
+            kept[name] = free
+    return kept
 
 
 @cache
@@ -139,7 +159,12 @@ def compiled() -> Compiled:
 
 
 def compile_concepts(concepts: Concepts) -> Compiled:
-    lists = {**concepts.groups, BLOCKERS: concepts.blockers, HEDGES: concepts.hedges}
+    lists = {
+        **concepts.groups,
+        BLOCKERS: concepts.blockers,
+        HEDGES: concepts.hedges,
+        MASKS: concepts.masks,
+    }
     exact: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     prefixed: list[tuple[tuple[str, ...], str]] = []
     for name, words in lists.items():
