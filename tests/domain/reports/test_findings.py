@@ -105,6 +105,7 @@ def test_the_pipeline_is_built_once_on_a_blank_english_model_without_a_download(
         "spinetrack_concepts",
         "spinetrack_levels",
         "medspacy_context",
+        "spinetrack_value_negation",
     ]
     assert not nlp.meta.get("vectors", {}).get("width")
 

@@ -123,3 +123,35 @@ def test_a_single_drop_in_a_grid_from_full_power_or_from_before_surgery_is_only_
 )
 def test_grids_that_recover_or_are_not_grades_give_no_weakness(text: str) -> None:
     assert _grid(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Quadriceps 4 -> 2 on both sides since lunchtime.",
+            {"new_weakness", "progressive_weakness"},
+        ),
+        ("MRC ankle DF 5 → 4 → 3 over the week.", {"new_weakness", "progressive_weakness"}),
+        ("EHL 5 -> 4 since the 6 week review.", {"new_weakness"}),
+        ("Hip flexion power 4 then 3 by the evening.", {"new_weakness", "progressive_weakness"}),
+        ("power three out of five in the left EHL, was five out of five pre-op", {"new_weakness"}),
+    ],
+)
+def test_bare_grades_chained_after_a_muscle_are_a_series(text: str, expected: set[str]) -> None:
+    assert _weakness(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EHL 2 -> 4 over the fortnight, recovering.",  # rising
+        "TA 2/5 -> 3/5 -> 4/5 since day 1, improving.",
+        "Leg pain 8 -> 3 after the block.",  # a pain score, no muscle
+        "Fused L4 -> 5 with cages.",  # a level, not a muscle
+        "Grip 4 -> 3 kg on the dynamometer.",  # a measure, not a grade
+    ],
+)
+def test_rising_chains_and_chains_of_other_numbers_give_no_weakness(text: str) -> None:
+    assert not _weakness(text) & {"progressive_weakness"}
+    assert "new_weakness" not in _weakness(text) or "2/5" in text

@@ -75,3 +75,18 @@ def test_a_table_titled_by_its_measure_is_read_at_its_last_value() -> None:
     assert [(r.finding, log[r.start : r.end]) for r in read_tables(log)] == [("fever", "38.5")]
     settled = "Temperature diary\nDay | morning | evening\nSat | 38.4 | 37.9\nSun | 37.1 | 36.9\n"
     assert list(read_tables(settled)) == []
+
+
+def test_a_yes_no_column_ending_in_no_negates_the_sign_in_its_header() -> None:
+    text = "Recovery obs\nTime  | HR | Stridor Y/N\n10:00 | 80 | N\n10:30 | 82 | N\n"
+    assert "breathing_difficulty" not in {m.id for m in find_in_reports([text])}
+
+
+def test_a_yes_no_column_ending_in_yes_leaves_the_sign() -> None:
+    text = "Recovery obs\nTime  | HR | Stridor (Y/N)\n10:00 | 80 | N\n10:30 | 96 | Y\n"
+    assert "breathing_difficulty" in {m.id for m in find_in_reports([text])}
+
+
+def test_a_peak_temperature_column_below_the_fever_limit_is_no_fever() -> None:
+    text = "Date  | CRP mg/L | Temp max\nPOD 3 | 120      | 37.7\nPOD 8 | 40       | 37.4\n"
+    assert "fever" not in {m.id for m in find_in_reports([text])}

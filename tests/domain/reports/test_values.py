@@ -263,3 +263,62 @@ def test_block_wordings_name_the_block_before_or_after_the_joint(
     text: str, expected: set[str]
 ) -> None:
     assert set(_read(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Nothing passed overnight, feels no urge; bladder scan 950 mL.", "urinary_retention"),
+        ("Scar clean with no swelling or ooze, though her CRP is 88 and WCC 15.2.", "crp_elevated"),
+        ("Scar clean with no swelling or ooze, though her CRP is 88 and WCC 15.2.", "wbc_elevated"),
+        ("Day 20, no rigors, CRP 47.", "crp_elevated"),
+        ("Not sleeping, temperature 38.9 at 02:00.", "fever"),
+    ],
+)
+def test_a_negation_of_another_noun_leaves_a_measured_value(text: str, finding: str) -> None:
+    assert _read(text).get(finding) == "affirmed"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("No rise in CRP, 38 today.", "crp_elevated"),
+        ("CRP not raised at 38.", "crp_elevated"),
+        ("White count normal at 11.8.", "wbc_elevated"),
+        ("Inflammatory markers not raised: CRP 14.", "crp_elevated"),
+        (
+            "Wound dry, no erythema, apyrexial, CRP 13.",
+            "crp_elevated",
+        ),  # borderline, among negatives
+    ],
+)
+def test_a_negation_that_names_the_value_or_lists_a_borderline_one_still_denies_it(
+    text: str, finding: str
+) -> None:
+    assert finding not in _read(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("the scan showed a residual of six hundred and fifty mls", "urinary_retention"),
+        ("temperature thirty nine point one this evening", "fever"),
+        ("her CRP came back at one hundred and forty", "crp_elevated"),
+    ],
+)
+def test_dictated_number_words_are_read_as_values(text: str, finding: str) -> None:
+    assert _read(text).get(finding) == "affirmed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "residual of forty mls after voiding",  # below the limit
+        "temperature thirty seven point two",
+        "he walks two hundred yards before the pain starts",  # no analyte
+        "the left one is sorer than the right one",
+    ],
+)
+def test_dictated_number_words_below_a_limit_or_without_an_analyte_give_nothing(text: str) -> None:
+    found = _read(text)
+    assert not {"urinary_retention", "fever", "crp_elevated"} & set(found)

@@ -15,6 +15,7 @@ progressive weakness is the ``grade_progression`` rule of knowledge/reports/valu
 pre-operative grade is not among them, so a drop from before surgery alone is never progressive.
 """
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -223,3 +224,57 @@ def fall(steps: list[Step]) -> list[float] | None:
     if not higher:
         return None
     return [step.grade for step in higher if not step.preop]
+
+
+_BARE = r"([0-5])([+-]?)(?![\d/%]|\.\d|\s*(?:mm|cm|ml|mg|kg|x\b|%))"
+_STEP = r"\s*(?:->|→|=>|>|\bthen\b|\bto\b)\s*"
+_ARROW_RUN = re.compile(rf"{_BARE}(?:{_STEP}{_BARE})+")
+_LEVEL = re.compile(r"^[clts]\d", re.I)
+
+
+def arrow_runs(sentence: str, muscles: str) -> list[list[tuple[float, int, int]]]:
+    """Grades written bare after a muscle's name and chained by arrows ("quads 4 -> 3", "EHL 4 → 2",
+    "MRC hip flexion 5 -> 4 -> 3"), each run oldest first as (grade, start, end). The name must
+    come within a few characters ("quads L 4 -> 3"); a spinal level ("L4") is not a muscle."""
+    runs: list[list[tuple[float, int, int]]] = []
+    for name in re.finditer(muscles, sentence, re.I):
+        if _LEVEL.match(name.group(0)):
+            continue
+        run = _ARROW_RUN.match(sentence, name.end() + _gap(sentence, name.end()))
+        if run is None:
+            continue
+        steps = [
+            (mrc_grade(grade), grade.start(), grade.end())
+            for grade in re.finditer(_BARE, run.group(0))
+        ]
+        runs.append([(value, run.start() + a, run.start() + b) for value, a, b in steps])
+    return runs
+
+
+_BETWEEN = re.compile(
+    r"\s*(?:\((?:[lr]|left|right|bilat\w*)\)|[lr]\b|left|right|bilat\w*|power|:|=|\s)*\s*", re.I
+)
+
+
+def _gap(sentence: str, at: int) -> int:
+    """How many characters of side or "power" words lie between a muscle's name and its grades."""
+    found = _BETWEEN.match(sentence, at)
+    return 0 if found is None else found.end() - at
+
+
+def rising(sentence: str) -> bool:
+    """Whether the sentence's grades recover: in the order written they never fall, the last is
+    above the first, and the last is today's ("TA 2/5 ..., 3/5 at 6 weeks and 4/5 today", "3/5 day
+    1, 4-/5 yesterday, 4/5 today"). Such a run is a weakness getting better, whatever the earlier
+    grades' own labels, so no comparison of its grades is a fall."""
+    grades = _grades(sentence)
+    if len(grades) < 2:
+        return False
+    values = [mrc_grade(grade) for grade in grades]
+    if (
+        any(later < earlier for earlier, later in itertools.pairwise(values))
+        or values[-1] <= values[0]
+    ):
+        return False
+    last = _labels(sentence, grades)[-1]
+    return last is not None and last.kind == "now"

@@ -197,6 +197,7 @@ def pipeline() -> "Language":
             "span_group_name": SPANS,
         },
     )
+    nlp.add_pipe(value_component.NEGATION_REACH, config={"span_group_name": SPANS})
     # Literal phrases are tokenized through the pipeline; with the components off, only the
     # tokenizer runs, so building the rules does not run the matchers on them.
     with nlp.select_pipes(disable=nlp.pipe_names):

@@ -16,7 +16,14 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.grade_series import GRADE, fall, labelled_series, mrc_grade
+from spinetrack.domain.reports.grade_series import (
+    GRADE,
+    arrow_runs,
+    fall,
+    labelled_series,
+    mrc_grade,
+    rising,
+)
 from spinetrack.domain.reports.rules import _check_ids, _compiles
 from spinetrack.domain.reports.serial import dated, time_order
 from spinetrack.domain.sources import Sources
@@ -24,6 +31,10 @@ from spinetrack.domain.sources import Sources
 VALUES_FILE = "reports/value_rules.yaml"
 TREND = "value_trend"
 """The span id of a finding read from a value now against an earlier one."""
+VALUE = "value_reading"
+"""The span id of any other finding read from a value."""
+BORDERLINE = "value_borderline"
+"""The span id of a threshold reading only just above its limit."""
 
 _NUMBER = re.compile(
     r"(?<![\d/.:A-Za-z])(?!(?:19|20)\d\d\b)(?<!\bday\s)(?<!\bpod\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*[x×]\s*(?!10\s*(?:\^|\*|e\d|\(9\)|⁹))\d)",
@@ -94,6 +105,9 @@ class ValueRule(KnowledgeModel):
     """grade_progression: how many different grades a series must fall through to be worsening."""
     out_of: int | None = Field(default=None, ge=1)
     """A score's maximum: "19/27" is read as 19 for a rule whose score is out of 27."""
+    borderline: float | None = None
+    """threshold: a value above the limit and at most this one is borderline: in a list of
+    negatives ("No erythema, afebrile, CRP 12") the list's negation still covers it."""
     stated_reference: bool = False
     """A reference range the writer states ("CRP 9 (ref 0-5)", "ESR 24 (<20)") replaces ``above``
     outside the early-day windows: a value above the laboratory's own range is raised."""
@@ -110,9 +124,27 @@ class ValueRule(KnowledgeModel):
         return value
 
 
+class NegationReach(KnowledgeModel):
+    """Which words a negation may have between it and a value reading and still name the value
+    (value_negation.py)."""
+
+    link_words: str
+    within: str
+    """A negation between an analyte's name and its value ("CRP not raised at 38")."""
+    note: str
+    sources: Sources
+
+    @field_validator("link_words", "within")
+    @classmethod
+    def _regex_compiles(cls, value: str) -> str:
+        _compiles([value])
+        return value
+
+
 class ValueRules(KnowledgeModel):
     note: str
     sources: Sources
+    negation_reach: NegationReach | None = None
     rules: list[ValueRule] = Field(min_length=1)
 
 
@@ -139,6 +171,9 @@ class Reading:
     trend: bool = False
     """Read from a value now against one before: the earlier value's date ("was 71 kg 18 months
     ago") dates the comparison, not the finding, so historical markers do not apply."""
+    borderline: bool = False
+    """A threshold value only just above its limit (the rule's ``borderline``, "CRP 12" against
+    10): written among negatives, it is the writer's normal (value_component.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,20 +390,28 @@ def _threshold(
             values = values[-1:]
         else:
             values = values[:1] if rule.reading == "first" else _current(sentence, values)
-        for value in values:
-            if value.number > limit:
-                yield Reading(
-                    rule.finding, offset + min(start, value.start), offset + max(named, value.end)
-                )
-                break
-            if rule.uncertain_above is not None and value.number > rule.uncertain_above:
-                yield Reading(
-                    rule.finding,
-                    offset + min(start, value.start),
-                    offset + max(named, value.end),
-                    uncertain=True,
-                )
-                break
+        yield from _judged(rule, values, limit, sentence, (offset, start, named))
+
+
+def _judged(
+    rule: ValueRule, values: list[_Value], limit: float, sentence: str, at: tuple[int, int, int]
+) -> Iterator[Reading]:
+    """The reading of the first of ``values`` above the limit (or above ``uncertain_above``);
+    ``at`` is (the sentence's offset, the start and the end of the analyte's name)."""
+    offset, start, named = at
+    reach = value_rules().negation_reach
+    for value in values:
+        if reach is not None and re.search(reach.within, sentence[named : value.start], re.I):
+            return  # "CRP not raised at 38", "WCC normal at 11.5": the writer denies it
+        span = (offset + min(start, value.start), offset + max(named, value.end))
+        if value.number > limit:
+            borderline = rule.borderline is not None and value.number <= rule.borderline
+            yield Reading(rule.finding, *span, borderline=borderline)
+            return
+        if rule.uncertain_above is not None and value.number > rule.uncertain_above:
+            # Below the limit itself: never clearer than borderline.
+            yield Reading(rule.finding, *span, uncertain=True, borderline=True)
+            return
 
 
 _ROSE_SINCE = re.compile(
@@ -440,7 +483,7 @@ _NOW_THEN = re.compile(r"\s*[,;]?\s*(?:was|previously|prev\.?|vs\.?|from)\s+[0-5
 even inside brackets."""
 
 
-_CHAIN_STEP = re.compile(r"^[^,;()]{0,20}?(?:->|→|=>|>|\bthen\b|\bdown\s+to\b|\bnow\b)", re.I)
+_CHAIN_STEP = re.compile(r"^[^,;()]{0,20}?(?:->|→|=>|>|\bthen\b|\bto\b|\bnow\b)", re.I)
 
 
 def _chained(sentence: str, grades: list[re.Match[str]]) -> list[bool]:
@@ -493,6 +536,24 @@ def _clocked(
     yield from _series_readings([(mrc_grade(g), g.start(), g.end()) for g in grades], progression)
 
 
+def _recovering(sentence: str, grades: list[re.Match[str]], offset: int) -> Iterator[Reading]:
+    """A series that recovers is never a worsening; a grade still below full power after surgery
+    (no pre-operative grade in the sentence) is a new weakness all the same."""
+    if mrc_grade(grades[-1]) < 5 and not _PREOP.search(sentence):
+        yield Reading("new_weakness", offset + grades[0].start(), offset + grades[-1].end())
+
+
+def _arrow_trends(sentence: str, offset: int, progression: ValueRule | None) -> Iterator[Reading]:
+    """Bare grades chained by arrows after a muscle's name ("quads 4 -> 3"), read as a series;
+    the muscle names are the ``grade_grid`` rule's."""
+    muscles = next((r.analyte for r in value_rules().rules if r.kind == "grade_grid"), None)
+    if muscles is None:
+        return
+    for run in arrow_runs(sentence, muscles):
+        for reading in _series_readings(run, progression):
+            yield replace(reading, start=reading.start + offset, end=reading.end + offset)
+
+
 def _progression(rules: ValueRules) -> ValueRule | None:
     """The rule that says when a fall of muscle grades is a progressive weakness."""
     return next((rule for rule in rules.rules if rule.kind == "grade_progression"), None)
@@ -517,8 +578,12 @@ def _grade_trend(
         yield Reading("new_weakness", start, end, trend=True)
         if progressive(earlier_steps, progression):
             yield Reading("progressive_weakness", start, end, trend=True)
+    yield from _arrow_trends(sentence, offset, progression)
     grades = list(GRADE.finditer(sentence))
     if len(grades) < 2:
+        return
+    if rising(sentence):
+        yield from _recovering(sentence, grades, offset)
         return
     dropped: list[re.Match[str]] = []
     for current, earlier in _grade_groups(sentence, grades):
@@ -530,6 +595,7 @@ def _grade_trend(
     start = min(g.start() for g in grades)
     end = max(g.end() for g in grades)
     yield Reading("new_weakness", offset + start, offset + end, trend=True)
+    chained = _chained(sentence, grades)
     for current, earlier in _grade_groups(sentence, grades):
         words = {id(g): "".join(_own_words(sentence, grades, grades.index(g))) for g in earlier}
         after_surgery = [
@@ -537,18 +603,27 @@ def _grade_trend(
             for g in earlier
             if mrc_grade(g) > mrc_grade(current) and not _PREOP.search(words[id(g)])
         ]
-        # A fall within hours or days of a full grade is a deficit evolving (``_LONG_AGO``).
-        evolving = any(not _LONG_AGO.search(words[id(g)]) for g in after_surgery)
+        # A fall within hours of a full grade, or one the writer draws as a course ("5/5 -> 4/5"),
+        # is a deficit evolving (``_HOURS_AGO``).
+        evolving = any(
+            _HOURS_AGO.search(words[id(g)]) or chained[grades.index(g)] for g in after_surgery
+        )
         if evolving or progressive([mrc_grade(g) for g in after_surgery], progression):
             yield Reading("progressive_weakness", offset + start, offset + end, trend=True)
             return
 
 
-_LONG_AGO = re.compile(r"\b\d+\s*(?:months?|mo|weeks?|wks?|/12|/52)\b", re.I)
-"""An earlier examination weeks or months back ("5/5 at 3 months"): a single drop from a normal
-grade then is a new weakness, not one getting worse (corpus FORMAT.md, fourth set); a drop since
-yesterday, the morning or day 1 is a deficit evolving in hours, which the earlier writers judged
-progressive."""
+_HOURS_AGO = re.compile(
+    r"\b(?:yesterday|last\s+night|overnight|this\s+morning|earlier\s+today|on\s+arrival|"
+    r"\d{1,2}\s*(?:h|hrs?|hours?)\s+ago|at\s+\d{1,2}[:.]\d{2}|at\s+\d{4}\s*h?|"
+    r"at\s+\d{1,2}\s*(?:am|pm)|(?:d|day|pod)\s?[1-7])\b",
+    re.I,
+)
+"""An earlier examination hours or days back, named as such ("5/5 yesterday", "(5/5 at 6 pm)",
+"(5/5 D1)" on day 3): a drop since then is a deficit evolving, which the writers judged
+progressive. An earlier grade with no such time ("(was 5/5)", "(5/5 at discharge)", "5/5
+post-op") or weeks or months back is a single drop from full power: a new weakness only (corpus FORMAT.md,
+fourth set)."""
 
 
 _CLOCK = re.compile(
