@@ -4,26 +4,16 @@ Sentences written for these tests; the decisions they exercise are in
 knowledge/triage/red_flags.yaml and knowledge/reports/signs.yaml with their sources.
 """
 
-import datetime as dt
-from typing import Any
-
 import pytest
+from tests.support.report_cases import red_flags_from
 
-from spinetrack.domain.triage import assess
+LEVELS = {"cervical": ["C4-C5"], "thoracic": ["T8-T9"], "lumbar": ["L3-L4"]}
 
 
 def _flags(
     report: str, *, region: str = "lumbar", days: int = 200, procedure: str = "laminectomy"
 ) -> list[str]:
-    levels = {"cervical": ["C4-C5"], "thoracic": ["T8-T9"], "lumbar": ["L3-L4"]}[region]
-    surgery = dt.date(2026, 6, 1) - dt.timedelta(days=days)
-    case: dict[str, Any] = {
-        "evaluation_date": "2026-06-01",
-        "region": region,
-        "surgeries": [{"date": surgery.isoformat(), "procedure": procedure, "levels": levels}],
-        "reports": [report],
-    }
-    return sorted(flag.id for flag in assess(case).red_flags)
+    return red_flags_from(report, region=region, days=days, procedure=procedure, levels=LEVELS)
 
 
 def test_a_felt_fever_with_no_reading_taken_does_not_raise_infection_alone() -> None:

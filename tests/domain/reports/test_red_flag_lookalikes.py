@@ -5,26 +5,16 @@ written for these tests. The rules and their sources are in knowledge/triage/red
 knowledge/reports/signs.yaml.
 """
 
-import datetime as dt
-from typing import Any
-
 import pytest
+from tests.support.report_cases import red_flags_from
 
-from spinetrack.domain.triage import assess
+LEVELS = {"cervical": ["C5-C6"], "thoracic": ["T7-T8"], "lumbar": ["L4-L5"]}
 
 
 def _flags(
     report: str, *, region: str = "lumbar", days: int = 30, procedure: str = "fusion"
 ) -> list[str]:
-    levels = {"cervical": ["C5-C6"], "thoracic": ["T7-T8"], "lumbar": ["L4-L5"]}[region]
-    surgery = dt.date(2026, 6, 1) - dt.timedelta(days=days)
-    case: dict[str, Any] = {
-        "evaluation_date": "2026-06-01",
-        "region": region,
-        "surgeries": [{"date": surgery.isoformat(), "procedure": procedure, "levels": levels}],
-        "reports": [report],
-    }
-    return sorted(flag.id for flag in assess(case).red_flags)
+    return red_flags_from(report, region=region, days=days, procedure=procedure, levels=LEVELS)
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from spinetrack.domain.reports.spoken_numbers import SMALL_NUMBERS
+
 GRADE = re.compile(r"\b([0-5])([+-]?)/5\b")
 """An MRC grade written "n/5", with its "+" or "-"."""
 _BARE_GRADE = re.compile(
@@ -31,22 +33,8 @@ _POWER_LINE = re.compile(
     re.I,
 )
 """A line that gives muscle power: its bare digits are MRC grades."""
-_NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+_NUMBER_WORDS = {"a": 1, "an": 1, **{w: n for w, n in SMALL_NUMBERS.items() if 1 <= n <= 12}}
+"""Counts of hours, days or weeks told in words ("a week ago", "twelve hours later")."""
 _COUNT = r"(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")"
 _UNIT_DAYS = {"h": 1 / 24, "d": 1.0, "w": 7.0, "m": 30.4}
 _UNIT = r"(h(?:ours?|rs?)?|d(?:ays?)?|w(?:eeks?|ks?)?|mo(?:nths?)?|months?)"

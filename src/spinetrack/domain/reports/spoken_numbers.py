@@ -49,6 +49,8 @@ _TENS = {
     "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1000}
+SMALL_NUMBERS = {**_UNITS, **_TEENS}
+"""The number words from zero to nineteen, for readers that count in words ("six weeks ago")."""
 _WORD = "|".join(sorted([*_UNITS, *_TEENS, *_TENS, *_SCALES], key=len, reverse=True))
 _PHRASE = re.compile(
     rf"\b(?:{_WORD})\b(?:(?:[\s-]+(?:and\s+)?)(?:{_WORD})\b)*"
