@@ -224,22 +224,7 @@ _SURGERY_RECORD = DriverStatement(
     .order_by(Surgery.performed_on, Surgery.id),
     named_rows=True,
 )
-_RESPONSE_SCORES = DriverStatement(
-    select(
-        PromResponse.id,
-        PromResponse.instrument,
-        PromResponse.completed_at,
-        PromResponse.score_status,
-        PromResponse.score_raw,
-        PromResponse.score_percent,
-    )
-    .where(
-        PromResponse.clinic_id == bindparam("clinic_id"),
-        PromResponse.patient_id == bindparam("patient_id"),
-    )
-    .order_by(PromResponse.completed_at, PromResponse.id),
-    named_rows=True,
-)
+_RESPONSE_SCORES = DriverStatement(_SCORED.add_columns(PromResponse.id), named_rows=True)
 _PATIENT_FACT, _FINDING_FACT, _COMPLICATION_FACT, _REPORT_COUNT = 0, 1, 2, 3
 _RECORD_FACTS = DriverStatement(
     union_all(
