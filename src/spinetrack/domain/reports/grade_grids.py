@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 
 from spinetrack.domain.reports.bar_tables import Cell, bar_tables
-from spinetrack.domain.reports.grade_series import Step, fall
+from spinetrack.domain.reports.grade_series import Step, fall, mrc_grade
 from spinetrack.domain.reports.values import Reading, ValueRules, progressive, value_rules
 
 _GRADE_CELL = re.compile(r"^([0-5])([+-]?)(?:\s*/\s*5)?$")
@@ -38,9 +38,7 @@ _PREOP = re.compile(r"^pre-?op|^baseline", re.I)
 
 def _grade(cell: Cell) -> float | None:
     match = _GRADE_CELL.match(cell.text)
-    if match is None:
-        return None
-    return int(match.group(1)) + {"+": 0.3, "-": -0.3}.get(match.group(2), 0.0)
+    return None if match is None else mrc_grade(match)
 
 
 def _series(name: str, times: list[str], cells: list[Cell]) -> list[Step] | None:
