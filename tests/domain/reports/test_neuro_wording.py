@@ -56,6 +56,19 @@ def _found(text: str) -> dict[str, str]:
         ("Reflexes remain brisk in all four limbs.", "hyperreflexia"),
         ("there are four beats of clones at the left ankle", "hyperreflexia"),
         ("hoff man sign is positive on the right", "hyperreflexia"),
+        # unsteadiness said to worsen; a relative who tells is the source, not the one affected
+        (
+            "Over three months, worsening difficulty with buttons and unsteadiness.",
+            "gait_disturbance",
+        ),
+        ("Her husband says she walks like she has had a drink.", "gait_disturbance"),
+        # a weakness placed in a limb, the weakness first
+        ("Possibly some weakness in the left foot, she is not sure.", "new_weakness"),
+        # both limbs in a translated French note
+        (
+            "Claudication neurogène: douleur aux deux jambes après 100 mètres.",
+            "bilateral_limb_symptoms",
+        ),
         # both limbs named by the symptom's own word
         ("Bilateral claudication at 50 metres.", "bilateral_limb_symptoms"),
     ],
@@ -76,6 +89,14 @@ def test_the_finding_is_read_from_general_wording(text: str, finding: str) -> No
         ("He no longer has numbness on the outer foot.", "dermatomal_numbness"),
         # a failed walking test in the past, and a normal tandem walk
         ("Tandem gait normal.", "gait_disturbance"),
+        # unsteadiness from vertigo is not a gait disturbance; a relative's own unsteady walk is family
+        ("Worsening unsteadiness from her vertigo.", "gait_disturbance"),
+        ("His mother walks unsteadily.", "gait_disturbance"),
+        # weakness in a limb from before surgery, or put down to pain
+        ("Weakness in the right leg since before surgery.", "new_weakness"),
+        ("Some weakness in the left leg because of pain.", "new_weakness"),
+        # numbness put down to a peripheral nerve
+        ("The numbness is on the outer thigh, typical of meralgia.", "dermatomal_numbness"),
         # numbness in both feet is not one root's skin
         ("Numbness over the top of both feet like a stocking.", "dermatomal_numbness"),
     ],
