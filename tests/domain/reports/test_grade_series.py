@@ -19,6 +19,9 @@ def _weakness(text: str) -> set[str]:
         "Neuro chart R leg: 08:00 EHL 5/5, 12:00 EHL 4/5, 16:00 EHL 3/5, TA 3/5.",
         "Obs overnight: 22:00 legs 4/5, 02:00 3/5, 06:00 2/5 both sides.",
         "Deltoid 4/5 pre-op, 4/5 at 2 weeks, 2/5 today.",
+        # a day's series dated by the part of the day, in English and in a translated French note
+        "EHL 4/5 this morning, 3/5 at midday and 2/5 this afternoon.",
+        "Faiblesse de la dorsiflexion: 4/5 ce matin, 3/5 à midi, 2/5 ce soir.",
     ],
 )
 def test_a_grade_falling_from_an_already_weak_one_is_progressive(text: str) -> None:

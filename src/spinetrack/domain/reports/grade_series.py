@@ -53,12 +53,28 @@ _SINCE_SURGERY = re.compile(
 )
 """Time since surgery: "at 4 weeks", "at the 2 week wound check", "6 weeks post-op", "day 3"."""
 _RELATIVE = re.compile(
-    r"\b(yesterday|last\s+night|this\s+morning|today|now|currently|this\s+evening|tonight)\b", re.I
+    r"\b(yesterday|last\s+night|this\s+morning|at\s+(?:midday|noon|lunchtime)|this\s+afternoon|"
+    r"today|now|currently|this\s+evening|tonight|"
+    r"hier|ce\s+matin|à\s+midi|cet\s+après-midi|ce\s+soir|aujourd'hui|maintenant)\b",
+    re.I,
 )
+"""Times of today told in words, in English and in the French of translated notes ("4/5 ce matin,
+3/5 à midi, 2/5 ce soir"): a day's series is often dated by the part of the day alone."""
 _RELATIVE_DAYS = {
     "yesterday": -1.0,
     "last night": -0.5,
     "this morning": -0.25,
+    "at midday": -0.15,
+    "at noon": -0.15,
+    "at lunchtime": -0.15,
+    "this afternoon": -0.1,
+    "hier": -1.0,
+    "ce matin": -0.25,
+    "à midi": -0.15,
+    "cet après-midi": -0.1,
+    "ce soir": 0.0,
+    "aujourd'hui": 0.0,
+    "maintenant": 0.0,
     "today": 0.0,
     "now": 0.0,
     "currently": 0.0,
