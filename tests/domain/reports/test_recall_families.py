@@ -38,9 +38,12 @@ def _found(sentence: str) -> dict[str, str]:
             "sij_provocation_positive",
         ),
         ("Sacral thrust [+], distraction [+], compression [+].", "sij_provocation_positive"),
+        ("Bending forward is easy; extension aggravates.", "extension_pain"),
+        ("Sore deep in my right bum cheek when I sit.", "unilateral_buttock_pain"),
         # wounds and systemic findings
         ("Sutures out; skin around the lower end pink and warm.", "wound_erythema"),
         ("Wears a T-shirt to bed and wakes up drenched in sweat most nights.", "night_sweats"),
+        ("Changes her nightie twice a night, wet with sweat.", "night_sweats"),
         ("Had a clear cell ca of the kidney removed in 2015.", "history_of_cancer"),
         ("Bone scan: sclerotic deposits throughout the pelvis.", "history_of_cancer"),
         ("Slipped off the step yesterday.", "falls"),
@@ -51,6 +54,7 @@ def _found(sentence: str) -> dict[str, str]:
         ("The interbody cage has shifted 4 mm anteriorly.", "hardware_displacement"),
         ("Avidly enhancing soft tissue encases the exiting right S1 root.", "mri_enhancing_scar"),
         # airway
+        ("Sats 95 %, speaking in short sentences.", "breathing_difficulty"),
         ("Tablets still stick in her throat.", "dysphagia"),
     ],
 )
@@ -67,6 +71,12 @@ def test_a_finding_said_in_a_later_writers_words_is_read(sentence: str, finding:
         ("X-ray: no fracture, screws okay.", "hardware_breakage"),
         ('He fears "the screws will break" if he bends.', "hardware_breakage"),
         ("Level | Implant fracture | Screw halo", "hardware_breakage"),
+        # buttock pain that runs on down the leg is radicular
+        ("Pain in my left butt cheek shooting down to the calf.", "unilateral_buttock_pain"),
+        # full sentences are the opposite of breathlessness
+        ("Talking in full sentences, sats 98 % on air.", "breathing_difficulty"),
+        # a rash where the dressing was is the skin's, not the wound's
+        ("Itchy red rash in the shape of the dressing, wound itself clean.", "wound_erythema"),
         # a fusion still maturing, or called solid
         ("Fusion mass incompletely consolidated, likely still maturing.", "ct_no_bridging_bone"),
         # a stimulator lead is not the spinal implant
@@ -78,6 +88,7 @@ def test_a_finding_said_in_a_later_writers_words_is_read(sentence: str, finding:
         ("Only 1/5 SIJ provocation tests positive (thigh thrust).", "sij_provocation_positive"),
         # sweats at night are not night pain; a walk that is fine is no claudication
         ("Back pain for a month, sweats at night.", "night_pain"),
+        ("Feels a bit sweaty at night in the heatwave.", "night_sweats"),
         ("Before surgery, walking 50 m brought on leg pain.", "neurogenic_claudication"),
         # a working diagnosis is not pain with work
         ("I disagree with the working diagnosis of facet pain.", "mechanical_pain"),
