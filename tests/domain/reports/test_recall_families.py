@@ -48,7 +48,9 @@ def _found(sentence: str) -> dict[str, str]:
         ("Bone scan: sclerotic deposits throughout the pelvis.", "history_of_cancer"),
         ("Slipped off the step yesterday.", "falls"),
         ("Medicolegal instruction received from the insurer.", "compensation_claim"),
+        ("PMH: k/c/o DM, HTN, IHD.", "diabetes"),
         # imaging
+        ("Post-laminectomy meningocele in the wound bed, 3 cm.", "pseudomeningocele"),
         ("Hairline fracture through the left S1 screw.", "hardware_breakage"),
         ("Posterolateral fusion incomplete at L5-S1.", "ct_no_bridging_bone"),
         ("The interbody cage has shifted 4 mm anteriorly.", "hardware_displacement"),
@@ -71,6 +73,8 @@ def test_a_finding_said_in_a_later_writers_words_is_read(sentence: str, finding:
         ("X-ray: no fracture, screws okay.", "hardware_breakage"),
         ('He fears "the screws will break" if he bends.', "hardware_breakage"),
         ("Level | Implant fracture | Screw halo", "hardware_breakage"),
+        # a relative's diabetes
+        ("Family history: mother - DM.", "diabetes"),
         # buttock pain that runs on down the leg is radicular
         ("Pain in my left butt cheek shooting down to the calf.", "unilateral_buttock_pain"),
         # full sentences are the opposite of breathlessness
