@@ -72,6 +72,18 @@ def test_scores_and_weight() -> None:
     assert _read(weight) == {"unexplained_weight_loss": "affirmed"}
 
 
+def test_a_weight_change_written_with_an_arrow_reads_before_then_now() -> None:
+    assert _read("Weight 82 -> 74 kg over the winter.") == {"unexplained_weight_loss": "affirmed"}
+    assert _read("Weight 70 -> 69 kg.") == {}  # under 5 %
+    assert _read("Weight 60 -> 66 kg.") == {}  # a gain
+
+
+def test_a_radiotransparent_border_is_a_lucency_measured() -> None:
+    assert _read("Radiotransparent border 2 mm around the S1 screws.") == {
+        "screw_lucency": "affirmed"
+    }
+
+
 def test_a_grade_before_an_arrow_or_yesterday_is_the_earlier_one() -> None:
     """Issue 16: "5/5 -> 4/5", "3/5 today, yesterday 4+/5", "5/5 to 3/5" are weakness getting
     worse; a grade rising is not."""

@@ -9,6 +9,11 @@ taken as that word. So "impression" never becomes "compression", "apyrexial" nev
 a word that only differs from a lexicon word in its ending ("decompressed", "fusions") is another
 form of it, not a typo. The corrected text keeps a map back to
 the report's own characters, so a finding always quotes what the report says.
+
+Scanned notes read by OCR make other mistakes than typing: "rn" read for "m" ("Srnoker",
+"Ternp 38.4", "pred 10 rng") and "l" for the digit one ("l0/day", "37.l"). Those are put right
+whatever the word's length, when the word is not English and the reading with "m" is a lexicon or
+English word.
 """
 
 import re
@@ -33,6 +38,13 @@ LONG_WORD = 12
 _WORD = re.compile(r"[A-Za-z]+")
 _LEXICON_WORD = re.compile(rf"[a-z]{{{MIN_LENGTH},}}")
 _REGEX_ESCAPE = re.compile(r"\\[a-zA-Z]")
+OCR_MIN_LENGTH = 3
+"""Shortest word whose "rn" is read as "m" ("rng" -> "mg")."""
+_OCR_ONE = re.compile(r"(?<![A-Za-z])l(?=0)|(?<=\d\.)l\b")
+"""An "l" that OCR read for the digit one: before a nought ("l0/day") or as a decimal ("37.l").
+Spinal levels (l1 to l5) never have a nought after the l."""
+_OCR_NOUGHT = re.compile(r"(?<=\d)O(?=\d|\b)")
+"""A capital O that OCR read for a nought after a digit ("stopped 2O2O")."""
 
 
 @cache
@@ -82,10 +94,24 @@ def _english() -> "SpellChecker":
     return SpellChecker(distance=1)
 
 
+def _ocr_reading(lower: str) -> str | None:
+    """The word an OCR misreading of "m" as "rn" stands for ("srnoker" -> "smoker"), or None."""
+    if "rn" not in lower or len(lower) < OCR_MIN_LENGTH or lower in _known():
+        return None
+    english = _english()
+    if english.known([lower]):
+        return None
+    meant = lower.replace("rn", "m")
+    return meant if meant in _known() or english.known([meant]) else None
+
+
 @cache
 def correction(word: str) -> str | None:
     """The lexicon word a misspelt ``word`` stands for, or None when it is not a misspelling."""
     lower = word.lower()
+    ocr = _ocr_reading(lower)
+    if ocr is not None:
+        return ocr
     if len(lower) < MIN_LENGTH or lower in _known():
         return None
     limit = 2 if len(lower) >= LONG_WORD else 1
@@ -121,7 +147,10 @@ def correct(text: str) -> Corrected:
     pieces: list[str] = []
     origin: list[int] = []
     done = 0
-    changed = False
+    # OCR's digits put right first: the same length, so every character keeps its place
+    ones = _OCR_NOUGHT.sub("0", _OCR_ONE.sub("1", text))
+    changed = ones != text
+    text = ones
     for match in _WORD.finditer(text):
         fixed = correction(match.group(0))
         if fixed is None:
@@ -131,7 +160,8 @@ def correct(text: str) -> Corrected:
         origin += range(done, match.start())
         pieces.append(fixed)
         last = match.end() - 1
-        origin += [min(match.start() + i, last) for i in range(len(fixed))]
+        # the last letter maps to the word's last, so a shorter reading quotes the whole word
+        origin += [min(match.start() + i, last) for i in range(len(fixed) - 1)] + [last]
         done = match.end()
     if not changed:
         return Corrected(text, ())

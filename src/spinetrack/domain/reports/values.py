@@ -698,11 +698,21 @@ def _relief_rule(
 _WEIGHT = re.compile(
     r"\bweight\s+(\d+(?:\.\d+)?)\s*kg\b[^.;]{0,10}?\b(?:was|from)\s+(\d+(?:\.\d+)?)\s*kg", re.I
 )
+_WEIGHT_ARROW = re.compile(
+    r"\bweight\s+(?:(?:has\s+)?(?:gone\s+)?(?:down|fallen|dropped)\s+)?(?:from\s+)?"
+    r"(\d+(?:\.\d+)?)\s*(?:kg\s*)?(?:->|→|=>|>)\s*(\d+(?:\.\d+)?)\s*kg\b",
+    re.I,
+)
+"""A weight told before then now with an arrow ("Weight 61 -> 56 kg"), as charts write a change."""
 
 
 def _weight_drop(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
     for match in _WEIGHT.finditer(sentence):
         now, before = float(match.group(1)), float(match.group(2))
+        if before > 0 and (before - now) / before * 100 > rule.above:
+            yield Reading(rule.finding, offset + match.start(), offset + match.end(), trend=True)
+    for match in _WEIGHT_ARROW.finditer(sentence):
+        before, now = float(match.group(1)), float(match.group(2))
         if before > 0 and (before - now) / before * 100 > rule.above:
             yield Reading(rule.finding, offset + match.start(), offset + match.end(), trend=True)
 
