@@ -34,3 +34,37 @@ def test_the_checked_alternation_is_the_pattern_the_reader_compiles() -> None:
     joined = alternation(["no bridging", r"non[- ]?union"])
     assert joined == "(?:no bridging)|(?:non[- ]?union)"
     assert re.compile(joined, READER_FLAGS).search("NON-UNION at L5")
+
+
+UNUSED_PROBE = """
+import sys
+from spinetrack.domain.reports.pipeline import pipeline
+doc = pipeline()("Clinic: denies fever. Pt c/o chf+cp, CRP 120 mg/L.")
+print(sorted(span.label_ for span in doc.spans["medspacy_spans"]))
+print([t.text for t in doc][6:11])
+def real(name):
+    module = sys.modules.get(name)
+    return module is not None and not (module.__doc__ or "").startswith("Stand-in")
+print([name for name in ("loguru", "asyncio", "langcodes", "tqdm", "srsly.cloudpickle", "nltk")
+       if real(name)])
+import langcodes, srsly
+from loguru import logger
+print(langcodes.Language.get("en").language, len(srsly.pickle_loads(srsly.pickle_dumps([1]))))
+print(callable(logger.debug), real("loguru"), real("langcodes"), real("srsly.cloudpickle"))
+"""
+
+
+def test_libraries_the_reader_never_uses_stay_unloaded_and_still_load_on_demand() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", UNUSED_PROBE],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    found, tokens, loaded, used, real = result.stdout.splitlines()
+    assert "crp_elevated" in found
+    assert tokens == "['c', '/', 'o', 'chf', '+']"  # medSpaCy's tokenizer splits on punctuation
+    assert loaded == "[]"
+    assert used == "en 1"
+    assert real == "True True True True"

@@ -5,13 +5,12 @@ and ConText, its rules built from knowledge/reports/. medspaCy is imported here,
 case without report text never pays its import and build time (about a second).
 """
 
-import importlib.util
-import sys
 import types
 import warnings
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from spinetrack.domain.reports import deferred_imports
 from spinetrack.domain.reports.rules import (
     ModifierRule,
     alternation,
@@ -36,64 +35,23 @@ text can give several findings ("progressive weakness of both legs")."""
 SENTENCES = "medspacy_pysbd"
 
 
-def _defer_nltk() -> None:
-    """Load NLTK only if something uses it. medspaCy imports QuickUMLS at import time, and
-    QuickUMLS imports NLTK (2-3 s here) though it only touches it inside a QuickUMLS matcher,
-    which this pipeline never builds. A stand-in module takes NLTK's place in ``sys.modules``; the
-    first attribute anyone asks of it imports the real NLTK and hands over (PEP 562 module
-    ``__getattr__``). The standard library's LazyLoader cannot do this on Python 3.11: the import
-    system reads ``__spec__`` of a module already imported, which would load it at once."""
-    if "nltk" in sys.modules or importlib.util.find_spec("nltk") is None:
-        return
-    stand_in = types.ModuleType("nltk", "Stand-in that imports NLTK on first use.")
+def _medspacy_tokenizer(nlp: "Language") -> Any:
+    """medSpaCy's clinical tokenizer, made as the pipeline's own tokenizer (spaCy's
+    ``create_tokenizer``), so spaCy's default English tokenizer is never built only to be
+    replaced: building one loads every tokenizer exception, a fifth of the pipeline's build.
 
-    def load(name: str) -> Any:
-        del sys.modules["nltk"]
-        real = importlib.import_module("nltk")
-        stand_in.__dict__.update(real.__dict__)
-        return getattr(real, name)
+    ``create_medspacy_tokenizer`` reads the language's defaults, its vocabulary and the default
+    tokenizer's ``token_match``, which for a blank English pipeline is the defaults' own; while
+    spaCy makes the tokenizer the pipeline has none yet, so it is handed a view with exactly those.
+    """
+    from medspacy.custom_tokenizer import create_medspacy_tokenizer  # type: ignore[import-untyped]
 
-    stand_in.__getattr__ = load  # type: ignore[method-assign]
-    sys.modules["nltk"] = stand_in
-
-
-def _defer_spacy_cli() -> None:
-    """Keep spaCy's command line unloaded. ``import spacy`` imports ``spacy.cli.info`` only to
-    re-export ``info``, and with it the whole ``spacy.cli`` package (every training and project
-    command, typer apps, requests): a third of a second or more on every triage with reports. A
-    stand-in package (its ``__path__`` the real folder, so a submodule still imports) and a
-    stand-in ``info`` take their places; touching the package, or calling ``info``, imports the
-    real ones and hands over, as for NLTK above."""
-    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
-        return
-    spec = importlib.util.find_spec("spacy")
-    if spec is None or spec.submodule_search_locations is None:
-        return
-    package = types.ModuleType("spacy.cli", "Stand-in that imports spaCy's CLI on first use.")
-    package.__path__ = [f"{folder}/cli" for folder in spec.submodule_search_locations]
-    package.__package__ = "spacy.cli"
-    info_module = types.ModuleType("spacy.cli.info", "Stand-in for spacy.cli.info.")
-
-    def real_cli() -> types.ModuleType:
-        for name in ("spacy.cli", "spacy.cli.info"):
-            if sys.modules.get(name) in (package, info_module):
-                del sys.modules[name]
-        real = importlib.import_module("spacy.cli")
-        package.__dict__.update({k: v for k, v in real.__dict__.items() if k != "__path__"})
-        return real
-
-    def load(name: str) -> Any:
-        if name.startswith("__"):  # `__file__` and the like, asked by tools that only look
-            raise AttributeError(name)
-        return getattr(real_cli(), name)
-
-    def info(*args: Any, **kwargs: Any) -> Any:
-        return real_cli().info(*args, **kwargs)
-
-    package.__getattr__ = load  # type: ignore[method-assign]
-    info_module.info = info  # type: ignore[attr-defined]
-    sys.modules["spacy.cli"] = package
-    sys.modules["spacy.cli.info"] = info_module
+    view = types.SimpleNamespace(
+        Defaults=nlp.Defaults,
+        vocab=nlp.vocab,
+        tokenizer=types.SimpleNamespace(token_match=nlp.Defaults.token_match),
+    )
+    return create_medspacy_tokenizer(view)
 
 
 def _rule_dicts(
@@ -155,21 +113,18 @@ def pipeline() -> "Language":
     It leaves the process's logging as it found it (issue 17): no logger's level is changed and no
     library is silenced. Nothing here needs it: the only noisy component, PyRuSH (which logs every
     token through loguru), is not in this pipeline, which splits sentences with pysbd."""
-    _defer_nltk()
-    _defer_spacy_cli()
+    deferred_imports.defer_unused_libraries()
     # spaCy 3.7 imports a name click has deprecated; the warning is about spaCy's CLI, which we do
     # not use, so it is kept from the user. Runs once, at first use.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        import medspacy  # type: ignore[import-untyped]
+        import medspacy  # type: ignore[import-untyped]  # noqa: F401  (registers its components)
         from medspacy.context import ConTextRule  # type: ignore[import-untyped]
         from medspacy.ner import TargetRule  # type: ignore[import-untyped]
 
-    spacy: Any = sys.modules.get("spacy")
-    if spacy is not None and not hasattr(spacy, "cli"):
-        # spaCy was imported with the stand-in CLI in place, which the import system does not
-        # bind as an attribute: bind it, so `spacy.cli.…` still reaches (and loads) the real one.
-        spacy.cli = sys.modules["spacy.cli"]
+    from spacy.lang.en import English
+
+    deferred_imports.bind_spacy_cli()
     from spinetrack.domain.reports import (  # registers the components
         concept_component,
         level_component,
@@ -177,7 +132,9 @@ def pipeline() -> "Language":
         value_component,
     )
 
-    nlp: Language = medspacy.load("default", medspacy_enable=["medspacy_tokenizer"])
+    # What medspacy.load("default", medspacy_enable=["medspacy_tokenizer"]) builds (a blank
+    # English pipeline with medSpaCy's tokenizer), without the default tokenizer it replaces.
+    nlp: Language = English(create_tokenizer=_medspacy_tokenizer)
     nlp.add_pipe(SENTENCES)
     nlp.add_pipe(sections.COMPONENT, name=SECTIONS)
     # medspaCy's components are untyped; spaCy types them as plain doc -> doc callables.
