@@ -45,11 +45,12 @@ print([t.text for t in doc][6:11])
 def real(name):
     module = sys.modules.get(name)
     return module is not None and not (module.__doc__ or "").startswith("Stand-in")
-print([name for name in ("loguru", "asyncio", "langcodes", "tqdm", "srsly.cloudpickle", "nltk")
-       if real(name)])
+print([name for name in ("loguru", "asyncio", "langcodes", "tqdm", "srsly.cloudpickle", "nltk",
+                         "srsly.ruamel_yaml") if real(name)])
 import langcodes, srsly
 from loguru import logger
-print(langcodes.Language.get("en").language, len(srsly.pickle_loads(srsly.pickle_dumps([1]))))
+print(langcodes.Language.get("en").language, len(srsly.pickle_loads(srsly.pickle_dumps([1]))),
+      srsly.yaml_loads("a: 1"))
 print(callable(logger.debug), real("loguru"), real("langcodes"), real("srsly.cloudpickle"))
 """
 
@@ -66,5 +67,5 @@ def test_libraries_the_reader_never_uses_stay_unloaded_and_still_load_on_demand(
     assert "crp_elevated" in found
     assert tokens == "['c', '/', 'o', 'chf', '+']"  # medSpaCy's tokenizer splits on punctuation
     assert loaded == "[]"
-    assert used == "en 1"
+    assert used == "en 1 {'a': 1}"
     assert real == "True True True True"

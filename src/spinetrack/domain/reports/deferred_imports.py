@@ -4,7 +4,8 @@ unloaded until something really asks for them.
 Importing medspaCy imports every one of its components, and with them NLTK (through QuickUMLS),
 loguru and asyncio (through the PyRuSH sentence splitter this reader replaces with pysbd), and
 spaCy imports its command line, langcodes (only to match a language code it cannot find; ``en``
-is always found), tqdm (training progress bars) and cloudpickle (pickling pipelines). Together they
+is always found), tqdm (training progress bars), cloudpickle (pickling pipelines) and srsly's copy
+of ruamel.yaml. Together they
 were a third of the reader's import time. Each gets a stand-in module in ``sys.modules``: the first
 attribute anyone asks of it imports the real library and hands over (PEP 562 module
 ``__getattr__``), so nothing is lost, only deferred. The standard library's LazyLoader cannot do
@@ -93,12 +94,32 @@ class _LoguruLogger:
         return getattr(self._logger, name)
 
 
+def _forwarding(name: str) -> Callable[[Callable[[], types.ModuleType]], Any]:
+    """Stands for function ``name`` of a deferred module: the first call imports the module, and
+    every call is the real function's."""
+
+    def make(real: Callable[[], types.ModuleType]) -> Any:
+        def forward(*args: Any, **kwargs: Any) -> Any:
+            return getattr(real(), name)(*args, **kwargs)
+
+        forward.__name__ = forward.__qualname__ = name
+        return forward
+
+    return make
+
+
+SRSLY_YAML = ("read_yaml", "write_yaml", "yaml_dumps", "yaml_loads", "is_yaml_serializable")
+"""What srsly imports from its YAML module (and with it a copy of ruamel.yaml) to re-export;
+spaCy reads and writes JSON and msgpack through srsly, never YAML."""
+
+
 def defer_unused_libraries() -> None:
     """Install every stand-in; called before medspaCy is imported. loguru is imported by PyRuSH
     (``from loguru import logger``), a sentence splitter this pipeline does not use."""
     for name in LIBRARIES:
         defer(name)
     defer("loguru", {"logger": _LoguruLogger})
+    defer("srsly._yaml_api", {name: _forwarding(name) for name in SRSLY_YAML})
     defer_spacy_cli()
 
 
