@@ -47,7 +47,9 @@ def real(name):
     return module is not None and not (module.__doc__ or "").startswith("Stand-in")
 print([name for name in ("loguru", "asyncio", "langcodes", "tqdm", "srsly.cloudpickle", "nltk",
                          "srsly.ruamel_yaml") if real(name)])
-import langcodes, srsly
+import inspect
+inspect.getmodule(pipeline)  # asks every module for its file: loads none of them
+import langcodes, srsly, tqdm.auto  # a submodule of a deferred package imports
 from loguru import logger
 print(langcodes.Language.get("en").language, len(srsly.pickle_loads(srsly.pickle_dumps([1]))),
       srsly.yaml_loads("a: 1"))

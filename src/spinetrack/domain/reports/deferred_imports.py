@@ -29,21 +29,26 @@ LIBRARIES = ("nltk", "langcodes", "tqdm", "srsly.cloudpickle")
 only touched inside functions this reader never calls."""
 
 
-def _installed(name: str) -> bool:
-    """Whether ``name`` could be imported, found without importing it nor its parent package
+def _spec(name: str) -> importlib.machinery.ModuleSpec | None:
+    """Where ``name`` would be imported from, found without importing it nor its parent package
     (``find_spec`` of a submodule imports the parent, which would import the very submodule)."""
     top, _, rest = name.partition(".")
     try:
         spec = importlib.util.find_spec(top)
     except (ImportError, ValueError):
-        return False
+        return None
     for part in rest.split(".") if rest else []:
         if spec is None or spec.submodule_search_locations is None:
-            return False
+            return None
         spec = importlib.machinery.PathFinder.find_spec(
             f"{spec.name}.{part}", list(spec.submodule_search_locations)
         )
-    return spec is not None
+    return spec
+
+
+LOOKED_AT = frozenset({"__file__", "__cached__", "__path__", "__wrapped__"})
+"""Names tools ask of every module in ``sys.modules`` (``inspect.getmodule`` asks each for its
+``__file__``) without using the module: answered "none" rather than by importing the library."""
 
 
 def _real(name: str, stand_in: types.ModuleType) -> types.ModuleType:
@@ -65,12 +70,16 @@ def defer(
     installed. ``attributes`` names what importers take from it at import time (``from x import
     y``): each maker receives a function that returns the real module and gives the stand-in's
     value of that name (a proxy that loads the library on first use)."""
-    if name in sys.modules or not _installed(name):
+    spec = None if name in sys.modules else _spec(name)
+    if spec is None:
         return
     stand_in = types.ModuleType(name, f"Stand-in that imports {name} on first use.")
+    if spec.submodule_search_locations is not None:
+        # A package: its submodules still import (`import tqdm.auto`), from the real folder.
+        stand_in.__path__ = list(spec.submodule_search_locations)
 
     def load(attribute: str) -> Any:
-        if attribute.startswith("__"):  # `__file__`, `__path__` and the like: tools that look
+        if attribute in LOOKED_AT:
             raise AttributeError(attribute)
         return getattr(_real(name, stand_in), attribute)
 
