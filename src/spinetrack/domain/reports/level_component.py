@@ -5,6 +5,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from spinetrack.domain.reports.case_levels import CASE_LEVELS, NO_CASE, CaseLevels
+from spinetrack.domain.reports.distribution import read_distribution
 from spinetrack.domain.reports.level_mismatch import FINDING as WRONG_LEVEL
 from spinetrack.domain.reports.level_mismatch import read_mismatch
 from spinetrack.domain.reports.levels import (
@@ -26,7 +27,8 @@ def make_level_reader(nlp: Language, name: str, span_group_name: str) -> "LevelR
 class LevelReader:
     """Adds a span per finding placed by level, unless the words already give a level finding
     by name ("adjacent segment stenosis" is adjacent whatever its level says); a span per level
-    that tells a wrong-level operation (level_mismatch.py). The case's operated levels, when
+    that tells a wrong-level operation (level_mismatch.py); a span per limb pain whose roots are
+    set against those before the operation (distribution.py). The case's operated levels, when
     the reader is given them, count beside the report's own, unless the report tells that the
     level operated was not the level meant."""
 
@@ -45,13 +47,15 @@ class LevelReader:
         readings = [
             (WRONG_LEVEL, start, end) for start, end in read_mismatch(per_sentence, intended)
         ]
-        if readings or any(s.label_ == WRONG_LEVEL for s in spans):
+        wrong_level = bool(readings) or any(s.label_ == WRONG_LEVEL for s in spans)
+        if wrong_level:
             case = NO_CASE  # the level meant is not the level operated: the record misleads
         adjacent = self._named_adjacent(doc, spans)
         readings += [
             (r.finding, r.start, r.end)
             for r in read_levels(sentences, named_adjacent=adjacent, case=case)
         ]
+        readings += read_distribution(sentences, case.operated, same=not wrong_level)
         for finding, start, end in readings:
             span = doc.char_span(start, end, label=finding, alignment_mode="expand")
             if span is None or (
