@@ -35,7 +35,7 @@ def test_pain_in_another_root_than_before_the_operation_is_a_new_distribution() 
     assert _read(
         "New pain in the left arm to the little finger, whereas her pre-operative symptoms were C7."
     ) == {"new_distribution_radicular"}
-    assert _read("Now pain down the front of the thigh; pre-op it was the S1 distribution.") == {
+    assert _read("Now pain down the front of the thigh, pre-op it was the S1 distribution.") == {
         "new_distribution_radicular"
     }
 

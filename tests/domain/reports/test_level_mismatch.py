@@ -69,3 +69,14 @@ def test_words_that_do_not_compile_are_a_load_error() -> None:
     data["done_at_words"] = "(unclosed"
     with pytest.raises(KnowledgeError):
         parse_level_mismatch(data)
+
+
+def test_a_symptomatic_level_set_against_the_level_seen_operated_needs_no_record() -> None:
+    report = "The symptomatic level was L3/4 but L4/5 was decompressed."
+    assert _read(report) == ["L3/4", "L4/5"]
+    assert _read("L4/5 was decompressed.") == []
+
+
+def test_an_operation_dated_to_another_time_is_not_the_one_followed_up() -> None:
+    report = "Post-operative changes at L3/4 from the 2015 decompression."
+    assert _read(report, L45) == []
