@@ -2,7 +2,8 @@
 
 Scores every set under tests/domain/reports/corpus/<set>/*.yaml (``dev`` is the one rules were tuned
 on; any other set, such as a held-back ``heldout``, is reported on its own). The format of a snippet
-is in tests/domain/reports/corpus/FORMAT.md. For each snippet the reader runs on its text alone:
+is in tests/domain/reports/corpus/FORMAT.md. For each snippet the reader runs on its text, with the
+operated levels of its context as a triage case hands them (procedure and levels):
 
 - findings: expected ``affirmed`` or ``uncertain`` ids are the positives; recall and precision of
   the extracted ids against them, overall and per finding id;
@@ -39,6 +40,7 @@ from typing import Any
 import yaml
 
 from spinetrack.domain.reports import find_in_reports, is_sign
+from spinetrack.domain.reports.case_levels import case_levels
 from spinetrack.domain.triage import assess
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "domain" / "reports" / "corpus"
@@ -153,8 +155,10 @@ def case_of(snippet: Snippet) -> dict[str, Any]:
 
 
 def _read(snippet: Snippet) -> tuple[dict[str, str], float]:
+    context = snippet.context
+    case = case_levels([(context.get("procedure", ""), context.get("levels") or [])])
     start = time.perf_counter()
-    found = find_in_reports([snippet.text])
+    found = find_in_reports([snippet.text], case)
     elapsed = (time.perf_counter() - start) * 1000
     statuses: dict[str, str] = {}
     for mention in found:

@@ -8,12 +8,14 @@ import pytest
 from spinetrack.domain.errors import KnowledgeError
 from spinetrack.domain.knowledge import load_yaml
 from spinetrack.domain.reports import find_in_reports, read_mentions
+from spinetrack.domain.reports.case_levels import case_levels
 from spinetrack.domain.reports.levels import (
     LEVELS_FILE,
     level_mentions,
     parse_level_positions,
     read_levels,
 )
+from spinetrack.domain.triage.extraction import extract_findings
 
 
 def _found(text: str) -> set[str]:
@@ -82,3 +84,57 @@ def test_a_disc_herniation_is_placed_by_its_level_too() -> None:
 
 def test_a_level_after_a_clause_break_does_not_belong_to_the_word_before_it() -> None:
     assert "mri_disc_material" not in _found("New L3/4 disc protrusion; L4/5 TLIF in situ.")
+
+
+def _found_in_case(text: str, procedure: str, *levels: str) -> set[str]:
+    return {m.id for m in find_in_reports([text], case_levels([(procedure, list(levels))]))}
+
+
+def test_the_case_record_names_the_operated_level_a_report_leaves_out() -> None:
+    report = "At L3-L4 there is a disc bulge with severe canal stenosis."
+    assert _found(report) == set()
+    found = _found_in_case(report, "fusion", "L4-L5")
+    assert {"adjacent_level_stenosis", "adjacent_level_degeneration"} <= found
+    assert _found_in_case("Recurrent canal stenosis at L4/5.", "laminectomy", "L4-L5") == {
+        "operated_level_stenosis"
+    }
+
+
+def test_a_level_next_to_a_recorded_decompression_is_not_adjacent() -> None:
+    assert _found_in_case("L3-4 shows moderate canal stenosis.", "laminectomy", "L4-L5") == set()
+    assert (
+        _found_in_case("L3-4 shows moderate canal stenosis.", "dynamic_stabilization", "L4-L5")
+        == set()
+    )
+
+
+def test_the_reason_for_the_recorded_operation_is_not_a_finding_after_it() -> None:
+    assert (
+        _found_in_case("Summary: laminectomy for L4/5 stenosis.", "laminectomy", "L4-L5") == set()
+    )
+    report = "Indication: neurogenic claudication at L3-4 with\nmoderate stenosis."
+    assert "operated_level_stenosis" not in _found_in_case(report, "decompression", "L3-L4")
+
+
+def test_a_recorded_level_the_report_says_was_not_operated_places_nothing() -> None:
+    report = (
+        "The laminotomy defect is at L3-4. At L4-5 a left paracentral extrusion is present, "
+        "unchanged from the pre-operative study."
+    )
+    found = _found_in_case(report, "discectomy", "L4-L5")
+    assert "wrong_level_operated" in found
+    assert "mri_disc_material" not in found
+
+
+def test_case_levels_keep_fused_and_operated_segments_apart() -> None:
+    levels = case_levels([("fusion", ["L4-L5"]), ("discectomy", ["L5-S1"]), ("fusion", ["bad"])])
+    assert levels.fused == {(23, 24)}
+    assert levels.operated == {(23, 24), (24, 25)}
+    assert not case_levels([])
+
+
+def test_triage_hands_the_reader_the_case_s_operated_levels() -> None:
+    report = "At L3-L4 there is a disc bulge with severe canal stenosis."
+    assert extract_findings([report]).extracted == []
+    text = extract_findings([report], surgeries=[("fusion", ["L4-L5"])])
+    assert "adjacent_level_stenosis" in {f.id for f in text.extracted}

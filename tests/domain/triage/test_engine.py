@@ -113,7 +113,7 @@ def test_findings_from_the_report_seam_join_the_case(
 ) -> None:
     found = [ExtractedFinding(id="saddle_anesthesia", text="saddle numbness", report=0)]
     text = TextFindings(extracted=found, uncertain=frozenset())
-    monkeypatch.setattr(engine, "extract_findings", lambda reports, rejected=(): text)
+    monkeypatch.setattr(engine, "extract_findings", lambda reports, rejected=(), surgeries=(): text)
     assessment = assess(make_case(reports=["Saddle numbness since yesterday."]))
     assert assessment.extracted_findings == found
     assert [f.id for f in assessment.red_flags] == ["cauda_equina"]

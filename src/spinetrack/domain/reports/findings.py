@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from spinetrack.domain.reports.case_levels import CASE_LEVELS, NO_CASE, CaseLevels
 from spinetrack.domain.reports.checkboxes import read_boxes
 from spinetrack.domain.reports.implied import with_implied
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
@@ -179,15 +180,18 @@ def _treated_later(mentions: list[Mention], report: str) -> list[Mention]:
     ]
 
 
-def read_mentions(reports: Sequence[str]) -> list[Mention]:
+def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Mention]:
     """Every finding term in the reports with its status, in report and text order; a finding
-    whose definition contains another's brings that one too (implied.py)."""
+    whose definition contains another's brings that one too (implied.py). ``case`` holds the
+    operated levels of the case the reports belong to, when the caller knows them."""
     if not reports:
         return []
     nlp = pipeline()
     corrected = [correct(read_boxes(report)) for report in reports]
     mentions: list[Mention] = []
-    for index, doc in enumerate(nlp.pipe(c.text for c in corrected)):
+    for index, doc in enumerate(
+        nlp.pipe(_with_case(nlp.make_doc(c.text), case) for c in corrected)
+    ):
         in_report = [
             _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
         ]
@@ -198,6 +202,13 @@ def read_mentions(reports: Sequence[str]) -> list[Mention]:
     return with_implied(mentions)
 
 
+def _with_case(doc: "Doc", case: CaseLevels) -> "Doc":
+    """The document with the case's operated levels where the level component reads them."""
+    if case:
+        doc.user_data[CASE_LEVELS] = case
+    return doc
+
+
 def _in_report(mention: Mention, report: str, corrected: Corrected) -> Mention:
     """The mention with the report's own span and words (the reader saw the corrected text)."""
     if not corrected.origin:  # same characters at the same places (checkboxes.py keeps length)
@@ -206,11 +217,11 @@ def _in_report(mention: Mention, report: str, corrected: Corrected) -> Mention:
     return replace(mention, start=start, end=end, text=report[start:end])
 
 
-def find_in_reports(reports: Sequence[str]) -> list[Mention]:
+def find_in_reports(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Mention]:
     """The findings the reports affirm or suggest: one per finding and report, the first affirmed
     mention if there is one, else the first uncertain one."""
     chosen: dict[tuple[int, str], Mention] = {}
-    for mention in read_mentions(reports):
+    for mention in read_mentions(reports, case):
         if not mention.is_finding:
             continue
         key = (mention.report, mention.id)

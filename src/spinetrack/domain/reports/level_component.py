@@ -4,7 +4,17 @@ reads, before ConText runs, so negation, hedges and history apply to them as to 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from spinetrack.domain.reports.levels import Segment, level_mentions, level_positions, read_levels
+from spinetrack.domain.reports.case_levels import CASE_LEVELS, NO_CASE, CaseLevels
+from spinetrack.domain.reports.distribution import read_distribution
+from spinetrack.domain.reports.level_mismatch import FINDING as WRONG_LEVEL
+from spinetrack.domain.reports.level_mismatch import read_mismatch
+from spinetrack.domain.reports.levels import (
+    Segment,
+    level_mentions,
+    level_positions,
+    operated_levels,
+    read_levels,
+)
 
 COMPONENT = "spinetrack_levels"
 
@@ -16,7 +26,11 @@ def make_level_reader(nlp: Language, name: str, span_group_name: str) -> "LevelR
 
 class LevelReader:
     """Adds a span per finding placed by level, unless the words already give a level finding
-    by name ("adjacent segment stenosis" is adjacent whatever its level says)."""
+    by name ("adjacent segment stenosis" is adjacent whatever its level says); a span per level
+    that tells a wrong-level operation (level_mismatch.py); a span per limb pain whose roots are
+    set against those before the operation (distribution.py). The case's operated levels, when
+    the reader is given them, count beside the report's own, unless the report tells that the
+    level operated was not the level meant."""
 
     def __init__(self, span_group_name: str) -> None:
         self.group = span_group_name
@@ -25,13 +39,31 @@ class LevelReader:
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans[self.group]) if self.group in doc.spans else []
         sentences = [(s.start_char, s.text) for s in doc.sents]
+        per_sentence = [(offset, text, level_mentions(text)) for offset, text in sentences]
+        case: CaseLevels = doc.user_data.get(CASE_LEVELS, NO_CASE)
+        # the record says which levels were meant; a report alone, those it writes beside an
+        # operation word ("Operation notes state L4-5 left discectomy")
+        intended = case.operated or operated_levels(per_sentence)
+        readings = [
+            (WRONG_LEVEL, start, end) for start, end in read_mismatch(per_sentence, intended)
+        ]
+        wrong_level = bool(readings) or any(s.label_ == WRONG_LEVEL for s in spans)
+        if wrong_level:
+            case = NO_CASE  # the level meant is not the level operated: the record misleads
         adjacent = self._named_adjacent(doc, spans)
-        for reading in read_levels(sentences, named_adjacent=adjacent):
-            span = doc.char_span(
-                reading.start, reading.end, label=reading.finding, alignment_mode="expand"
-            )
-            if span is None or any(
-                s.label_ in self.placed and s.start < span.end and span.start < s.end for s in spans
+        readings += [
+            (r.finding, r.start, r.end)
+            for r in read_levels(sentences, named_adjacent=adjacent, case=case)
+        ]
+        readings += read_distribution(sentences, case.operated, same=not wrong_level)
+        for finding, start, end in readings:
+            span = doc.char_span(start, end, label=finding, alignment_mode="expand")
+            if span is None or (
+                finding in self.placed
+                and any(
+                    s.label_ in self.placed and s.start < span.end and span.start < s.end
+                    for s in spans
+                )
             ):
                 continue
             spans.append(span)

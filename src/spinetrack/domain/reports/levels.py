@@ -1,5 +1,7 @@
 """Level arithmetic: a stenosis or degeneration named by its spinal level, placed against the
-operated level the same report names ("L4-L5 fusion ... At L3-L4 severe canal stenosis").
+operated level the same report names ("L4-L5 fusion ... At L3-L4 severe canal stenosis") or the
+case record gives (case_levels.py). A finding placed only by the record's levels is left out when
+its clause tells why the operation was done ("laminectomy for L4/5 stenosis").
 
 knowledge/reports/level_positions.yaml holds the words and reaches with their sources. This module
 is pure text work: it returns (finding, start, end) for the stenosis or degeneration words whose
@@ -9,13 +11,16 @@ level is the operated one or next to it; the spaCy component turns them into spa
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
 from spinetrack.domain.reports.rules import _check_ids, compiles
 from spinetrack.domain.sources import Sources
+
+if TYPE_CHECKING:
+    from spinetrack.domain.reports.case_levels import CaseLevels
 
 LEVELS_FILE = "reports/level_positions.yaml"
 
@@ -39,12 +44,14 @@ class LevelPositions(KnowledgeModel):
     sources: Sources
     fusion_words: str
     decompression_words: str
+    adjacent_procedures: list[str] = Field(min_length=1)
+    indication_words: str
     filler_words: list[str] = Field(min_length=1)
     following_reach: int = Field(ge=1)
     trailing_reach: int = Field(ge=1)
     findings: list[LevelFinding] = Field(min_length=1)
 
-    _check = field_validator("fusion_words", "decompression_words")(compiles)
+    _check = field_validator("fusion_words", "decompression_words", "indication_words")(compiles)
 
 
 def parse_level_positions(data: Any | None = None) -> LevelPositions:
@@ -148,10 +155,41 @@ def _level_of(
     return None
 
 
-def _next_to(segments: frozenset[Segment], others: set[Segment]) -> bool:
+def _next_to(segments: frozenset[Segment], others: set[Segment] | frozenset[Segment]) -> bool:
     return any(
         s not in others and any(s[1] == o[0] or s[0] == o[1] for o in others) for s in segments
     )
+
+
+def _operated_segments(
+    per_sentence: list[tuple[int, str, list[LevelMention]]],
+    rules: LevelPositions,
+    case: "CaseLevels | None",
+) -> tuple[set[Segment], set[Segment]]:
+    """The fused and the decompressed segments: those the report writes next to an operation
+    word, and those the case record gives."""
+    filler = frozenset(w.lower() for w in rules.filler_words)
+    fusion = re.compile(rules.fusion_words, re.I)
+    decompression = re.compile(rules.decompression_words, re.I)
+    fused: set[Segment] = set()
+    decompressed: set[Segment] = set()
+    for _, sentence, levels in per_sentence:
+        fused |= _operated(sentence, levels, fusion, filler)
+        decompressed |= _operated(sentence, levels, decompression, filler)
+    if case is not None:
+        fused |= case.fused
+        decompressed |= case.operated
+    return fused, decompressed
+
+
+def operated_levels(
+    per_sentence: list[tuple[int, str, list[LevelMention]]],
+    case: "CaseLevels | None" = None,
+    rules: LevelPositions | None = None,
+) -> frozenset[Segment]:
+    """Every segment the report (next to an operation word) or the case says was operated."""
+    fused, decompressed = _operated_segments(per_sentence, rules or level_positions(), case)
+    return frozenset(fused | decompressed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,23 +203,21 @@ def read_levels(
     sentences: list[tuple[int, str]],
     rules: LevelPositions | None = None,
     named_adjacent: frozenset[Segment] = frozenset(),
+    case: "CaseLevels | None" = None,
 ) -> list[LevelReading]:
     """The findings placed by level in a report given as (offset, sentence) pairs.
     ``named_adjacent`` holds segments the report itself calls adjacent ("C3/4 adjacent segment:
-    ..."): what else it says of them ("C3/4 disc desiccated") is adjacent too."""
+    ..."): what else it says of them ("C3/4 disc desiccated") is adjacent too. ``case`` holds the
+    segments the case record says were operated, which count as if the report had named them."""
     rules = rules or level_positions()
-    filler = frozenset(w.lower() for w in rules.filler_words)
-    fusion = re.compile(rules.fusion_words, re.I)
-    decompression = re.compile(rules.decompression_words, re.I)
     per_sentence = [(offset, sentence, level_mentions(sentence)) for offset, sentence in sentences]
-    fused: set[Segment] = set()
-    decompressed: set[Segment] = set()
-    for _, sentence, levels in per_sentence:
-        fused |= _operated(sentence, levels, fusion, filler)
-        decompressed |= _operated(sentence, levels, decompression, filler)
+    fused, decompressed = _operated_segments(per_sentence, rules, case)
     operated = fused | decompressed
     if not operated and not named_adjacent:
         return []
+    told_fused, told_decompressed = _operated_segments(per_sentence, rules, None)
+    told = told_fused | told_decompressed
+    indication = re.compile(rules.indication_words, re.I)
     readings = []
     for offset, sentence, levels in per_sentence:
         for rule in rules.findings:
@@ -189,14 +225,34 @@ def read_levels(
                 level = _level_of(sentence, word.start(), word.end(), levels, rules)
                 if level is None:
                     continue
-                if rule.at == "operated":
-                    holds = not level.segments.isdisjoint(operated)
-                else:
-                    holds = level.segments.isdisjoint(operated) and (
-                        _next_to(level.segments, fused) or level.segments <= named_adjacent
-                    )
+                holds = _holds(rule.at, level.segments, operated, fused, named_adjacent)
+                if holds and not _holds(rule.at, level.segments, told, told_fused, named_adjacent):
+                    # placed only by the case's levels: not when the words are why it was done
+                    lead = sentence[: word.start()]
+                    clause = lead[
+                        max((m.end() for m in _SENTENCE_BREAK.finditer(lead)), default=0) :
+                    ]
+                    holds = not indication.search(clause)
                 if holds:
                     readings.append(
                         LevelReading(rule.finding, offset + word.start(), offset + word.end())
                     )
     return readings
+
+
+_SENTENCE_BREAK = re.compile(r"[.;]")
+
+
+def _holds(
+    at: str,
+    segments: frozenset[Segment],
+    operated: set[Segment],
+    fused: set[Segment],
+    named_adjacent: frozenset[Segment],
+) -> bool:
+    """Whether a finding at ``segments`` is where its rule places it (at or next to the operated)."""
+    if at == "operated":
+        return not segments.isdisjoint(operated)
+    return segments.isdisjoint(operated) and (
+        _next_to(segments, fused) or segments <= named_adjacent
+    )

@@ -46,7 +46,8 @@ def assess(case: Case | Mapping[str, object]) -> Assessment:
     checked = parse_case(case)
     rules = checked_rules()
     rejected = {(r.report, r.id) for r in checked.rejected_report_findings}
-    text = extract_findings(checked.reports, rejected)
+    surgeries = [(surgery.procedure, surgery.levels) for surgery in checked.surgeries]
+    text = extract_findings(checked.reports, rejected, surgeries)
     facts = facts_of(
         checked,
         [finding.id for finding in text.extracted],

@@ -28,16 +28,21 @@ NO_TEXT = TextFindings(extracted=[], uncertain=frozenset())
 
 
 def extract_findings(
-    reports: Sequence[str], rejected: Collection[tuple[int, str]] = ()
+    reports: Sequence[str],
+    rejected: Collection[tuple[int, str]] = (),
+    surgeries: Collection[tuple[str, Sequence[str]]] = (),
 ) -> TextFindings:
     """The findings the reports affirm or suggest, never those they negate, with the words and the
     report index; a case without reports does not load the report reader at all. ``rejected``
-    holds (report index, finding id) pairs a clinician rejected as misread: they are left out."""
+    holds (report index, finding id) pairs a clinician rejected as misread: they are left out.
+    ``surgeries`` holds the case's (procedure, levels): the reader places the levels the reports
+    name against them."""
     if not reports:
         return NO_TEXT
     from spinetrack.domain.reports import find_in_reports, is_sign  # loads only when needed
+    from spinetrack.domain.reports.case_levels import case_levels
 
-    mentions = find_in_reports(reports)
+    mentions = find_in_reports(reports, case_levels(surgeries))
     found = [m for m in mentions if not is_sign(m.id) and (m.report, m.id) not in rejected]
     affirmed = {m.id for m in found if m.status == "affirmed"}
     return TextFindings(
