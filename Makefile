@@ -12,6 +12,10 @@ TEST_WORKERS ?= auto
 LHC          := tests/interop/lhc
 LHC_STAMP    := $(LHC)/node_modules/.installed-stamp
 
+# A shell may turn off writing compiled modules (PYTHONDONTWRITEBYTECODE); then every command,
+# server and test worker would compile its imports from source again. Not in these targets.
+unexport PYTHONDONTWRITEBYTECODE
+
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
 
@@ -19,6 +23,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "spinetrack needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python tools/install_venv.py
+	$(BIN)/python tools/warm_bytecode.py
 	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || echo "note: the PDF report needs Pango for WeasyPrint: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
 	@touch $(STAMP)
 
@@ -42,9 +47,10 @@ lint: setup ## ruff, formatting, mypy and the import-layer contracts
 # ran alone before the tests, one core idled; its output is kept in a file and printed after the
 # tests', and either failing fails `make test`.
 # Setup installs without byte-compiling (uv's default; pip's --no-compile where it falls back to
-# pip), so a module is compiled when first imported; the tests run
-# with bytecode writing on even where the shell turns it off (PYTHONDONTWRITEBYTECODE), or every
-# worker and every `spinetrack serve` the tests start would compile the same modules again.
+# pip) and then compiles what spinetrack imports (tools/warm_bytecode.py); anything else is
+# compiled when first imported. The tests run with bytecode writing on even where the shell turns
+# it off (PYTHONDONTWRITEBYTECODE), or every worker and every `spinetrack serve` the tests start
+# would compile the same modules again.
 test: ## lint and the whole test suite in parallel (PostgreSQL too when it answers)
 	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target setup test-tools
 	@log=$$(mktemp); \
