@@ -150,3 +150,9 @@ def test_a_haematoma_with_weakness_and_retention_is_cauda_equina_not_progressive
     assert "cauda_equina" in flags and "progressive_neurological_deficit" not in flags
     thoracic = "New leg weakness since this morning. MRI: epidural haematoma T8-T9 on the cord."
     assert "progressive_neurological_deficit" in _flags(thoracic, region="thoracic", days=3)
+
+
+def test_a_raised_esr_beside_a_normal_crp_in_the_esr_window_is_for_repeating() -> None:
+    assert _flags("ESR 45 (6 weeks post op). CRP 4. WCC 6.9.", days=45) == []
+    assert _flags("ESR 45 at 7 weeks. CRP 38.", days=49) == ["infection"]
+    assert _flags("ESR 45 at 7 weeks.", days=49) == ["infection"]
