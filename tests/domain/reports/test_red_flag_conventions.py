@@ -127,3 +127,32 @@ def test_a_deficit_worsening_in_hours_or_spreading_is_progressive(report: str) -
 )
 def test_pain_limiting_walking_or_a_numbness_not_spreading_is_not_progressive(report: str) -> None:
     assert "progressive_neurological_deficit" not in _flags(report, days=2)
+
+
+def test_an_abscess_compressing_the_sac_without_a_cauda_equina_sign_is_infection_only() -> None:
+    """Issue 16 (precision20): the imaging-only cauda equina branch is the haematoma's."""
+    abscess = (
+        "MRI: enhancing ventral epidural abscess L3-L4, 9 mm, severely compressing the thecal sac."
+    )
+    assert _flags(abscess, days=35) == ["infection"]
+    haematoma = "MRI: dorsal epidural haematoma L3-L4 with severe compression of the thecal sac."
+    assert "cauda_equina" in _flags(haematoma, days=3)
+    with_retention = abscess + " Bladder scan 900 mL, unable to void."
+    assert "cauda_equina" in _flags(with_retention, days=35)
+
+
+def test_a_haematoma_with_weakness_and_retention_is_cauda_equina_not_progressive() -> None:
+    clinical = (
+        "Day 1 laminectomy, new bilateral leg weakness and retention. MRI: dorsal epidural "
+        "haematoma L3-L5 severely compressing the thecal sac."
+    )
+    flags = _flags(clinical, days=1)
+    assert "cauda_equina" in flags and "progressive_neurological_deficit" not in flags
+    thoracic = "New leg weakness since this morning. MRI: epidural haematoma T8-T9 on the cord."
+    assert "progressive_neurological_deficit" in _flags(thoracic, region="thoracic", days=3)
+
+
+def test_a_raised_esr_beside_a_normal_crp_in_the_esr_window_is_for_repeating() -> None:
+    assert _flags("ESR 45 (6 weeks post op). CRP 4. WCC 6.9.", days=45) == []
+    assert _flags("ESR 45 at 7 weeks. CRP 38.", days=49) == ["infection"]
+    assert _flags("ESR 45 at 7 weeks.", days=49) == ["infection"]

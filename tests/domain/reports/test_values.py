@@ -334,3 +334,21 @@ def test_dictated_number_words_are_read_as_values(text: str, finding: str) -> No
 def test_dictated_number_words_below_a_limit_or_without_an_analyte_give_nothing(text: str) -> None:
     found = _read(text)
     assert not {"urinary_retention", "fever", "crp_elevated"} & set(found)
+
+
+def test_a_crp_rising_again_inside_the_early_window_is_the_second_rise_alone() -> None:
+    """Issue 16 (precision20): crp_elevated is a raised CRP beyond the second post-operative week
+    (the vocabulary); before it, a rise after the fall is crp_second_rise only. Later, or without
+    a second rise, the early window's own limit still reads a very high value."""
+    assert _read("POD6 CRP 140 mg/L (POD2 110, POD4 128).") == {"crp_second_rise": "affirmed"}
+    assert _read("Day 12. CRP 168 (D3 102, D7 60).") == {"crp_second_rise": "affirmed"}
+    assert _read("CRP 205 mg/L at day 13.") == {"crp_elevated": "affirmed"}
+    late = _read("D15 post PLIF. CRP 145 (D3 was 190, D7 52).")
+    assert late == {"crp_elevated": "affirmed", "crp_second_rise": "affirmed"}
+
+
+def test_a_bracket_of_earlier_dated_values_does_not_date_todays_value() -> None:
+    """Today's value first, the earlier ones each with its day in brackets: the report's own day
+    (here day 15, told as days over seven) dates it, not the brackets' days 3 and 7."""
+    assert "crp_elevated" in _read("15/7 post L4/5 PLIF. CRP 60 (D3 150, D7 40).")
+    assert "crp_elevated" not in _read("5/7 post L4/5 PLIF. CRP 60.")

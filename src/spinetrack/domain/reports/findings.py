@@ -14,7 +14,7 @@ from spinetrack.domain.reports.case_levels import CASE_LEVELS, NO_CASE, CaseLeve
 from spinetrack.domain.reports.checkboxes import read_boxes
 from spinetrack.domain.reports.implied import with_implied
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
-from spinetrack.domain.reports.resolution import resolved_ranges, treated_after
+from spinetrack.domain.reports.resolution import corrections_at, resolved_ranges, treated_after
 from spinetrack.domain.reports.rules import yields
 from spinetrack.domain.reports.section_scope import sections
 from spinetrack.domain.reports.spelling import Corrected, correct
@@ -79,8 +79,11 @@ def _within(span: "Span", ranges: "Sequence[tuple[int, int]]") -> bool:
     return any(start <= span.start_char and span.end_char <= end for start, end in ranges)
 
 
-def _gives_way(span: "Span", spans: "Sequence[Span]") -> bool:
-    """Whether the span lies inside a span of a finding it yields to (finding_terms.yaml)."""
+def _gives_way(
+    span: "Span", spans: "Sequence[Span]", resolved: "Sequence[tuple[int, int]]" = ()
+) -> bool:
+    """Whether the span lies inside a span of a finding it yields to (finding_terms.yaml) that is
+    stated: a denied longer term ("lost 6 kg, not on a diet") leaves the shorter one its own."""
     others = yields().get(span.label_)
     if not others:
         return False
@@ -88,6 +91,7 @@ def _gives_way(span: "Span", spans: "Sequence[Span]") -> bool:
         other.label_ in others
         and other.start_char <= span.start_char
         and span.end_char <= other.end_char
+        and _status(other, resolved) in FINDING_STATUSES
         for other in spans
     )
 
@@ -103,7 +107,7 @@ def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
     unique = []
     for span in spans:
         key = (span.label_, span.start_char, span.end_char)
-        if key not in seen and not _gives_way(span, spans):
+        if key not in seen and not _gives_way(span, spans, resolved):
             seen.add(key)
             unique.append(span)
     return [
@@ -180,6 +184,27 @@ def _treated_later(mentions: list[Mention], report: str) -> list[Mention]:
     ]
 
 
+def _corrected_later(mentions: list[Mention], report: str) -> list[Mention]:
+    """A finding the report states and then, after a correction ("On review: ... there is no
+    screw fracture", "on review pt snoring ... no stridor"), denies is denied: the correction
+    supersedes what it corrects (corpus FORMAT.md, fifth set: an addendum or a dictated
+    self-correction takes the corrected meaning). Only a finding mentioned again after the
+    correction, and negated there, changes."""
+    corrections = corrections_at(report)
+    if not corrections:
+        return mentions
+    changed = []
+    for m in mentions:
+        after = next((c for c in corrections if c > m.end), None)
+        denied = (
+            m.is_finding
+            and after is not None
+            and any(o.id == m.id and o.status == "negated" and o.start > after for o in mentions)
+        )
+        changed.append(replace(m, status="negated") if denied else m)
+    return changed
+
+
 def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Mention]:
     """Every finding term in the reports with its status, in report and text order; a finding
     whose definition contains another's brings that one too (implied.py). ``case`` holds the
@@ -195,8 +220,11 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
         in_report = [
             _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
         ]
-        mentions += _treated_later(
-            _answered_later(_resolved_later(_in_sections(in_report, reports[index]))),
+        mentions += _corrected_later(
+            _treated_later(
+                _answered_later(_resolved_later(_in_sections(in_report, reports[index]))),
+                reports[index],
+            ),
             reports[index],
         )
     return with_implied(mentions)

@@ -43,8 +43,11 @@ class ResolutionCues(KnowledgeModel):
     cues: list[str] = Field(min_length=1)
     pronoun_openers: list[str] = Field(min_length=1)
     treated: list[TreatedCue] = Field(default_factory=list)
+    corrections: list[str] = Field(default_factory=list)
+    """Words that open a correction of what the report said before them ("On review:",
+    "ADDENDUM", "should read"): a finding said before and denied after is denied."""
 
-    _check = field_validator("cues", "pronoun_openers")(_compiles)
+    _check = field_validator("cues", "pronoun_openers", "corrections")(_compiles)
 
 
 def parse_cues(data: Any | None = None) -> ResolutionCues:
@@ -105,3 +108,15 @@ def resolved_ranges(sentences: Sequence[tuple[int, str]]) -> list[tuple[int, int
                 previous_offset, previous = sentences[index - 1]
                 ranges.append((previous_offset, previous_offset + len(previous)))
     return ranges
+
+
+@cache
+def _corrections() -> re.Pattern[str] | None:
+    cues = parse_cues().corrections
+    return re.compile("|".join(f"(?:{c})" for c in cues), re.I) if cues else None
+
+
+def corrections_at(text: str) -> list[int]:
+    """Where each correction in ``text`` begins (resolution_cues.yaml, ``corrections``)."""
+    pattern = _corrections()
+    return [] if pattern is None else [match.start() for match in pattern.finditer(text)]

@@ -92,6 +92,11 @@ class ValueRule(KnowledgeModel):
     units: dict[str, float] = Field(default_factory=dict)
     early_days: _Window | None = None
     early_days_mid: _Window | None = None
+    early_gives_way_to: str | None = None
+    """threshold: a finding that, read anywhere in the same report, takes the place of this rule's
+    readings from inside its early windows. A raised CRP in the first post-operative weeks is the
+    expected response, not ``crp_elevated`` (the definition's window); when the report shows it
+    rising again, the second rise is the finding those values give."""
     peak_over_by_day: int | None = Field(default=None, ge=1)
     """rise_after_fall: from this post-operative day a value is past its peak, so a later value
     above it ("212, was 40 on day 6") is a rise after the fall."""
@@ -151,7 +156,15 @@ class ValueRules(KnowledgeModel):
 def parse_values(data: Any | None = None) -> ValueRules:
     """The value rules (the shipped file, or ``data`` shaped like it); finding ids must be known."""
     rules = parse(VALUES_FILE, ValueRules, data)
-    _check_ids(VALUES_FILE, [(f"rules.{i}.finding", r.finding) for i, r in enumerate(rules.rules)])
+    _check_ids(
+        VALUES_FILE,
+        [(f"rules.{i}.finding", r.finding) for i, r in enumerate(rules.rules)]
+        + [
+            (f"rules.{i}.early_gives_way_to", r.early_gives_way_to)
+            for i, r in enumerate(rules.rules)
+            if r.early_gives_way_to is not None
+        ],
+    )
     return rules
 
 
@@ -174,6 +187,8 @@ class Reading:
     borderline: bool = False
     """A threshold value only just above its limit (the rule's ``borderline``, "CRP 12" against
     10): written among negatives, it is the writer's normal (value_component.py)."""
+    early: bool = False
+    """A threshold value judged against one of its rule's early-day windows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,33 +260,54 @@ _WEEK = re.compile(
     r"\b(\d{1,2}(?:\.\d)?)\s*(?:weeks?|wks?|/52)\s+(?:after|post)",
     re.I,
 )
-_EARLIER_CLAUSE = re.compile(r"\b(?:was|from|previously|down\s+from|up\s+from)\b[^.;,)]*", re.I)
-"""An earlier value's own words ("(was 12 at discharge on D5)"): the day they name is the earlier
-value's, not the current one's."""
+_EARLIER_CLAUSE = re.compile(
+    r"\b(?:was|from|previously|down\s+from|up\s+from)\b[^.;,)]*|"
+    r"\((?=[^()]*\b(?:day|pod|d)\s?\d)(?=[^()]*\d+\D+\d)[^()]*\)",
+    re.I,
+)
+"""An earlier value's own words ("(was 12 at discharge on D5)"), or a bracket of earlier values
+each with its day after today's value ("CRP 145 (D3 190, D7 52)"): the day they name is the
+earlier values', not the current one's."""
+_DAYS_OVER_SEVEN = re.compile(r"(?<![A-Za-z/])\b(\d{1,2})\s*/\s*7\b(?!\s*/)")
+"""Days written over seven, the ward's way ("15/7 post PLIF")."""
 
 
 def _latest_day(sentence: str) -> int | None:
     """The latest post-operative day the sentence names ("day 2", "POD 9", "at 4 weeks"): a
     series that starts early and ends later is judged by its latest value's day."""
     days = [int(match.group(1)) for match in _DAY.finditer(sentence)]
+    days += [int(match.group(1)) for match in _DAYS_OVER_SEVEN.finditer(sentence)]
     days += [int(float(match.group(1) or match.group(2)) * 7) for match in _WEEK.finditer(sentence)]
     return max(days) if days else None
 
 
-def _limit(
-    rule: ValueRule, sentence: str, earlier_day: int | None = None, stated: float | None = None
-) -> float:
-    """The threshold for the sentence's day: its own latest day, else the day an earlier sentence
-    of the report named ("ESR 65 mm/hr day 3 post-op. CRP 180." is a day-3 CRP); after the early
-    windows, the upper reference limit the writer states, if any."""
+def _day(sentence: str, earlier_day: int | None = None) -> int | None:
+    """The post-operative day a sentence's values are from: its own latest day, else the day an
+    earlier sentence of the report named ("ESR 65 mm/hr day 3 post-op. CRP 180." is a day-3 CRP)."""
     day = _latest_day(_EARLIER_CLAUSE.sub(" ", sentence))
     if day is None:
         # Only an earlier value's day, if any: today is no earlier than it or the report's day.
         known = [d for d in (earlier_day, _latest_day(sentence)) if d is not None]
         day = max(known) if known else None
+    return day
+
+
+def _early_window(rule: ValueRule, day: int | None) -> _Window | None:
+    """The rule's early-day window the day falls in, if any."""
     for window in (rule.early_days, rule.early_days_mid):
         if window is not None and day is not None and day < window.until:
-            return window.above
+            return window
+    return None
+
+
+def _limit(
+    rule: ValueRule, sentence: str, earlier_day: int | None = None, stated: float | None = None
+) -> float:
+    """The threshold for the sentence's day (``_day``): an early window's, else, after the early
+    windows, the upper reference limit the writer states, if any."""
+    window = _early_window(rule, _day(sentence, earlier_day))
+    if window is not None:
+        return window.above
     return rule.above if stated is None else stated
 
 
@@ -374,6 +410,7 @@ def _threshold(
         if rule.stated_reference:
             stated, sentence = _stated_reference(original, named, stop)
         limit = _limit(rule, sentence, earlier_day, stated)
+        early = _early_window(rule, _day(sentence, earlier_day)) is not None
         values = _values(sentence, named, stop, factors)
         before = _SCORE_BEFORE.search(sentence, max(0, start - 20), start)
         if rule.out_of is not None and before is not None and before.end() == start:
@@ -390,7 +427,8 @@ def _threshold(
             values = values[-1:]
         else:
             values = values[:1] if rule.reading == "first" else _current(sentence, values)
-        yield from _judged(rule, values, limit, sentence, (offset, start, named))
+        for reading in _judged(rule, values, limit, sentence, (offset, start, named)):
+            yield replace(reading, early=early)
 
 
 def _judged(
@@ -792,4 +830,19 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
                 readings += _SENTENCE_KINDS[rule.kind](rule, sentence, offset)
     if any(rule.kind == "grade_trend" for rule in rules.rules):
         readings += _timed_series(sentences, progression)
-    return readings
+    return _early_given_way(readings, rules)
+
+
+def _early_given_way(readings: list[Reading], rules: ValueRules) -> list[Reading]:
+    """The readings without those from an early window whose rule gives way to a finding the
+    report also reads (``early_gives_way_to``: "CRP 168 (D3 102, D7 60)" on day 12 is a second
+    rise, not a raised CRP)."""
+    read = {reading.finding for reading in readings}
+    giving_way = {
+        rule.finding
+        for rule in rules.rules
+        if rule.early_gives_way_to is not None and rule.early_gives_way_to in read
+    }
+    if not giving_way:
+        return readings
+    return [r for r in readings if not (r.early and r.finding in giving_way)]
