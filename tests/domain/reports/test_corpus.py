@@ -26,6 +26,7 @@ NO_NEGATED_FORM = {
     "fever_unmeasured",
     "neck_examined_normal",
     "neuro_exam_normal",
+    "spine_not_tender",
 }
 
 
