@@ -27,6 +27,7 @@ NO_NEGATED_FORM = {
     "neck_examined_normal",
     "neuro_exam_normal",
     "crp_normal",
+    "spine_not_tender",
 }
 
 
