@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from anyio.from_thread import BlockingPortal, start_blocking_portal
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.support.apps import shared_app
@@ -53,30 +52,6 @@ CASE = {
     "surgeries": [{"date": "2024-11-20", "procedure": "fusion", "levels": ["L4-L5"]}],
     "findings": ["mechanical_pain"],
 }
-
-
-_LOOP: list[BlockingPortal] = []
-"""The event loop every client of this module sends its requests through (see `one_event_loop`)."""
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_event_loop() -> Iterator[None]:
-    """One event loop (and its worker threads) for the matrix's few thousand requests.
-
-    A TestClient used without `with` starts an event loop in a new thread for every request and
-    stops it after, about 1.3 ms of CPU a request; `with` would share one but also run the shared
-    app's start-up. A served app runs every request on one loop too."""
-    with start_blocking_portal() as portal:
-        _LOOP.append(portal)
-        yield
-        _LOOP.clear()
-
-
-def _client(app: FastAPI, **options: Any) -> TestClient:
-    """`TestClient(app, **options)` sending its requests through the module's event loop."""
-    client = TestClient(app, **options)
-    client.portal = _LOOP[0]
-    return client
 
 
 @dataclass
@@ -375,7 +350,7 @@ def _target(world: World, clinic: int, actor_name: str) -> Target:
 
 def _sign_in(app: FastAPI, email: str) -> SignedIn:
     """Sign in through the login form, as a browser does, and read the CSRF token of the pages."""
-    client = _client(app, follow_redirects=False)
+    client = TestClient(app, follow_redirects=False)
     form = client.get("/login").text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
     assert csrf
@@ -422,7 +397,7 @@ def _fhir_id(f: Fixture, template: str, target: Target) -> str:
         return "odi"
     email = "clinician@north.example" if target is f.own else "clinician@south.example"
     bundle = (
-        _client(f.app)
+        TestClient(f.app)
         .get(f"/api/v1/fhir/{kind}", headers={"Authorization": f"Bearer {TOKENS[email]}"})
         .json()
     )
@@ -509,7 +484,7 @@ def _path(template: str, f: Fixture, target: Target, token_id: int) -> str:
 def _session_client(f: Fixture, role: str) -> tuple[TestClient, str]:
     """A browser signed in as the own clinic's user of that role: its session and CSRF token."""
     signed_in = f.signed_in[role]
-    client = _client(f.app, follow_redirects=False, cookies=signed_in.cookies)
+    client = TestClient(f.app, follow_redirects=False, cookies=signed_in.cookies)
     return client, signed_in.csrf
 
 
@@ -553,7 +528,7 @@ def test_api_routes_allow_and_deny_exactly_as_the_policy_says(
     setup: Fixture, key: tuple[str, str], rule: Rule
 ) -> None:
     method, template = key
-    client = _client(setup.app, follow_redirects=False)
+    client = TestClient(setup.app, follow_redirects=False)
     results = []
     for role, own in [(None, True), *[(r, o) for r in ROLES for o in (True, False)]]:
         target = setup.own if own else setup.other
@@ -578,7 +553,7 @@ def test_account_pages_need_a_session_and_serve_any_signed_in_role(
     setup: Fixture, key: tuple[str, str]
 ) -> None:
     method, template = key
-    anonymous = _client(setup.app, follow_redirects=False)
+    anonymous = TestClient(setup.app, follow_redirects=False)
     response = anonymous.request(
         method, _path(template, setup, setup.own, 1), data={"csrf_token": "x"}
     )
@@ -646,7 +621,7 @@ def test_staff_pages_serve_clinical_roles_of_their_own_clinic_only(
         )
         return f"{filled}?clinic={target.clinic}"
 
-    anonymous = _client(setup.app, follow_redirects=False)
+    anonymous = TestClient(setup.app, follow_redirects=False)
     response = anonymous.request(method, path(setup.own), data={"csrf_token": "x"})
     assert response.status_code in {303, 400}
     if response.status_code == 303:
@@ -675,7 +650,7 @@ def test_triage_forms_serve_clinicians_of_their_own_clinic_only(
     def path(target: Target) -> str:
         return f"{_path(template, setup, target, 0)}?clinic={target.clinic}"
 
-    anonymous = _client(setup.app, follow_redirects=False)
+    anonymous = TestClient(setup.app, follow_redirects=False)
     response = anonymous.request(method, path(setup.own), data={"csrf_token": "x"})
     assert response.status_code in {303, 400}
     for role in ROLES:
@@ -691,7 +666,7 @@ def test_triage_forms_serve_clinicians_of_their_own_clinic_only(
 
 
 def test_public_forms_need_their_csrf_cookie_and_serve_anyone(setup: Fixture) -> None:
-    client = _client(setup.app, follow_redirects=False)
+    client = TestClient(setup.app, follow_redirects=False)
     assert client.post("/consult/north/screening", data={"region": "back"}).status_code == 400
     page = client.get("/consult/north")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
