@@ -25,8 +25,13 @@ from spinetrack.services.operations.database import Database, open_database
 from spinetrack.storage.tables import Base
 
 # Fixtures shared by tests in several folders (the local SMTP catcher of the outbox tests), and
-# the rule that only the domain's own tests are traced for its coverage floor.
-pytest_plugins = ["tests.support.smtp", "tests.support.coverage_scope"]
+# the rule that only the domain's own tests are traced for its coverage floor, and one event loop
+# per test for the TestClients used without `with`.
+pytest_plugins = [
+    "tests.support.smtp",
+    "tests.support.coverage_scope",
+    "tests.support.event_loop",
+]
 
 __all__ = ["browser", "playwright"]
 """Session fixtures shared by tests/e2e and tests/interop (one Chromium per run)."""
