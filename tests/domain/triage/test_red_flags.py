@@ -251,8 +251,12 @@ QUIET: list[tuple[str, dict[str, Any], str]] = [
         "infection",
     ),
     (
-        "a collection the day after surgery is the operation's blood",
-        {"findings": {"mri_epidural_collection"}, "days_since_surgery": 1},
+        "a collection evacuated the day after surgery was the operation's blood",
+        {
+            "findings": {"mri_epidural_collection"},
+            "signs": {"collection_evacuated"},
+            "days_since_surgery": 1,
+        },
         "infection",
     ),
     (

@@ -82,6 +82,7 @@ class ValueRule(KnowledgeModel):
         "weight_drop",
         "measure_drop",
         "measure_worse",
+        "measure_series",
     ]
     analyte: str
     until: str | None = None
@@ -800,10 +801,57 @@ def _measure_worse(rule: ValueRule, sentence: str, offset: int) -> Iterator[Read
             yield Reading(rule.finding, offset + match.start(), offset + match.end(), trend=True)
 
 
+_SERIES_NUMBER = re.compile(
+    r"(?<![\d./-])(\d+(?:\.\d+)?)(?![\d/%.]|\s*(?:mo(?:nths?)?|m\b|w(?:ee)?ks?|w\b|d(?:ays?)?\b|y(?:ea)?rs?|h(?:ours?|rs?)?\b|/))",
+    re.I,
+)
+"""A value of a series: a number that is not a time ("at 6 months"), a score's maximum or a ratio."""
+_SERIES_TIME_BEFORE = re.compile(
+    r"\b(?:weeks?|wks?|days?|months?|years?|pod|visit|session|test|time)\s*#?$", re.I
+)
+"""Words that make the number after them a time or a count ("week 1", "day 3"), not a value."""
+_SERIES_BACKWARD = re.compile(r"^[^\d]{0,15}\b(?:was|previously|prev)\b", re.I)
+"""Words right after the first value that put the later values before it ("13 (was 16, 17)")."""
+_SERIES_SPAN = 90
+"""How far (characters) after its name a measure's series may run."""
+
+
+def _measure_series(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
+    """A measure written as a run of three or more values over time ("grip 32 -> 26 -> 19 kg",
+    "peg 61 s last month, 74 s last week and 90 s today", "mJOA 13 (was 16, 17 before)"): worse
+    (``rule.worse``) at every interval and by more than ``above`` overall, the worsening is
+    documented across two or more intervals, not a single drop."""
+    for match in re.finditer(rule.analyte, sentence, re.I):
+        window = sentence[match.end() : match.end() + _SERIES_SPAN]
+        window = re.split(r"[;.](?:\s|$)", window, maxsplit=1)[0]
+        values = [
+            (float(found.group(1)), found.end())
+            for found in _SERIES_NUMBER.finditer(window)
+            if not _SERIES_TIME_BEFORE.search(window[: found.start()])
+        ]
+        if len(values) < 3:
+            continue
+        series = [value for value, _ in values]
+        if _SERIES_BACKWARD.match(window[values[0][1] :]):
+            series.reverse()
+        steps = [now - before for before, now in itertools.pairwise(series)]
+        if rule.worse == "lower":
+            steps = [-step for step in steps]
+        if any(step <= 0 for step in steps):
+            continue
+        change = series[-1] - series[0] if rule.worse == "higher" else series[0] - series[-1]
+        if rule.unit == "%":
+            change = change / series[0] * 100 if series[0] > 0 else 0.0
+        if change > rule.above:
+            end = match.end() + values[-1][1]
+            yield Reading(rule.finding, offset + match.start(), offset + end, trend=True)
+
+
 _SENTENCE_KINDS: dict[str, Callable[[ValueRule, str, int], Iterator[Reading]]] = {
     "rise_after_fall": _rise_after_fall,
     "measure_drop": _measure_drop,
     "measure_worse": _measure_worse,
+    "measure_series": _measure_series,
     "weight_drop": _weight_drop,
 }
 """The kinds of rule that read one sentence alone."""
