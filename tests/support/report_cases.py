@@ -1,15 +1,19 @@
 """A triage case whose only report is one text, for tests of the red flags read from report text.
 
-Two test modules (red-flag conventions and look-alikes) build the same case around a sentence,
-each with its own default procedure and time since surgery; the case's shape lives here once.
+Several test modules (red-flag conventions, look-alikes, alternative causes, missed causes) build
+the same case around a sentence, each with its own default procedure, levels and time since
+surgery; the case's shape and the reader each module calls live here once.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from spinetrack.domain.triage import assess
 
 EVALUATION_DATE = dt.date(2026, 6, 1)
+LEVELS = {"cervical": ["C5-C6"], "thoracic": ["T7-T8"], "lumbar": ["L4-L5"]}
+"""The operated levels of each region, unless a module names its own."""
 
 
 def red_flags_from(
@@ -27,3 +31,17 @@ def red_flags_from(
         "reports": [report],
     }
     return sorted(flag.id for flag in assess(case).red_flags)
+
+
+def flags_reader(
+    *, days: int, procedure: str = "fusion", levels: dict[str, list[str]] = LEVELS
+) -> Callable[..., list[str]]:
+    """``red_flags_from`` with a module's defaults: a lumbar case operated ``days`` before, by
+    ``procedure``; each call may name another region, time or procedure."""
+
+    def read(
+        report: str, *, region: str = "lumbar", days: int = days, procedure: str = procedure
+    ) -> list[str]:
+        return red_flags_from(report, region=region, days=days, procedure=procedure, levels=levels)
+
+    return read

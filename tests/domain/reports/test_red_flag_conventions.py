@@ -5,15 +5,13 @@ knowledge/triage/red_flags.yaml and knowledge/reports/signs.yaml with their sour
 """
 
 import pytest
-from tests.support.report_cases import red_flags_from
+from tests.support.report_cases import flags_reader
 
-LEVELS = {"cervical": ["C4-C5"], "thoracic": ["T8-T9"], "lumbar": ["L3-L4"]}
-
-
-def _flags(
-    report: str, *, region: str = "lumbar", days: int = 200, procedure: str = "laminectomy"
-) -> list[str]:
-    return red_flags_from(report, region=region, days=days, procedure=procedure, levels=LEVELS)
+_flags = flags_reader(
+    days=200,
+    procedure="laminectomy",
+    levels={"cervical": ["C4-C5"], "thoracic": ["T8-T9"], "lumbar": ["L3-L4"]},
+)
 
 
 def test_a_felt_fever_with_no_reading_taken_does_not_raise_infection_alone() -> None:

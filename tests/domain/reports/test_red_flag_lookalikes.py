@@ -6,15 +6,9 @@ knowledge/reports/signs.yaml.
 """
 
 import pytest
-from tests.support.report_cases import red_flags_from
+from tests.support.report_cases import flags_reader
 
-LEVELS = {"cervical": ["C5-C6"], "thoracic": ["T7-T8"], "lumbar": ["L4-L5"]}
-
-
-def _flags(
-    report: str, *, region: str = "lumbar", days: int = 30, procedure: str = "fusion"
-) -> list[str]:
-    return red_flags_from(report, region=region, days=days, procedure=procedure, levels=LEVELS)
+_flags = flags_reader(days=30)
 
 
 @pytest.mark.parametrize(

@@ -9,16 +9,10 @@ knowledge/reports/signs.yaml, value_rules.yaml and finding_terms.yaml (flagsmiss
 """
 
 import pytest
-from tests.support.report_cases import red_flags_from
+from tests.support.report_cases import flags_reader
 
-LEVELS = {"cervical": ["C5-C6"], "thoracic": ["T7-T8"], "lumbar": ["L4-L5"]}
 PROGRESSIVE = "progressive_neurological_deficit"
-
-
-def _flags(
-    report: str, *, region: str = "lumbar", days: int = 60, procedure: str = "fusion"
-) -> list[str]:
-    return red_flags_from(report, region=region, days=days, procedure=procedure, levels=LEVELS)
+_flags = flags_reader(days=60)
 
 
 @pytest.mark.parametrize(
