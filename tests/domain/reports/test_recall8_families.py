@@ -4,7 +4,8 @@ Each family is one reason the eighth set's wording was missed: a weakness dated 
 a swallow told by what happens to food, drink or saliva, a neck that "balloons", limb pain said to
 be "back", pain put on one side below the belt, a grade recorded "at discharge" as the start of a
 series, a complication named as a "risk", expected post-operative change with nothing else, a
-sensation table, hours without a wee, red wound edges and a back that "hurts" all the time. Each is read once, by a word group or a rule, and the
+sensation table, hours without a wee, red wound edges, a back that "hurts" all the time, a
+weakness found on day 1 or "not at baseline", and tingling (not pain) that wakes at night. Each is read once, by a word group or a rule, and the
 look-alikes each family could catch by mistake stay unread. The sentences are written for these
 tests, not taken from the corpus.
 """
@@ -52,6 +53,12 @@ def _found(sentence: str) -> dict[str, str]:
         ("Says she hasn't had a wee since lunchtime.", "urinary_retention"),
         ("Lumbar wound inspected: edges warm and red.", "wound_erythema"),
         ("Her neck hurts all the time, day and night.", "constant_pain"),
+        ("Numb and aching calf, worse at night.", "night_pain"),
+        ("Paraplegia developed over six hours this afternoon.", "bilateral_limb_symptoms"),
+        ("Quadriceps weakness noted on day 2, physio informed.", "new_weakness"),
+        ("EHL 4/5 on the left (not at baseline).", "new_weakness"),
+        ("New triceps weakness (4/5), not present at the 6-month review.", "new_weakness"),
+        ("Both arms have gradually become weaker since June.", "bilateral_limb_symptoms"),
     ],
 )
 def test_reads_the_family(sentence: str, finding: str) -> None:
@@ -87,6 +94,10 @@ def test_reads_the_family(sentence: str, finding: str) -> None:
         ("Stumbled over the doorstep on Friday, did not fall.", "gait_disturbance"),
         # expected change beside a finding is not a normal study
         ("Expected post-operative change; new disc extrusion at L2-3.", "normal_imaging"),
+        # tingling that wakes her at night is a paraesthesia, not night pain
+        ("Pins and needles in both hands that wake her, eased by shaking them.", "night_pain"),
+        # a complete paraplegia from an old injury is a settled state
+        ("L1 complete paraplegia since the car crash in 2015.", "bilateral_limb_symptoms"),
         # a complication named as a risk
         ("We discussed his non-union risk as a smoker.", "ct_no_bridging_bone"),
     ],
