@@ -5,9 +5,10 @@ a swallow told by what happens to food, drink or saliva, a neck that "balloons",
 be "back", pain put on one side below the belt, a grade recorded "at discharge" as the start of a
 series, a complication named as a "risk", expected post-operative change with nothing else, a
 sensation table, hours without a wee, red wound edges, a back that "hurts" all the time, a
-weakness found on day 1 or "not at baseline", and tingling (not pain) that wakes at night. Each is read once, by a word group or a rule, and the
-look-alikes each family could catch by mistake stay unread. The sentences are written for these
-tests, not taken from the corpus.
+weakness found on day 1 or "not at baseline", tingling (not pain) that wakes at night, an old
+complete paraplegia, and a straight leg raise told by its angle. Each is read once, by a word
+group or a rule, and the look-alikes each family could catch by mistake stay unread. The
+sentences are written for these tests, not taken from the corpus.
 """
 
 import pytest
@@ -54,6 +55,11 @@ def _found(sentence: str) -> dict[str, str]:
         ("Lumbar wound inspected: edges warm and red.", "wound_erythema"),
         ("Her neck hurts all the time, day and night.", "constant_pain"),
         ("Numb and aching calf, worse at night.", "night_pain"),
+        ("SLR right 40 degrees, hamstrings tight.", "straight_leg_raise_positive"),
+        (
+            "Right wrist drop for about ten days now and steadily getting worse.",
+            "progressive_weakness",
+        ),
         ("Paraplegia developed over six hours this afternoon.", "bilateral_limb_symptoms"),
         ("Quadriceps weakness noted on day 2, physio informed.", "new_weakness"),
         ("EHL 4/5 on the left (not at baseline).", "new_weakness"),
@@ -98,6 +104,13 @@ def test_reads_the_family(sentence: str, finding: str) -> None:
         ("Pins and needles in both hands that wake her, eased by shaking them.", "night_pain"),
         # a complete paraplegia from an old injury is a settled state
         ("L1 complete paraplegia since the car crash in 2015.", "bilateral_limb_symptoms"),
+        # a raise to a full angle, or a low angle said to be negative
+        ("SLR 85 degrees both legs.", "straight_leg_raise_positive"),
+        ("SLR L 50 degrees, negative.", "straight_leg_raise_positive"),
+        # a raise stopped without leg pain
+        ("SLR 55 deg no leg pain.", "straight_leg_raise_positive"),
+        # the pain, not the weakness, getting worse
+        ("Left ankle weakness since May, back pain getting worse.", "progressive_weakness"),
         # a complication named as a risk
         ("We discussed his non-union risk as a smoker.", "ct_no_bridging_bone"),
     ],
