@@ -81,6 +81,11 @@ _RELATIVE_DAYS = {
     "this evening": 0.0,
     "tonight": 0.0,
 }
+_DISCHARGE = re.compile(r"\b(?:at|on|by)\s+(?:(?:his|her|the)\s+)?discharge\b", re.I)
+"""The grade recorded when the patient left hospital ("5/5 at discharge, 4/5 at 2 weeks"): a time
+after surgery before any clinic visit, placed at a few days (a spinal admission is days long) so
+it sorts after "day 1" and before "at 2 weeks"."""
+_DISCHARGE_DAYS = 3.0
 _PREOP = re.compile(r"\bpre-?op\w*|\bbefore\s+(?:the\s+)?(?:surgery|operation)\b", re.I)
 _BEFORE_WINDOW = 25
 """How far back (characters) a label written before its grade may lie: "10:00 DF 4/5"."""
@@ -124,6 +129,8 @@ def _label(words: str, before: bool) -> _Label | None:
     for match in _RELATIVE.finditer(words):
         when = _RELATIVE_DAYS[" ".join(match.group(1).lower().split())]
         found.append((match.start(), _Label("now" if when == 0 else "ago", when)))
+    for match in _DISCHARGE.finditer(words):
+        found.append((match.start(), _Label("since", _DISCHARGE_DAYS)))
     for match in _PREOP.finditer(words):
         found.append((match.start(), _Label("preop", 0.0)))
     if not found:
