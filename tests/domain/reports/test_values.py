@@ -25,7 +25,10 @@ def test_every_value_rule_cites_a_source_and_names_a_known_finding() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("ESR 78 mm/hr. CRP 46 mg/L. WCC 9.1 (normal).", {"crp_elevated", "esr_elevated"}),
+        (
+            "ESR 78 mm/hr. CRP 46 mg/L. WCC 9.1 (normal).",
+            {"crp_elevated", "esr_elevated", "esr_raised"},
+        ),
         ("CRP 8.9 mg/dL (normal < 1.0). White count 15.6.", {"crp_elevated", "wbc_elevated"}),
         ("Bloods: CRP 3 mg/L (ref <5), ESR 12 mm/h, WBC 7.2.", set()),
         ("Day 3 CRP 186 mg/L - expected post-operative peak.", set()),
@@ -352,3 +355,29 @@ def test_a_bracket_of_earlier_dated_values_does_not_date_todays_value() -> None:
     (here day 15, told as days over seven) dates it, not the brackets' days 3 and 7."""
     assert "crp_elevated" in _read("15/7 post L4/5 PLIF. CRP 60 (D3 150, D7 40).")
     assert "crp_elevated" not in _read("5/7 post L4/5 PLIF. CRP 60.")
+
+
+@pytest.mark.parametrize(
+    ("text", "elevated"),
+    [
+        ("ESR 58 mm/h at 3 weeks post-op.", False),
+        ("Day 21 bloods: ESR 64 mm/h.", False),
+        ("ESR 58 mm/h at 8 weeks after the fusion.", True),
+        ("ESR 58 mm/h.", True),
+    ],
+)
+def test_a_raised_esr_is_the_finding_only_beyond_six_weeks_but_always_the_sign(
+    text: str, elevated: bool
+) -> None:
+    read = _read(text)
+    assert ("esr_elevated" in read) is elevated
+    assert read.get("esr_raised") == "affirmed"
+    assert is_sign("esr_raised")
+
+
+def test_an_early_raised_esr_still_counts_as_the_second_marker_for_infection() -> None:
+    from tests.support.report_cases import flags_reader
+
+    flags = flags_reader(days=21)
+    assert "infection" in flags("Post-op day 21: CRP 67 mg/L (ref <5), ESR 58 mm/h.")
+    assert "infection" not in flags("Post-op day 21: CRP 4 mg/L, ESR 58 mm/h.")
