@@ -14,7 +14,13 @@ from spinetrack.domain.reports.case_levels import CASE_LEVELS, NO_CASE, CaseLeve
 from spinetrack.domain.reports.checkboxes import read_boxes
 from spinetrack.domain.reports.implied import with_implied
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
-from spinetrack.domain.reports.resolution import corrections_at, resolved_ranges, treated_after
+from spinetrack.domain.reports.resolution import (
+    corrections_at,
+    normal_states,
+    resolved_ranges,
+    sentences_now,
+    treated_after,
+)
 from spinetrack.domain.reports.rules import yields
 from spinetrack.domain.reports.section_scope import sections
 from spinetrack.domain.reports.spelling import Corrected, correct
@@ -205,6 +211,36 @@ def _corrected_later(mentions: list[Mention], report: str) -> list[Mention]:
     return changed
 
 
+def _denied_now(mentions: list[Mention], report: str) -> list[Mention]:
+    """A finding affirmed in one sentence and denied, or replaced by a normal state, in a later one
+    that speaks of now ("D10: wound oozing pus ... Month 4 (now): wound healed") came and went: it
+    is resolved. The
+    earlier sentence must not speak of now itself, so two findings told side by side at the time
+    of writing ("numb left foot now, right foot normal now") keep their own statuses
+    (resolution_cues.yaml, ``current_time``)."""
+    pieces = sentences_now(report)
+
+    def piece(offset: int) -> tuple[int, int, bool]:
+        return next((p for p in pieces if p[0] <= offset < p[1]), (offset, offset, False))
+
+    later_denials = [(m.id, piece(m.start)) for m in mentions if m.status == "negated"] + [
+        (finding, piece(at)) for finding, at in normal_states(report)
+    ]
+    later_denials = [(finding, p) for finding, p in later_denials if p[2]]
+    if not later_denials:
+        return mentions
+    changed = []
+    for m in mentions:
+        own = piece(m.start)
+        over = (
+            m.is_finding
+            and not own[2]
+            and any(f == m.id and p[0] >= own[1] for f, p in later_denials)
+        )
+        changed.append(replace(m, status="resolved") if over else m)
+    return changed
+
+
 def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Mention]:
     """Every finding term in the reports with its status, in report and text order; a finding
     whose definition contains another's brings that one too (implied.py). ``case`` holds the
@@ -220,12 +256,15 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
         in_report = [
             _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
         ]
-        mentions += _corrected_later(
-            _treated_later(
-                _answered_later(_resolved_later(_in_sections(in_report, reports[index]))),
-                reports[index],
+        report = reports[index]
+        mentions += _denied_now(
+            _corrected_later(
+                _treated_later(
+                    _answered_later(_resolved_later(_in_sections(in_report, report))), report
+                ),
+                report,
             ),
-            reports[index],
+            report,
         )
     return with_implied(mentions)
 

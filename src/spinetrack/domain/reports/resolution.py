@@ -37,17 +37,29 @@ class TreatedCue(KnowledgeModel):
     _check = field_validator("cues")(_compiles)
 
 
+class NormalState(KnowledgeModel):
+    """Words telling a normal state, and the findings that state denies."""
+
+    denies: list[str] = Field(min_length=1)
+    words: list[str] = Field(min_length=1)
+
+    _check = field_validator("words")(_compiles)
+
+
 class ResolutionCues(KnowledgeModel):
     note: str
     sources: Sources
     cues: list[str] = Field(min_length=1)
     pronoun_openers: list[str] = Field(min_length=1)
     treated: list[TreatedCue] = Field(default_factory=list)
+    current_time: list[str] = Field(default_factory=list)
+    normal_states: list[NormalState] = Field(default_factory=list)
+    """Words placing a sentence at the time of writing ("now", "at 3 months", "re-check")."""
     corrections: list[str] = Field(default_factory=list)
     """Words that open a correction of what the report said before them ("On review:",
     "ADDENDUM", "should read"): a finding said before and denied after is denied."""
 
-    _check = field_validator("cues", "pronoun_openers", "corrections")(_compiles)
+    _check = field_validator("cues", "pronoun_openers", "corrections", "current_time")(_compiles)
 
 
 def parse_cues(data: Any | None = None) -> ResolutionCues:
@@ -58,6 +70,11 @@ def parse_cues(data: Any | None = None) -> ResolutionCues:
             (f"treated.{i}.findings.{j}", finding)
             for i, entry in enumerate(cues.treated)
             for j, finding in enumerate(entry.findings)
+        ]
+        + [
+            (f"normal_states.{i}.denies.{j}", finding)
+            for i, entry in enumerate(cues.normal_states)
+            for j, finding in enumerate(entry.denies)
         ],
     )
     return cues
@@ -120,3 +137,47 @@ def corrections_at(text: str) -> list[int]:
     """Where each correction in ``text`` begins (resolution_cues.yaml, ``corrections``)."""
     pattern = _corrections()
     return [] if pattern is None else [match.start() for match in pattern.finditer(text)]
+
+
+_SENTENCE_END = re.compile(r"\n|[.;?!](?=\s|$)|(?<=\S)\s+[-–]\s+(?=\w)")
+
+
+@cache
+def _current_time() -> re.Pattern[str] | None:
+    cues = parse_cues().current_time
+    return re.compile("|".join(f"(?:{c})" for c in cues), re.I) if cues else None
+
+
+def sentences_now(text: str) -> list[tuple[int, int, bool]]:
+    """The report cut at line ends, full stops and dashes between items: each piece's start, end
+    and whether it speaks of the time of writing (resolution_cues.yaml, ``current_time``). A
+    question ("Not in retention after TWOC?") states nothing, so it never speaks of now."""
+    pattern = _current_time()
+    pieces: list[tuple[int, int, bool]] = []
+    start = 0
+    for end in [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        if end > start:
+            asked = text[end : end + 1] == "?"
+            now = pattern is not None and not asked and bool(pattern.search(text, start, end))
+            pieces.append((start, end, now))
+        start = end + 1
+    return pieces
+
+
+@cache
+def _normal_states() -> tuple[tuple[frozenset[str], re.Pattern[str]], ...]:
+    return tuple(
+        (frozenset(entry.denies), re.compile("|".join(f"(?:{w})" for w in entry.words), re.I))
+        for entry in parse_cues().normal_states
+    )
+
+
+def normal_states(text: str) -> list[tuple[str, int]]:
+    """Each finding a normal state in ``text`` denies, with where the state is told
+    (resolution_cues.yaml, ``normal_states``)."""
+    return [
+        (finding, match.start())
+        for denies, pattern in _normal_states()
+        for match in pattern.finditer(text)
+        for finding in sorted(denies)
+    ]
