@@ -88,3 +88,31 @@ def test_words_that_do_not_compile_are_a_load_error() -> None:
     data["places"][0]["words"] = "(unclosed"
     with pytest.raises(KnowledgeError):
         parse_dermatomes(data)
+
+
+def test_in_a_wrong_level_report_the_level_meant_stands_for_the_roots_before() -> None:
+    def meant(text: str, *segments: tuple[int, int]) -> set[str]:
+        found = read_distribution([(0, text)], meant=frozenset(segments))
+        return {finding for finding, _, _ in found}
+
+    assert meant("Ongoing L5 radicular pain.", L45) == {"same_distribution_radicular"}
+    assert meant("Ongoing L3 radicular pain.", L45) == set()
+    assert meant("Pain down the shin.", L45) == set()  # placed by no root word
+
+
+def test_pain_back_again_or_told_like_before_is_the_same_distribution() -> None:
+    assert _read("Pain along the outer border of the foot has come back.") == {
+        "same_distribution_radicular"
+    }
+    assert _read("L5 pain, ?recurrence.") == set()  # a question, not a recurrence told
+
+
+def test_a_relative_clause_dates_the_pain_it_hangs_on() -> None:
+    assert _read("His L5 leg pain, which he had before the operation, has returned.") == {
+        "same_distribution_radicular"
+    }
+    assert _read("Pain now reaches the little finger, which it never did before surgery.") == set()
+
+
+def test_claudicant_pain_is_placed_by_no_root() -> None:
+    assert _read("Calf pain on walking 200 metres, like before the operation.") == set()

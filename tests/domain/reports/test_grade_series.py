@@ -2,8 +2,11 @@
 
 import pytest
 
+from spinetrack.domain.errors import KnowledgeError
+from spinetrack.domain.knowledge import load_yaml
 from spinetrack.domain.reports import find_in_reports
 from spinetrack.domain.reports.grade_series import fall, labelled_series
+from spinetrack.domain.reports.time_words import TIME_WORDS_FILE, parse_time_words, time_patterns
 
 
 def _weakness(text: str) -> set[str]:
@@ -158,3 +161,25 @@ def test_bare_grades_chained_after_a_muscle_are_a_series(text: str, expected: se
 def test_rising_chains_and_chains_of_other_numbers_give_no_weakness(text: str) -> None:
     assert not _weakness(text) & {"progressive_weakness"}
     assert "new_weakness" not in _weakness(text) or "2/5" in text
+
+
+def test_time_words_come_from_the_knowledge_file() -> None:
+    times = time_patterns()
+    assert times.day_part_days["ce matin"] < times.day_part_days["à midi"] < 0
+    assert times.day_part_days["ce soir"] == 0
+    assert times.discharge.search("5/5 at her discharge") is not None
+    assert times.preop.search("4/5 before the operation") is not None
+
+
+def test_time_words_refuse_a_repeated_phrase_and_an_unplaced_discharge() -> None:
+    shipped = load_yaml(TIME_WORDS_FILE)
+    repeated = {**shipped, "day_parts": {**shipped["day_parts"]}}
+    repeated["day_parts"]["times"] = [
+        *shipped["day_parts"]["times"],
+        {"days": -0.3, "phrases": ["This  Morning"]},
+    ]
+    with pytest.raises(KnowledgeError):
+        parse_time_words(repeated)
+    unplaced = {**shipped, "discharge": {**shipped["discharge"], "days": None}}
+    with pytest.raises(KnowledgeError):
+        parse_time_words(unplaced)

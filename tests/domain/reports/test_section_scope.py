@@ -164,5 +164,5 @@ def test_the_imaging_finding_an_operation_s_title_names_is_what_it_treated() -> 
 
 
 def test_a_bracketed_aside_between_a_label_and_its_colon_keeps_the_label() -> None:
-    statuses = _statuses("PMH (per GP letter): lumbar discitis. Walks with a stick.")
+    statuses = _statuses("PMH (per GP letter): lumbar discitis. Walks unsteadily with a stick.")
     assert statuses == {"mri_discitis": "historical", "gait_disturbance": "affirmed"}

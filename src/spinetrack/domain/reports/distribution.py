@@ -45,6 +45,8 @@ class Dermatomes(KnowledgeModel):
     radicular_words: str
     before_words: str
     continuing_words: str
+    claudicant_words: str
+    denial_words: str
     clause_breaks: str
     root_words: str
     root_reach: int = Field(ge=0)
@@ -56,6 +58,8 @@ class Dermatomes(KnowledgeModel):
         "radicular_words",
         "before_words",
         "continuing_words",
+        "claudicant_words",
+        "denial_words",
         "clause_breaks",
         "root_words",
     )(compiles)
@@ -91,15 +95,23 @@ def segment_roots(segments: frozenset[Segment]) -> frozenset[str]:
 class _Clause:
     start: int
     text: str
+    relative: bool = False
+    """The clause was cut off by a relative word ("..., which he had before the operation"): it
+    speaks of the clause before it."""
+
+
+_RELATIVE_CUT = re.compile(r"\b(?:which|that)\s*$", re.I)
 
 
 def _clauses(offset: int, sentence: str, breaks: re.Pattern[str]) -> list[_Clause]:
     clauses = []
     start = 0
+    relative = False
     for cut in breaks.finditer(sentence):
-        clauses.append(_Clause(offset + start, sentence[start : cut.start()]))
+        clauses.append(_Clause(offset + start, sentence[start : cut.start()], relative))
         start = cut.end()
-    clauses.append(_Clause(offset + start, sentence[start:]))
+        relative = bool(_RELATIVE_CUT.search(cut.group(0)))
+    clauses.append(_Clause(offset + start, sentence[start:], relative))
     return clauses
 
 
@@ -134,42 +146,92 @@ def _names(level: str) -> list[str]:
     return [f"{first.upper()}{low}", f"{(second or first).upper()}{high}"]
 
 
-def read_distribution(
-    sentences: Sequence[tuple[int, str]],
-    operated: frozenset[Segment] = frozenset(),
-    rules: Dermatomes | None = None,
-    same: bool = True,
-) -> list[tuple[str, int, int]]:
-    """(finding, start, end) for each clause about limb pain now whose roots can be set against
-    the roots before the operation: the report's, else those of the ``operated`` segments.
-    ``same`` false reads only new distributions (a report that tells a wrong-level operation)."""
-    rules = rules or dermatomes()
-    breaks = re.compile(rules.clause_breaks, re.I)
-    before_words = re.compile(rules.before_words, re.I)
-    continuing = re.compile(rules.continuing_words, re.I)
-    pain_words = re.compile(rules.pain_words, re.I)
-    radicular = re.compile(rules.radicular_words, re.I)
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """The dermatome rules' word patterns, compiled."""
+
+    breaks: re.Pattern[str]
+    before: re.Pattern[str]
+    continuing: re.Pattern[str]
+    pain: re.Pattern[str]
+    radicular: re.Pattern[str]
+    claudicant: re.Pattern[str]
+    denied: re.Pattern[str]
+
+    @classmethod
+    def of(cls, rules: Dermatomes) -> "_Words":
+        def compiled(pattern: str) -> re.Pattern[str]:
+            return re.compile(pattern, re.I)
+
+        return cls(
+            compiled(rules.clause_breaks),
+            compiled(rules.before_words),
+            compiled(rules.continuing_words),
+            compiled(rules.pain_words),
+            compiled(rules.radicular_words),
+            compiled(rules.claudicant_words),
+            compiled(rules.denial_words),
+        )
+
+
+_Now = tuple[frozenset[str], bool, int, int]
+"""Limb pain now: its roots, whether the clause says it follows a root, and its pain word."""
+
+
+def _two_times(
+    sentences: Sequence[tuple[int, str]], rules: Dermatomes
+) -> tuple[set[str], list[_Now]]:
+    """The roots the report gives the pain before the operation, and each clause of pain now."""
+    words = _Words.of(rules)
     before: set[str] = set()
-    now: list[tuple[frozenset[str], bool, int, int]] = []
+    now: list[_Now] = []
     for offset, sentence in sentences:
-        for clause in _clauses(offset, sentence, breaks):
+        antecedent: frozenset[str] = frozenset()
+        for clause in _clauses(offset, sentence, words.breaks):
             roots = _roots(clause.text, rules)
-            if not roots:
+            if not roots and clause.relative:
+                # "his L5 leg pain, which he had before the operation, has returned": the
+                # relative clause tells the time of the pain of the clause it hangs on (and
+                # "which it did not do before surgery" tells that it was not there then)
+                told = words.continuing.search(clause.text) or words.before.search(clause.text)
+                if told and not words.denied.search(clause.text):
+                    before |= antecedent
                 continue
-            pain = pain_words.search(clause.text)
-            if pain and continuing.search(clause.text):
+            pain = words.pain.search(clause.text)
+            antecedent = roots if pain else frozenset()
+            if not roots or (pain and words.claudicant.search(clause.text)):
+                continue  # pain that walking or standing brings on is claudication, of no root
+            if pain and words.continuing.search(clause.text):
                 before |= roots  # the pain of then, still there now
-            elif before_words.search(clause.text):
+            elif words.before.search(clause.text):
                 before |= roots
                 continue
             if pain:
                 start, end = clause.start + pain.start(), clause.start + pain.end()
-                now.append((roots, bool(radicular.search(clause.text)), start, end))
+                now.append((roots, bool(words.radicular.search(clause.text)), start, end))
+    return before, now
+
+
+def read_distribution(
+    sentences: Sequence[tuple[int, str]],
+    operated: frozenset[Segment] = frozenset(),
+    rules: Dermatomes | None = None,
+    meant: frozenset[Segment] = frozenset(),
+) -> list[tuple[str, int, int]]:
+    """(finding, start, end) for each clause about limb pain now whose roots can be set against
+    the roots before the operation: the report's, else those of the ``operated`` segments, else
+    (a report that tells a wrong-level operation) those of the segments ``meant``: the level that
+    was to be operated and was not is where the pain came from before, so radicular pain in its
+    roots now is the same distribution."""
+    before, now = _two_times(sentences, rules or dermatomes())
     if before:
         readings = [(NEW if roots.isdisjoint(before) else SAME, s, e) for roots, _, s, e in now]
         if any(finding == NEW for finding, _, _ in readings):
             return [reading for reading in readings if reading[0] == NEW]
-        return [(SAME, s, e) for roots, _, s, e in now if same and roots <= before]
+        return [(SAME, s, e) for roots, _, s, e in now if roots <= before]
+    if meant:
+        reach = segment_roots(meant)
+        return [(SAME, s, e) for roots, rooted, s, e in now if rooted and roots <= reach]
     reach = segment_roots(operated)
     return [
         (NEW, s, e) for roots, rooted, s, e in now if rooted and reach and roots.isdisjoint(reach)

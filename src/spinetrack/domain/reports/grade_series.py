@@ -7,7 +7,9 @@ today ("hip flexion 4/5 six weeks ago, 3/5 today"). The comparison rules of valu
 as earlier only beside words such as "was" or "pre-op"; here every grade of the line is placed in
 time by its own label, the run is put oldest first, and the weakest grade of each time is compared
 with the earlier ones. A grade with no label of its own belongs to the time before it ("14:00 DF
-3/5, EHL 2/5"); a line whose first grade has no time is not a series.
+3/5, EHL 2/5"); a line whose first grade has no time is not a series. The words naming parts of
+the day ("this morning", "ce soir"), discharge and the time before surgery, and where each sits in
+time, are in knowledge/reports/time_words.yaml (read by time_words.py).
 
 What the run means is decided in values.py: here ``fall`` says whether the latest grade is below an
 earlier one (a new weakness) and which post-operative grades it fell from; whether that fall is a
@@ -20,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from spinetrack.domain.reports.spoken_numbers import SMALL_NUMBERS
+from spinetrack.domain.reports.time_words import day_key, time_patterns
 
 GRADE = re.compile(r"\b([0-5])([+-]?)/5\b")
 """An MRC grade written "n/5", with its "+" or "-"."""
@@ -52,41 +55,6 @@ _SINCE_SURGERY = re.compile(
     re.I,
 )
 """Time since surgery: "at 4 weeks", "at the 2 week wound check", "6 weeks post-op", "day 3"."""
-_RELATIVE = re.compile(
-    r"\b(yesterday|last\s+night|this\s+morning|at\s+(?:midday|noon|lunchtime)|this\s+afternoon|"
-    r"today|now|currently|this\s+evening|tonight|"
-    r"hier|ce\s+matin|à\s+midi|cet\s+après-midi|ce\s+soir|aujourd'hui|maintenant)\b",
-    re.I,
-)
-"""Times of today told in words, in English and in the French of translated notes ("4/5 ce matin,
-3/5 à midi, 2/5 ce soir"): a day's series is often dated by the part of the day alone."""
-_RELATIVE_DAYS = {
-    "yesterday": -1.0,
-    "last night": -0.5,
-    "this morning": -0.25,
-    "at midday": -0.15,
-    "at noon": -0.15,
-    "at lunchtime": -0.15,
-    "this afternoon": -0.1,
-    "hier": -1.0,
-    "ce matin": -0.25,
-    "à midi": -0.15,
-    "cet après-midi": -0.1,
-    "ce soir": 0.0,
-    "aujourd'hui": 0.0,
-    "maintenant": 0.0,
-    "today": 0.0,
-    "now": 0.0,
-    "currently": 0.0,
-    "this evening": 0.0,
-    "tonight": 0.0,
-}
-_DISCHARGE = re.compile(r"\b(?:at|on|by)\s+(?:(?:his|her|the)\s+)?discharge\b", re.I)
-"""The grade recorded when the patient left hospital ("5/5 at discharge, 4/5 at 2 weeks"): a time
-after surgery before any clinic visit, placed at a few days (a spinal admission is days long) so
-it sorts after "day 1" and before "at 2 weeks"."""
-_DISCHARGE_DAYS = 3.0
-_PREOP = re.compile(r"\bpre-?op\w*|\bbefore\s+(?:the\s+)?(?:surgery|operation)\b", re.I)
 _BEFORE_WINDOW = 25
 """How far back (characters) a label written before its grade may lie: "10:00 DF 4/5"."""
 
@@ -126,12 +94,13 @@ def _label(words: str, before: bool) -> _Label | None:
         count, unit = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
         days = _count(count) * _UNIT_DAYS[unit[0].lower()]
         found.append((match.start(), _Label("since", days)))
-    for match in _RELATIVE.finditer(words):
-        when = _RELATIVE_DAYS[" ".join(match.group(1).lower().split())]
+    times = time_patterns()
+    for match in times.day_parts.finditer(words):
+        when = times.day_part_days[day_key(match.group(1))]
         found.append((match.start(), _Label("now" if when == 0 else "ago", when)))
-    for match in _DISCHARGE.finditer(words):
-        found.append((match.start(), _Label("since", _DISCHARGE_DAYS)))
-    for match in _PREOP.finditer(words):
+    for match in times.discharge.finditer(words):
+        found.append((match.start(), _Label("since", times.discharge_days)))
+    for match in times.preop.finditer(words):
         found.append((match.start(), _Label("preop", 0.0)))
     if not found:
         return None

@@ -7,7 +7,7 @@ from spacy.tokens import Doc, Span
 from spinetrack.domain.reports.case_levels import CASE_LEVELS, NO_CASE, CaseLevels
 from spinetrack.domain.reports.distribution import read_distribution
 from spinetrack.domain.reports.level_mismatch import FINDING as WRONG_LEVEL
-from spinetrack.domain.reports.level_mismatch import read_mismatch
+from spinetrack.domain.reports.level_mismatch import read_mismatch, symptomatic_levels
 from spinetrack.domain.reports.levels import (
     Segment,
     level_mentions,
@@ -30,7 +30,8 @@ class LevelReader:
     that tells a wrong-level operation (level_mismatch.py); a span per limb pain whose roots are
     set against those before the operation (distribution.py). The case's operated levels, when
     the reader is given them, count beside the report's own, unless the report tells that the
-    level operated was not the level meant."""
+    level operated was not the level meant: then the level meant stands for where the pain was
+    before."""
 
     def __init__(self, span_group_name: str) -> None:
         self.group = span_group_name
@@ -48,14 +49,18 @@ class LevelReader:
             (WRONG_LEVEL, start, end) for start, end in read_mismatch(per_sentence, intended)
         ]
         wrong_level = bool(readings) or any(s.label_ == WRONG_LEVEL for s in spans)
+        meant: frozenset[Segment] = frozenset()
         if wrong_level:
             case = NO_CASE  # the level meant is not the level operated: the record misleads
+            # the pain before came from the level meant: the one the report calls symptomatic,
+            # else the one that was to be operated
+            meant = symptomatic_levels(per_sentence) or intended
         adjacent = self._named_adjacent(doc, spans)
         readings += [
             (r.finding, r.start, r.end)
             for r in read_levels(sentences, named_adjacent=adjacent, case=case)
         ]
-        readings += read_distribution(sentences, case.operated, same=not wrong_level)
+        readings += read_distribution(sentences, case.operated, meant=meant)
         for finding, start, end in readings:
             span = doc.char_span(start, end, label=finding, alignment_mode="expand")
             if span is None or (

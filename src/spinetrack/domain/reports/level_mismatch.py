@@ -88,6 +88,21 @@ def _followed(
     return told
 
 
+def symptomatic_levels(
+    sentences: Iterable[tuple[int, str, list[LevelMention]]], rules: LevelMismatch | None = None
+) -> frozenset[Segment]:
+    """The levels the report places the symptoms at ("the symptomatic level was L3/4"): in a
+    wrong-level report, the level that was meant and left alone, where the pain came from."""
+    rules = rules or level_mismatch()
+    symptomatic = re.compile(rules.symptomatic_words, re.I)
+    told = [
+        told
+        for offset, sentence, levels in sentences
+        for told in _led(offset, sentence, levels, symptomatic, rules.reach)
+    ]
+    return frozenset().union(*(t.segments for t in told))
+
+
 def read_mismatch(
     sentences: Iterable[tuple[int, str, list[LevelMention]]],
     intended: frozenset[Segment],
