@@ -11,7 +11,7 @@ were written for these tests.
 import pytest
 from tests.support.report_cases import flags_reader
 
-from spinetrack.domain.reports.stated_causes import classify, parse_causes
+from spinetrack.domain.reports.cause_words import classify, parse_causes
 
 _flags = flags_reader(days=30)
 

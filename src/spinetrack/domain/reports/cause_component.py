@@ -6,7 +6,9 @@ as every sign does."""
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from spinetrack.domain.reports.stated_causes import Finding, compiled, explanations, misplaced
+from spinetrack.domain.reports.cause_sites import misplaced
+from spinetrack.domain.reports.cause_words import Finding, compiled
+from spinetrack.domain.reports.stated_causes import explanations
 
 COMPONENT = "spinetrack_stated_causes"
 
