@@ -43,6 +43,7 @@ def test_a_cause_is_judged_by_its_words_not_by_a_list_of_diagnoses(words: str, k
         "Temp 38.6 on day 8, thought to be a dental abscess. Wound dry and clean.",
         "Febrile 38.4 secondary to acute cholangitis; the wound is healed.",
         "Temp 38.9. Wound clean. Impression: mumps parotitis.",
+        "S: earache, hot\nO: T 38.4, wound clean\nImp: acute otitis media\nP: amoxicillin",
         "Cellulitis of the left shin causing a temperature of 38.5. Spinal wound dry.",
     ],
 )
@@ -58,6 +59,7 @@ def test_a_fever_from_a_cause_outside_the_spine_is_not_infection(report: str) ->
         "Temp 38.9. Impression: deep infection around the screws.",
         "Temp 38.7 - ?UTI ?collection at the operated level.",
         "Temp 38.5 overnight, cause unknown.",
+        "S: feels hot\nO: T 38.4, wound dry\nImp: ?deep infection at L5/S1\nP: MRI",
     ],
 )
 def test_a_fever_tied_to_the_spine_or_to_nothing_is_still_infection(report: str) -> None:
@@ -75,6 +77,14 @@ def test_breathlessness_from_a_cause_in_the_chest_is_not_airway_but_the_neck_is(
         region="cervical",
         days=10,
     )
+
+
+def test_observations_under_an_assessment_heading_are_no_cause() -> None:
+    report = (
+        "S: breathless since 02:00, 6 h after ACDF.\n"
+        "A: RR 24, SpO2 93% on air, speaking in short sentences.\nR: please attend."
+    )
+    assert "airway_compromise" in _flags(report, region="cervical", days=1)
 
 
 def test_weight_loss_put_down_to_a_cause_is_not_malignancy_but_a_cancer_cause_is() -> None:

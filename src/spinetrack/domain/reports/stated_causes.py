@@ -36,9 +36,13 @@ from spinetrack.domain.reports.cause_words import (
 
 
 def _clause_start(tokens: Sequence[str], at: int, first: int, rules: Compiled) -> bool:
-    """Whether only marks, hedges or the link's own lead lie between the sentence start and ``at``
-    (a link that opens its sentence, with the subject left out)."""
-    return all(not is_content(t) or t in rules.empty for t in tokens[first:at])
+    """Whether only marks, hedges or the link's own lead lie between the start of the clause
+    (the sentence's, or a line's: "O: T 38.4\nA: viral URTI") and ``at`` (a label that opens its
+    line, a link that opens its sentence with the subject left out)."""
+    start = at
+    while start > first and tokens[start - 1] not in rules.hard:
+        start -= 1
+    return all(not is_content(t) or t in rules.empty for t in tokens[start:at])
 
 
 def _denied(tokens: Sequence[str], at: int, first: int, rules: Compiled) -> bool:
