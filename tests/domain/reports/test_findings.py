@@ -104,6 +104,7 @@ def test_the_pipeline_is_built_once_on_a_blank_english_model_without_a_download(
         "spinetrack_values",
         "spinetrack_concepts",
         "spinetrack_levels",
+        "spinetrack_stated_causes",
         "medspacy_context",
         "spinetrack_value_negation",
     ]

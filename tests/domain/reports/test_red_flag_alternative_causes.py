@@ -18,8 +18,8 @@ _flags = flags_reader(days=30)
     "report",
     [
         "Temp 38.4. Hot swollen ankle, gout crystals on the aspirate. Spinal wound dry and clean.",
-        "Febrile 38.3 with C. difficile diarrhoea; the wound is healed and not red.",
-        "Temperature 38.5, exudative tonsillitis, neck wound clean.",
+        "Febrile 38.3 from C. difficile diarrhoea; the wound is healed and not red.",
+        "Temperature 38.5 - ?exudative tonsillitis, neck wound clean.",
         "Temp 38.2 on day 3. Chest film: right lower lobe collapse. Wound dry.",
         "Heel pressure ulcer with surrounding cellulitis, temp 38.1; spinal wound healed.",
     ],

@@ -38,12 +38,15 @@ def test_every_term_names_a_finding_of_the_vocabulary_or_a_sign_once() -> None:
 
 def test_signs_are_not_vocabulary_findings_and_each_has_wording() -> None:
     """A sign shadowing a vocabulary id would leave the finding out of extracted_findings; each
-    sign is read by a term rule or, for a measured sign (esr_raised), by a value rule."""
+    sign is read by a term rule or, for a measured sign (esr_raised), by a value rule, or set by a
+    stated cause (fracture_elsewhere, stated_causes.yaml)."""
+    from spinetrack.domain.reports.cause_words import signs_set
     from spinetrack.domain.reports.values import value_rules
 
     assert sign_ids().isdisjoint(vocabulary().findings)
     read_by = {terms.finding for terms in term_rules().terms}
     read_by |= {rule.finding for rule in value_rules().rules}
+    read_by |= signs_set()
     assert sign_ids() <= read_by
 
 

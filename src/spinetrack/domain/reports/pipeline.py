@@ -27,6 +27,7 @@ SECTIONS = "spinetrack_sections"
 VALUES = "spinetrack_values"
 CONCEPTS = "spinetrack_concepts"
 LEVELS = "spinetrack_levels"
+CAUSES = "spinetrack_stated_causes"
 SPANS = "medspacy_spans"
 """The span group every finding mention goes to: overlapping mentions all stay, so one stretch of
 text can give several findings ("progressive weakness of both legs")."""
@@ -126,6 +127,7 @@ def pipeline() -> "Language":
 
     deferred_imports.bind_spacy_cli()
     from spinetrack.domain.reports import (  # registers the components
+        cause_component,
         concept_component,
         level_component,
         sections,
@@ -144,6 +146,7 @@ def pipeline() -> "Language":
     nlp.add_pipe(value_component.COMPONENT, name=VALUES, config={"span_group_name": SPANS})
     nlp.add_pipe(concept_component.COMPONENT, name=CONCEPTS, config={"span_group_name": SPANS})
     nlp.add_pipe(level_component.COMPONENT, name=LEVELS, config={"span_group_name": SPANS})
+    nlp.add_pipe(cause_component.COMPONENT, name=CAUSES, config={"span_group_name": SPANS})
     context: Any = nlp.add_pipe(
         CONTEXT,
         config={
