@@ -200,6 +200,14 @@ def sqlite_only(sqlite_database: Database) -> Database:
     return sqlite_database
 
 
+@pytest.fixture
+def postgres_only(postgres_database: Database) -> Database:
+    """An empty PostgreSQL database, for a test that sends the same requests to both dialects
+    itself; skips as `postgres_database` does when PostgreSQL does not answer."""
+    _empty(postgres_database)
+    return postgres_database
+
+
 def row_counts(database: Database) -> dict[str, int]:
     """How many rows each table holds: the before/after check of 'a rejected request changes nothing'."""
     with database.engine.connect() as connection:

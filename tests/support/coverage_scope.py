@@ -6,6 +6,10 @@ above the floor. Tracing every other test as well bought nothing for the floor b
 deal: the tracer sees every Python call, so the schema fuzzing (hypothesis) and the web and
 database tests ran up to 1.7 times as slow under it. Coverage is therefore paused for the whole
 protocol (set-up, call and tear-down) of any test outside those two folders.
+
+The controller of xdist workers collects and runs no test; its tracer is paused while the
+workers run (it has traced the root conftest.py's imports by then, which is what its data adds),
+instead of seeing every call of its loop over the workers' thousands of reports.
 """
 
 from collections.abc import Iterator
@@ -34,5 +38,22 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
     tracer.stop()
     try:
         yield
+    finally:
+        tracer.start()
+
+
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    return config.pluginmanager.hasplugin("dsession")
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtestloop(session: pytest.Session) -> Iterator[object]:
+    """Innermost, so that the tracer runs again before pytest-cov's wrapper stops and saves it."""
+    tracer = coverage.Coverage.current()
+    if tracer is None or not _is_xdist_controller(session.config):
+        return (yield)
+    tracer.stop()
+    try:
+        return (yield)
     finally:
         tracer.start()
