@@ -9,12 +9,12 @@ offsets of a document they declare resolved.
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.rules import _check_ids, _compiles
+from spinetrack.domain.reports.rules import READER_FLAGS, _check_ids, _compiles, alternation
 from spinetrack.domain.sources import Sources
 
 CUES_FILE = "reports/resolution_cues.yaml"
@@ -83,7 +83,7 @@ def parse_cues(data: Any | None = None) -> ResolutionCues:
 @cache
 def _treated() -> tuple[tuple[frozenset[str], re.Pattern[str]], ...]:
     return tuple(
-        (frozenset(entry.findings), re.compile("|".join(f"(?:{c})" for c in entry.cues), re.I))
+        (frozenset(entry.findings), re.compile(alternation(entry.cues), READER_FLAGS))
         for entry in parse_cues().treated
     )
 
@@ -106,9 +106,10 @@ def treated_after(text: str) -> dict[str, int]:
 @cache
 def _compiled() -> tuple[re.Pattern[str], re.Pattern[str]]:
     cues = parse_cues()
-    joined = "|".join(f"(?:{c})" for c in cues.cues)
-    openers = "|".join(f"(?:{c})" for c in cues.pronoun_openers)
-    return re.compile(joined, re.I), re.compile(openers, re.I)
+    return (
+        re.compile(alternation(cues.cues), READER_FLAGS),
+        re.compile(alternation(cues.pronoun_openers), READER_FLAGS),
+    )
 
 
 def resolved_ranges(sentences: Sequence[tuple[int, str]]) -> list[tuple[int, int]]:
@@ -128,31 +129,29 @@ def resolved_ranges(sentences: Sequence[tuple[int, str]]) -> list[tuple[int, int
 
 
 @cache
-def _corrections() -> re.Pattern[str] | None:
-    cues = parse_cues().corrections
-    return re.compile("|".join(f"(?:{c})" for c in cues), re.I) if cues else None
+def _cue_pattern(field: Literal["corrections", "current_time"]) -> re.Pattern[str] | None:
+    """One list of resolution_cues.yaml as one pattern, or None when the list is empty."""
+    cues: list[str] = getattr(parse_cues(), field)
+    return re.compile(alternation(cues), READER_FLAGS) if cues else None
 
 
 def corrections_at(text: str) -> list[int]:
     """Where each correction in ``text`` begins (resolution_cues.yaml, ``corrections``)."""
-    pattern = _corrections()
+    pattern = _cue_pattern("corrections")
     return [] if pattern is None else [match.start() for match in pattern.finditer(text)]
 
 
 _SENTENCE_END = re.compile(r"\n|[.;?!](?=\s|$)|(?<=\S)\s+[-–]\s+(?=\w)")
 
 
-@cache
-def _current_time() -> re.Pattern[str] | None:
-    cues = parse_cues().current_time
-    return re.compile("|".join(f"(?:{c})" for c in cues), re.I) if cues else None
-
-
 def sentences_now(text: str) -> list[tuple[int, int, bool]]:
     """The report cut at line ends, full stops and dashes between items: each piece's start, end
     and whether it speaks of the time of writing (resolution_cues.yaml, ``current_time``). A
-    question ("Not in retention after TWOC?") states nothing, so it never speaks of now."""
-    pattern = _current_time()
+    question ("Not in retention after TWOC?") states nothing, so it never speaks of now. Cut here
+    rather than by the pipeline's sentences: the pieces are in the report's own offsets, as the
+    mentions are after spelling correction is undone, and a dash between items ("ooze day 5 - now
+    dry") ends a piece where the sentencizer runs on."""
+    pattern = _cue_pattern("current_time")
     pieces: list[tuple[int, int, bool]] = []
     start = 0
     for end in [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
@@ -167,7 +166,7 @@ def sentences_now(text: str) -> list[tuple[int, int, bool]]:
 @cache
 def _normal_states() -> tuple[tuple[frozenset[str], re.Pattern[str]], ...]:
     return tuple(
-        (frozenset(entry.denies), re.compile("|".join(f"(?:{w})" for w in entry.words), re.I))
+        (frozenset(entry.denies), re.compile(alternation(entry.words), READER_FLAGS))
         for entry in parse_cues().normal_states
     )
 
