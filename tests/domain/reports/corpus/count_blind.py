@@ -2,8 +2,9 @@
 
 Run from the repository root: ``python tests/domain/reports/corpus/count_blind.py 6``.
 It stops with an error if a file does not parse, an id is duplicated, clashes with another set's or
-lacks its set's prefix (``devN-`` / ``heldN-``), a key is not a vocabulary id, a status is not one of
-the seven, or a style, region or procedure is unknown; otherwise it prints the markdown tables
+lacks its set's prefix (``devN-`` / ``heldN-``), a level spans more than one motion segment (the
+triage case refuses it), a key is not a vocabulary id, a status is not one of the seven, or a style,
+region or procedure is unknown; otherwise it prints the markdown tables
 appended to SUMMARY.md. One script for every set, so a new writer's checks are the earlier ones.
 Blind writers may run it: it reads other sets' ids only, never their text.
 """
@@ -50,6 +51,18 @@ def fail(msg: str) -> None:
     sys.exit(f"ERROR: {msg}")
 
 
+SEGMENTS = [*(f"C{i}" for i in range(1, 8)), *(f"T{i}" for i in range(1, 13))]
+SEGMENTS += [*(f"L{i}" for i in range(1, 6)), "S1"]
+
+
+def _adjacent(level: str) -> bool:
+    """A triage case names each operated motion segment (two adjacent vertebrae) on its own."""
+    upper, _, lower = level.partition("-")
+    if upper not in SEGMENTS or lower not in SEGMENTS:
+        return False
+    return SEGMENTS.index(lower) - SEGMENTS.index(upper) == 1
+
+
 def check_item(it: dict[str, Any], s: str, vocab: dict[str, Any]) -> None:
     iid = it["id"]
     if not iid.startswith(PREFIX[s]):
@@ -59,6 +72,9 @@ def check_item(it: dict[str, Any], s: str, vocab: dict[str, Any]) -> None:
     ctx = it["context"]
     if ctx["region"] not in vocab["regions"] or ctx["procedure"] not in vocab["procedures"]:
         fail(f"{iid}: context {ctx}")
+    for level in ctx.get("levels") or []:
+        if not _adjacent(str(level)):
+            fail(f"{iid}: level {level}: one motion segment per entry (C4-C6 is [C4-C5, C5-C6])")
     if not isinstance(it["text"], str) or not it["text"].strip():
         fail(f"{iid}: empty text")
     for k, v in (it.get("expect") or {}).items():
