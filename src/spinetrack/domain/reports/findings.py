@@ -16,6 +16,7 @@ from spinetrack.domain.reports.implied import with_implied
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import (
     corrections_at,
+    lasting,
     normal_states,
     resolved_ranges,
     sentences_now,
@@ -69,6 +70,8 @@ class Mention:
 
 def _status(span: "Span", resolved: "Sequence[tuple[int, int]]") -> Status:
     trend = span.id_ == TREND
+    if span.label_ in lasting():
+        resolved = ()
     for attribute, status in _PRECEDENCE:
         if attribute == "is_historical" and trend:
             continue  # "was 71 kg 18 months ago" dates the earlier value, not the finding

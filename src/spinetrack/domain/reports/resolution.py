@@ -55,6 +55,9 @@ class ResolutionCues(KnowledgeModel):
     current_time: list[str] = Field(default_factory=list)
     normal_states: list[NormalState] = Field(default_factory=list)
     """Words placing a sentence at the time of writing ("now", "at 3 months", "re-check")."""
+    lasting: list[str] = Field(default_factory=list)
+    """Findings that a cue of being over never ends: a cancer treated long ago is still a history
+    of cancer ("had leukaemia as a child, fine since")."""
     corrections: list[str] = Field(default_factory=list)
     """Words that open a correction of what the report said before them ("On review:",
     "ADDENDUM", "should read"): a finding said before and denied after is denied."""
@@ -75,9 +78,16 @@ def parse_cues(data: Any | None = None) -> ResolutionCues:
             (f"normal_states.{i}.denies.{j}", finding)
             for i, entry in enumerate(cues.normal_states)
             for j, finding in enumerate(entry.denies)
-        ],
+        ]
+        + [(f"lasting.{i}", finding) for i, finding in enumerate(cues.lasting)],
     )
     return cues
+
+
+@cache
+def lasting() -> frozenset[str]:
+    """The findings no resolution cue ends (resolution_cues.yaml, ``lasting``)."""
+    return frozenset(parse_cues().lasting)
 
 
 @cache
