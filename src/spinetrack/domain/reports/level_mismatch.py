@@ -117,7 +117,8 @@ def read_mismatch(
     none of the ``intended`` (operated) ones, or a level the symptoms are placed at that was
     neither operated nor seen operated (with the levels seen operated, the other half of what
     the report compares). A level the report says was left alone ("is untouched", "has not been
-    decompressed") counts as a symptomatic one when another level is seen operated. Nothing is
+    decompressed") counts as a symptomatic one when another level is seen operated, and that level
+    is not the one the record gives (the level beside a correct operation was never meant). Nothing is
     read without an operated or seen-operated level to compare with, and a sentence that dates an
     operation to another time sees none."""
     rules = rules or level_mismatch()
@@ -138,8 +139,10 @@ def read_mismatch(
     if not intended and not done:
         return []
     seen = frozenset().union(*(told.segments for told in done))
-    if done:
-        # a level left alone is the one meant only beside a level the operation is seen at
+    if done and (not intended or not seen <= intended):
+        # a level left alone is the one meant only beside a level the operation is seen at, and
+        # not when that level is the one the record says was operated (then it is a level the
+        # operation was never meant for)
         symptoms += [told for told in left if told.segments.isdisjoint(seen)]
     found = [
         (told.start, told.end) for told in done if intended and told.segments.isdisjoint(intended)
