@@ -37,6 +37,9 @@ def _found(sentence: str, levels: tuple[str, ...] = ()) -> dict[str, str]:
         ("Deltoid weakness is now also involving biceps.", "progressive_weakness"),
         ("Weaker in the right leg than a fortnight ago.", "progressive_weakness"),
         ("Foot flopping since Sunday, worse this morning than last night.", "progressive_weakness"),
+        ("Weakness has increased over the last 48 hours.", "progressive_weakness"),
+        ("Diminishing power in both legs.", "progressive_weakness"),
+        ("Left foot drop has become complete.", "progressive_weakness"),
         # grades over time, the later one led in by "and is"
         ("Ankle dorsiflexion was 4/5 last week and is 2/5 today.", "progressive_weakness"),
         # a walk told by what the patient holds or cannot steer
@@ -48,6 +51,7 @@ def _found(sentence: str, levels: tuple[str, ...] = ()) -> dict[str, str]:
         ("Keeps bumping into door frames at home.", "gait_disturbance"),
         ("Now using a rollator; previously walked unaided.", "gait_disturbance"),
         ("Walks with a frame now, was independent before.", "gait_disturbance"),
+        ("Needs two sticks now, used one before the operation.", "gait_disturbance"),
         # a bladder that will not wait, leaks or passes urine often, in lay words
         ("Can't hold her water any more.", "bladder_dysfunction"),
         ("Has to run to the loo and does not always make it to the toilet.", "bladder_dysfunction"),
@@ -58,6 +62,9 @@ def _found(sentence: str, levels: tuple[str, ...] = ()) -> dict[str, str]:
         ("Altered sensation when passing urine.", "bladder_dysfunction"),
         ("Cannot feel when the stream starts.", "bladder_dysfunction"),
         ("Reduced bladder filling sensation on the chart.", "bladder_dysfunction"),
+        ("New bladder symptoms since yesterday.", "bladder_dysfunction"),
+        ("I keep weeing myself.", "bladder_dysfunction"),
+        ("Bladder sensation: absent.", "bladder_dysfunction"),
         # limb pain that never left after the operation, or is back where it was
         ("The right S1 pain never improved after the discectomy.", "same_distribution_radicular"),
         ("No improvement in his sciatica since surgery.", "same_distribution_radicular"),
@@ -90,6 +97,7 @@ def _found(sentence: str, levels: tuple[str, ...] = ()) -> dict[str, str]:
         ("The decompression missed the stenotic level.", "wrong_level_operated"),
         ("The intended L4/5 level appears unoperated.", "wrong_level_operated"),
         ("Discectomy was carried out at the wrong segment.", "wrong_level_operated"),
+        ("Operated level differs from the symptomatic level.", "wrong_level_operated"),
     ],
 )
 def test_reads_the_family(sentence: str, finding: str) -> None:
@@ -108,6 +116,9 @@ def test_reads_the_family(sentence: str, finding: str) -> None:
             "Post-operative changes at L5/S1; the L4/5 herniation has not been decompressed.",
             (),
         ),
+        # a level called untreated, beside the level the operation is seen at
+        ("The untreated L4/5 disc is the likely pain generator; the discectomy was at L5/S1.", ()),
+        ("Imaging shows the laminotomy at L3/4.", ("L4-L5",)),
     ],
 )
 def test_reads_the_level_set_against_the_operated_one(
@@ -123,6 +134,10 @@ def test_reads_the_level_set_against_the_operated_one(
         ("Pain getting worse, power full.", "progressive_weakness"),
         ("Weakness is stable compared with last week.", "progressive_weakness"),
         ("Left EHL 4/5, improving from 3/5.", "progressive_weakness"),
+        ("Power has increased since the operation.", "progressive_weakness"),
+        ("Weakness reducing day by day.", "progressive_weakness"),
+        # walking on the heels is a test of ankle power, not the walk
+        ("Walking on his heels is difficult.", "gait_disturbance"),
         # a limp from pain, a walking aid as before, and stiffness after exercise
         ("Mobilising independently with a stick as before surgery.", "gait_disturbance"),
         ("Legs stiff in the morning after the gym.", "gait_disturbance"),
@@ -137,6 +152,8 @@ def test_reads_the_level_set_against_the_operated_one(
             "same_distribution_radicular",
         ),
         ("Back pain is the same as before.", "same_distribution_radicular"),
+        # leg pain told with walking is claudication
+        ("Leg pain on walking, eased by sitting, the same as ever.", "same_distribution_radicular"),
         # a fusion written from one root's level to another's
         ("Instrumented fusion L4 to S1.", "new_distribution_radicular"),
         ("No new leg pain.", "new_distribution_radicular"),
@@ -146,6 +163,16 @@ def test_reads_the_level_set_against_the_operated_one(
 )
 def test_leaves_the_look_alike(sentence: str, finding: str) -> None:
     assert finding not in _found(sentence)
+
+
+def test_a_level_left_alone_beside_the_recorded_level_is_no_error() -> None:
+    """The operation seen where the record puts it, and a neighbouring level "not decompressed",
+    is a level the operation was never meant for."""
+    found = _found(
+        "Laminectomy at L4/5. The L3/4 level was not decompressed and shows mild stenosis.",
+        ("L4-L5",),
+    )
+    assert "wrong_level_operated" not in found
 
 
 def test_a_level_left_alone_needs_a_level_seen_operated() -> None:
