@@ -4,8 +4,9 @@ The families were listed before any corpus miss was read: a weakness said to wor
 neurology words or by grades over time, a walk told by what the patient holds on to or cannot
 steer, a bladder that will not wait or leaks told in lay words, limb pain that never left after the
 operation or is set against where it used to be (root against root, side against side), and a
-level error told as an offset or as a level left alone beside the one operated. Each family has
-its look-alikes, which stay unread. The sentences are written for these tests, not taken from the
+level error told as an offset or as a level left alone beside the one operated; and the words of
+translated letters, refused when denied straight before. Each family has its look-alikes, which
+stay unread. The sentences are written for these tests, not taken from the
 corpus.
 """
 
@@ -162,6 +163,33 @@ def test_reads_the_level_set_against_the_operated_one(
     ],
 )
 def test_leaves_the_look_alike(sentence: str, finding: str) -> None:
+    assert finding not in _found(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding"),
+    [
+        ("Marche instable depuis une semaine.", "gait_disturbance"),
+        ("Neu aufgetretene Gangunsicherheit.", "gait_disturbance"),
+        ("Fuites urinaires depuis l'opération.", "bladder_dysfunction"),
+        ("Zunehmende Parese des linken Beins.", "progressive_weakness"),
+        ("Récidive de sciatalgie S1 droite, même trajet.", "same_distribution_radicular"),
+        ("Etagenverwechslung bei der Operation.", "wrong_level_operated"),
+    ],
+)
+def test_reads_a_translated_letter_s_own_word(sentence: str, finding: str) -> None:
+    assert finding in _found(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding"),
+    [
+        ("Pas de troubles mictionnels.", "bladder_dysfunction"),
+        ("Keine Gangunsicherheit.", "gait_disturbance"),
+        ("Sin incontinencia urinaria.", "bladder_dysfunction"),
+    ],
+)
+def test_a_translated_word_denied_before_it_stays_out(sentence: str, finding: str) -> None:
     assert finding not in _found(sentence)
 
 
