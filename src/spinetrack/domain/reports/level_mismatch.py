@@ -32,11 +32,16 @@ class LevelMismatch(KnowledgeModel):
     done_at_words: str
     done_after_words: str
     symptomatic_words: str
+    left_after_words: str
     other_operation_words: str
     reach: int = Field(ge=0)
 
     _check = field_validator(
-        "done_at_words", "done_after_words", "symptomatic_words", "other_operation_words"
+        "done_at_words",
+        "done_after_words",
+        "symptomatic_words",
+        "left_after_words",
+        "other_operation_words",
     )(compiles)
 
 
@@ -111,23 +116,34 @@ def read_mismatch(
     """Where the report tells a wrong-level operation: a level the operation is seen at that is
     none of the ``intended`` (operated) ones, or a level the symptoms are placed at that was
     neither operated nor seen operated (with the levels seen operated, the other half of what
-    the report compares). Nothing is read without an operated or seen-operated level to compare
-    with, and a sentence that dates an operation to another time sees none."""
+    the report compares). A level the report says was left alone ("is untouched", "has not been
+    decompressed") counts as a symptomatic one when another level is seen operated, and that level
+    is not the one the record gives (the level beside a correct operation was never meant). Nothing is
+    read without an operated or seen-operated level to compare with, and a sentence that dates an
+    operation to another time sees none."""
     rules = rules or level_mismatch()
     done_at = re.compile(rules.done_at_words, re.I)
     done_after = re.compile(rules.done_after_words, re.I)
     symptomatic = re.compile(rules.symptomatic_words, re.I)
+    left_after = re.compile(rules.left_after_words, re.I)
     done: list[_Told] = []
     symptoms: list[_Told] = []
+    left: list[_Told] = []
     other = re.compile(rules.other_operation_words, re.I)
     for offset, sentence, levels in sentences:
         if not other.search(sentence):
             done += _led(offset, sentence, levels, done_at, rules.reach)
             done += _followed(offset, sentence, levels, done_after)
         symptoms += _led(offset, sentence, levels, symptomatic, rules.reach)
+        left += _followed(offset, sentence, levels, left_after)
     if not intended and not done:
         return []
     seen = frozenset().union(*(told.segments for told in done))
+    if done and (not intended or not seen <= intended):
+        # a level left alone is the one meant only beside a level the operation is seen at, and
+        # not when that level is the one the record says was operated (then it is a level the
+        # operation was never meant for)
+        symptoms += [told for told in left if told.segments.isdisjoint(seen)]
     found = [
         (told.start, told.end) for told in done if intended and told.segments.isdisjoint(intended)
     ]

@@ -508,6 +508,8 @@ def _own_words(sentence: str, grades: list[re.Match[str]], index: int) -> tuple[
 def _is_earlier(sentence: str, grades: list[re.Match[str]], index: int) -> bool:
     """Whether a grade is a past one: "was 5/5", "(5/5 yesterday)", "5/5 pre-op", "at 2 weeks"."""
     before, after = _own_words(sentence, grades, index)
+    if index + 1 < len(grades):
+        after = _NEXT_LEAD.sub("", after)  # "was 4/5 last week and is 2/5": "and is" is the next's
     if _CURRENT.search(after[:20]) or re.search(
         r"\b(?:now|is|today)\s*[A-Za-z ]{0,10}$", before, re.I
     ):
@@ -515,6 +517,13 @@ def _is_earlier(sentence: str, grades: list[re.Match[str]], index: int) -> bool:
     if _NOW_THEN.match(sentence, grades[index].end()):
         return False
     return bool(_EARLIER_AFTER.search(after) or _EARLIER_BEFORE.search(before))
+
+
+_NEXT_LEAD = re.compile(
+    r"\s(?:and|but|while|whereas)\s+(?:it\s+|she\s+|he\s+)?(?:is|are|was|now)\s*$", re.I
+)
+"""The words that lead a grade's next one in ("4/5 on Monday and is 2/5 today"): they date the next
+grade, not this one."""
 
 
 _NOW_THEN = re.compile(r"\s*[,;]?\s*(?:was|previously|prev\.?|vs\.?|from)\s+[0-5][+-]?/5", re.I)
