@@ -46,6 +46,18 @@ _BELOW_MARK = re.compile(
     r"(?:<|≤|under|below|less\s+than|ref(?:erence)?|normal|uln|upper\s+limit)\s*$", re.I
 )
 _PAIN = re.compile(r"\b(\d{1,2})/10\b")
+_PAIN_ARROW = re.compile(
+    r"\b(?:nrs|vas|pain(?:\s+score)?)\s*:?\s*(\d{1,2})(?:\s*/\s*10)?\s*"
+    r"(?:->|→|=>|>|to|down\s+to|fell\s+to|falling\s+to)\s*(\d{1,2})(?:\s*/\s*10)?\b",
+    re.I,
+)
+"""A pain score before and after written with an arrow and no "/10" ("NRS 8 -> 2", "VAS 7 to 1")."""
+_TWO_BLOCKS = re.compile(
+    r"\b(?:x\s?2|2\s?x|two|dual|double|both|comparative|1st\s+and\s+2nd|first\s+and\s+second)\b",
+    re.I,
+)
+"""A sentence that tells two blocks: comparative blocks are positive only when both are."""
+_PERCENT_LIST = re.compile(r"(\d{1,3})\s?%\s*(?:,|and|&|/|then)\s*(\d{1,3})\s?%")
 _PERCENT = re.compile(r"(\d{1,3})\s?%")
 _EARLIER_AFTER = re.compile(
     r"^\s*(?:->|→|=>|>|down\s+to\b|falling\s+to\b|to\s*$)|^[^,;.]{0,25}?\b(?:pre-?op(?:erative(?:ly)?)?|before|yesterday|post[\s-]?op|last\s+week|"
@@ -705,9 +717,17 @@ def _series_readings(
 
 
 def _relief(sentence: str) -> float | None:
+    """The relief a block gave: the best figure, except that two blocks listed side by side
+    ("MBB x2: 50% and 30%") are only as good as the weaker (dual blocks must both be positive)."""
     percents = [float(m.group(1)) for m in _PERCENT.finditer(sentence)]
+    listed = _PERCENT_LIST.search(sentence)
+    if listed is not None and _TWO_BLOCKS.search(sentence):
+        return min(float(listed.group(1)), float(listed.group(2)))
     if percents:
         return max(percents)
+    arrows = [(int(m.group(1)), int(m.group(2))) for m in _PAIN_ARROW.finditer(sentence)]
+    if arrows and all(before > 0 for before, _ in arrows):
+        return max((before - after) / before * 100 for before, after in arrows)
     scores = [int(m.group(1)) for m in _PAIN.finditer(sentence)]
     if len(scores) >= 2 and scores[0] > 0:
         return max((scores[0] - after) / scores[0] * 100 for after in scores[1:])
@@ -729,7 +749,14 @@ def _relief_rule(
         # The finding ends with the last figure of relief, not the sentence: a comment after it
         # ("- discordant, not diagnostic") is ConText's to read, and ConText drops a modifier
         # that lies inside a finding's span.
-        figures = [m.end() for m in (*_PERCENT.finditer(sentence), *_PAIN.finditer(sentence))]
+        figures = [
+            m.end()
+            for m in (
+                *_PERCENT.finditer(sentence),
+                *_PAIN.finditer(sentence),
+                *_PAIN_ARROW.finditer(sentence),
+            )
+        ]
         end = max([*figures, start + 1])
         yield Reading(rule.finding, offset + start, offset + end)
 

@@ -1,0 +1,149 @@
+"""Findings told in phrasing families no blind writer used (vocab16b, issue 16).
+
+Each family was written from how radiologists, pain doctors, nurses and patients say the finding,
+before any development-set miss was read: a study called normal in another school's words
+("regular post-operative findings", "MRI NAD", an adequate decompression and no residual
+stenosis), fluid charted beside the wound, pain that breaks sleep or is worse at rest, a medial
+branch block told positive, concordant or followed by radiofrequency, bone lost around a screw,
+a fusion that failed told as arthrodesis or graft resorption, matted roots, fibrosis around the
+sac, a CRP that fell and climbed. The look-alikes each family could catch stay unread: a lesion
+ruled out at one level only, a drain's output, a night named for a medicine or a splint, pain at
+night that settles on moving, blocks that gave too little relief, calf pain that standing still
+relieves, two comparative blocks of which one gave too little. The sentences are written for
+these tests, not taken from the corpus.
+"""
+
+import pytest
+
+from spinetrack.domain.reports import find_in_reports
+
+
+def _found(sentence: str) -> dict[str, str]:
+    """The findings read as present (affirmed or uncertain), with their status."""
+    return {
+        m.id: m.status for m in find_in_reports([sentence]) if m.status in {"affirmed", "uncertain"}
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding"),
+    [
+        # normal imaging, in other schools' words
+        ("Regular post-operative findings without evidence of complications.", "normal_imaging"),
+        ("Conclusion: no pathological findings.", "normal_imaging"),
+        ("Lumbar MRI: NAD.", "normal_imaging"),
+        ("Impression: Adequate decompression. No residual stenosis.", "normal_imaging"),
+        ("Age-appropriate degenerative change only; no neural compression.", "normal_imaging"),
+        ("I cannot find a structural cause for his pain on the scan.", "normal_imaging"),
+        ("Status post L4-5 laminectomy without evidence of complication.", "normal_imaging"),
+        ("The scan looked fine.", "normal_imaging"),
+        ("There is no clear surgical target.", "normal_imaging"),
+        ("Findings within normal limits for the postoperative spine.", "normal_imaging"),
+        ("Expected appearances following decompression.", "normal_imaging"),
+        # wound drainage, charted or told beside the wound
+        ("Wound: small amount of straw-coloured fluid on the gauze.", "wound_drainage"),
+        ("Exudate: haemoserous, moderate.", "wound_drainage"),
+        ("Incision moist with a little seepage at the lower end.", "wound_drainage"),
+        ("Fluctuant swelling, clear fluid leaking from the inferior pole.", "wound_drainage"),
+        ("Persistent incisional drainage on day 7.", "wound_drainage"),
+        ("Mepilex saturated, changed this morning.", "wound_drainage"),
+        # night pain: breaks sleep, worse at rest, day and night
+        ("Sleep disturbed by back pain most nights.", "night_pain"),
+        ("Poor sleep due to the leg pain.", "night_pain"),
+        ("Sleep is poor because of his back.", "night_pain"),
+        ("She hasn't slept properly for a week with the pain.", "night_pain"),
+        ("Her back pain is much worse at rest.", "night_pain"),
+        ("Severe neck pain, unrelieved by lying down.", "night_pain"),
+        ("He cannot settle even lying still in bed.", "night_pain"),
+        ("The thoracic ache is there day and night.", "night_pain"),
+        ("Constant back pain, waking her most nights.", "night_pain"),
+        ("Wakes him every night and does not ease when he changes position.", "night_pain"),
+        # medial branch blocks told positive in words
+        ("Previous medial branch blocks were positive.", "mbb_positive"),
+        ("Concordant relief after bilateral L3-5 medial branch blocks.", "mbb_positive"),
+        (
+            "Good response to diagnostic facet nerve blocks; proceed to radiofrequency.",
+            "mbb_positive",
+        ),
+        ("Two concordant positive blocks, listed for RF denervation.", "mbb_positive"),
+        ("Following L4/5 MBB, NRS 8 -> 2.", "mbb_positive"),
+        ("Positive response to bilateral L4/5 and L5/S1 MBB.", "mbb_positive"),
+        ("Diagnostic blocks confirmed facet-mediated pain.", "mbb_positive"),
+        (
+            "Complete relief for the duration of the local anaesthetic following medial branch blocks.",
+            "mbb_positive",
+        ),
+        ("Excellent relief from the right sacroiliac joint injection.", "sij_block_positive"),
+        # imaging and hardware
+        ("Osteolysis around the right L4 screw.", "screw_lucency"),
+        ("Bone resorption around the pedicle screws.", "screw_lucency"),
+        ("Windscreen-wiper lucency at both S1 screws.", "screw_lucency"),
+        ("Failed arthrodesis at L4/5.", "ct_no_bridging_bone"),
+        ("Incomplete incorporation of the graft.", "ct_no_bridging_bone"),
+        ("The posterolateral graft has largely resorbed.", "ct_no_bridging_bone"),
+        ("Matted nerve roots in the lower sac.", "mri_clumped_roots"),
+        ("Extensive fibrosis around the thecal sac.", "mri_enhancing_scar"),
+        ("Recurrent HNP L5-S1.", "mri_disc_material"),
+        (
+            "The slip is mobile, 3 mm on extension and 9 mm on flexion.",
+            "motion_on_flexion_extension",
+        ),
+        ("Plate lift-off at C6.", "hardware_displacement"),
+        ("Perihardware lucency at L5.", "screw_lucency"),
+        ("No solid arthrodesis across L4-5.", "ct_no_bridging_bone"),
+        ("Fusion mass is discontinuous.", "ct_no_bridging_bone"),
+        ("Postoperative haematoma in the laminectomy bed.", "mri_epidural_collection"),
+        ("Avid enhancement of the disc space and adjacent endplates at L4-5.", "mri_discitis"),
+        ("Granulation tissue encases the traversing root.", "mri_enhancing_scar"),
+        ("Reduced walking tolerance due to leg symptoms.", "neurogenic_claudication"),
+        ("CRP fell to 40 on day 3 but climbed to 110 on day 6.", "crp_second_rise"),
+        ("Bimodal CRP curve after the fusion.", "crp_second_rise"),
+    ],
+)
+def test_each_family_is_read(sentence: str, finding: str) -> None:
+    assert finding in _found(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding"),
+    [
+        # a lesion ruled out at one level is not a normal study
+        (
+            "No compressive lesion at L3/4; recurrent disc extrusion at L4/5 compressing the S1 root.",
+            "normal_imaging",
+        ),
+        ("Findings: hardware in satisfactory position.", "normal_imaging"),
+        ("No pathological findings at L2/3.", "normal_imaging"),
+        ("Hip XR NAD.", "normal_imaging"),
+        ("Wound appearances satisfactory.", "normal_imaging"),
+        ("MRI looks fine apart from a new disc bulge at L3/4.", "normal_imaging"),
+        # fluid that is not the wound's
+        ("Drain output 200 ml overnight.", "wound_drainage"),
+        ("Wound clean and dry; IV fluids stopped.", "wound_drainage"),
+        ("Pus aspirate from the prevertebral collection sent to microbiology.", "wound_drainage"),
+        ("Soft fluid bulge under the wound, getting bigger.", "wound_drainage"),
+        ("Bulging, fluctuant wound, ?fluid underneath.", "wound_drainage"),
+        # nights that are not the pain's, and night pain that moving settles
+        ("Takes amitriptyline at night for the pain.", "night_pain"),
+        ("Tingling in the hands wakes her at night.", "night_pain"),
+        ("Pain at night wakes him, settles when he changes position.", "night_pain"),
+        ("Night pain that eases once she gets up and moves about.", "night_pain"),
+        ("Back pain after a week of night shifts.", "night_pain"),
+        ("Back pain 3/10, doesn't wake him.", "night_pain"),
+        # blocks that were not positive, or not medial branch blocks
+        ("Medial branch blocks gave no relief.", "mbb_positive"),
+        ("Plan: diagnostic medial branch blocks.", "mbb_positive"),
+        ("Transforaminal epidural at L5 gave good relief.", "mbb_positive"),
+        ("SIJ injection gave 80% relief.", "mbb_positive"),
+        # comparative blocks are positive only when both are
+        ("Diagnostic L4-5 MBB x2: 55% and 30% relief.", "mbb_positive"),
+        ("L4/5 MBB: VAS 7 to 6.", "mbb_positive"),
+        # vascular claudication
+        (
+            "Calf pain on walking relieved by standing still, absent foot pulses.",
+            "neurogenic_claudication",
+        ),
+    ],
+)
+def test_look_alikes_stay_unread(sentence: str, finding: str) -> None:
+    assert finding not in _found(sentence)
