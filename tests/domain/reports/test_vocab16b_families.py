@@ -7,8 +7,9 @@ stenosis), fluid charted beside the wound, pain that breaks sleep or is worse at
 branch block told positive, concordant or followed by radiofrequency, bone lost around a screw,
 a fusion that failed told as arthrodesis or graft resorption, matted roots, fibrosis around the
 sac, a CRP that fell and climbed. The look-alikes each family could catch stay unread: a lesion
-ruled out at one level only, a drain's output, a night named for a medicine or a splint, pain at
-night that settles on moving, blocks that gave too little relief, calf pain that standing still
+ruled out at one level only, a drain's output, a night named for a medicine or a splint or broken
+by the bladder, a baby or pins and needles, pain at night that settles on moving, blocks that gave
+too little relief, were only planned or were discordant, calf pain that standing still
 relieves, two comparative blocks of which one gave too little. The sentences are written for
 these tests, not taken from the corpus.
 """
@@ -40,6 +41,10 @@ def _found(sentence: str) -> dict[str, str]:
         ("There is no clear surgical target.", "normal_imaging"),
         ("Findings within normal limits for the postoperative spine.", "normal_imaging"),
         ("Expected appearances following decompression.", "normal_imaging"),
+        ("No post-operative complication is identified.", "normal_imaging"),
+        ("Appearances are in keeping with the expected post-operative state.", "normal_imaging"),
+        ("The scan didn't show anything wrong.", "normal_imaging"),
+        ("No structural abnormality.", "normal_imaging"),
         # wound drainage, charted or told beside the wound
         ("Wound: small amount of straw-coloured fluid on the gauze.", "wound_drainage"),
         ("Exudate: haemoserous, moderate.", "wound_drainage"),
@@ -47,10 +52,14 @@ def _found(sentence: str) -> dict[str, str]:
         ("Fluctuant swelling, clear fluid leaking from the inferior pole.", "wound_drainage"),
         ("Persistent incisional drainage on day 7.", "wound_drainage"),
         ("Mepilex saturated, changed this morning.", "wound_drainage"),
+        ("The wound is oozy at the bottom end.", "wound_drainage"),
+        ("Suppurating wound.", "wound_drainage"),
+        ("Discharging cutaneous fistula at the lower end of the incision.", "wound_drainage"),
         # night pain: breaks sleep, worse at rest, day and night
         ("Sleep disturbed by back pain most nights.", "night_pain"),
         ("Poor sleep due to the leg pain.", "night_pain"),
         ("Sleep is poor because of his back.", "night_pain"),
+        ("Kept awake by the leg pain.", "night_pain"),
         ("She hasn't slept properly for a week with the pain.", "night_pain"),
         ("Her back pain is much worse at rest.", "night_pain"),
         ("Severe neck pain, unrelieved by lying down.", "night_pain"),
@@ -74,6 +83,15 @@ def _found(sentence: str) -> dict[str, str]:
             "mbb_positive",
         ),
         ("Excellent relief from the right sacroiliac joint injection.", "sij_block_positive"),
+        (
+            "Comparative L SIJ blocks: lignocaine 80% for 2 h, bupivacaine 85% for 7 h.",
+            "sij_block_positive",
+        ),
+        ("Comparative SIJ blocks: right 90% and 85%, left 20% and 10%.", "sij_block_positive"),
+        (
+            "Comparative L4/5 MBB. Block 1 (lidocaine 2%): 80% relief. Block 2 (bupivacaine 0.5%): 90%.",
+            "mbb_positive",
+        ),
         # imaging and hardware
         ("Osteolysis around the right L4 screw.", "screw_lucency"),
         ("Bone resorption around the pedicle screws.", "screw_lucency"),
@@ -96,6 +114,12 @@ def _found(sentence: str) -> dict[str, str]:
         ("Avid enhancement of the disc space and adjacent endplates at L4-5.", "mri_discitis"),
         ("Granulation tissue encases the traversing root.", "mri_enhancing_scar"),
         ("Reduced walking tolerance due to leg symptoms.", "neurogenic_claudication"),
+        # a figure from before the operation in brackets compares; the finding is today's
+        (
+            "Walks 15 min now before both legs ache (pre-op 5 min), sits to ease.",
+            "neurogenic_claudication",
+        ),
+        ("Wound dry, but a small area of redness at the lower end.", "wound_erythema"),
         ("CRP fell to 40 on day 3 but climbed to 110 on day 6.", "crp_second_rise"),
         ("Bimodal CRP curve after the fusion.", "crp_second_rise"),
     ],
@@ -115,6 +139,7 @@ def test_each_family_is_read(sentence: str, finding: str) -> None:
         ("Findings: hardware in satisfactory position.", "normal_imaging"),
         ("No pathological findings at L2/3.", "normal_imaging"),
         ("Hip XR NAD.", "normal_imaging"),
+        ("No structural abnormality at L2/3; severe stenosis at L4/5.", "normal_imaging"),
         ("Wound appearances satisfactory.", "normal_imaging"),
         ("MRI looks fine apart from a new disc bulge at L3/4.", "normal_imaging"),
         # fluid that is not the wound's
@@ -130,6 +155,18 @@ def test_each_family_is_read(sentence: str, finding: str) -> None:
         ("Night pain that eases once she gets up and moves about.", "night_pain"),
         ("Back pain after a week of night shifts.", "night_pain"),
         ("Back pain 3/10, doesn't wake him.", "night_pain"),
+        ("Wakes twice at night to pass urine.", "night_pain"),
+        ("The baby wakes her at night.", "night_pain"),
+        ("Wakes at night with pins and needles in both hands.", "night_pain"),
+        ("Woken at night by cramp in the calves.", "night_pain"),
+        ("Pain controlled at night with co-codamol.", "night_pain"),
+        ("Ask about night pain at next review.", "night_pain"),
+        ("Rest pain in the left foot with absent pedal pulses; vascular referral.", "night_pain"),
+        ("Pain overnight controlled with PCA.", "night_pain"),
+        ("Pain team review overnight: epidural running.", "night_pain"),
+        ("On the first night after surgery she had leg pain.", "night_pain"),
+        ("Pain at night is no worse than during the day.", "night_pain"),
+        ("New burning pain down the left leg since waking from surgery.", "night_pain"),
         # blocks that were not positive, or not medial branch blocks
         ("Medial branch blocks gave no relief.", "mbb_positive"),
         ("Plan: diagnostic medial branch blocks.", "mbb_positive"),
@@ -138,6 +175,18 @@ def test_each_family_is_read(sentence: str, finding: str) -> None:
         # comparative blocks are positive only when both are
         ("Diagnostic L4-5 MBB x2: 55% and 30% relief.", "mbb_positive"),
         ("L4/5 MBB: VAS 7 to 6.", "mbb_positive"),
+        (
+            "Lumbar MBB: 90% relief after the first block, 30% after the confirmatory one.",
+            "mbb_positive",
+        ),
+        ("Medial branch blocks planned; if >80% relief, proceed to RF.", "mbb_positive"),
+        ("Medial branch block gave 60% relief, discordant with the anaesthetic.", "mbb_positive"),
+        ("SIJ block 80% relief, discordant.", "sij_block_positive"),
+        (
+            "L SIJ comparative blocks: lidocaine 80% for 1 h, bupivacaine 50% for 3 h.",
+            "sij_block_positive",
+        ),
+        ("Comparative SIJ blocks: right 80% and 85%, left 20% and 10%.", "mbb_positive"),
         # vascular claudication
         (
             "Calf pain on walking relieved by standing still, absent foot pulses.",
