@@ -107,13 +107,30 @@ def _found(sentence: str) -> dict[str, str]:
             "motion_on_flexion_extension",
         ),
         ("Plate lift-off at C6.", "hardware_displacement"),
+        (
+            "Flexion-extension films show 4 mm of slip movement at L2-3.",
+            "motion_on_flexion_extension",
+        ),
+        ("The slip changes by 4 mm between flexion and extension.", "motion_on_flexion_extension"),
         ("Perihardware lucency at L5.", "screw_lucency"),
         ("No solid arthrodesis across L4-5.", "ct_no_bridging_bone"),
         ("Fusion mass is discontinuous.", "ct_no_bridging_bone"),
         ("Postoperative haematoma in the laminectomy bed.", "mri_epidural_collection"),
         ("Avid enhancement of the disc space and adjacent endplates at L4-5.", "mri_discitis"),
         ("Granulation tissue encases the traversing root.", "mri_enhancing_scar"),
+        ("Appearances favour epidural fibrosis.", "mri_enhancing_scar"),
+        ("The tissue in the lateral recess enhances uniformly.", "mri_enhancing_scar"),
         ("Reduced walking tolerance due to leg symptoms.", "neurogenic_claudication"),
+        (
+            "The buttock pain is on the right, worse getting up from a chair.",
+            "unilateral_buttock_pain",
+        ),
+        ("L buttock and posterior thigh ache, nothing below the knee.", "unilateral_buttock_pain"),
+        (
+            "FABER, thigh thrust and compression tests reproduce her pain.",
+            "sij_provocation_positive",
+        ),
+        ("Prone press-up provokes central back pain.", "extension_pain"),
         # a figure from before the operation in brackets compares; the finding is today's
         (
             "Walks 15 min now before both legs ache (pre-op 5 min), sits to ease.",
@@ -140,6 +157,10 @@ def test_each_family_is_read(sentence: str, finding: str) -> None:
         ("No pathological findings at L2/3.", "normal_imaging"),
         ("Hip XR NAD.", "normal_imaging"),
         ("No structural abnormality at L2/3; severe stenosis at L4/5.", "normal_imaging"),
+        ("No pathological findings except mild L4/5 stenosis.", "normal_imaging"),
+        ("No fibrosis around the thecal sac.", "mri_enhancing_scar"),
+        ("Flexion-extension: 1 mm of movement at L4/5.", "motion_on_flexion_extension"),
+        ("R buttock and posterior thigh pain radiating to the foot.", "unilateral_buttock_pain"),
         ("Wound appearances satisfactory.", "normal_imaging"),
         ("MRI looks fine apart from a new disc bulge at L3/4.", "normal_imaging"),
         # fluid that is not the wound's
@@ -161,6 +182,8 @@ def test_each_family_is_read(sentence: str, finding: str) -> None:
         ("Woken at night by cramp in the calves.", "night_pain"),
         ("Pain controlled at night with co-codamol.", "night_pain"),
         ("Ask about night pain at next review.", "night_pain"),
+        ("Night pain denied; sleeps well.", "night_pain"),
+        ("Sleep is not disturbed by pain.", "night_pain"),
         ("Rest pain in the left foot with absent pedal pulses; vascular referral.", "night_pain"),
         ("Pain overnight controlled with PCA.", "night_pain"),
         ("Pain team review overnight: epidural running.", "night_pain"),
@@ -196,3 +219,21 @@ def test_each_family_is_read(sentence: str, finding: str) -> None:
 )
 def test_look_alikes_stay_unread(sentence: str, finding: str) -> None:
     assert finding not in _found(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding"),
+    [
+        # scar weighed against disc is a differential: each is possible
+        ("Intermediate tissue at L4/5: scar versus recurrent disc.", "mri_enhancing_scar"),
+        ("Intermediate tissue at L4/5: scar versus recurrent disc.", "mri_disc_material"),
+        ("Recurrent disc vs scar at L4/5.", "mri_disc_material"),
+    ],
+)
+def test_a_differential_is_uncertain(sentence: str, finding: str) -> None:
+    assert _found(sentence).get(finding) == "uncertain"
+
+
+def test_a_symptom_denied_at_the_end_of_its_clause_is_negated() -> None:
+    assert "saddle_anesthesia" not in _found("Saddle anaesthesia denied.")
+    assert "saddle_anesthesia" in _found("He denied any trauma but has saddle numbness.")
