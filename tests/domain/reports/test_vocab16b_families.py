@@ -86,6 +86,9 @@ def _found(sentence: str) -> dict[str, str]:
         ("Following L4/5 MBB, NRS 8 -> 2.", "mbb_positive"),
         ("Positive response to bilateral L4/5 and L5/S1 MBB.", "mbb_positive"),
         ("Diagnostic blocks confirmed facet-mediated pain.", "mbb_positive"),
+        ("MBB: positive.", "mbb_positive"),
+        ("Diagnostic blocks (MBB L4-S1) - positive x2.", "mbb_positive"),
+        ("SIJ block: positive.", "sij_block_positive"),
         (
             "Complete relief for the duration of the local anaesthetic following medial branch blocks.",
             "mbb_positive",
@@ -203,6 +206,7 @@ def test_each_family_is_read(sentence: str, finding: str) -> None:
         ("New burning pain down the left leg since waking from surgery.", "night_pain"),
         # blocks that were not positive, or not medial branch blocks
         ("Medial branch blocks gave no relief.", "mbb_positive"),
+        ("Medial branch blocks: negative.", "mbb_positive"),
         ("Plan: diagnostic medial branch blocks.", "mbb_positive"),
         ("Transforaminal epidural at L5 gave good relief.", "mbb_positive"),
         ("SIJ injection gave 80% relief.", "mbb_positive"),
