@@ -46,7 +46,21 @@ _BELOW_MARK = re.compile(
     r"(?:<|≤|under|below|less\s+than|ref(?:erence)?|normal|uln|upper\s+limit)\s*$", re.I
 )
 _PAIN = re.compile(r"\b(\d{1,2})/10\b")
+_PAIN_ARROW = re.compile(
+    r"\b(?:nrs|vas|pain(?:\s+score)?)\s*:?\s*(\d{1,2})(?:\s*/\s*10)?\s*"
+    r"(?:->|→|=>|>|to|down\s+to|fell\s+to|falling\s+to)\s*(\d{1,2})(?:\s*/\s*10)?\b",
+    re.I,
+)
+"""A pain score before and after written with an arrow and no "/10" ("NRS 8 -> 2", "VAS 7 to 1")."""
 _PERCENT = re.compile(r"(\d{1,3})\s?%")
+_STRENGTH = re.compile(
+    r"(?:\b(?:lido|lignocaine|bupi|levobupi|ropi|marcaine|xylocaine|chirocaine)\w*\s*|\d[.,])$",
+    re.I,
+)
+"""Before a figure of 5% or less, an anaesthetic's strength ("lidocaine 2%", "bupivacaine 0.5%"),
+not the relief it gave ("lido 85%")."""
+_LISTED = re.compile(r"\s*(?:,|and|&|/|then|,\s*then)\s*")
+"""What lies between two figures listed side by side ("90% and 85%", "80%, 75%")."""
 _EARLIER_AFTER = re.compile(
     r"^\s*(?:->|→|=>|>|down\s+to\b|falling\s+to\b|to\s*$)|^[^,;.]{0,25}?\b(?:pre-?op(?:erative(?:ly)?)?|before|yesterday|post[\s-]?op|last\s+week|"
     r"at\s+\d+\s*(?:weeks?|wks?|months?|pm|am|h)|at\s+\d|in\s+clinic|earlier|previously)\b",
@@ -119,10 +133,20 @@ class ValueRule(KnowledgeModel):
     outside the early-day windows: a value above the laboratory's own range is raised."""
     title: str | None = None
     """grade_grid: words that name a whole table as one of muscle power ("power chart")."""
+    two_blocks: str | None = None
+    """relief: words that tell two blocks in one sentence ("x2", "dual", "confirmatory"): their
+    figures are one per block, and comparative blocks are positive only when both are."""
+    not_a_result: str | None = None
+    """relief: words between the block's name and its figure that make the figure a plan or a
+    criterion, not a result ("if >80% relief", "aim for 80%")."""
+    negative_block: str | None = None
+    """relief: words anywhere in the sentence that make the block negative whatever its figure
+    ("discordant", a placebo response). Read here, not by ConText: a negation after a value is
+    left to the value only when it names it (value_negation.py), and these name the block."""
     note: str | None = None
     sources: Sources
 
-    @field_validator("analyte", "until", "title")
+    @field_validator("analyte", "until", "title", "two_blocks", "not_a_result", "negative_block")
     @classmethod
     def _regex_compiles(cls, value: str | None) -> str | None:
         if value is not None:
@@ -713,10 +737,32 @@ def _series_readings(
         yield Reading("progressive_weakness", start, end, trend=True)
 
 
-def _relief(sentence: str) -> float | None:
-    percents = [float(m.group(1)) for m in _PERCENT.finditer(sentence)]
+def _relief(sentence: str, two_blocks: str | None = None) -> float | None:
+    """The relief a block gave: the best figure, except that where the sentence tells two blocks
+    ("MBB x2: 50% and 30%", "90% after the first block, 30% after the confirmatory one") its
+    figures are one per block, and comparative blocks are only as good as the weaker."""
+    found = [
+        m
+        for m in _PERCENT.finditer(sentence)
+        if not (float(m.group(1)) <= 5 and _STRENGTH.search(sentence[: m.start()]))
+    ]
+    percents = [float(m.group(1)) for m in found]
+    runs: list[list[float]] = []  # figures listed side by side ("right 90% and 85%, left 20%")
+    for index, match in enumerate(found):
+        joined = index > 0 and _LISTED.fullmatch(sentence[found[index - 1].end() : match.start()])
+        if joined:
+            runs[-1].append(percents[index])
+        else:
+            runs.append([percents[index]])
+    if len(percents) >= 2 and two_blocks and re.search(two_blocks, sentence, re.I):
+        if any(len(run) >= 2 for run in runs):
+            return max(min(run) for run in runs)  # one pair of blocks per side or level
+        return min(percents)
     if percents:
         return max(percents)
+    arrows = [(int(m.group(1)), int(m.group(2))) for m in _PAIN_ARROW.finditer(sentence)]
+    if arrows and all(before > 0 for before, _ in arrows):
+        return max((before - after) / before * 100 for before, after in arrows)
     scores = [int(m.group(1)) for m in _PAIN.finditer(sentence)]
     if len(scores) >= 2 and scores[0] > 0:
         return max((scores[0] - after) / scores[0] * 100 for after in scores[1:])
@@ -732,13 +778,26 @@ def _relief_rule(
     named = analyte.search(sentence)
     if named is None and not (index > 0 and analyte.search(sentences[index - 1][1])):
         return
-    relief = _relief(sentence)
+    relief = _relief(sentence, rule.two_blocks)
     if relief is not None and relief > rule.above:
         start = named.start() if named is not None else 0
+        first = _PERCENT.search(sentence) or _PAIN.search(sentence) or _PAIN_ARROW.search(sentence)
+        between = sentence[start : first.start()] if first is not None else ""
+        if rule.not_a_result and re.search(rule.not_a_result, between, re.I):
+            return
+        if rule.negative_block and re.search(rule.negative_block, sentence, re.I):
+            return
         # The finding ends with the last figure of relief, not the sentence: a comment after it
         # ("- discordant, not diagnostic") is ConText's to read, and ConText drops a modifier
         # that lies inside a finding's span.
-        figures = [m.end() for m in (*_PERCENT.finditer(sentence), *_PAIN.finditer(sentence))]
+        figures = [
+            m.end()
+            for m in (
+                *_PERCENT.finditer(sentence),
+                *_PAIN.finditer(sentence),
+                *_PAIN_ARROW.finditer(sentence),
+            )
+        ]
         end = max([*figures, start + 1])
         yield Reading(rule.finding, offset + start, offset + end)
 
