@@ -221,3 +221,41 @@ def test_a_yes_no_form_table_reads_each_row_by_its_ticked_column() -> None:
 def test_a_chart_column_of_no_answers_negates_its_header() -> None:
     report = "| hour | stridor | SpO2 |\n| 2 | N | 97 |\n| 4 | N | 98 |"
     assert "airway_compromise" not in _flags(report, region="cervical", days=1)
+
+
+def test_a_box_left_empty_at_the_end_of_a_line_does_not_blank_the_next_line() -> None:
+    report = (
+        "Witnessed [x] unwitnessed [ ]\nSlipped in the bathroom. New pain Y [x] N [ ] in the back."
+    )
+    assert "fracture" in _flags(report, days=12)
+
+
+def test_a_wound_that_has_gone_red_is_not_a_resolved_wound() -> None:
+    report = (
+        "The scar has started oozing yellow fluid onto the dressing and it's gone red around it."
+    )
+    assert "infection" in _flags(report, procedure="discectomy", days=10)
+
+
+# --- second round: an evacuation on the day, a suspected cancer, a compressed cord -------------
+
+
+def test_a_neck_haematoma_evacuated_on_the_day_of_an_anterior_operation_is_airway() -> None:
+    report = (
+        "Stridor and a tense neck at 3 hours; haematoma evacuated at the bedside, re-intubated."
+    )
+    assert "airway_compromise" in _flags(report, region="cervical", days=0)
+    later = "Clinic: a neck haematoma was evacuated on day 0; neck flat, breathing normally."
+    assert "airway_compromise" not in _flags(later, region="cervical", days=40)
+
+
+def test_a_new_mass_imaging_calls_suspicious_is_malignancy() -> None:
+    assert "malignancy" in _flags("Incidental 3 cm FDG-avid lung mass; biopsy booked.", days=200)
+    assert "malignancy" not in _flags(
+        "Incidental 4 mm lung nodule, for routine follow-up.", days=200
+    )
+
+
+def test_weakness_getting_worse_with_a_compressed_cord_is_myelopathy() -> None:
+    report = "Known deposit compressing the cord at T8. Legs getting weaker each day this week."
+    assert "myelopathy" in _flags(report, region="thoracic", days=20)

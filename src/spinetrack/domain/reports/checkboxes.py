@@ -22,8 +22,9 @@ _YES_NO = re.compile(
     rf"\bY(?:es)?\s*\[\s*(?P<yes>{_TICK}?)\s*\]\s*N(?:o)?\s*\[\s*(?P<no>{_TICK}?)\s*\]"
 )
 """A yes/no pair of boxes, the option's letter before its box: ``Y [ ]  N [x]``."""
-_UNTICKED = re.compile(r"\[\s?\]\s*[^\[\]\n]*")
-"""An empty box and its option, up to the next box or the end of the line: ``[ ] retention``."""
+_UNTICKED = re.compile(r"\[[ \t]?\][ \t]*[^\[\]\n]*")
+"""An empty box and its option, up to the next box or the end of the line: ``[ ] retention``. A
+box that ends its line has no option after it: the next line is not its option (flags16)."""
 _TICKED = re.compile(rf"\[\s*{_TICK}\s*\]")
 """A ticked box, which leaves its option as a plain answer: ``Neck swelling: [x] none`` reads
 ``Neck swelling:     none``."""
