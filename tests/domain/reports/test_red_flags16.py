@@ -259,3 +259,17 @@ def test_a_new_mass_imaging_calls_suspicious_is_malignancy() -> None:
 def test_weakness_getting_worse_with_a_compressed_cord_is_myelopathy() -> None:
     report = "Known deposit compressing the cord at T8. Legs getting weaker each day this week."
     assert "myelopathy" in _flags(report, region="thoracic", days=20)
+
+
+def test_the_indication_of_a_dural_repair_after_an_earlier_operation_is_current() -> None:
+    report = (
+        "OPERATION NOTE - dural repair\nIndex: L3/4 laminectomy 5 days ago.\n"
+        "Indication: clear fluid leaking from the wound since yesterday.\nProcedure: primary repair."
+    )
+    assert "infection" in _flags(report, procedure="laminectomy", days=5)
+
+
+def test_a_white_count_the_report_puts_down_to_steroids_is_for_repeating() -> None:
+    report = "WBC 15.1, on prednisolone for asthma - likely steroid-related neutrophilia. CRP 12."
+    assert "infection" not in _flags(report, procedure="laminectomy", days=91)
+    assert "infection" in _flags("WBC 15.1. CRP 12.", procedure="laminectomy", days=91)
