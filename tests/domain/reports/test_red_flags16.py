@@ -273,3 +273,19 @@ def test_a_white_count_the_report_puts_down_to_steroids_is_for_repeating() -> No
     report = "WBC 15.1, on prednisolone for asthma - likely steroid-related neutrophilia. CRP 12."
     assert "infection" not in _flags(report, procedure="laminectomy", days=91)
     assert "infection" in _flags("WBC 15.1. CRP 12.", procedure="laminectomy", days=91)
+
+
+def test_a_crp_falling_at_every_step_to_under_half_is_settling() -> None:
+    assert "infection" not in _flags("CRP 96 -> 44 -> 19 mg/L.", days=40)
+    assert "infection" in _flags("CRP 19 mg/L.", days=40)
+    assert "infection" in _flags("CRP 96 -> 44 -> 19 mg/L. Wound discharging pus.", days=40)
+
+
+def test_intravenous_antibiotics_with_no_other_site_keep_the_flag_while_crp_falls() -> None:
+    report = "Follow-up on IV abx: CRP 150 -> 70 -> 20 mg/L, responding."
+    assert "infection" in _flags(report, days=45)
+    assert "infection" not in _flags("On IV antibiotics for pneumonia; wound healed.", days=200)
+
+
+def test_a_series_ends_where_the_next_test_begins() -> None:
+    assert "infection" in _flags("ESR 64 mm/h (ref <20), CRP 22 mg/L, WCC 12.4 (4-11).", days=60)

@@ -828,6 +828,8 @@ def _measure_series(rule: ValueRule, sentence: str, offset: int) -> Iterator[Rea
     for match in re.finditer(rule.analyte, sentence, re.I):
         window = sentence[match.end() : match.end() + _SERIES_SPAN]
         window = re.split(r"[;.](?:\s|$)", window, maxsplit=1)[0]
+        stop = re.search(rule.until, window, re.I) if rule.until else None
+        window = window[: stop.start()] if stop else window  # "CRP 22, WCC 12.4 (4-11)"
         values = [
             (float(found.group(1)), found.end())
             for found in _SERIES_NUMBER.finditer(window)
