@@ -289,3 +289,9 @@ def test_intravenous_antibiotics_with_no_other_site_keep_the_flag_while_crp_fall
 
 def test_a_series_ends_where_the_next_test_begins() -> None:
     assert "infection" in _flags("ESR 64 mm/h (ref <20), CRP 22 mg/L, WCC 12.4 (4-11).", days=60)
+
+
+def test_several_fields_answered_on_one_line_are_each_read_by_their_own_answer() -> None:
+    assert "cauda_equina" not in _flags("Saddle numbness: N   Retention: N   Fever: Y", days=5)
+    assert "cauda_equina" in _flags("Saddle numbness: Y   Retention: N   Fever: N", days=5)
+    assert "infection" in _flags("Fever: Y   Saddle numbness: N", days=20)
