@@ -32,7 +32,7 @@ class CauseReader:
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans[self.group]) if self.group in doc.spans else []
         findings = [Finding(s.label_, s.start, s.end) for s in spans]
-        tokens = [token.lower_ for token in doc]
+        tokens = [_word(doc, i) for i in range(len(doc))]
         sentences = [(s.start, s.end) for s in doc.sents]
         seen = {(s.label_, s.start, s.end) for s in spans}
         reading = explanations(tokens, sentences, findings)
@@ -49,3 +49,17 @@ class CauseReader:
                 span._.is_negated = True  # the finding is also tied to the spine
         doc.spans[self.group] = spans
         return doc
+
+
+JOINED_HYPHEN = "<joined-hyphen>"
+"""What a hyphen inside a word ("pre-op", "T2-weighted") is read as: no link, since a dash is a
+link of its own for some findings ("lost 5 kg - gastroenteritis") only when it stands apart."""
+
+
+def _word(doc: Doc, index: int) -> str:
+    """The lower-case token, or ``JOINED_HYPHEN`` for a hyphen with no space on either side."""
+    token = doc[index]
+    joined = index > 0 and not doc[index - 1].whitespace_ and not token.whitespace_
+    if token.text in ("-", "\u2013") and joined:
+        return JOINED_HYPHEN
+    return token.lower_

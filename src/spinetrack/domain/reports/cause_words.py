@@ -36,6 +36,10 @@ class Explains(KnowledgeModel):
     reach: Literal["direct", "report"]
     weak_links: bool = True
     """Whether a one-word link ("from", "?") may tie a cause to the finding."""
+    links: list[list[str]] = Field(default_factory=list)
+    """Forward links of this finding only: marks that tie a cause to it and to no other finding
+    ("lost 4 kg - gastroenteritis", "weight down 3 kg (dialysis)"), where the same mark after a
+    fever would as often open a plan as a cause."""
     note: str
 
 
@@ -76,6 +80,8 @@ class StatedCauses(KnowledgeModel):
     result_leads: list[str] = Field(min_length=1)
     determiners: list[str] = Field(min_length=1)
     positive: list[str] = Field(min_length=1)
+    plans: list[str] = Field(min_length=1)
+    """Words that open a plan, not a cause, after a finding's own link ("lost 7 kg - for CT")."""
     fractures: Fractures
     sited: Sited
     negations: list[str] = Field(min_length=1)
@@ -146,6 +152,9 @@ class Compiled:
     rules: StatedCauses
     explains: dict[str, Explains]
     forward: tuple[tuple[str, ...], ...]
+    own_links: tuple[tuple[str, ...], ...]
+    """Every finding's own forward links, longest first (``Explains.links``)."""
+    plans: frozenset[str]
     backward: tuple[tuple[str, ...], ...]
     labels: tuple[tuple[str, ...], ...]
     diagnoses: tuple[tuple[str, ...], ...]
@@ -187,6 +196,8 @@ def compiled() -> Compiled:
         rules=rules,
         explains={e.finding: e for e in rules.explains},
         forward=_longest_first([tuple(p) for p in rules.forward]),
+        own_links=_longest_first([tuple(p) for e in rules.explains for p in e.links]),
+        plans=frozenset(rules.plans),
         backward=_longest_first([tuple(p) for p in rules.backward]),
         labels=_longest_first([tuple(p) for p in rules.labels]),
         diagnoses=_longest_first([tokens_of(p) for p in rules.diagnoses]),

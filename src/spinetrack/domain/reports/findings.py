@@ -24,6 +24,7 @@ from spinetrack.domain.reports.resolution import (
 )
 from spinetrack.domain.reports.rules import yields
 from spinetrack.domain.reports.section_scope import sections
+from spinetrack.domain.reports.signs import denial_cue, denial_signs
 from spinetrack.domain.reports.spelling import Corrected, correct
 from spinetrack.domain.reports.values import TREND
 
@@ -287,11 +288,26 @@ def _in_report(mention: Mention, report: str, corrected: Corrected) -> Mention:
     return replace(mention, start=start, end=end, text=report[start:end])
 
 
+def _with_denials(mentions: list[Mention], reports: Sequence[str]) -> list[Mention]:
+    """The mentions, each negated one followed by the signs its denial states (signs.yaml
+    ``denial_of``: "no saddle numbness" is saddle sensation stated normal), over the same words,
+    when a denial word stands just before it."""
+    denials, cue = denial_signs(), denial_cue()
+    out: list[Mention] = []
+    for mention in mentions:
+        out.append(mention)
+        signs = denials.get(mention.id, ()) if mention.status == "negated" else ()
+        if signs and cue.search(reports[mention.report][: mention.start]):
+            out += [replace(mention, id=sign, status="affirmed") for sign in signs]
+    return out
+
+
 def find_in_reports(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Mention]:
     """The findings the reports affirm or suggest: one per finding and report, the first affirmed
-    mention if there is one, else the first uncertain one."""
+    mention if there is one, else the first uncertain one. A denial that states a sign (signs.yaml
+    ``denial_of``) yields that sign."""
     chosen: dict[tuple[int, str], Mention] = {}
-    for mention in read_mentions(reports, case):
+    for mention in _with_denials(read_mentions(reports, case), reports):
         if not mention.is_finding:
             continue
         key = (mention.report, mention.id)

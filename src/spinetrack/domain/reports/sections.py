@@ -1,5 +1,8 @@
 """Section-aware sentence starts: a numbered item, a bullet or a ``Label:`` line starts a sentence.
 
+A row of a table typed with bars starts one too: "Previous cancer | x |" must not date the row
+below it ("Unexplained weight loss | x |") as history.
+
 Reports wrap their lines in the middle of sentences, so a line break alone says nothing; but a line
 that opens with "1.", "2)", "-", or a header such as "Impression:" or "XR:" begins a new statement,
 and a negation or hedge on the line before must not reach into it. pysbd splits the rest.
@@ -75,6 +78,10 @@ def mark_section_starts(doc: Doc) -> Doc:
         if line_start < 0 or text[line_start + 1 : token.idx].strip():
             continue  # not the first word of a line
         previous_line = text[:line_start].rstrip().rsplit("\n", 1)[-1]
+        line = text[line_start + 1 :].split("\n", 1)[0]
+        if "|" in line and "|" in previous_line:
+            token.is_sent_start = True  # a table row is a record of its own (flags16)
+            continue
         if (
             previous_line
             and previous_line[-1] not in _SENTENCE_END

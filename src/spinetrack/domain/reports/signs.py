@@ -6,6 +6,7 @@ only red-flag rules read it (the ``sign`` condition), so the contract's finding 
 vocabulary's. Kept free of spaCy so triage rules can check sign ids without loading the reader.
 """
 
+import re
 from functools import cache
 from typing import Any
 
@@ -21,12 +22,21 @@ class Sign(KnowledgeModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: str = Field(min_length=5)
     note: str | None = None
+    denial_of: list[str] = Field(default_factory=list)
+    """Findings whose denial states this sign: "no saddle numbness" says saddle sensation is
+    working, as "saddle sensation normal" does."""
     sources: Sources
 
 
 class Signs(KnowledgeModel):
     note: str
     sources: Sources
+    denial_cues: list[str] = Field(default_factory=list)
+    """Words that deny a finding outright ("no", "denies"): a negated mention states a
+    ``denial_of`` sign only when one of them stands just before it, not when the negation came
+    from a wider scope ("cannot feel when her bowels open ... the back passage is numb")."""
+    denial_reach: int = 30
+    """How many characters before a denied mention its denial cue may stand."""
     signs: list[Sign] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -46,6 +56,24 @@ def parse_signs(data: Any | None = None) -> Signs:
 def sign_ids() -> frozenset[str]:
     """The ids of the shipped signs."""
     return frozenset(sign.id for sign in parse_signs().signs)
+
+
+@cache
+def denial_signs() -> dict[str, tuple[str, ...]]:
+    """For each finding, the signs a negated mention of it states (``Sign.denial_of``)."""
+    signs: dict[str, list[str]] = {}
+    for sign in parse_signs().signs:
+        for finding in sign.denial_of:
+            signs.setdefault(finding, []).append(sign.id)
+    return {finding: tuple(ids) for finding, ids in signs.items()}
+
+
+@cache
+def denial_cue() -> re.Pattern[str]:
+    """A denial word that ends within ``denial_reach`` characters before a mention."""
+    rules = parse_signs()
+    words = "|".join(re.escape(word) for word in rules.denial_cues) or "(?!)"
+    return re.compile(rf"\b(?:{words})\b[^.;\n]{{0,{rules.denial_reach}}}$", re.IGNORECASE)
 
 
 def is_sign(identifier: str) -> bool:

@@ -147,6 +147,9 @@ def _forward(sentence: _Sentence, at: int) -> int:
     label = match(tokens, at, rules.labels)
     if label and at + label < stop and tokens[at + label] in (":", "-", "is", "was", "="):
         size = label + 1  # "source: chest", "cause found - kinked catheter"
+    own = 0 if size else match(tokens, at, rules.own_links)
+    if own:
+        return _own_link(sentence, at, own)
     if not size:
         return 0
     link = tuple(tokens[at : at + size])
@@ -164,6 +167,25 @@ def _forward(sentence: _Sentence, at: int) -> int:
     if not near and not weak and size > 1 and _clause_start(tokens, at, first, rules):
         near = list(sentence.before)  # the subject left out: the findings told just before
     sentence.explain(near, at + size, phrase_after(tokens, at + size, stop, rules), "direct")
+    return size
+
+
+def _own_link(sentence: _Sentence, at: int, size: int) -> int:
+    """A finding, then a link of its own, then its cause ("lost 4 kg - gastroenteritis"): only the
+    findings whose rule lists that link, in the same clause before it, are explained."""
+    tokens, rules, first = sentence.tokens, sentence.rules, sentence.first
+    link = list(tokens[at : at + size])
+    near = [
+        f
+        for f in sentence.explainable
+        if first <= f.start
+        and f.end <= at
+        and link in rules.explains[f.id].links
+        and _reachable(tokens, f.end, at, rules)
+    ]
+    end = phrase_after(tokens, at + size, sentence.stop, rules)
+    if at + size < end and tokens[at + size] not in rules.plans:
+        sentence.explain(near, at + size, end, "direct")
     return size
 
 

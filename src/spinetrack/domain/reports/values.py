@@ -37,9 +37,13 @@ BORDERLINE = "value_borderline"
 """The span id of a threshold reading only just above its limit."""
 
 _NUMBER = re.compile(
-    r"(?<![\d/.:A-Za-z])(?!(?:19|20)\d\d\b)(?<!\bday\s)(?<!\bpod\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*[x×]\s*(?!10\s*(?:\^|\*|e\d|\(9\)|⁹))\d)",
+    r"(?<![\d/.:A-Za-z])(?!(?:19|20)\d\d\b)(?<!\bday\s)(?<!\bpod\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*[x×]\s*(?!10\s*(?:\^|\*|e\d|\(9\)|⁹))\d)"
+    r"(?!\s*(?:(?-i:h)|hrs?|hours?|days?|wks?|weeks?|mins?|minutes?)\b)",
     re.I,
 )
+"""A measured number; one followed by a time unit is a duration, not a reading ("Temperature < 38
+last 48 h": the 38 is a bound, the 48 is hours; flags16). A capital "H" after a value is a lab's
+high flag ("CRP 240 H"), not hours."""
 _UNIT = re.compile(r"\s*(mg/dl|mg/l|mm/h(?:r)?|ml|mls|cc|mm|cm|kg|%)", re.I)
 _DAY = re.compile(r"\b(?:day|pod|d)\s?(\d{1,3})\b", re.I)
 _BELOW_MARK = re.compile(
@@ -892,6 +896,8 @@ def _measure_series(rule: ValueRule, sentence: str, offset: int) -> Iterator[Rea
     for match in re.finditer(rule.analyte, sentence, re.I):
         window = sentence[match.end() : match.end() + _SERIES_SPAN]
         window = re.split(r"[;.](?:\s|$)", window, maxsplit=1)[0]
+        stop = re.search(rule.until, window, re.I) if rule.until else None
+        window = window[: stop.start()] if stop else window  # "CRP 22, WCC 12.4 (4-11)"
         values = [
             (float(found.group(1)), found.end())
             for found in _SERIES_NUMBER.finditer(window)
