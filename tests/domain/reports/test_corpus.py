@@ -8,6 +8,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -45,6 +46,13 @@ def report() -> ModuleType:
     return _load_script()
 
 
+@pytest.fixture(scope="module")
+def scores(report: ModuleType) -> Any:
+    """Every sentence read once for the three tests that score them (reading all of them is the
+    slow part, and it grows with every sentence file)."""
+    return report.evaluate(report.load_sentences())
+
+
 def test_at_least_150_sentences_with_a_known_status_for_every_finding(report: ModuleType) -> None:
     sentences = report.load_sentences()
     assert len(sentences) >= 150
@@ -74,20 +82,17 @@ def test_every_extracted_finding_is_tested_affirmed_negated_uncertain_and_histor
     assert {finding: gaps for finding, gaps in missing.items() if gaps} == {}
 
 
-def test_affirmed_findings_reach_the_recall_and_precision_targets(report: ModuleType) -> None:
-    scores = report.evaluate(report.load_sentences())
+def test_affirmed_findings_reach_the_recall_and_precision_targets(scores: Any) -> None:
     assert scores.affirmed.recall >= 0.9
     assert scores.affirmed.precision >= 0.95
 
 
 def test_no_negated_hypothetical_historical_or_family_mention_becomes_a_finding(
-    report: ModuleType,
+    scores: Any,
 ) -> None:
-    scores = report.evaluate(report.load_sentences())
     assert scores.leaks == {}
 
 
-def test_uncertain_mentions_are_kept_and_marked_uncertain(report: ModuleType) -> None:
-    scores = report.evaluate(report.load_sentences())
+def test_uncertain_mentions_are_kept_and_marked_uncertain(scores: Any) -> None:
     assert scores.uncertain.precision >= 0.95
     assert scores.uncertain.recall >= 0.9
