@@ -3,10 +3,12 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
 from tests.support.world import TOKENS, World
 
 from spinetrack.domain.errors import NotFound
+from spinetrack.services.access.actor import CLINICAL_ROLES
 from spinetrack.services.access.credentials import digest
 from spinetrack.services.access.sign_in import token_actor
 from spinetrack.storage.tables import ApiToken, Patient, PatientOutcome, Surgery
@@ -167,3 +169,80 @@ def test_signing_in_by_token_touches_it_without_a_transaction_left_open(world: W
     with world.database.sessions() as uow:
         row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
         assert row is not None and row.last_used_at is not None
+
+
+def _held_elsewhere(world: World, patient: int) -> bool:
+    """Whether another connection finds the patient's row locked (PostgreSQL)."""
+    with world.database.engine.connect() as other:
+        try:
+            other.execute(
+                select(Patient.id).where(Patient.id == patient).with_for_update(nowait=True)
+            )
+        except OperationalError:
+            return True
+        finally:
+            other.rollback()
+    return False
+
+
+def test_signing_in_for_a_write_takes_the_patients_lock_in_the_same_statement(
+    world: World,
+) -> None:
+    """On PostgreSQL the sign-in of a submission also locks its patient, and `lock` then hands
+    that lock back; after a rollback the note no longer counts and `lock` locks again."""
+    if world.database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer for the whole file; nothing to lock per patient")
+    patient = _new_patient(world, "L-1")
+    with world.database.sessions() as uow:
+        holder = uow.access.token_holder_locking(
+            digest(TOKENS["staff@north.example"]),
+            clinic_id=None,  # the staff member's only clinic
+            patient_id=patient,
+            roles=CLINICAL_ROLES,
+        )
+        assert holder is not None and holder.roles == {world.clinic: "staff"}
+        assert _held_elsewhere(world, patient)
+        statements: list[str] = []
+
+        def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            statements.append(statement)
+
+        event.listen(world.database.engine, "before_cursor_execute", record)
+        try:
+            uow.patients(world.clinic).lock(patient)
+            assert statements == []  # handed back, not taken again
+            uow.rollback()
+            assert not _held_elsewhere(world, patient)
+            uow.patients(world.clinic).lock(patient)
+            # a new transaction: locked by its own statement
+            assert len([s for s in statements if "FOR UPDATE OF patients" in s]) == 1
+        finally:
+            event.remove(world.database.engine, "before_cursor_execute", record)
+        assert _held_elsewhere(world, patient)
+
+
+@pytest.mark.parametrize(
+    ("email", "clinic"),
+    [
+        ("analyst@north.example", None),  # a role that may not write
+        ("staff@north.example", "other"),  # a clinic the holder does not work in
+        (None, None),  # no such token
+    ],
+)
+def test_a_holder_who_may_not_write_locks_nothing(
+    world: World, email: str | None, clinic: str | None
+) -> None:
+    patient = _new_patient(world, "L-2")
+    token = TOKENS[email] if email is not None else "st_unknown"
+    with world.database.sessions() as uow:
+        holder = uow.access.token_holder_locking(
+            digest(token),
+            clinic_id=world.other_clinic if clinic == "other" else None,
+            patient_id=patient,
+            roles=CLINICAL_ROLES,
+        )
+        assert (holder is None) == (email is None)
+        if world.database.engine.dialect.name == "postgresql":
+            assert not _held_elsewhere(world, patient)
+        with pytest.raises(NotFound):
+            uow.patients(world.other_clinic).lock(patient)

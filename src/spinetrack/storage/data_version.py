@@ -9,7 +9,8 @@ paths do that), note the clinics in their parameters, or every clinic when they 
 before commit one UPDATE adds 1 to each noted clinic's version, in clinic-id order (no deadlock
 between two writers), so the row lock is held only for the commit itself and never across
 clinics that were not written (on PostgreSQL a request's audit entry, its last statement before
-commit, may run that UPDATE in its own statement: `bump_with_audit_row`). Bookkeeping rows (the
+commit, may run that UPDATE in its own statement: `bump_with_audit_row`; a submission's last
+write may run it too: `take_bump`). Bookkeeping rows (the
 audit trail, sessions, tokens, idempotency keys, the outbox) are not the clinic's data and do
 not bump it: every dashboard view is audited, and must not invalidate its own cache.
 """
@@ -27,6 +28,8 @@ from sqlalchemy import (
     bindparam,
     delete,
     event,
+    func,
+    select,
     text,
     update,
 )
@@ -297,6 +300,50 @@ def _pending(session: Session) -> tuple[set[int], Touched]:
             _touch(session.info, clinic, patients)
         touched = session.info.pop(_TOUCHED, touched)
     return noted, touched
+
+
+def take_bump(session: Session, clinic: int, patients: set[int]) -> bool:
+    """For a statement that runs the version bump and its log itself (`bump_statement`): whether
+    the bump the commit would run, counting that statement's own writes (noted first), is one
+    clinic's with exactly these patients named, on PostgreSQL. If so its notes are taken and the
+    statement must bump; otherwise nothing is taken and the commit bumps as usual."""
+    noted, touched = _pending(session)
+    if (
+        noted == {clinic}
+        and touched == {clinic: patients}
+        and session.connection().dialect.name == "postgresql"
+    ):
+        return True
+    if noted:
+        session.info[_NOTED] = noted
+    if touched:
+        session.info[_TOUCHED] = touched
+    return False
+
+
+def bump_part(clinic: Any, patients: Any) -> Any:
+    """The bump and its log as a data-modifying WITH part (PostgreSQL; it refers to a second one),
+    for a statement that takes the bump over (`take_bump`): the clinic's version + 1, and the
+    patients (an integer array expression) upserted into the log under the new version, as
+    `_BUMP_AND_LOG` does. Attach it to the statement with `add_cte`."""
+    clinics = cast(Table, _clinics)
+    bumped = (
+        update(clinics)
+        .where(clinics.c.id == clinic)
+        .values(data_version=clinics.c.data_version + 1)
+        .returning(clinics.c.id, clinics.c.data_version)
+        .cte("bumped")
+    )
+    upsert = postgresql.insert(_changes).from_select(
+        ["clinic_id", "data_version", "patient_id"],
+        # One row per patient: unnest in the select list, no second FROM element.
+        select(bumped.c.id, bumped.c.data_version, func.unnest(patients)),
+    )
+    logged = upsert.on_conflict_do_update(
+        index_elements=[_changes.c.clinic_id, _changes.c.patient_id],
+        set_={"data_version": upsert.excluded.data_version},
+    ).cte("logged")
+    return logged
 
 
 def bump_with_audit_row(session: Session, audit_row: dict[str, Any]) -> bool:

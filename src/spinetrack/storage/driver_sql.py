@@ -1,6 +1,6 @@
 """The busiest statements, compiled once and handed straight to the driver's cursor.
 
-A submission runs five statements. Their SQL is cached once compiled, but each execution still
+A submission runs three statements on PostgreSQL (five before some were folded together). Their SQL is cached once compiled, but each execution still
 went through SQLAlchemy's whole execution pipeline (an execution context, parameter processing,
 result metadata built from the cursor's description, a result object), which cost more CPU than
 the driver's own work. `DriverStatement` keeps the Core statement as the one definition of its
@@ -51,8 +51,9 @@ class DriverStatement:
         self.statement = statement
         self._named_rows = named_rows
         self._compiled: dict[tuple[str, str], _Compiled] = {}
-        self._results: dict[tuple[str, str], list[Callable[[Any], Any] | None]] = {}
-        """The result processors (from the first execution's column types), [] when none."""
+        self._results: dict[tuple[str, str], list[tuple[int, Callable[[Any], Any]]]] = {}
+        """The result processors by column (from the first execution's column types), [] when
+        none."""
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         found = self._compiled.get((dialect.name, dialect.driver))
@@ -113,11 +114,13 @@ class DriverStatement:
         finally:
             cursor.close()
         if results:
-            processors = results
-            fetched = [
-                tuple(p(v) if p is not None else v for p, v in zip(processors, row, strict=True))
-                for row in fetched
-            ]
+            processed = []
+            for row in fetched:
+                columns = list(row)
+                for index, processor in results:
+                    columns[index] = processor(columns[index])
+                processed.append(tuple(columns))
+            fetched = processed
         if compiled.row is not None:
             make = compiled.row
             return [make(*row) for row in fetched]
@@ -126,15 +129,16 @@ class DriverStatement:
 
 def _result_processors(
     dialect: Dialect, compiled: _Compiled, cursor: Any
-) -> list[Callable[[Any], Any] | None]:
+) -> list[tuple[int, Callable[[Any], Any]]]:
     """What SQLAlchemy would apply to each result column, given the types the database reported
-    (a float column's processor depends on them); [] when no column needs one."""
+    (a float column's processor depends on them), as (column index, processor) for the columns
+    that have one (most have none; a row is only touched where one has)."""
     assert compiled.types is not None
-    found: list[Callable[[Any], Any] | None] = [
-        kind.result_processor(dialect, column.type_code)
-        for kind, column in zip(compiled.types, cursor.description, strict=True)
+    return [
+        (index, processor)
+        for index, (kind, column) in enumerate(zip(compiled.types, cursor.description, strict=True))
+        if (processor := kind.result_processor(dialect, column.type_code)) is not None
     ]
-    return found if any(p is not None for p in found) else []
 
 
 def _watched(connection: Connection) -> bool:

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from tests.conftest import row_counts
 from tests.support.records import SURGERY_DAY, odi, operated_patient
 from tests.support.world import TOKENS, World
@@ -25,6 +25,7 @@ from spinetrack.storage.tables import (
     AuditEntry,
     Clinic,
     PatientOutcome,
+    PromResponse,
 )
 
 
@@ -231,3 +232,62 @@ def test_the_outcome_row_written_with_the_response_is_the_one_a_recompute_gives(
         uow.rollback()
     expected = {c: getattr(recomputed, c) for c in compared}
     assert written == expected
+
+
+def test_a_submission_by_token_runs_three_statements_on_postgresql(world: World) -> None:
+    """Sign-in with the patient's lock, the status inputs, then one write that stores the
+    response, the outcome row, the data version's bump and log and the audit entry naming the
+    response (BEGIN and COMMIT aside); the stored result is the one the separate statements
+    gave."""
+    if world.database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs the statements one by one, in one process")
+    patient_id = operated_patient(world)
+    _record(world, patient_id, odi(3, day=-7))  # the outcome row exists: the common case
+    with world.database.sessions() as uow:
+        version = uow.session.scalar(select(Clinic.data_version).where(Clinic.id == world.clinic))
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(world.database.engine, "before_cursor_execute", record)
+    try:
+        _by_token(world, TOKENS["staff@north.example"], patient_id)
+    finally:
+        event.remove(world.database.engine, "before_cursor_execute", record)
+    # The submission's own statements: up to the write, before the sealer's and the token's
+    # touch (both after commit, outside the submission's transaction).
+    ours = statements[: next(i for i, s in enumerate(statements) if "bumped" in s) + 1]
+    assert len(ours) == 3, [s[:60] for s in statements]
+    assert "FOR UPDATE" in ours[0] and "api_tokens" in ours[0]
+    assert "INSERT INTO audit_entries" in ours[2] and "bumped" in ours[2]
+    with world.database.sessions() as uow:
+        stored = uow.session.execute(
+            select(
+                AuditEntry.actor,
+                AuditEntry.outcome,
+                AuditEntry.target,
+                AuditEntry.patient_id,
+                AuditEntry.remote,
+            )
+            .where(AuditEntry.action == "response.create")
+            .order_by(AuditEntry.id.desc())
+        ).first()
+        newest = uow.session.scalar(
+            select(PromResponse.id)
+            .where(PromResponse.patient_id == patient_id)
+            .order_by(PromResponse.id.desc())
+        )
+        after = uow.session.scalar(select(Clinic.data_version).where(Clinic.id == world.clinic))
+        logged = uow.session.scalar(
+            select(AnalyticsChange.data_version).where(AnalyticsChange.patient_id == patient_id)
+        )
+    assert stored is not None
+    assert tuple(stored) == (
+        "staff@north.example",
+        "ok",
+        f"response:{newest}",
+        patient_id,
+        "10.0.0.7",
+    )
+    assert after == version + 1 and logged == after

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import InvalidInput, NotFound
 from spinetrack.services.access.accounts import actor_for
-from spinetrack.services.access.actor import Actor
+from spinetrack.services.access.actor import CLINICAL_ROLES, Actor
 from spinetrack.services.access.credentials import digest, new_secret
 from spinetrack.services.access.errors import NotAuthenticated
 from spinetrack.services.audit.audit_log import audited
@@ -112,13 +112,29 @@ def token_actor(*, sessions: UnitOfWorkFactory, token: str, remote: str | None) 
         return actor
 
 
-def token_actor_in(uow: UnitOfWork, token: str, remote: str | None) -> tuple[Actor, int | None]:
+def token_actor_in(
+    uow: UnitOfWork,
+    token: str,
+    remote: str | None,
+    *,
+    writing: tuple[int | None, int] | None = None,
+) -> tuple[Actor, int | None]:
     """`token_actor` on a unit of work the caller opened, so signing in costs no unit of work of
     its own: the actor, and the token's id when its last use is due to be recorded (`touch`,
-    which the caller runs outside its own transaction), else None."""
+    which the caller runs outside its own transaction), else None.
+
+    `writing`: (clinic or None for the holder's only clinic, patient) the caller goes on to lock
+    and write with a clinical role; the database may then take that lock in the sign-in's own
+    statement (`AccessRepository.token_holder_locking`), and the caller's `lock` costs nothing."""
     if not token.startswith(TOKEN_PREFIX):
         raise NotAuthenticated("unknown or revoked API token")
-    holder = uow.access.token_holder(digest(token))
+    if writing is None:
+        holder = uow.access.token_holder(digest(token))
+    else:
+        clinic_id, patient_id = writing
+        holder = uow.access.token_holder_locking(
+            digest(token), clinic_id=clinic_id, patient_id=patient_id, roles=CLINICAL_ROLES
+        )
     if holder is None or holder.revoked_at is not None:
         raise NotAuthenticated("unknown or revoked API token")
     if not holder.active:

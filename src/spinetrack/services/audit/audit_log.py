@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from spinetrack.config import get_settings
 from spinetrack.domain.errors import SpinetrackError
@@ -40,26 +41,46 @@ class Work:
     """A use case that refuses without raising (to keep a counter it changed) sets "rejected"."""
     seen: set[int] = field(default_factory=set)
     """Patients a read returned (beyond `patient_id`); filled through `saw`."""
+    actor: Actor | None = None
+    action: str = ""
+    entry_stored: bool = False
+    """Set by a use case whose last write stored the entry itself (`closing_entry`)."""
 
     def saw(self, patient_ids: Iterable[int]) -> None:
         """Record that this read returned these patients' data (a list page, a search, an export)."""
         self.seen.update(patient_ids)
 
+    def closing_entry(self) -> dict[str, Any]:
+        """The columns of the entry `audited` would write for the work as it stands (its target
+        left to the statement that stores it), for a use case whose last write can store it in
+        the same statement (a questionnaire submission on PostgreSQL). If that write stores it,
+        the use case sets `entry_stored` and changes nothing the entry says afterwards;
+        `audited` then only commits. A failure later still rolls the entry back with the work
+        and writes a refusal entry instead, as always."""
+        assert self.actor is not None
+        return _columns(self.actor, self.action, self.outcome, self)
 
-def _entry(actor: Actor, action: str, outcome: str, work: Work) -> AuditEntry:
-    return AuditEntry(
-        actor=actor.name,
-        action=action,
-        outcome=outcome,
-        clinic_id=work.clinic_id,
-        patient_id=work.patient_id,
-        target=work.target,
-        remote=actor.remote,
+
+def _columns(actor: Actor, action: str, outcome: str, work: Work) -> dict[str, Any]:
+    """What a request's entry stores (the sealer adds its place in the chain)."""
+    return {
+        "at": datetime.now(UTC),
+        "actor": actor.name,
+        "action": action,
+        "outcome": outcome,
+        "clinic_id": work.clinic_id,
+        "patient_id": work.patient_id,
+        "target": work.target,
+        "remote": actor.remote,
         # A refusal's message may quote the input; a NUL in it would make PostgreSQL refuse the
         # audit entry itself.
-        detail=work.detail[:2000].replace("\x00", "\\0"),
-        patients=encode_ids(work.seen - {work.patient_id}) if work.seen else "",
-    )
+        "detail": work.detail[:2000].replace("\x00", "\\0"),
+        "patients": encode_ids(work.seen - {work.patient_id}) if work.seen else "",
+    }
+
+
+def _entry(actor: Actor, action: str, outcome: str, work: Work) -> AuditEntry:
+    return AuditEntry(**_columns(actor, action, outcome, work))
 
 
 # --- sealing, per database ----------------------------------------------------------------------
@@ -223,10 +244,11 @@ def audited(
     so far (a sign-in looked up in it); otherwise one is opened here."""
     folder = _folder(sessions)
     with nullcontext(within) if within is not None else sessions() as uow:
-        work = Work(uow=uow, clinic_id=clinic_id, patient_id=patient_id)
+        work = Work(uow=uow, clinic_id=clinic_id, patient_id=patient_id, actor=actor, action=action)
         try:
             yield work
-            uow.audit.append_last(_entry(actor, action, work.outcome, work))
+            if not work.entry_stored:
+                uow.audit.append_last(_entry(actor, action, work.outcome, work))
             uow.commit()
         except Exception as exc:
             uow.rollback()

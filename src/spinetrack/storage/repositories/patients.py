@@ -1,6 +1,6 @@
 """Patient records within one clinic: the scope is a constructor argument and every query uses it."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy import (
     Integer,
     Row,
+    String,
+    Table,
     bindparam,
     cast,
     delete,
@@ -20,15 +22,17 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, defer
 
 from spinetrack.domain.errors import NotFound
 from spinetrack.storage.bulk_frames import insert_frame
 from spinetrack.storage.bulk_rows import insert_rows, insert_rows_returning_ids
-from spinetrack.storage.data_version import note_inserted
+from spinetrack.storage.data_version import AUDIT_COLUMNS, bump_part, note_inserted, take_bump
 from spinetrack.storage.driver_sql import DriverStatement
 from spinetrack.storage.name_index import names_indexed_at_end
 from spinetrack.storage.tables import (
+    AuditEntry,
     Clinic,
     ClinicalFinding,
     Complication,
@@ -52,6 +56,17 @@ class LockedPatient:
 
     zone: str | None
     """The clinic's own time zone (None: the configured default)."""
+
+
+_LOCKED_ALREADY = "spinetrack.patient_locked"
+
+
+def remember_lock(session: Session, clinic_id: int, patient_id: int, locked: LockedPatient) -> None:
+    """Note that the session's current transaction already holds this patient's lock (taken by
+    a statement that also did other work: `AccessRepository.token_holder_locking`), so
+    `PatientRepository.lock` in the same transaction hands it back without a statement. The
+    note names the transaction: after a rollback or commit it no longer applies."""
+    session.info[_LOCKED_ALREADY] = (session.get_transaction(), clinic_id, patient_id, locked)
 
 
 class FindingFacts(NamedTuple):
@@ -311,14 +326,44 @@ _NEW_RESPONSE = (
 _OUTCOME_REWRITTEN = _UPDATE_OUTCOME_BUT_ASSESSMENT.returning(PatientOutcome.patient_id).cte(
     "outcome_rewritten"
 )
-_INSERT_RESPONSE_AND_OUTCOME = DriverStatement(
-    select(
-        _NEW_RESPONSE.c.id,
-        select(func.count()).select_from(_OUTCOME_REWRITTEN).scalar_subquery(),
-    )
+_RESPONSE_AND_OUTCOME = select(
+    _NEW_RESPONSE.c.id,
+    select(func.count()).select_from(_OUTCOME_REWRITTEN).scalar_subquery(),
 )
+_INSERT_RESPONSE_AND_OUTCOME = DriverStatement(_RESPONSE_AND_OUTCOME)
 """PostgreSQL runs every data-modifying WITH part once, referenced or not: the response's INSERT
 and the outcome row's UPDATE travel in one statement (`insert_response_and_outcome`)."""
+_audit = AuditEntry.__table__
+assert isinstance(_audit, Table)
+_NEW_RESPONSE_AUDITED = (
+    insert(_audit)
+    .from_select(
+        list(AUDIT_COLUMNS),
+        select(
+            *(
+                (
+                    (
+                        bindparam("audit_target_prefix", type_=String)
+                        + cast(_NEW_RESPONSE.c.id, String)
+                    )
+                    if key == "target"
+                    else bindparam(f"audit_{key}", type_=_audit.c[key].type)
+                ).label(key)
+                for key in AUDIT_COLUMNS
+            )
+        ).select_from(_NEW_RESPONSE),
+    )
+    .cte("audited")
+)
+_INSERT_RESPONSE_OUTCOME_AND_AUDIT = DriverStatement(
+    _RESPONSE_AND_OUTCOME.add_cte(
+        _NEW_RESPONSE_AUDITED,
+        bump_part(bindparam("clinic_id"), cast(bindparam("bump_patients"), ARRAY(Integer))),
+    )
+)
+"""`_INSERT_RESPONSE_AND_OUTCOME` that also ends the transaction's writes: the data version's bump
+with its log, and the request's audit entry, whose target names the new response
+(`insert_response_and_outcome`, `closing`)."""
 _INSERT_OUTCOME = insert(PatientOutcome).values({key: bindparam(key) for key in _OUTCOME_COLUMNS})
 """An update, then an insert when no row was there: both are cached once compiled, where the
 dialects' INSERT .. ON CONFLICT form is compiled afresh every time."""
@@ -402,6 +447,16 @@ class PatientRepository:
         statement that waited for the lock still sees other tables as they were when it started,
         before the writer it waited for committed; read them in the next statement
         (`status_inputs`)."""
+        noted = self._session.info.pop(_LOCKED_ALREADY, None)
+        if noted is not None:
+            transaction, clinic_id, locked_id, locked = noted
+            if (
+                isinstance(locked, LockedPatient)
+                and transaction is not None
+                and transaction is self._session.get_transaction()
+                and (clinic_id, locked_id) == (self.clinic_id, patient_id)
+            ):
+                return locked
         found = _LOCK_PATIENT.rows(
             self._session.connection(), {"patient_id": patient_id, "clinic_id": self.clinic_id}
         )
@@ -456,27 +511,45 @@ class PatientRepository:
         return int(inserted.scalar_one())
 
     def insert_response_and_outcome(
-        self, values: dict[str, Any], outcome: dict[str, Any]
-    ) -> tuple[int, bool]:
+        self,
+        values: dict[str, Any],
+        outcome: dict[str, Any],
+        *,
+        closing: Callable[[], dict[str, Any]] | None = None,
+        target_prefix: str = "",
+    ) -> tuple[int, bool, bool]:
         """Store one scored response and overwrite the patient's outcome row but its assessment
         columns (`update_outcome_but_assessment`), computed by the caller before the insert; on
         PostgreSQL in one statement, which saves a round trip on the busiest write. Returns the
-        new response's id and whether an outcome row was there to overwrite (False: the caller
-        writes the whole row)."""
+        new response's id, whether an outcome row was there to overwrite (False: the caller
+        writes the whole row), and whether `closing` was stored.
+
+        `closing`: gives the request's audit entry's columns (`AUDIT_COLUMNS`), when this is the transaction's last write. On
+        PostgreSQL, when the data version's bump is then this clinic's for this patient alone
+        (`data_version.take_bump`), the same statement also bumps it, logs the patient and
+        stores the entry, its target `target_prefix` followed by the new response's id: the
+        commit follows with nothing else to send."""
         if self._session.get_bind().dialect.name != "postgresql":
             response_id = self.insert_response(values)
-            return response_id, self.update_outcome_but_assessment(outcome)
+            return response_id, self.update_outcome_but_assessment(outcome), False
         row = {**values, "clinic_id": self.clinic_id, "created_at": utcnow()}
         params = {f"new_{key}": row.get(key) for key in _RESPONSE_COLUMNS}
         params |= {key: value for key, value in outcome.items() if key != "patient_id"}
         params |= {"clinic_id": self.clinic_id, "row_patient_id": outcome["patient_id"]}
         connection = self._session.connection()
-        ((response_id, rewritten),) = _INSERT_RESPONSE_AND_OUTCOME.rows(connection, params)
         # The data version's listeners only see INSERT/UPDATE statements, and this one is a
         # SELECT: note the response (its clinic and patient; the outcome row is the same clinic's).
         note_inserted(connection, PromResponse.__tablename__, [row])
+        statement = _INSERT_RESPONSE_AND_OUTCOME
+        patient = row["patient_id"]
+        if closing is not None and take_bump(self._session, self.clinic_id, {patient}):
+            statement = _INSERT_RESPONSE_OUTCOME_AND_AUDIT
+            params["bump_patients"] = [patient]
+            params["audit_target_prefix"] = target_prefix
+            params |= {f"audit_{key}": value for key, value in closing().items()}
+        ((response_id, rewritten),) = statement.rows(connection, params)
         self._expire_outcome(outcome["patient_id"])
-        return int(response_id), bool(rewritten)
+        return int(response_id), bool(rewritten), statement is _INSERT_RESPONSE_OUTCOME_AND_AUDIT
 
     def scored(self, patient_id: int) -> Sequence[Row[Any]]:
         """Just what the status is computed from (instrument, moment, score), oldest first: the
