@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from spinetrack.domain.reports.case_levels import CASE_LEVELS, NO_CASE, CaseLevels
 from spinetrack.domain.reports.checkboxes import read_boxes
 from spinetrack.domain.reports.implied import with_implied
+from spinetrack.domain.reports.narrator import names_patient, patient_kin
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import (
     corrections_at,
@@ -24,7 +25,7 @@ from spinetrack.domain.reports.resolution import (
 )
 from spinetrack.domain.reports.rules import yields
 from spinetrack.domain.reports.section_scope import sections
-from spinetrack.domain.reports.signs import denial_cue, denial_signs
+from spinetrack.domain.reports.signs import denial_cue, denial_signs, normal_statements
 from spinetrack.domain.reports.spelling import Corrected, correct
 from spinetrack.domain.reports.values import TREND
 
@@ -69,13 +70,25 @@ class Mention:
         return "uncertain" if self.status == "uncertain" else "affirmed"
 
 
-def _status(span: "Span", resolved: "Sequence[tuple[int, int]]") -> Status:
+Teller = tuple[frozenset[str], tuple[int, int]]
+"""The kin words naming the patient under a relative's opening, and that opening's span
+(narrator.py); no words when the report has no such teller."""
+_NO_TELLER: Teller = (frozenset(), (0, 0))
+
+
+def _status(
+    span: "Span", resolved: "Sequence[tuple[int, int]]", teller: Teller = _NO_TELLER
+) -> Status:
     trend = span.id_ == TREND
     if span.label_ in lasting():
         resolved = ()
     for attribute, status in _PRECEDENCE:
         if attribute == "is_historical" and trend:
             continue  # "was 71 kg 18 months ago" dates the earlier value, not the finding
+        if attribute == "is_family" and teller[0] and _patient_by_teller(span, teller):
+            continue  # the son's "Dad" in a post he shares about the patient is the patient
+        if attribute == "is_negated" and _negation_out_of_reach(span):
+            continue  # "no retention, saddle sensation normal": the "no" is not about it
         if attribute == "is_negated" and _within(span, resolved):
             return "resolved"  # "Retention has resolved": over, which says more than absent
         if getattr(span._, attribute):
@@ -85,12 +98,40 @@ def _status(span: "Span", resolved: "Sequence[tuple[int, int]]") -> Status:
     return "affirmed"
 
 
+def _negation_out_of_reach(span: "Span") -> bool:
+    """Whether the span is a sign stating a normal finding that no negation right before it
+    denies (signs.yaml, ``normal_statements``)."""
+    signs, reach = normal_statements()
+    if span.label_ not in signs:
+        return False
+    return not any(
+        m.category == "NEGATED_EXISTENCE" and span.start - reach <= m.modifier_span[1] <= span.end
+        for m in span._.modifiers
+    )
+
+
+def _patient_by_teller(span: "Span", teller: Teller) -> bool:
+    """Whether every family cue on the span is the teller's word for the patient or lies in the
+    opening that names the teller."""
+    kin, (start, end) = teller
+    cues = [m.modifier_span for m in span._.modifiers if m.category == "FAMILY"]
+    doc = span.doc
+    return bool(cues) and all(
+        names_patient(doc[a:b].text, kin, doc.text[: doc[a].idx])
+        or (start <= doc[a].idx and doc[b - 1].idx < end)
+        for a, b in cues
+    )
+
+
 def _within(span: "Span", ranges: "Sequence[tuple[int, int]]") -> bool:
     return any(start <= span.start_char and span.end_char <= end for start, end in ranges)
 
 
 def _gives_way(
-    span: "Span", spans: "Sequence[Span]", resolved: "Sequence[tuple[int, int]]" = ()
+    span: "Span",
+    spans: "Sequence[Span]",
+    resolved: "Sequence[tuple[int, int]]" = (),
+    teller: Teller = _NO_TELLER,
 ) -> bool:
     """Whether the span lies inside a span of a finding it yields to (finding_terms.yaml) that is
     stated: a denied longer term ("lost 6 kg, not on a diet") leaves the shorter one its own."""
@@ -101,7 +142,7 @@ def _gives_way(
         other.label_ in others
         and other.start_char <= span.start_char
         and span.end_char <= other.end_char
-        and _status(other, resolved) in FINDING_STATUSES
+        and _status(other, resolved, teller) in FINDING_STATUSES
         for other in spans
     )
 
@@ -112,12 +153,13 @@ def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
     twice over the same words (a phrase and a regex) counts once, and a finding's word inside a
     longer term of a finding it yields to is that finding's ("faecal incontinence")."""
     resolved = resolved_ranges([(sent.start_char, sent.text) for sent in doc.sents])
+    teller = patient_kin(doc.text)
     seen: set[tuple[str, int, int]] = set()
     spans = sorted(doc.spans.get(SPANS, []), key=lambda s: (s.start_char, -s.end_char))
     unique = []
     for span in spans:
         key = (span.label_, span.start_char, span.end_char)
-        if key not in seen and not _gives_way(span, spans, resolved):
+        if key not in seen and not _gives_way(span, spans, resolved, teller):
             seen.add(key)
             unique.append(span)
     return [
@@ -127,7 +169,7 @@ def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
             report=report,
             start=span.start_char,
             end=span.end_char,
-            status=_status(span, resolved),
+            status=_status(span, resolved, teller),
         )
         for span in unique
     ]

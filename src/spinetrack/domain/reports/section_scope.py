@@ -22,7 +22,12 @@ from spinetrack.domain.sources import Sources
 SECTIONS_FILE = "reports/section_scope.yaml"
 SectionStatus = Literal["hypothetical", "historical"]
 Document = Literal[
-    "any", "operation_note", "primary_operation_note", "reoperation_note", "index_stay_summary"
+    "any",
+    "operation_note",
+    "primary_operation_note",
+    "reoperation_note",
+    "index_stay_summary",
+    "index_specimen_report",
 ]
 
 # Where a section ends: a blank line, a line or sentence that opens with another label, or an
@@ -49,7 +54,9 @@ class SectionRule(KnowledgeModel):
     "Findings:"); a ``primary_operation_note`` or a ``reoperation_note`` (what an "Indication:"
     says was before the index operation or came after it); an ``index_stay_summary``, the
     discharge summary of the stay in which the operation was done (its "Presenting complaint:"
-    is the state before it)."""
+    is the state before it); an ``index_specimen_report``, the pathology report of tissue taken at
+    an operation that deals with no problem of an earlier one (its "Clinical:" is why that
+    operation was done)."""
 
     _label_compiles = field_validator("label")(compiles)
 
@@ -73,6 +80,11 @@ class SectionRules(KnowledgeModel):
     after_operation: str = Field(min_length=2)
     """A regex that, found inside a section of a discharge summary, dates what it says after an
     operation ("2/52 post PLIF", "D9"): that section is about now, not before the operation."""
+    specimen_report: str = Field(min_length=2)
+    """A regex that, found anywhere in a report, says it is a pathology report of a specimen."""
+    specimen_taken_later: str = Field(min_length=2)
+    """A regex that, found anywhere in a specimen's report, says the specimen was not taken at the
+    index operation (a needle biopsy, an aspirate, CSF, a date after an operation)."""
     sections: list[SectionRule] = Field(min_length=1)
 
     _marker_compiles = field_validator(
@@ -82,6 +94,8 @@ class SectionRules(KnowledgeModel):
         "operated_this_stay",
         "readmission",
         "after_operation",
+        "specimen_report",
+        "specimen_taken_later",
     )(compiles)
 
 
@@ -132,6 +146,8 @@ class _Markers:
     operated_this_stay: re.Pattern[str]
     readmission: re.Pattern[str]
     after_operation: re.Pattern[str]
+    specimen_report: re.Pattern[str]
+    specimen_taken_later: re.Pattern[str]
 
 
 @cache
@@ -156,6 +172,8 @@ def _compiled() -> tuple[_Markers, tuple[tuple[re.Pattern[str], SectionRule], ..
                 rules.operated_this_stay,
                 rules.readmission,
                 rules.after_operation,
+                rules.specimen_report,
+                rules.specimen_taken_later,
             )
         )
     )
@@ -175,6 +193,12 @@ def _documents(text: str, markers: _Markers) -> set[str]:
         and not markers.readmission.search(text)
     ):
         kinds.add("index_stay_summary")
+    if (
+        markers.specimen_report.search(text)
+        and not markers.reoperation.search(text)
+        and not markers.specimen_taken_later.search(text)
+    ):
+        kinds.add("index_specimen_report")
     return kinds
 
 
@@ -202,9 +226,10 @@ def sections(text: str) -> list[Section]:
             continue
         for match in pattern.finditer(text):
             end = _end(text, match.end(), rule.extent)
-            if rule.document == "index_stay_summary" and markers.after_operation.search(
-                text, match.end(), end
-            ):
+            if rule.document in (
+                "index_stay_summary",
+                "index_specimen_report",
+            ) and markers.after_operation.search(text, match.end(), end):
                 continue  # "Presenting complaint: 2/52 post PLIF, wound discharge": a return
             found.append(
                 Section(

@@ -37,6 +37,11 @@ class Signs(KnowledgeModel):
     from a wider scope ("cannot feel when her bowels open ... the back passage is numb")."""
     denial_reach: int = 30
     """How many characters before a denied mention its denial cue may stand."""
+    normal_statements: list[str] = Field(default_factory=list)
+    """Signs whose words state a normal finding ("saddle sensation normal"): only a negation
+    standing right before them (``normal_statement_reach`` tokens) denies them, never one whose
+    scope runs over a list or a sentence into them ("no retention, saddle sensation normal")."""
+    normal_statement_reach: int = 2
     signs: list[Sign] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -66,6 +71,14 @@ def denial_signs() -> dict[str, tuple[str, ...]]:
         for finding in sign.denial_of:
             signs.setdefault(finding, []).append(sign.id)
     return {finding: tuple(ids) for finding, ids in signs.items()}
+
+
+@cache
+def normal_statements() -> tuple[frozenset[str], int]:
+    """The signs that state a normal finding, and how many tokens before one a negation may end
+    to deny it (``Signs.normal_statements``)."""
+    rules = parse_signs()
+    return frozenset(rules.normal_statements), rules.normal_statement_reach
 
 
 @cache

@@ -38,11 +38,13 @@ BORDERLINE = "value_borderline"
 
 _NUMBER = re.compile(
     r"(?<![\d/.:A-Za-z])(?!(?:19|20)\d\d\b)(?<!\bday\s)(?<!\bpod\s)(?<!pod)(?<!\bd)(\d+(?:\.\d+)?)(?![\d/:])(?!\s*[x×]\s*(?!10\s*(?:\^|\*|e\d|\(9\)|⁹))\d)"
-    r"(?!\s*(?:(?-i:h)|hrs?|hours?|days?|wks?|weeks?|mins?|minutes?)\b)",
+    r"(?!\s*(?:(?-i:h)|hrs?|hours?|days?|wks?|weeks?|mins?|minutes?)\b)"
+    r"(?!\s*(?:°\s*)?(?:c\b|f\b|mg/l\b|mm/h\b)?\s*(?:or|and)\s+(?:above|over|more|higher|greater)\b)",
     re.I,
 )
 """A measured number; one followed by a time unit is a duration, not a reading ("Temperature < 38
-last 48 h": the 38 is a bound, the 48 is hours; flags16). A capital "H" after a value is a lab's
+last 48 h": the 38 is a bound, the 48 is hours; flags16). A number followed by "or above" is a
+question's or a rule's bound ("a high temperature (38C or above)?"; flags16b), not a reading. A capital "H" after a value is a lab's
 high flag ("CRP 240 H"), not hours."""
 _UNIT = re.compile(r"\s*(mg/dl|mg/l|mm/h(?:r)?|ml|mls|cc|mm|cm|kg|%)", re.I)
 _DAY = re.compile(r"\b(?:day|pod|d)\s?(\d{1,3})\b", re.I)

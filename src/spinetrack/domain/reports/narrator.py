@@ -1,0 +1,84 @@
+"""The report's teller: a relative who writes or passes on a document about the patient.
+
+Under a relative's opening ("Forum post shared by the patient's son:", "(completed by wife)") the
+relative's kin word for the patient ("Dad", "my husband") names the patient, so ConText's family
+cue on that word does not make the patient's symptoms family history. The tellers and their kin
+words are in knowledge/reports/narrators.yaml.
+"""
+
+import re
+from functools import cache
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from spinetrack.domain.knowledge import KnowledgeModel, parse
+from spinetrack.domain.reports.rules import READER_FLAGS, _compiles, alternation
+
+NARRATORS_FILE = "reports/narrators.yaml"
+_POSSESSIVE = re.compile(r"^(?:(?:my|our)\s+)|(?:['’]s)$", re.I)
+_THIRD_PERSON = re.compile(r"\b(?:his|her|their|the\s+patient['’]s)\s+(?:own\s+|late\s+)?$", re.I)
+
+
+class Narrators(KnowledgeModel):
+    note: str
+    sources: list[str] = Field(min_length=1)
+    opening_chars: int = Field(gt=0)
+    tellers: list[str] = Field(min_length=1)
+    kin: dict[str, list[list[str]]] = Field(min_length=1)
+
+    _check = field_validator("tellers")(_compiles)
+
+
+def parse_narrators(data: Any | None = None) -> Narrators:
+    return parse(NARRATORS_FILE, Narrators, data)
+
+
+@cache
+def _rules() -> tuple[re.Pattern[str], int, dict[str, tuple[frozenset[str], ...]]]:
+    rules = parse_narrators()
+    kin = {
+        teller: tuple(frozenset(word.lower() for word in group) for group in groups)
+        for teller, groups in rules.kin.items()
+    }
+    return re.compile(alternation(rules.tellers), READER_FLAGS), rules.opening_chars, kin
+
+
+def patient_kin(text: str) -> tuple[frozenset[str], tuple[int, int]]:
+    """The kin words that name the patient in ``text`` (empty when no relative tells it), and the
+    span of the opening words that name the teller."""
+    pattern, opening, kin = _rules()
+    match = pattern.search(text[:opening])
+    if match is None:
+        return frozenset(), (0, 0)
+    groups = match.groupdict()
+    named = (groups.get("patient") or "").lower()
+    if named:
+        for choices in kin.values():
+            for group in choices:
+                if named in group:
+                    return group, match.span()
+        return frozenset({named}), match.span()
+    choices = kin.get((groups.get("teller") or "").lower(), ())
+    if not choices:
+        return frozenset(), (0, 0)
+    words = {word: group for group in choices for word in group}
+    later = re.compile(r"\b(" + "|".join(map(re.escape, sorted(words))) + r")\b", re.I)
+    first = later.search(text, match.end())
+    group = words[first.group(1).lower()] if first else choices[0]
+    return group, match.span()
+
+
+def names_patient(trigger: str, kin: frozenset[str], before: str = "") -> bool:
+    """Whether a family cue's words ("Dad", "my husband", "Mum's") are the teller's word for the
+    patient; ``before`` is the text before them, where "his" or "her" makes the relative the
+    patient's own ("his own father")."""
+    if _THIRD_PERSON.search(before):
+        return False
+    word = trigger.strip().lower()
+    while True:
+        bare = _POSSESSIVE.sub("", word).strip()
+        if bare == word:
+            break
+        word = bare
+    return word in kin
