@@ -4,6 +4,7 @@ the clinic, refused for what is not supported, and audited; a job expires after 
 hours and then answers 404 like a deleted one, its files removed."""
 
 import json
+import os
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from tests.support.bundles import record_bundle
 from tests.support.world import World
 
 from spinetrack.config import get_settings
+from spinetrack.services.registry_io import bulk_export
 from spinetrack.services.registry_io.bulk_export import purge_expired
 from spinetrack.services.registry_io.import_fhir import import_fhir
 from spinetrack.storage.tables import AuditEntry
@@ -174,3 +176,39 @@ def test_a_kick_off_and_the_purge_command_remove_expired_jobs_only(
     newest = _kick_off(client)
     assert not _job_folder(kept).exists() and _job_folder(newest).exists()
     assert client.get(newest, auth=auth("clinician")).status_code == 200
+
+
+def test_a_purge_while_another_job_is_being_written_leaves_that_job_whole(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two kick-offs at once: the second purges while the first is still writing its files (the
+    schema fuzzing on two workers met this as a 500, the first job's folder removed under it)."""
+    _load(world)
+    folder = get_settings().var_dir / "bulk_export"
+    real_write = bulk_export._write_private
+    purged: list[list[str]] = []
+
+    def write_then_purge(path: Path, text: str) -> None:
+        real_write(path, text)
+        purged.append(purge_expired(folder))
+
+    monkeypatch.setattr(bulk_export, "_write_private", write_then_purge)
+    location = _kick_off(client)
+    monkeypatch.setattr(bulk_export, "_write_private", real_write)
+    assert purged and all(names == [] for names in purged)
+    status = client.get(location, auth=auth("clinician"))
+    assert status.status_code == 200
+    for output in status.json()["output"]:
+        assert client.get(output["url"], auth=auth("clinician")).status_code == 200
+
+
+def test_a_job_whose_writer_died_is_removed_once_it_is_old(client: TestClient) -> None:
+    folder = get_settings().var_dir / "bulk_export"
+    fresh, stale = folder / f".{'a' * 32}.partial", folder / f".{'b' * 32}.partial"
+    for where in (fresh, stale):
+        where.mkdir(parents=True)
+        (where / "Patient.ndjson").write_text("{}\n")
+    hours_ago = (datetime.now() - bulk_export.PARTIAL_GRACE - timedelta(minutes=5)).timestamp()
+    os.utime(stale, (hours_ago, hours_ago))
+    assert purge_expired(folder) == [stale.name]
+    assert fresh.is_dir() and not stale.exists()

@@ -10,7 +10,13 @@ kick-off names the patients exported.
 A job expires a configured time after its kick-off (`bulk_export_hours`, the manifest's
 `expires`): from then on its status and files are 'not found', as after a DELETE (the IG's answer
 for a job that is gone), and its folder is removed when next touched, at every kick-off, or by
-`spinetrack fhir purge-exports`."""
+`spinetrack fhir purge-exports`.
+
+A job is written under a hidden name and renamed to its id once its manifest is in: a kick-off
+that purges while another request is still writing its job (two analysts at once, or two server
+processes on one var directory) never sees that job half made and removes it from under its
+writer; the hidden folder of a kick-off that died mid-write is removed once it is older than
+`PARTIAL_GRACE`."""
 
 import json
 import os
@@ -48,7 +54,11 @@ FOLDER = "bulk_export"
 """The jobs' folder under the var directory."""
 DEFAULT_KEEP = timedelta(hours=24)
 """How long a job made before expiry was recorded in its manifest is kept."""
+PARTIAL_GRACE = timedelta(hours=1)
+"""How long a job still being written may take before a purge treats it as abandoned: far longer
+than writing any clinic's registry takes."""
 _JOB = re.compile(r"^[0-9a-f]{32}$")
+_PARTIAL = re.compile(r"^\.[0-9a-f]{32}\.partial$")
 _FILE = re.compile(r"^[A-Za-z]+\.ndjson$")
 
 
@@ -103,24 +113,29 @@ def start_export(
         registry = registry_of(work.uow, clinic_id, rows)
         resources = registry_resources(registry, today=today or date.today())
         job = uuid.uuid4().hex
-        where = folder / job
+        where = folder / f".{job}.partial"
         where.mkdir(mode=0o700, parents=True)
-        output = []
-        for kind in types:
-            chosen = [r for r in resources if r.get_resource_type() == kind]
-            if not chosen:
-                continue
-            _write_private(where / f"{kind}.ndjson", _ndjson(chosen))
-            output.append({"type": kind, "file": f"{kind}.ndjson", "count": len(chosen)})
-        manifest = {
-            "clinic_id": clinic_id,
-            "transactionTime": moment.isoformat(),
-            "expires": (moment + keep).isoformat(),
-            "request": request.request_url,
-            "level": request.level,
-            "output": output,
-        }
-        _write_private(where / MANIFEST, json.dumps(manifest))
+        try:
+            output = []
+            for kind in types:
+                chosen = [r for r in resources if r.get_resource_type() == kind]
+                if not chosen:
+                    continue
+                _write_private(where / f"{kind}.ndjson", _ndjson(chosen))
+                output.append({"type": kind, "file": f"{kind}.ndjson", "count": len(chosen)})
+            manifest = {
+                "clinic_id": clinic_id,
+                "transactionTime": moment.isoformat(),
+                "expires": (moment + keep).isoformat(),
+                "request": request.request_url,
+                "level": request.level,
+                "output": output,
+            }
+            _write_private(where / MANIFEST, json.dumps(manifest))
+            where.rename(folder / job)
+        except BaseException:
+            shutil.rmtree(where, ignore_errors=True)
+            raise
         work.detail = f"{request.level} export {job}: " + ", ".join(
             f"{o['count']} {o['type']}" for o in output
         )
@@ -135,13 +150,23 @@ def expires_at(manifest: dict[str, Any]) -> datetime:
 
 
 def purge_expired(folder: Path, now: datetime | None = None) -> list[str]:
-    """Remove every job expired at `now` (default: the present), and any folder that is not a
-    complete job; returns the ids removed."""
+    """Remove every job expired at `now` (default: the present), any job folder that is not a
+    complete job, and any job still being written for longer than `PARTIAL_GRACE` (its writer
+    died); returns the names removed."""
     now = now or datetime.now(UTC)
     removed: list[str] = []
     if not folder.is_dir():
         return removed
     for where in sorted(folder.iterdir()):
+        if where.is_dir() and _PARTIAL.match(where.name):
+            try:
+                started = datetime.fromtimestamp(where.stat().st_mtime, UTC)
+            except OSError:
+                continue
+            if now - started > PARTIAL_GRACE:
+                shutil.rmtree(where, ignore_errors=True)
+                removed.append(where.name)
+            continue
         if not where.is_dir() or not _JOB.match(where.name):
             continue
         try:
