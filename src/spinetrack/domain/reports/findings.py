@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from spinetrack.domain.reports.case_levels import CASE_LEVELS, NO_CASE, CaseLevels
 from spinetrack.domain.reports.checkboxes import read_boxes
-from spinetrack.domain.reports.implied import with_implied
+from spinetrack.domain.reports.implied import with_evidence, with_implied, without_contradicted
 from spinetrack.domain.reports.narrator import names_patient, patient_kin
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import (
@@ -312,7 +312,7 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
             ),
             report,
         )
-    return with_implied(mentions)
+    return without_contradicted(with_implied(with_evidence(mentions, reports)))
 
 
 def _with_case(doc: "Doc", case: CaseLevels) -> "Doc":

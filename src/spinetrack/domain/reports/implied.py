@@ -6,15 +6,16 @@ would have to be a trauma wording too), so the reader adds the wider finding whe
 narrower one, at the same words and with the same status (knowledge/reports/implied_findings.yaml).
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.rules import _check_ids
+from spinetrack.domain.reports.rules import _check_ids, _compiles
 from spinetrack.domain.sources import Sources
 
 if TYPE_CHECKING:
@@ -28,10 +29,44 @@ class Implication(KnowledgeModel):
     implies: str
 
 
+class Contradiction(KnowledgeModel):
+    finding: str
+    by: list[str] = Field(min_length=1)
+    note: str | None = None
+    sources: Sources
+
+
+class Evidence(KnowledgeModel):
+    finding: str
+    words: str
+    """A mention whose whole text this matches names the finding only as a diagnosis."""
+    evidence: str
+    """Words of the report that show the finding itself; without them the diagnosis is not read."""
+    when: str | None = None
+    """Words of the report that make its diagnosis an inference from something else (the motion
+    on flexion-extension films): the rule applies only to a report that has them."""
+    note: str | None = None
+    sources: Sources
+
+    @field_validator("words", "evidence", "when")
+    @classmethod
+    def _regex_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            _compiles([value])
+        return value
+
+
 class ImpliedFindings(KnowledgeModel):
     note: str
     sources: Sources
     implied: list[Implication] = Field(min_length=1)
+    contradicted: list[Contradiction] = Field(default_factory=list)
+    needs_evidence: list[Evidence] = Field(default_factory=list)
+    """A finding named only by its diagnosis ("pseudarthrosis") is read from a report only when
+    the report shows the finding itself (``evidence``): a diagnosis inferred from other signs,
+    or an operation's indication, is not the finding."""
+    """A finding that an affirmed mention of another in the same report contradicts (a study
+    called normal in a report that names an abnormality): it is not read from that report."""
 
 
 def parse_implied(data: Any | None = None) -> ImpliedFindings:
@@ -43,9 +78,40 @@ def parse_implied(data: Any | None = None) -> ImpliedFindings:
             (f"implied.{i}.{field}", getattr(entry, field))
             for i, entry in enumerate(rules.implied)
             for field in ("finding", "implies")
+        ]
+        + [
+            (f"contradicted.{i}.finding", entry.finding)
+            for i, entry in enumerate(rules.contradicted)
+        ]
+        + [(f"needs_evidence.{i}.finding", e.finding) for i, e in enumerate(rules.needs_evidence)]
+        + [
+            (f"contradicted.{i}.by.{j}", other)
+            for i, entry in enumerate(rules.contradicted)
+            for j, other in enumerate(entry.by)
         ],
     )
     return rules
+
+
+@cache
+def contradictions() -> dict[str, frozenset[str]]:
+    """For each finding, the findings whose affirmed mention in a report contradicts it."""
+    found: dict[str, set[str]] = {}
+    for entry in parse_implied().contradicted:
+        found.setdefault(entry.finding, set()).update(entry.by)
+    return {finding: frozenset(others) for finding, others in found.items()}
+
+
+def without_contradicted(mentions: Sequence["Mention"]) -> list["Mention"]:
+    """The mentions, less those of a finding that an affirmed mention of another finding in the
+    same report contradicts (``contradicted``)."""
+    against = contradictions()
+    affirmed = {(m.report, m.id) for m in mentions if m.status == "affirmed"}
+    return [
+        m
+        for m in mentions
+        if not (m.is_finding and any((m.report, o) in affirmed for o in against.get(m.id, ())))
+    ]
 
 
 @cache
@@ -71,3 +137,35 @@ def with_implied(mentions: Sequence["Mention"]) -> list["Mention"]:
                 held.add(key)
                 out.append(replace(mention, id=finding))
     return out
+
+
+_Rule = tuple["re.Pattern[str]", "re.Pattern[str]", "re.Pattern[str] | None"]
+
+
+@cache
+def _evidence() -> dict[str, list[_Rule]]:
+    found: dict[str, list[_Rule]] = {}
+    for entry in parse_implied().needs_evidence:
+        when = re.compile(entry.when, re.I) if entry.when else None
+        found.setdefault(entry.finding, []).append(
+            (re.compile(entry.words, re.I), re.compile(entry.evidence, re.I), when)
+        )
+    return found
+
+
+def with_evidence(mentions: Sequence["Mention"], reports: Sequence[str]) -> list["Mention"]:
+    """The mentions, less the present ones (affirmed or uncertain) that name a finding only by its
+    diagnosis in a report that shows nothing of the finding itself (``needs_evidence``); a denied
+    diagnosis ("no non-union") stays, as it is."""
+    rules = _evidence()
+    return [
+        m
+        for m in mentions
+        if not m.is_finding
+        or not any(
+            words.fullmatch(m.text.strip())
+            and (when is None or when.search(reports[m.report]) is not None)
+            and not evidence.search(reports[m.report])
+            for words, evidence, when in rules.get(m.id, ())
+        )
+    ]

@@ -149,10 +149,36 @@ class ValueRule(KnowledgeModel):
     """relief: words anywhere in the sentence that make the block negative whatever its figure
     ("discordant", a placebo response). Read here, not by ConText: a negation after a value is
     left to the value only when it names it (value_negation.py), and these name the block."""
+    topic: str | None = None
+    """relief: words that name the joint or nerve a block was aimed at ("sacroiliac", "medial
+    branch"). A sentence that gives relief from "the block" or "the injection" without naming it
+    (``block_words``) is this rule's when the nearest sentence naming a topic, this one or up to
+    ``topic_reach`` before it (or the next), names this rule's and no other relief rule's."""
+    block_words: str | None = None
+    """relief: words that speak of a block without naming it ("both blocks", "the injection")."""
+    other_blocks: str | None = None
+    """relief: words that name another kind of block, injection or treatment before the sentence's
+    first figure (an epidural, physiotherapy): its relief is not this rule's, whatever the
+    report's topic."""
+    topic_reach: int = Field(default=3, ge=0)
+    single_block: str | None = None
+    """relief: words in the sentence, the one before or the one after that make the block one of
+    a pair not yet complete ("single block", "second block pending"): its relief is uncertain."""
     note: str | None = None
     sources: Sources
 
-    @field_validator("analyte", "until", "title", "two_blocks", "not_a_result", "negative_block")
+    @field_validator(
+        "analyte",
+        "until",
+        "title",
+        "two_blocks",
+        "not_a_result",
+        "negative_block",
+        "topic",
+        "block_words",
+        "other_blocks",
+        "single_block",
+    )
     @classmethod
     def _regex_compiles(cls, value: str | None) -> str | None:
         if value is not None:
@@ -775,24 +801,83 @@ def _relief(sentence: str, two_blocks: str | None = None) -> float | None:
     return None
 
 
+def _topic_distance(rule: ValueRule, sentences: list[tuple[int, str]], index: int) -> int | None:
+    """How many sentences away the nearest one naming the rule's topic is: this one (0), up to
+    ``topic_reach`` before it, or the next one (1); None when none does."""
+    if rule.topic is None:
+        return None
+    topic = re.compile(rule.topic, re.I)
+    for back in range(min(index, rule.topic_reach) + 1):
+        if topic.search(sentences[index - back][1]):
+            return back
+    if index + 1 < len(sentences) and topic.search(sentences[index + 1][1]):
+        return 1
+    return None
+
+
+def _other_block(rule: ValueRule, sentence: str) -> bool:
+    """Whether the sentence names another block or treatment before its first figure ("the
+    epidural gave 80%"); a plan after the figure ("so RF next month") does not count."""
+    if rule.other_blocks is None:
+        return False
+    figure = _PERCENT.search(sentence) or _PAIN.search(sentence)
+    told = sentence[: figure.start()] if figure is not None else sentence
+    return re.search(rule.other_blocks, told, re.I) is not None
+
+
+def _named_by_topic(
+    rule: ValueRule, sentences: list[tuple[int, str]], index: int, rules: list[ValueRule]
+) -> bool:
+    """A block the sentence tells without naming it ("both blocks gave 80%") is the rule's when
+    the nearest topic named around it is the rule's alone (see ``ValueRule.topic``)."""
+    sentence = sentences[index][1]
+    if rule.block_words is None or not re.search(rule.block_words, sentence, re.I):
+        return False
+    if _other_block(rule, sentence):
+        return False
+    own = _topic_distance(rule, sentences, index)
+    if own is None:
+        return False
+    for other in rules:
+        if other is rule or other.kind != "relief" or other.finding == rule.finding:
+            continue
+        if re.search(other.analyte, sentence, re.I):
+            return False
+        distance = _topic_distance(other, sentences, index)
+        if distance is not None and distance <= own:
+            return False
+    return True
+
+
 def _relief_rule(
-    rule: ValueRule, sentences: list[tuple[int, str]], index: int
+    rule: ValueRule,
+    sentences: list[tuple[int, str]],
+    index: int,
+    rules: list[ValueRule] | None = None,
 ) -> Iterator[Reading]:
-    """The block is named in this sentence or the one before it; the relief is in this one."""
+    """The block is named in this sentence or the one before it, or told by its topic
+    (``_named_by_topic``); the relief is in this one."""
     offset, sentence = sentences[index]
     analyte = re.compile(rule.analyte, re.I)
     named = analyte.search(sentence)
     if named is None and not (index > 0 and analyte.search(sentences[index - 1][1])):
-        return
+        if not _named_by_topic(rule, sentences, index, rules or []):
+            return
+    elif named is None and _other_block(rule, sentence):
+        return  # the block named in the sentence before; this one tells another's relief
     relief = _relief(sentence, rule.two_blocks)
-    if relief is not None and relief > rule.above:
+    floor = rule.above if rule.uncertain_above is None else min(rule.above, rule.uncertain_above)
+    if relief is not None and relief > floor:
         start = named.start() if named is not None else 0
         first = _PERCENT.search(sentence) or _PAIN.search(sentence) or _PAIN_ARROW.search(sentence)
         between = sentence[start : first.start()] if first is not None else ""
         if rule.not_a_result and re.search(rule.not_a_result, between, re.I):
             return
-        if rule.negative_block and re.search(rule.negative_block, sentence, re.I):
-            return
+        if rule.negative_block and any(
+            re.search(rule.negative_block, text, re.I) for _, text in sentences[index : index + 2]
+        ):
+            return  # "... 6/10 after the confirmatory block. Discordant response."
+        nearby = sentences[max(0, index - 1) : index + 2]
         # The finding ends with the last figure of relief, not the sentence: a comment after it
         # ("- discordant, not diagnostic") is ConText's to read, and ConText drops a modifier
         # that lies inside a finding's span.
@@ -805,7 +890,11 @@ def _relief_rule(
             )
         ]
         end = max([*figures, start + 1])
-        yield Reading(rule.finding, offset + start, offset + end)
+        single = rule.single_block is not None and any(
+            re.search(rule.single_block, text, re.I) for _, text in nearby
+        )
+        uncertain = relief <= rule.above or single
+        yield Reading(rule.finding, offset + start, offset + end, uncertain=uncertain)
 
 
 _WEIGHT = re.compile(
@@ -947,7 +1036,7 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
             if rule.kind == "threshold":
                 readings += _threshold(rule, sentence, offset, earlier_day)
             elif rule.kind == "relief":
-                readings += _relief_rule(rule, sentences, index)
+                readings += _relief_rule(rule, sentences, index, rules.rules)
             elif rule.kind == "grade_trend":
                 readings += _grade_trend(rule, sentence, offset, progression)
             elif rule.kind not in ("grade_progression", "grade_grid"):  # read elsewhere
