@@ -11,7 +11,7 @@ Requests that should be refused are the subject of tests/hostile/.
 Each generated request is sent to the SQLite app and, for the first cases of every operation, to
 the PostgreSQL app too: generating a case cost more CPU than sending it (hypothesis and
 schemathesis drawing from the schema), and each dialect used to generate its own. PostgreSQL gets
-as many cases per operation as when it generated them itself (the first 55, or all there are).
+as many cases per operation as when it generated them itself (the first 35, or all there are).
 The operations are split in two halves, one test each, so that two workers share the fuzzing.
 """
 
@@ -52,8 +52,11 @@ CHECKS = [
 ]
 BUDGET = {"sqlite": 3000, "postgresql": 1500}
 """The least number of generated requests per run (CI budget: both runs well under 10 minutes)."""
-EXAMPLES_PER_OPERATION = {"sqlite": 110, "postgresql": 55}
-"""Generated cases per operation; the PostgreSQL app gets the first of SQLite's cases."""
+EXAMPLES_PER_OPERATION = {"sqlite": 70, "postgresql": 35}
+"""Generated cases per operation; the PostgreSQL app gets the first of SQLite's cases. 110 and 55
+until issue 21's test-time row: 70 and 35 still send more than the budget (3,294 and 1,649 in all
+on 2026-12-07) for about 60 % of the CPU, and their different cases found a real race (two
+bulk exports at once) that the larger fixed set never reached."""
 HALVES = 2
 REQUEST_TIMEOUT = 60.0
 """Seconds an answer may take: schemathesis's default of 10 s failed the test on a loaded machine
