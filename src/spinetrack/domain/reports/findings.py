@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from spinetrack.domain.reports.case_levels import CASE_LEVELS, NO_CASE, CaseLevels
 from spinetrack.domain.reports.checkboxes import read_boxes
+from spinetrack.domain.reports.document_kinds import not_meant_here
 from spinetrack.domain.reports.implied import with_evidence, with_implied, without_contradicted
 from spinetrack.domain.reports.narrator import names_patient, patient_kin
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
@@ -287,6 +288,19 @@ def _denied_now(mentions: list[Mention], report: str) -> list[Mention]:
     return changed
 
 
+def _on_this_document(mentions: list[Mention], report: str) -> list[Mention]:
+    """The mentions less those whose words mean something else on this kind of document ("the
+    claimant" of a disability-benefit form is not an injury claim; document_kinds.yaml)."""
+    kinds = not_meant_here(report)
+    if not kinds:
+        return mentions
+    return [
+        m
+        for m in mentions
+        if not any(m.id in findings and wording.fullmatch(m.text) for findings, wording in kinds)
+    ]
+
+
 def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Mention]:
     """Every finding term in the reports with its status, in report and text order; a finding
     whose definition contains another's brings that one too (implied.py). ``case`` holds the
@@ -303,6 +317,7 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
             _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
         ]
         report = reports[index]
+        in_report = _on_this_document(in_report, report)
         mentions += _denied_now(
             _corrected_later(
                 _treated_later(

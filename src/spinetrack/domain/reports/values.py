@@ -404,6 +404,12 @@ _SCORE_BEFORE = re.compile(
 _SERIES_STEP = re.compile(r"\s*(?:->|→|>|then|,\s*then|to|down\s+to|up\s+to)\s*$", re.I)
 
 
+_PEAK_BEFORE = re.compile(
+    r"\b(?:peak(?:ed)?|max(?:imum)?|highest)\s*(?:of|at|was|value)?\s*[:=]?\s*$", re.I
+)
+"""The words that mark a value as the highest one reached, not the current one."""
+
+
 def _current(sentence: str, values: list[_Value]) -> list[_Value]:
     """The value a series says is current: the undated first one when the earlier ones follow it
     dated ("40 (D3 180, D5 110)"), the one at the latest day when values are dated
@@ -411,6 +417,12 @@ def _current(sentence: str, values: list[_Value]) -> list[_Value]:
     every value (a single reading, or a list the rule reads as ``any``)."""
     if len(values) < 2:
         return values
+    # tune16e: a peak given beside today's value ("CRP now 4 (peak 180)") is an earlier one
+    today = [v for v in values if not _PEAK_BEFORE.search(sentence, max(0, v.start - 16), v.start)]
+    if today and len(today) < len(values):
+        values = today
+        if len(values) < 2:
+            return values
     order = time_order(sentence, [(value.start, value.end) for value in values])
     if order is not None and order[-1] == 0:
         # Today's value written first, the earlier ones dated after it ("168 (D3 102, D7 60)").
