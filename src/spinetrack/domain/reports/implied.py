@@ -61,12 +61,12 @@ class ImpliedFindings(KnowledgeModel):
     sources: Sources
     implied: list[Implication] = Field(min_length=1)
     contradicted: list[Contradiction] = Field(default_factory=list)
+    """A finding that an affirmed mention of another in the same report contradicts (a study
+    called normal in a report that names an abnormality): it is not read from that report."""
     needs_evidence: list[Evidence] = Field(default_factory=list)
     """A finding named only by its diagnosis ("pseudarthrosis") is read from a report only when
     the report shows the finding itself (``evidence``): a diagnosis inferred from other signs,
     or an operation's indication, is not the finding."""
-    """A finding that an affirmed mention of another in the same report contradicts (a study
-    called normal in a report that names an abnormality): it is not read from that report."""
 
 
 def parse_implied(data: Any | None = None) -> ImpliedFindings:
