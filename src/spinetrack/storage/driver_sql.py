@@ -1,11 +1,13 @@
 """The busiest statements, compiled once and handed straight to the driver's cursor.
 
-A submission runs three statements on PostgreSQL (five before some were folded together). Their SQL is cached once compiled, but each execution still
-went through SQLAlchemy's whole execution pipeline (an execution context, parameter processing,
-result metadata built from the cursor's description, a result object), which cost more CPU than
-the driver's own work. `DriverStatement` keeps the Core statement as the one definition of its
-SQL, compiles it once per dialect, and runs it on the connection's driver cursor, in the same
-transaction. The driver still prepares the statement server-side once it has seen it a few times.
+A submission runs three statements on PostgreSQL (five before some were folded together). Their SQL
+is cached once compiled, but each execution still went through SQLAlchemy's whole execution pipeline
+(an execution context, parameter processing, result metadata built from the cursor's description, a
+result object), which cost more CPU than the driver's own work. `DriverStatement` keeps the Core
+statement as the one definition of its SQL, compiles it once per dialect, and runs it on the
+connection's driver cursor, in the same transaction. The driver still prepares the statement
+server-side once it has seen it a few times.
+
 
 What does not change: the SQL sent, the values bound (each bind goes through its column type's
 bind processor, as SQLAlchemy would), the rows read (result processors are applied when the

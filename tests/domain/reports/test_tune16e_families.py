@@ -2,8 +2,9 @@
 
 Each case in sentences_tune16e.yaml is a sentence written for these tests (no corpus text): the
 findings it must read present (``expect``, ``affirmed`` or ``uncertain``; the other statuses of
-sentences.yaml mean not read present) or must not read present (``not_found``), and optionally the red flags a lumbar fusion case with it as
-its only report must raise (``flags``) or must not raise (``no_flags``) ``days`` after surgery.
+sentences.yaml mean not read present) or must not read present (``not_found``), and optionally the
+red flags a lumbar fusion case with it as its only report must raise (``flags``) or must not raise
+(``no_flags``) ``days`` after surgery.
 """
 
 from pathlib import Path

@@ -44,8 +44,8 @@ _NUMBER = re.compile(
 )
 """A measured number; one followed by a time unit is a duration, not a reading ("Temperature < 38
 last 48 h": the 38 is a bound, the 48 is hours; flags16). A number followed by "or above" is a
-question's or a rule's bound ("a high temperature (38C or above)?"; flags16b), not a reading. A capital "H" after a value is a lab's
-high flag ("CRP 240 H"), not hours."""
+question's or a rule's bound ("a high temperature (38C or above)?"; flags16b), not a reading. A
+capital "H" after a value is a lab's high flag ("CRP 240 H"), not hours."""
 _UNIT = re.compile(r"\s*(mg/dl|mg/l|mm/h(?:r)?|ml|mls|cc|mm|cm|kg|%)", re.I)
 _DAY = re.compile(r"\b(?:day|pod|d)\s?(\d{1,3})\b", re.I)
 _BELOW_MARK = re.compile(

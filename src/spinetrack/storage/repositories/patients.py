@@ -524,11 +524,11 @@ class PatientRepository:
         new response's id, whether an outcome row was there to overwrite (False: the caller
         writes the whole row), and whether `closing` was stored.
 
-        `closing`: gives the request's audit entry's columns (`AUDIT_COLUMNS`), when this is the transaction's last write. On
-        PostgreSQL, when the data version's bump is then this clinic's for this patient alone
-        (`data_version.take_bump`), the same statement also bumps it, logs the patient and
-        stores the entry, its target `target_prefix` followed by the new response's id: the
-        commit follows with nothing else to send."""
+        `closing`: gives the request's audit entry's columns (`AUDIT_COLUMNS`), when this is the
+        transaction's last write. On PostgreSQL, when the data version's bump is then this clinic's
+        for this patient alone (`data_version.take_bump`), the same statement also bumps it, logs
+        the patient and stores the entry, its target `target_prefix` followed by the new response's
+        id: the commit follows with nothing else to send."""
         if self._session.get_bind().dialect.name != "postgresql":
             response_id = self.insert_response(values)
             return response_id, self.update_outcome_but_assessment(outcome), False
