@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.rules import READER_FLAGS, _compiles, alternation
+from spinetrack.domain.reports.rules import READER_FLAGS, compiles
 
 NARRATORS_FILE = "reports/narrators.yaml"
 _POSSESSIVE = re.compile(r"^(?:(?:my|our)\s+)|(?:['’]s)$", re.I)
@@ -27,7 +27,12 @@ class Narrators(KnowledgeModel):
     tellers: list[str] = Field(min_length=1)
     kin: dict[str, list[list[str]]] = Field(min_length=1)
 
-    _check = field_validator("tellers")(_compiles)
+    @field_validator("tellers")
+    @classmethod
+    def _each_compiles(cls, patterns: list[str]) -> list[str]:
+        """Each teller regex compiles on its own: they are searched one by one, so two may name
+        the same group (``teller`` or ``patient``)."""
+        return [compiles(pattern) for pattern in patterns]
 
 
 def parse_narrators(data: Any | None = None) -> Narrators:
@@ -35,20 +40,27 @@ def parse_narrators(data: Any | None = None) -> Narrators:
 
 
 @cache
-def _rules() -> tuple[re.Pattern[str], int, dict[str, tuple[frozenset[str], ...]]]:
+def _rules() -> tuple[tuple[re.Pattern[str], ...], int, dict[str, tuple[frozenset[str], ...]]]:
     rules = parse_narrators()
     kin = {
         teller: tuple(frozenset(word.lower() for word in group) for group in groups)
         for teller, groups in rules.kin.items()
     }
-    return re.compile(alternation(rules.tellers), READER_FLAGS), rules.opening_chars, kin
+    patterns = tuple(re.compile(teller, READER_FLAGS) for teller in rules.tellers)
+    return patterns, rules.opening_chars, kin
+
+
+def _first_teller(patterns: tuple[re.Pattern[str], ...], opening: str) -> re.Match[str] | None:
+    """The teller named earliest in the opening, by any of the teller regexes."""
+    found = [match for pattern in patterns if (match := pattern.search(opening))]
+    return min(found, key=lambda match: match.start(), default=None)
 
 
 def patient_kin(text: str) -> tuple[frozenset[str], tuple[int, int]]:
     """The kin words that name the patient in ``text`` (empty when no relative tells it), and the
     span of the opening words that name the teller."""
-    pattern, opening, kin = _rules()
-    match = pattern.search(text[:opening])
+    patterns, opening, kin = _rules()
+    match = _first_teller(patterns, text[:opening])
     if match is None:
         return frozenset(), (0, 0)
     groups = match.groupdict()

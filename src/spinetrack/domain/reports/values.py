@@ -49,8 +49,12 @@ capital "H" after a value is a lab's high flag ("CRP 240 H"), not hours."""
 _UNIT = re.compile(r"\s*(mg/dl|mg/l|mm/h(?:r)?|ml|mls|cc|mm|cm|kg|%)", re.I)
 _DAY = re.compile(r"\b(?:day|pod|d)\s?(\d{1,3})\b", re.I)
 _BELOW_MARK = re.compile(
-    r"(?:<|≤|under|below|less\s+than|ref(?:erence)?|normal|uln|upper\s+limit)\s*$", re.I
+    r"(?:<|≤|under|below|less\s+than|ref(?:erence)?|normal|uln|upper\s+limit"
+    r"|(?:nothing|never|not|none|no)\s+(?:over|above|higher\s+than|more\s+than|exceeding))\s*$",
+    re.I,
 )
+"""A bound, not a reading, before a number: "< 38", "ref 0-5", and a ceiling never reached ("nothing
+over 38", "never above 38": flags16c, eleventh set)."""
 _PAIN = re.compile(r"\b(\d{1,2})/10\b")
 _PAIN_ARROW = re.compile(
     r"\b(?:nrs|vas|pain(?:\s+score)?)\s*:?\s*(\d{1,2})(?:\s*/\s*10)?\s*"
@@ -295,7 +299,7 @@ def _factors(rule: ValueRule) -> dict[str, float]:
 def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list[_Value]:
     values = []
     for match in _NUMBER.finditer(text, start, stop):
-        if _BELOW_MARK.search(text[max(start, match.start() - 14) : match.start()]):
+        if _BELOW_MARK.search(text[max(start, match.start() - 20) : match.start()]):
             continue
         number = float(match.group(1))
         unit = _UNIT.match(text, match.end())
