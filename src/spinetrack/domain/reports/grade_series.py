@@ -55,6 +55,29 @@ _SINCE_SURGERY = re.compile(
     re.I,
 )
 """Time since surgery: "at 4 weeks", "at the 2 week wound check", "6 weeks post-op", "day 3"."""
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_NAMED_TIME = re.compile(
+    r"\b(?:in|on|at|by|during|from|since|(?:the\s+)?end\s+of|mid-?|early|late)\s+(?:the\s+)?"
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)\b",
+    re.I,
+)
+"""A month or weekday a grade is dated by ("4/5 in September, 4-/5 in October, 3/5 in November",
+"3/5 on Monday"): read like a clock, in the order the times are written (tune16g)."""
 _BEFORE_WINDOW = 25
 """How far back (characters) a label written before its grade may lie: "10:00 DF 4/5"."""
 
@@ -73,6 +96,23 @@ def _count(word: str) -> float:
     return float(_NUMBER_WORDS.get(word.lower(), 0) or word)
 
 
+def _named_key(word: str) -> float:
+    """A month's or weekday's own number, so that the same name written twice is one time."""
+    word = word.lower()
+    for index, month in enumerate(_MONTHS):
+        if month.startswith(word[:3]):
+            return float(index)
+    return 100.0 + float(sum(ord(c) for c in word[:3]))
+
+
+def _named_labels(words: str) -> list[tuple[int, _Label]]:
+    """The months and weekdays in a grade's words, each as a clock time at its place."""
+    return [
+        (match.start(), _Label("clock", 10000.0 + _named_key(match.group(1))))
+        for match in _NAMED_TIME.finditer(words)
+    ]
+
+
 def _label(words: str, before: bool) -> _Label | None:
     """The time a grade's own words name; ``before`` says the words precede the grade (the last
     label in them counts) rather than follow it (the first counts)."""
@@ -80,6 +120,7 @@ def _label(words: str, before: bool) -> _Label | None:
     for match in _CLOCK.finditer(words):
         digits = re.sub(r"\D", "", match.group(0))
         found.append((match.start(), _Label("clock", float(digits))))
+    found += _named_labels(words)
     for match in _AGO.finditer(words):
         days = _count(match.group(1)) * _UNIT_DAYS[match.group(2)[0].lower()]
         found.append((match.start(), _Label("ago", -days)))
