@@ -20,6 +20,7 @@ from spinetrack.domain.reports.resolution import (
     corrections_at,
     lasting,
     normal_states,
+    predating_ranges,
     resolved_ranges,
     sentences_now,
     treated_after,
@@ -153,7 +154,9 @@ def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
     stay ("progressive weakness of both legs" is progressive and bilateral), a finding matched
     twice over the same words (a phrase and a regex) counts once, and a finding's word inside a
     longer term of a finding it yields to is that finding's ("faecal incontinence")."""
-    resolved = resolved_ranges([(sent.start_char, sent.text) for sent in doc.sents])
+    sentences = [(sent.start_char, sent.text) for sent in doc.sents]
+    resolved = resolved_ranges(sentences)
+    predating = predating_ranges(sentences)
     teller = patient_kin(doc.text)
     seen: set[tuple[str, int, int]] = set()
     spans = sorted(doc.spans.get(SPANS, []), key=lambda s: (s.start_char, -s.end_char))
@@ -170,10 +173,25 @@ def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
             report=report,
             start=span.start_char,
             end=span.end_char,
-            status=_status(span, resolved, teller),
+            status=_dated(span, _status(span, resolved, teller), predating),
         )
         for span in unique
     ]
+
+
+def _dated(
+    span: "Span", status: Status, predating: "Sequence[tuple[frozenset[str], int, int]]"
+) -> Status:
+    """A finding stated now that a cue dates to before the operation, unchanged since, is the old
+    state: historical (resolution_cues.yaml, ``predating``; corpus FORMAT.md, third set: bladder
+    or bowel symptoms unchanged from before surgery are historical)."""
+    if status not in FINDING_STATUSES:
+        return status
+    dated = any(
+        span.label_ in findings and start <= span.start_char and span.end_char <= end
+        for findings, start, end in predating
+    )
+    return "historical" if dated else status
 
 
 def _in_sections(mentions: list[Mention], report: str) -> list[Mention]:

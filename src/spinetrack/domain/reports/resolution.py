@@ -46,12 +46,26 @@ class NormalState(KnowledgeModel):
     _check = field_validator("words")(_compiles)
 
 
+class PredatingCue(KnowledgeModel):
+    """Words telling that the listed findings date from before the operation and have not changed
+    since ("urge incontinence for years, no change"): told now, they are still the old state."""
+
+    findings: list[str] = Field(min_length=1)
+    cues: list[str] = Field(min_length=1)
+    openers: list[str] = Field(default_factory=list)
+    """Sentence openings that take up the sentence before ("Known MS ...", "A: Yes, ..."), so the
+    cue dates that sentence's findings too."""
+
+    _check = field_validator("cues", "openers")(_compiles)
+
+
 class ResolutionCues(KnowledgeModel):
     note: str
     sources: Sources
     cues: list[str] = Field(min_length=1)
     pronoun_openers: list[str] = Field(min_length=1)
     treated: list[TreatedCue] = Field(default_factory=list)
+    predating: list[PredatingCue] = Field(default_factory=list)
     current_time: list[str] = Field(default_factory=list)
     normal_states: list[NormalState] = Field(default_factory=list)
     """Words placing a sentence at the time of writing ("now", "at 3 months", "re-check")."""
@@ -79,7 +93,12 @@ def parse_cues(data: Any | None = None) -> ResolutionCues:
             for i, entry in enumerate(cues.normal_states)
             for j, finding in enumerate(entry.denies)
         ]
-        + [(f"lasting.{i}", finding) for i, finding in enumerate(cues.lasting)],
+        + [(f"lasting.{i}", finding) for i, finding in enumerate(cues.lasting)]
+        + [
+            (f"predating.{i}.findings.{j}", finding)
+            for i, entry in enumerate(cues.predating)
+            for j, finding in enumerate(entry.findings)
+        ],
     )
     return cues
 
@@ -135,6 +154,44 @@ def resolved_ranges(sentences: Sequence[tuple[int, str]]) -> list[tuple[int, int
             if index > 0 and (continues or opener.match(sentence[: match.start()] or sentence)):
                 previous_offset, previous = sentences[index - 1]
                 ranges.append((previous_offset, previous_offset + len(previous)))
+    return ranges
+
+
+@cache
+def _predating() -> tuple[tuple[frozenset[str], re.Pattern[str], re.Pattern[str] | None], ...]:
+    return tuple(
+        (
+            frozenset(entry.findings),
+            re.compile(alternation(entry.cues), READER_FLAGS),
+            re.compile(alternation(entry.openers), READER_FLAGS) if entry.openers else None,
+        )
+        for entry in parse_cues().predating
+    )
+
+
+def predating_ranges(sentences: Sequence[tuple[int, str]]) -> list[tuple[frozenset[str], int, int]]:
+    """The findings a cue dates to before the operation, unchanged since
+    (resolution_cues.yaml, ``predating``), with the character range it dates: the cue's whole
+    sentence, and the sentence before when the cue's sentence takes it up (an opener, or a clause
+    the splitter cut after ";")."""
+    ranges: list[tuple[frozenset[str], int, int]] = []
+    for findings, cue, opener in _predating():
+        for index, (offset, sentence) in enumerate(sentences):
+            match = next(
+                (
+                    m
+                    for m in cue.finditer(sentence)
+                    if not _NOT_BEFORE.search(sentence[: m.start()])
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            ranges.append((findings, offset, offset + len(sentence)))
+            takes_up = sentence[:1].islower() or (opener is not None and opener.match(sentence))
+            if index > 0 and takes_up:
+                previous_offset, previous = sentences[index - 1]
+                ranges.append((findings, previous_offset, previous_offset + len(previous)))
     return ranges
 
 
