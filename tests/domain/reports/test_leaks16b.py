@@ -115,6 +115,48 @@ CASES: list[tuple[str, set[str], set[str]]] = [
         {"falls", "significant_trauma"},
         set(),
     ),
+    # weight lost on purpose, told apart from the loss's own words
+    (
+        "Weight down 8 kg - she joined a slimming club in spring.",
+        set(),
+        {"unexplained_weight_loss"},
+    ),
+    (
+        "Weight loss of 9 kg since January, deliberate, for a charity run.",
+        set(),
+        {"unexplained_weight_loss"},
+    ),
+    ("Lost 7 kg over two months without trying.", {"unexplained_weight_loss"}, set()),
+    # a screw breach where it was put, and a screw that moved
+    (
+        "Post-op CT: left S1 screw breaches the medial pedicle wall by 2 mm (as placed).",
+        set(),
+        {"hardware_displacement"},
+    ),
+    ("The L4 screw has backed out 3 mm since surgery.", {"hardware_displacement"}, set()),
+    # the artery's claudication, and cramp at night
+    (
+        "Impression: this is vascular claudication, ABPI to follow.",
+        set(),
+        {"neurogenic_claudication"},
+    ),
+    ("She is woken at night by calf cramp that goes when she stretches.", set(), {"night_pain"}),
+    # a complaint the examination does not bear out, and one it does
+    (
+        "He says his legs have gone weak. On examination: hip flexion and knee extension 5/5.",
+        set(),
+        {"new_weakness"},
+    ),
+    (
+        "Says her hands are clumsier. On testing dexterity is normal and the peg test normal.",
+        set(),
+        {"hand_clumsiness"},
+    ),
+    (
+        "Right leg weaker since the fusion. On examination: ankle dorsiflexion 3/5, rest 5/5.",
+        {"new_weakness"},
+        set(),
+    ),
 ]
 
 

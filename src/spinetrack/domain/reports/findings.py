@@ -18,6 +18,7 @@ from spinetrack.domain.reports.narrator import names_patient, patient_kin
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import (
     corrections_at,
+    examined_normal,
     lasting,
     normal_states,
     predating_ranges,
@@ -306,6 +307,25 @@ def _denied_now(mentions: list[Mention], report: str) -> list[Mention]:
     return changed
 
 
+def _not_borne_out(mentions: list[Mention], report: str) -> list[Mention]:
+    """A complaint that an examination told after it finds normal ("says the leg gives way ...
+    hip flexion 5/5 on repeated testing") is denied (resolution_cues.yaml, ``examined_normal``),
+    and so is a finding told in the same words ("weakness of both hands" is also bilateral)."""
+    normal = examined_normal(report)
+    if not normal:
+        return mentions
+    denied = [
+        m for m in mentions if m.is_finding and any(f == m.id and m.end <= at for f, at in normal)
+    ]
+    return [
+        replace(m, status="negated")
+        if m in denied
+        or (m.is_finding and any(d.start < m.end and m.start < d.end for d in denied))
+        else m
+        for m in mentions
+    ]
+
+
 def _on_this_document(mentions: list[Mention], report: str) -> list[Mention]:
     """The mentions less those whose words mean something else on this kind of document ("the
     claimant" of a disability-benefit form is not an injury claim; document_kinds.yaml)."""
@@ -336,10 +356,13 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
         ]
         report = reports[index]
         in_report = _on_this_document(in_report, report)
-        mentions += _denied_now(
-            _corrected_later(
-                _treated_later(
-                    _answered_later(_resolved_later(_in_sections(in_report, report))), report
+        mentions += _not_borne_out(
+            _denied_now(
+                _corrected_later(
+                    _treated_later(
+                        _answered_later(_resolved_later(_in_sections(in_report, report))), report
+                    ),
+                    report,
                 ),
                 report,
             ),

@@ -59,6 +59,17 @@ class PredatingCue(KnowledgeModel):
     _check = field_validator("cues", "openers")(_compiles)
 
 
+class ExaminedNormal(KnowledgeModel):
+    """Words naming an examination, the normal findings it may state with the complaints each
+    denies, and words that mean a deficit was found after all."""
+
+    exam: list[str] = Field(min_length=1)
+    exceptions: list[str] = Field(default_factory=list)
+    states: list[NormalState] = Field(min_length=1)
+
+    _check = field_validator("exam", "exceptions")(_compiles)
+
+
 class ResolutionCues(KnowledgeModel):
     note: str
     sources: Sources
@@ -66,6 +77,7 @@ class ResolutionCues(KnowledgeModel):
     pronoun_openers: list[str] = Field(min_length=1)
     treated: list[TreatedCue] = Field(default_factory=list)
     predating: list[PredatingCue] = Field(default_factory=list)
+    examined_normal: ExaminedNormal | None = None
     current_time: list[str] = Field(default_factory=list)
     normal_states: list[NormalState] = Field(default_factory=list)
     """Words placing a sentence at the time of writing ("now", "at 3 months", "re-check")."""
@@ -94,6 +106,11 @@ def parse_cues(data: Any | None = None) -> ResolutionCues:
             for j, finding in enumerate(entry.denies)
         ]
         + [(f"lasting.{i}", finding) for i, finding in enumerate(cues.lasting)]
+        + [
+            (f"examined_normal.states.{i}.denies.{j}", finding)
+            for i, entry in enumerate(cues.examined_normal.states if cues.examined_normal else [])
+            for j, finding in enumerate(entry.denies)
+        ]
         + [
             (f"predating.{i}.findings.{j}", finding)
             for i, entry in enumerate(cues.predating)
@@ -247,3 +264,48 @@ def normal_states(text: str) -> list[tuple[str, int]]:
         for match in pattern.finditer(text)
         for finding in sorted(denies)
     ]
+
+
+@cache
+def _examined() -> (
+    tuple[
+        re.Pattern[str], re.Pattern[str] | None, tuple[tuple[frozenset[str], re.Pattern[str]], ...]
+    ]
+    | None
+):
+    entry = parse_cues().examined_normal
+    if entry is None:
+        return None
+    return (
+        re.compile(alternation(entry.exam), READER_FLAGS),
+        re.compile(alternation(entry.exceptions), READER_FLAGS) if entry.exceptions else None,
+        tuple(
+            (frozenset(state.denies), re.compile(alternation(state.words), READER_FLAGS))
+            for state in entry.states
+        ),
+    )
+
+
+def examined_normal(text: str) -> list[tuple[str, int]]:
+    """Each complaint an examination in ``text`` finds normal, with where the examination's
+    statement begins (resolution_cues.yaml, ``examined_normal``): the examination's words and the
+    normal state are in one piece of the report (sentences_now), in either order, and no exception
+    follows the earlier of them in that piece. Complaints told before that offset are denied."""
+    rules = _examined()
+    if rules is None:
+        return []
+    exam, exceptions, states = rules
+    found: list[tuple[str, int]] = []
+    for start, end, _ in sentences_now(text):
+        cue = exam.search(text, start, end)
+        if cue is None:
+            continue
+        for denies, words in states:
+            state = words.search(text, start, end)
+            if state is None:
+                continue
+            begins = min(cue.start(), state.start())
+            if exceptions is not None and exceptions.search(text, begins, end):
+                continue
+            found += [(finding, begins) for finding in sorted(denies)]
+    return found
