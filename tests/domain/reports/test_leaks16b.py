@@ -157,6 +157,27 @@ CASES: list[tuple[str, set[str], set[str]]] = [
         {"new_weakness"},
         set(),
     ),
+    # what the operation cured, helped or was done for some time ago
+    (
+        "Her decompression last year cured the leg pain on walking; now only back ache.",
+        set(),
+        {"neurogenic_claudication"},
+    ),
+    (
+        "Spacer at L3/4 two years ago for claudication - now walks five miles.",
+        set(),
+        {"neurogenic_claudication"},
+    ),
+    # a chronology's entries dated before the index operation, and after it
+    (
+        "RECORD REVIEW\n"
+        "04.02.2022 GP: sciatica down the right leg, SLR R 35 deg.\n"
+        "11.04.2022 MRI: L4/5 extrusion on the right L5 root.\n"
+        "20.06.2022 Operation: right L4/5 microdiscectomy.\n"
+        "15.03.2023 Clinic: left leg pain, SLR L 40 deg.",
+        {"straight_leg_raise_positive"},
+        {"mri_disc_material"},
+    ),
 ]
 
 
@@ -169,3 +190,16 @@ def test_scope_reads_what_is_current_and_leaves_out_the_rest(
     read = {m.id for m in find_in_reports([text])}
     assert found <= read
     assert not (left_out & read)
+
+
+def test_a_chronology_dates_the_findings_before_its_operation_as_history() -> None:
+    from spinetrack.domain.reports.findings import read_mentions
+
+    text = (
+        "TIMELINE\n"
+        "2021-03: GP, SLR L 30 deg.\n"
+        "2021-09: L5/S1 fusion.\n"
+        "2022-01: clinic, SLR L 45 deg."
+    )
+    statuses = [m.status for m in read_mentions([text]) if m.id == "straight_leg_raise_positive"]
+    assert statuses == ["historical", "affirmed"]

@@ -17,6 +17,7 @@ from spinetrack.domain.reports.implied import with_evidence, with_implied, witho
 from spinetrack.domain.reports.narrator import names_patient, patient_kin
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import (
+    before_the_operation,
     corrections_at,
     examined_normal,
     lasting,
@@ -326,6 +327,22 @@ def _not_borne_out(mentions: list[Mention], report: str) -> list[Mention]:
     ]
 
 
+def _dated_before(mentions: list[Mention], report: str) -> list[Mention]:
+    """A finding told in a chronology's entry dated before the index operation is historical
+    (resolution_cues.yaml, ``chronology``)."""
+    keeps, ranges = before_the_operation(report)
+    if not ranges:
+        return mentions
+    return [
+        replace(m, status="historical")
+        if m.is_finding
+        and m.id not in keeps
+        and any(a <= m.start and m.end <= b for a, b in ranges)
+        else m
+        for m in mentions
+    ]
+
+
 def _on_this_document(mentions: list[Mention], report: str) -> list[Mention]:
     """The mentions less those whose words mean something else on this kind of document ("the
     claimant" of a disability-benefit form is not an injury claim; document_kinds.yaml)."""
@@ -355,7 +372,7 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
             _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
         ]
         report = reports[index]
-        in_report = _on_this_document(in_report, report)
+        in_report = _dated_before(_on_this_document(in_report, report), report)
         mentions += _not_borne_out(
             _denied_now(
                 _corrected_later(

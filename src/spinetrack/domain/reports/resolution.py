@@ -14,7 +14,13 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.rules import READER_FLAGS, _check_ids, _compiles, alternation
+from spinetrack.domain.reports.rules import (
+    READER_FLAGS,
+    _check_ids,
+    _compiles,
+    alternation,
+    compiles,
+)
 from spinetrack.domain.sources import Sources
 
 CUES_FILE = "reports/resolution_cues.yaml"
@@ -70,6 +76,17 @@ class ExaminedNormal(KnowledgeModel):
     _check = field_validator("exam", "exceptions")(_compiles)
 
 
+class Chronology(KnowledgeModel):
+    """How a chronology names its operation lines, how many dated lines make one, and the
+    findings an earlier date does not make history."""
+
+    operation: str
+    min_dated_lines: int = Field(ge=2)
+    keeps: list[str] = Field(default_factory=list)
+
+    _check = field_validator("operation")(compiles)
+
+
 class ResolutionCues(KnowledgeModel):
     note: str
     sources: Sources
@@ -78,6 +95,7 @@ class ResolutionCues(KnowledgeModel):
     treated: list[TreatedCue] = Field(default_factory=list)
     predating: list[PredatingCue] = Field(default_factory=list)
     examined_normal: ExaminedNormal | None = None
+    chronology: Chronology | None = None
     current_time: list[str] = Field(default_factory=list)
     normal_states: list[NormalState] = Field(default_factory=list)
     """Words placing a sentence at the time of writing ("now", "at 3 months", "re-check")."""
@@ -106,6 +124,10 @@ def parse_cues(data: Any | None = None) -> ResolutionCues:
             for j, finding in enumerate(entry.denies)
         ]
         + [(f"lasting.{i}", finding) for i, finding in enumerate(cues.lasting)]
+        + [
+            (f"chronology.keeps.{i}", finding)
+            for i, finding in enumerate(cues.chronology.keeps if cues.chronology else [])
+        ]
         + [
             (f"examined_normal.states.{i}.denies.{j}", finding)
             for i, entry in enumerate(cues.examined_normal.states if cues.examined_normal else [])
@@ -309,3 +331,64 @@ def examined_normal(text: str) -> list[tuple[str, int]]:
                 continue
             found += [(finding, begins) for finding in sorted(denies)]
     return found
+
+
+# Dates as chronologies write them: 19.06.2024, 19/06/2024, 2024-06-19, 2024-06, 06/2024, 2024.
+_DATE = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})[./-](?P<m1>\d{1,2})[./-](?P<y1>(?:19|20)\d\d)"
+    r"|(?P<y2>(?:19|20)\d\d)-(?P<m2>\d{1,2})(?:-(?P<d2>\d{1,2}))?"
+    r"|(?P<m3>\d{1,2})/(?P<y3>(?:19|20)\d\d)"
+    r"|(?P<y4>(?:19|20)\d\d))\b"
+)
+_LABEL_WIDTH = 30
+"""How far into a line its own date may stand ("- Pre-op (2023): ...", "| 2022-11-04 | Op note")."""
+
+Date = tuple[int, int, int]
+
+
+def _date(match: "re.Match[str]") -> Date:
+    g = match.groupdict()
+    year = int(g["y1"] or g["y2"] or g["y3"] or g["y4"])
+    month = int(g["m1"] or g["m2"] or g["m3"] or 0)
+    day = int(g["d1"] or g["d2"] or 0)
+    return (year, month if 1 <= month <= 12 else 0, day)
+
+
+def _earlier(one: Date, other: Date) -> bool:
+    """Whether ``one`` is surely before ``other``: by the year alone when either has no month."""
+    if not (one[1] and other[1]):
+        return one[0] < other[0]
+    return one < other
+
+
+def before_the_operation(text: str) -> tuple[frozenset[str], list[tuple[int, int]]]:
+    """The findings an earlier date does not change, and the character ranges of the lines of a
+    chronology dated before its index operation (resolution_cues.yaml, ``chronology``)."""
+    entry = parse_cues().chronology
+    if entry is None:
+        return frozenset(), []
+    operation = re.compile(entry.operation, READER_FLAGS)
+    lines: list[tuple[int, int, Date | None, Date | None]] = []
+    offset = 0
+    for line in text.split("\n"):
+        label = _DATE.search(line, 0, _LABEL_WIDTH)
+        done = None
+        word = operation.search(line)
+        if word is not None:
+            dates = list(_DATE.finditer(line))
+            if dates:
+                near = min(dates, key=lambda d: abs(d.start() - word.start()))
+                done = _date(near)
+        lines.append((offset, offset + len(line), _date(label) if label else None, done))
+        offset += len(line) + 1
+    if sum(1 for line in lines if line[2] is not None) < entry.min_dated_lines:
+        return frozenset(entry.keeps), []
+    operated = [done for *_, done in lines if done is not None]
+    if not operated:
+        return frozenset(entry.keeps), []
+    index = min(operated)
+    return frozenset(entry.keeps), [
+        (start, end)
+        for start, end, dated, done in lines
+        if dated is not None and done is None and _earlier(dated, index)
+    ]
