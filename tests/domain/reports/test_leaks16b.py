@@ -178,6 +178,16 @@ CASES: list[tuple[str, set[str], set[str]]] = [
         {"straight_leg_raise_positive"},
         {"mri_disc_material"},
     ),
+    # a form field answered after a dotted leader
+    ("CT FUSION REVIEW\nScrew halo > 1 mm .......... none", set(), {"screw_lucency"}),
+    (
+        "CT FUSION REVIEW\nScrew halo > 1 mm .......... present at L5, 2 mm",
+        {"screw_lucency"},
+        set(),
+    ),
+    # a sign not examined states nothing; the sign before the comma stands
+    ("Bladder scan 600 ml. Saddle numbness not yet assessed.", set(), {"saddle_anesthesia"}),
+    ("Hoffmann positive on the left, clonus not tested.", {"hyperreflexia"}, set()),
 ]
 
 
