@@ -17,9 +17,12 @@ from spinetrack.domain.reports.implied import with_evidence, with_implied, witho
 from spinetrack.domain.reports.narrator import names_patient, patient_kin
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import (
+    before_the_operation,
     corrections_at,
+    examined_normal,
     lasting,
     normal_states,
+    predating_ranges,
     resolved_ranges,
     sentences_now,
     treated_after,
@@ -153,7 +156,9 @@ def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
     stay ("progressive weakness of both legs" is progressive and bilateral), a finding matched
     twice over the same words (a phrase and a regex) counts once, and a finding's word inside a
     longer term of a finding it yields to is that finding's ("faecal incontinence")."""
-    resolved = resolved_ranges([(sent.start_char, sent.text) for sent in doc.sents])
+    sentences = [(sent.start_char, sent.text) for sent in doc.sents]
+    resolved = resolved_ranges(sentences)
+    predating = predating_ranges(sentences)
     teller = patient_kin(doc.text)
     seen: set[tuple[str, int, int]] = set()
     spans = sorted(doc.spans.get(SPANS, []), key=lambda s: (s.start_char, -s.end_char))
@@ -170,10 +175,25 @@ def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
             report=report,
             start=span.start_char,
             end=span.end_char,
-            status=_status(span, resolved, teller),
+            status=_dated(span, _status(span, resolved, teller), predating),
         )
         for span in unique
     ]
+
+
+def _dated(
+    span: "Span", status: Status, predating: "Sequence[tuple[frozenset[str], int, int]]"
+) -> Status:
+    """A finding stated now that a cue dates to before the operation, unchanged since, is the old
+    state: historical (resolution_cues.yaml, ``predating``; corpus FORMAT.md, third set: bladder
+    or bowel symptoms unchanged from before surgery are historical)."""
+    if status not in FINDING_STATUSES:
+        return status
+    dated = any(
+        span.label_ in findings and start <= span.start_char and span.end_char <= end
+        for findings, start, end in predating
+    )
+    return "historical" if dated else status
 
 
 def _in_sections(mentions: list[Mention], report: str) -> list[Mention]:
@@ -288,6 +308,41 @@ def _denied_now(mentions: list[Mention], report: str) -> list[Mention]:
     return changed
 
 
+def _not_borne_out(mentions: list[Mention], report: str) -> list[Mention]:
+    """A complaint that an examination told after it finds normal ("says the leg gives way ...
+    hip flexion 5/5 on repeated testing") is denied (resolution_cues.yaml, ``examined_normal``),
+    and so is a finding told in the same words ("weakness of both hands" is also bilateral)."""
+    normal = examined_normal(report)
+    if not normal:
+        return mentions
+    denied = [
+        m for m in mentions if m.is_finding and any(f == m.id and m.end <= at for f, at in normal)
+    ]
+    return [
+        replace(m, status="negated")
+        if m in denied
+        or (m.is_finding and any(d.start < m.end and m.start < d.end for d in denied))
+        else m
+        for m in mentions
+    ]
+
+
+def _dated_before(mentions: list[Mention], report: str) -> list[Mention]:
+    """A finding told in a chronology's entry dated before the index operation is historical
+    (resolution_cues.yaml, ``chronology``)."""
+    keeps, ranges = before_the_operation(report)
+    if not ranges:
+        return mentions
+    return [
+        replace(m, status="historical")
+        if m.is_finding
+        and m.id not in keeps
+        and any(a <= m.start and m.end <= b for a, b in ranges)
+        else m
+        for m in mentions
+    ]
+
+
 def _on_this_document(mentions: list[Mention], report: str) -> list[Mention]:
     """The mentions less those whose words mean something else on this kind of document ("the
     claimant" of a disability-benefit form is not an injury claim; document_kinds.yaml)."""
@@ -317,11 +372,14 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
             _in_report(m, reports[index], corrected[index]) for m in _mentions_of(doc, index)
         ]
         report = reports[index]
-        in_report = _on_this_document(in_report, report)
-        mentions += _denied_now(
-            _corrected_later(
-                _treated_later(
-                    _answered_later(_resolved_later(_in_sections(in_report, report))), report
+        in_report = _dated_before(_on_this_document(in_report, report), report)
+        mentions += _not_borne_out(
+            _denied_now(
+                _corrected_later(
+                    _treated_later(
+                        _answered_later(_resolved_later(_in_sections(in_report, report))), report
+                    ),
+                    report,
                 ),
                 report,
             ),

@@ -14,7 +14,13 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from spinetrack.domain.knowledge import KnowledgeModel, parse
-from spinetrack.domain.reports.rules import READER_FLAGS, _check_ids, _compiles, alternation
+from spinetrack.domain.reports.rules import (
+    READER_FLAGS,
+    _check_ids,
+    _compiles,
+    alternation,
+    compiles,
+)
 from spinetrack.domain.sources import Sources
 
 CUES_FILE = "reports/resolution_cues.yaml"
@@ -46,12 +52,50 @@ class NormalState(KnowledgeModel):
     _check = field_validator("words")(_compiles)
 
 
+class PredatingCue(KnowledgeModel):
+    """Words telling that the listed findings date from before the operation and have not changed
+    since ("urge incontinence for years, no change"): told now, they are still the old state."""
+
+    findings: list[str] = Field(min_length=1)
+    cues: list[str] = Field(min_length=1)
+    openers: list[str] = Field(default_factory=list)
+    """Sentence openings that take up the sentence before ("Known MS ...", "A: Yes, ..."), so the
+    cue dates that sentence's findings too."""
+
+    _check = field_validator("cues", "openers")(_compiles)
+
+
+class ExaminedNormal(KnowledgeModel):
+    """Words naming an examination, the normal findings it may state with the complaints each
+    denies, and words that mean a deficit was found after all."""
+
+    exam: list[str] = Field(min_length=1)
+    exceptions: list[str] = Field(default_factory=list)
+    states: list[NormalState] = Field(min_length=1)
+
+    _check = field_validator("exam", "exceptions")(_compiles)
+
+
+class Chronology(KnowledgeModel):
+    """How a chronology names its operation lines, how many dated lines make one, and the
+    findings an earlier date does not make history."""
+
+    operation: str
+    min_dated_lines: int = Field(ge=2)
+    keeps: list[str] = Field(default_factory=list)
+
+    _check = field_validator("operation")(compiles)
+
+
 class ResolutionCues(KnowledgeModel):
     note: str
     sources: Sources
     cues: list[str] = Field(min_length=1)
     pronoun_openers: list[str] = Field(min_length=1)
     treated: list[TreatedCue] = Field(default_factory=list)
+    predating: list[PredatingCue] = Field(default_factory=list)
+    examined_normal: ExaminedNormal | None = None
+    chronology: Chronology | None = None
     current_time: list[str] = Field(default_factory=list)
     normal_states: list[NormalState] = Field(default_factory=list)
     """Words placing a sentence at the time of writing ("now", "at 3 months", "re-check")."""
@@ -79,7 +123,21 @@ def parse_cues(data: Any | None = None) -> ResolutionCues:
             for i, entry in enumerate(cues.normal_states)
             for j, finding in enumerate(entry.denies)
         ]
-        + [(f"lasting.{i}", finding) for i, finding in enumerate(cues.lasting)],
+        + [(f"lasting.{i}", finding) for i, finding in enumerate(cues.lasting)]
+        + [
+            (f"chronology.keeps.{i}", finding)
+            for i, finding in enumerate(cues.chronology.keeps if cues.chronology else [])
+        ]
+        + [
+            (f"examined_normal.states.{i}.denies.{j}", finding)
+            for i, entry in enumerate(cues.examined_normal.states if cues.examined_normal else [])
+            for j, finding in enumerate(entry.denies)
+        ]
+        + [
+            (f"predating.{i}.findings.{j}", finding)
+            for i, entry in enumerate(cues.predating)
+            for j, finding in enumerate(entry.findings)
+        ],
     )
     return cues
 
@@ -139,6 +197,44 @@ def resolved_ranges(sentences: Sequence[tuple[int, str]]) -> list[tuple[int, int
 
 
 @cache
+def _predating() -> tuple[tuple[frozenset[str], re.Pattern[str], re.Pattern[str] | None], ...]:
+    return tuple(
+        (
+            frozenset(entry.findings),
+            re.compile(alternation(entry.cues), READER_FLAGS),
+            re.compile(alternation(entry.openers), READER_FLAGS) if entry.openers else None,
+        )
+        for entry in parse_cues().predating
+    )
+
+
+def predating_ranges(sentences: Sequence[tuple[int, str]]) -> list[tuple[frozenset[str], int, int]]:
+    """The findings a cue dates to before the operation, unchanged since
+    (resolution_cues.yaml, ``predating``), with the character range it dates: the cue's whole
+    sentence, and the sentence before when the cue's sentence takes it up (an opener, or a clause
+    the splitter cut after ";")."""
+    ranges: list[tuple[frozenset[str], int, int]] = []
+    for findings, cue, opener in _predating():
+        for index, (offset, sentence) in enumerate(sentences):
+            match = next(
+                (
+                    m
+                    for m in cue.finditer(sentence)
+                    if not _NOT_BEFORE.search(sentence[: m.start()])
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            ranges.append((findings, offset, offset + len(sentence)))
+            takes_up = sentence[:1].islower() or (opener is not None and opener.match(sentence))
+            if index > 0 and takes_up:
+                previous_offset, previous = sentences[index - 1]
+                ranges.append((findings, previous_offset, previous_offset + len(previous)))
+    return ranges
+
+
+@cache
 def _cue_pattern(field: Literal["corrections", "current_time"]) -> re.Pattern[str] | None:
     """One list of resolution_cues.yaml as one pattern, or None when the list is empty."""
     cues: list[str] = getattr(parse_cues(), field)
@@ -189,4 +285,110 @@ def normal_states(text: str) -> list[tuple[str, int]]:
         for denies, pattern in _normal_states()
         for match in pattern.finditer(text)
         for finding in sorted(denies)
+    ]
+
+
+@cache
+def _examined() -> (
+    tuple[
+        re.Pattern[str], re.Pattern[str] | None, tuple[tuple[frozenset[str], re.Pattern[str]], ...]
+    ]
+    | None
+):
+    entry = parse_cues().examined_normal
+    if entry is None:
+        return None
+    return (
+        re.compile(alternation(entry.exam), READER_FLAGS),
+        re.compile(alternation(entry.exceptions), READER_FLAGS) if entry.exceptions else None,
+        tuple(
+            (frozenset(state.denies), re.compile(alternation(state.words), READER_FLAGS))
+            for state in entry.states
+        ),
+    )
+
+
+def examined_normal(text: str) -> list[tuple[str, int]]:
+    """Each complaint an examination in ``text`` finds normal, with where the examination's
+    statement begins (resolution_cues.yaml, ``examined_normal``): the examination's words and the
+    normal state are in one piece of the report (sentences_now), in either order, and no exception
+    follows the earlier of them in that piece. Complaints told before that offset are denied."""
+    rules = _examined()
+    if rules is None:
+        return []
+    exam, exceptions, states = rules
+    found: list[tuple[str, int]] = []
+    for start, end, _ in sentences_now(text):
+        cue = exam.search(text, start, end)
+        if cue is None:
+            continue
+        for denies, words in states:
+            state = words.search(text, start, end)
+            if state is None:
+                continue
+            begins = min(cue.start(), state.start())
+            if exceptions is not None and exceptions.search(text, begins, end):
+                continue
+            found += [(finding, begins) for finding in sorted(denies)]
+    return found
+
+
+# Dates as chronologies write them: 19.06.2024, 19/06/2024, 2024-06-19, 2024-06, 06/2024, 2024.
+_DATE = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})[./-](?P<m1>\d{1,2})[./-](?P<y1>(?:19|20)\d\d)"
+    r"|(?P<y2>(?:19|20)\d\d)-(?P<m2>\d{1,2})(?:-(?P<d2>\d{1,2}))?"
+    r"|(?P<m3>\d{1,2})/(?P<y3>(?:19|20)\d\d)"
+    r"|(?P<y4>(?:19|20)\d\d))\b"
+)
+_LABEL_WIDTH = 30
+"""How far into a line its own date may stand ("- Pre-op (2023): ...", "| 2022-11-04 | Op note")."""
+
+Date = tuple[int, int, int]
+
+
+def _date(match: "re.Match[str]") -> Date:
+    g = match.groupdict()
+    year = int(g["y1"] or g["y2"] or g["y3"] or g["y4"])
+    month = int(g["m1"] or g["m2"] or g["m3"] or 0)
+    day = int(g["d1"] or g["d2"] or 0)
+    return (year, month if 1 <= month <= 12 else 0, day)
+
+
+def _earlier(one: Date, other: Date) -> bool:
+    """Whether ``one`` is surely before ``other``: by the year alone when either has no month."""
+    if not (one[1] and other[1]):
+        return one[0] < other[0]
+    return one < other
+
+
+def before_the_operation(text: str) -> tuple[frozenset[str], list[tuple[int, int]]]:
+    """The findings an earlier date does not change, and the character ranges of the lines of a
+    chronology dated before its index operation (resolution_cues.yaml, ``chronology``)."""
+    entry = parse_cues().chronology
+    if entry is None:
+        return frozenset(), []
+    operation = re.compile(entry.operation, READER_FLAGS)
+    lines: list[tuple[int, int, Date | None, Date | None]] = []
+    offset = 0
+    for line in text.split("\n"):
+        label = _DATE.search(line, 0, _LABEL_WIDTH)
+        done = None
+        word = operation.search(line)
+        if word is not None:
+            dates = list(_DATE.finditer(line))
+            if dates:
+                near = min(dates, key=lambda d: abs(d.start() - word.start()))
+                done = _date(near)
+        lines.append((offset, offset + len(line), _date(label) if label else None, done))
+        offset += len(line) + 1
+    if sum(1 for line in lines if line[2] is not None) < entry.min_dated_lines:
+        return frozenset(entry.keeps), []
+    operated = [done for *_, done in lines if done is not None]
+    if not operated:
+        return frozenset(entry.keeps), []
+    index = min(operated)
+    return frozenset(entry.keeps), [
+        (start, end)
+        for start, end, dated, done in lines
+        if dated is not None and done is None and _earlier(dated, index)
     ]
