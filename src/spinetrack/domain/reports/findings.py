@@ -385,7 +385,7 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
             ),
             report,
         )
-    return without_contradicted(with_implied(with_evidence(mentions, reports)))
+    return without_contradicted(with_implied(with_evidence(mentions, reports)), reports)
 
 
 def _with_case(doc: "Doc", case: CaseLevels) -> "Doc":

@@ -32,8 +32,19 @@ class Implication(KnowledgeModel):
 class Contradiction(KnowledgeModel):
     finding: str
     by: list[str] = Field(min_length=1)
+    studies: dict[str, str] = Field(default_factory=dict)
+    """Kinds of study by name, each with the words that name it ("mri": "\\bmri\\b|..."). When
+    given, an affirmed finding contradicts only within the same paragraph, and not from a
+    sentence that names another kind of study than the one the finding's own sentence names (a
+    CT's lucency says nothing of an MRI called normal)."""
     note: str | None = None
     sources: Sources
+
+    @field_validator("studies")
+    @classmethod
+    def _studies_compile(cls, value: dict[str, str]) -> dict[str, str]:
+        _compiles(list(value.values()))
+        return value
 
 
 class Evidence(KnowledgeModel):
@@ -102,15 +113,68 @@ def contradictions() -> dict[str, frozenset[str]]:
     return {finding: frozenset(others) for finding, others in found.items()}
 
 
-def without_contradicted(mentions: Sequence["Mention"]) -> list["Mention"]:
+@cache
+def _studies() -> dict[str, dict[str, "re.Pattern[str]"]]:
+    """For each contradicted finding whose entry names kinds of study, their patterns."""
+    found: dict[str, dict[str, re.Pattern[str]]] = {}
+    for entry in parse_implied().contradicted:
+        for kind, words in entry.studies.items():
+            found.setdefault(entry.finding, {})[kind] = re.compile(words, re.I)
+    return found
+
+
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+
+
+def _paragraph(text: str, offset: int) -> int:
+    """Which paragraph (text between blank lines) of the report the offset lies in."""
+    return len(_PARAGRAPH.findall(text, 0, offset))
+
+
+def _kinds(text: str, start: int, end: int, studies: dict[str, "re.Pattern[str]"]) -> set[str]:
+    """The kinds of study the sentence around ``start:end`` names."""
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    after = _SENTENCE_END.search(text, end)
+    sentence = text[left : after.start() if after else len(text)]
+    return {kind for kind, words in studies.items() if words.search(sentence)}
+
+
+def _contradicts(mention: "Mention", other: "Mention", reports: Sequence[str] | None) -> bool:
+    """Whether an affirmed ``other`` mention contradicts ``mention`` of the same report: always,
+    unless the finding's entry names kinds of study and the two lie in different paragraphs or
+    sentences that name different kinds."""
+    studies = _studies().get(mention.id)
+    if not studies or reports is None:
+        return True
+    text = reports[mention.report]
+    if _paragraph(text, mention.start) != _paragraph(text, other.start):
+        return False
+    own = _kinds(text, mention.start, mention.end, studies)
+    theirs = _kinds(text, other.start, other.end, studies)
+    return not own or not theirs or bool(own & theirs)
+
+
+def without_contradicted(
+    mentions: Sequence["Mention"], reports: Sequence[str] | None = None
+) -> list["Mention"]:
     """The mentions, less those of a finding that an affirmed mention of another finding in the
-    same report contradicts (``contradicted``)."""
+    same report contradicts (``contradicted``); with the reports' text, within the study the
+    entry's ``studies`` tell apart."""
     against = contradictions()
-    affirmed = {(m.report, m.id) for m in mentions if m.status == "affirmed"}
+    affirmed = [m for m in mentions if m.status == "affirmed"]
     return [
         m
         for m in mentions
-        if not (m.is_finding and any((m.report, o) in affirmed for o in against.get(m.id, ())))
+        if not (
+            m.is_finding
+            and any(
+                o.report == m.report
+                and o.id in against.get(m.id, ())
+                and _contradicts(m, o, reports)
+                for o in affirmed
+            )
+        )
     ]
 
 

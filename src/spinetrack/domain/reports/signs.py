@@ -42,6 +42,11 @@ class Signs(KnowledgeModel):
     standing right before them (``normal_statement_reach`` tokens) denies them, never one whose
     scope runs over a list or a sentence into them ("no retention, saddle sensation normal")."""
     normal_statement_reach: int = 2
+    normal_statement_findings: list[str] = Field(default_factory=list)
+    """Vocabulary findings whose words state that something is normal ("normal post-op
+    appearances", "nothing pressing on the nerves"): read as ``normal_statements`` are, so a
+    list of negatives before them ("no recurrent disc, no narrowing, normal appearances") does
+    not deny them."""
     signs: list[Sign] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -78,7 +83,8 @@ def normal_statements() -> tuple[frozenset[str], int]:
     """The signs that state a normal finding, and how many tokens before one a negation may end
     to deny it (``Signs.normal_statements``)."""
     rules = parse_signs()
-    return frozenset(rules.normal_statements), rules.normal_statement_reach
+    normal = rules.normal_statements + rules.normal_statement_findings
+    return frozenset(normal), rules.normal_statement_reach
 
 
 @cache
