@@ -6,8 +6,10 @@ shared host its throughput moves several-fold between runs. This calls
 what a submission's worker thread runs) in blocks on the load benchmark's prepared database (same
 clinics, tokens and patients; copied fresh first) and prints the calling thread's CPU per
 submission for each block and their median, so a change to the use case or its storage can be
-compared back to back in blocks run by the same process. `--profile FILE` writes a cProfile of
-the measured blocks.
+compared back to back in blocks run by the same process. Its baseline, measured in the same run on
+the same sessions, is the cheapest unit of work there is (one `SELECT 1` in a committed
+transaction): the ratio says how many bare transactions a submission costs. `--profile FILE`
+writes a cProfile of the measured submission blocks.
 
 Usage: python benchmarks/submission_inprocess.py [--postgres-url URL | --sqlite] [--per-block 200]
        [--blocks 5] [--profile FILE]
@@ -23,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -100,6 +104,18 @@ def main() -> None:
             f"median of {args.blocks} blocks of {args.per_block}: {statistics.median(cpu):.3f} ms"
             f" of the calling thread's CPU per submission ({statistics.median(wall):.2f} ms wall);"
             f" load average after: {load._load_average()}"
+        )
+        bare = []
+        for _ in range(args.blocks):
+            began = time.thread_time()
+            for _ in range(args.per_block):
+                with sessions() as work:
+                    work.session.execute(text("SELECT 1"))
+                    work.commit()
+            bare.append(1000 * (time.thread_time() - began) / args.per_block)
+        print(
+            f"baseline, a bare transaction (SELECT 1, commit): {statistics.median(bare):.3f} ms;"
+            f" a submission costs {statistics.median(cpu) / statistics.median(bare):.1f}x"
         )
         if profile is not None:
             profile.dump_stats(args.profile)
