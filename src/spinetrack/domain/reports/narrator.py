@@ -71,7 +71,9 @@ def patient_kin(text: str) -> tuple[frozenset[str], tuple[int, int]]:
                 if named in group:
                     return group, match.span()
         return frozenset({named}), match.span()
-    choices = kin.get((groups.get("teller") or "").lower(), ())
+    # a teller regex may name its relative in several alternatives: teller, teller2, ...
+    teller = next((v for k, v in groups.items() if k.startswith("teller") and v), "")
+    choices = kin.get(teller.lower(), ())
     if not choices:
         return frozenset(), (0, 0)
     words = {word: group for group in choices for word in group}

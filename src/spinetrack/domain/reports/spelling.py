@@ -66,6 +66,48 @@ def _known() -> frozenset[str]:
     return frozenset(lexicon())
 
 
+SHORT_MIN = 4
+"""tune16h: from this length a word shorter than MIN_LENGTH may be put right too, more strictly."""
+_SHORT_WORD = re.compile(rf"(?<![a-z])[a-z]{{{SHORT_MIN},{MIN_LENGTH - 1}}}(?![a-z])")
+
+
+@cache
+def short_lexicon() -> tuple[str, ...]:
+    """Every whole word of SHORT_MIN to MIN_LENGTH - 1 letters that the wording rules use."""
+    sources: list[str] = []
+    for terms in term_rules().terms:
+        sources += terms.phrases + terms.regexes
+    for modifier in modifier_rules().modifiers:
+        sources += modifier.phrases + modifier.regexes
+    sources += concept_words()
+    words = {w for s in sources for w in _SHORT_WORD.findall(_REGEX_ESCAPE.sub(" ", s).lower())}
+    return tuple(sorted(words))
+
+
+@cache
+def _known_short() -> frozenset[str]:
+    return frozenset(short_lexicon())
+
+
+def _short_correction(word: str) -> str | None:
+    """A short lay misspelling put right ("triing" -> "trying", "weeker" -> "weaker", "wond" ->
+    "wound"; twelfth blind set, phonetic spelling): a lower-case word that is not English, one
+    edit from exactly one rule word of about its length with the same first two letters and the
+    same last letter. Capitalised words (names) and another form of a rule word are left alone."""
+    lower = word.lower()
+    if word != lower or lower in _known_short() or lower in _known():
+        return None
+    found = process.extract(
+        lower, short_lexicon(), scorer=Levenshtein.distance, score_cutoff=1, limit=5
+    )
+    fits = [m for m, _, _ in found if m[:2] == lower[:2] and m[-1] == lower[-1]]
+    if len(fits) != 1 or any(_another_form(lower, m) for m, _, _ in found):
+        return None
+    if _english().known([lower]):
+        return None
+    return fits[0]
+
+
 def _common_prefix(a: str, b: str) -> int:
     size = 0
     for x, y in zip(a, b, strict=False):
@@ -112,6 +154,8 @@ def correction(word: str) -> str | None:
     ocr = _ocr_reading(lower)
     if ocr is not None:
         return ocr
+    if SHORT_MIN <= len(lower) < MIN_LENGTH:
+        return _short_correction(word)
     if len(lower) < MIN_LENGTH or lower in _known():
         return None
     limit = 2 if len(lower) >= LONG_WORD else 1

@@ -1,0 +1,40 @@
+"""Lay voices of the twelfth blind set (tune16h): metaphors, sign-shaped English, chats, logs.
+
+Each case in sentences_tune16h.yaml is a sentence written for these tests (no corpus text): the
+findings it must read present (``expect``, ``affirmed`` or ``uncertain``; the other statuses of
+sentences.yaml mean not read present) or must not read present (``not_found``), and optionally the
+red flags a lumbar fusion case with it as its only report must raise (``flags``) or must not raise
+(``no_flags``) ``days`` after surgery.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from tests.support.report_cases import flags_reader
+
+from spinetrack.domain.reports import find_in_reports
+
+_CASES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "sentences_tune16h.yaml").read_text(encoding="utf-8")
+)
+_flags = flags_reader(days=30)
+
+
+@pytest.mark.parametrize("case", _CASES, ids=[c["text"][:60] for c in _CASES])
+def test_sentence(case: dict[str, Any]) -> None:
+    found = {m.id: m.status for m in find_in_reports([case["text"]])}
+    for finding, status in case["expect"].items():
+        if status in {"affirmed", "uncertain"}:
+            assert found.get(finding) == status, (finding, found)
+        else:
+            assert finding not in found, (finding, found)
+    for finding in case.get("not_found", []):
+        assert finding not in found, (finding, found)
+    if "flags" in case or "no_flags" in case:
+        flags = _flags(case["text"], days=case.get("days", 30))
+        for flag in case.get("flags", []):
+            assert flag in flags, (flag, flags)
+        for flag in case.get("no_flags", []):
+            assert flag not in flags, (flag, flags)
