@@ -48,16 +48,24 @@ _OCR_NOUGHT = re.compile(r"(?<=\d)O(?=\d|\b)")
 
 
 @cache
-def lexicon() -> tuple[str, ...]:
-    """Every word of at least MIN_LENGTH letters that the wording rules use, sorted."""
+def _rule_text() -> tuple[str, ...]:
+    """The wording rules' phrases and patterns (regex escapes such as ``\\s`` blanked), lower case:
+    where both lexicons take their words from."""
     sources: list[str] = []
     for terms in term_rules().terms:
         sources += terms.phrases + terms.regexes
     for modifier in modifier_rules().modifiers:
         sources += modifier.phrases + modifier.regexes
-    sources += [rule.analyte for rule in value_rules().rules]
     sources += concept_words()
-    words = {w for s in sources for w in _LEXICON_WORD.findall(_REGEX_ESCAPE.sub(" ", s).lower())}
+    return tuple(_REGEX_ESCAPE.sub(" ", s).lower() for s in sources)
+
+
+@cache
+def lexicon() -> tuple[str, ...]:
+    """Every word of at least MIN_LENGTH letters that the wording rules use, sorted."""
+    analytes = (_REGEX_ESCAPE.sub(" ", rule.analyte).lower() for rule in value_rules().rules)
+    sources = [*_rule_text(), *analytes]
+    words = {w for s in sources for w in _LEXICON_WORD.findall(s)}
     return tuple(sorted(words))
 
 
@@ -74,13 +82,7 @@ _SHORT_WORD = re.compile(rf"(?<![a-z])[a-z]{{{SHORT_MIN},{MIN_LENGTH - 1}}}(?![a
 @cache
 def short_lexicon() -> tuple[str, ...]:
     """Every whole word of SHORT_MIN to MIN_LENGTH - 1 letters that the wording rules use."""
-    sources: list[str] = []
-    for terms in term_rules().terms:
-        sources += terms.phrases + terms.regexes
-    for modifier in modifier_rules().modifiers:
-        sources += modifier.phrases + modifier.regexes
-    sources += concept_words()
-    words = {w for s in sources for w in _SHORT_WORD.findall(_REGEX_ESCAPE.sub(" ", s).lower())}
+    words = {w for s in _rule_text() for w in _SHORT_WORD.findall(s)}
     return tuple(sorted(words))
 
 
