@@ -361,13 +361,22 @@ def _earlier(one: Date, other: Date) -> bool:
     return one < other
 
 
+@cache
+def _operation_line() -> re.Pattern[str]:
+    """The chronology's operation words, compiled once (re's own cache holds fewer patterns than
+    the reader's rules, so it would compile them again for every report)."""
+    entry = parse_cues().chronology
+    assert entry is not None
+    return re.compile(entry.operation, READER_FLAGS)
+
+
 def before_the_operation(text: str) -> tuple[frozenset[str], list[tuple[int, int]]]:
     """The findings an earlier date does not change, and the character ranges of the lines of a
     chronology dated before its index operation (resolution_cues.yaml, ``chronology``)."""
     entry = parse_cues().chronology
     if entry is None:
         return frozenset(), []
-    operation = re.compile(entry.operation, READER_FLAGS)
+    operation = _operation_line()
     lines: list[tuple[int, int, Date | None, Date | None]] = []
     offset = 0
     for line in text.split("\n"):
