@@ -166,3 +166,17 @@ def test_the_imaging_finding_an_operation_s_title_names_is_what_it_treated() -> 
 def test_a_bracketed_aside_between_a_label_and_its_colon_keeps_the_label() -> None:
     statuses = _statuses("PMH (per GP letter): lumbar discitis. Walks unsteadily with a stick.")
     assert statuses == {"mri_discitis": "historical", "gait_disturbance": "affirmed"}
+
+
+def test_a_sentence_section_runs_on_over_a_line_wrapped_by_hand() -> None:
+    # leaks16c: a writer who wraps lines carries the indication's sentence onto the next line
+    text = (
+        "Operation note (index). L4-5 laminectomy. Indication: claudication at 50 m, bilateral leg\n"
+        "numbness on walking. Findings: thick ligamentum flavum."
+    )
+    assert _statuses(text)["bilateral_limb_symptoms"] == "historical"
+
+
+def test_a_line_that_opens_with_a_capital_still_ends_a_sentence_section() -> None:
+    text = "PMH: lumbar discectomy 2015\nBoth legs numb since Tuesday."
+    assert _statuses(text)["bilateral_limb_symptoms"] == "affirmed"

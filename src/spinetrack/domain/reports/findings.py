@@ -14,6 +14,7 @@ from spinetrack.domain.reports.case_levels import CASE_LEVELS, NO_CASE, CaseLeve
 from spinetrack.domain.reports.checkboxes import read_boxes
 from spinetrack.domain.reports.document_kinds import not_meant_here
 from spinetrack.domain.reports.implied import with_evidence, with_implied, without_contradicted
+from spinetrack.domain.reports.later_values import normal_later
 from spinetrack.domain.reports.narrator import names_patient, patient_kin
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import (
@@ -308,6 +309,24 @@ def _denied_now(mentions: list[Mention], report: str) -> list[Mention]:
     return changed
 
 
+def _settled_later(mentions: list[Mention], report: str) -> list[Mention]:
+    """A raised value a later normal reading of the same measure ends ("Temp 38.4 at 04:00, 37.6
+    at 06:00", "WCC 11.9 -> 8.3") is resolved (later_values.py; resolution_cues.yaml,
+    ``later_normal``). Only a reading gives way to a reading: a fever the patient felt is not a
+    value a thermometer's later one corrects."""
+    normal = normal_later(report)
+    if not normal:
+        return mentions
+    return [
+        replace(m, status="resolved")
+        if m.is_finding
+        and any(c.isdigit() for c in m.text)
+        and any(f == m.id and m.end <= at for f, at in normal)
+        else m
+        for m in mentions
+    ]
+
+
 def _not_borne_out(mentions: list[Mention], report: str) -> list[Mention]:
     """A complaint that an examination told after it finds normal ("says the leg gives way ...
     hip flexion 5/5 on repeated testing") is denied (resolution_cues.yaml, ``examined_normal``),
@@ -373,11 +392,15 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
         ]
         report = reports[index]
         in_report = _dated_before(_on_this_document(in_report, report), report)
-        mentions += _not_borne_out(
-            _denied_now(
-                _corrected_later(
-                    _treated_later(
-                        _answered_later(_resolved_later(_in_sections(in_report, report))), report
+        mentions += _settled_later(
+            _not_borne_out(
+                _denied_now(
+                    _corrected_later(
+                        _treated_later(
+                            _answered_later(_resolved_later(_in_sections(in_report, report))),
+                            report,
+                        ),
+                        report,
                     ),
                     report,
                 ),

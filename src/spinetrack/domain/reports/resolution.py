@@ -87,6 +87,21 @@ class Chronology(KnowledgeModel):
     _check = field_validator("operation")(compiles)
 
 
+class LaterNormal(KnowledgeModel):
+    """The value findings a later normal reading of the same measure in the same report ends
+    ("Temp 38.4 at 04:00, 37.6 at 06:00", "WCC 11.9 -> 8.3", "Re-checked: CRP 4"), and the words
+    that date a reading before the ones told earlier in the text ("previously 8"), which then
+    ends nothing."""
+
+    findings: list[str] = Field(min_length=1)
+    earlier: list[str] = Field(min_length=1)
+    same_day: list[str] = Field(default_factory=list)
+    """Findings that come and go within an illness (a swinging temperature): only a normal reading
+    timed later the same day ("38.4 at 04:00, 37.6 at 06:00") ends a raised one."""
+
+    _check = field_validator("earlier")(_compiles)
+
+
 class ResolutionCues(KnowledgeModel):
     note: str
     sources: Sources
@@ -102,6 +117,7 @@ class ResolutionCues(KnowledgeModel):
     lasting: list[str] = Field(default_factory=list)
     """Findings that a cue of being over never ends: a cancer treated long ago is still a history
     of cancer ("had leukaemia as a child, fine since")."""
+    later_normal: LaterNormal | None = None
     corrections: list[str] = Field(default_factory=list)
     """Words that open a correction of what the report said before them ("On review:",
     "ADDENDUM", "should read"): a finding said before and denied after is denied."""
@@ -124,6 +140,14 @@ def parse_cues(data: Any | None = None) -> ResolutionCues:
             for j, finding in enumerate(entry.denies)
         ]
         + [(f"lasting.{i}", finding) for i, finding in enumerate(cues.lasting)]
+        + [
+            (f"later_normal.findings.{i}", finding)
+            for i, finding in enumerate(cues.later_normal.findings if cues.later_normal else [])
+        ]
+        + [
+            (f"later_normal.same_day.{i}", finding)
+            for i, finding in enumerate(cues.later_normal.same_day if cues.later_normal else [])
+        ]
         + [
             (f"chronology.keeps.{i}", finding)
             for i, finding in enumerate(cues.chronology.keeps if cues.chronology else [])

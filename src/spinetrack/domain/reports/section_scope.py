@@ -35,8 +35,10 @@ Document = Literal[
 _NEXT_LABEL = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*[A-Za-z][A-Za-z /&()-]{0,30}:", re.M)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _HEADER_LINE = re.compile(r"\n[ \t]*[A-Z][A-Z /&-]{2,}[ \t]*(?=\n|$)")
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?](?=\s|$)|\n")
-"""A sentence end; the full stop of an initial ("S. aureus", "E. coli") is not one."""
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?](?=\s|$)|\n(?![ \t]*[a-z])")
+"""A sentence end; the full stop of an initial ("S. aureus", "E. coli") is not one, and neither is
+a line break before a lower-case word: a writer who wraps lines by hand carries the sentence on
+("Indication: neurogenic claudication 50 m, bilateral leg\nnumbness on walking")."""
 _ASIDE = r"(?:[ \t]*\([^()\n]{1,40}\))?"
 """A short bracketed aside between a label and its colon ("Pre-op CT (historical for this op):",
 "PMH (from GP letter):") leaves the label what it is; several dev-set writers annotate labels so."""
