@@ -52,3 +52,26 @@ def test_a_listener_on_the_sql_still_sees_every_statement(database: Database) ->
         event.remove(database.engine, "before_cursor_execute", record)
     assert rows[0].word == "fixed"
     assert any("fixed" in statement or "word" in statement for statement in seen)
+
+
+def test_one_cursor_serves_a_connection_and_a_failed_statement_does_not_spoil_it(
+    postgres_only: Database,
+) -> None:
+    failing = DriverStatement(select(text("1 / 0")))
+    with postgres_only.sessions() as uow:
+        connection = uow.session.connection()
+        first = _VALUES.rows(connection, {"number": 1.0, "moment": None})
+        second = _VALUES.rows(connection, {"number": 2.0, "moment": None})
+        kept = connection.connection.info["spinetrack.driver_cursor"]
+        assert (first[0].number, second[0].number) == (1.0, 2.0)
+        with pytest.raises(DBAPIError):
+            failing.rows(connection, {})
+    # The failed transaction was rolled back; the next one on the same driver connection reads
+    # through a usable cursor (the kept one, or a new one if the error closed it).
+    with postgres_only.sessions() as uow:
+        connection = uow.session.connection()
+        again = _VALUES.rows(connection, {"number": 3.0, "moment": None})
+        now = connection.connection.info["spinetrack.driver_cursor"]
+    assert again[0].number == 3.0
+    assert not now.closed
+    assert kept is now or kept.closed
