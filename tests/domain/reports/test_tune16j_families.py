@@ -107,7 +107,11 @@ _CASES: list[tuple[str, list[str], list[str]]] = [
     ("Right side, just under my dimple, like a bruise.", ["unilateral_buttock_pain"], []),
     ("Right-sided pain centred over the buttock below L5.", ["unilateral_buttock_pain"], []),
     ("Pain in both buttocks and down both legs.", [], ["unilateral_buttock_pain"]),
-    ("Aching in the right side of my bum that runs down to my foot.", [], ["unilateral_buttock_pain"]),
+    (
+        "Aching in the right side of my bum that runs down to my foot.",
+        [],
+        ["unilateral_buttock_pain"],
+    ),
     # leaning forward to ease a pain is relief, not a stoop the patient is stuck in
     (
         "Calves ache after walking 100 m, eased by sitting or leaning forward.",
