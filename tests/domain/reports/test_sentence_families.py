@@ -21,6 +21,7 @@ FILES = {
     "sentences_tune16e.yaml": "document shapes and voices of the eleventh blind set",
     "sentences_tune16f.yaml": "imaging, level and block findings as phrasing families",
     "sentences_tune16h.yaml": "lay voices of the twelfth blind set: metaphors, chats, logs",
+    "sentences_tune16i.yaml": "imaging queried before a scan; limb pain the same as before",
 }
 _CASES: list[tuple[str, dict[str, Any]]] = [
     (name, case)
