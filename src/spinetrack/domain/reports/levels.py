@@ -50,13 +50,20 @@ class LevelPositions(KnowledgeModel):
     following_reach: int = Field(ge=1)
     trailing_reach: int = Field(ge=1)
     findings: list[LevelFinding] = Field(min_length=1)
+    reason_words: str = r"(?!)"
+    """Words that give the reason for an operation the report names beside its level ("L4-5
+    laminectomy for stenosis"): what follows them is the state before it."""
     recurrence_words: str = r"(?!)"
     """Words that place a finding after the operation ("recurrent", "residual"): with them an
     indication word in its clause ("revision for recurrent L4/5 stenosis") does not make it the
     reason for the index operation."""
 
     _check = field_validator(
-        "fusion_words", "decompression_words", "indication_words", "recurrence_words"
+        "fusion_words",
+        "decompression_words",
+        "indication_words",
+        "reason_words",
+        "recurrence_words",
     )(compiles)
 
 
@@ -228,6 +235,7 @@ def read_levels(
     told_fused, told_decompressed = _operated_segments(per_sentence, rules, None)
     told = told_fused | told_decompressed
     indication = re.compile(rules.indication_words, re.I)
+    own_reason = re.compile(rules.reason_words, re.I)
     recurrence = re.compile(rules.recurrence_words, re.I)
     readings = []
     for offset, sentence, levels in per_sentence:
@@ -245,7 +253,7 @@ def read_levels(
                 elif holds and rule.at == "operated":
                     # the report's own operation told with its reason ("L4-5 laminectomy for
                     # stenosis"), unless the words place it after ("revision for recurrent ...")
-                    reason = list(indication.finditer(clause))
+                    reason = list(own_reason.finditer(clause))
                     holds = not reason or bool(recurrence.search(clause, reason[-1].end()))
                 if holds:
                     readings.append(
