@@ -126,6 +126,30 @@ def test_a_recorded_level_the_report_says_was_not_operated_places_nothing() -> N
     assert "mri_disc_material" not in found
 
 
+def test_the_level_meant_is_no_operated_level_when_the_report_names_the_operation() -> None:
+    # tune16i: the report itself writes the intended level beside an operation word ("Operation
+    # notes state L4-5 left discectomy", "after L4/L5 discectomy"); once it shows the operation
+    # was elsewhere, the untreated disc there is not disc material at an operated level
+    report = (
+        "Clinical: persistent left sciatica after L4/L5 discectomy. Laminotomy defect is at "
+        "L3/L4 on the left. The L4/L5 disc herniation with left L5 root compression is "
+        "unchanged. Impression: the operated level appears to be L3/L4, not the symptomatic "
+        "L4/L5 level."
+    )
+    found = _found_in_case(report, "discectomy", "L4-L5")
+    assert "wrong_level_operated" in found
+    assert "mri_disc_material" not in found
+
+
+def test_a_finding_at_a_level_left_alone_is_not_at_the_operated_level() -> None:
+    report = "L4-5 discectomy. Recurrent L4-5 extrusion with L4-5 foraminal stenosis."
+    assert {r.finding for r in read_levels([(0, report)])} == {
+        "mri_disc_material",
+        "operated_level_stenosis",
+    }
+    assert read_levels([(0, report)], not_operated=frozenset({(23, 24)})) == []
+
+
 def test_case_levels_keep_fused_and_operated_segments_apart() -> None:
     levels = case_levels([("fusion", ["L4-L5"]), ("discectomy", ["L5-S1"]), ("fusion", ["bad"])])
     assert levels.fused == {(23, 24)}

@@ -22,6 +22,7 @@ FILES = {
     "sentences_tune16f.yaml": "imaging, level and block findings as phrasing families",
     "sentences_tune16h.yaml": "lay voices of the twelfth blind set: metaphors, chats, logs",
     "sentences_tune16j.yaml": "symptom and sign families across the twelve blind writers",
+    "sentences_tune16i.yaml": "imaging queried before a scan; limb pain the same as before",
 }
 _CASES: list[tuple[str, dict[str, Any]]] = [
     (name, case)

@@ -78,3 +78,39 @@ def test_look_alikes_are_no_second_rise(text: str) -> None:
 def test_a_series_stated_as_historical_is_not_current() -> None:
     text = "Previous history: CRP 168 (D3 102, D7 60) after his 2015 hip replacement."
     assert _read(text).get("crp_second_rise") != "affirmed"
+
+
+def test_a_value_of_now_follows_values_dated_by_day() -> None:
+    # tune16i: "40 at day 10, now 65" names two clocks, but now is later than any day
+    text = "CRP 40 at day 10, now 65"
+    assert time_order(text, _spans(text, "40", "10", "65")[::2]) == [0, 1]
+    assert _read("CRP 40 at day 10, now 65.") == {"crp_second_rise": "affirmed"}
+    assert "crp_second_rise" not in _read("CRP 65 at day 10, now 40.")
+
+
+def test_a_crp_above_its_day_3_value_peaks_late() -> None:
+    # tune16i: the CRP peaks on day 2-3 (value_rules.yaml); a later value above the day-3 one is a
+    # peak later than day 3, the second rise (corpus FORMAT.md, third set)
+    assert _read("Day 10: CRP 201 (day 3 was 60).") == {"crp_second_rise": "affirmed"}
+    assert _read("D6 CRP 205 (D3 120).") == {"crp_second_rise": "affirmed"}
+    assert "crp_second_rise" not in _read("D6 CRP 90 (D3 120).")
+    assert "crp_second_rise" not in _read("D3 CRP 140 (D2 120).")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CRP 110 (was 45 at two weeks).",
+        'CRP 74, "risen from 31 last week".',
+        "CRP 96, up from 38 a week ago.",
+        "CRP 166 (was 41 at d/c day 5), rising.",
+        "CRP 210 (it was 60 last week).",
+    ],
+)
+def test_a_crp_above_an_earlier_value_dated_in_weeks_is_a_second_rise(text: str) -> None:
+    # tune16i: a value a week or more old is past the day 2-3 peak
+    assert "crp_second_rise" in _read(text)
+
+
+def test_a_crp_below_its_value_of_weeks_ago_is_no_second_rise() -> None:
+    assert "crp_second_rise" not in _read("CRP 30, down from 96 a week ago.")

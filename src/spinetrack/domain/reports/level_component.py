@@ -58,7 +58,7 @@ class LevelReader:
         adjacent = self._named_adjacent(doc, spans)
         readings += [
             (r.finding, r.start, r.end)
-            for r in read_levels(sentences, named_adjacent=adjacent, case=case)
+            for r in read_levels(sentences, named_adjacent=adjacent, case=case, not_operated=meant)
         ]
         readings += read_distribution(sentences, case.operated, meant=meant)
         for finding, start, end in readings:

@@ -50,8 +50,21 @@ class LevelPositions(KnowledgeModel):
     following_reach: int = Field(ge=1)
     trailing_reach: int = Field(ge=1)
     findings: list[LevelFinding] = Field(min_length=1)
+    reason_words: str = r"(?!)"
+    """Words that give the reason for an operation the report names beside its level ("L4-5
+    laminectomy for stenosis"): what follows them is the state before it."""
+    recurrence_words: str = r"(?!)"
+    """Words that place a finding after the operation ("recurrent", "residual"): with them an
+    indication word in its clause ("revision for recurrent L4/5 stenosis") does not make it the
+    reason for the index operation."""
 
-    _check = field_validator("fusion_words", "decompression_words", "indication_words")(compiles)
+    _check = field_validator(
+        "fusion_words",
+        "decompression_words",
+        "indication_words",
+        "reason_words",
+        "recurrence_words",
+    )(compiles)
 
 
 def parse_level_positions(data: Any | None = None) -> LevelPositions:
@@ -204,11 +217,15 @@ def read_levels(
     rules: LevelPositions | None = None,
     named_adjacent: frozenset[Segment] = frozenset(),
     case: "CaseLevels | None" = None,
+    not_operated: frozenset[Segment] = frozenset(),
 ) -> list[LevelReading]:
     """The findings placed by level in a report given as (offset, sentence) pairs.
     ``named_adjacent`` holds segments the report itself calls adjacent ("C3/4 adjacent segment:
     ..."): what else it says of them ("C3/4 disc desiccated") is adjacent too. ``case`` holds the
-    segments the case record says were operated, which count as if the report had named them."""
+    segments the case record says were operated, which count as if the report had named them.
+    ``not_operated`` holds segments the report shows were left alone although meant (a
+    wrong-level operation): a disc or stenosis there is at no operated level (corpus FORMAT.md,
+    fourth set: only ``wrong_level_operated`` is labelled, not the untreated disc)."""
     rules = rules or level_positions()
     per_sentence = [(offset, sentence, level_mentions(sentence)) for offset, sentence in sentences]
     fused, decompressed = _operated_segments(per_sentence, rules, case)
@@ -218,21 +235,26 @@ def read_levels(
     told_fused, told_decompressed = _operated_segments(per_sentence, rules, None)
     told = told_fused | told_decompressed
     indication = re.compile(rules.indication_words, re.I)
+    own_reason = re.compile(rules.reason_words, re.I)
+    recurrence = re.compile(rules.recurrence_words, re.I)
     readings = []
     for offset, sentence, levels in per_sentence:
         for rule in rules.findings:
             for word in re.finditer(rule.words, sentence, re.I):
                 level = _level_of(sentence, word.start(), word.end(), levels, rules)
-                if level is None:
+                if level is None or (rule.at == "operated" and level.segments <= not_operated):
                     continue
                 holds = _holds(rule.at, level.segments, operated, fused, named_adjacent)
+                lead = sentence[: word.start()]
+                clause = lead[max((m.end() for m in _SENTENCE_BREAK.finditer(lead)), default=0) :]
                 if holds and not _holds(rule.at, level.segments, told, told_fused, named_adjacent):
                     # placed only by the case's levels: not when the words are why it was done
-                    lead = sentence[: word.start()]
-                    clause = lead[
-                        max((m.end() for m in _SENTENCE_BREAK.finditer(lead)), default=0) :
-                    ]
                     holds = not indication.search(clause)
+                elif holds and rule.at == "operated":
+                    # the report's own operation told with its reason ("L4-5 laminectomy for
+                    # stenosis"), unless the words place it after ("revision for recurrent ...")
+                    reason = list(own_reason.finditer(clause))
+                    holds = not reason or bool(recurrence.search(clause, reason[-1].end()))
                 if holds:
                     readings.append(
                         LevelReading(rule.finding, offset + word.start(), offset + word.end())

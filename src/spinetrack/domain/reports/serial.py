@@ -51,6 +51,17 @@ def _time_of(text: str, start: int, end: int, floor: int) -> Timed | None:
     return None
 
 
+_NOW = Timed("relative", 0.0)
+
+
+def _now_after_dated(times: list[Timed | None]) -> bool:
+    """Whether one value is of now ("now", "today") and every other is dated on one clock that
+    is not a relative one (post-operative days, or dates)."""
+    others = [t for t in times if t != _NOW]
+    kinds = {t.kind if t is not None else "" for t in others}
+    return times.count(_NOW) == 1 and len(kinds) == 1 and not kinds & {"", "relative"}
+
+
 def time_order(text: str, spans: Sequence[tuple[int, int]]) -> list[int] | None:
     """The indices of ``spans`` (start, end of each value in ``text``, left to right) oldest
     first, or None when the values do not date themselves and the order written is the only
@@ -61,6 +72,13 @@ def time_order(text: str, spans: Sequence[tuple[int, int]]) -> list[int] | None:
     floors = [0, *(end for _, end in spans[:-1])]
     times = [_time_of(text, s, e, f) for (s, e), f in zip(spans, floors, strict=True)]
     dated = [t for t in times if t is not None]
+    if _now_after_dated(times):
+        # "CRP 40 at day 10, now 65": a value of now is later than any dated one, whatever clock
+        # the others are on
+        now = max(t.when for t in dated if t != _NOW) + 1
+        keys = [now if t == _NOW else t.when for t in dated]
+        if len(set(keys)) == len(keys):
+            return sorted(range(len(spans)), key=lambda i: keys[i])
     if len(dated) < 1 or len({t.kind for t in dated}) > 1:
         return None
     undated = [i for i, t in enumerate(times) if t is None]

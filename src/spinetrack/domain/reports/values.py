@@ -526,10 +526,25 @@ def _judged(
 
 
 _ROSE_SINCE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:mg/l)?[\s,;(]*(?:was|up\s+from|from|previously)\s+(\d+(?:\.\d+)?)"
-    r"\s*(?:mg/l)?\s*(?:on\s+|at\s+)?(?:day|pod|d)\s?(\d{1,3})\b",
+    r"(\d+(?:\.\d+)?)\s*(?:mg/l)?[\s,;(\"'“]*(?:(?:it\s+)?(?:was|had\s+been)|(?:up|risen|rose)\s+"
+    r"from|from|previously)\s+(\d+(?:\.\d+)?)\s*(?:mg/l)?\s*(?:on\s+|at\s+)?(?:(?:d/c|discharge)\s+)?"
+    r"(?:(?:day|pod|d)\s?(\d{1,3})\b|(?:(\d{1,2}|an?|one|two|three|four|five|six)\s+weeks?|last\s+week)\b)",
     re.I,
 )
+"""A value with the earlier one it rose from, dated by a post-operative day ("212, was 40 on day
+6", "166 (was 41 at d/c day 5)") or in weeks ("110 (was 45 at two weeks)", "74, risen from 31 last
+week", "96, up from 38 a week ago"): a value a week or more old is past the day-2-3 peak."""
+_WEEK_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _rose_since_day(rose: re.Match[str]) -> int:
+    """The post-operative day (or, for a value dated in weeks, days ago) of the earlier value."""
+    if rose.group(3) is not None:
+        return int(rose.group(3))
+    weeks = rose.group(4)
+    if weeks is None:  # "last week"
+        return 7
+    return 7 * (int(weeks) if weeks.isdigit() else _WEEK_WORDS[weeks.lower()])
 
 
 def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
@@ -538,7 +553,7 @@ def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Re
     for start, named, stop in _segments(sentence, analyte, until):
         rose = _ROSE_SINCE.search(sentence, named, stop)
         if rose is not None and rule.peak_over_by_day is not None:
-            now, before, day = float(rose.group(1)), float(rose.group(2)), int(rose.group(3))
+            now, before, day = float(rose.group(1)), float(rose.group(2)), _rose_since_day(rose)
             if day >= rule.peak_over_by_day and now > before and now > rule.above:
                 yield Reading(rule.finding, offset + start, offset + rose.end())
                 return
