@@ -29,6 +29,7 @@ NO_NEGATED_FORM = {
     "neuro_exam_normal",
     "crp_normal",
     "spine_not_tender",
+    "no_neural_compression",  # tune16k: "MRI: no compression" is itself the negative
 }
 
 
