@@ -17,6 +17,9 @@ class RedFlagRule(KnowledgeModel):
     id: str
     urgency: str
     criteria: Condition
+    unless: Condition | None = None
+    """A condition that keeps the flag down although its criteria hold: a cause the reports name
+    that the flag's action is not for (tune16k: a non-compressive cord disease and myelopathy)."""
     action: str = Field(min_length=10)
     note: str | None = None
     sources: Sources
@@ -33,7 +36,11 @@ def _unique(items: list[str]) -> list[str]:
 def raised_red_flags(rules: RedFlagRules, urgencies: list[str], facts: Facts) -> list[RedFlag]:
     """Every red flag whose criteria hold: in the order of ``urgencies`` (most urgent first), then
     in the order of the rules file."""
-    raised = [rule for rule in rules.red_flags if rule.criteria.holds(facts)]
+    raised = [
+        rule
+        for rule in rules.red_flags
+        if rule.criteria.holds(facts) and not (rule.unless and rule.unless.holds(facts))
+    ]
     raised.sort(key=lambda rule: urgencies.index(rule.urgency))
     return [
         RedFlag(

@@ -72,6 +72,8 @@ def _red_flag_problems(rules: Rules) -> list[Problem]:
         problems += _unknown(file, f"{where}.id", flag.id, vocab.red_flags, "red flag")
         problems += _unknown(file, f"{where}.urgency", flag.urgency, vocab.urgencies, "urgency")
         problems += _condition(file, f"{where}.criteria", flag.criteria, vocab)
+        if flag.unless is not None:
+            problems += _condition(file, f"{where}.unless", flag.unless, vocab)
     missing = sorted(set(vocab.red_flags) - {f.id for f in flags})
     problems += [Problem(file, "red_flags", f"no rule for red flag {m!r}") for m in missing]
     return problems
