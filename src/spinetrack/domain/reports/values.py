@@ -530,6 +530,28 @@ _ROSE_SINCE = re.compile(
     r"\s*(?:mg/l)?\s*(?:on\s+|at\s+)?(?:day|pod|d)\s?(\d{1,3})\b",
     re.I,
 )
+_ROSE_OVER_WEEKS = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:mg/l)?[\s,;(\u2013-]*(?:and\s+)?(?:it\s+|that\s+)?"
+    r"(?:was|up\s+from|from|previously)\s+(\d+(?:\.\d+)?)\s*(?:mg/l)?\s*"
+    r"(?:(?:at|after)\s+(\d{1,2})\s*(?:weeks?|wks?)|last\s+week|a\s+week\s+ago|(\d{1,2})\s+weeks?\s+ago)\b",
+    re.I,
+)
+"""A value now against one dated in weeks ("CRP 55 - it was 20 at two weeks", "85, and it was 30
+last week"), told in a patient's or relative's words (tune16l, thirteenth set). "At N weeks" is
+post-operative day 7N; a value "last week" or "N weeks ago" is read as from day 7 at the earliest
+(a project choice: a value above the one a week or more before it is not the fall from the day 2-3
+peak, whatever day the earlier one was)."""
+_DAYS_PER_WEEK = 7
+
+
+def _rose_over_weeks(sentence: str, start: int, stop: int) -> tuple[float, float, int, int] | None:
+    """The value now, the earlier one, the earlier one's post-operative day and the end of the
+    words, when the stretch tells a value against one dated in weeks."""
+    rose = _ROSE_OVER_WEEKS.search(sentence, start, stop)
+    if rose is None:
+        return None
+    weeks = rose.group(3) or rose.group(4) or "1"
+    return float(rose.group(1)), float(rose.group(2)), int(weeks) * _DAYS_PER_WEEK, rose.end()
 
 
 def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Reading]:
@@ -541,6 +563,12 @@ def _rise_after_fall(rule: ValueRule, sentence: str, offset: int) -> Iterator[Re
             now, before, day = float(rose.group(1)), float(rose.group(2)), int(rose.group(3))
             if day >= rule.peak_over_by_day and now > before and now > rule.above:
                 yield Reading(rule.finding, offset + start, offset + rose.end())
+                return
+        weekly = _rose_over_weeks(sentence, named, stop)
+        if weekly is not None and rule.peak_over_by_day is not None:
+            now, before, day, end = weekly
+            if day >= rule.peak_over_by_day and now > before and now > rule.above:
+                yield Reading(rule.finding, offset + start, offset + end)
                 return
         series = _values(sentence, named, stop, _factors(rule))
         spans = [(value.start, value.end) for value in series]
