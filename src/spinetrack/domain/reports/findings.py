@@ -6,6 +6,7 @@ do. Each finding keeps its report index and character span so a clinician can se
 the words it came from.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
@@ -94,6 +95,8 @@ def _status(
             continue  # the son's "Dad" in a post he shares about the patient is the patient
         if attribute == "is_negated" and _negation_out_of_reach(span):
             continue  # "no retention, saddle sensation normal": the "no" is not about it
+        if _only_in_asides(span, attribute):
+            continue  # "fallen twice (no injuries), and today she cannot lift it": an aside's own
         if attribute == "is_negated" and _within(span, resolved):
             return "resolved"  # "Retention has resolved": over, which says more than absent
         if getattr(span._, attribute):
@@ -101,6 +104,51 @@ def _status(
     if _within(span, resolved):
         return "resolved"
     return "affirmed"
+
+
+_CATEGORY = {
+    "is_family": "FAMILY",
+    "is_historical": "HISTORICAL",
+    "is_negated": "NEGATED_EXISTENCE",
+    "is_hypothetical": "HYPOTHETICAL",
+    "is_uncertain": "POSSIBLE_EXISTENCE",
+}
+_OPEN, _CLOSE = "([", ")]"
+_CLAUSE_BREAK = re.compile(r"[,;:.!?]|\s(?:and|but|then|so)\s", re.I)
+
+
+def _only_in_asides(span: "Span", attribute: str) -> bool:
+    """Whether every cue giving the span this attribute lies in a bracketed aside that does not
+    hold the span: "(no injuries)" or "(not sure)" qualifies the words in its brackets, not a
+    finding told after them (tune16l, thirteenth set's lay writers; Harkema 2009: a cue's scope
+    ends where its clause does)."""
+    category = _CATEGORY[attribute]
+    cues = [m.modifier_span for m in span._.modifiers if m.category == category]
+    if not cues:
+        return False
+    doc = span.doc
+    return all(
+        _aside(doc.text, doc[a].idx, doc[b - 1].idx + len(doc[b - 1]), span) for a, b in cues
+    )
+
+
+def _aside(text: str, start: int, end: int, span: "Span") -> bool:
+    """Whether text[start:end] lies inside one pair of brackets closed before the span starts, with
+    a clause break between them: an aside after a finding ("discitis (treated 2019)"), or one
+    written straight before it as its qualifier ("thin (<1mm) lucency"), still speaks of it."""
+    before, after = text[:start], text[end:]
+    opened = max(before.rfind(c) for c in _OPEN)
+    if opened < 0 or any(c in before[opened + 1 :] for c in _CLOSE):
+        return False
+    closes = [i for i in (after.find(c) for c in _CLOSE) if i >= 0]
+    if not closes:
+        return False
+    closed = end + min(closes)
+    if any(c in text[end:closed] for c in _OPEN):
+        return False
+    return closed < span.start_char and bool(
+        _CLAUSE_BREAK.search(text, closed + 1, span.start_char)
+    )
 
 
 def _negation_out_of_reach(span: "Span") -> bool:

@@ -17,6 +17,7 @@ from spinetrack.domain.reports.rules import READER_FLAGS, compiles
 
 NARRATORS_FILE = "reports/narrators.yaml"
 _POSSESSIVE = re.compile(r"^(?:(?:my|our)\s+)|(?:['’]s)$", re.I)
+_CUE_VERBS = frozenset({"has", "had", "have", "is", "was", "also", "too", "got", "gets", "now"})
 _THIRD_PERSON = re.compile(r"\b(?:his|her|their|the\s+patient['’]s)\s+(?:own\s+|late\s+)?$", re.I)
 
 
@@ -95,4 +96,9 @@ def names_patient(trigger: str, kin: frozenset[str], before: str = "") -> bool:
         if bare == word:
             break
         word = bare
-    return word in kin
+    if word in kin:
+        return True
+    # a family rule's cue may run on into the verb ("my husband has", "my wife also had"): under
+    # the teller, the kin word at its head still names the patient (tune16l)
+    head, *rest = word.split()
+    return bool(rest) and head in kin and all(w in _CUE_VERBS for w in rest)

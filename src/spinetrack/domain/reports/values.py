@@ -526,14 +526,16 @@ def _judged(
 
 
 _ROSE_SINCE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:mg/l)?[\s,;(\"'“]*(?:(?:it\s+)?(?:was|had\s+been)|(?:up|risen|rose)\s+"
-    r"from|from|previously)\s+(\d+(?:\.\d+)?)\s*(?:mg/l)?\s*(?:on\s+|at\s+)?(?:(?:d/c|discharge)\s+)?"
-    r"(?:(?:day|pod|d)\s?(\d{1,3})\b|(?:(\d{1,2}|an?|one|two|three|four|five|six)\s+weeks?|last\s+week)\b)",
+    r"(\d+(?:\.\d+)?)\s*(?:mg/l)?[\s,;(\"'“\u2013-]*(?:and\s+)?(?:(?:it\s+|that\s+)?(?:was|had\s+been)|"
+    r"(?:up|risen|rose)\s+from|from|previously)\s+(\d+(?:\.\d+)?)\s*(?:mg/l)?\s*(?:on\s+|at\s+|after\s+)?"
+    r"(?:(?:d/c|discharge)\s+)?(?:(?:day|pod|d)\s?(\d{1,3})\b|(?:(\d{1,2}|an?|one|two|three|four|five|six)"
+    r"\s*(?:weeks?|wks?)|last\s+week)\b)",
     re.I,
 )
 """A value with the earlier one it rose from, dated by a post-operative day ("212, was 40 on day
 6", "166 (was 41 at d/c day 5)") or in weeks ("110 (was 45 at two weeks)", "74, risen from 31 last
-week", "96, up from 38 a week ago"): a value a week or more old is past the day-2-3 peak."""
+week", "96, up from 38 a week ago", in a relative's words "55 - it was 20 at two weeks", "85, and it
+was 30 last week"): a value a week or more old is past the day-2-3 peak (tune16i, tune16l)."""
 _WEEK_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
