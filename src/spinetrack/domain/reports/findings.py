@@ -7,7 +7,7 @@ the words it came from.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -440,23 +440,24 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
         ]
         report = reports[index]
         in_report = _dated_before(_on_this_document(in_report, report), report)
-        mentions += _settled_later(
-            _not_borne_out(
-                _denied_now(
-                    _corrected_later(
-                        _treated_later(
-                            _answered_later(_resolved_later(_in_sections(in_report, report))),
-                            report,
-                        ),
-                        report,
-                    ),
-                    report,
-                ),
-                report,
-            ),
-            report,
-        )
+        in_report = _resolved_later(_in_sections(in_report, report))
+        in_report = _answered_later(in_report)
+        for later_in_report in _LATER_IN_REPORT:
+            in_report = later_in_report(in_report, report)
+        mentions += in_report
     return without_contradicted(with_implied(with_evidence(mentions, reports)), reports)
+
+
+_LATER_IN_REPORT: tuple[Callable[[list[Mention], str], list[Mention]], ...] = (
+    _treated_later,
+    _corrected_later,
+    _denied_now,
+    _not_borne_out,
+    _settled_later,
+)
+"""What the rest of a report says after a finding, read in this order: a treatment, a correction,
+a later denial, an examination that does not bear it out, a later normal reading. Each pass sees
+what the passes before it decided."""
 
 
 def _with_case(doc: "Doc", case: CaseLevels) -> "Doc":
