@@ -3,9 +3,11 @@
 Each case in a ``sentences_<branch>.yaml`` listed below is a sentence written for these tests (no
 corpus text): the findings it must read present (``expect``, ``affirmed`` or ``uncertain``; the
 other statuses of sentences.yaml mean not read present) or must not read present (``not_found``),
-and optionally the red flags a lumbar fusion case with it as its only report must raise
-(``flags``) or must not raise (``no_flags``) ``days`` after surgery. One test for every file of
-this shape, so a new file of cases needs only its name here.
+and optionally the red flags a fusion case with it as its only report, in ``region`` (lumbar
+unless given), must raise (``flags``) or must not raise (``no_flags``) ``days`` after surgery. One
+test for every file of this shape, so a new file of cases needs only its name here (a file named
+otherwise, such as tune16l's, holds cases that only say what must not be read, which the sentence
+corpus's precision score would count against it).
 """
 
 from pathlib import Path
@@ -23,6 +25,8 @@ FILES = {
     "sentences_tune16h.yaml": "lay voices of the twelfth blind set: metaphors, chats, logs",
     "sentences_tune16j.yaml": "symptom and sign families across the twelve blind writers",
     "sentences_tune16i.yaml": "imaging queried before a scan; limb pain the same as before",
+    "sentences_tune16k.yaml": "clinical voices of the thirteenth blind set: cord causes, TB, rescue",
+    "tune16l_sentences.yaml": "lay voices of the thirteenth blind set: relatives, asides, lay words",
 }
 _CASES: list[tuple[str, dict[str, Any]]] = [
     (name, case)
@@ -42,7 +46,7 @@ _flags = flags_reader(days=30)
 )
 def test_sentence(case: dict[str, Any]) -> None:
     found = {m.id: m.status for m in find_in_reports([case["text"]])}
-    for finding, status in case["expect"].items():
+    for finding, status in case.get("expect", {}).items():
         if status in {"affirmed", "uncertain"}:
             assert found.get(finding) == status, (finding, found)
         else:
@@ -50,7 +54,7 @@ def test_sentence(case: dict[str, Any]) -> None:
     for finding in case.get("not_found", []):
         assert finding not in found, (finding, found)
     if "flags" in case or "no_flags" in case:
-        flags = _flags(case["text"], days=case.get("days", 30))
+        flags = _flags(case["text"], region=case.get("region", "lumbar"), days=case.get("days", 30))
         for flag in case.get("flags", []):
             assert flag in flags, (flag, flags)
         for flag in case.get("no_flags", []):
