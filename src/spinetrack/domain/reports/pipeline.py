@@ -163,4 +163,8 @@ def pipeline() -> "Language":
     with nlp.select_pipes(disable=nlp.pipe_names):
         targets.add([TargetRule.from_dict(rule) for rule in target_dicts()])
         context.add([ConTextRule.from_dict(rule) for rule in modifier_dicts()])
+    from spinetrack.domain.reports.regex_matching import read_text_once
+
+    read_text_once(targets)
+    read_text_once(context)
     return nlp

@@ -386,6 +386,14 @@ def _earlier(one: Date, other: Date) -> bool:
 
 
 @cache
+def _chronology() -> Chronology | None:
+    """The chronology entry, parsed once: this is asked for every report read, and parsing the
+    whole cue file checks each of its regexes by compiling it (a tenth of a sentence's reading
+    time, and the compiled cues pushed the reader's other patterns out of re's cache)."""
+    return parse_cues().chronology
+
+
+@cache
 def _operation_line() -> re.Pattern[str]:
     """The chronology's operation words, compiled once (re's own cache holds fewer patterns than
     the reader's rules, so it would compile them again for every report)."""
@@ -397,7 +405,7 @@ def _operation_line() -> re.Pattern[str]:
 def before_the_operation(text: str) -> tuple[frozenset[str], list[tuple[int, int]]]:
     """The findings an earlier date does not change, and the character ranges of the lines of a
     chronology dated before its index operation (resolution_cues.yaml, ``chronology``)."""
-    entry = parse_cues().chronology
+    entry = _chronology()
     if entry is None:
         return frozenset(), []
     operation = _operation_line()
