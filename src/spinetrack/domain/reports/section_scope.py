@@ -71,6 +71,9 @@ class SectionRules(KnowledgeModel):
     reoperation: str = Field(min_length=2)
     """A regex that, found anywhere in an operation note, says the operation dealt with a problem
     of an earlier one (a washout, a revision, a haematoma evacuated)."""
+    injection_procedure: str = Field(min_length=2)
+    """A regex that, found anywhere in a report, says it is the note of an injection, a block, a
+    denervation or a stimulator trial: not an operation note, whatever its "Procedure:" label."""
     discharge_summary: str = Field(min_length=2)
     """A regex that, found anywhere in a report, says it is a discharge summary."""
     operated_this_stay: str = Field(min_length=2)
@@ -92,6 +95,7 @@ class SectionRules(KnowledgeModel):
     _marker_compiles = field_validator(
         "operation_note",
         "reoperation",
+        "injection_procedure",
         "discharge_summary",
         "operated_this_stay",
         "readmission",
@@ -144,6 +148,7 @@ class Section:
 class _Markers:
     operation_note: re.Pattern[str]
     reoperation: re.Pattern[str]
+    injection_procedure: re.Pattern[str]
     discharge_summary: re.Pattern[str]
     operated_this_stay: re.Pattern[str]
     readmission: re.Pattern[str]
@@ -170,6 +175,7 @@ def _compiled() -> tuple[_Markers, tuple[tuple[re.Pattern[str], SectionRule], ..
             for pattern in (
                 rules.operation_note,
                 rules.reoperation,
+                rules.injection_procedure,
                 rules.discharge_summary,
                 rules.operated_this_stay,
                 rules.readmission,
@@ -185,7 +191,7 @@ def _compiled() -> tuple[_Markers, tuple[tuple[re.Pattern[str], SectionRule], ..
 def _documents(text: str, markers: _Markers) -> set[str]:
     """The kinds of report ``text`` is (SectionRule.document), besides ``any``."""
     kinds = {"any"}
-    if markers.operation_note.search(text):
+    if markers.operation_note.search(text) and not markers.injection_procedure.search(text):
         kinds.add("operation_note")
         primary = markers.reoperation.search(text) is None
         kinds.add("primary_operation_note" if primary else "reoperation_note")

@@ -12,6 +12,9 @@ current one: that is the point of writing it first.
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+
+from spinetrack.domain.reports.time_words import parse_time_words
 
 _DAY_BEFORE = re.compile(r"\b(?:day|pod|d)\s?(\d{1,3})\s*(?:[:=]|\bwas\b)?\s*$", re.I)
 _DAY_AFTER = re.compile(
@@ -22,6 +25,20 @@ _DATE_BEFORE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](?:\d{2}|\d{4}))?\s*[
 _RELATIVE_BEFORE = re.compile(r"\b(yesterday|today|now|currently)\s*[:=]?\s*$", re.I)
 _RELATIVE_AFTER = re.compile(r"^\s*(?:mg/l|mg/dl)?\s*\(?\s*(yesterday|today|now)\b", re.I)
 _RELATIVE = {"yesterday": -1.0, "today": 0.0, "now": 0.0, "currently": 0.0}
+_WEEK_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8}
+_WEEKS_AFTER = re.compile(
+    r"^\s*(?:mg/l|mg/dl)?\s*\(?\s*(?:at|after|by)\s+(\d{1,2}|one|two|three|four|five|six|eight)"
+    r"\s*(?:weeks?|wks?|/52)\b(?!\s+(?:ago|before|pre))",
+    re.I,
+)
+"""A value dated in weeks after the operation by the words after it ("CRP 9 at two weeks, 46 at
+five weeks"): on the post-operative day clock, seven days a week (tune16q)."""
+_DISCHARGE_AFTER = re.compile(
+    r"^\s*(?:mg/l|mg/dl)?\s*\(?\s*(?:at|on|by)\s+(?:(?:his|her|the)\s+)?(?:discharge|d/c)\b", re.I
+)
+"""A value dated at discharge by the words after it ("CRP was 15 at discharge and is 62 today",
+"CRP 22 (4 at discharge)"): placed on the post-operative day clock where time_words.yaml places a
+grade at discharge (tune16q)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +65,19 @@ def _time_of(text: str, start: int, end: int, floor: int) -> Timed | None:
         return Timed("day", float(day.group(1)))
     if (word := _RELATIVE_AFTER.match(after)) is not None:
         return Timed("relative", _RELATIVE[word.group(1).lower()])
+    if (weeks := _WEEKS_AFTER.match(after)) is not None:
+        count = weeks.group(1).lower()
+        return Timed("day", 7.0 * (int(count) if count.isdigit() else _WEEK_NUMBERS[count]))
+    if _DISCHARGE_AFTER.match(after) is not None:
+        return Timed("day", _discharge_day())
     return None
+
+
+@cache
+def _discharge_day() -> float:
+    days = parse_time_words().discharge.days
+    assert days is not None  # time_words.py validates that discharge is placed
+    return days
 
 
 _NOW = Timed("relative", 0.0)
