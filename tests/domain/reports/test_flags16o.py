@@ -3,7 +3,9 @@
 Each sentence is the only report of a case (a lumbar fusion 30 days before, unless the case says
 otherwise), and the red flags raised must be exactly those listed: a haematoma or collection
 queried before any scan raises infection (not one of the wound or of the neck after anterior
-cervical surgery). Rules: knowledge/reports/finding_terms.yaml, signs.yaml;
+cervical surgery); "no fracture" on plain films after a fall leaves the fracture flag up while
+new pain is still told (not after the pain has settled, nor for a new root pain, nor after a CT).
+Rules: knowledge/reports/finding_terms.yaml, signs.yaml;
 knowledge/triage/red_flags.yaml.
 """
 
@@ -43,6 +45,37 @@ SENTENCES: list[tuple[str, dict[str, Any], list[str]]] = [
         "Neck swollen on the left of the scar, voice hoarse, ?haematoma; surgeon called.",
         ACDF_DAY_1,
         ["airway_compromise"],
+    ),
+    # plain films with no fracture and the new pain still there: fracture stays up
+    (
+        "Tripped on the stairs on Sunday and landed on her back; back pain much worse since. "
+        "Radiographs in A&E: no acute fracture.",
+        {"days": 120},
+        ["fracture"],
+    ),
+    (
+        "Fell off his bike last week. The X-ray showed no obvious fracture,\nbut the new low back "
+        "pain is keeping him awake.",
+        {"days": 120},
+        ["fracture"],
+    ),
+    # look-alikes: pain back to baseline, a new root pain, a CT
+    (
+        "Tripped on the stairs on Sunday and landed on her back. Radiographs: no fracture. The "
+        "ache is back to how it was before the fall.",
+        {"days": 120},
+        [],
+    ),
+    (
+        "Fell off a step a fortnight ago; since then new sciatica in the right leg, a different "
+        "distribution from before. X-ray shows no fracture; back pain as before.",
+        {"days": 120},
+        [],
+    ),
+    (
+        "Fell off his bike last week with new severe low back pain. CT: no fracture, screws intact.",
+        {"days": 120},
+        [],
     ),
 ]
 
