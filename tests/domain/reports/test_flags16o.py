@@ -4,7 +4,8 @@ Each sentence is the only report of a case (a lumbar fusion 30 days before, unle
 otherwise), and the red flags raised must be exactly those listed: a haematoma or collection
 queried before any scan raises infection (not one of the wound or of the neck after anterior
 cervical surgery); "no fracture" on plain films after a fall leaves the fracture flag up while
-new pain is still told (not after the pain has settled, nor for a new root pain, nor after a CT).
+new pain is still told (not after the pain has settled, nor for a new root pain, nor after a CT);
+a new cord deficit beside a known cancer raises malignancy (not a deficit told unchanged).
 Rules: knowledge/reports/finding_terms.yaml, signs.yaml;
 knowledge/triage/red_flags.yaml.
 """
@@ -77,6 +78,32 @@ SENTENCES: list[tuple[str, dict[str, Any], list[str]]] = [
         {"days": 120},
         [],
     ),
+    # a new cord deficit beside a known cancer: malignancy too
+    (
+        "Known breast cancer with bone deposits. Over three days her legs have become progressively "
+        "weaker and she is numb from the navel down.",
+        {"region": "thoracic", "days": 40},
+        ["malignancy", "myelopathy", "progressive_neurological_deficit"],
+    ),
+    (
+        "Prostate cancer on hormone therapy. Both legs weaker since Tuesday, and numbness has "
+        "crept up from the knees to the groin.",
+        {"region": "thoracic", "days": 40},
+        ["malignancy", "myelopathy", "progressive_neurological_deficit"],
+    ),
+    # look-alikes: the deficit told unchanged, the same picture with no cancer, a past cancer alone
+    (
+        "Fixed for a renal cancer deposit a week ago. Legs 4/5 as before surgery; sensory level "
+        "unchanged at T9.",
+        {"region": "thoracic", "days": 7},
+        [],
+    ),
+    (
+        "Over three days her legs have become progressively weaker and she is numb from the navel down.",
+        {"region": "thoracic", "days": 40},
+        ["myelopathy", "progressive_neurological_deficit"],
+    ),
+    ("Bowel cancer treated in 2015, discharged from oncology. Walking well.", {"days": 200}, []),
 ]
 
 
