@@ -5,7 +5,9 @@ otherwise), and the red flags raised must be exactly those listed: a haematoma o
 queried before any scan raises infection (not one of the wound or of the neck after anterior
 cervical surgery); "no fracture" on plain films after a fall leaves the fracture flag up while
 new pain is still told (not after the pain has settled, nor for a new root pain, nor after a CT);
-a new cord deficit beside a known cancer raises malignancy (not a deficit told unchanged).
+a new cord deficit beside a known cancer raises malignancy (not a deficit told unchanged); the
+help needed to walk now against the help told in brackets or over months raises
+progressive_neurological_deficit (not help that is lessening or dates from before surgery).
 Rules: knowledge/reports/finding_terms.yaml, signs.yaml;
 knowledge/triage/red_flags.yaml.
 """
@@ -104,6 +106,21 @@ SENTENCES: list[tuple[str, dict[str, Any], list[str]]] = [
         ["myelopathy", "progressive_neurological_deficit"],
     ),
     ("Bowel cancer treated in 2015, discharged from oncology. Walking well.", {"days": 200}, []),
+    # more help to walk now than at an earlier look: progressive_neurological_deficit
+    (
+        "Physio visit: now cannot walk to the bathroom (using a rollator last week).",
+        {"days": 20},
+        ["progressive_neurological_deficit"],
+    ),
+    (
+        "Daughter says: a cane in March, then a walker by May, and now he needs a wheelchair.",
+        {"days": 150},
+        ["progressive_neurological_deficit"],
+    ),
+    # look-alikes: less help now, or the earlier help from before the operation
+    ("Now walking with one stick (walker last week).", {"days": 20}, []),
+    ("Now needs a frame (used a stick before the operation).", {"days": 20}, []),
+    ("Walker in March, a cane by May, and now walking without any aid.", {"days": 150}, []),
 ]
 
 
