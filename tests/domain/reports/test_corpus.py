@@ -23,6 +23,7 @@ NO_HISTORICAL_FORM = {"history_of_cancer"}
 # "temperature not checked") has no negated form.
 NO_NEGATED_FORM = {
     "fracture_excluded",
+    "plain_film_no_fracture",
     "sacral_function_normal",
     "fever_unmeasured",
     "neck_examined_normal",
