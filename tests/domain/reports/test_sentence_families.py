@@ -27,6 +27,7 @@ FILES = {
     "sentences_tune16i.yaml": "imaging queried before a scan; limb pain the same as before",
     "sentences_tune16k.yaml": "clinical voices of the thirteenth blind set: cord causes, TB, rescue",
     "tune16l_sentences.yaml": "lay voices of the thirteenth blind set: relatives, asides, lay words",
+    "fix16m_sentences.yaml": "known reader bugs mended: scope, hedges after, lay weakness, lists",
 }
 _CASES: list[tuple[str, dict[str, Any]]] = [
     (name, case)
