@@ -180,3 +180,27 @@ def test_a_sentence_section_runs_on_over_a_line_wrapped_by_hand() -> None:
 def test_a_line_that_opens_with_a_capital_still_ends_a_sentence_section() -> None:
     text = "PMH: lumbar discectomy 2015\nBoth legs numb since Tuesday."
     assert _statuses(text)["bilateral_limb_symptoms"] == "affirmed"
+
+
+@pytest.mark.parametrize(
+    ("text", "listed", "after"),
+    [
+        ("Negative for: 1) fever 2) rigors. Foot drop today.", "1) fever 2) rigors", "Foot"),
+        ("Denies:\n1. fever\n2. rigors\nFoot drop today.", "1. fever\n2. rigors", "Foot"),
+        (
+            "ROS negative for: (a) fever, (b) rigors; foot drop today.",
+            "(a) fever, (b) rigors",
+            "foot",
+        ),
+    ],
+)
+def test_a_denial_over_a_numbered_list_covers_the_list_and_stops_after_it(
+    text: str, listed: str, after: str
+) -> None:
+    (section,) = [s for s in sections(text) if s.status == "negated"]
+    assert listed in text[section.start : section.end]
+    assert section.end <= text.index(after)
+
+
+def test_a_denial_label_without_a_list_is_no_section() -> None:
+    assert not [s for s in sections("Negative for: fever, rigors.") if s.status == "negated"]

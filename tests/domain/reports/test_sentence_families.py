@@ -28,6 +28,7 @@ FILES = {
     "sentences_tune16k.yaml": "clinical voices of the thirteenth blind set: cord causes, TB, rescue",
     "tune16l_sentences.yaml": "lay voices of the thirteenth blind set: relatives, asides, lay words",
     "tune16q_sentences.yaml": "British spine-department documents of the fourteenth set, part A",
+    "fix16m_sentences.yaml": "known reader bugs mended: scope, hedges after, lay weakness, lists",
 }
 _CASES: list[tuple[str, dict[str, Any]]] = [
     (name, case)

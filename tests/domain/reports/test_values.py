@@ -382,3 +382,16 @@ def test_an_early_raised_esr_still_counts_as_the_second_marker_for_infection() -
     flags = flags_reader(days=21)
     assert "infection" in flags("Post-op day 21: CRP 67 mg/L (ref <5), ESR 58 mm/h.")
     assert "infection" not in flags("Post-op day 21: CRP 4 mg/L, ESR 58 mm/h.")
+
+
+def test_the_public_reading_api_gives_each_stretch_its_values_and_stated_reference() -> None:
+    from spinetrack.domain.reports.values import stretches, without_out_of
+
+    crp = next(rule for rule in value_rules().rules if rule.finding == "crp_elevated")
+    text = "CRP 45 mg/L (ref <10), then CRP 8."
+    first, second = list(stretches(crp, text))
+    assert first.reference == 10
+    assert [v.number for v in first.values] == [45]
+    assert "10" not in first.text and len(first.text) == len(text)  # the range is blanked
+    assert [v.number for v in second.values] == [8]
+    assert without_out_of(crp, text) == text

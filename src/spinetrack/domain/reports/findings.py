@@ -27,6 +27,7 @@ from spinetrack.domain.reports.resolution import (
     predating_ranges,
     resolved_ranges,
     sentences_now,
+    taken_up_before,
     treated_after,
 )
 from spinetrack.domain.reports.rules import yields
@@ -224,10 +225,38 @@ def _mentions_of(doc: "Doc", report: int) -> list[Mention]:
             report=report,
             start=span.start_char,
             end=span.end_char,
-            status=_dated(span, _status(span, resolved, teller), predating),
+            status=_dated(
+                span, _denied_inside(span, unique, _status(span, resolved, teller)), predating
+            ),
         )
         for span in unique
     ]
+
+
+_SWALLOWED_DENIAL = re.compile(r"\b(?:no|not|nil|without)\s+(?:[a-z-]+\s+){0,2}$", re.I)
+"""A denial that ends a normal statement's words up to where another finding's term begins, with
+at most two words between ("MRI showed no [significant] compression of the cord")."""
+
+
+def _denied_inside(span: "Span", spans: "Sequence[Span]", status: Status) -> Status:
+    """A finding whose term begins inside a normal statement's span, just after that statement's
+    own "no" ("MRI showed no compression of the spinal cord": normal imaging, and no cord
+    compression), is negated: ConText prunes a negation that lies inside another term, so the
+    statement's denial would otherwise not reach it (signs.yaml ``normal_statements``)."""
+    if status not in FINDING_STATUSES:
+        return status
+    normal, _ = normal_statements()
+    if span.label_ in normal:
+        return status
+    text = span.doc.text
+    for other in spans:
+        if (
+            other.label_ in normal
+            and other.start_char < span.start_char < other.end_char
+            and _SWALLOWED_DENIAL.search(text, other.start_char, span.start_char)
+        ):
+            return "negated"
+    return status
 
 
 def _dated(
@@ -410,6 +439,23 @@ def _dated_before(mentions: list[Mention], report: str) -> list[Mention]:
     ]
 
 
+def _taken_up_before(mentions: list[Mention], report: str) -> list[Mention]:
+    """A finding in the clause that a later one dates to before the operation ("she had a fall in
+    July but that was before the operation") is historical (resolution_cues.yaml,
+    ``taken_up_before``)."""
+    keeps, ranges = taken_up_before(report)
+    if not ranges:
+        return mentions
+    return [
+        replace(m, status="historical")
+        if m.is_finding
+        and m.id not in keeps
+        and any(a <= m.start and m.end <= b for a, b in ranges)
+        else m
+        for m in mentions
+    ]
+
+
 def _on_this_document(mentions: list[Mention], report: str) -> list[Mention]:
     """The mentions less those whose words mean something else on this kind of document ("the
     claimant" of a disability-benefit form is not an injury claim; document_kinds.yaml)."""
@@ -440,6 +486,7 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
         ]
         report = reports[index]
         in_report = _dated_before(_on_this_document(in_report, report), report)
+        in_report = _taken_up_before(in_report, report)
         in_report = _resolved_later(_in_sections(in_report, report))
         in_report = _answered_later(in_report)
         for later_in_report in _LATER_IN_REPORT:

@@ -17,14 +17,11 @@ from spinetrack.domain.reports.resolution import parse_cues, sentences_now
 from spinetrack.domain.reports.rules import READER_FLAGS, alternation
 from spinetrack.domain.reports.serial import time_order
 from spinetrack.domain.reports.values import (
+    Value,
     ValueRule,
-    _blank_out_of,
-    _factors,
-    _segments,
-    _stated_reference,
-    _Value,
-    _values,
+    stretches,
     value_rules,
+    without_out_of,
 )
 
 
@@ -60,7 +57,7 @@ _CLOCK = re.compile(
 _CLOCK_DIGITS = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
 
 
-def _clock(text: str, value: _Value) -> float | None:
+def _clock(text: str, value: Value) -> float | None:
     """The clock time written right after a value ("38.4 at 04:00", "37.4 at midnight"), in hours."""
     found = _CLOCK.match(text, value.end)
     if found is None:
@@ -71,8 +68,8 @@ def _clock(text: str, value: _Value) -> float | None:
 
 
 def _last_reading(
-    text: str, values: list[_Value], clocked: str, same_day: bool = False
-) -> _Value | None:
+    text: str, values: list[Value], clocked: str, same_day: bool = False
+) -> Value | None:
     """The reading a stretch says is its latest, when it says so: its only value (a new reading,
     "Repeat: WCC 8.4"), the last of values dated by day or date ("d2 180, d9 30, d16 8"), chained
     by arrows ("11.9 -> 8.3") or taken at rising clock times ("38.4 at 04:00, 37.6 at 06:00");
@@ -98,17 +95,12 @@ def _latest_normal(
 ) -> list[int]:
     """Where, in one piece of a report, the latest value of a stretch the rule's analyte names
     is normal: at or below the limit (the stated reference, else the rule's ``above``)."""
-    analyte = re.compile(rule.analyte, READER_FLAGS)
-    until = re.compile(rule.until, READER_FLAGS) if rule.until else None
-    factors = _factors(rule)
-    if rule.out_of is not None:
-        piece = _blank_out_of(piece, rule.out_of)
+    piece = without_out_of(rule, piece)
     # clock times are not values ("38.4 at 04:00"): their digits are blanked, same length
     blanked = _CLOCK_DIGITS.sub(lambda m: re.sub(r"\d", "#", m.group(0)), piece)
     found: list[int] = []
-    for _, named, stop in _segments(blanked, analyte, until):
-        stated, text = _stated_reference(blanked, named, stop)  # a range's numbers are not values
-        values = _values(text, named, stop, factors)
+    for stretch in stretches(rule, blanked):  # a stated range's numbers are not values
+        stated, text, values = stretch.reference, stretch.text, stretch.values
         latest = _last_reading(text, values, piece, same_day) if values else None
         if latest is None:
             continue
@@ -123,9 +115,7 @@ def _latest_normal(
     return found
 
 
-def _dated_earlier(
-    text: str, values: list[_Value], latest: _Value, earlier: re.Pattern[str]
-) -> bool:
+def _dated_earlier(text: str, values: list[Value], latest: Value, earlier: re.Pattern[str]) -> bool:
     """Whether the last value written is dated before the ones written before it: earlier words
     in the words before it since the last comma, or just after it, and no word of now before it ("Temp 38.1
     on admission, now 37.0" is now; "CRP 45, previously 8" and "CRP 45, 8 on admission" are not)."""

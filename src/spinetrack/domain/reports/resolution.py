@@ -102,6 +102,17 @@ class LaterNormal(KnowledgeModel):
     _check = field_validator("earlier")(_compiles)
 
 
+class TakenUpBefore(KnowledgeModel):
+    """Words of a later clause, its subject a pronoun or a demonstrative, that date the clause
+    before it to before the operation ("... but that was before the operation"), and the findings
+    such a date never makes history."""
+
+    cues: list[str] = Field(min_length=1)
+    keeps: list[str] = Field(default_factory=list)
+
+    _check = field_validator("cues")(_compiles)
+
+
 class ResolutionCues(KnowledgeModel):
     note: str
     sources: Sources
@@ -118,6 +129,7 @@ class ResolutionCues(KnowledgeModel):
     """Findings that a cue of being over never ends: a cancer treated long ago is still a history
     of cancer ("had leukaemia as a child, fine since")."""
     later_normal: LaterNormal | None = None
+    taken_up_before: TakenUpBefore | None = None
     corrections: list[str] = Field(default_factory=list)
     """Words that open a correction of what the report said before them ("On review:",
     "ADDENDUM", "should read"): a finding said before and denied after is denied."""
@@ -147,6 +159,10 @@ def parse_cues(data: Any | None = None) -> ResolutionCues:
         + [
             (f"later_normal.same_day.{i}", finding)
             for i, finding in enumerate(cues.later_normal.same_day if cues.later_normal else [])
+        ]
+        + [
+            (f"taken_up_before.keeps.{i}", finding)
+            for i, finding in enumerate(cues.taken_up_before.keeps if cues.taken_up_before else [])
         ]
         + [
             (f"chronology.keeps.{i}", finding)
@@ -256,6 +272,43 @@ def predating_ranges(sentences: Sequence[tuple[int, str]]) -> list[tuple[frozens
                 previous_offset, previous = sentences[index - 1]
                 ranges.append((findings, previous_offset, previous_offset + len(previous)))
     return ranges
+
+
+@cache
+def _taken_up() -> tuple[re.Pattern[str], frozenset[str]] | None:
+    entry = parse_cues().taken_up_before
+    if entry is None:
+        return None
+    return re.compile(alternation(entry.cues), READER_FLAGS), frozenset(entry.keeps)
+
+
+_CLAUSE_START = re.compile(
+    r"[.;!?\n]|\b(?:but|however|although|though|whereas|yet)\b", READER_FLAGS
+)
+_SENTENCE_OPEN = re.compile(r"[.;!?\n]\s*$")
+
+
+def taken_up_before(text: str) -> tuple[frozenset[str], list[tuple[int, int]]]:
+    """The findings a later clause's date never makes history, and the character ranges such a
+    clause dates to before the operation (resolution_cues.yaml, ``taken_up_before``): the clause
+    just before the cue, or, when the cue opens its own sentence, the last clause of the sentence
+    before; never further back than the nearest clause boundary."""
+    entry = _taken_up()
+    if entry is None:
+        return frozenset(), []
+    cue, keeps = entry
+    ranges: list[tuple[int, int]] = []
+    for match in cue.finditer(text):
+        end = match.start()
+        head = text[:end]
+        opened = _SENTENCE_OPEN.search(head)
+        if opened is not None:  # "... in July. That was before the operation."
+            end = opened.start()
+            head = text[:end]
+        start = max((b.end() for b in _CLAUSE_START.finditer(head)), default=0)
+        if start < end:
+            ranges.append((start, end))
+    return keeps, ranges
 
 
 @cache

@@ -20,7 +20,7 @@ from spinetrack.domain.reports.rules import _check_ids, compiles
 from spinetrack.domain.sources import Sources
 
 SECTIONS_FILE = "reports/section_scope.yaml"
-SectionStatus = Literal["hypothetical", "historical"]
+SectionStatus = Literal["hypothetical", "historical", "negated"]
 Document = Literal[
     "any",
     "operation_note",
@@ -47,7 +47,7 @@ _ASIDE = r"(?:[ \t]*\([^()\n]{1,40}\))?"
 class SectionRule(KnowledgeModel):
     label: str = Field(min_length=2)
     status: SectionStatus
-    extent: Literal["sentence", "paragraph"]
+    extent: Literal["sentence", "paragraph", "list"]
     excluded_findings: list[str] = Field(default_factory=list)
     allowed_findings: list[str] = Field(default_factory=list)
     """When given, the section changes only these findings."""
@@ -210,8 +210,32 @@ def _documents(text: str, markers: _Markers) -> set[str]:
     return kinds
 
 
+_MARK = r"\(?(?:\d{1,2}|[a-h]|i{1,3}|iv|vi{0,3})[.)]"
+_ITEM = re.compile(
+    rf"[ \t]*(?:\n[ \t]*)?{_MARK}[ \t]+[^\n.;]*?(?=[ \t]*{_MARK}[ \t]|[\n.;]|$)", re.I
+)
+"""One item of a numbered or lettered list ("1) fever", "(b) weight loss", "ii. rigors"): its
+marker and its words up to the next marker, a line break, a full stop or a semicolon."""
+_ITEM_END = re.compile(rf"[.;,]?(?=[ \t]*\n[ \t]*{_MARK}[ \t])", re.I)
+"""An item's closing stop when the next line opens the next item."""
+
+
+def _list_end(text: str, body: int) -> int:
+    """Where a list that begins at ``body`` ends: after its last item, so the sentence after it
+    ("Negative for: 1) fever 2) rigors. Foot drop today.") is not in it."""
+    end = body
+    while (item := _ITEM.match(text, end)) is not None:
+        end = item.end()
+        stop = _ITEM_END.match(text, end)
+        if stop is not None:
+            end = stop.end()
+    return end
+
+
 def _end(text: str, body: int, extent: str) -> int:
     """Where a section whose words begin at ``body`` ends."""
+    if extent == "list":
+        return _list_end(text, body)
     ends = [len(text)]
     for pattern in (_NEXT_LABEL, _BLANK_LINE, _HEADER_LINE):
         found = pattern.search(text, body)

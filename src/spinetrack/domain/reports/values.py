@@ -253,7 +253,9 @@ class Reading:
 
 
 @dataclass(frozen=True, slots=True)
-class _Value:
+class Value:
+    """A number read from a stretch: its value in the rule's unit, where it stands, its unit."""
+
     number: float
     start: int
     end: int
@@ -296,7 +298,7 @@ def _factors(rule: ValueRule) -> dict[str, float]:
     return {unit.lower(): factor for unit, factor in rule.units.items()}
 
 
-def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list[_Value]:
+def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list[Value]:
     values = []
     for match in _NUMBER.finditer(text, start, stop):
         if _BELOW_MARK.search(text[max(start, match.start() - 20) : match.start()]):
@@ -306,7 +308,7 @@ def _values(text: str, start: int, stop: int, factors: dict[str, float]) -> list
         if unit is not None:
             number *= factors.get(unit.group(1).lower(), 1.0)
         values.append(
-            _Value(
+            Value(
                 number,
                 match.start(),
                 unit.end() if unit else match.end(),
@@ -398,6 +400,44 @@ def _blank_out_of(sentence: str, out_of: int) -> str:
     return re.sub(rf"(?<=\d)\s*/\s*{out_of}\b", lambda match: " " * len(match.group(0)), sentence)
 
 
+# The reading API other modules use (later_values.py): a rule's stretches and their values,
+# read the same way as the threshold rules read them here.
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    """One stretch of a text that a rule's analyte names, from its name to the next other analyte
+    or the end: where the name starts and ends and where the stretch stops; the upper reference
+    limit the writer states in it, if any; the text with that range blanked (same length, so
+    positions hold); and the values the stretch gives, in order."""
+
+    start: int
+    named: int
+    stop: int
+    reference: float | None
+    text: str
+    values: list[Value]
+
+
+def without_out_of(rule: ValueRule, text: str) -> str:
+    """The text with the score denominators of a rule that has one blanked ("19/27" reads as 19),
+    same length; the text itself for other rules."""
+    return text if rule.out_of is None else _blank_out_of(text, rule.out_of)
+
+
+def stretches(rule: ValueRule, text: str) -> Iterator[Stretch]:
+    """Each stretch of ``text`` that the rule's analyte names (``without_out_of`` is not applied
+    here: a caller that needs it does it first)."""
+    analyte = re.compile(rule.analyte, re.I)
+    until = re.compile(rule.until, re.I) if rule.until else None
+    factors = _factors(rule)
+    for start, named, stop in _segments(text, analyte, until):
+        reference, blanked = _stated_reference(text, named, stop)
+        yield Stretch(
+            start, named, stop, reference, blanked, _values(blanked, named, stop, factors)
+        )
+
+
 _SCORE_BEFORE = re.compile(
     r"(?<![\d/.])(\d{1,2})(?:\s*/\s*\d{1,2})?\s+(?:points?\s+)?(?:on|in)\s+(?:the\s+|her\s+|his\s+)?$",
     re.I,
@@ -414,7 +454,7 @@ _PEAK_BEFORE = re.compile(
 """The words that mark a value as the highest one reached, not the current one."""
 
 
-def _current(sentence: str, values: list[_Value]) -> list[_Value]:
+def _current(sentence: str, values: list[Value]) -> list[Value]:
     """The value a series says is current: the undated first one when the earlier ones follow it
     dated ("40 (D3 180, D5 110)"), the one at the latest day when values are dated
     ("day 2 170, day 7 52, day 21 4"), the last when they are chained ("45 -> 22 -> 60"); else
@@ -450,7 +490,7 @@ _MEASURE_BEFORE = re.compile(r"(\d+(?:\.\d+)?)\s*(mm|cm|ml|mls|cc)\s+(?:of\s+)?$
 
 def _measure_before(
     sentence: str, start: int, accepted: set[str], factors: dict[str, float]
-) -> list[_Value]:
+) -> list[Value]:
     """A length or volume written just before the analyte's name ("3 mm interspinous motion",
     "4 mm of translation"): measurements come first as often as after."""
     found = _MEASURE_BEFORE.search(sentence, max(0, start - 16), start)
@@ -458,7 +498,7 @@ def _measure_before(
         return []
     unit = found.group(2).lower()
     number = float(found.group(1)) * factors.get(unit, 1.0)
-    return [_Value(number, found.start(), found.end(), unit)]
+    return [Value(number, found.start(), found.end(), unit)]
 
 
 def _in_bar_row(text: str, at: int) -> bool:
@@ -487,7 +527,7 @@ def _threshold(
         values = _values(sentence, named, stop, factors)
         before = _SCORE_BEFORE.search(sentence, max(0, start - 20), start)
         if rule.out_of is not None and before is not None and before.end() == start:
-            values = [_Value(float(before.group(1)), before.start(), before.end())]
+            values = [Value(float(before.group(1)), before.start(), before.end())]
         accepted = MEASURED.get((rule.unit or "").lower())
         if accepted is not None:
             # A measure written just before the name is the name's own ("4 mm translation at L4-5
@@ -505,7 +545,7 @@ def _threshold(
 
 
 def _judged(
-    rule: ValueRule, values: list[_Value], limit: float, sentence: str, at: tuple[int, int, int]
+    rule: ValueRule, values: list[Value], limit: float, sentence: str, at: tuple[int, int, int]
 ) -> Iterator[Reading]:
     """The reading of the first of ``values`` above the limit (or above ``uncertain_above``);
     ``at`` is (the sentence's offset, the start and the end of the analyte's name)."""
