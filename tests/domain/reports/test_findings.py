@@ -374,3 +374,28 @@ def test_a_straight_leg_raise_that_reproduces_no_radicular_pain_is_negative() ->
     assert {m.id: m.status for m in read_mentions([text])}["straight_leg_raise_positive"] == (
         "affirmed"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Soft 5 cm swelling under the scar, worse on standing, not red.",
+        "Fluctuant lump beneath the incision since Tuesday; no leak.",
+        "A tense swelling has come up below the scar overnight.",
+    ],
+)
+def test_a_swelling_under_the_scar_is_no_neck_swelling_after_lumbar_surgery(text: str) -> None:
+    from spinetrack.domain.reports.case_levels import case_levels
+
+    lumbar = case_levels([("fusion", ["L4-L5"])])
+    thoracic = case_levels([("laminectomy", ["T10-T11"])])
+    cervical = case_levels([("fusion", ["C5-C6"])])
+    assert "neck_swelling" not in {m.id for m in find_in_reports([text], lumbar)}
+    assert "neck_swelling" not in {m.id for m in find_in_reports([text], thoracic)}
+    # told of the neck itself, or in a case operated on the neck, it is still read
+    told_of_neck = f"{text} The front of the neck is swollen too."
+    assert "neck_swelling" in {m.id for m in find_in_reports([told_of_neck], lumbar)}
+    cervical_ids = {
+        m.id for m in find_in_reports(["Swelling under the scar after the ACDF."], cervical)
+    }
+    assert "neck_swelling" in cervical_ids

@@ -29,6 +29,7 @@ FILES = {
     "tune16l_sentences.yaml": "lay voices of the thirteenth blind set: relatives, asides, lay words",
     "tune16q_sentences.yaml": "British spine-department documents of the fourteenth set, part A",
     "fix16m_sentences.yaml": "known reader bugs mended: scope, hedges after, lay weakness, lists",
+    "prec16n_sentences.yaml": "precision: words meaning something else, another finding's words",
 }
 _CASES: list[tuple[str, dict[str, Any]]] = [
     (name, case)

@@ -32,6 +32,18 @@ class CaseLevels:
 
 NO_CASE = CaseLevels()
 
+_LAST_NECK_VERTEBRA = 7
+"""Ordinal of C7 (levels.py counts C1 as 1): a segment whose upper vertebra is at most this one is
+in the neck (C7-T1 included, the cervicothoracic junction reached from the front)."""
+
+
+def below_the_neck(case: CaseLevels) -> bool:
+    """Whether the case names operated levels and every one is below the cervical spine: no
+    operation on it reached the front of the neck."""
+    return bool(case.operated) and all(
+        min(segment) > _LAST_NECK_VERTEBRA for segment in case.operated
+    )
+
 
 def case_levels(surgeries: Iterable[tuple[str, Sequence[str]]]) -> CaseLevels:
     """The case's operated segments from (procedure, levels) pairs, levels written as the

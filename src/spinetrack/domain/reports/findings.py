@@ -11,11 +11,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from spinetrack.domain.reports.case_levels import CASE_LEVELS, NO_CASE, CaseLevels
+from spinetrack.domain.reports.case_levels import (
+    CASE_LEVELS,
+    NO_CASE,
+    CaseLevels,
+    below_the_neck,
+)
 from spinetrack.domain.reports.checkboxes import read_boxes
 from spinetrack.domain.reports.document_kinds import not_meant_here
 from spinetrack.domain.reports.implied import with_evidence, with_implied, without_contradicted
 from spinetrack.domain.reports.later_values import normal_later
+from spinetrack.domain.reports.levels import neck_wording
 from spinetrack.domain.reports.narrator import names_patient, patient_kin
 from spinetrack.domain.reports.pipeline import SPANS, pipeline
 from spinetrack.domain.reports.resolution import (
@@ -469,6 +475,28 @@ def _on_this_document(mentions: list[Mention], report: str) -> list[Mention]:
     ]
 
 
+def _of_this_case(mentions: list[Mention], report: str, case: CaseLevels) -> list[Mention]:
+    """The mentions less a neck finding whose sentence does not name the neck ("a fluctuant
+    swelling under the scar") in a case operated only below the neck: the vocabulary's neck
+    swelling follows anterior neck surgery, and that case's scar is on the back
+    (level_positions.yaml, ``neck_findings``)."""
+    if not below_the_neck(case):
+        return mentions
+    neck = neck_wording()
+    return [m for m in mentions if m.id not in neck or neck[m.id].search(_sentence_of(m, report))]
+
+
+_SENTENCE_END = re.compile(r"[.;!?\n]")
+
+
+def _sentence_of(mention: Mention, report: str) -> str:
+    """The sentence the mention is told in (from the last full stop, semicolon or line break
+    before it to the next one after it)."""
+    before = [end.end() for end in _SENTENCE_END.finditer(report, 0, mention.start)]
+    after = _SENTENCE_END.search(report, mention.end)
+    return report[before[-1] if before else 0 : after.start() if after else len(report)]
+
+
 def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Mention]:
     """Every finding term in the reports with its status, in report and text order; a finding
     whose definition contains another's brings that one too (implied.py). ``case`` holds the
@@ -487,6 +515,7 @@ def read_mentions(reports: Sequence[str], case: CaseLevels = NO_CASE) -> list[Me
         report = reports[index]
         in_report = _dated_before(_on_this_document(in_report, report), report)
         in_report = _taken_up_before(in_report, report)
+        in_report = _of_this_case(in_report, report, case)
         in_report = _resolved_later(_in_sections(in_report, report))
         in_report = _answered_later(in_report)
         for later_in_report in _LATER_IN_REPORT:

@@ -39,6 +39,17 @@ class LevelFinding(KnowledgeModel):
     _check = field_validator("words")(compiles)
 
 
+class NeckFinding(KnowledgeModel):
+    """A finding only an operation on the neck can bring (``finding``), and the words that name the
+    neck itself (``neck_words``): told in other words ("swelling under the scar") in a case whose
+    operated levels are all below the neck, it is that case's own wound, not the neck's."""
+
+    finding: str
+    neck_words: str
+
+    _check = field_validator("neck_words")(compiles)
+
+
 class LevelPositions(KnowledgeModel):
     note: str
     sources: Sources
@@ -50,6 +61,7 @@ class LevelPositions(KnowledgeModel):
     following_reach: int = Field(ge=1)
     trailing_reach: int = Field(ge=1)
     findings: list[LevelFinding] = Field(min_length=1)
+    neck_findings: list[NeckFinding] = Field(default_factory=list)
     reason_words: str = r"(?!)"
     """Words that give the reason for an operation the report names beside its level ("L4-5
     laminectomy for stenosis"): what follows them is the state before it."""
@@ -71,7 +83,9 @@ def parse_level_positions(data: Any | None = None) -> LevelPositions:
     """The level rules (the shipped file, or ``data`` shaped like it); finding ids must be known."""
     rules = parse(LEVELS_FILE, LevelPositions, data)
     _check_ids(
-        LEVELS_FILE, [(f"findings.{i}.finding", f.finding) for i, f in enumerate(rules.findings)]
+        LEVELS_FILE,
+        [(f"findings.{i}.finding", f.finding) for i, f in enumerate(rules.findings)]
+        + [(f"neck_findings.{i}.finding", f.finding) for i, f in enumerate(rules.neck_findings)],
     )
     return rules
 
@@ -79,6 +93,12 @@ def parse_level_positions(data: Any | None = None) -> LevelPositions:
 @cache
 def level_positions() -> LevelPositions:
     return parse_level_positions()
+
+
+@cache
+def neck_wording() -> dict[str, re.Pattern[str]]:
+    """Each neck finding's words that name the neck (``neck_findings``), compiled once."""
+    return {f.finding: re.compile(f.neck_words, re.I) for f in level_positions().neck_findings}
 
 
 Segment = tuple[int, int]
