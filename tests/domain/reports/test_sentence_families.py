@@ -27,7 +27,7 @@ FILES = {
     "sentences_tune16i.yaml": "imaging queried before a scan; limb pain the same as before",
     "sentences_tune16k.yaml": "clinical voices of the thirteenth blind set: cord causes, TB, rescue",
     "tune16l_sentences.yaml": "lay voices of the thirteenth blind set: relatives, asides, lay words",
-    "sentences_tune16r.yaml": "EMR documents of the fourteenth blind set: levels, EMG, templates",
+    "tune16r_sentences.yaml": "EMR documents of the fourteenth blind set: levels, EMG, templates",
 }
 _CASES: list[tuple[str, dict[str, Any]]] = [
     (name, case)
