@@ -30,6 +30,7 @@ FILES = {
     "tune16q_sentences.yaml": "British spine-department documents of the fourteenth set, part A",
     "fix16m_sentences.yaml": "known reader bugs mended: scope, hedges after, lay weakness, lists",
     "prec16n_sentences.yaml": "precision: words meaning something else, another finding's words",
+    "tune16r_sentences.yaml": "EMR documents of the fourteenth blind set: levels, EMG, templates",
 }
 _CASES: list[tuple[str, dict[str, Any]]] = [
     (name, case)

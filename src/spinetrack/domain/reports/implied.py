@@ -37,8 +37,18 @@ class Contradiction(KnowledgeModel):
     given, an affirmed finding contradicts only within the same paragraph, and not from a
     sentence that names another kind of study than the one the finding's own sentence names (a
     CT's lucency says nothing of an MRI called normal)."""
+    unless: str | None = None
+    """Words of the report that keep the finding although the other is affirmed (a root lesion
+    called acute beside a peripheral neuropathy): with them there is no contradiction."""
     note: str | None = None
     sources: Sources
+
+    @field_validator("unless")
+    @classmethod
+    def _unless_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            _compiles([value])
+        return value
 
     @field_validator("studies")
     @classmethod
@@ -114,6 +124,16 @@ def contradictions() -> dict[str, frozenset[str]]:
 
 
 @cache
+def _unless() -> dict[str, "re.Pattern[str]"]:
+    """For each contradicted finding whose entry has ``unless`` words, their pattern."""
+    return {
+        entry.finding: re.compile(entry.unless, re.I)
+        for entry in parse_implied().contradicted
+        if entry.unless is not None
+    }
+
+
+@cache
 def _studies() -> dict[str, dict[str, "re.Pattern[str]"]]:
     """For each contradicted finding whose entry names kinds of study, their patterns."""
     found: dict[str, dict[str, re.Pattern[str]]] = {}
@@ -144,6 +164,9 @@ def _contradicts(mention: "Mention", other: "Mention", reports: Sequence[str] | 
     """Whether an affirmed ``other`` mention contradicts ``mention`` of the same report: always,
     unless the finding's entry names kinds of study and the two lie in different paragraphs or
     sentences that name different kinds."""
+    unless = _unless().get(mention.id)
+    if unless is not None and reports is not None and unless.search(reports[mention.report]):
+        return False
     studies = _studies().get(mention.id)
     if not studies or reports is None:
         return True

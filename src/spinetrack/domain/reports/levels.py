@@ -69,6 +69,10 @@ class LevelPositions(KnowledgeModel):
     """Words that place a finding after the operation ("recurrent", "residual"): with them an
     indication word in its clause ("revision for recurrent L4/5 stenosis") does not make it the
     reason for the index operation."""
+    beside_words: str = r"(?!)"
+    """Words ending just before an operation word that place what follows beside the operation
+    ("disease above the fusion at C4-5", "stenosis below the construct at L2/3"): a level written
+    after the operation word is then the neighbour's, not the operated one."""
 
     _check = field_validator(
         "fusion_words",
@@ -76,6 +80,7 @@ class LevelPositions(KnowledgeModel):
         "indication_words",
         "reason_words",
         "recurrence_words",
+        "beside_words",
     )(compiles)
 
 
@@ -146,16 +151,22 @@ def _only_filler(gap: str, levels: list[LevelMention], offset: int, filler: froz
 
 
 def _operated(
-    sentence: str, levels: list[LevelMention], words: re.Pattern[str], filler: frozenset[str]
+    sentence: str,
+    levels: list[LevelMention],
+    words: re.Pattern[str],
+    filler: frozenset[str],
+    beside: re.Pattern[str] | None = None,
 ) -> set[Segment]:
     """Segments a level written right next to an operation word names ("L4-5 fusion", "ACDF
-    C5-6", "C5-6 and C6-7 foraminotomies")."""
+    C5-6", "C5-6 and C6-7 foraminotomies"); not a level after an operation word that ``beside``
+    words place next to ("degeneration above the fusion at C4-5")."""
     segments: set[Segment] = set()
     for word in words.finditer(sentence):
+        placed_beside = beside is not None and beside.search(sentence[: word.start()]) is not None
         for level in levels:
             if level.end <= word.start():
                 gap_start, gap = level.end, sentence[level.end : word.start()]
-            elif word.end() <= level.start:
+            elif word.end() <= level.start and not placed_beside:
                 gap_start, gap = word.end(), sentence[word.end() : level.start]
             else:
                 continue
@@ -204,11 +215,12 @@ def _operated_segments(
     filler = frozenset(w.lower() for w in rules.filler_words)
     fusion = re.compile(rules.fusion_words, re.I)
     decompression = re.compile(rules.decompression_words, re.I)
+    beside = re.compile(rules.beside_words, re.I)
     fused: set[Segment] = set()
     decompressed: set[Segment] = set()
     for _, sentence, levels in per_sentence:
-        fused |= _operated(sentence, levels, fusion, filler)
-        decompressed |= _operated(sentence, levels, decompression, filler)
+        fused |= _operated(sentence, levels, fusion, filler, beside)
+        decompressed |= _operated(sentence, levels, decompression, filler, beside)
     if case is not None:
         fused |= case.fused
         decompressed |= case.operated

@@ -331,8 +331,12 @@ _EARLIER_CLAUSE = re.compile(
 """An earlier value's own words ("(was 12 at discharge on D5)"), or a bracket of earlier values
 each with its day after today's value ("CRP 145 (D3 190, D7 52)"): the day they name is the
 earlier values', not the current one's."""
-_DAYS_OVER_SEVEN = re.compile(r"(?<![A-Za-z/])\b(\d{1,2})\s*/\s*7\b(?!\s*/)")
-"""Days written over seven, the ward's way ("15/7 post PLIF")."""
+_DAYS_OVER_SEVEN = re.compile(
+    r"(?<![A-Za-z/])(?<!\bx\s)(?<!\bx)(?<!×\s)(?<!×)(?<!\bfor\s)(?<!\bpast\s)(?<!\blast\s)"
+    r"\b(\d{1,2})\s*/\s*7\b(?!\s*/)(?!\s+(?:ago|duration|hx|history)\b)"
+)
+"""Days written over seven, the ward's way ("15/7 post PLIF"); not a symptom's duration written
+the same way ("fever x 3/7", "for 2/7", "pain 3/7 ago")."""
 
 
 def _latest_day(sentence: str) -> int | None:
@@ -1103,8 +1107,10 @@ def read_values(sentences: list[tuple[int, str]], rules: ValueRules | None = Non
     earlier_day: int | None = None
     for index, (offset, sentence) in enumerate(sentences):
         if index > 0:
+            # the latest day named so far: a smaller day told later ("5 weeks after the TLIF ...
+            # Discharged POD3 uneventfully") is a past event's, not the day of the values after it
             day = _latest_day(sentences[index - 1][1])
-            earlier_day = day if day is not None else earlier_day
+            earlier_day = day if earlier_day is None or (day or 0) > earlier_day else earlier_day
         for rule in rules.rules:
             if rule.kind == "threshold":
                 readings += _threshold(rule, sentence, offset, earlier_day)
