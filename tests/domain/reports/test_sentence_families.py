@@ -6,8 +6,8 @@ other statuses of sentences.yaml mean not read present) or must not read present
 and optionally the red flags a fusion case with it as its only report, in ``region`` (lumbar
 unless given), must raise (``flags``) or must not raise (``no_flags``) ``days`` after surgery. One
 test for every file of this shape, so a new file of cases needs only its name here (a file named
-otherwise, such as tune16l's, holds cases that only say what must not be read, which the sentence
-corpus's precision score would count against it).
+otherwise, such as tune16l's or weak16p's, holds cases that only say what must not be read, which
+the sentence corpus's precision score would count against it).
 """
 
 from pathlib import Path
@@ -27,6 +27,7 @@ FILES = {
     "sentences_tune16i.yaml": "imaging queried before a scan; limb pain the same as before",
     "sentences_tune16k.yaml": "clinical voices of the thirteenth blind set: cord causes, TB, rescue",
     "tune16l_sentences.yaml": "lay voices of the thirteenth blind set: relatives, asides, lay words",
+    "weak16p_sentences.yaml": "the findings read worst on unseen text, said many ways, and look-alikes",
 }
 _CASES: list[tuple[str, dict[str, Any]]] = [
     (name, case)
