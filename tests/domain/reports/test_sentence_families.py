@@ -6,8 +6,8 @@ other statuses of sentences.yaml mean not read present) or must not read present
 and optionally the red flags a fusion case with it as its only report, in ``region`` (lumbar
 unless given), must raise (``flags``) or must not raise (``no_flags``) ``days`` after surgery. One
 test for every file of this shape, so a new file of cases needs only its name here (a file named
-otherwise, such as tune16l's, holds cases that only say what must not be read, which the sentence
-corpus's precision score would count against it).
+otherwise, such as tune16l's or weak16p's, holds cases that only say what must not be read, which
+the sentence corpus's precision score would count against it).
 """
 
 from pathlib import Path
@@ -31,6 +31,7 @@ FILES = {
     "fix16m_sentences.yaml": "known reader bugs mended: scope, hedges after, lay weakness, lists",
     "prec16n_sentences.yaml": "precision: words meaning something else, another finding's words",
     "tune16r_sentences.yaml": "EMR documents of the fourteenth blind set: levels, EMG, templates",
+    "weak16p_sentences.yaml": "the findings read worst on unseen text, said many ways, and look-alikes",
 }
 _CASES: list[tuple[str, dict[str, Any]]] = [
     (name, case)
