@@ -432,24 +432,21 @@ def _not_borne_out(mentions: list[Mention], report: str) -> list[Mention]:
 def _dated_before(mentions: list[Mention], report: str) -> list[Mention]:
     """A finding told in a chronology's entry dated before the index operation is historical
     (resolution_cues.yaml, ``chronology``)."""
-    keeps, ranges = before_the_operation(report)
-    if not ranges:
-        return mentions
-    return [
-        replace(m, status="historical")
-        if m.is_finding
-        and m.id not in keeps
-        and any(a <= m.start and m.end <= b for a, b in ranges)
-        else m
-        for m in mentions
-    ]
+    return _historical_within(mentions, *before_the_operation(report))
 
 
 def _taken_up_before(mentions: list[Mention], report: str) -> list[Mention]:
     """A finding in the clause that a later one dates to before the operation ("she had a fall in
     July but that was before the operation") is historical (resolution_cues.yaml,
     ``taken_up_before``)."""
-    keeps, ranges = taken_up_before(report)
+    return _historical_within(mentions, *taken_up_before(report))
+
+
+def _historical_within(
+    mentions: list[Mention], keeps: frozenset[str], ranges: list[tuple[int, int]]
+) -> list[Mention]:
+    """The mentions with every finding wholly inside one of the ranges made historical, except
+    the findings an earlier date does not change (``keeps``: a diabetes dated is still there)."""
     if not ranges:
         return mentions
     return [
