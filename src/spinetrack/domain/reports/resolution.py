@@ -130,11 +130,16 @@ class ResolutionCues(KnowledgeModel):
     of cancer ("had leukaemia as a child, fine since")."""
     later_normal: LaterNormal | None = None
     taken_up_before: TakenUpBefore | None = None
+    told_over: list[str] = Field(default_factory=list)
+    """Words right after a finding's own name that say it is over ("Early post-op fever
+    resolved", "swallowing difficulty has eased"): the finding's earlier mentions are over too."""
     corrections: list[str] = Field(default_factory=list)
     """Words that open a correction of what the report said before them ("On review:",
     "ADDENDUM", "should read"): a finding said before and denied after is denied."""
 
-    _check = field_validator("cues", "pronoun_openers", "corrections", "current_time")(_compiles)
+    _check = field_validator("cues", "pronoun_openers", "corrections", "current_time", "told_over")(
+        _compiles
+    )
 
 
 def parse_cues(data: Any | None = None) -> ResolutionCues:
@@ -312,7 +317,9 @@ def taken_up_before(text: str) -> tuple[frozenset[str], list[tuple[int, int]]]:
 
 
 @cache
-def _cue_pattern(field: Literal["corrections", "current_time"]) -> re.Pattern[str] | None:
+def _cue_pattern(
+    field: Literal["corrections", "current_time", "told_over"],
+) -> re.Pattern[str] | None:
     """One list of resolution_cues.yaml as one pattern, or None when the list is empty."""
     cues: list[str] = getattr(parse_cues(), field)
     return re.compile(alternation(cues), READER_FLAGS) if cues else None
@@ -322,6 +329,13 @@ def corrections_at(text: str) -> list[int]:
     """Where each correction in ``text`` begins (resolution_cues.yaml, ``corrections``)."""
     pattern = _cue_pattern("corrections")
     return [] if pattern is None else [match.start() for match in pattern.finditer(text)]
+
+
+def told_over(text: str, end: int) -> bool:
+    """Whether the words right after a finding's name ending at ``end`` say it is over
+    (resolution_cues.yaml, ``told_over``)."""
+    pattern = _cue_pattern("told_over")
+    return pattern is not None and pattern.match(text, end) is not None
 
 
 _SENTENCE_END = re.compile(r"\n|[.;?!](?=\s|$)|(?<=\S)\s+[-–]\s+(?=\w)")
