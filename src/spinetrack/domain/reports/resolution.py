@@ -98,6 +98,9 @@ class LaterNormal(KnowledgeModel):
     same_day: list[str] = Field(default_factory=list)
     """Findings that come and go within an illness (a swinging temperature): only a normal reading
     timed later the same day ("38.4 at 04:00, 37.6 at 06:00") ends a raised one."""
+    settled: dict[str, float] = Field(default_factory=dict)
+    """For a same-day finding, a reading at or below which a later reading on any day ends the
+    raised one ("38.1 on admission, now 37.0"): well within normal, not a swing."""
 
     _check = field_validator("earlier")(_compiles)
 
@@ -164,6 +167,10 @@ def parse_cues(data: Any | None = None) -> ResolutionCues:
         + [
             (f"later_normal.same_day.{i}", finding)
             for i, finding in enumerate(cues.later_normal.same_day if cues.later_normal else [])
+        ]
+        + [
+            (f"later_normal.settled.{finding}", finding)
+            for finding in (cues.later_normal.settled if cues.later_normal else {})
         ]
         + [
             (f"taken_up_before.keeps.{i}", finding)
