@@ -45,6 +45,12 @@ def _rules() -> tuple[tuple[tuple[ValueRule, bool, float | None], ...], re.Patte
 _NOW = re.compile(
     r"\b(?:now|today|currently|latest|repeat(?:ed)?|re-?check(?:ed)?)\b", READER_FLAGS
 )
+_WITHIN_A_DAY = re.compile(
+    r"\b(?:t\s?max|yesterday|last\s+(?:night|evening)|overnight|this\s+(?:morning|afternoon)|"
+    r"earlier\s+today|\d+\s*(?:h|hrs?|hours?)\s+ago)\b",
+    READER_FLAGS,
+)
+"""Words that date the raised reading within the last day: a lower one now is a swing."""
 _BODY_TEMPERATURE = 35.0
 """The lowest reading taken as a body temperature: below 35 C is hypothermia (Brown DJA, Brugger H,
 Boyd J, Paal P. Accidental hypothermia. N Engl J Med 2012;367:1930-1938), so a smaller number
@@ -128,6 +134,8 @@ def _latest_normal(
             # only a reading told as now's ("now 37.0", "36.9 today"); one dated by the day of
             # a charted illness ("37.1 on day 6") may swing back (test_later_values.py)
             latest = values[-1] if _told_now(text, values[-2], values[-1]) else None
+            if _WITHIN_A_DAY.search(text, 0, values[-1].start):
+                continue  # "Tmax 38.2 last evening, 37.1 now": a swing (dev10 writer)
             limit = min(limit, settled)
             if latest is not None and latest.number < _BODY_TEMPERATURE:
                 continue  # a clock's or a count's digits ("38.6 ... at 3am"), not a reading
