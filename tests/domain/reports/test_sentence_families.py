@@ -32,6 +32,7 @@ FILES = {
     "prec16n_sentences.yaml": "precision: words meaning something else, another finding's words",
     "tune16r_sentences.yaml": "EMR documents of the fourteenth blind set: levels, EMG, templates",
     "weak16p_sentences.yaml": "the findings read worst on unseen text, said many ways, and look-alikes",
+    "leaks16t_sentences.yaml": "findings told over later: named again as over, re-exams, back to full",
 }
 _CASES: list[tuple[str, dict[str, Any]]] = [
     (name, case)

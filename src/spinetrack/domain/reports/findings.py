@@ -34,6 +34,7 @@ from spinetrack.domain.reports.resolution import (
     resolved_ranges,
     sentences_now,
     taken_up_before,
+    told_over,
     treated_after,
 )
 from spinetrack.domain.reports.rules import yields
@@ -378,6 +379,14 @@ def _denied_now(mentions: list[Mention], report: str) -> list[Mention]:
         (finding, piece(at)) for finding, at in normal_states(report)
     ]
     later_denials = [(finding, p) for finding, p in later_denials if p[2]]
+    # a finding named again and told over right there ("Assessment: early post-op fever
+    # resolved") ends its earlier mentions, whether or not its piece says "now"
+    told = [m for m in mentions if m.is_finding and told_over(report, m.end)]
+    later_denials += [(m.id, (m.start, m.end, True)) for m in told]
+    mentions = [  # and is itself over ("pyrexia settled")
+        replace(m, status="resolved") if m in told and m.status in FINDING_STATUSES else m
+        for m in mentions
+    ]
     if not later_denials:
         return mentions
     changed = []

@@ -26,15 +26,16 @@ from spinetrack.domain.reports.values import (
 
 
 @cache
-def _rules() -> tuple[tuple[tuple[ValueRule, bool], ...], re.Pattern[str] | None]:
+def _rules() -> tuple[tuple[tuple[ValueRule, bool, float | None], ...], re.Pattern[str] | None]:
     """The threshold rules of the findings a later normal reading ends, each with whether only
-    a reading timed later the same day does; and the words that date a reading earlier."""
+    a reading timed later the same day does and the reading that ends it on any day; and the
+    words that date a reading earlier."""
     entry = parse_cues().later_normal
     if entry is None:
         return (), None
     wanted, same_day = set(entry.findings), set(entry.same_day)
     rules = tuple(
-        (rule, rule.finding in same_day)
+        (rule, rule.finding in same_day, entry.settled.get(rule.finding))
         for rule in value_rules().rules
         if rule.kind == "threshold" and rule.finding in wanted
     )
@@ -44,6 +45,20 @@ def _rules() -> tuple[tuple[tuple[ValueRule, bool], ...], re.Pattern[str] | None
 _NOW = re.compile(
     r"\b(?:now|today|currently|latest|repeat(?:ed)?|re-?check(?:ed)?)\b", READER_FLAGS
 )
+_WITHIN_A_DAY = re.compile(
+    r"\b(?:t\s?max|yesterday|last\s+(?:night|evening)|overnight|this\s+(?:morning|afternoon)|"
+    r"earlier\s+today|\d+\s*(?:h|hrs?|hours?)\s+ago)\b",
+    READER_FLAGS,
+)
+"""Words that date the raised reading within the last day: a lower one now is a swing."""
+_BODY_TEMPERATURE = 35.0
+"""The lowest reading taken as a body temperature: below 35 C is hypothermia (Brown DJA, Brugger H,
+Boyd J, Paal P. Accidental hypothermia. N Engl J Med 2012;367:1930-1938), so a smaller number
+beside a temperature is a time or a count."""
+_NOW_AFTER = re.compile(
+    r"\s*(?:°\s*c?|c\b)?\s*(?:now|today|this\s+morning|currently)\b", READER_FLAGS
+)
+"""A reading dated now by the words right after it ("38.2 on Monday and 36.9 today")."""
 _OWN_WORDS = 24
 """How far after a value its own words run ("8 on admission", "8 previously")."""
 
@@ -82,7 +97,7 @@ def _last_reading(
         return values[order[-1]]
     last, previous = values[-1], values[-2]
     between = text[previous.end : last.start]
-    if not same_day and (_STEP.match(between) or _NOW.search(re.split(r"[,;(]", between)[-1])):
+    if not same_day and (_STEP.match(between) or _told_now(text, previous, last)):
         return last
     clocks = [c for c in (_clock(clocked, value) for value in values) if c is not None]
     if len(clocks) == len(values) and clocks == sorted(clocks) and len(set(clocks)) > 1:
@@ -90,11 +105,23 @@ def _last_reading(
     return None
 
 
+def _told_now(text: str, previous: Value, last: Value) -> bool:
+    """Whether the last reading's own words date it now: before it since the last comma ("now
+    37.0") or right after it ("36.9 today")."""
+    before = re.split(r"[,;(]", text[previous.end : last.start])[-1]
+    return bool(_NOW.search(before) or _NOW_AFTER.match(text, last.end))
+
+
 def _latest_normal(
-    rule: ValueRule, piece: str, earlier: re.Pattern[str], same_day: bool = False
+    rule: ValueRule,
+    piece: str,
+    earlier: re.Pattern[str],
+    same_day: bool = False,
+    settled: float | None = None,
 ) -> list[int]:
     """Where, in one piece of a report, the latest value of a stretch the rule's analyte names
-    is normal: at or below the limit (the stated reference, else the rule's ``above``)."""
+    is normal: at or below the limit (the stated reference, else the rule's ``above``); for a
+    same-day finding, also a latest reading of any day at or below ``settled``."""
     piece = without_out_of(rule, piece)
     # clock times are not values ("38.4 at 04:00"): their digits are blanked, same length
     blanked = _CLOCK_DIGITS.sub(lambda m: re.sub(r"\d", "#", m.group(0)), piece)
@@ -102,9 +129,18 @@ def _latest_normal(
     for stretch in stretches(rule, blanked):  # a stated range's numbers are not values
         stated, text, values = stretch.reference, stretch.text, stretch.values
         latest = _last_reading(text, values, piece, same_day) if values else None
+        limit = rule.above if stated is None or not rule.stated_reference else stated
+        if latest is None and same_day and settled is not None and len(values) > 1:
+            # only a reading told as now's ("now 37.0", "36.9 today"); one dated by the day of
+            # a charted illness ("37.1 on day 6") may swing back (test_later_values.py)
+            latest = values[-1] if _told_now(text, values[-2], values[-1]) else None
+            if _WITHIN_A_DAY.search(text, 0, values[-1].start):
+                continue  # "Tmax 38.2 last evening, 37.1 now": a swing (dev10 writer)
+            limit = min(limit, settled)
+            if latest is not None and latest.number < _BODY_TEMPERATURE:
+                continue  # a clock's or a count's digits ("38.6 ... at 3am"), not a reading
         if latest is None:
             continue
-        limit = rule.above if stated is None or not rule.stated_reference else stated
         if latest.number > limit:
             continue
         if rule.uncertain_above is not None and latest.number > rule.uncertain_above:
@@ -137,10 +173,11 @@ def normal_later(text: str) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     for start, end, _ in sentences_now(text):
         piece = text[start:end]
-        for rule, same_day in rules:
+        for rule, same_day, settled in rules:
             if not re.search(rule.analyte, piece, READER_FLAGS):
                 continue
             found += [
-                (rule.finding, start + at) for at in _latest_normal(rule, piece, earlier, same_day)
+                (rule.finding, start + at)
+                for at in _latest_normal(rule, piece, earlier, same_day, settled)
             ]
     return found

@@ -98,6 +98,9 @@ class LaterNormal(KnowledgeModel):
     same_day: list[str] = Field(default_factory=list)
     """Findings that come and go within an illness (a swinging temperature): only a normal reading
     timed later the same day ("38.4 at 04:00, 37.6 at 06:00") ends a raised one."""
+    settled: dict[str, float] = Field(default_factory=dict)
+    """For a same-day finding, a reading at or below which a later reading on any day ends the
+    raised one ("38.1 on admission, now 37.0"): well within normal, not a swing."""
 
     _check = field_validator("earlier")(_compiles)
 
@@ -130,11 +133,16 @@ class ResolutionCues(KnowledgeModel):
     of cancer ("had leukaemia as a child, fine since")."""
     later_normal: LaterNormal | None = None
     taken_up_before: TakenUpBefore | None = None
+    told_over: list[str] = Field(default_factory=list)
+    """Words right after a finding's own name that say it is over ("Early post-op fever
+    resolved", "swallowing difficulty has eased"): the finding's earlier mentions are over too."""
     corrections: list[str] = Field(default_factory=list)
     """Words that open a correction of what the report said before them ("On review:",
     "ADDENDUM", "should read"): a finding said before and denied after is denied."""
 
-    _check = field_validator("cues", "pronoun_openers", "corrections", "current_time")(_compiles)
+    _check = field_validator("cues", "pronoun_openers", "corrections", "current_time", "told_over")(
+        _compiles
+    )
 
 
 def parse_cues(data: Any | None = None) -> ResolutionCues:
@@ -159,6 +167,10 @@ def parse_cues(data: Any | None = None) -> ResolutionCues:
         + [
             (f"later_normal.same_day.{i}", finding)
             for i, finding in enumerate(cues.later_normal.same_day if cues.later_normal else [])
+        ]
+        + [
+            (f"later_normal.settled.{finding}", finding)
+            for finding in (cues.later_normal.settled if cues.later_normal else {})
         ]
         + [
             (f"taken_up_before.keeps.{i}", finding)
@@ -312,7 +324,9 @@ def taken_up_before(text: str) -> tuple[frozenset[str], list[tuple[int, int]]]:
 
 
 @cache
-def _cue_pattern(field: Literal["corrections", "current_time"]) -> re.Pattern[str] | None:
+def _cue_pattern(
+    field: Literal["corrections", "current_time", "told_over"],
+) -> re.Pattern[str] | None:
     """One list of resolution_cues.yaml as one pattern, or None when the list is empty."""
     cues: list[str] = getattr(parse_cues(), field)
     return re.compile(alternation(cues), READER_FLAGS) if cues else None
@@ -322,6 +336,13 @@ def corrections_at(text: str) -> list[int]:
     """Where each correction in ``text`` begins (resolution_cues.yaml, ``corrections``)."""
     pattern = _cue_pattern("corrections")
     return [] if pattern is None else [match.start() for match in pattern.finditer(text)]
+
+
+def told_over(text: str, end: int) -> bool:
+    """Whether the words right after a finding's name ending at ``end`` say it is over
+    (resolution_cues.yaml, ``told_over``)."""
+    pattern = _cue_pattern("told_over")
+    return pattern is not None and pattern.match(text, end) is not None
 
 
 _SENTENCE_END = re.compile(r"\n|[.;?!](?=\s|$)|(?<=\S)\s+[-–]\s+(?=\w)")
