@@ -9,6 +9,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from spinetrack.domain.triage import assess
 
 EVALUATION_DATE = dt.date(2026, 6, 1)
@@ -45,3 +47,23 @@ def flags_reader(
         return red_flags_from(report, region=region, days=days, procedure=procedure, levels=levels)
 
     return read
+
+
+FlagSentence = tuple[str, dict[str, Any], list[str]]
+"""A sentence, the case keywords ``flags_reader``'s reader takes, and the red flags it must raise."""
+
+
+def flag_sentences_test(sentences: list[FlagSentence], *, days: int) -> Callable[..., None]:
+    """The test that each sentence, read as the only report of its case (a lumbar fusion ``days``
+    before, unless the case says otherwise), raises exactly its listed red flags; a module assigns
+    it to a ``test_`` name. The red-flag modules held one copy of this test each."""
+    read = flags_reader(days=days)
+
+    @pytest.mark.parametrize(
+        ("text", "case", "flags"),
+        [pytest.param(*s, id=f"s{i}") for i, s in enumerate(sentences)],
+    )
+    def test(text: str, case: dict[str, Any], flags: list[str]) -> None:
+        assert read(text, **case) == sorted(flags)
+
+    return test

@@ -15,10 +15,7 @@ knowledge/triage/red_flags.yaml.
 
 from typing import Any
 
-import pytest
-from tests.support.report_cases import flags_reader
-
-_flags = flags_reader(days=30)
+from tests.support.report_cases import flag_sentences_test
 
 LATE = {"days": 200}
 DISCECTOMY_30 = {"procedure": "discectomy", "days": 30}
@@ -165,10 +162,4 @@ SENTENCES: list[tuple[str, dict[str, Any], list[str]]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "case", "flags"), [pytest.param(*s, id=f"s{i}") for i, s in enumerate(SENTENCES)]
-)
-def test_the_red_flags_raised_are_those_the_sentence_calls_for(
-    text: str, case: dict[str, Any], flags: list[str]
-) -> None:
-    assert _flags(text, **case) == sorted(flags)
+test_the_red_flags_raised_are_those_the_sentence_calls_for = flag_sentences_test(SENTENCES, days=30)

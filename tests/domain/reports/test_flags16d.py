@@ -13,10 +13,7 @@ knowledge/reports/finding_terms.yaml, signs.yaml, value_rules.yaml; knowledge/tr
 
 from typing import Any
 
-import pytest
-from tests.support.report_cases import flags_reader
-
-_flags = flags_reader(days=60)
+from tests.support.report_cases import flag_sentences_test
 
 CERVICAL = {"region": "cervical", "days": 120}
 CERVICAL_DAY_2 = {"region": "cervical", "procedure": "laminectomy", "days": 2}
@@ -149,10 +146,4 @@ SENTENCES: list[tuple[str, dict[str, Any], list[str]]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("text", "case", "flags"), [pytest.param(*s, id=f"s{i}") for i, s in enumerate(SENTENCES)]
-)
-def test_the_red_flags_raised_are_those_the_sentence_calls_for(
-    text: str, case: dict[str, Any], flags: list[str]
-) -> None:
-    assert _flags(text, **case) == sorted(flags)
+test_the_red_flags_raised_are_those_the_sentence_calls_for = flag_sentences_test(SENTENCES, days=60)
