@@ -26,16 +26,23 @@ from spinetrack.domain.reports.values import (
 
 
 @cache
-def _rules() -> tuple[tuple[tuple[ValueRule, bool, float | None], ...], re.Pattern[str] | None]:
+def _rules() -> tuple[
+    tuple[tuple[ValueRule, bool, float | None, float | None], ...], re.Pattern[str] | None
+]:
     """The threshold rules of the findings a later normal reading ends, each with whether only
-    a reading timed later the same day does and the reading that ends it on any day; and the
-    words that date a reading earlier."""
+    a reading timed later the same day does, the reading that ends it on any day and the lowest
+    number taken as a reading of it; and the words that date a reading earlier."""
     entry = parse_cues().later_normal
     if entry is None:
         return (), None
     wanted, same_day = set(entry.findings), set(entry.same_day)
     rules = tuple(
-        (rule, rule.finding in same_day, entry.settled.get(rule.finding))
+        (
+            rule,
+            rule.finding in same_day,
+            entry.settled.get(rule.finding),
+            entry.lowest.get(rule.finding),
+        )
         for rule in value_rules().rules
         if rule.kind == "threshold" and rule.finding in wanted
     )
@@ -51,10 +58,6 @@ _WITHIN_A_DAY = re.compile(
     READER_FLAGS,
 )
 """Words that date the raised reading within the last day: a lower one now is a swing."""
-_BODY_TEMPERATURE = 35.0
-"""The lowest reading taken as a body temperature: below 35 C is hypothermia (Brown DJA, Brugger H,
-Boyd J, Paal P. Accidental hypothermia. N Engl J Med 2012;367:1930-1938), so a smaller number
-beside a temperature is a time or a count."""
 _NOW_AFTER = re.compile(
     r"\s*(?:°\s*c?|c\b)?\s*(?:now|today|this\s+morning|currently)\b", READER_FLAGS
 )
@@ -118,10 +121,12 @@ def _latest_normal(
     earlier: re.Pattern[str],
     same_day: bool = False,
     settled: float | None = None,
+    lowest: float | None = None,
 ) -> list[int]:
     """Where, in one piece of a report, the latest value of a stretch the rule's analyte names
     is normal: at or below the limit (the stated reference, else the rule's ``above``); for a
-    same-day finding, also a latest reading of any day at or below ``settled``."""
+    same-day finding, also a latest reading of any day at or below ``settled`` (and not below
+    ``lowest``: a smaller number is a time or a count)."""
     piece = without_out_of(rule, piece)
     # clock times are not values ("38.4 at 04:00"): their digits are blanked, same length
     blanked = _CLOCK_DIGITS.sub(lambda m: re.sub(r"\d", "#", m.group(0)), piece)
@@ -137,7 +142,7 @@ def _latest_normal(
             if _WITHIN_A_DAY.search(text, 0, values[-1].start):
                 continue  # "Tmax 38.2 last evening, 37.1 now": a swing (dev10 writer)
             limit = min(limit, settled)
-            if latest is not None and latest.number < _BODY_TEMPERATURE:
+            if latest is not None and lowest is not None and latest.number < lowest:
                 continue  # a clock's or a count's digits ("38.6 ... at 3am"), not a reading
         if latest is None:
             continue
@@ -173,11 +178,11 @@ def normal_later(text: str) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     for start, end, _ in sentences_now(text):
         piece = text[start:end]
-        for rule, same_day, settled in rules:
+        for rule, same_day, settled, lowest in rules:
             if not re.search(rule.analyte, piece, READER_FLAGS):
                 continue
             found += [
                 (rule.finding, start + at)
-                for at in _latest_normal(rule, piece, earlier, same_day, settled)
+                for at in _latest_normal(rule, piece, earlier, same_day, settled, lowest)
             ]
     return found

@@ -101,6 +101,9 @@ class LaterNormal(KnowledgeModel):
     settled: dict[str, float] = Field(default_factory=dict)
     """For a same-day finding, a reading at or below which a later reading on any day ends the
     raised one ("38.1 on admission, now 37.0"): well within normal, not a swing."""
+    lowest: dict[str, float] = Field(default_factory=dict)
+    """For a ``settled`` finding, the lowest number read as one of its readings: a smaller number
+    beside it is a time or a count ("38.6 ... at 3am")."""
 
     _check = field_validator("earlier")(_compiles)
 
